@@ -1,0 +1,154 @@
+"""The `barometer` command: thin verbs over the library.
+
+Exit status: 0 success, 1 findings (for checks), 2 a usage error or a mistake in
+an input file. Mistakes in files are reported as `file:line:col` with the line
+and a caret, never as a Python traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+FORMATS = ["table", "markdown", "csv", "json"]
+
+
+def colour_wanted(stream) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def report(error) -> None:
+    """Print every diagnostic of an InputError to standard error."""
+    from .dsl import render
+
+    colour = colour_wanted(sys.stderr)
+    problems = error.diagnostics
+    for d in problems:
+        click.echo(render(d, colour=colour), err=True)
+    errors = sum(1 for d in problems if d.severity == "error")
+    if errors > 1:
+        click.echo(f"{errors} errors", err=True)
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to the named file atomically (never half a file), or to stdout."""
+    if output in (None, "-"):
+        click.echo(text, nl=False)
+        return
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(output))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".barometer-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def parse_period(text: str | None):
+    if text is None:
+        return None
+    import datetime as dt
+
+    from .dsl.model import Period
+
+    try:
+        start, end = (dt.date.fromisoformat(part.strip()) for part in text.split(":"))
+    except ValueError:
+        raise click.BadParameter("write the period as START:END, e.g. 2021-01-01:2021-02-28",
+                                 param_hint="--period") from None
+    if end < start:
+        raise click.BadParameter(f"the period ends ({end}) before it starts ({start})",
+                                 param_hint="--period")
+    return Period(f"{start} to {end}", start, end, None)
+
+
+class InputFailure(click.exceptions.Exit):
+    """Leave with status 2 once the diagnostics are out."""
+
+    def __init__(self):
+        super().__init__(2)
+
+
+def load(rules: str, events: tuple[str, ...], period=None):
+    """The scheme and catalogue, or every problem printed and status 2."""
+    from .dsl import InputError, load_catalogue, load_scheme
+
+    if list(events).count("-") > 1 or (rules == "-" and "-" in events):
+        raise click.UsageError("standard input (-) can be read only once")
+    try:
+        scheme = load_scheme(rules)
+    except InputError as e:
+        report(e)
+        raise InputFailure() from None
+    try:
+        catalogue = load_catalogue(list(events), scheme, period)
+    except InputError as e:
+        report(e)
+        raise InputFailure() from None
+    return scheme, catalogue
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="barometer")
+def main():
+    """barometer: evaluate event-based scoring methodologies.
+
+    A methodology is written once as a rules file (indices, score range,
+    categories and weights, rules, colour bands); each period's events are
+    written as an event file (or a CSV from a spreadsheet).
+
+    \b
+    Examples:
+      barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events
+      barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.csv --format json
+    """
+
+
+@main.command("eval")
+@click.argument("rules")
+@click.argument("events", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="How to print the results.")
+@click.option("--output", "-o", "out", metavar="FILE", help="Write to FILE instead of standard output.")
+@click.option("--period", metavar="START:END",
+              help="The period of a CSV catalogue that does not state it, "
+                   "e.g. 2021-01-01:2021-02-28.")
+def eval_command(rules, events, fmt, out, period):
+    """Evaluate EVENTS under the scheme in RULES.
+
+    Several event files (or CSV catalogues) are read as one catalogue. For each
+    index: the aggregate, positive and negative points, the number of events,
+    and the colour where the index has bands. `-` reads a file from standard
+    input.
+
+    \b
+    Examples:
+      barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events
+      barometer eval rules/minsk-barometer.rules examples/*.events --format markdown
+      barometer eval rules/minsk-barometer.rules - < examples/minsk-barometer-19.events
+      barometer eval rules/minsk-barometer.rules data.csv --period 2021-01-01:2021-02-28 -o out.json --format json
+    """
+    from . import output
+    from .engine import evaluate
+
+    scheme, catalogue = load(rules, events, parse_period(period))
+    result = evaluate(scheme, catalogue)
+    colour = out in (None, "-") and colour_wanted(sys.stdout)
+    write_output(output.evaluation(result, fmt, colour=colour), out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Dates as reports print them, resolved to the days they cover.
+
+    4 January                  that day
+    9-10 February              those days
+    Early / Mid- / Late January  days 1-10, 11-20, 21 to the month's end
+    January                    the whole month
+    January-February           from the first's start to the second's end
+    25 January - mid-February  likewise, for any two of the above
+    4 January 2021             a year may be written; otherwise it is the year
+                               that puts the date inside the period
+
+Any dash will do (-, en dash, em dash), with or without spaces around it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from .diagnostics import did_you_mean
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+DASHES = "-–—"
+
+_TOKEN = re.compile(r"\d+|[^\W\d_]+|[-–—]|\S")
+
+
+class DateProblem(Exception):
+    """A printed date that cannot be read; `start`/`end` are offsets in its text."""
+
+    def __init__(self, message: str, start: int, end: int, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.start, self.end, self.hint = message, start, end, hint
+
+
+class _Point:
+    """One side of a printed date: a month, optionally narrowed to days."""
+
+    def __init__(self, month: int, first: int | None, last: int | None, year: int | None,
+                 start: int, end: int):
+        self.month, self.first, self.last, self.year = month, first, last, year
+        self.start, self.end = start, end  # offsets in the text
+
+    def days(self, year: int) -> tuple[dt.date, dt.date]:
+        length = calendar.monthrange(year, self.month)[1]
+        first = self.first or 1
+        last = min(self.last or length, length)
+        for day in (self.first, self.last):
+            if day is not None and day > length:
+                raise DateProblem(
+                    f"{calendar.month_name[self.month]} {year} has {length} days, not {day}",
+                    self.start, self.end)
+        return dt.date(year, self.month, first), dt.date(year, self.month, last)
+
+
+def read(text: str) -> tuple[_Point, _Point | None]:
+    """The one or two points a printed date names."""
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    if not tokens:
+        raise DateProblem("the date is empty", 0, max(len(text), 1),
+                          "write the date as printed, e.g. 4 January")
+    pos = 0
+
+    def peek(k: int = 0):
+        return tokens[pos + k] if pos + k < len(tokens) else None
+
+    def is_dash(tok) -> bool:
+        return tok is not None and tok[0] in DASHES
+
+    def month_at(tok) -> int:
+        if tok is None:
+            raise DateProblem("expected a month name", len(text), len(text) + 1,
+                              "write e.g. 4 January")
+        word = tok[0].lower()
+        if word in MONTHS:
+            return MONTHS[word]
+        raise DateProblem(f"expected a month name, found `{tok[0]}`", tok[1], tok[2],
+                          did_you_mean(tok[0], [calendar.month_name[i] for i in range(1, 13)]))
+
+    def point() -> _Point:
+        nonlocal pos
+        tok = peek()
+        if tok is None:
+            raise DateProblem("expected a day or a month after the dash", len(text),
+                              len(text) + 1)
+        start = tok[1]
+        first = last = None
+        if tok[0].isdigit():
+            first = last = int(tok[0])
+            pos += 1
+            if is_dash(peek()) and peek(1) is not None and peek(1)[0].isdigit():
+                last = int(peek(1)[0])
+                pos += 2
+            for day, where in ((first, tok), (last, tokens[pos - 1])):
+                if not 1 <= day <= 31:
+                    raise DateProblem(f"{day} is not a day of a month", where[1], where[2])
+            if last < first:
+                raise DateProblem(f"the days run backwards ({first} to {last})", start,
+                                  tokens[pos - 1][2], f"write {last}-{first}")
+        elif tok[0].lower() in PARTS:
+            first, last = PARTS[tok[0].lower()]
+            pos += 1
+            if is_dash(peek()):
+                pos += 1
+        elif tok[0].lower() not in MONTHS:
+            words = [calendar.month_name[i] for i in range(1, 13)] + ["Early", "Mid", "Late"]
+            raise DateProblem(f"`{tok[0]}` is not a day, a month, or early, mid or late",
+                              tok[1], tok[2], did_you_mean(tok[0], words))
+        month = month_at(peek())
+        pos += 1
+        year = None
+        if peek() is not None and peek()[0].isdigit() and len(peek()[0]) == 4:
+            year = int(peek()[0])
+            pos += 1
+        return _Point(month, first, last, year, start, tokens[pos - 1][2])
+
+    one = point()
+    two = None
+    if is_dash(peek()):
+        pos += 1
+        two = point()
+    if peek() is not None:
+        tok = peek()
+        raise DateProblem(f"unexpected `{tok[0]}` after the date", tok[1], tokens[-1][2],
+                          "a date is one day, a few days, a month or part of one, or "
+                          "two of these joined by a dash")
+    return one, two
+
+
+def resolve(text: str, period_start: dt.date, period_end: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day a printed date covers. Without a year, a point takes
+    the year that puts it inside the period (or nearest to it)."""
+    one, two = read(text)
+
+    def place(point: _Point, not_before: dt.date | None) -> tuple[dt.date, dt.date]:
+        if point.year is not None:
+            return point.days(point.year)
+        best = problem = None
+        for year in range(period_start.year - 1, period_end.year + 2):
+            try:
+                first, last = point.days(year)
+            except DateProblem as e:  # 29 February outside a leap year
+                problem = e
+                continue
+            if not_before is not None and last < not_before:
+                continue
+            gap = max((period_start - last).days, (first - period_end).days, 0)
+            if best is None or gap < best[0]:
+                best = (gap, first, last)
+        if best is None:
+            raise problem or DateProblem("the date cannot be placed", point.start, point.end)
+        return best[1], best[2]
+
+    first, last = place(one, None)
+    if two is not None:
+        first2, last = place(two, first)
+        if last < first:
+            raise DateProblem("the date runs backwards", one.start, two.end)
+    return first, last

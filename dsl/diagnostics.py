@@ -1,0 +1,169 @@
+"""Problems found in a rules or event file, as values.
+
+Every stage returns a list of `Diagnostic`s rather than stopping at the first,
+and the command line prints them all, each as
+
+    examples/no19.events:12:5: error[B101]: unknown index `rusia`
+       12 |     rusia +1
+          |     ^^^^^
+          = hint: did you mean `russia`?
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import attrs
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@attrs.frozen
+class Span:
+    """Where something stands in a file: 1-based line and column, end exclusive."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@attrs.frozen
+class Diagnostic:
+    code: str
+    severity: str
+    message: str
+    span: Span | None
+    hint: str | None = None
+
+    def sort_key(self):
+        s = self.span
+        return (s.file, s.line, s.column) if s else ("", 0, 0)
+
+    def to_json(self) -> dict:
+        s = self.span
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "file": s.file if s else None,
+            "line": s.line if s else None,
+            "column": s.column if s else None,
+            "end_line": s.end_line if s else None,
+            "end_column": s.end_column if s else None,
+            "hint": self.hint,
+        }
+
+
+def error(code: str, message: str, span: Span | None, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, ERROR, message, span, hint)
+
+
+def warning(code: str, message: str, span: Span | None, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, WARNING, message, span, hint)
+
+
+class InputError(Exception):
+    """An input file has mistakes; `diagnostics` says every one found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        unique = list(dict.fromkeys(diagnostics))  # a bad column heading, once
+        super().__init__("; ".join(d.message for d in unique[:3]))
+        self.diagnostics = sorted(unique, key=Diagnostic.sort_key)
+
+
+class Sources:
+    """The text of every file read, so that a diagnostic can quote its line."""
+
+    def __init__(self):
+        self._lines: dict[str, list[str]] = {}
+
+    def add(self, file: str, text: str) -> None:
+        self._lines[file] = text.splitlines()
+
+    def line(self, file: str, number: int) -> str | None:
+        lines = self._lines.get(file)
+        if lines is None or not 1 <= number <= len(lines):
+            return None
+        return lines[number - 1]
+
+
+SOURCES = Sources()
+
+
+def _width(text: str) -> int:
+    """Display width: tabs as 4, wide (East Asian) characters as 2."""
+    width = 0
+    for ch in text:
+        if ch == "\t":
+            width += 4
+        elif unicodedata.east_asian_width(ch) in "WF":
+            width += 2
+        elif not unicodedata.combining(ch):
+            width += 1
+    return width
+
+
+def render(d: Diagnostic, sources: Sources = SOURCES, colour: bool = False) -> str:
+    """The diagnostic as text: location, message, the source line and a caret."""
+
+    def paint(text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+
+    kind = paint(d.severity, "1;31" if d.severity == ERROR else "1;33")
+    where = f"{d.span}: " if d.span else ""
+    out = [f"{paint(where, '1')}{kind}[{d.code}]: {d.message}"]
+    s = d.span
+    line = sources.line(s.file, s.line) if s else None
+    if line is not None:
+        number = str(s.line)
+        gutter = " " * len(number)
+        start = max(s.column - 1, 0)
+        end = s.end_column - 1 if s.end_line == s.line else len(line)
+        end = max(end, start + 1)
+        shown = line.replace("\t", "    ")
+        pad = _width(line[:start])
+        marks = max(_width(line[start:end]), 1)
+        out.append(f" {number} | {shown}")
+        out.append(f" {gutter} | {' ' * pad}{paint('^' * marks, '1;31' if d.severity == ERROR else '1;33')}")
+        if d.hint:
+            out.append(f" {gutter} = hint: {d.hint}")
+    elif d.hint:
+        out.append(f"  = hint: {d.hint}")
+    return "\n".join(out)
+
+
+def closest(name: str, known) -> str | None:
+    """The known name a misspelt one most likely meant, if any is close."""
+    best, best_distance = None, None
+    for candidate in known:
+        distance = _distance(name.lower(), candidate.lower())
+        if distance <= max(1, len(candidate) // 3) and (best_distance is None or distance < best_distance):
+            best, best_distance = candidate, distance
+    return best
+
+
+def _distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: edits, with a swap of neighbours as one."""
+    if abs(len(a) - len(b)) > 3:
+        return 4
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def did_you_mean(name: str, known) -> str | None:
+    guess = closest(name, known)
+    return f"did you mean `{guess}`?" if guess else None

@@ -1,0 +1,202 @@
+"""Event files and spreadsheet catalogues to a checked `Catalogue`.
+
+Both formats come down to the same `RawEvent`s, which are then checked against
+the scheme in one place: dates inside the period, indices, categories and tags
+declared, scores whole and within the scheme's range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import model as m
+from .dates import DateProblem, resolve
+from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error
+from .files import read_source
+from .syntax import Num, RawEvent, parse
+
+
+def load_catalogue(paths: list[str], scheme: m.Scheme,
+                   period: m.Period | None = None) -> m.Catalogue:
+    """The events of all `paths`, read as one catalogue and checked against
+    `scheme`; raises InputError with every problem in every file."""
+    problems: list[Diagnostic] = []
+    periods: list[m.Period] = []
+    events: list[m.Event] = []
+    for path in paths:
+        try:
+            if path.lower().endswith(".csv"):
+                from .csvfile import read_csv
+
+                found_period, raw, found = read_csv(path, period)
+            else:
+                found_period, raw, found = read_event_file(path)
+        except InputError as e:
+            problems.extend(e.diagnostics)
+            continue
+        problems.extend(found)
+        if found_period is None:
+            continue
+        periods.append(found_period)
+        for item in raw:
+            event = check_event(item, len(events) + 1, found_period, scheme, problems)
+            if event is not None:
+                events.append(event)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or not periods:
+        raise InputError(errors or problems)
+    return m.Catalogue(_join(periods), tuple(events), tuple(paths))
+
+
+def _join(periods: list[m.Period]) -> m.Period:
+    """One period for several files: the days they span together."""
+    if len(periods) == 1:
+        return periods[0]
+    titles = list(dict.fromkeys(p.title for p in periods))
+    return m.Period(
+        title=" + ".join(titles),
+        start=min(p.start for p in periods),
+        end=max(p.end for p in periods),
+        span=periods[0].span,
+        published=tuple(x for p in periods for x in p.published),
+    )
+
+
+def read_event_file(path: str) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
+    text = read_source(path)
+    value, problems = parse("events", text, path)
+    if value is None:
+        return None, [], problems
+    (title, start, end, span), published = value[0]
+    if start is None or end is None:
+        return None, [], problems
+    if end < start:
+        problems.append(error("B302", f"the period ends ({end}) before it starts ({start})",
+                              span, f"write from {end} to {start}"))
+        return None, [], problems
+    return m.Period(title, start, end, span, published), list(value[1]), problems
+
+
+def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
+                problems: list[Diagnostic]) -> m.Event | None:
+    """The event, checked; its problems are added to `problems`."""
+    before = len(problems)
+    scores: list[m.Score] = []
+    category = None
+    tags: list[m.Declared] = []
+    sources, notes, ongoing = [], [], False
+    for item in raw.details:
+        kind, value = item
+        if kind == "scores":
+            for index, num in value:
+                score = _check_score(index, num, raw, scheme, scores, problems)
+                if score is not None:
+                    scores.append(score)
+        elif kind == "category":
+            if category is not None:
+                problems.append(error("B102", "the event has two categories", value.span,
+                                      "an event belongs to one category"))
+            elif value.name not in scheme.categories:
+                problems.append(_unknown("category", value, scheme.categories))
+            category = value
+        elif kind == "tags":
+            for tag in value:
+                if tag.name not in scheme.tags:
+                    problems.append(_unknown("tag", tag, scheme.tags))
+                tags.append(tag)
+        elif kind == "source":
+            sources.append(value)
+        elif kind == "note":
+            notes.append(value)
+        elif kind == "ongoing":
+            ongoing = True
+    if not scores:
+        problems.append(error("B108", "the event carries no score", raw.span,
+                              "add a line such as: russia +1"))
+    weighted = _weight_needed(scheme)
+    if weighted and category is None:
+        problems.append(error("B107", "the event has no category, but the scheme scores "
+                              "events by their category's weight", raw.span,
+                              "add a line such as: category contacts"))
+    when = _resolve_when(raw, period, ongoing, problems)
+    if len(problems) > before or when is None:
+        return None
+    return m.Event(number, when, raw.text, tuple(scores), category, tuple(tags), tuple(sources),
+                   tuple(notes), ongoing, raw.span)
+
+
+_WEIGHTED: dict[int, bool] = {}
+
+
+def _weight_needed(scheme: m.Scheme) -> bool:
+    found = _WEIGHTED.get(id(scheme))
+    if found is None:
+        from .rules import uses_weight
+
+        found = _WEIGHTED[id(scheme)] = uses_weight(scheme.score)
+    return found
+
+
+def _unknown(kind: str, declared: m.Declared, table: dict) -> Diagnostic:
+    return error("B101", f"unknown {kind} `{declared.name}`", declared.span,
+                 did_you_mean(declared.name, table) or f"the scheme declares no {kind} of that name")
+
+
+def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
+                 scores: list[m.Score], problems: list[Diagnostic]) -> m.Score | None:
+    name, span = index.name, index.span
+    if name not in scheme.indices:
+        problems.append(error("B101", f"unknown index `{name}`", span,
+                              did_you_mean(name, scheme.indices)
+                              or "the scheme declares no index of that name"))
+        return None
+    if any(s.index == name for s in scores):
+        problems.append(error("B102", f"the event scores `{name}` twice", span,
+                              "give each index one score"))
+        return None
+    if getattr(num.value, "denominator", 1) != 1:
+        problems.append(error("B205", f"scores are whole points, not {num.text}", num.span))
+        return None
+    low, high = scheme.range.low, scheme.range.high
+    if not low <= num.value <= high:
+        problems.append(error("B204", f"the score {num.text} is outside the scheme's range "
+                              f"{m.signed(low)} to {m.signed(high)}", num.span,
+                              f"scores run from {m.signed(low)} to {m.signed(high)}"))
+        return None
+    return m.Score(name, int(num.value), Span(span.file, span.line, span.column,
+                                              num.span.end_line, num.span.end_column))
+
+
+def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
+                  problems: list[Diagnostic]) -> m.When | None:
+    text = raw.when
+    lead = len(text) - len(text.lstrip())
+    printed = text.strip()
+    span = raw.when_span
+    try:
+        start, end = resolve(printed, period.start, period.end)
+    except DateProblem as e:
+        problems.append(error(
+            "B301", f"cannot read the date `{printed}`: {e.message}",
+            Span(span.file, span.line, span.column + lead + e.start, span.line,
+                 span.column + lead + max(e.end, e.start + 1)), e.hint))
+        return None
+    where = Span(span.file, span.line, span.column + lead, span.line,
+                 span.column + lead + len(printed))
+    if end < period.start or start > period.end:
+        problems.append(error(
+            "B302", f"the date `{printed}` ({_days(start, end)}) is outside the period "
+            f"{period.start} to {period.end}", where,
+            "check the date, or the period at the top of the file"))
+        return None
+    if (start < period.start or end > period.end) and not ongoing:
+        problems.append(error(
+            "B303", f"the date `{printed}` ({_days(start, end)}) runs past the period "
+            f"{period.start} to {period.end}", where,
+            "if the event really spans the period's edge, add a line `ongoing` below it"))
+        return None
+    return m.When(printed, start, end, where)
+
+
+def _days(start: dt.date, end: dt.date) -> str:
+    return str(start) if start == end else f"{start} to {end}"

@@ -1,0 +1,37 @@
+"""Reading the files a methodologist names, with located messages when it fails."""
+
+from __future__ import annotations
+
+import sys
+
+from .diagnostics import SOURCES, InputError, Span, error
+
+
+def read_source(path: str) -> str:
+    """The text of `path` (`-` for standard input), remembered for diagnostics."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as f:
+                data = f.read()
+    except FileNotFoundError:
+        raise InputError([error("B002", f"no such file: {path}", None)]) from None
+    except IsADirectoryError:
+        raise InputError([error("B002", f"{path} is a folder, not a file", None)]) from None
+    except OSError as e:
+        raise InputError([error("B002", f"cannot read {path}: {e.strerror}", None)]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise InputError([error(
+            "B003", "the file is not UTF-8 text", Span(path, line, column, line, column + 1),
+            "save the file as UTF-8 (most editors offer it under 'Save as')")]) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError([error("B003", "the file holds a NUL byte: is it a binary file?",
+                                Span(path, line, 1, line, 2))])
+    SOURCES.add(path, text)
+    return text

@@ -1,0 +1,382 @@
+"""A small LALR(1) driver over parse tables that Lark computes from `grammar/`.
+
+Lark is the source of truth for the language: it reads `grammar/*.lark` and
+builds the LALR tables. Importing Lark and compiling its contextual lexer costs
+more than a whole `barometer eval` may take, so the tables are exported once as
+plain JSON into a per-user cache (keyed by the grammar's hash and Lark's version)
+and driven here. Trees are shaped exactly as Lark shapes them (`_rule` inlined,
+`?rule` collapsed, anonymous tokens filtered, aliases), which
+`tests/test_grammar.py` checks against Lark itself.
+
+Nodes are built by reduction callbacks, bottom up, without recursion, so deeply
+nested input cannot overflow the Python stack here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+
+TABLE_FORMAT = 1
+
+
+class Token(NamedTuple):
+    type: str
+    value: str
+    offset: int
+    line: int
+    column: int  # 1-based
+    end_line: int
+    end_column: int  # 1-based, one past the last character
+
+
+class Meta(NamedTuple):
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    offset: int
+    end_offset: int
+
+
+class Node(NamedTuple):
+    """A parse tree node for rules without a callback."""
+
+    data: str
+    children: list
+    meta: Meta | None
+
+
+class SyntaxProblem(NamedTuple):
+    """One syntax error: where, what was found, and which terminals would do."""
+
+    token: Token
+    expected: frozenset  # terminal names
+    unlexable: bool  # no terminal at all matches the text here
+
+
+class Tables:
+    """The exported grammar: terminals, rules and the LALR action table."""
+
+    def __init__(self, data: dict):
+        self.terminals: dict[str, tuple[re.Pattern, bool, int]] = {}
+        for name, pattern, is_string, priority, flags in data["terminals"]:
+            self.terminals[name] = (re.compile(pattern, flags), is_string, priority)
+        self.literals = {
+            name: pattern for name, pattern, is_string, _, _ in data["terminals"] if is_string
+        }
+        self.ignore = tuple(data["ignore"])
+        self.rules = [tuple(rule) for rule in data["rules"]]
+        self.states = [
+            {sym: tuple(action) for sym, action in state.items()} for state in data["states"]
+        ]
+        self.start = data["start"]
+        self.end = data["end"]
+        self._candidates: dict[int, tuple] = {}
+
+    def candidates(self, state: int) -> tuple:
+        """Terminals the lexer may produce in `state`, ignored ones last."""
+        found = self._candidates.get(state)
+        if found is None:
+            accepted = [n for n in self.states[state] if n in self.terminals]
+            found = tuple(
+                (name, *self.terminals[name], name in self.ignore)
+                for name in accepted + [n for n in self.ignore if n not in accepted]
+            )
+            self._candidates[state] = found
+        return found
+
+    def expected(self, state: int) -> frozenset:
+        return frozenset(n for n in self.states[state] if n.isupper() or n == "$END")
+
+
+def export_tables(grammar_text: str) -> dict:
+    """Build the LALR tables with Lark and return them as plain data."""
+    from lark import Lark  # only when the cache is cold
+    from lark.lexer import PatternStr
+
+    lark = Lark(grammar_text, parser="lalr", lexer="contextual")
+    table = lark.parser.parser.parser.parse_table
+    rule_ids = {id(rule): i for i, rule in enumerate(lark.rules)}
+    rules = []
+    for rule in lark.rules:
+        keep = [
+            [i, (not sym.is_term) and sym.name.startswith("_")]
+            for i, sym in enumerate(rule.expansion)
+            if rule.options.keep_all_tokens or not (sym.is_term and sym.filter_out)
+        ]
+        rules.append([rule.origin.name, rule.alias, bool(rule.options.expand1),
+                      len(rule.expansion), keep])
+    states = []
+    for number in range(len(table.states)):
+        row = {}
+        for sym, (action, arg) in table.states[number].items():
+            if action.name == "Shift":
+                row[sym] = [0, arg]
+            else:
+                row[sym] = [1, rule_ids[id(arg)]]
+        states.append(row)
+    terminals = [
+        [t.name, t.pattern.to_regexp(), isinstance(t.pattern, PatternStr), t.priority,
+         _flags(t.pattern.flags)]
+        for t in lark.terminals
+    ]
+    return {
+        "format": TABLE_FORMAT,
+        "terminals": terminals,
+        "ignore": list(lark.ignore_tokens),
+        "rules": rules,
+        "states": states,
+        "start": table.start_states["start"],
+        "end": table.end_states["start"],
+    }
+
+
+def _flags(flags) -> int:
+    value = 0
+    for flag in flags:
+        value |= {"i": re.I, "m": re.M, "s": re.S, "x": re.X, "u": re.U}[flag]
+    return value
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "barometer"
+
+
+def load_tables(name: str, grammar_text: str) -> Tables:
+    """The tables for a grammar, from the cache when it holds this exact grammar."""
+    # Any Lark version's tables drive this runtime, so the key is the grammar alone.
+    key = hashlib.sha256(f"{TABLE_FORMAT}\0{grammar_text}".encode("utf-8")).hexdigest()[:20]
+    path = _cache_dir() / f"{name}-{key}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") == TABLE_FORMAT:
+            return Tables(data)
+    except (OSError, ValueError):
+        pass
+    data = export_tables(grammar_text)
+    try:  # a read-only home only costs speed
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return Tables(data)
+
+
+class Lexer:
+    """A contextual lexer: in each parser state only the terminals that state
+    accepts are tried. Of those, the longest match wins; on equal length a
+    literal keyword beats a pattern, and anything beats an ignored terminal."""
+
+    def __init__(self, tables: Tables, text: str):
+        self.tables = tables
+        self.text = text
+        self.pos = 0
+        self.line = 1
+        self.line_start = 0
+
+    def _advance(self, value: str) -> tuple[int, int]:
+        newlines = value.count("\n")
+        if newlines:
+            self.line += newlines
+            self.line_start = self.pos + value.rindex("\n") + 1
+        self.pos += len(value)
+        return self.line, self.pos - self.line_start + 1
+
+    def next(self, state: int) -> Token | None:
+        """The next token acceptable in `state`; None where nothing fits."""
+        text = self.text
+        while True:
+            if self.pos >= len(text):
+                return Token("$END", "", self.pos, self.line, self.pos - self.line_start + 1,
+                             self.line, self.pos - self.line_start + 1)
+            best = None
+            best_key = None
+            for name, pattern, is_string, priority, ignored in self.tables.candidates(state):
+                m = pattern.match(text, self.pos)
+                if m is None or m.end() == self.pos:
+                    continue
+                key = (m.end(), priority, not ignored, is_string)
+                if best_key is None or key > best_key:
+                    best, best_key = (name, m.group(), ignored), key
+            if best is None:
+                return None
+            name, value, ignored = best
+            start, line, column = self.pos, self.line, self.pos - self.line_start + 1
+            end_line, end_column = self._advance(value)
+            if not ignored:
+                return Token(name, value, start, line, column, end_line, end_column)
+
+    def stray(self) -> Token:
+        """What stands at the current position, for an error message."""
+        m = re.compile(r"\S+|\s").match(self.text, self.pos)
+        value = m.group() if m else self.text[self.pos:self.pos + 1]
+        column = self.pos - self.line_start + 1
+        return Token("?", value, self.pos, self.line, column, self.line, column + len(value))
+
+    def skip_to_line(self, starts: re.Pattern) -> bool:
+        """Move to the next line that begins with `starts`; False at end of text."""
+        nl = self.text.find("\n", self.pos)
+        while nl != -1:
+            self.line += 1
+            self.line_start = self.pos = nl + 1
+            if starts.match(self.text, self.pos):
+                return True
+            nl = self.text.find("\n", self.pos)
+        self.pos = len(self.text)
+        return False
+
+
+Callback = Callable[[Meta | None, list], Any]
+
+
+class Parser:
+    """Drives the tables; `callbacks` turn each reduction into a value."""
+
+    def __init__(self, tables: Tables, callbacks: dict[str, Callback], resync: re.Pattern):
+        self.tables = tables
+        self.callbacks = callbacks
+        self.resync = resync  # a line where parsing can resume after an error
+
+    def parse(self, text: str) -> tuple[Any, list[SyntaxProblem]]:
+        """The value of the whole text (None if it could not be built) and every
+        syntax problem found on the way."""
+        tables = self.tables
+        states, rules = tables.states, tables.rules
+        lexer = Lexer(tables, text)
+        state_stack = [tables.start]
+        value_stack: list = []
+        problems: list[SyntaxProblem] = []
+        token = lexer.next(tables.start)
+        try:
+            while True:
+                state = state_stack[-1]
+                if token is None:
+                    problems.append(SyntaxProblem(lexer.stray(), tables.expected(state), True))
+                    token = self._recover(lexer, state_stack, value_stack)
+                    continue
+                action = states[state].get(token.type)
+                if action is None:
+                    problems.append(SyntaxProblem(token, tables.expected(state), False))
+                    if token.type == "$END":
+                        if not self._unwind(state_stack, value_stack, "$END"):
+                            raise _Abandon
+                    else:
+                        token = self._recover(lexer, state_stack, value_stack)
+                    continue
+                kind, arg = action
+                if kind == 0:  # shift
+                    state_stack.append(arg)
+                    value_stack.append(token)
+                    token = lexer.next(arg)
+                    continue
+                origin, alias, expand1, size, keep = rules[arg]
+                if size:
+                    children = value_stack[-size:]
+                    del value_stack[-size:]
+                    del state_stack[-size:]
+                else:
+                    children = []
+                value = self._build(origin, alias, expand1, keep, children)
+                state_stack.append(states[state_stack[-1]][origin][1])
+                value_stack.append(value)
+                if token.type == "$END" and state_stack[-1] == tables.end:
+                    return value, problems
+        except _Abandon:
+            return None, problems
+
+    def _build(self, origin, alias, expand1, keep, children):
+        kept: list = []
+        for i, inline in keep:
+            child = children[i]
+            if inline and isinstance(child, _Inline):
+                kept.extend(child.items)
+            else:
+                kept.append(child)
+        if origin.startswith("_") and alias is None:
+            return _Inline(kept)
+        if expand1 and len(kept) == 1 and alias is None:
+            return kept[0]
+        name = alias or origin
+        meta = _meta(children)  # keywords count: `clamp` has a place too
+        callback = self.callbacks.get(name)
+        if callback is None:
+            return Node(name, kept, meta)
+        return callback(meta, kept)
+
+    def _recover(self, lexer: Lexer, state_stack: list, value_stack: list) -> Token | None:
+        """Panic mode: skip to the next line where a declaration can start, and pop
+        the parser back to a state that takes its first token."""
+        while lexer.skip_to_line(self.resync):
+            token = _peek(lexer, state_stack, self.tables.states)
+            if token is not None and self._unwind(state_stack, value_stack, token.type):
+                return lexer.next(state_stack[-1])
+        if not self._unwind(state_stack, value_stack, "$END"):
+            raise _Abandon
+        return lexer.next(state_stack[-1])
+
+    def _unwind(self, state_stack: list, value_stack: list, terminal: str) -> bool:
+        states = self.tables.states
+        depth = len(state_stack)
+        while depth and terminal not in states[state_stack[depth - 1]]:
+            depth -= 1
+        if not depth:
+            return False
+        del state_stack[depth:]
+        del value_stack[depth - 1:]
+        return True
+
+
+def _peek(lexer: Lexer, state_stack: list, states) -> Token | None:
+    """The token at the lexer's position, read in the deepest state that takes it."""
+    saved = (lexer.pos, lexer.line, lexer.line_start)
+    for state in reversed(state_stack):
+        token = lexer.next(state)
+        lexer.pos, lexer.line, lexer.line_start = saved
+        if token is not None and token.type in states[state]:
+            return token
+    return None
+
+
+class _Abandon(Exception):
+    """No state on the stack can go on: the rest of the text is lost."""
+
+
+class _Inline:
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = items
+
+
+def _meta(children: list) -> Meta | None:
+    first = last = None
+    for child in children:
+        m = _position(child)
+        if m is not None:
+            first = first or m
+            last = m
+    if first is None:
+        return None
+    return Meta(first.line, first.column, last.end_line, last.end_column,
+                first.offset, last.end_offset)
+
+
+def _position(child) -> Meta | None:
+    if isinstance(child, Token):
+        if child.type == "$END":
+            return None
+        return Meta(child.line, child.column, child.end_line, child.end_column,
+                    child.offset, child.offset + len(child.value))
+    if isinstance(child, _Inline):
+        return _meta(child.items)
+    return getattr(child, "meta", None)

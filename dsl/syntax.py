@@ -1,0 +1,396 @@
+"""Text to unchecked model pieces: the two parsers and their reduction callbacks.
+
+Parse trees never leave this module. Each grammar rule that matters has a
+callback that turns its children into a model node with its `Span`; syntax
+problems come back as `Diagnostic`s worded for a methodologist.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ..grammar import grammar_text
+
+from . import model as m
+from .diagnostics import Diagnostic, Span, did_you_mean, error
+from .lalr import Meta, Parser, SyntaxProblem, Token, load_tables
+
+# --- shared pieces ---------------------------------------------------------------
+
+
+class Num(NamedTuple):
+    """A number as written, with its span and whether it carried a sign."""
+
+    value: object  # int or Fraction
+    text: str
+    signed: bool
+    span: Span
+
+
+def number(text: str):
+    if "." in text:
+        from fractions import Fraction
+
+        return Fraction(text)
+    return int(text)
+
+
+class _Builder:
+    def __init__(self, file: str):
+        self.file = file
+
+    def span(self, where: Meta | Token | None) -> Span:
+        if where is None:
+            return Span(self.file, 1, 1, 1, 1)
+        return Span(self.file, where.line, where.column, where.end_line, where.end_column)
+
+    def signed(self, meta, children):
+        sign = children[0].value if len(children) == 2 else ""
+        value = number(children[-1].value)
+        if sign and sign != "+":
+            value = -value
+        text = "".join(c.value for c in children)
+        return Num(value, text, bool(sign), self.span(meta))
+
+
+def _string(token: Token) -> str:
+    return token.value[1:-1]
+
+
+# --- rules files -----------------------------------------------------------------
+
+
+class _Item(NamedTuple):
+    kind: str
+    value: object
+
+
+class RulesBuilder(_Builder):
+    def start(self, meta, children):
+        return children
+
+    def scheme(self, meta, children):
+        name = children[0]
+        version = _string(children[1]) if len(children) > 1 else ""
+        return _Item("scheme", (m.Declared(_string(name), self.span(name)), version))
+
+    def description(self, meta, children):
+        return _Item("description", " ".join(_string(c).strip() for c in children))
+
+    def extends(self, meta, children):
+        return _Item("extends", m.Declared(_string(children[0]), self.span(children[0])))
+
+    def range(self, meta, children):
+        low, high = children
+        return _Item("range", (low, high, self.span(meta)))
+
+    def score(self, meta, children):
+        return _Item("score", (children[0], self.span(meta)))
+
+    def index(self, meta, children):
+        name = children[0]
+        title = _string(children[1]) if len(children) > 1 else name.value
+        return _Item("index", m.Index(name.value, title, self.span(name)))
+
+    def category(self, meta, children):
+        name = children[0]
+        title, weight = name.value, None
+        for child in children[1:]:
+            if isinstance(child, Num):
+                weight = child.value
+            else:
+                title = _string(child)
+        return _Item("category", m.Category(name.value, title, weight, self.span(name)))
+
+    def tag(self, meta, children):
+        name = children[0]
+        title = _string(children[1]) if len(children) > 1 else name.value
+        return _Item("tag", m.Tag(name.value, title, self.span(name)))
+
+    def bands(self, meta, children):
+        index = children[0]
+        return _Item("bands", m.BandSet(index.value, tuple(children[1:]), self.span(index)))
+
+    def band(self, meta, children):
+        name, (lower, upper) = children[0], children[1]
+        text = " ".join(_string(c).strip() for c in children[2:])
+        return m.Band(name.value, lower, upper, text, self.span(meta))
+
+    def closed(self, meta, children):
+        low, high = children
+        return (m.Bound(low.value, True), m.Bound(high.value, True))
+
+    def compared(self, meta, children):
+        lower = upper = None
+        for op, num in zip(children[::2], children[1::2]):
+            op = {"≥": ">=", "≤": "<="}.get(op.value, op.value)
+            if op.startswith(">"):
+                lower = m.Bound(num.value, op == ">=")
+            else:
+                upper = m.Bound(num.value, op == "<=")
+        return (lower, upper)
+
+    def rule(self, meta, children):
+        name = children[0]
+        rest = children[1:]
+        title = name.value
+        if isinstance(rest[0], Token) and rest[0].type == "STRING":
+            title = _string(rest[0])
+            rest = rest[1:]
+        condition, actions = rest[0], tuple(rest[1:])
+        return _Item("rule", m.Rule(name.value, title, condition, actions, self.span(name)))
+
+    def drop(self, meta, children):
+        return _Item("drop", m.Declared(children[0].value, self.span(children[0])))
+
+    # conditions
+    def either(self, meta, children):
+        return m.AnyOf(tuple(children), self.span(meta))
+
+    def both(self, meta, children):
+        return m.AllOf(tuple(children), self.span(meta))
+
+    def negation(self, meta, children):
+        return m.Not(children[0], self.span(meta))
+
+    def always(self, meta, children):
+        return m.Always(self.span(meta))
+
+    def _names(self, children) -> tuple[str, ...]:
+        names = children[0] if isinstance(children[0], list) else children
+        return tuple(t.value for t in names)
+
+    def names(self, meta, children):
+        return children
+
+    def index_in(self, meta, children):
+        return m.IndexIn(self._names(children), self.span(meta))
+
+    def category_in(self, meta, children):
+        return m.CategoryIn(self._names(children), self.span(meta))
+
+    def tagged(self, meta, children):
+        return m.Tagged(children[0].value, self.span(meta))
+
+    def text_contains(self, meta, children):
+        return m.TextContains(_string(children[0]), self.span(meta))
+
+    def _date(self, token: Token):
+        import datetime as dt
+
+        try:
+            return dt.date.fromisoformat(token.value)
+        except ValueError:
+            self.problems.append(error(
+                "B301", f"`{token.value}` is not a date in the calendar", self.span(token),
+                "write dates as YYYY-MM-DD, e.g. 2021-02-28"))
+            return dt.date(1, 1, 1)
+
+    def date_before(self, meta, children):
+        return m.DateBefore(self._date(children[0]), self.span(meta))
+
+    def date_after(self, meta, children):
+        return m.DateAfter(self._date(children[0]), self.span(meta))
+
+    def date_within(self, meta, children):
+        return m.DateWithin(self._date(children[0]), self._date(children[1]), self.span(meta))
+
+    def recorded_compare(self, meta, children):
+        op = {"≥": ">=", "≤": "<="}.get(children[0].value, children[0].value)
+        return m.RecordedCompare(op, children[1].value, self.span(meta))
+
+    # actions
+    def set(self, meta, children):
+        return m.Action("set", children[0].value, self.span(meta))
+
+    def add(self, meta, children):
+        return m.Action("add", children[0].value, self.span(meta))
+
+    def multiply(self, meta, children):
+        return m.Action("multiply", children[0].value, self.span(meta))
+
+    def clamp(self, meta, children):
+        return m.Action("clamp", None, self.span(meta))
+
+    def exclude(self, meta, children):
+        return m.Action("exclude", None, self.span(meta))
+
+    # score expressions
+    def _binary(op):
+        def build(self, meta, children):
+            return m.Binary(op, children[0], children[1], self.span(meta))
+        return build
+
+    plus, minus, times = _binary("+"), _binary("-"), _binary("*")
+
+    def number(self, meta, children):
+        return m.Constant(number(children[0].value), self.span(meta))
+
+    def negate(self, meta, children):
+        return m.Negate(children[0], self.span(meta))
+
+    def recorded(self, meta, children):
+        return m.Recorded(self.span(meta))
+
+    def direction(self, meta, children):
+        return m.Direction(self.span(meta))
+
+    def weight(self, meta, children):
+        return m.Weight(self.span(meta))
+
+
+# --- event files -----------------------------------------------------------------
+
+
+class RawEvent(NamedTuple):
+    when: str
+    when_span: Span
+    text: str
+    details: list
+    span: Span
+
+
+class EventsBuilder(_Builder):
+    def start(self, meta, children):
+        return children[0], children[1:]
+
+    def header(self, meta, children):
+        return children[0], tuple(children[1:])
+
+    def period(self, meta, children):
+        import datetime as dt
+
+        title, start, end = children
+        dates = []
+        for token in (start, end):
+            try:
+                dates.append(dt.date.fromisoformat(token.value))
+            except ValueError:
+                self.problems.append(error(
+                    "B301", f"`{token.value}` is not a date in the calendar", self.span(token),
+                    "write the period's days as YYYY-MM-DD, e.g. 2021-02-28"))
+                dates.append(None)
+        return (_string(title), dates[0], dates[1], self.span(meta))
+
+    def published(self, meta, children):
+        name, value = children
+        return m.Published(name.value, value.value, self.span(name))
+
+    def event(self, meta, children):
+        when, text = children[0], children[1]
+        return RawEvent(when.value, self.span(when), text.value.rstrip(),
+                        children[2:], self.span(meta))
+
+    def scores(self, meta, children):
+        return _Item("scores", [
+            (m.Declared(name.value, self.span(name)), num)
+            for name, num in zip(children[::2], children[1::2])
+        ])
+
+    def category(self, meta, children):
+        return _Item("category", m.Declared(children[0].value, self.span(children[0])))
+
+    def tags(self, meta, children):
+        return _Item("tags", [m.Declared(c.value, self.span(c)) for c in children])
+
+    def source(self, meta, children):
+        return _Item("source", children[0].value.rstrip())
+
+    def note(self, meta, children):
+        return _Item("note", children[0].value.rstrip())
+
+    def ongoing(self, meta, children):
+        return _Item("ongoing", True)
+
+
+# --- the parsers -----------------------------------------------------------------
+
+_PARSERS: dict[str, tuple[Parser, type]] = {}
+
+# Where parsing may resume after a syntax error: a line that opens a declaration.
+_RESYNC = {
+    "rules": re.compile(
+        r"[ \t]*(scheme|description|extends|range|score|index|category|tag|bands|rule|drop)\b"),
+    "events": re.compile(r"[ \t]*\["),
+}
+_BUILDERS = {"rules": RulesBuilder, "events": EventsBuilder}
+
+
+def _parser(kind: str) -> Parser:
+    """The parser for a grammar, built once per process."""
+    found = _PARSERS.get(kind)
+    if found is None:
+        tables = load_tables(kind, grammar_text(kind))
+        found = _PARSERS[kind] = Parser(tables, {}, _RESYNC[kind])
+    return found
+
+
+def parse(kind: str, text: str, file: str):
+    """Parse `text` as a rules (`kind="rules"`) or event file; returns the value
+    built by the callbacks (None if nothing could be) and the diagnostics."""
+    parser = _parser(kind)
+    builder = _BUILDERS[kind](file)
+    builder.problems = []
+    parser.callbacks = {
+        name: getattr(builder, name) for name in dir(builder) if not name.startswith("_")
+    }
+    value, problems = parser.parse(text)
+    diagnostics = [syntax_diagnostic(p, parser, file) for p in problems]
+    return value, diagnostics + builder.problems
+
+
+# How a methodologist would call each terminal.
+_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a text in quotes ("...")',
+    "NUMBER": "a number",
+    "SIGN": "a sign (+ or -)",
+    "DATE": "a date written YYYY-MM-DD",
+    "COMPARE": "a comparison (>, >=, <, <=)",
+    "WHEN": "the event's date as printed",
+    "TEXT": "the event's text",
+    "_NL": "the end of the line",
+    "$END": "the end of the file",
+}
+
+
+def describe(terminal: str, parser: Parser) -> str:
+    if terminal in _WORDS:
+        return _WORDS[terminal]
+    literal = parser.tables.literals.get(terminal)
+    if literal is not None:
+        return "`" + re.sub(r"\\(.)", r"\1", literal) + "`"
+    return terminal.lower()
+
+
+def _found(token: Token) -> str:
+    if token.type == "$END":
+        return "the end of the file"
+    if token.type == "_NL":
+        return "the end of the line"
+    value = token.value if len(token.value) <= 40 else token.value[:37] + "..."
+    return f"`{value}`"
+
+
+def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diagnostic:
+    token = problem.token
+    words = sorted({describe(t, parser) for t in problem.expected},
+                   key=lambda w: (not w.startswith("`"), w))
+    if len(words) > 8:
+        expected = ", ".join(words[:8]) + " or another declaration"
+    elif len(words) > 1:
+        expected = ", ".join(words[:-1]) + " or " + words[-1]
+    else:
+        expected = words[0] if words else "nothing more"
+    if problem.unlexable:
+        message = f"unexpected {_found(token)}: expected {expected}"
+    else:
+        message = f"expected {expected}, found {_found(token)}"
+    keywords = [w.strip("`") for w in words if w.startswith("`")]
+    hint = did_you_mean(token.value, keywords) if token.value and keywords else None
+    if token.type == "_NL":
+        span = Span(file, token.line, token.column, token.line, token.column + 1)
+    else:
+        span = Span(file, token.line, token.column, token.end_line, token.end_column)
+    return error("B001", message, span, hint)

@@ -41,19 +41,20 @@ class _Point:
     """One side of a printed date: a month, optionally narrowed to days."""
 
     def __init__(self, month: int, first: int | None, last: int | None, year: int | None,
-                 start: int, end: int):
+                 start: int, end: int, written: bool):
         self.month, self.first, self.last, self.year = month, first, last, year
+        self.written = written  # days written out, not early/mid/late
         self.start, self.end = start, end  # offsets in the text
 
     def days(self, year: int) -> tuple[dt.date, dt.date]:
         length = calendar.monthrange(year, self.month)[1]
+        if self.written:
+            for day in (self.first, self.last):
+                if day > length:
+                    raise DateProblem(f"{calendar.month_name[self.month]} {year} has "
+                                      f"{length} days, not {day}", self.start, self.end)
         first = self.first or 1
-        last = min(self.last or length, length)
-        for day in (self.first, self.last):
-            if day is not None and day > length:
-                raise DateProblem(
-                    f"{calendar.month_name[self.month]} {year} has {length} days, not {day}",
-                    self.start, self.end)
+        last = min(self.last or length, length)  # "late" runs to the month's end
         return dt.date(year, self.month, first), dt.date(year, self.month, last)
 
 
@@ -116,7 +117,8 @@ def read(text: str) -> tuple[_Point, _Point | None]:
         if peek() is not None and peek()[0].isdigit() and len(peek()[0]) == 4:
             year = int(peek()[0])
             pos += 1
-        return _Point(month, first, last, year, start, tokens[pos - 1][2])
+        written = bool(tok[0].isdigit())
+        return _Point(month, first, last, year, start, tokens[pos - 1][2], written)
 
     one = point()
     two = None
@@ -140,11 +142,12 @@ def resolve(text: str, period_start: dt.date, period_end: dt.date) -> tuple[dt.d
         if point.year is not None:
             return point.days(point.year)
         best = problem = None
-        for year in range(period_start.year - 1, period_end.year + 2):
+        years = list(range(period_start.year, period_end.year + 1))
+        for year in years + [period_start.year - 1, period_end.year + 1]:
             try:
                 first, last = point.days(year)
             except DateProblem as e:  # 29 February outside a leap year
-                problem = e
+                problem = problem or e
                 continue
             if not_before is not None and last < not_before:
                 continue

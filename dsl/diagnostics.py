@@ -151,7 +151,7 @@ def closest(name: str, known) -> str | None:
 def _distance(a: str, b: str) -> int:
     """Optimal string alignment distance: edits, with a swap of neighbours as one."""
     if abs(len(a) - len(b)) > 3:
-        return 4
+        return max(len(a), len(b))
     prev2: list[int] = []
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):

@@ -38,14 +38,24 @@ def load_catalogue(paths: list[str], scheme: m.Scheme,
         if found_period is None:
             continue
         periods.append(found_period)
-        for item in raw:
+        broken = sorted(p.span.line for p in found if p.code == "B001" and p.span)
+        for n, item in enumerate(raw):
+            before = len(problems)
             event = check_event(item, len(events) + 1, found_period, scheme, problems)
             if event is not None:
                 events.append(event)
+            elif _has_syntax_error(item, raw[n + 1] if n + 1 < len(raw) else None, broken):
+                # a line of it could not be read: "no score" would only mislead
+                problems[before:] = [p for p in problems[before:] if p.code != "B108"]
     errors = [p for p in problems if p.severity == "error"]
     if errors or not periods:
         raise InputError(errors or problems)
     return m.Catalogue(_join(periods), tuple(events), tuple(paths))
+
+
+def _has_syntax_error(item: RawEvent, following: RawEvent | None, broken: list[int]) -> bool:
+    end = following.span.line if following is not None else float("inf")
+    return any(item.span.line <= line < end for line in broken)
 
 
 def _join(periods: list[m.Period]) -> m.Period:
@@ -85,10 +95,12 @@ def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
     category = None
     tags: list[m.Declared] = []
     sources, notes, ongoing = [], [], False
+    written = 0  # scores written, valid or not
     for item in raw.details:
         kind, value = item
         if kind == "scores":
             for index, num in value:
+                written += 1
                 score = _check_score(index, num, raw, scheme, scores, problems)
                 if score is not None:
                     scores.append(score)
@@ -110,7 +122,7 @@ def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
             notes.append(value)
         elif kind == "ongoing":
             ongoing = True
-    if not scores:
+    if not written:
         problems.append(error("B108", "the event carries no score", raw.span,
                               "add a line such as: russia +1"))
     weighted = _weight_needed(scheme)

@@ -218,9 +218,11 @@ class Lexer:
 
     def stray(self) -> Token:
         """What stands at the current position, for an error message."""
+        column = self.pos - self.line_start + 1
+        if self.text.startswith(("\n", "\r\n"), self.pos):
+            return Token("_NL", "", self.pos, self.line, column, self.line, column + 1)
         m = re.compile(r"\S+|\s").match(self.text, self.pos)
         value = m.group() if m else self.text[self.pos:self.pos + 1]
-        column = self.pos - self.line_start + 1
         return Token("?", value, self.pos, self.line, column, self.line, column + len(value))
 
     def skip_to_line(self, starts: re.Pattern) -> bool:

@@ -383,10 +383,7 @@ def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diag
         expected = ", ".join(words[:-1]) + " or " + words[-1]
     else:
         expected = words[0] if words else "nothing more"
-    if problem.unlexable:
-        message = f"unexpected {_found(token)}: expected {expected}"
-    else:
-        message = f"expected {expected}, found {_found(token)}"
+    message = f"expected {expected}, found {_found(token)}"
     keywords = [w.strip("`") for w in words if w.startswith("`")]
     hint = did_you_mean(token.value, keywords) if token.value and keywords else None
     if token.type == "_NL":

@@ -1,0 +1,234 @@
+"""Hypothesis strategies: random schemes and catalogues, written as real files,
+with the values the writer meant so that a test can compare what is read back."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import attrs
+from hypothesis import strategies as st
+
+INDICES = ["alpha", "beta", "gamma", "delta_x", "eps2"]
+CATEGORIES = ["contacts", "visits", "sanctions", "exercises"]
+TAGS = ["energy", "covid", "nuclear"]
+TEXT_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCXYZ0123456789 ,.;:'\"()-–—[]’“”!?%&#/"
+
+
+@attrs.frozen
+class RulesCase:
+    text: str
+    indices: tuple[str, ...]
+    low: int
+    high: int
+    categories: dict  # name -> weight
+    tags: tuple[str, ...]
+    bands: dict  # index -> list of (name, lower, upper) with None for open, both inclusive
+    band_order: str  # "up" (low values first) or "down"
+
+
+@attrs.frozen
+class EventCase:
+    when: str
+    start: dt.date
+    end: dt.date
+    text: str
+    scores: tuple  # ((index, value), ...)
+    category: str | None
+    tags: tuple[str, ...]
+    ongoing: bool = False
+
+
+@attrs.frozen
+class EventsCase:
+    text: str
+    title: str
+    start: dt.date
+    end: dt.date
+    events: tuple[EventCase, ...]
+
+
+def signed(value: int, always: bool = True) -> str:
+    if value < 0:
+        return str(value)
+    return f"+{value}" if always or value else "0"
+
+
+@st.composite
+def band_sets(draw, low: int, high: int):
+    """A partition of all whole values into bands, as (name, lower, upper)."""
+    n = draw(st.integers(1, 4))
+    cuts = sorted(draw(st.sets(st.integers(low * 4 - 5, high * 4 + 5), min_size=n, max_size=n)))
+    names = draw(st.permutations(["white", "green", "yellow", "orange", "red"]))
+    bands, lower = [], None
+    for i, cut in enumerate(cuts):
+        bands.append((names[i], lower, cut - 1))
+        lower = cut
+    bands.append((names[len(cuts)], lower, None))
+    return bands
+
+
+def band_line(draw, name, lower, upper) -> str:
+    if lower is not None and upper is not None:
+        form = draw(st.sampled_from(["to", "cmp", "strict"]))
+        if form == "to":
+            return f"{name} {signed(lower)} to {signed(upper)}"
+        if form == "cmp":
+            return f"{name} >= {signed(lower)} and <= {signed(upper)}"
+        return f"{name} > {signed(lower - 1)} and < {signed(upper + 1)}"
+    if lower is None and upper is None:
+        return f"{name} >= -1000000"
+    if lower is None:
+        return f"{name} " + draw(st.sampled_from([f"<= {signed(upper)}", f"< {signed(upper + 1)}"]))
+    return f"{name} " + draw(st.sampled_from([f">= {signed(lower)}", f"> {signed(lower - 1)}"]))
+
+
+def conditions(indices, categories, tags):
+    leaves = st.one_of(
+        st.sampled_from(indices).map(lambda i: f"index is {i}"),
+        st.lists(st.sampled_from(indices), min_size=1, max_size=3, unique=True).map(
+            lambda names: f"index in [{', '.join(names)}]"),
+        st.sampled_from(categories).map(lambda c: f"category is {c}"),
+        st.sampled_from(tags).map(lambda t: f"tagged {t}"),
+        st.sampled_from(["a", "b", "the"]).map(lambda w: f'text contains "{w}"'),
+        st.tuples(st.sampled_from([">", ">=", "<", "<="]), st.integers(-3, 3)).map(
+            lambda p: f"recorded {p[0]} {signed(p[1])}"),
+        st.just("date before 2021-02-01"),
+        st.just("date after 2021-01-15"),
+        st.just("date from 2021-01-01 to 2021-01-31"),
+        st.just("always"),
+    )
+    return st.recursive(leaves, lambda inner: st.one_of(
+        st.tuples(inner, inner).map(lambda p: f"({p[0]} and {p[1]})"),
+        st.tuples(inner, inner).map(lambda p: f"({p[0]} or {p[1]})"),
+        inner.map(lambda c: f"not {c}"),
+    ), max_leaves=5)
+
+
+ACTIONS = st.one_of(
+    st.integers(-3, 3).map(lambda v: f"set to {signed(v)}"),
+    st.integers(-2, 2).map(lambda v: f"add {signed(v)}"),
+    st.sampled_from(["2", "0.5", "3", "-1", "1.5"]).map(lambda v: f"multiply by {v}"),
+    st.just("clamp"),
+    st.just("exclude"),
+)
+
+
+@st.composite
+def rules_files(draw, with_rules: bool = True) -> RulesCase:
+    indices = tuple(draw(st.lists(st.sampled_from(INDICES), min_size=1, max_size=5, unique=True)))
+    low = draw(st.integers(-5, 0))
+    high = draw(st.integers(max(low, 1), 5))
+    categories = {c: draw(st.sampled_from([1, 2, 3])) for c in CATEGORIES}
+    score = draw(st.sampled_from(["recorded", "direction * weight", "recorded * weight",
+                                  "recorded + 0"]))
+    lines = ['# a generated scheme', f'scheme "Generated" version "{draw(st.integers(1, 9))}"',
+             f"range {signed(low)} to {signed(high)}", f"score {score}"]
+    lines += [f'index {i} "Index {i}"' for i in indices]
+    lines += [f"category {c} weight {w}" for c, w in categories.items()]
+    lines += [f'tag {t} "Tag {t}"' for t in TAGS]
+    bands = {}
+    order = draw(st.sampled_from(["up", "down"]))
+    for index in draw(st.lists(st.sampled_from(indices), max_size=2, unique=True)):
+        bands[index] = draw(band_sets(low, high))
+        written = bands[index] if order == "up" else list(reversed(bands[index]))
+        lines.append(f"bands {index} {{")
+        lines += ["    " + band_line(draw, *b) + f' "band {b[0]}"' for b in written]
+        lines.append("}")
+    if with_rules:
+        for n in range(draw(st.integers(0, 3))):
+            condition = draw(conditions(list(indices), CATEGORIES, list(TAGS)))
+            actions = ", ".join(draw(st.lists(ACTIONS, min_size=1, max_size=3)))
+            lines.append(f'rule r{n} "Rule {n}" when {condition}\n    then {actions}')
+    return RulesCase("\n".join(lines) + "\n", indices, low, high, categories, TAGS, bands, order)
+
+
+PARTS = {"Early": (1, 10), "Mid-": (11, 20), "Late": (21, 31)}
+
+
+@st.composite
+def printed_dates(draw, year: int, months: list[int]):
+    """A date as a report prints it, with the days it stands for."""
+
+    def last(month):
+        return calendar.monthrange(year, month)[1]
+
+    month = draw(st.sampled_from(months))
+    name = calendar.month_name[month]
+    form = draw(st.sampled_from(["day", "days", "part", "month", "span"]))
+    if form == "day":
+        day = draw(st.integers(1, last(month)))
+        return f"{day} {name}", dt.date(year, month, day), dt.date(year, month, day)
+    if form == "days":
+        a = draw(st.integers(1, last(month)))
+        b = draw(st.integers(a, last(month)))
+        dash = draw(st.sampled_from(["-", "–"]))
+        return f"{a}{dash}{b} {name}", dt.date(year, month, a), dt.date(year, month, b)
+    if form == "part":
+        part = draw(st.sampled_from(list(PARTS)))
+        a, b = PARTS[part]
+        sep = "" if part.endswith("-") else " "
+        return (f"{part}{sep}{name}", dt.date(year, month, a),
+                dt.date(year, month, min(b, last(month))))
+    if form == "month":
+        return name, dt.date(year, month, 1), dt.date(year, month, last(month))
+    later = draw(st.sampled_from([m for m in months if m >= month]))
+    dash = draw(st.sampled_from(["-", "–", " - ", "– "]))
+    return (f"{name}{dash}{calendar.month_name[later]}", dt.date(year, month, 1),
+            dt.date(year, later, last(later)))
+
+
+texts = st.text(TEXT_ALPHABET, min_size=1, max_size=40).map(str.strip).filter(
+    lambda t: t and not t.startswith("#"))
+
+
+@st.composite
+def event_lists(draw, rules: RulesCase, year: int, months: list[int], min_size=0, max_size=12):
+    events = []
+    for _ in range(draw(st.integers(min_size, max_size))):
+        when, start, end = draw(printed_dates(year, months))
+        chosen = draw(st.lists(st.sampled_from(rules.indices), min_size=1,
+                               max_size=len(rules.indices), unique=True))
+        scores = tuple((i, draw(st.integers(rules.low, rules.high))) for i in chosen)
+        category = draw(st.sampled_from(list(rules.categories)))
+        tags = tuple(draw(st.lists(st.sampled_from(list(rules.tags)), max_size=2, unique=True)))
+        events.append(EventCase(when, start, end, draw(texts), scores, category, tags))
+    return tuple(events)
+
+
+def event_file_text(draw, title: str, start: dt.date, end: dt.date, events) -> str:
+    lines = ["# generated", f'period "{title}" from {start} to {end}', ""]
+    for e in events:
+        lines.append(f"[{e.when}] {e.text}")
+        pairs = [f"{i} {signed(v, draw(st.booleans()))}" for i, v in e.scores]
+        if draw(st.booleans()):
+            lines.append("    " + "  ".join(pairs))
+        else:
+            lines += ["    " + p for p in pairs]
+        if e.category:
+            lines.append(f"    category {e.category}")
+        if e.tags:
+            lines.append(f"    tags {', '.join(e.tags)}")
+        if draw(st.booleans()):
+            lines.append("    # a comment")
+        lines.append("")
+    return "\n".join(lines)
+
+
+@st.composite
+def event_files(draw, rules: RulesCase | None = None, max_size=12) -> EventsCase:
+    rules = rules or draw(rules_files(with_rules=False))
+    year = draw(st.integers(2000, 2030))
+    first = draw(st.integers(1, 10))
+    months = list(range(first, first + draw(st.integers(1, 3))))
+    start = dt.date(year, months[0], 1)
+    end = dt.date(year, months[-1], calendar.monthrange(year, months[-1])[1])
+    events = draw(event_lists(rules, year, months, max_size=max_size))
+    title = draw(st.sampled_from(["No 1", "Generated period", "Q1 “draft”"]))
+    return EventsCase(event_file_text(draw, title, start, end, events), title, start, end, events)
+
+
+@st.composite
+def schemes_and_catalogues(draw, max_size=12):
+    rules = draw(rules_files())
+    return rules, draw(event_files(rules, max_size=max_size))

@@ -1,0 +1,100 @@
+"""The LALR driver shapes trees exactly as Lark does, from the same grammar."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lark import Lark, Token as LarkToken, Tree
+
+from barometer.dsl.lalr import Node, Parser, Token, export_tables, Tables, load_tables
+from barometer.grammar import grammar_text
+
+from .conftest import EVENTS, RULES
+from .strategies import event_files, rules_files
+
+
+def lark_shape(tree):
+    if isinstance(tree, LarkToken):
+        return (tree.type, str(tree))
+    return (tree.data, [lark_shape(c) for c in tree.children])
+
+
+def our_shape(node):
+    if isinstance(node, Token):
+        return (node.type, node.value)
+    if isinstance(node, list):  # `_rule` results spliced in by a callback-free parse
+        return [our_shape(c) for c in node]
+    return (node.data, [our_shape(c) for c in node.children])
+
+
+@pytest.fixture(scope="module", params=["rules", "events"])
+def pair(request):
+    text = grammar_text(request.param)
+    lark = Lark(text, parser="lalr", lexer="contextual")
+    ours = Parser(Tables(export_tables(text)), {}, __import__("re").compile("$^"))
+    return request.param, lark, ours
+
+
+def same_tree(lark, ours, text):
+    value, problems = ours.parse(text)
+    assert problems == []
+    assert our_shape(value) == lark_shape(lark.parse(text))
+
+
+def test_shipped_files_parse_as_lark_parses_them(pair):
+    kind, lark, ours = pair
+    same_tree(lark, ours, (RULES if kind == "rules" else EVENTS).read_text(encoding="utf-8"))
+
+
+_LARK = {}
+
+
+def lark_for(kind):
+    if kind not in _LARK:
+        text = grammar_text(kind)
+        _LARK[kind] = (Lark(text, parser="lalr", lexer="contextual"),
+                       Parser(Tables(export_tables(text)), {}, __import__("re").compile("$^")))
+    return _LARK[kind]
+
+
+@settings(max_examples=60, deadline=None)
+@given(rules_files())
+def test_generated_rules_files_parse_as_lark_parses_them(case):
+    lark, ours = lark_for("rules")
+    same_tree(lark, ours, case.text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(event_files())
+def test_generated_event_files_parse_as_lark_parses_them(case):
+    lark, ours = lark_for("events")
+    same_tree(lark, ours, case.text)
+
+
+def test_tables_are_cached_per_grammar(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    text = grammar_text("events")
+    first = load_tables("events", text)
+    [cached] = list((tmp_path / "barometer").glob("events-*.json"))
+    second = load_tables("events", text)
+    assert first.states == second.states
+    # a changed grammar gets tables of its own, never the stale ones
+    load_tables("events", text + "\n// changed\n")
+    assert len(list((tmp_path / "barometer").glob("events-*.json"))) == 2
+    assert cached.exists()
+
+
+def test_unwritable_cache_still_parses(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    tables = load_tables("rules", grammar_text("rules"))
+    assert tables.start in range(len(tables.states))
+
+
+def test_deep_nesting_does_not_overflow_the_parser():
+    _, ours = lark_for("rules")
+    depth = 5000
+    text = ('scheme "x"\nrange -1 to 1\nindex a\nrule deep when ' + "(" * depth
+            + "index is a" + ")" * depth + " then add 1\n")
+    value, problems = ours.parse(text)
+    assert problems == []

@@ -24,6 +24,7 @@ def read_source(path: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
+        SOURCES.add(path, data.decode("utf-8", errors="replace"))
         line = data.count(b"\n", 0, e.start) + 1
         column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         raise InputError([error(

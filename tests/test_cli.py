@@ -1,0 +1,65 @@
+"""Command-line conventions: formats, files and stdin, colour, help."""
+
+import json
+
+from click.testing import CliRunner
+
+from barometer.cli import main
+
+from .conftest import EVENTS, RULES
+
+
+def run(*args, input=None, env=None):
+    return CliRunner().invoke(main, list(args), input=input, env=env)
+
+
+def test_stdin_and_output_file(tmp_path):
+    out = tmp_path / "result.json"
+    result = run("eval", str(RULES), "-", "--format", "json", "-o", str(out),
+                 input=EVENTS.read_text(encoding="utf-8"))
+    assert result.exit_code == 0 and result.output == ""
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["indices"]["us"]["aggregate"] == -18
+    assert data["period"]["files"] == ["-"]
+    assert not list(tmp_path.glob(".barometer-*"))  # no temporary file left behind
+
+
+def test_table_and_markdown():
+    table = run("eval", str(RULES), str(EVENTS)).output
+    assert "│ Relationship with Russia   │       +20 │      +22 │       -2 │     21 │        │" in table
+    assert "│ Regional tension           │        -7 │       +6 │      -13 │     22 │ Yellow │" in table
+    md = run("eval", str(RULES), str(EVENTS), "--format", "markdown").output
+    assert "| Relationship with the U.S. | -18 | +4 | -22 | 24 |  |" in md
+    assert "| Regional tension | -7 | +6 | -13 | 22 | Yellow |" in md
+
+
+def test_no_colour_off_a_terminal_or_with_no_color():
+    # CliRunner is not a terminal: never escape codes in a pipe or a file
+    assert "\x1b[" not in run("eval", str(RULES), str(EVENTS)).output
+
+
+def test_colour_wanted_honours_no_color(monkeypatch):
+    from barometer.cli import colour_wanted
+
+    class Tty:
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert colour_wanted(Tty())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not colour_wanted(Tty())
+
+
+def test_help_has_examples():
+    for args in (["--help"], ["eval", "--help"]):
+        result = run(*args)
+        assert result.exit_code == 0
+        assert "Examples:" in result.output
+        assert "barometer eval rules/minsk-barometer.rules" in result.output
+
+
+def test_stdin_only_once():
+    result = run("eval", "-", "-")
+    assert result.exit_code == 2
+    assert "standard input (-) can be read only once" in result.output

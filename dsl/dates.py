@@ -14,15 +14,23 @@ Any dash will do (-, en dash, em dash), with or without spaces around it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
 from .diagnostics import did_you_mean
 
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+# English names, whatever the machine's locale (the calendar module would follow it).
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES) if name}
+MONTHS.update({name[:3].lower(): i for i, name in enumerate(MONTH_NAMES) if name})
 MONTHS["sept"] = 9
+
+
+def month_length(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
 PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 DASHES = "-–—"
 
@@ -47,11 +55,11 @@ class _Point:
         self.start, self.end = start, end  # offsets in the text
 
     def days(self, year: int) -> tuple[dt.date, dt.date]:
-        length = calendar.monthrange(year, self.month)[1]
+        length = month_length(year, self.month)
         if self.written:
             for day in (self.first, self.last):
                 if day > length:
-                    raise DateProblem(f"{calendar.month_name[self.month]} {year} has "
+                    raise DateProblem(f"{MONTH_NAMES[self.month]} {year} has "
                                       f"{length} days, not {day}", self.start, self.end)
         first = self.first or 1
         last = min(self.last or length, length)  # "late" runs to the month's end
@@ -80,7 +88,7 @@ def read(text: str) -> tuple[_Point, _Point | None]:
         if word in MONTHS:
             return MONTHS[word]
         raise DateProblem(f"expected a month name, found `{tok[0]}`", tok[1], tok[2],
-                          did_you_mean(tok[0], [calendar.month_name[i] for i in range(1, 13)]))
+                          did_you_mean(tok[0], [MONTH_NAMES[i] for i in range(1, 13)]))
 
     def point() -> _Point:
         nonlocal pos
@@ -108,7 +116,7 @@ def read(text: str) -> tuple[_Point, _Point | None]:
             if is_dash(peek()):
                 pos += 1
         elif tok[0].lower() not in MONTHS:
-            words = [calendar.month_name[i] for i in range(1, 13)] + ["Early", "Mid", "Late"]
+            words = [MONTH_NAMES[i] for i in range(1, 13)] + ["Early", "Mid", "Late"]
             raise DateProblem(f"`{tok[0]}` is not a day, a month, or early, mid or late",
                               tok[1], tok[2], did_you_mean(tok[0], words))
         month = month_at(peek())

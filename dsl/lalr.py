@@ -14,15 +14,13 @@ nested input cannot overflow the Python stack here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import tempfile
-from pathlib import Path
+import zlib
 from typing import Any, Callable, NamedTuple
 
-TABLE_FORMAT = 1
+TABLE_FORMAT = 2
 
 
 class Token(NamedTuple):
@@ -60,16 +58,23 @@ class SyntaxProblem(NamedTuple):
     unlexable: bool  # no terminal at all matches the text here
 
 
+class Terminal(NamedTuple):
+    name: str
+    pattern: str  # a regular expression
+    is_string: bool  # a literal keyword or punctuation
+    priority: int
+    flags: int
+    min_width: int
+
+
 class Tables:
     """The exported grammar: terminals, rules and the LALR action table."""
 
     def __init__(self, data: dict):
-        self.terminals: dict[str, tuple[re.Pattern, bool, int]] = {}
-        for name, pattern, is_string, priority, flags in data["terminals"]:
-            self.terminals[name] = (re.compile(pattern, flags), is_string, priority)
-        self.literals = {
-            name: pattern for name, pattern, is_string, _, _ in data["terminals"] if is_string
-        }
+        self.terminals = {row[0]: Terminal(*row) for row in data["terminals"]}
+        self.literals = {t.name: t.pattern for t in self.terminals.values() if t.is_string}
+        self.literal_values = {name: re.sub(r"\\(.)", r"\1", pattern)
+                               for name, pattern in self.literals.items()}
         self.ignore = tuple(data["ignore"])
         self.rules = [tuple(rule) for rule in data["rules"]]
         self.states = [
@@ -77,18 +82,41 @@ class Tables:
         ]
         self.start = data["start"]
         self.end = data["end"]
-        self._candidates: dict[int, tuple] = {}
+        self._scanners: dict = {}
+        self._patterns: dict[str, re.Pattern] = {}
 
-    def candidates(self, state: int) -> tuple:
-        """Terminals the lexer may produce in `state`, ignored ones last."""
-        found = self._candidates.get(state)
+    def scanner(self, state: int) -> tuple:
+        """The terminals `state` accepts, in the order they are tried: patterns
+        first, the ones that match more text before those that match less, then
+        keywords (a name that reads `category` is retyped to the keyword where the
+        keyword is acceptable), ignored terminals last. The first that matches wins."""
+        found = self._scanners.get(state)
         if found is None:
             accepted = [n for n in self.states[state] if n in self.terminals]
-            found = tuple(
-                (name, *self.terminals[name], name in self.ignore)
-                for name in accepted + [n for n in self.ignore if n not in accepted]
-            )
-            self._candidates[state] = found
+            key = frozenset(accepted)  # many states accept the same terminals
+            found = self._scanners.get(key)
+            if found is None:
+                found = self._scanners[key] = self._scanner(accepted)
+            self._scanners[state] = found
+        return found
+
+    def _scanner(self, accepted: list[str]) -> tuple:
+        terminals = self.terminals
+        patterns = sorted((n for n in accepted if not terminals[n].is_string),
+                          key=lambda n: (-terminals[n].priority, -terminals[n].min_width, n))
+        literals = sorted((n for n in accepted if terminals[n].is_string),
+                          key=lambda n: (-len(self.literal_values[n]), n))
+        order = patterns + literals + [n for n in self.ignore if n not in accepted]
+        keywords = {self.literal_values[n]: n for n in literals}
+        # Small patterns tried in turn compile far faster than one big alternation
+        # per state, and a token is usually found by the first or second.
+        return tuple((self._compiled(n), n, n in self.ignore) for n in order), keywords
+
+    def _compiled(self, name: str) -> re.Pattern:
+        found = self._patterns.get(name)
+        if found is None:
+            t = self.terminals[name]
+            found = self._patterns[name] = re.compile(t.pattern, t.flags)
         return found
 
     def expected(self, state: int) -> frozenset:
@@ -123,7 +151,7 @@ def export_tables(grammar_text: str) -> dict:
         states.append(row)
     terminals = [
         [t.name, t.pattern.to_regexp(), isinstance(t.pattern, PatternStr), t.priority,
-         _flags(t.pattern.flags)]
+         _flags(t.pattern.flags), t.pattern.min_width]
         for t in lark.terminals
     ]
     return {
@@ -144,26 +172,32 @@ def _flags(flags) -> int:
     return value
 
 
-def _cache_dir() -> Path:
+def _cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "barometer"
+    return os.path.join(base, "barometer")
 
 
 def load_tables(name: str, grammar_text: str) -> Tables:
     """The tables for a grammar, from the cache when it holds this exact grammar."""
-    # Any Lark version's tables drive this runtime, so the key is the grammar alone.
-    key = hashlib.sha256(f"{TABLE_FORMAT}\0{grammar_text}".encode("utf-8")).hexdigest()[:20]
-    path = _cache_dir() / f"{name}-{key}.json"
+    # Any Lark version's tables drive this runtime, so the key is the grammar alone;
+    # the cached file holds the grammar too, and is used only if it is the same text.
+    key = f"{zlib.crc32(grammar_text.encode('utf-8')):08x}{len(grammar_text):x}"
+    folder = _cache_dir()
+    path = os.path.join(folder, f"{name}-{key}.json")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") == TABLE_FORMAT:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if data.get("format") == TABLE_FORMAT and data.get("grammar") == grammar_text:
             return Tables(data)
     except (OSError, ValueError):
         pass
     data = export_tables(grammar_text)
+    data["grammar"] = grammar_text
     try:  # a read-only home only costs speed
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        import tempfile
+
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(data, out)
         os.replace(tmp, path)
@@ -199,18 +233,17 @@ class Lexer:
             if self.pos >= len(text):
                 return Token("$END", "", self.pos, self.line, self.pos - self.line_start + 1,
                              self.line, self.pos - self.line_start + 1)
-            best = None
-            best_key = None
-            for name, pattern, is_string, priority, ignored in self.tables.candidates(state):
-                m = pattern.match(text, self.pos)
-                if m is None or m.end() == self.pos:
-                    continue
-                key = (m.end(), priority, not ignored, is_string)
-                if best_key is None or key > best_key:
-                    best, best_key = (name, m.group(), ignored), key
-            if best is None:
+            order, keywords = self.tables.scanner(state)
+            pos = self.pos
+            for pattern, name, ignored in order:
+                m = pattern.match(text, pos)
+                if m is not None and m.end() > pos:
+                    break
+            else:
                 return None
-            name, value, ignored = best
+            value = m.group()
+            if not ignored and value in keywords:
+                name = keywords[value]
             start, line, column = self.pos, self.line, self.pos - self.line_start + 1
             end_line, end_column = self._advance(value)
             if not ignored:

@@ -17,6 +17,21 @@ from .diagnostics import Span
 
 Number = Rational  # int or Fraction
 
+# The nodes of rules and score expressions live in dsl/nodes.py and are loaded
+# the first time a scheme uses them, since most runs of a scheme without rules
+# would otherwise pay for creating their classes.
+_NODES = {"Always", "IndexIn", "CategoryIn", "Tagged", "TextContains", "DateBefore", "DateAfter",
+          "DateWithin", "RecordedCompare", "Not", "AllOf", "AnyOf", "Condition", "Action",
+          "Rule", "Constant", "Direction", "Weight", "Binary", "Negate"}
+
+
+def __getattr__(name: str):
+    if name in _NODES:
+        from . import nodes
+
+        return getattr(nodes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # --- the methodology -------------------------------------------------------------
 
@@ -94,158 +109,10 @@ class BandSet:
         return None
 
 
-# Conditions over an event's entry on one index. Matching is engine/match.py's job.
-
-
-@attrs.frozen
-class Always:
-    span: Span
-
-
-@attrs.frozen
-class IndexIn:
-    names: tuple[str, ...]
-    span: Span
-
-
-@attrs.frozen
-class CategoryIn:
-    names: tuple[str, ...]
-    span: Span
-
-
-@attrs.frozen
-class Tagged:
-    tag: str
-    span: Span
-
-
-@attrs.frozen
-class TextContains:
-    text: str
-    span: Span
-
-
-@attrs.frozen
-class DateBefore:
-    """The event ended before this day."""
-
-    date: dt.date
-    span: Span
-
-
-@attrs.frozen
-class DateAfter:
-    """The event began after this day."""
-
-    date: dt.date
-    span: Span
-
-
-@attrs.frozen
-class DateWithin:
-    """The event lies wholly within these days (both included)."""
-
-    start: dt.date
-    end: dt.date
-    span: Span
-
-
-@attrs.frozen
-class RecordedCompare:
-    op: str  # one of > >= < <= (written ≥ ≤ too)
-    value: Number
-    span: Span
-
-
-@attrs.frozen
-class Not:
-    operand: object
-    span: Span
-
-
-@attrs.frozen
-class AllOf:
-    operands: tuple
-    span: Span
-
-
-@attrs.frozen
-class AnyOf:
-    operands: tuple
-    span: Span
-
-
-Condition = (Always | IndexIn | CategoryIn | Tagged | TextContains | DateBefore | DateAfter
-             | DateWithin | RecordedCompare | Not | AllOf | AnyOf)
-
-
-@attrs.frozen
-class Action:
-    kind: str  # set, add, multiply, clamp, exclude
-    value: Number | None
-    span: Span
-
-    def describe(self) -> str:
-        return {
-            "set": f"set to {signed(self.value)}",
-            "add": f"add {signed(self.value)}",
-            "multiply": f"multiply by {plain(self.value)}",
-            "clamp": "clamp to the range",
-            "exclude": "exclude the event",
-        }[self.kind]
-
-
-@attrs.frozen
-class Rule:
-    name: str
-    title: str
-    condition: Condition
-    actions: tuple[Action, ...]
-    span: Span
-
-
-# Score expressions: how an entry's score is computed before the rules act.
-
-
-@attrs.frozen
-class Constant:
-    value: Number
-    span: Span
-
-
 @attrs.frozen
 class Recorded:
     """The score the catalogue records for the event on the index."""
 
-    span: Span
-
-
-@attrs.frozen
-class Direction:
-    """The sign of the recorded score: -1, 0 or +1."""
-
-    span: Span
-
-
-@attrs.frozen
-class Weight:
-    """The weight of the event's category."""
-
-    span: Span
-
-
-@attrs.frozen
-class Binary:
-    op: str  # + - *
-    left: object
-    right: object
-    span: Span
-
-
-@attrs.frozen
-class Negate:
-    operand: object
     span: Span
 
 

@@ -255,6 +255,8 @@ def uses_weight(expr) -> bool:
     stack = [expr]
     while stack:
         e = stack.pop()
+        if isinstance(e, m.Recorded):  # the common case, without loading dsl/nodes.py
+            continue
         if isinstance(e, m.Weight):
             return True
         if isinstance(e, m.Binary):

@@ -1,11 +1,12 @@
 """The barometer languages, as Lark grammars: `rules.lark` for methodologies,
 `events.lark` for a period's catalogue of events."""
 
-from pathlib import Path
+import os
 
-HERE = Path(__file__).parent
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def grammar_text(name: str) -> str:
     """The text of `name.lark`, shipped beside this file (in a checkout or a wheel)."""
-    return (HERE / f"{name}.lark").read_text(encoding="utf-8")
+    with open(os.path.join(HERE, f"{name}.lark"), encoding="utf-8") as f:
+        return f.read()

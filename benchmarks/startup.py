@@ -1,0 +1,53 @@
+"""Cold start of `barometer eval` on No 19, against a bare `python -c pass`.
+
+The goal (issue 2): within 100 ms of the bare interpreter on the same machine.
+Both are run alternately in this process's children, several times, and the
+medians compared, so that the machine's load affects both alike.
+
+    python benchmarks/startup.py [--runs 21]
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(cmd) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--budget-ms", type=float, default=100.0)
+    args = parser.parse_args()
+    exe = shutil.which("barometer", path=os.path.dirname(sys.executable)) or shutil.which(
+        "barometer")
+    if exe is None:
+        print("barometer is not installed in this environment", file=sys.stderr)
+        return 2
+    bare = [sys.executable, "-c", "pass"]
+    job = [exe, "eval", "rules/minsk-barometer.rules", "examples/minsk-barometer-19.events"]
+    timed(job)  # a first run fills the parse-table cache, as any first use does
+    base, ours = [], []
+    for _ in range(args.runs):
+        base.append(timed(bare))
+        ours.append(timed(job))
+    b, o = statistics.median(base) * 1000, statistics.median(ours) * 1000
+    print(f"python -c pass         median {b:7.1f} ms")
+    print(f"barometer eval No 19   median {o:7.1f} ms")
+    print(f"difference                    {o - b:7.1f} ms (budget {args.budget_ms:.0f} ms)")
+    return 0 if o - b <= args.budget_ms else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

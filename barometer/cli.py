@@ -150,5 +150,62 @@ def eval_command(rules, events, fmt, out, period):
     write_output(output.evaluation(result, fmt, colour=colour), out)
 
 
+@main.command("check")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--rules", metavar="RULES",
+              help="The scheme event files are checked against (default: the rules file "
+                   "named, or the one the others extend).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the findings.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--period", metavar="START:END", help="The period of a CSV that does not state it.")
+def check_command(files, rules, fmt, strict, period):
+    """Find every mistake in rules files, event files and CSV catalogues.
+
+    Rules files are checked for syntax, names, `extends`, bands that leave gaps
+    or overlap, rules that can never act, and scores that can leave the range.
+    Event files and CSVs are checked against a scheme: names, scores, dates,
+    date order, duplicates, and the published totals they state.
+
+    Exit status: 0 clean, 1 errors found (or warnings, with --strict), 2 usage
+    errors. Every code is explained in docs/diagnostics.md.
+
+    \b
+    Examples:
+      barometer check rules/minsk-barometer.rules
+      barometer check rules/*.rules examples/*
+      barometer check --rules rules/minsk-barometer.rules examples/minsk-barometer-19.csv
+      barometer check rules/minsk-barometer.rules --format json
+    """
+    from .checker import UsageProblem, check_files
+
+    try:
+        report = check_files(list(files), rules, parse_period(period))
+    except UsageProblem as e:
+        raise click.UsageError(str(e)) from None
+    for folder in report.skipped:
+        click.echo(f"note: {folder} is a folder, not checked (name its files to check them)",
+                   err=True)
+    if fmt == "json":
+        from .output import to_json
+
+        click.echo(to_json({
+            "diagnostics": [d.to_json() for d in report.diagnostics],
+            "summary": {"errors": report.errors, "warnings": report.warnings,
+                        "files": list(report.files)},
+        }), nl=False)
+    else:
+        from .dsl import render
+
+        colour = colour_wanted(sys.stdout)
+        for d in report.diagnostics:
+            click.echo(render(d, colour=colour))
+        click.echo(f"{report.errors} error{'s' * (report.errors != 1)}, {report.warnings} "
+                   f"warning{'s' * (report.warnings != 1)} in {len(report.files)} "
+                   f"file{'s' * (len(report.files) != 1)}")
+    if report.errors or (strict and report.warnings):
+        raise click.exceptions.Exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -20,6 +20,16 @@ def load_catalogue(paths: list[str], scheme: m.Scheme,
                    period: m.Period | None = None) -> m.Catalogue:
     """The events of all `paths`, read as one catalogue and checked against
     `scheme`; raises InputError with every problem in every file."""
+    catalogue, problems = read_catalogue(paths, scheme, period)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or catalogue is None:
+        raise InputError(errors or problems)
+    return catalogue
+
+
+def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None = None
+                   ) -> tuple[m.Catalogue | None, list[Diagnostic]]:
+    """The events that could be read, and every problem found in any file."""
     problems: list[Diagnostic] = []
     periods: list[m.Period] = []
     events: list[m.Event] = []
@@ -47,10 +57,9 @@ def load_catalogue(paths: list[str], scheme: m.Scheme,
             elif _has_syntax_error(item, raw[n + 1] if n + 1 < len(raw) else None, broken):
                 # a line of it could not be read: "no score" would only mislead
                 problems[before:] = [p for p in problems[before:] if p.code != "B108"]
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or not periods:
-        raise InputError(errors or problems)
-    return m.Catalogue(_join(periods), tuple(events), tuple(paths))
+    if not periods:
+        return None, problems
+    return m.Catalogue(_join(periods), tuple(events), tuple(paths)), problems
 
 
 def _has_syntax_error(item: RawEvent, following: RawEvent | None, broken: list[int]) -> bool:
@@ -176,7 +185,8 @@ def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
                               f"scores run from {m.signed(low)} to {m.signed(high)}"))
         return None
     return m.Score(name, int(num.value), Span(span.file, span.line, span.column,
-                                              num.span.end_line, num.span.end_column))
+                                              num.span.end_line, num.span.end_column),
+                   num.signed or num.value == 0)
 
 
 def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,

@@ -187,6 +187,7 @@ class Score:
     index: str
     value: int
     span: Span
+    signed: bool = True  # written with its sign (or zero)
 
 
 @attrs.frozen

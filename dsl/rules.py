@@ -126,6 +126,16 @@ def _check_bands_written(bandset: m.BandSet) -> list[Diagnostic]:
 def load_scheme(path: str) -> m.Scheme:
     """The methodology in `path`, its `extends` chain resolved; raises InputError
     with every problem found in any file of the chain."""
+    scheme, problems = resolve_scheme(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or scheme is None:
+        raise InputError(errors or problems)
+    return scheme
+
+
+def resolve_scheme(path: str) -> tuple[m.Scheme | None, list[Diagnostic]]:
+    """The scheme, as far as it could be built, and every problem found on the way
+    (a scheme with unknown names is still returned, for further checks)."""
     chain: list[m.RulesFile] = []
     problems: list[Diagnostic] = []
     seen = []
@@ -159,10 +169,7 @@ def load_scheme(path: str) -> m.Scheme:
         else:
             current = None
     scheme = _merge(chain, problems) if chain and chain[0].path == path else None
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or scheme is None:
-        raise InputError(errors or problems)
-    return scheme
+    return scheme, problems
 
 
 def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | None:
@@ -229,6 +236,13 @@ def check_names(scheme: m.Scheme) -> list[Diagnostic]:
                     known(name, scheme.categories, "category", condition.span)
             elif isinstance(condition, m.Tagged):
                 known(condition.tag, scheme.tags, "tag", condition.span)
+    for rule in scheme.rules:
+        nesting = depth(rule.condition)
+        if nesting > MAX_DEPTH:
+            problems.append(error(
+                "B109", f"the condition of rule `{rule.name}` is nested {nesting} deep; "
+                f"barometer takes at most {MAX_DEPTH}", rule.span,
+                "split it into several rules, or use `in [...]` instead of many `or`s"))
     if uses_weight(scheme.score):
         for category in scheme.categories.values():
             if category.weight is None:
@@ -237,6 +251,22 @@ def check_names(scheme: m.Scheme) -> list[Diagnostic]:
                     "events by their category's weight", category.span,
                     f"add one: category {category.name} weight 1"))
     return problems
+
+
+MAX_DEPTH = 64
+
+
+def depth(condition) -> int:
+    """How deeply `condition` nests, counted without recursion."""
+    deepest, stack = 0, [(condition, 1)]
+    while stack:
+        c, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(c, m.Not):
+            stack.append((c.operand, d + 1))
+        elif isinstance(c, (m.AllOf, m.AnyOf)):
+            stack.extend((o, d + 1) for o in c.operands)
+    return deepest
 
 
 def walk(condition):

@@ -80,9 +80,10 @@ def check_files(paths: list[str], rules: str | None = None,
     for path in [p for p in files if kinds[p] == "rules"]:
         scheme, problems = _resolve(path)
         diagnostics += problems
-        if scheme is not None and not _errors(problems):
+        if scheme is not None:  # checked even with errors, to report all in one run
             diagnostics += check_scheme(scheme)
-            schemes[path] = scheme
+            if not _errors(problems):
+                schemes[path] = scheme
     catalogues = [p for p in files if kinds[p] == "events"]
     if catalogues:
         scheme = _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics)

@@ -257,15 +257,36 @@ def worlds(scheme: m.Scheme, conditions: list, index: str | None = None):
 
 
 def _checkable(scheme: m.Scheme) -> list[m.Rule]:
-    return [r for r in scheme.rules if depth(r.condition) <= MAX_DEPTH]
+    """Rules the passes can reason about: not too deep, every name declared (a
+    rule with an unknown name has its own error already)."""
+    def known(rule: m.Rule) -> bool:
+        for c in walk(rule.condition):
+            if isinstance(c, m.IndexIn) and not set(c.names) <= scheme.indices.keys():
+                return False
+            if isinstance(c, m.CategoryIn) and not set(c.names) <= scheme.categories.keys():
+                return False
+            if isinstance(c, m.Tagged) and c.tag not in scheme.tags:
+                return False
+        return True
+
+    return [r for r in scheme.rules if depth(r.condition) <= MAX_DEPTH and known(r)]
+
+
+def _holds_somewhere(scheme: m.Scheme, rule: m.Rule) -> bool:
+    found = worlds(scheme, [rule.condition])
+    return found is None or any(truth(rule.condition, w) for w in found)
+
+
+def _live(scheme: m.Scheme) -> list[m.Rule]:
+    """Checkable rules whose condition can hold (the others have B401)."""
+    return [r for r in _checkable(scheme) if _holds_somewhere(scheme, r)]
 
 
 @scheme_check("conditions", "B401")
 def conditions(scheme: m.Scheme):
     """A rule whose condition no event can meet."""
     for rule in _checkable(scheme):
-        found = worlds(scheme, [rule.condition])
-        if found is not None and not any(truth(rule.condition, w) for w in found):
+        if not _holds_somewhere(scheme, rule):
             yield warning("B401", f"the condition of rule `{rule.name}` can never hold",
                           rule.span, "look for two things it asks for at once that exclude "
                           "each other, e.g. `index is a and index is b`")
@@ -275,7 +296,7 @@ def conditions(scheme: m.Scheme):
 def shadowing(scheme: m.Scheme):
     """A rule that can never change a score: one an earlier rule always excludes
     first, or one whose actions change nothing."""
-    rules = _checkable(scheme)
+    rules = _live(scheme)
     for j, rule in enumerate(rules):
         if all((a.kind == "multiply" and a.value == 1) or (a.kind == "add" and a.value == 0)
                for a in rule.actions):
@@ -337,7 +358,7 @@ def ranges(scheme: m.Scheme):
         yield warning("B405", f"the score expression can give {beyond}, beyond the range "
                       f"{limits}", span, "add a rule `when always then clamp` if scores "
                       "must stay in the range")
-    for rule in scheme.rules:
+    for rule in _live(scheme):
         lo, hi = base
         for action in rule.actions:
             if action.kind == "set":
@@ -361,8 +382,9 @@ def ranges(scheme: m.Scheme):
 @scheme_check("exclusion", "B406")
 def exclusion(scheme: m.Scheme):
     """An index on which no event can score, because a rule excludes them all."""
+    live = _live(scheme)
     for index in scheme.indices.values():
-        for rule in _checkable(scheme):
+        for rule in live:
             if not any(a.kind == "exclude" for a in rule.actions):
                 continue
             found = worlds(scheme, [rule.condition], index=index.name)
@@ -461,28 +483,3 @@ def signs(scheme: m.Scheme, catalogue: m.Catalogue, totals: dict):
             if not score.signed:
                 yield warning("B505", f"the score of {score.index} is written without its sign",
                               score.span, f"write {score.index} {m.signed(score.value)}")
-
-
-@catalogue_check("coverage", "B506", "B404")
-def coverage(scheme: m.Scheme, catalogue: m.Catalogue, totals: dict):
-    """Indices no event scores, and categories and tags nothing uses."""
-    scored = {s.index for e in catalogue.events for s in e.scores}
-    for index in scheme.indices.values():
-        if index.name not in scored:
-            yield warning("B506", f"no event in the catalogue scores `{index.name}`",
-                          index.span, "if the period had none, this is as it should be")
-    named = set()
-    for rule in scheme.rules:
-        for c in walk(rule.condition):
-            if isinstance(c, m.CategoryIn):
-                named.update(("category", n) for n in c.names)
-            elif isinstance(c, m.Tagged):
-                named.add(("tag", c.tag))
-    used = {("category", e.category.name) for e in catalogue.events if e.category}
-    used |= {("tag", t.name) for e in catalogue.events for t in e.tags}
-    for kind, table in (("category", scheme.categories), ("tag", scheme.tags)):
-        for item in table.values():
-            if (kind, item.name) not in used | named:
-                yield warning("B404", f"{kind} `{item.name}` is used by no event and no rule",
-                              item.span, "remove it, or use it in the catalogue")
-

@@ -7,7 +7,8 @@ One row per event. Columns, by their heading (any case, any order):
               event's score there, or empty where it has none
     category  optional; tags (separated by `;` or `,`), source, note, optional
     ongoing   optional: `yes` where the dates run past the period's edge
-The period is a comment line above the headings, as in an event file:
+Rows whose first cell starts with `#` are comments. The period is a comment
+line above the headings, as in an event file:
     # period "Minsk Barometer No 19" from 2021-01-01 to 2021-02-28
 or given on the command line with `--period`.
 """
@@ -98,8 +99,8 @@ def read_csv(path: str, period: m.Period | None = None
     for row in reader:
         line = first + previous + 1
         previous = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+        if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+            continue  # blank rows, and comment rows (a first cell starting with #)
         starts = _cells(lines[line - 1]) if line - 1 < len(lines) else [1]
 
         def cell(key_or_index) -> tuple[str, Span]:

@@ -56,6 +56,7 @@ class SyntaxProblem(NamedTuple):
     token: Token
     expected: frozenset  # terminal names
     unlexable: bool  # no terminal at all matches the text here
+    previous: Token | None = None  # the last token read before it
 
 
 class Terminal(NamedTuple):
@@ -292,16 +293,18 @@ class Parser:
         value_stack: list = []
         problems: list[SyntaxProblem] = []
         token = lexer.next(tables.start)
+        previous = None
         try:
             while True:
                 state = state_stack[-1]
                 if token is None:
-                    problems.append(SyntaxProblem(lexer.stray(), tables.expected(state), True))
+                    problems.append(SyntaxProblem(lexer.stray(), tables.expected(state), True,
+                                                  previous))
                     token = self._recover(lexer, state_stack, value_stack)
                     continue
                 action = states[state].get(token.type)
                 if action is None:
-                    problems.append(SyntaxProblem(token, tables.expected(state), False))
+                    problems.append(SyntaxProblem(token, tables.expected(state), False, previous))
                     if token.type == "$END":
                         if not self._unwind(state_stack, value_stack, "$END"):
                             raise _Abandon
@@ -312,6 +315,7 @@ class Parser:
                 if kind == 0:  # shift
                     state_stack.append(arg)
                     value_stack.append(token)
+                    previous = token
                     token = lexer.next(arg)
                     continue
                 origin, alias, expand1, size, keep = rules[arg]
@@ -352,7 +356,7 @@ class Parser:
         """Panic mode: skip to the next line where a declaration can start, and pop
         the parser back to a state that takes its first token."""
         while lexer.skip_to_line(self.resync):
-            token = _peek(lexer, state_stack, self.tables.states)
+            token = _peek(lexer, state_stack, self.tables)
             if token is not None and self._unwind(state_stack, value_stack, token.type):
                 return lexer.next(state_stack[-1])
         if not self._unwind(state_stack, value_stack, "$END"):
@@ -371,13 +375,15 @@ class Parser:
         return True
 
 
-def _peek(lexer: Lexer, state_stack: list, states) -> Token | None:
-    """The token at the lexer's position, read in the deepest state that takes it."""
+def _peek(lexer: Lexer, state_stack: list, tables: Tables) -> Token | None:
+    """The keyword opening the line at the lexer's position, read in the deepest
+    state that takes it (a keyword: a name or free text would let the parser
+    resume in the middle of the declaration that went wrong)."""
     saved = (lexer.pos, lexer.line, lexer.line_start)
     for state in reversed(state_stack):
         token = lexer.next(state)
         lexer.pos, lexer.line, lexer.line_start = saved
-        if token is not None and token.type in states[state]:
+        if token is not None and token.type in tables.literals and token.type in tables.states[state]:
             return token
     return None
 

@@ -72,7 +72,7 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
     )
     for bandset in rules_file.bands:
         problems.extend(_check_bands_written(bandset))
-    if scheme is None:
+    if scheme is None and not any(p.code == "B001" for p in problems):
         problems.append(error("B104", "the file does not name its scheme", Span(path, 1, 1, 1, 2),
                               'begin it with: scheme "Name of the scheme" version "1"'))
     return rules_file, problems
@@ -200,6 +200,8 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
             rules[rule.name] = rule  # a redefined rule keeps its place
     leaf = chain[0]
     if score_range is None:
+        if any(p.code == "B001" for p in problems):
+            return None  # the range may be in the part that could not be read
         problems.append(error("B104", "the scheme does not say which scores an event may carry",
                               Span(leaf.path, 1, 1, 1, 2), "add a line such as: range -3 to +3"))
         return None

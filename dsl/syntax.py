@@ -13,7 +13,7 @@ from typing import NamedTuple
 from ..grammar import grammar_text
 
 from . import model as m
-from .diagnostics import Diagnostic, Span, did_you_mean, error
+from .diagnostics import Diagnostic, Span, closest, did_you_mean, error
 from .lalr import Meta, Parser, SyntaxProblem, Token, load_tables
 
 # --- shared pieces ---------------------------------------------------------------
@@ -356,12 +356,10 @@ _WORDS = {
 
 
 def describe(terminal: str, parser: Parser) -> str:
-    if terminal in _WORDS:
-        return _WORDS[terminal]
-    literal = parser.tables.literals.get(terminal)
+    literal = parser.tables.literal_values.get(terminal)
     if literal is not None:
-        return "`" + re.sub(r"\\(.)", r"\1", literal) + "`"
-    return terminal.lower()
+        return f"`{literal}`"
+    return _WORDS.get(terminal, terminal.lower())
 
 
 def _found(token: Token) -> str:
@@ -383,9 +381,21 @@ def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diag
         expected = ", ".join(words[:-1]) + " or " + words[-1]
     else:
         expected = words[0] if words else "nothing more"
+    if problem.unlexable and token.value[:1] in ('"', "“"):
+        closing = '"' if token.value[0] == '"' else "”"
+        return error("B001", "this text in quotes is not closed on its line",
+                     Span(file, token.line, token.column, token.line, token.column + 1),
+                     f"end it with {closing} on the same line")
     message = f"expected {expected}, found {_found(token)}"
     keywords = [w.strip("`") for w in words if w.startswith("`")]
     hint = did_you_mean(token.value, keywords) if token.value and keywords else None
+    previous = problem.previous
+    if hint is None and previous is not None and previous.type == "NAME":
+        # `categroy contacts`: the misspelt keyword was taken for a name
+        guess = closest(previous.value, [v for v in parser.tables.literal_values.values()
+                                         if v.isalpha()])
+        if guess is not None and guess != previous.value:
+            hint = f"`{previous.value}` was read as a name: did you mean `{guess}`?"
     if token.type == "_NL":
         span = Span(file, token.line, token.column, token.line, token.column + 1)
     else:

@@ -1,0 +1,41 @@
+"""examples/mistakes: each file's findings are written inline under the line they
+concern (`#^ CODE ...`); check must report exactly those, line by line."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from barometer.checker import check_files
+
+from .conftest import ROOT
+
+FOLDER = ROOT / "examples" / "mistakes"
+FILES = sorted(p for p in FOLDER.iterdir() if p.suffix in (".rules", ".events", ".csv"))
+
+
+def expected(path: Path) -> tuple[str | None, set]:
+    rules, wanted, last = None, set(), 0
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("#^"):
+            wanted |= {(last, code) for code in stripped[2:].split() if re.fullmatch(r"B\d{3}", code)}
+        elif stripped.startswith("# check with:"):
+            rules = str((path.parent / stripped.split(":", 1)[1].strip()).resolve())
+        elif stripped and not stripped.startswith("#"):
+            last = number
+    return rules, wanted
+
+
+def test_there_are_mistakes_of_every_kind():
+    assert {p.suffix for p in FILES} >= {".rules", ".events"}
+    assert len(FILES) >= 6
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_findings_are_the_ones_written_inline(path):
+    rules, wanted = expected(path)
+    report = check_files([str(path)], rules=rules)
+    got = {(d.span.line, d.code) for d in report.diagnostics if d.span and d.span.file == str(path)}
+    assert got == wanted
+    assert report.errors + report.warnings == len(report.diagnostics) > 0

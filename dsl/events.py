@@ -90,7 +90,7 @@ def read_event_file(path: str) -> tuple[m.Period | None, list[RawEvent], list[Di
     if start is None or end is None:
         return None, [], problems
     if end < start:
-        problems.append(error("B302", f"the period ends ({end}) before it starts ({start})",
+        problems.append(error("B305", f"the period ends ({end}) before it starts ({start})",
                               span, f"write from {end} to {start}"))
         return None, [], problems
     return m.Period(title, start, end, span, published), list(value[1]), problems

@@ -1,0 +1,84 @@
+"""barometer check: the shipped files are clean, findings are complete and
+documented, and the command follows the exit-status contract."""
+
+import json
+import re
+
+from click.testing import CliRunner
+
+from barometer.checker import check_files
+from barometer.cli import main
+
+from .conftest import CSV, EVENTS, ROOT, RULES
+
+
+def run(*args):
+    result = CliRunner().invoke(main, ["check", *map(str, args)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_shipped_files_are_clean():
+    rules = sorted((ROOT / "rules").glob("*.rules"))
+    examples = sorted((ROOT / "examples").iterdir())
+    result = run(*rules, *examples)
+    assert result.exit_code == 0, result.output
+    assert "error[" not in result.output
+    # the No 19 U.S. table's own quirk, and nothing else
+    warnings = re.findall(r"warning\[(B\d+)\]", result.output)
+    assert warnings == ["B501", "B501"]  # once in the event file, once in the CSV
+    assert "`14 January` is listed after `15 January`" in result.output
+    assert "examples/mistakes is a folder, not checked" in result.output
+
+
+def test_strict_fails_on_warnings():
+    assert run(RULES, EVENTS).exit_code == 0
+    assert run("--strict", RULES, EVENTS).exit_code == 1
+    assert run("--strict", RULES).exit_code == 0
+
+
+def test_literal_reading_of_appendix_3_leaves_minus_one_uncoloured():
+    report = check_files([str(ROOT / "examples" / "mistakes" / "literal-bands.rules")])
+    [gap] = [d for d in report.diagnostics if d.code == "B201"]
+    assert gap.message == ("regional_tension: the value -1 falls in no band "
+                           "(white is > -1, green is -6 to -2)")
+    assert gap.severity == "error"
+
+
+def test_json_findings():
+    path = ROOT / "examples" / "mistakes" / "catalogue.events"
+    result = run("--rules", RULES, "--format", "json", path)
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert list(data) == ["diagnostics", "summary"]
+    first = data["diagnostics"][0]
+    assert list(first) == ["code", "severity", "message", "file", "line", "column", "end_line",
+                           "end_column", "hint"]
+    assert (first["code"], first["line"], first["column"], first["hint"]) == (
+        "B101", 6, 5, "did you mean `russia`?")
+    lines = [(d["line"], d["column"]) for d in data["diagnostics"]]
+    assert lines == sorted(lines)
+    assert data["summary"]["errors"] == sum(d["severity"] == "error" for d in data["diagnostics"])
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run(EVENTS).exit_code == 2  # an event file needs a scheme
+    assert run(tmp_path / "missing.rules").exit_code == 2
+    other = tmp_path / "notes.txt"
+    other.write_text("hello")
+    result = run(other)
+    assert result.exit_code == 2 and "cannot tell what" in result.output
+
+
+def test_csv_checked_against_the_rules_given():
+    assert run("--rules", RULES, CSV).exit_code == 0
+
+
+def test_every_code_is_documented():
+    used = set()
+    for folder in ("dsl", "engine", "barometer"):
+        for path in (ROOT / folder).glob("*.py"):
+            used |= set(re.findall(r'"(B\d{3})"', path.read_text(encoding="utf-8")))
+    documented = set(re.findall(r"^### (B\d{3}) ", (ROOT / "docs" / "diagnostics.md").read_text(
+        encoding="utf-8"), re.M))
+    assert used == documented

@@ -12,7 +12,7 @@ import datetime as dt
 from . import model as m
 from .dates import DateProblem, resolve
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error
-from .files import read_source
+from .files import gc_paused, read_source
 from .syntax import Num, RawEvent, parse
 
 
@@ -30,6 +30,11 @@ def load_catalogue(paths: list[str], scheme: m.Scheme,
 def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None = None
                    ) -> tuple[m.Catalogue | None, list[Diagnostic]]:
     """The events that could be read, and every problem found in any file."""
+    with gc_paused():
+        return _read_catalogue(paths, scheme, period)
+
+
+def _read_catalogue(paths, scheme, period):
     problems: list[Diagnostic] = []
     periods: list[m.Period] = []
     events: list[m.Event] = []

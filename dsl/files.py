@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+from contextlib import contextmanager
 
 from .diagnostics import SOURCES, InputError, Span, error
 
@@ -36,3 +38,17 @@ def read_source(path: str) -> str:
                                 Span(path, line, 1, line, 2))])
     SOURCES.add(path, text)
     return text
+
+
+@contextmanager
+def gc_paused():
+    """Python's cycle collector runs more often as more objects live, which makes
+    reading a large catalogue slower than linear; the model has no cycles to
+    collect, so it is paused while a file is read."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

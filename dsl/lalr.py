@@ -338,7 +338,10 @@ class Parser:
         for i, inline in keep:
             child = children[i]
             if inline and isinstance(child, _Inline):
-                kept.extend(child.items)
+                if kept:
+                    kept.extend(child.items)
+                else:  # `x*` grows one item at a time: reuse its list, never copy it
+                    kept = child.items
             else:
                 kept.append(child)
         if origin.startswith("_") and alias is None:

@@ -132,6 +132,27 @@ class Declared:
 
 
 @attrs.frozen
+class Group:
+    """Indices ranked against each other (the relationships, say)."""
+
+    name: str
+    title: str
+    indices: tuple[str, ...]
+    span: Span
+
+
+@attrs.frozen
+class Vary:
+    """What a sensitivity analysis perturbs: category weights or band
+    boundaries (of the names given, or all), uniformly within +-by."""
+
+    kind: str  # "weights" or "bands"
+    names: tuple[str, ...] | None
+    by: Number
+    span: Span
+
+
+@attrs.frozen
 class RulesFile:
     """One rules file as written, before `extends` is resolved."""
 
@@ -149,6 +170,8 @@ class RulesFile:
     bands: tuple[BandSet, ...]
     rules: tuple[Rule, ...]
     drops: tuple[Declared, ...]
+    groups: tuple[Group, ...] = ()
+    varies: tuple[Vary, ...] = ()
 
 
 @attrs.frozen
@@ -167,6 +190,8 @@ class Scheme:
     tags: dict[str, Tag]
     bands: dict[str, BandSet]
     rules: tuple[Rule, ...]
+    groups: dict[str, Group] = attrs.Factory(dict)
+    varies: tuple[Vary, ...] = ()
 
 
 # --- the period ------------------------------------------------------------------

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 
+import attrs
+
 from . import model as m
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error
 from .files import read_source
@@ -52,7 +54,7 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
             problems.append(error("B203", f"the range runs from {low.text} down to {high.text}",
                                   span, f"write range {high.text} to {low.text}"))
         score_range = m.ScoreRange(int(low.value), int(high.value), span)
-    for kind in ("index", "category", "tag", "bands", "rule"):
+    for kind in ("index", "category", "tag", "bands", "rule", "group"):
         _no_duplicates(found.get(kind, []), kind, problems)
     rules_file = m.RulesFile(
         path=path,
@@ -69,6 +71,8 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
         bands=tuple(found.get("bands", [])),
         rules=tuple(found.get("rule", [])),
         drops=tuple(found.get("drop", [])),
+        groups=tuple(found.get("group", [])),
+        varies=tuple(found.get("vary", [])),
     )
     for bandset in rules_file.bands:
         problems.extend(_check_bands_written(bandset))
@@ -178,6 +182,8 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
     tags: dict[str, m.Tag] = {}
     bands: dict[str, m.BandSet] = {}
     rules: dict[str, m.Rule] = {}
+    groups: dict[str, m.Group] = {}
+    varies: tuple[m.Vary, ...] = ()
     name = version = description = ""
     score_range = score = None
     for f in reversed(chain):  # the root first
@@ -186,10 +192,14 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         description = f.description or description
         score_range = f.range or score_range
         score = f.score or score
-        indices.update((i.name, i) for i in f.indices)
-        categories.update((c.name, c) for c in f.categories)
-        tags.update((t.name, t) for t in f.tags)
+        for table, items in ((indices, f.indices), (categories, f.categories), (tags, f.tags)):
+            for item in items:
+                if item.title == item.name and item.name in table:  # no title: keep the parent's
+                    item = attrs.evolve(item, title=table[item.name].title)
+                table[item.name] = item
         bands.update((b.index, b) for b in f.bands)
+        groups.update((g.name, g) for g in f.groups)
+        varies = f.varies or varies  # a child's `vary` lines replace its parent's
         for drop in f.drops:
             if drop.name in rules:
                 del rules[drop.name]
@@ -211,7 +221,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         name=name, version=version, description=description, path=leaf.path,
         files=tuple(f.path for f in chain), range=score_range, score=score,
         indices=indices, categories=categories, tags=tags, bands=bands,
-        rules=tuple(rules.values()),
+        rules=tuple(rules.values()), groups=groups, varies=varies,
     )
     problems.extend(check_names(scheme))
     return scheme
@@ -228,6 +238,14 @@ def check_names(scheme: m.Scheme) -> list[Diagnostic]:
 
     for bandset in scheme.bands.values():
         known(bandset.index, scheme.indices, "index", bandset.span)
+    for group in scheme.groups.values():
+        for name in group.indices:
+            known(name, scheme.indices, "index", group.span)
+    for vary in scheme.varies:
+        table, kind = ((scheme.categories, "category") if vary.kind == "weights"
+                       else (scheme.bands, "index with bands"))
+        for name in vary.names or ():
+            known(name, table, kind, vary.span)
     for rule in scheme.rules:
         for condition in walk(rule.condition):
             if isinstance(condition, m.IndexIn):

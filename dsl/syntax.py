@@ -141,6 +141,22 @@ class RulesBuilder(_Builder):
         condition, actions = rest[0], tuple(rest[1:])
         return _Item("rule", m.Rule(name.value, title, condition, actions, self.span(name)))
 
+    def group(self, meta, children):
+        name = children[0]
+        title = _string(children[1]) if len(children) > 2 else name.value
+        members = tuple(t.value for t in children[-1])
+        return _Item("group", m.Group(name.value, title, members, self.span(name)))
+
+    def _vary(self, kind, meta, children):
+        names = tuple(t.value for t in children[0]) if len(children) > 1 else None
+        return _Item("vary", m.Vary(kind, names, children[-1].value, self.span(meta)))
+
+    def vary_weights(self, meta, children):
+        return self._vary("weights", meta, children)
+
+    def vary_bands(self, meta, children):
+        return self._vary("bands", meta, children)
+
     def drop(self, meta, children):
         return _Item("drop", m.Declared(children[0].value, self.span(children[0])))
 
@@ -311,7 +327,8 @@ _PARSERS: dict[str, tuple[Parser, type]] = {}
 # Where parsing may resume after a syntax error: a line that opens a declaration.
 _RESYNC = {
     "rules": re.compile(
-        r"[ \t]*(scheme|description|extends|range|score|index|category|tag|bands|rule|drop)\b"),
+        r"[ \t]*(scheme|description|extends|range|score|index|category|tag|bands|rule|drop|group"
+        r"|vary)\b"),
     "events": re.compile(r"[ \t]*\["),
 }
 _BUILDERS = {"rules": RulesBuilder, "events": EventsBuilder}

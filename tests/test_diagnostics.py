@@ -99,7 +99,7 @@ def test_rules_file_mistakes(tmp_path):
     lines = [line for line in result.output.splitlines() if "error[" in line]
     assert lines == [
         f"{rules}:4:1: error[B001]: expected `bands`, `category`, `description`, `drop`, "
-        "`extends`, `index`, `range`, `rule` or another declaration, found `catgory`",
+        "`extends`, `group`, `index`, `range` or another declaration, found `catgory`",
         f"{rules}:7:5: error[B203]: band `green` holds no value: it is written -2 to -6",
         f"{rules}:9:14: error[B101]: unknown index `rusia`",
         f"{rules}:10:28: error[B001]: expected `add`, `clamp`, `exclude`, `multiply` or `set`, "

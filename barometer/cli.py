@@ -150,6 +150,143 @@ def eval_command(rules, events, fmt, out, period):
     write_output(output.evaluation(result, fmt, colour=colour), out)
 
 
+@main.command("explain")
+@click.argument("rules")
+@click.argument("events", nargs=-1, required=True)
+@click.option("--index", "index", metavar="NAME", help="Only this index.")
+@click.option("--event", "event", metavar="TEXT-OR-NUMBER",
+              help="Only events whose text contains TEXT, or event number N (as in JSON).")
+@click.option("--details", is_flag=True, help="Also each event's place, recorded score, "
+              "category and tags.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--output", "-o", "out", metavar="FILE", help="Write to FILE.")
+@click.option("--period", metavar="START:END", help="The period of a CSV that does not state it.")
+def explain_command(rules, events, index, event, details, fmt, out, period):
+    """Explain every point: each index's events in date order, with their scores,
+    the rules that changed them, a running total, and how far the total is from
+    the next colour.
+
+    \b
+    Examples:
+      barometer explain rules/minsk-barometer.rules examples/minsk-barometer-19.events --index regional_tension
+      barometer explain rules/minsk-by-category.rules examples/minsk-barometer-19.events --event oil --details
+    """
+    from . import output
+    from .engine import evaluate
+    from .engine.explain import explain
+
+    scheme, catalogue = load(rules, events, parse_period(period))
+    if index is not None and index not in scheme.indices:
+        from .dsl.diagnostics import did_you_mean
+
+        hint = did_you_mean(index, scheme.indices)
+        raise click.BadParameter(f"the scheme has no index {index}" + (f"; {hint}" if hint else ""),
+                                 param_hint="--index")
+    explained = explain(evaluate(scheme, catalogue), index, event)
+    write_output(output.explanation(explained, fmt, details), out)
+
+
+@main.command("compare")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--output", "-o", "out", metavar="FILE", help="Write to FILE.")
+@click.option("--period", metavar="START:END", help="The period of a CSV that does not state it.")
+def compare_command(files, fmt, out, period):
+    """Compare schemes on the same events: RULES_A RULES_B [RULES_C...] EVENTS...
+
+    Per index the value under each scheme, the differences from the first, colour
+    and ranking changes; then every event scored differently, with how each scheme
+    arrived at its score.
+
+    \b
+    Examples:
+      barometer compare rules/minsk-barometer.rules rules/minsk-direction-only.rules examples/minsk-barometer-19.events
+      barometer compare rules/minsk-*.rules examples/minsk-barometer-19.events --format markdown
+    """
+    from . import output
+    from .engine import evaluate
+    from .engine.compare import compare
+
+    rules = [f for f in files if f.lower().endswith(".rules")]
+    events = tuple(f for f in files if not f.lower().endswith(".rules"))
+    if len(rules) < 2 or not events:
+        raise click.UsageError("name at least two rules files (.rules) and one event file")
+    evaluations = []
+    for path in rules:
+        scheme, catalogue = load(path, events, parse_period(period))
+        evaluations.append(evaluate(scheme, catalogue))
+    colour = out in (None, "-") and colour_wanted(sys.stdout)
+    write_output(output.comparison(compare(evaluations), fmt, colour), out)
+
+
+@main.command("sensitivity")
+@click.argument("rules")
+@click.argument("events", nargs=-1, required=True)
+@click.option("--samples", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--vary", "varies", multiple=True, metavar="SPEC",
+              help="What to perturb, instead of the scheme's own `vary` lines: "
+                   "'weights by 1', 'weights of sanctions, conflict by 2', 'bands by 1', "
+                   "'bands of regional_tension by 2'. May be repeated.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--output", "-o", "out", metavar="FILE", help="Write to FILE.")
+@click.option("--period", metavar="START:END", help="The period of a CSV that does not state it.")
+def sensitivity_command(rules, events, samples, seed, varies, fmt, out, period):
+    """How robust the published picture is to the scheme's choices.
+
+    Perturbs the category weights and band boundaries the scheme declares with
+    `vary` (or --vary), uniformly, and reports per index the spread of values,
+    the probability of each colour, and rank changes among the relationships;
+    then each parameter moved alone by one point, and the smallest single change
+    that flips each colour. Deterministic for a given --seed.
+
+    \b
+    Examples:
+      barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events
+      barometer sensitivity rules/minsk-barometer.rules examples/minsk-barometer-19.events --vary 'bands by 2' --samples 50000
+    """
+    from . import output
+    from .engine import evaluate
+    from .engine.sensitivity import SensitivityProblem, analyse
+
+    scheme, catalogue = load(rules, events, parse_period(period))
+    chosen = parse_varies(varies, scheme) if varies else list(scheme.varies)
+    evaluation = evaluate(scheme, catalogue)
+    show = samples >= 20_000 and sys.stderr.isatty()  # a bar only on a terminal
+    try:
+        if show:
+            with click.progressbar(length=samples, label="sampling", file=sys.stderr) as bar:
+                result = analyse(evaluation, chosen, samples, seed, progress=bar.update)
+        else:
+            result = analyse(evaluation, chosen, samples, seed)
+    except SensitivityProblem as e:
+        raise click.UsageError(str(e)) from None
+    write_output(output.sensitivity(result, fmt), out)
+
+
+def parse_varies(specs, scheme):
+    """--vary specs, read with the rules language's own `vary` declaration."""
+    from .dsl.rules import check_vary
+    from .dsl.syntax import parse
+
+    found = []
+    for spec in specs:
+        items, problems = parse("rules", f"vary {spec}", "--vary")
+        if problems or not items or len(items) != 1 or items[0].kind != "vary":
+            raise click.BadParameter(f"cannot read {spec!r}: write e.g. 'weights by 1', "
+                                     "'bands of regional_tension by 2'", param_hint="--vary")
+        vary = items[0].value
+        unknown = check_vary(vary, scheme)
+        if unknown:
+            raise click.BadParameter(unknown[0].message + (f"; {unknown[0].hint}"
+                                                           if unknown[0].hint else ""),
+                                     param_hint="--vary")
+        found.append(vary)
+    return found
+
+
 @main.command("check")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--rules", metavar="RULES",

@@ -242,10 +242,7 @@ def check_names(scheme: m.Scheme) -> list[Diagnostic]:
         for name in group.indices:
             known(name, scheme.indices, "index", group.span)
     for vary in scheme.varies:
-        table, kind = ((scheme.categories, "category") if vary.kind == "weights"
-                       else (scheme.bands, "index with bands"))
-        for name in vary.names or ():
-            known(name, table, kind, vary.span)
+        problems += check_vary(vary, scheme)
     for rule in scheme.rules:
         for condition in walk(rule.condition):
             if isinstance(condition, m.IndexIn):
@@ -271,6 +268,15 @@ def check_names(scheme: m.Scheme) -> list[Diagnostic]:
                     "events by their category's weight", category.span,
                     f"add one: category {category.name} weight 1"))
     return problems
+
+
+def check_vary(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
+    """The names a `vary` declaration gives are categories, or indices with bands."""
+    table, kind = ((scheme.categories, "category") if vary.kind == "weights"
+                   else (scheme.bands, "index with bands"))
+    return [error("B101", f"unknown {kind} `{name}`", vary.span,
+                  did_you_mean(name, table) or f"the scheme declares no {kind} of that name")
+            for name in vary.names or () if name not in table]
 
 
 MAX_DEPTH = 64

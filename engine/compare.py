@@ -1,0 +1,117 @@
+"""Several schemes on one catalogue: values side by side, colour and ranking
+changes, and every event whose score differs, with the steps that made it.
+
+Each scheme's evaluation is the ordinary one; the comparison only lines up
+their records, entry by entry (event number and index).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ..dsl import model as m
+from .aggregate import Evaluation
+from .score import Scored
+
+
+@attrs.frozen
+class IndexComparison:
+    name: str
+    title: str
+    values: tuple  # per scheme; None where a scheme lacks the index
+    colours: tuple
+
+    def differences(self) -> tuple:
+        """Each scheme's value minus the first scheme's."""
+        first = self.values[0]
+        return tuple(None if v is None or first is None else v - first for v in self.values)
+
+
+@attrs.frozen
+class EventDifference:
+    event: m.Event
+    index: str
+    scores: tuple  # per scheme: the score, or None if excluded or not scored
+    how: tuple[str, ...]  # per scheme: how the score came about
+
+
+@attrs.frozen
+class Comparison:
+    evaluations: tuple[Evaluation, ...]
+    indices: tuple[IndexComparison, ...]
+    rankings: dict  # group name -> per scheme, the indices from highest to lowest
+    events: tuple[EventDifference, ...]
+
+    @property
+    def schemes(self) -> tuple[m.Scheme, ...]:
+        return tuple(e.scheme for e in self.evaluations)
+
+
+def ranking(evaluation: Evaluation, members) -> tuple[str, ...]:
+    """Highest aggregate first; equal aggregates keep the group's order."""
+    present = [n for n in members if n in evaluation.indices]
+    return tuple(sorted(present, key=lambda n: -evaluation.indices[n].aggregate))
+
+
+def describe(s: Scored, scheme: m.Scheme) -> str:
+    """How one entry's score came about, in a line."""
+    parts = [f"recorded {m.signed(s.entry.recorded)}"]
+    expression = expression_text(scheme.score)
+    if expression != "recorded":
+        category = s.entry.event.category
+        weight = ""
+        if "weight" in expression and category is not None:
+            weight = f", {category.name} weight {m.plain(scheme.categories[category.name].weight)}"
+        parts.append(f"{expression}{weight} = {m.signed(s.base)}")
+    for step in s.steps:
+        after = "excluded" if step.after is None else m.signed(step.after)
+        parts.append(f"rule {step.rule.name} ({step.rule.span.file}:{step.rule.span.line}): "
+                     f"{step.action.describe()} = {after}")
+    return "; ".join(parts)
+
+
+def expression_text(expr) -> str:
+    if isinstance(expr, m.Recorded):
+        return "recorded"
+    if isinstance(expr, m.Direction):
+        return "direction"
+    if isinstance(expr, m.Weight):
+        return "weight"
+    if isinstance(expr, m.Constant):
+        return m.plain(expr.value)
+    if isinstance(expr, m.Negate):
+        return f"-{expression_text(expr.operand)}"
+    return f"{expression_text(expr.left)} {expr.op} {expression_text(expr.right)}"
+
+
+def compare(evaluations: list[Evaluation]) -> Comparison:
+    names: list[str] = []
+    for ev in evaluations:
+        names += [n for n in ev.indices if n not in names]
+    indices = []
+    for name in names:
+        results = [ev.indices.get(name) for ev in evaluations]
+        title = next(r.index.title for r in results if r is not None)
+        indices.append(IndexComparison(
+            name, title,
+            tuple(r.aggregate if r else None for r in results),
+            tuple(r.colour if r else None for r in results)))
+    rankings = {}
+    for group in evaluations[0].scheme.groups.values():
+        rankings[group.name] = tuple(ranking(ev, group.indices) for ev in evaluations)
+    by_entry = [{(s.entry.event.number, s.entry.index): s for s in ev.scored}
+                for ev in evaluations]
+    keys = list(dict.fromkeys(k for table in by_entry for k in table))
+    events = []
+    for key in keys:
+        found = [table.get(key) for table in by_entry]
+        scores = tuple(s.score if s is not None else None for s in found)
+        if len(set(scores)) > 1:
+            some = next(s for s in found if s is not None)
+            events.append(EventDifference(
+                some.entry.event, key[1], scores,
+                tuple(describe(s, ev.scheme) if s is not None else "not scored"
+                      for s, ev in zip(found, evaluations))))
+    events.sort(key=lambda d: (names.index(d.index) if d.index in names else len(names),
+                               d.event.when.start, d.event.number))
+    return Comparison(tuple(evaluations), tuple(indices), rankings, tuple(events))

@@ -1,0 +1,105 @@
+"""Why an index is what it is, read off the evaluation's own record.
+
+Nothing is computed again here: each line is a `Scored` entry that `evaluate`
+produced (with the rules that fired and the score before and after each), put
+in date order with a running total. The last part says how far the aggregate
+is from the nearest band boundary on either side.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ..dsl import model as m
+from .aggregate import Evaluation, IndexResult
+from .score import Scored
+
+
+@attrs.frozen
+class Line:
+    scored: Scored
+    running: m.Number  # the index's total after this event
+
+
+@attrs.frozen
+class Boundary:
+    """The nearest value, up or down, at which the colour changes."""
+
+    points: m.Number  # how far from the aggregate
+    at: m.Number  # the value where it changes
+    colour: str | None  # the colour there (None: no band)
+
+
+@attrs.frozen
+class IndexExplanation:
+    result: IndexResult
+    lines: tuple[Line, ...]
+    up: Boundary | None
+    down: Boundary | None
+
+
+def _date_order(s: Scored):
+    event = s.entry.event
+    return (event.when.start, event.when.end, event.number)
+
+
+def pick_events(evaluation: Evaluation, event: str | None) -> set[int] | None:
+    """The numbers of the events `--event` names: `12` or `#12`, or text they contain."""
+    if event is None:
+        return None
+    key = event.strip().lstrip("#")
+    if key.isdigit():
+        return {int(key)}
+    wanted = event.casefold()
+    return {e.number for e in evaluation.catalogue.events if wanted in e.text.casefold()}
+
+
+def explain(evaluation: Evaluation, index: str | None = None,
+            event: str | None = None) -> list[IndexExplanation]:
+    names = [index] if index is not None else list(evaluation.indices)
+    chosen = pick_events(evaluation, event)
+    whole = _whole(evaluation)
+    out = []
+    for name in names:
+        result = evaluation.indices[name]
+        entries = sorted((s for s in evaluation.scored if s.entry.index == name), key=_date_order)
+        lines, total = [], 0
+        for s in entries:
+            if s.score is not None:
+                total += s.score
+            if chosen is None or s.entry.event.number in chosen:
+                lines.append(Line(s, total))
+        bands = evaluation.scheme.bands.get(name)
+        up = down = None
+        if bands is not None:
+            up = nearest_change(bands, result.aggregate, +1, whole)
+            down = nearest_change(bands, result.aggregate, -1, whole)
+        out.append(IndexExplanation(result, tuple(lines), up, down))
+    return out
+
+
+def _whole(evaluation: Evaluation) -> bool:
+    return all(getattr(s.score, "denominator", 1) == 1 for s in evaluation.scored
+               if s.score is not None)
+
+
+def nearest_change(bands: m.BandSet, value: m.Number, direction: int,
+                   whole: bool = True) -> Boundary | None:
+    """The nearest value above (direction +1) or below (-1) `value` whose colour
+    differs; None if the colour never changes that way."""
+    import math
+    from fractions import Fraction
+
+    colour = bands.colour(value)
+    bounds = {b.value for band in bands.bands for b in (band.lower, band.upper) if b}
+    if whole:  # the whole numbers around each bound
+        near = {math.floor(b) + k for b in bounds for k in (-1, 0, 1, 2)}
+    else:
+        step = Fraction(1, 10**6)
+        near = {c for b in bounds for c in (b - step, b, b + step)}
+    candidates = sorted((c for c in near if (c - value) * direction > 0),
+                        key=lambda c: abs(c - value))
+    for c in candidates:
+        if bands.colour(c) != colour:
+            return Boundary(abs(c - value), c, bands.colour(c))
+    return None

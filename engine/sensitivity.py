@@ -1,0 +1,350 @@
+"""How robust a published picture is to the scheme's choices.
+
+The scheme's `vary` declarations (or `--vary`) name what is uncertain: category
+weights and band boundaries, each moved uniformly within +-amount. Matching was
+done once by `evaluate`; here the recorded trace of each entry (its category,
+its recorded score, the actions of the rules that fired) is turned into arrays,
+and every sample is scored at once with numpy.
+
+Band boundaries: an index's bands, taken from low to high, meet at boundaries,
+each the value where a band begins. Moving a boundary moves the end of the band
+below it too, so the bands stay a partition of the values.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ..dsl import model as m
+from .aggregate import Evaluation
+
+
+class SensitivityProblem(Exception):
+    """The scheme cannot be analysed as asked (a message for the user)."""
+
+
+@attrs.frozen
+class Parameter:
+    kind: str  # "weight" or "boundary"
+    key: str  # category name, or "index:band"
+    label: str
+    nominal: float
+    by: float
+
+
+@attrs.frozen
+class Scale:
+    """An index's bands from low to high, as boundaries."""
+
+    index: str
+    names: tuple[str, ...]  # band names, lowest first
+    starts: tuple[float, ...]  # where bands 1.. begin
+    inclusive: tuple[bool, ...]
+
+
+@attrs.frozen
+class IndexSensitivity:
+    name: str
+    nominal: float
+    median: float
+    p5: float
+    p95: float
+    colour: str | None
+    colour_probability: dict  # colour -> share of samples
+    colour_changes: float  # share of samples whose colour differs from the nominal one
+    rank: int | None  # nominal rank in its group (1: highest)
+    rank_shift: float | None  # mean absolute change of rank
+
+
+@attrs.frozen
+class Effect:
+    """One parameter moved by `delta`, the others as declared."""
+
+    parameter: Parameter
+    delta: float
+    changes: dict  # index -> change of its aggregate
+    flips: dict  # index -> (colour before, colour after)
+
+
+@attrs.frozen
+class Flip:
+    index: str
+    parameter: Parameter
+    delta: float
+    before: str | None
+    after: str | None
+
+
+@attrs.frozen
+class Sensitivity:
+    samples: int
+    seed: int
+    parameters: tuple[Parameter, ...]
+    indices: tuple[IndexSensitivity, ...]
+    ranking_kept: dict  # group -> share of samples with the nominal ranking
+    one_at_a_time: tuple[Effect, ...]  # most influential first
+    smallest_flips: dict  # index -> Flip or None
+
+
+def scales(scheme: m.Scheme) -> dict[str, Scale]:
+    out = {}
+    for name, bandset in scheme.bands.items():
+        bands = sorted(bandset.bands, key=lambda b: (b.lower is not None,
+                                                     b.lower.value if b.lower else 0))
+        for below, above in zip(bands, bands[1:]):
+            lo, hi = above.lower, below.upper
+            meets = (lo is not None and hi is not None and lo.value == hi.value
+                     and lo.inclusive != hi.inclusive) or (
+                lo is not None and hi is not None and lo.inclusive and hi.inclusive
+                and lo.value - hi.value == 1 and _whole_scheme(scheme))
+            if not meets or bands[0].lower is not None or bands[-1].upper is not None:
+                raise SensitivityProblem(
+                    f"the bands of {name} must cover every value exactly once, from low to "
+                    "high, for their boundaries to be moved (run barometer check)")
+        out[name] = Scale(name, tuple(b.name for b in bands),
+                          tuple(float(b.lower.value) for b in bands[1:]),
+                          tuple(b.lower.inclusive for b in bands[1:]))
+    return out
+
+
+def _whole_scheme(scheme: m.Scheme) -> bool:
+    from ..dsl.checks import totals_are_whole
+
+    return totals_are_whole(scheme)
+
+
+def parameters(scheme: m.Scheme, varies: list[m.Vary]) -> list[Parameter]:
+    found: dict[str, Parameter] = {}
+    all_scales = scales(scheme) if any(v.kind == "bands" for v in varies) else {}
+    for vary in varies:
+        if vary.kind == "weights":
+            for name in vary.names or list(scheme.categories):
+                category = scheme.categories[name]
+                if category.weight is None:
+                    raise SensitivityProblem(f"category {name} has no weight to vary")
+                found[f"weight:{name}"] = Parameter(
+                    "weight", name, f"weight of {name}", float(category.weight), float(vary.by))
+        else:
+            for index in vary.names or list(scheme.bands):
+                scale = all_scales[index]
+                for band, start in zip(scale.names[1:], scale.starts):
+                    key = f"{index}:{band}"
+                    found[f"boundary:{key}"] = Parameter(
+                        "boundary", key, f"{index}: start of {band} ({m.signed(start)})",
+                        start, float(vary.by))
+    return list(found.values())
+
+
+class _Arrays:
+    """The catalogue as arrays: one column per entry that counts."""
+
+    def __init__(self, evaluation: Evaluation):
+        import numpy as np
+
+        scheme = evaluation.scheme
+        self.scheme = scheme
+        self.index_names = list(scheme.indices)
+        self.categories = list(scheme.categories)
+        kept = [s for s in evaluation.scored if s.score is not None]  # exclusion is fixed
+        self.recorded = np.array([s.entry.recorded for s in kept], dtype=float)
+        self.category = np.array([
+            self.categories.index(s.entry.event.category.name) if s.entry.event.category else -1
+            for s in kept], dtype=int)
+        self.membership = np.zeros((len(kept), len(self.index_names)))
+        for col, s in enumerate(kept):
+            self.membership[col, self.index_names.index(s.entry.index)] = 1.0
+        groups: dict[tuple, list[int]] = {}
+        for col, s in enumerate(kept):
+            actions = tuple((a.kind, float(a.value) if a.value is not None else None)
+                            for r in s.entry.rules for a in r.actions)
+            groups.setdefault(actions, []).append(col)
+        self.action_groups = [(actions, np.array(cols)) for actions, cols in groups.items()
+                              if actions]
+        self.weights = np.array([float(scheme.categories[c].weight or 0) for c in self.categories])
+
+    def totals(self, weights):
+        """Aggregates per sample (rows) and index (columns) for these weights."""
+        import numpy as np
+
+        base = self._value(self.scheme.score, weights)
+        base = np.broadcast_to(base, (weights.shape[0], len(self.recorded))).copy()
+        low, high = self.scheme.range.low, self.scheme.range.high
+        for actions, cols in self.action_groups:
+            block = base[:, cols]
+            for kind, value in actions:
+                if kind == "set":
+                    block[:] = value
+                elif kind == "add":
+                    block += value
+                elif kind == "multiply":
+                    block *= value
+                elif kind == "clamp":
+                    np.clip(block, low, high, out=block)
+            base[:, cols] = block
+        return base @ self.membership
+
+    def _value(self, expr, weights):
+        import numpy as np
+
+        if isinstance(expr, m.Recorded):
+            return self.recorded[None, :]
+        if isinstance(expr, m.Direction):
+            return np.sign(self.recorded)[None, :]
+        if isinstance(expr, m.Weight):
+            with_weight = np.concatenate([weights, np.zeros((weights.shape[0], 1))], axis=1)
+            return with_weight[:, self.category]
+        if isinstance(expr, m.Constant):
+            return np.full((1, len(self.recorded)), float(expr.value))
+        if isinstance(expr, m.Negate):
+            return -self._value(expr.operand, weights)
+        left, right = self._value(expr.left, weights), self._value(expr.right, weights)
+        return {"+": np.add, "-": np.subtract, "*": np.multiply}[expr.op](left, right)
+
+
+def _colour_positions(values, scale: Scale, starts):
+    """Each value's band, counted from the lowest (0), given per-sample starts."""
+    import numpy as np
+
+    position = np.zeros(values.shape, dtype=int)
+    for i, inclusive in enumerate(scale.inclusive):
+        start = starts[:, i] if starts.ndim == 2 else starts[i]
+        position += (values >= start) if inclusive else (values > start)
+    return position
+
+
+def _ranks(totals, columns):
+    """Competition ranks, 1 for the highest, per sample (rows)."""
+    sub = totals[:, columns]
+    return 1 + (sub[:, None, :] > sub[:, :, None]).sum(axis=2)
+
+
+def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
+            seed: int = 0, progress=None) -> Sensitivity:
+    import numpy as np
+
+    scheme = evaluation.scheme
+    params = parameters(scheme, varies)
+    if not params:
+        raise SensitivityProblem("nothing to vary: the scheme declares no `vary`, and none "
+                                 "was given (e.g. --vary 'weights by 1' or --vary 'bands by 1')")
+    arrays = _Arrays(evaluation)
+    all_scales = scales(scheme)
+    rng = np.random.default_rng(seed)
+    shifts = rng.uniform(-1.0, 1.0, size=(samples, len(params))) * np.array([p.by for p in params])
+
+    def draw(rows):
+        weights = np.tile(arrays.weights, (len(rows), 1))
+        starts = {name: np.tile(np.array(s.starts), (len(rows), 1))
+                  for name, s in all_scales.items()}
+        for j, p in enumerate(params):
+            if p.kind == "weight":
+                weights[:, arrays.categories.index(p.key)] += shifts[rows, j]
+            else:
+                index, band = p.key.split(":")
+                starts[index][:, all_scales[index].names.index(band) - 1] += shifts[rows, j]
+        return weights, starts
+
+    totals = np.empty((samples, len(arrays.index_names)))
+    positions = {name: np.empty(samples, dtype=int) for name in all_scales}
+    chunk = 2000
+    for first in range(0, samples, chunk):
+        rows = np.arange(first, min(first + chunk, samples))
+        weights, starts = draw(rows)
+        block = arrays.totals(weights)
+        totals[rows] = block
+        for name, scale in all_scales.items():
+            col = arrays.index_names.index(name)
+            positions[name][rows] = _colour_positions(block[:, col], scale, starts[name])
+        if progress is not None:
+            progress(len(rows))
+
+    group_ranks = {}
+    for group in scheme.groups.values():
+        columns = [arrays.index_names.index(n) for n in group.indices]
+        nominal = _ranks(np.array([[float(evaluation.indices[n].aggregate)
+                                    for n in arrays.index_names]]), columns)[0]
+        group_ranks[group.name] = (group.indices, nominal, _ranks(totals, columns))
+
+    indices = []
+    for col, name in enumerate(arrays.index_names):
+        result = evaluation.indices[name]
+        values = totals[:, col]
+        p5, median, p95 = np.percentile(values, [5, 50, 95])
+        probability, changes = {}, 0.0
+        if name in all_scales:
+            scale = all_scales[name]
+            counts = np.bincount(positions[name], minlength=len(scale.names))
+            probability = {scale.names[i]: float(counts[i] / samples)
+                           for i in reversed(range(len(scale.names))) if counts[i]}
+            nominal_position = scale.names.index(result.colour)
+            changes = float((positions[name] != nominal_position).mean())
+        rank = shift = None
+        for members, nominal, ranks in group_ranks.values():
+            if name in members:
+                k = list(members).index(name)
+                rank, shift = int(nominal[k]), float(np.abs(ranks[:, k] - nominal[k]).mean())
+        indices.append(IndexSensitivity(name, float(result.aggregate), float(median), float(p5),
+                                        float(p95), result.colour, probability, changes, rank,
+                                        shift))
+    kept = {g: float((ranks == nominal[None, :]).all(axis=1).mean())
+            for g, (_, nominal, ranks) in group_ranks.items()}
+    effects = one_at_a_time(evaluation, params, arrays, all_scales)
+    return Sensitivity(samples, seed, tuple(params), tuple(indices), kept, tuple(effects),
+                       smallest_flips(evaluation, params, arrays, all_scales))
+
+
+def _at(evaluation, params, arrays, all_scales, moves: dict[int, float]):
+    """Aggregates and colours with some parameters moved, the others nominal."""
+    import numpy as np
+
+    weights = arrays.weights.copy()[None, :]
+    starts = {name: np.array(s.starts, dtype=float) for name, s in all_scales.items()}
+    for j, delta in moves.items():
+        p = params[j]
+        if p.kind == "weight":
+            weights[0, arrays.categories.index(p.key)] += delta
+        else:
+            index, band = p.key.split(":")
+            starts[index][all_scales[index].names.index(band) - 1] += delta
+    totals = arrays.totals(weights)[0]
+    colours = {}
+    for name, scale in all_scales.items():
+        value = totals[arrays.index_names.index(name)]
+        colours[name] = scale.names[int(_colour_positions(np.array([value]), scale,
+                                                          starts[name])[0])]
+    return dict(zip(arrays.index_names, totals.tolist())), colours
+
+
+def one_at_a_time(evaluation, params, arrays, all_scales) -> list[Effect]:
+    nominal, nominal_colours = _at(evaluation, params, arrays, all_scales, {})
+    effects = []
+    for j, p in enumerate(params):
+        for delta in (-1.0, 1.0):
+            totals, colours = _at(evaluation, params, arrays, all_scales, {j: delta})
+            changes = {n: totals[n] - nominal[n] for n in totals if totals[n] != nominal[n]}
+            flips = {n: (nominal_colours[n], colours[n]) for n in colours
+                     if colours[n] != nominal_colours[n]}
+            effects.append(Effect(p, delta, changes, flips))
+    effects.sort(key=lambda e: (-len(e.flips), -max((abs(v) for v in e.changes.values()),
+                                                    default=0)))
+    return effects
+
+
+MAX_STEPS = 30
+
+
+def smallest_flips(evaluation, params, arrays, all_scales) -> dict:
+    """For each index with bands, the smallest single move (in whole points, up to
+    MAX_STEPS) of one parameter that changes its colour."""
+    nominal_colours = _at(evaluation, params, arrays, all_scales, {})[1]
+    found: dict = {name: None for name in all_scales}
+    for step in range(1, MAX_STEPS + 1):
+        for j, p in enumerate(params):
+            for delta in (-float(step), float(step)):
+                colours = _at(evaluation, params, arrays, all_scales, {j: delta})[1]
+                for name in all_scales:
+                    if found[name] is None and colours[name] != nominal_colours[name]:
+                        found[name] = Flip(name, p, delta, nominal_colours[name], colours[name])
+        if all(v is not None for v in found.values()):
+            break
+    return found

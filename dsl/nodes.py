@@ -103,13 +103,13 @@ class Action:
     span: Span
 
     def describe(self) -> str:
-        return {
-            "set": f"set to {signed(self.value)}",
-            "add": f"add {signed(self.value)}",
-            "multiply": f"multiply by {plain(self.value)}",
-            "clamp": "clamp to the range",
-            "exclude": "exclude the event",
-        }[self.kind]
+        if self.kind == "set":
+            return f"set to {signed(self.value)}"
+        if self.kind == "add":
+            return f"add {signed(self.value)}"
+        if self.kind == "multiply":
+            return f"multiply by {plain(self.value)}"
+        return "clamp to the range" if self.kind == "clamp" else "exclude the event"
 
 
 @attrs.frozen

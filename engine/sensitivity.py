@@ -91,13 +91,10 @@ def scales(scheme: m.Scheme) -> dict[str, Scale]:
     for name, bandset in scheme.bands.items():
         bands = sorted(bandset.bands, key=lambda b: (b.lower is not None,
                                                      b.lower.value if b.lower else 0))
+        whole = _whole_scheme(scheme)
         for below, above in zip(bands, bands[1:]):
-            lo, hi = above.lower, below.upper
-            meets = (lo is not None and hi is not None and lo.value == hi.value
-                     and lo.inclusive != hi.inclusive) or (
-                lo is not None and hi is not None and lo.inclusive and hi.inclusive
-                and lo.value - hi.value == 1 and _whole_scheme(scheme))
-            if not meets or bands[0].lower is not None or bands[-1].upper is not None:
+            if not _meet(below.upper, above.lower, whole) or bands[0].lower is not None \
+                    or bands[-1].upper is not None:
                 raise SensitivityProblem(
                     f"the bands of {name} must cover every value exactly once, from low to "
                     "high, for their boundaries to be moved (run barometer check)")
@@ -105,6 +102,22 @@ def scales(scheme: m.Scheme) -> dict[str, Scale]:
                           tuple(float(b.lower.value) for b in bands[1:]),
                           tuple(b.lower.inclusive for b in bands[1:]))
     return out
+
+
+def _meet(upper: m.Bound | None, lower: m.Bound | None, whole: bool) -> bool:
+    """Whether a band ending at `upper` and the next beginning at `lower` leave no
+    gap and no overlap (over whole numbers, where every total is whole)."""
+    import math
+
+    if upper is None or lower is None:
+        return False
+    if lower.value == upper.value and lower.inclusive != upper.inclusive:
+        return True
+    if not whole:
+        return False
+    last = math.floor(upper.value) if upper.inclusive or upper.value % 1 else upper.value - 1
+    first = math.ceil(lower.value) if lower.inclusive or lower.value % 1 else lower.value + 1
+    return first == last + 1
 
 
 def _whole_scheme(scheme: m.Scheme) -> bool:

@@ -75,6 +75,19 @@ def parse_period(text: str | None):
     return Period(f"{start} to {end}", start, end, None)
 
 
+# Options several commands share, said once.
+output_option = click.option("--output", "-o", "out", metavar="FILE",
+                             help="Write to FILE instead of standard output.")
+period_option = click.option("--period", metavar="START:END",
+                             help="The period of a CSV catalogue that does not state it, "
+                                  "e.g. 2021-01-01:2021-02-28.")
+
+
+def format_option(choices: list[str], default: str):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+                        show_default=True, help="How to print the results.")
+
+
 class InputFailure(click.exceptions.Exit):
     """Leave with status 2 once the diagnostics are out."""
 
@@ -120,12 +133,9 @@ def main():
 @main.command("eval")
 @click.argument("rules")
 @click.argument("events", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="How to print the results.")
-@click.option("--output", "-o", "out", metavar="FILE", help="Write to FILE instead of standard output.")
-@click.option("--period", metavar="START:END",
-              help="The period of a CSV catalogue that does not state it, "
-                   "e.g. 2021-01-01:2021-02-28.")
+@format_option(FORMATS, "table")
+@output_option
+@period_option
 def eval_command(rules, events, fmt, out, period):
     """Evaluate EVENTS under the scheme in RULES.
 
@@ -158,10 +168,9 @@ def eval_command(rules, events, fmt, out, period):
               help="Only events whose text contains TEXT, or event number N (as in JSON).")
 @click.option("--details", is_flag=True, help="Also each event's place, recorded score, "
               "category and tags.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--output", "-o", "out", metavar="FILE", help="Write to FILE.")
-@click.option("--period", metavar="START:END", help="The period of a CSV that does not state it.")
+@format_option(["text", "json"], "text")
+@output_option
+@period_option
 def explain_command(rules, events, index, event, details, fmt, out, period):
     """Explain every point: each index's events in date order, with their scores,
     the rules that changed them, a running total, and how far the total is from
@@ -189,9 +198,9 @@ def explain_command(rules, events, index, event, details, fmt, out, period):
 
 @main.command("compare")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--output", "-o", "out", metavar="FILE", help="Write to FILE.")
-@click.option("--period", metavar="START:END", help="The period of a CSV that does not state it.")
+@format_option(FORMATS, "table")
+@output_option
+@period_option
 def compare_command(files, fmt, out, period):
     """Compare schemes on the same events: RULES_A RULES_B [RULES_C...] EVENTS...
 
@@ -229,10 +238,9 @@ def compare_command(files, fmt, out, period):
               help="What to perturb, instead of the scheme's own `vary` lines: "
                    "'weights by 1', 'weights of sanctions, conflict by 2', 'bands by 1', "
                    "'bands of regional_tension by 2'. May be repeated.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--output", "-o", "out", metavar="FILE", help="Write to FILE.")
-@click.option("--period", metavar="START:END", help="The period of a CSV that does not state it.")
+@format_option(["text", "json"], "text")
+@output_option
+@period_option
 def sensitivity_command(rules, events, samples, seed, varies, fmt, out, period):
     """How robust the published picture is to the scheme's choices.
 
@@ -292,10 +300,9 @@ def parse_varies(specs, scheme):
 @click.option("--rules", metavar="RULES",
               help="The scheme event files are checked against (default: the rules file "
                    "named, or the one the others extend).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="How to print the findings.")
+@format_option(["text", "json"], "text")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--period", metavar="START:END", help="The period of a CSV that does not state it.")
+@period_option
 def check_command(files, rules, fmt, strict, period):
     """Find every mistake in rules files, event files and CSV catalogues.
 

@@ -12,11 +12,11 @@ shows whether growth is linear (about 1) or worse.
 import argparse
 import datetime as dt
 import re
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_time  # benchmarks/timing.py
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules" / "minsk-barometer.rules"
@@ -43,15 +43,6 @@ def catalogue(megabytes: float) -> str:
         if n % 3 == 0:
             day += dt.timedelta(days=1)
     return "".join(out)
-
-
-def median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:

@@ -9,21 +9,12 @@ several times and the median reported, beside a baseline in the same process
 """
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
+from timing import median_time  # benchmarks/timing.py
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:

@@ -89,8 +89,9 @@ class Sensitivity:
 def scales(scheme: m.Scheme) -> dict[str, Scale]:
     out = {}
     for name, bandset in scheme.bands.items():
-        bands = sorted(bandset.bands, key=lambda b: (b.lower is not None,
-                                                     b.lower.value if b.lower else 0))
+        bands = sorted(bandset.bands, key=lambda b: (
+            b.lower is not None, b.lower.value if b.lower else 0,
+            not b.lower.inclusive if b.lower else False))  # [1, ...) before (1, ...)
         whole = _whole_scheme(scheme)
         for below, above in zip(bands, bands[1:]):
             if not _meet(below.upper, above.lower, whole) or bands[0].lower is not None \

@@ -233,3 +233,13 @@ def test_nearest_change_on_the_published_scale(minsk):
     assert nearest_change(bands, 5, 1) is None
     assert nearest_change(bands, -18, -1) is None
     assert nearest_change(bands, -18, 1).colour == "orange"
+
+
+def test_scale_orders_an_exclusive_start_after_an_inclusive_one(tmp_path):
+    rules = tmp_path / "s.rules"
+    rules.write_text('scheme "s"\nrange 0 to 1\nindex beta\nbands beta {\n'
+                     '    orange > +1\n    yellow +1 to +1\n    green +0 to +0\n    white <= -1\n}\n',
+                     encoding="utf-8")
+    scale = scales(load_scheme(str(rules)))["beta"]
+    assert scale.names == ("white", "green", "yellow", "orange")
+    assert scale.starts == (0.0, 1.0, 1.0) and scale.inclusive == (True, True, False)

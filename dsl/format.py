@@ -1,0 +1,397 @@
+"""One canonical layout for rules and event files, for `barometer fmt`.
+
+The formatter works line by line and only ever changes the space between
+tokens, indentation, blank lines, the order of nothing, and two spellings: a
+score without its sign gains one (`1` becomes `+1`) and a typographic minus
+becomes `-`. Event texts, notes, sources, dates as printed, quoted texts and
+comments are kept character for character. Before anything is written,
+`format_text` checks that the result reads back to the same model with the same
+comments; if it does not, it refuses rather than lose anything.
+
+Layout:
+- rules: declarations at the left margin, their continuation lines and band
+  lines indented by four; runs of `index`, `category`, `tag` and band lines
+  aligned in columns; a comment at the end of a line two spaces after the code.
+- events: the period first, then `published` lines aligned, then each event
+  after one blank line, its details indented by four, one score to a line with
+  the scores of an event aligned.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from .diagnostics import Diagnostic, Span, error
+from .syntax import parse
+
+INDENT = "    "
+_TOKEN = re.compile(
+    r'"[^"\n]*"?|“[^”\n]*”?|#.*|\d{4}-\d{2}-\d{2}|[+\-−–]?\d+(?:\.\d+)?|>=|<=|[A-Za-z_]\w*|\S')
+_TIGHT_AFTER = {"[", "("}
+_TIGHT_BEFORE = {"]", ")", ","}
+RULES_KEYWORDS = ("scheme", "description", "extends", "range", "score", "index", "category",
+                  "tag", "bands", "rule", "drop", "group", "vary")
+
+
+class FormatError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__(diagnostics[0].message if diagnostics else "cannot format")
+        self.diagnostics = diagnostics
+
+
+def split_comment(line: str) -> tuple[list[str], str | None]:
+    """The tokens of a line of code, and its trailing comment (outside quotes)."""
+    tokens = _TOKEN.findall(line)
+    comment = None
+    if tokens and tokens[-1].startswith("#"):
+        comment = tokens.pop()
+    return tokens, comment
+
+
+def join(tokens: list[str]) -> str:
+    out = ""
+    for i, token in enumerate(tokens):
+        if i and not (tokens[i - 1] in _TIGHT_AFTER or token in _TIGHT_BEFORE):
+            out += " "
+        out += token
+        if token == "," and i + 1 < len(tokens):
+            pass
+    return out
+
+
+def _with_comment(code: str, comment: str | None) -> str:
+    if comment is None:
+        return code
+    return f"{code}  {comment.rstrip()}" if code.strip() else comment.rstrip()
+
+
+def _signed_number(token: str) -> str:
+    token = token.replace("−", "-").replace("–", "-")
+    if token[:1] in "+-":
+        return token
+    return token if float(token) == 0 else "+" + token
+
+
+def _align(rows: list[list[str]]) -> list[str]:
+    """Cells padded so that each column starts at the same place (the last one free)."""
+    widths: dict[int, int] = {}
+    for row in rows:
+        for i, cell in enumerate(row[:-1]):
+            widths[i] = max(widths.get(i, 0), len(cell))
+    return [" ".join(cell.ljust(widths[i]) if i < len(row) - 1 else cell
+                     for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+# --- rules files -------------------------------------------------------------------
+
+
+def _rules_fields(tokens: list[str]) -> list[str] | None:
+    """A declaration split into the columns that line up across a run of them."""
+    head = tokens[0]
+    if head in ("index", "tag", "category") and len(tokens) >= 2:
+        cells = [head, tokens[1]]
+        rest = tokens[2:]
+        if rest and rest[0][:1] in '"“':
+            cells.append(rest[0])
+            rest = rest[1:]
+        elif head == "category":
+            cells.append("")
+        if rest:
+            cells.append(join(rest))
+        return cells
+    return None
+
+
+def _band_fields(tokens: list[str]) -> list[str]:
+    strings = [i for i, t in enumerate(tokens) if t[:1] in '"“']
+    cut = strings[0] if strings else len(tokens)
+    cells = [tokens[0], join(tokens[1:cut])]
+    if strings:
+        cells.append(join(tokens[cut:]))
+    return cells
+
+
+def _indent_comments(lines: list[tuple], indent_of) -> list[tuple]:
+    """Give each comment line the indentation of the code line below it."""
+    out, waiting = [], []
+    for item in lines:
+        if item[0] == "comment":
+            waiting.append(item)
+            continue
+        indent = indent_of(item) if item[0] != "blank" else None
+        for c in waiting:
+            out.append(("comment", c[1], indent if indent is not None else ""))
+        waiting = [] if item[0] != "blank" else []
+        out.append(item)
+    out += [("comment", c[1], "") for c in waiting]
+    return out
+
+
+def _blank_before(out: list[str], is_comment) -> None:
+    """One blank line above the comment block that ends `out`, if none is there."""
+    i = len(out)
+    while i and is_comment(out[i - 1]):
+        i -= 1
+    if i and out[i - 1] != "":
+        out.insert(i, "")
+
+
+def format_rules(text: str) -> str:
+    items = []
+    in_bands = False
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if not stripped:
+            items.append(("blank",))
+        elif stripped.startswith("#"):
+            items.append(("comment", stripped))
+        else:
+            tokens, comment = split_comment(stripped)
+            if in_bands:
+                kind = "close" if tokens == ["}"] else (
+                    "band_more" if tokens[0][:1] in '"“' else "band")
+                in_bands = kind != "close"
+            elif tokens[0] == "bands" and tokens[-1] == "{":
+                kind, in_bands = "open", True
+            elif tokens[0] in RULES_KEYWORDS:
+                kind = "top"
+            else:
+                kind = "more"
+            items.append((kind, tokens, comment))
+
+    def indent_of(item):
+        return INDENT if item[0] in ("band", "band_more", "more") else ""
+
+    out: list[str] = []
+    group: list[tuple] = []  # consecutive lines aligned together
+
+    def flush():
+        if not group:
+            return
+        if group[0][0] == "top":
+            rows = [_rules_fields(t) for _, t, _ in group]
+            if all(len(r) > 2 and r[2] == "" for r in rows):  # no titles in this run
+                rows = [r[:2] + r[3:] for r in rows]
+            for (_, _, comment), line in zip(group, _align(rows)):
+                out.append(_with_comment(line, comment))
+        else:  # band lines and their continuations
+            rows = [_band_fields(t) for kind, t, _ in group if kind == "band"]
+            aligned = iter(_align(rows))
+            widths = [max((len(r[i]) for r in rows), default=0) for i in range(2)]
+            column = " " * (len(INDENT) + widths[0] + 1 + widths[1] + 1)
+            for kind, tokens, comment in group:
+                if kind == "band":
+                    out.append(_with_comment(INDENT + next(aligned), comment))
+                elif kind == "band_more":
+                    out.append(_with_comment(column + join(tokens), comment))
+                else:
+                    out.append(INDENT + comment)
+        group.clear()
+
+    for item in _indent_comments(items, indent_of):
+        kind = item[0]
+        if kind in ("band", "band_more") or (kind == "comment" and group
+                                              and group[0][0] in ("band", "band_more")):
+            if kind == "comment":
+                group.append(("comment", [], item[1]))
+            else:
+                group.append(item)
+            continue
+        if kind == "top" and _rules_fields(item[1]) is not None:
+            if group and (group[0][0] != "top" or group[0][1][0] != item[1][0]):
+                flush()
+            group.append(item)
+            continue
+        flush()
+        if kind == "blank":
+            out.append("")
+        elif kind == "comment":
+            out.append(item[2] + item[1])
+        else:
+            tokens, comment = item[1], item[2]
+            indent = indent_of(item)
+            if kind == "more" and tokens[0][:1] in '"“' and out and \
+                    out[-1].lstrip().startswith(("description", '"', "“")):
+                indent = " " * len("description ")
+            out.append(_with_comment(indent + join(tokens), comment))
+    flush()
+    return "\n".join(_collapse(out)).strip("\n") + "\n"
+
+
+def _collapse(lines: list[str]) -> list[str]:
+    """Never two blank lines in a row."""
+    out: list[str] = []
+    for line in lines:
+        if line == "" and out and out[-1] == "":
+            continue
+        out.append(line)
+    return out
+
+
+# --- event files -------------------------------------------------------------------
+
+
+_DETAIL_TEXT = ("source", "note")
+
+
+def format_events(text: str) -> str:
+    items = []
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if not stripped:
+            items.append(("blank",))
+        elif stripped.startswith("#"):
+            items.append(("comment", stripped))
+        elif stripped.startswith("["):
+            close = stripped.index("]")
+            items.append(("event", stripped[1:close].strip(), stripped[close + 1:].strip()))
+        elif stripped.split(None, 1)[0] in _DETAIL_TEXT:
+            word = stripped.split(None, 1)[0]
+            items.append(("text", word, stripped[len(word):].strip()))
+        else:
+            tokens, comment = split_comment(stripped)
+            kind = tokens[0] if tokens[0] in ("period", "published") else (
+                "detail" if tokens[0] in ("category", "tags", "ongoing") else "scores")
+            items.append((kind, tokens, comment))
+
+    def indent_of(item):
+        return INDENT if item[0] in ("text", "detail", "scores") else ""
+
+    out: list[str] = []
+    scores: list[tuple[str, str, str | None]] = []
+    published: list[tuple[list[str], str | None]] = []
+
+    def flush():
+        if scores:
+            width = max(len(i) for i, _, _ in scores)
+            for index, value, comment in scores:
+                out.append(_with_comment(f"{INDENT}{index.ljust(width)} {value}", comment))
+            scores.clear()
+        if published:
+            width = max(len(c[2]) for c, _ in published)
+            rows = [c[:2] + [c[2].rjust(width)] + c[3:] for c, _ in published]
+            for (_, comment), line in zip(published, _align(rows)):
+                out.append(_with_comment(line, comment))
+            published.clear()
+
+    def is_comment(line: str) -> bool:
+        return line.startswith("#")
+
+    last = None  # the kind of the last line of code
+    for item in _indent_comments(items, indent_of):
+        kind = item[0]
+        previous = last
+        if kind not in ("blank", "comment"):
+            last = kind
+        if kind == "scores":
+            tokens, comment = item[1], item[2]
+            pairs = list(zip(tokens[::2], tokens[1::2]))
+            for n, (index, value) in enumerate(pairs):
+                last = n == len(pairs) - 1
+                scores.append((index, _signed_number(value), comment if last else None))
+            continue
+        if kind == "published":
+            if not published:
+                flush()
+                if previous != "published":
+                    _blank_before(out, is_comment)
+            tokens, comment = item[1], item[2]
+            published.append((["published", tokens[1], _signed_number(tokens[2])] + tokens[3:],
+                              comment))
+            continue
+        flush()
+        if kind == "blank":
+            out.append("")
+        elif kind == "comment":
+            out.append(item[2] + item[1])
+        elif kind == "event":
+            _blank_before(out, is_comment)
+            out.append(f"[{item[1]}] {item[2]}")
+        elif kind == "text":
+            out.append(f"{INDENT}{item[1]} {item[2]}")
+        else:
+            out.append(_with_comment(indent_of(item) + join(item[1]), item[2]))
+    flush()
+    return "\n".join(_collapse(out)).strip("\n") + "\n"
+
+
+# --- safety ------------------------------------------------------------------------
+
+
+def shape(value):
+    """A value with every position left out, to compare two readings of a file."""
+    if isinstance(value, Span):
+        return None
+    if attrs.has(type(value)):
+        return (type(value).__name__,) + tuple(
+            shape(getattr(value, f.name)) for f in attrs.fields(type(value))
+            if f.name not in ("span", "when_span"))
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # named tuples
+        return (type(value).__name__,) + tuple(
+            shape(getattr(value, f)) for f in value._fields if f not in ("span", "when_span"))
+    if isinstance(value, (list, tuple)):
+        return tuple(shape(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, shape(v)) for k, v in value.items())
+    if hasattr(value, "type") and hasattr(value, "value"):  # a token
+        return (value.type, value.value)
+    return value
+
+
+def _meaning(kind: str, text: str, name: str):
+    value, problems = parse(kind, text, name)
+    if kind == "events" and value is not None:
+        (title, start, end, _), published = value[0]
+        events = [(e.when.strip(), e.text, _details(e.details)) for e in value[1]]
+        value = (title, start, end, [(p.index, p.value) for p in published], events)
+    else:
+        value = shape(value)
+    return value, problems
+
+
+def _details(details) -> tuple:
+    """What an event's lines say: its scores in order, then its other lines."""
+    scores = [(index.name, num.value) for kind, value in details if kind == "scores"
+              for index, num in value]
+    others = [shape(item) for item in details if item[0] != "scores"]
+    return tuple(scores), tuple(others)
+
+
+def comments_of(text: str, kind: str) -> list[str]:
+    found = []
+    for line in text.splitlines():
+        s = line.strip()
+        if kind == "events" and (s.startswith("[") or s.split(None, 1)[:1] in (["note"],
+                                                                              ["source"])):
+            continue
+        _, comment = split_comment(s)
+        if comment:
+            found.append(comment.rstrip())
+    return found
+
+
+def kind_of_text(text: str) -> str:
+    """`events` for a text whose first declaration is `period`, else `rules`."""
+    for line in text.splitlines():
+        s = line.strip()
+        if s and not s.startswith("#"):
+            return "events" if s.startswith("period") else "rules"
+    return "rules"
+
+
+def format_text(text: str, kind: str, name: str) -> str:
+    """The canonical layout of `text`; FormatError with the syntax errors if it
+    has any, or if the layout would change what the file says."""
+    before, problems = _meaning(kind, text, name)
+    syntax = [p for p in problems if p.code == "B001"]
+    if syntax or before is None:
+        raise FormatError(syntax or problems)
+    formatted = format_rules(text) if kind == "rules" else format_events(text)
+    after, _ = _meaning(kind, formatted, name)
+    if after != before or comments_of(formatted, kind) != comments_of(text, kind):
+        raise FormatError([error("B006", "fmt would change what this file says, so it leaves "
+                                 "it alone (please report this as a bug)",
+                                 Span(name, 1, 1, 1, 2))])
+    return formatted

@@ -18,6 +18,7 @@ from .dsl import model as m
 from .dsl.checks import check_catalogue, check_scheme
 from .dsl.diagnostics import Diagnostic, InputError
 from .dsl.events import read_catalogue
+from .dsl.files import OVERLAY
 from .dsl.rules import resolve_scheme
 
 KINDS = {".rules": "rules", ".events": "events", ".csv": "events"}
@@ -74,7 +75,7 @@ def check_files(paths: list[str], rules: str | None = None,
     if "-" in files:
         kinds["-"] = "events"
     for path in files:
-        if path != "-" and not os.path.exists(path):
+        if path != "-" and not os.path.exists(path) and path not in OVERLAY:
             raise UsageProblem(f"no such file: {path}")
     schemes: dict[str, m.Scheme] = {}
     for path in [p for p in files if kinds[p] == "rules"]:
@@ -104,7 +105,7 @@ def _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics) -> m.Schem
     if rules is not None:
         if rules in schemes:
             return schemes[rules]
-        if not os.path.exists(rules):
+        if not os.path.exists(rules) and rules not in OVERLAY:
             raise UsageProblem(f"no such file: {rules}")
         scheme, problems = _resolve(rules)
         if rules not in files:

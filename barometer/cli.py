@@ -25,6 +25,15 @@ def colour_wanted(stream) -> bool:
         return False
 
 
+def highlighter(colour: bool):
+    """Pygments colouring for quoted source lines, on a terminal only."""
+    if not colour:
+        return None
+    from .highlight import terminal_line
+
+    return terminal_line
+
+
 def report(error) -> None:
     """Print every diagnostic of an InputError to standard error."""
     from .dsl import render
@@ -32,7 +41,7 @@ def report(error) -> None:
     colour = colour_wanted(sys.stderr)
     problems = error.diagnostics
     for d in problems:
-        click.echo(render(d, colour=colour), err=True)
+        click.echo(render(d, colour=colour, highlight=highlighter(colour)), err=True)
     errors = sum(1 for d in problems if d.severity == "error")
     if errors > 1:
         click.echo(f"{errors} errors", err=True)
@@ -366,6 +375,23 @@ def fmt_command(files, check, diff, kind):
         raise click.exceptions.Exit(1)
 
 
+@main.command("lsp")
+def lsp_command():
+    """Start the language server on standard input and output, for editors.
+
+    Diagnostics from `check` as a file is edited, hover and go to definition on
+    index, category, tag and band names, and completion of names. See
+    editors/README.md for VS Code and Neovim.
+
+    \b
+    Examples:
+      barometer lsp
+    """
+    from .lsp import main as serve
+
+    serve()
+
+
 @main.command("check")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--rules", metavar="RULES",
@@ -414,7 +440,7 @@ def check_command(files, rules, fmt, strict, period):
 
         colour = colour_wanted(sys.stdout)
         for d in report.diagnostics:
-            click.echo(render(d, colour=colour))
+            click.echo(render(d, colour=colour, highlight=highlighter(colour)))
         click.echo(f"{report.errors} error{'s' * (report.errors != 1)}, {report.warnings} "
                    f"warning{'s' * (report.warnings != 1)} in {len(report.files)} "
                    f"file{'s' * (len(report.files) != 1)}")

@@ -109,8 +109,10 @@ def _width(text: str) -> int:
     return width
 
 
-def render(d: Diagnostic, sources: Sources = SOURCES, colour: bool = False) -> str:
-    """The diagnostic as text: location, message, the source line and a caret."""
+def render(d: Diagnostic, sources: Sources = SOURCES, colour: bool = False,
+           highlight=None) -> str:
+    """The diagnostic as text: location, message, the source line and a caret.
+    `highlight(line, file)` may colour the quoted line."""
 
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if colour else text
@@ -129,6 +131,8 @@ def render(d: Diagnostic, sources: Sources = SOURCES, colour: bool = False) -> s
         shown = line.replace("\t", "    ")
         pad = _width(line[:start])
         marks = max(_width(line[start:end]), 1)
+        if highlight is not None:
+            shown = highlight(shown, s.file)
         out.append(f" {number} | {shown}")
         out.append(f" {gutter} | {' ' * pad}{paint('^' * marks, '1;31' if d.severity == ERROR else '1;33')}")
         if d.hint:

@@ -9,8 +9,16 @@ from contextlib import contextmanager
 from .diagnostics import SOURCES, InputError, Span, error
 
 
+# Texts that stand in for files, by path: the documents an editor has open
+# (the language server keeps this), read instead of what is on disk.
+OVERLAY: dict[str, str] = {}
+
+
 def read_source(path: str) -> str:
     """The text of `path` (`-` for standard input), remembered for diagnostics."""
+    if path in OVERLAY:
+        SOURCES.add(path, OVERLAY[path])
+        return OVERLAY[path]
     try:
         if path == "-":
             data = sys.stdin.buffer.read()

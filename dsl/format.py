@@ -138,9 +138,9 @@ def _blank_before(out: list[str], is_comment) -> None:
         out.insert(i, "")
 
 
-def format_rules(text: str) -> str:
+def _lines(text: str, code) -> list[tuple]:
+    """Blank lines, comment lines, and what `code` makes of each other line."""
     items = []
-    in_bands = False
     for raw in text.splitlines():
         stripped = raw.strip()
         if not stripped:
@@ -148,18 +148,27 @@ def format_rules(text: str) -> str:
         elif stripped.startswith("#"):
             items.append(("comment", stripped))
         else:
-            tokens, comment = split_comment(stripped)
-            if in_bands:
-                kind = "close" if tokens == ["}"] else (
-                    "band_more" if tokens[0][:1] in '"“' else "band")
-                in_bands = kind != "close"
-            elif tokens[0] == "bands" and tokens[-1] == "{":
-                kind, in_bands = "open", True
-            elif tokens[0] in RULES_KEYWORDS:
-                kind = "top"
-            else:
-                kind = "more"
-            items.append((kind, tokens, comment))
+            items.append(code(stripped))
+    return items
+
+
+def format_rules(text: str) -> str:
+    in_bands = False
+
+    def code(stripped: str) -> tuple:
+        nonlocal in_bands
+        tokens, comment = split_comment(stripped)
+        if in_bands:
+            kind = "close" if tokens == ["}"] else (
+                "band_more" if tokens[0][:1] in '"“' else "band")
+            in_bands = kind != "close"
+        elif tokens[0] == "bands" and tokens[-1] == "{":
+            kind, in_bands = "open", True
+        else:
+            kind = "top" if tokens[0] in RULES_KEYWORDS else "more"
+        return kind, tokens, comment
+
+    items = _lines(text, code)
 
     def indent_of(item):
         return INDENT if item[0] in ("band", "band_more", "more") else ""
@@ -237,24 +246,19 @@ _DETAIL_TEXT = ("source", "note")
 
 
 def format_events(text: str) -> str:
-    items = []
-    for raw in text.splitlines():
-        stripped = raw.strip()
-        if not stripped:
-            items.append(("blank",))
-        elif stripped.startswith("#"):
-            items.append(("comment", stripped))
-        elif stripped.startswith("["):
+    def code(stripped: str) -> tuple:
+        if stripped.startswith("["):
             close = stripped.index("]")
-            items.append(("event", stripped[1:close].strip(), stripped[close + 1:].strip()))
-        elif stripped.split(None, 1)[0] in _DETAIL_TEXT:
-            word = stripped.split(None, 1)[0]
-            items.append(("text", word, stripped[len(word):].strip()))
-        else:
-            tokens, comment = split_comment(stripped)
-            kind = tokens[0] if tokens[0] in ("period", "published") else (
-                "detail" if tokens[0] in ("category", "tags", "ongoing") else "scores")
-            items.append((kind, tokens, comment))
+            return "event", stripped[1:close].strip(), stripped[close + 1:].strip()
+        word = stripped.split(None, 1)[0]
+        if word in _DETAIL_TEXT:
+            return "text", word, stripped[len(word):].strip()
+        tokens, comment = split_comment(stripped)
+        kind = tokens[0] if tokens[0] in ("period", "published") else (
+            "detail" if tokens[0] in ("category", "tags", "ongoing") else "scores")
+        return kind, tokens, comment
+
+    items = _lines(text, code)
 
     def indent_of(item):
         return INDENT if item[0] in ("text", "detail", "scores") else ""

@@ -151,16 +151,10 @@ def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
                    tuple(notes), ongoing, raw.span)
 
 
-_WEIGHTED: dict[int, bool] = {}
-
-
 def _weight_needed(scheme: m.Scheme) -> bool:
-    found = _WEIGHTED.get(id(scheme))
-    if found is None:
-        from .rules import uses_weight
+    from .rules import uses_weight
 
-        found = _WEIGHTED[id(scheme)] = uses_weight(scheme.score)
-    return found
+    return uses_weight(scheme.score)
 
 
 def _unknown(kind: str, declared: m.Declared, table: dict) -> Diagnostic:

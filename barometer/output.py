@@ -6,10 +6,6 @@ the scheme's arithmetic is whole, and colours are band names in lower case.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 from .dsl.model import plain, signed
 
 # ANSI colours for band names that are colours; others are shown plainly.
@@ -55,6 +51,8 @@ def evaluation_json(ev) -> dict:
 
 
 def to_json(data) -> str:
+    import json
+
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -91,6 +89,9 @@ def markdown(headings: list[str], rows: list[list[str]], right: set[int] = froze
 
 
 def csv_text(headings: list[str], rows: list[list]) -> str:
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(headings)

@@ -11,8 +11,6 @@ and the command line prints them all, each as
 
 from __future__ import annotations
 
-import unicodedata
-
 import attrs
 
 ERROR = "error"
@@ -98,6 +96,8 @@ SOURCES = Sources()
 
 def _width(text: str) -> int:
     """Display width: tabs as 4, wide (East Asian) characters as 2."""
+    import unicodedata
+
     width = 0
     for ch in text:
         if ch == "\t":

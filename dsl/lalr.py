@@ -219,13 +219,12 @@ class Lexer:
         self.line = 1
         self.line_start = 0
 
-    def _advance(self, value: str) -> tuple[int, int]:
+    def _advance(self, value: str) -> None:
         newlines = value.count("\n")
         if newlines:
             self.line += newlines
             self.line_start = self.pos + value.rindex("\n") + 1
         self.pos += len(value)
-        return self.line, self.pos - self.line_start + 1
 
     def next(self, state: int) -> Token | None:
         """The next token acceptable in `state`; None where nothing fits."""
@@ -234,7 +233,8 @@ class Lexer:
             if self.pos >= len(text):
                 return Token("$END", "", self.pos, self.line, self.pos - self.line_start + 1,
                              self.line, self.pos - self.line_start + 1)
-            order, keywords = self.tables.scanner(state)
+            found = self.tables._scanners.get(state) or self.tables.scanner(state)
+            order, keywords = found
             pos = self.pos
             for pattern, name, ignored in order:
                 m = pattern.match(text, pos)
@@ -243,12 +243,13 @@ class Lexer:
             else:
                 return None
             value = m.group()
-            if not ignored and value in keywords:
-                name = keywords[value]
-            start, line, column = self.pos, self.line, self.pos - self.line_start + 1
-            end_line, end_column = self._advance(value)
+            line, column = self.line, pos - self.line_start + 1
+            self._advance(value)
             if not ignored:
-                return Token(name, value, start, line, column, end_line, end_column)
+                if value in keywords:
+                    name = keywords[value]
+                return Token(name, value, pos, line, column, self.line,
+                             self.pos - self.line_start + 1)
 
     def stray(self) -> Token:
         """What stands at the current position, for an error message."""
@@ -403,14 +404,18 @@ class _Inline:
 
 
 def _meta(children: list) -> Meta | None:
+    """From the first child that has a place to the last that has one."""
     first = last = None
     for child in children:
-        m = _position(child)
-        if m is not None:
-            first = first or m
-            last = m
+        first = _position(child)
+        if first is not None:
+            break
     if first is None:
         return None
+    for child in reversed(children):
+        last = _position(child)
+        if last is not None:
+            break
     return Meta(first.line, first.column, last.end_line, last.end_column,
                 first.offset, last.end_offset)
 

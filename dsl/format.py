@@ -56,8 +56,6 @@ def join(tokens: list[str]) -> str:
         if i and not (tokens[i - 1] in _TIGHT_AFTER or token in _TIGHT_BEFORE):
             out += " "
         out += token
-        if token == "," and i + 1 < len(tokens):
-            pass
     return out
 
 

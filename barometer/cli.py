@@ -146,7 +146,7 @@ def main():
 @main.command("eval")
 @click.argument("rules")
 @click.argument("events", nargs=-1, required=True)
-@format_option(FORMATS, "table")
+@format_option(FORMATS + ["svg"], "table")
 @output_option
 @period_option
 def eval_command(rules, events, fmt, out, period):
@@ -163,6 +163,7 @@ def eval_command(rules, events, fmt, out, period):
       barometer eval rules/minsk-barometer.rules examples/*.events --format markdown
       barometer eval rules/minsk-barometer.rules - < examples/minsk-barometer-19.events
       barometer eval rules/minsk-barometer.rules data.csv --period 2021-01-01:2021-02-28 -o out.json --format json
+      barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events --format svg -o no19.svg
     """
     from . import output
     from .engine import evaluate

@@ -102,6 +102,8 @@ def csv_text(headings: list[str], rows: list[list]) -> str:
 def evaluation(ev, fmt: str, colour: bool = False) -> str:
     if fmt == "json":
         return to_json(evaluation_json(ev))
+    if fmt == "svg":
+        return evaluation_svg(ev)
     results = list(ev.indices.values())
     if fmt == "csv":
         return csv_text(
@@ -352,4 +354,62 @@ def sensitivity(s, fmt: str = "text") -> str:
             what = f.parameter.label.removeprefix(f"{name}: ")
             out.append(f"  {name}: {what} moved by {_fmt(f.delta)} turns {f.before} into "
                        f"{f.after}")
+    return "\n".join(out) + "\n"
+
+
+# --- pictures ----------------------------------------------------------------------
+
+_SWATCH = {"white": "#ffffff", "green": "#4caf50", "yellow": "#ffd600", "orange": "#ff9800",
+           "red": "#e53935", "blue": "#1e88e5"}
+
+
+def evaluation_svg(ev) -> str:
+    """The results as a picture: per index, positive and negative points as bars
+    either side of zero, the aggregate marked, and its colour band."""
+    from xml.sax.saxutils import escape
+
+    results = list(ev.indices.values())
+    label_w, bar_w, row_h, top = 230, 380, 34, 64
+    width, height = label_w + bar_w + 150, top + row_h * len(results) + 30
+    scale = max([abs(float(r.positive)) for r in results]
+                + [abs(float(r.negative)) for r in results] + [1])
+    zero = label_w + bar_w / 2
+
+    def x(value) -> float:
+        return zero + float(value) / scale * (bar_w / 2 - 10)
+
+    period, scheme = ev.catalogue.period, ev.scheme
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" '
+           'font-size="13">',
+           f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+           f'<text x="12" y="24" font-size="16" font-weight="bold">{escape(period.title)}</text>',
+           f'<text x="12" y="44" fill="#555555">{escape(scheme.name)}'
+           f'{escape(", " + scheme.version) if scheme.version else ""}: positive and negative '
+           'points, aggregate marked</text>',
+           f'<line x1="{zero}" y1="{top - 6}" x2="{zero}" y2="{height - 20}" stroke="#999999"/>']
+    for n, r in enumerate(results):
+        y = top + n * row_h
+        mid = y + row_h / 2
+        out.append(f'<text x="12" y="{mid + 4}">{escape(r.index.title)}</text>')
+        if r.positive:
+            out.append(f'<rect x="{zero}" y="{y + 8}" width="{x(r.positive) - zero:.1f}" '
+                       f'height="{row_h - 16}" fill="#8fbc8f"><title>positive '
+                       f'{signed(r.positive)}</title></rect>')
+        if r.negative:
+            out.append(f'<rect x="{x(r.negative):.1f}" y="{y + 8}" '
+                       f'width="{zero - x(r.negative):.1f}" height="{row_h - 16}" '
+                       f'fill="#e9967a"><title>negative {signed(r.negative)}</title></rect>')
+        ax = x(r.aggregate)
+        out.append(f'<line x1="{ax:.1f}" y1="{y + 4}" x2="{ax:.1f}" y2="{y + row_h - 4}" '
+                   'stroke="#000000" stroke-width="3"/>')
+        out.append(f'<text x="{label_w + bar_w + 12}" y="{mid + 4}" font-weight="bold">'
+                   f'{signed(r.aggregate)}</text>')
+        if r.colour:
+            fill = _SWATCH.get(r.colour, "#bdbdbd")
+            out.append(f'<rect x="{label_w + bar_w + 52}" y="{y + 9}" width="16" height="16" '
+                       f'fill="{fill}" stroke="#333333"/>')
+            out.append(f'<text x="{label_w + bar_w + 74}" y="{mid + 4}">'
+                       f'{escape(r.colour.capitalize())}</text>')
+    out.append("</svg>")
     return "\n".join(out) + "\n"

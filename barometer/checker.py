@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-import attrs
+from .dsl.node import Node, node
 
 from .dsl import model as m
 from .dsl.checks import check_catalogue, check_scheme
@@ -28,8 +28,8 @@ class UsageProblem(Exception):
     """The command was given something it cannot work with (not a finding)."""
 
 
-@attrs.frozen
-class Report:
+@node
+class Report(Node):
     diagnostics: tuple[Diagnostic, ...]
     files: tuple[str, ...]
     skipped: tuple[str, ...]  # folders, named but not checked

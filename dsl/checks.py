@@ -16,15 +16,15 @@ import itertools
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 
-import attrs
+from .node import Node, node
 
 from . import model as m
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 from .rules import MAX_DEPTH, depth, walk
 
 
-@attrs.frozen
-class Pass:
+@node
+class Pass(Node):
     name: str
     codes: tuple[str, ...]
     run: Callable[..., Iterable[Diagnostic]]
@@ -186,8 +186,8 @@ def _band_order(bandset: m.BandSet, bands: list[m.Band]):
 # --- rules ---------------------------------------------------------------------------
 
 
-@attrs.frozen
-class _World:
+@node
+class _World(Node):
     """What a condition can see, for the abstract evaluation of rules."""
 
     index: str

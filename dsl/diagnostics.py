@@ -11,14 +11,14 @@ and the command line prints them all, each as
 
 from __future__ import annotations
 
-import attrs
+from .node import Node, node
 
 ERROR = "error"
 WARNING = "warning"
 
 
-@attrs.frozen
-class Span:
+@node
+class Span(Node):
     """Where something stands in a file: 1-based line and column, end exclusive."""
 
     file: str
@@ -31,8 +31,8 @@ class Span:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@attrs.frozen
-class Diagnostic:
+@node
+class Diagnostic(Node):
     code: str
     severity: str
     message: str

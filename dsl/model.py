@@ -13,6 +13,8 @@ from numbers import Rational
 
 import attrs
 
+from .node import Node, node
+
 from .diagnostics import Span
 
 Number = Rational  # int or Fraction
@@ -36,36 +38,36 @@ def __getattr__(name: str):
 # --- the methodology -------------------------------------------------------------
 
 
-@attrs.frozen
-class Index:
+@node
+class Index(Node):
     name: str
     title: str
     span: Span
 
 
-@attrs.frozen
-class Category:
+@node
+class Category(Node):
     name: str
     title: str
     weight: Number | None
     span: Span
 
 
-@attrs.frozen
-class Tag:
+@node
+class Tag(Node):
     name: str
     title: str
     span: Span
 
 
-@attrs.frozen
-class Bound:
+@node
+class Bound(Node):
     value: Number
     inclusive: bool
 
 
-@attrs.frozen
-class Band:
+@node
+class Band(Node):
     """A named stretch of an index's values, e.g. yellow = -12..-7."""
 
     name: str
@@ -95,8 +97,8 @@ class Band:
         return " and ".join(parts) or "any value"
 
 
-@attrs.frozen
-class BandSet:
+@node
+class BandSet(Node):
     index: str
     bands: tuple[Band, ...]
     span: Span
@@ -109,30 +111,30 @@ class BandSet:
         return None
 
 
-@attrs.frozen
-class Recorded:
+@node
+class Recorded(Node):
     """The score the catalogue records for the event on the index."""
 
     span: Span
 
 
-@attrs.frozen
-class ScoreRange:
+@node
+class ScoreRange(Node):
     low: int
     high: int
     span: Span
 
 
-@attrs.frozen
-class Declared:
+@node
+class Declared(Node):
     """A name with where it was declared, for the pieces of a rules file."""
 
     name: str
     span: Span
 
 
-@attrs.frozen
-class Group:
+@node
+class Group(Node):
     """Indices ranked against each other (the relationships, say)."""
 
     name: str
@@ -141,8 +143,8 @@ class Group:
     span: Span
 
 
-@attrs.frozen
-class Vary:
+@node
+class Vary(Node):
     """What a sensitivity analysis perturbs: category weights or band
     boundaries (of the names given, or all), uniformly within +-by."""
 
@@ -152,8 +154,8 @@ class Vary:
     span: Span
 
 
-@attrs.frozen
-class RulesFile:
+@node
+class RulesFile(Node):
     """One rules file as written, before `extends` is resolved."""
 
     path: str
@@ -174,8 +176,8 @@ class RulesFile:
     varies: tuple[Vary, ...] = ()
 
 
-@attrs.frozen
-class Scheme:
+@node
+class Scheme(Node):
     """A methodology ready to evaluate: `extends` resolved, names checked."""
 
     name: str
@@ -197,8 +199,8 @@ class Scheme:
 # --- the period ------------------------------------------------------------------
 
 
-@attrs.frozen
-class When:
+@node
+class When(Node):
     """An event's date as printed, and the days it resolves to."""
 
     text: str
@@ -207,16 +209,16 @@ class When:
     span: Span
 
 
-@attrs.frozen
-class Score:
+@node
+class Score(Node):
     index: str
     value: int
     span: Span
     signed: bool = True  # written with its sign (or zero)
 
 
-@attrs.frozen
-class Event:
+@node
+class Event(Node):
     number: int  # 1-based, in catalogue order across files
     when: When
     text: str
@@ -232,8 +234,8 @@ class Event:
         return any(t.name == name for t in self.tags)
 
 
-@attrs.frozen
-class Published:
+@node
+class Published(Node):
     """A total the report states, to be compared with the computed one."""
 
     index: str
@@ -241,8 +243,8 @@ class Published:
     span: Span
 
 
-@attrs.frozen
-class Period:
+@node
+class Period(Node):
     title: str
     start: dt.date
     end: dt.date
@@ -250,8 +252,8 @@ class Period:
     published: tuple[Published, ...] = ()
 
 
-@attrs.frozen
-class Catalogue:
+@node
+class Catalogue(Node):
     period: Period
     events: tuple[Event, ...]
     files: tuple[str, ...]

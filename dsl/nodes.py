@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import attrs
+from .node import Node, node
 
 from .diagnostics import Span
 from .model import Number, plain, signed
@@ -13,53 +13,53 @@ from .model import Number, plain, signed
 # Conditions over an event's entry on one index. Matching is engine/match.py's job.
 
 
-@attrs.frozen
-class Always:
+@node
+class Always(Node):
     span: Span
 
 
-@attrs.frozen
-class IndexIn:
+@node
+class IndexIn(Node):
     names: tuple[str, ...]
     span: Span
 
 
-@attrs.frozen
-class CategoryIn:
+@node
+class CategoryIn(Node):
     names: tuple[str, ...]
     span: Span
 
 
-@attrs.frozen
-class Tagged:
+@node
+class Tagged(Node):
     tag: str
     span: Span
 
 
-@attrs.frozen
-class TextContains:
+@node
+class TextContains(Node):
     text: str
     span: Span
 
 
-@attrs.frozen
-class DateBefore:
+@node
+class DateBefore(Node):
     """The event ended before this day."""
 
     date: dt.date
     span: Span
 
 
-@attrs.frozen
-class DateAfter:
+@node
+class DateAfter(Node):
     """The event began after this day."""
 
     date: dt.date
     span: Span
 
 
-@attrs.frozen
-class DateWithin:
+@node
+class DateWithin(Node):
     """The event lies wholly within these days (both included)."""
 
     start: dt.date
@@ -67,27 +67,27 @@ class DateWithin:
     span: Span
 
 
-@attrs.frozen
-class RecordedCompare:
+@node
+class RecordedCompare(Node):
     op: str  # one of > >= < <= (written ≥ ≤ too)
     value: Number
     span: Span
 
 
-@attrs.frozen
-class Not:
+@node
+class Not(Node):
     operand: object
     span: Span
 
 
-@attrs.frozen
-class AllOf:
+@node
+class AllOf(Node):
     operands: tuple
     span: Span
 
 
-@attrs.frozen
-class AnyOf:
+@node
+class AnyOf(Node):
     operands: tuple
     span: Span
 
@@ -96,8 +96,8 @@ Condition = (Always | IndexIn | CategoryIn | Tagged | TextContains | DateBefore 
              | DateWithin | RecordedCompare | Not | AllOf | AnyOf)
 
 
-@attrs.frozen
-class Action:
+@node
+class Action(Node):
     kind: str  # set, add, multiply, clamp, exclude
     value: Number | None
     span: Span
@@ -112,8 +112,8 @@ class Action:
         return "clamp to the range" if self.kind == "clamp" else "exclude the event"
 
 
-@attrs.frozen
-class Rule:
+@node
+class Rule(Node):
     name: str
     title: str
     condition: Condition
@@ -124,36 +124,36 @@ class Rule:
 # Score expressions: how an entry's score is computed before the rules act.
 
 
-@attrs.frozen
-class Constant:
+@node
+class Constant(Node):
     value: Number
     span: Span
 
 
-@attrs.frozen
-class Direction:
+@node
+class Direction(Node):
     """The sign of the recorded score: -1, 0 or +1."""
 
     span: Span
 
 
-@attrs.frozen
-class Weight:
+@node
+class Weight(Node):
     """The weight of the event's category."""
 
     span: Span
 
 
-@attrs.frozen
-class Binary:
+@node
+class Binary(Node):
     op: str  # + - *
     left: object
     right: object
     span: Span
 
 
-@attrs.frozen
-class Negate:
+@node
+class Negate(Node):
     operand: object
     span: Span
 

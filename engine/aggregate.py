@@ -3,7 +3,7 @@ points, the number of events, and the colour band the aggregate falls in."""
 
 from __future__ import annotations
 
-import attrs
+from ..dsl.node import Node, node
 
 from ..dsl import model as m
 
@@ -11,8 +11,8 @@ from .match import match
 from .score import Scored, score_entry
 
 
-@attrs.frozen
-class IndexResult:
+@node
+class IndexResult(Node):
     index: m.Index
     aggregate: m.Number
     positive: m.Number
@@ -21,8 +21,8 @@ class IndexResult:
     colour: str | None  # the band's name, where the index has bands
 
 
-@attrs.frozen
-class Evaluation:
+@node
+class Evaluation(Node):
     scheme: m.Scheme
     catalogue: m.Catalogue
     indices: dict[str, IndexResult]

@@ -7,15 +7,15 @@ their records, entry by entry (event number and index).
 
 from __future__ import annotations
 
-import attrs
+from ..dsl.node import Node, node
 
 from ..dsl import model as m
 from .aggregate import Evaluation
 from .score import Scored
 
 
-@attrs.frozen
-class IndexComparison:
+@node
+class IndexComparison(Node):
     name: str
     title: str
     values: tuple  # per scheme; None where a scheme lacks the index
@@ -27,16 +27,16 @@ class IndexComparison:
         return tuple(None if v is None or first is None else v - first for v in self.values)
 
 
-@attrs.frozen
-class EventDifference:
+@node
+class EventDifference(Node):
     event: m.Event
     index: str
     scores: tuple  # per scheme: the score, or None if excluded or not scored
     how: tuple[str, ...]  # per scheme: how the score came about
 
 
-@attrs.frozen
-class Comparison:
+@node
+class Comparison(Node):
     evaluations: tuple[Evaluation, ...]
     indices: tuple[IndexComparison, ...]
     rankings: dict  # group name -> per scheme, the indices from highest to lowest

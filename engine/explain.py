@@ -8,21 +8,21 @@ is from the nearest band boundary on either side.
 
 from __future__ import annotations
 
-import attrs
+from ..dsl.node import Node, node
 
 from ..dsl import model as m
 from .aggregate import Evaluation, IndexResult
 from .score import Scored
 
 
-@attrs.frozen
-class Line:
+@node
+class Line(Node):
     scored: Scored
     running: m.Number  # the index's total after this event
 
 
-@attrs.frozen
-class Boundary:
+@node
+class Boundary(Node):
     """The nearest value, up or down, at which the colour changes."""
 
     points: m.Number  # how far from the aggregate
@@ -30,8 +30,8 @@ class Boundary:
     colour: str | None  # the colour there (None: no band)
 
 
-@attrs.frozen
-class IndexExplanation:
+@node
+class IndexExplanation(Node):
     result: IndexResult
     lines: tuple[Line, ...]
     up: Boundary | None

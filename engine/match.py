@@ -8,13 +8,13 @@ alternative weightings can be scored from one matching.
 
 from __future__ import annotations
 
-import attrs
+from ..dsl.node import Node, node
 
 from ..dsl import model as m
 
 
-@attrs.frozen
-class Entry:
+@node
+class Entry(Node):
     event: m.Event
     index: str
     recorded: int

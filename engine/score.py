@@ -3,23 +3,23 @@ actions in order, each step recorded so that `explain` reads what happened."""
 
 from __future__ import annotations
 
-import attrs
+from ..dsl.node import Node, node
 
 from ..dsl import model as m
 
 from .match import Entry
 
 
-@attrs.frozen
-class Step:
+@node
+class Step(Node):
     rule: m.Rule
     action: m.Action
     before: m.Number
     after: m.Number | None  # None: the event was excluded
 
 
-@attrs.frozen
-class Scored:
+@node
+class Scored(Node):
     entry: Entry
     base: m.Number  # from the score expression
     steps: tuple[Step, ...]

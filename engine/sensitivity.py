@@ -13,7 +13,7 @@ below it too, so the bands stay a partition of the values.
 
 from __future__ import annotations
 
-import attrs
+from ..dsl.node import Node, node
 
 from ..dsl import model as m
 from .aggregate import Evaluation
@@ -23,8 +23,8 @@ class SensitivityProblem(Exception):
     """The scheme cannot be analysed as asked (a message for the user)."""
 
 
-@attrs.frozen
-class Parameter:
+@node
+class Parameter(Node):
     kind: str  # "weight" or "boundary"
     key: str  # category name, or "index:band"
     label: str
@@ -32,8 +32,8 @@ class Parameter:
     by: float
 
 
-@attrs.frozen
-class Scale:
+@node
+class Scale(Node):
     """An index's bands from low to high, as boundaries."""
 
     index: str
@@ -42,8 +42,8 @@ class Scale:
     inclusive: tuple[bool, ...]
 
 
-@attrs.frozen
-class IndexSensitivity:
+@node
+class IndexSensitivity(Node):
     name: str
     nominal: float
     median: float
@@ -56,8 +56,8 @@ class IndexSensitivity:
     rank_shift: float | None  # mean absolute change of rank
 
 
-@attrs.frozen
-class Effect:
+@node
+class Effect(Node):
     """One parameter moved by `delta`, the others as declared."""
 
     parameter: Parameter
@@ -66,8 +66,8 @@ class Effect:
     flips: dict  # index -> (colour before, colour after)
 
 
-@attrs.frozen
-class Flip:
+@node
+class Flip(Node):
     index: str
     parameter: Parameter
     delta: float
@@ -75,8 +75,8 @@ class Flip:
     after: str | None
 
 
-@attrs.frozen
-class Sensitivity:
+@node
+class Sensitivity(Node):
     samples: int
     seed: int
     parameters: tuple[Parameter, ...]

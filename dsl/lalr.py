@@ -277,16 +277,18 @@ Callback = Callable[[Meta | None, list], Any]
 
 
 class Parser:
-    """Drives the tables; `callbacks` turn each reduction into a value."""
+    """Drives the tables, for any number of texts."""
 
-    def __init__(self, tables: Tables, callbacks: dict[str, Callback], resync: re.Pattern):
+    def __init__(self, tables: Tables, resync: re.Pattern):
         self.tables = tables
-        self.callbacks = callbacks
         self.resync = resync  # a line where parsing can resume after an error
 
-    def parse(self, text: str) -> tuple[Any, list[SyntaxProblem]]:
+    def parse(self, text: str, callbacks: dict[str, Callback] | None = None
+              ) -> tuple[Any, list[SyntaxProblem]]:
         """The value of the whole text (None if it could not be built) and every
-        syntax problem found on the way."""
+        syntax problem found on the way. `callbacks` turn reductions of the rules
+        they name into values; other rules become `Node`s."""
+        callbacks = callbacks or {}
         tables = self.tables
         states, rules = tables.states, tables.rules
         lexer = Lexer(tables, text)
@@ -326,7 +328,7 @@ class Parser:
                     del state_stack[-size:]
                 else:
                     children = []
-                value = self._build(origin, alias, expand1, keep, children)
+                value = self._build(origin, alias, expand1, keep, children, callbacks)
                 state_stack.append(states[state_stack[-1]][origin][1])
                 value_stack.append(value)
                 if token.type == "$END" and state_stack[-1] == tables.end:
@@ -334,7 +336,7 @@ class Parser:
         except _Abandon:
             return None, problems
 
-    def _build(self, origin, alias, expand1, keep, children):
+    def _build(self, origin, alias, expand1, keep, children, callbacks):
         kept: list = []
         for i, inline in keep:
             child = children[i]
@@ -351,7 +353,7 @@ class Parser:
             return kept[0]
         name = alias or origin
         meta = _meta(children)  # keywords count: `clamp` has a place too
-        callback = self.callbacks.get(name)
+        callback = callbacks.get(name)
         if callback is None:
             return Node(name, kept, meta)
         return callback(meta, kept)

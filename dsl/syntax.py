@@ -339,7 +339,7 @@ def _parser(kind: str) -> Parser:
     found = _PARSERS.get(kind)
     if found is None:
         tables = load_tables(kind, grammar_text(kind))
-        found = _PARSERS[kind] = Parser(tables, {}, _RESYNC[kind])
+        found = _PARSERS[kind] = Parser(tables, _RESYNC[kind])
     return found
 
 
@@ -349,10 +349,8 @@ def parse(kind: str, text: str, file: str):
     parser = _parser(kind)
     builder = _BUILDERS[kind](file)
     builder.problems = []
-    parser.callbacks = {
-        name: getattr(builder, name) for name in dir(builder) if not name.startswith("_")
-    }
-    value, problems = parser.parse(text)
+    callbacks = {name: getattr(builder, name) for name in dir(builder) if not name.startswith("_")}
+    value, problems = parser.parse(text, callbacks)
     diagnostics = [syntax_diagnostic(p, parser, file) for p in problems]
     return value, diagnostics + builder.problems
 

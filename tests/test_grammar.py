@@ -1,5 +1,7 @@
 """The LALR driver shapes trees exactly as Lark does, from the same grammar."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,7 +32,7 @@ def our_shape(node):
 def pair(request):
     text = grammar_text(request.param)
     lark = Lark(text, parser="lalr", lexer="contextual")
-    ours = Parser(Tables(export_tables(text)), {}, __import__("re").compile("$^"))
+    ours = Parser(Tables(export_tables(text)), re.compile("$^"))
     return request.param, lark, ours
 
 
@@ -52,7 +54,7 @@ def lark_for(kind):
     if kind not in _LARK:
         text = grammar_text(kind)
         _LARK[kind] = (Lark(text, parser="lalr", lexer="contextual"),
-                       Parser(Tables(export_tables(text)), {}, __import__("re").compile("$^")))
+                       Parser(Tables(export_tables(text)), re.compile("$^")))
     return _LARK[kind]
 
 

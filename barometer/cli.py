@@ -252,7 +252,7 @@ def compare_command(files, fmt, out, period):
               help="What to perturb, instead of the scheme's own `vary` lines: "
                    "'weights by 1', 'weights of sanctions, conflict by 2', 'bands by 1', "
                    "'bands of regional_tension by 2'. May be repeated.")
-@format_option(["text", "json"], "text")
+@format_option(["text", "json", "svg"], "text")
 @output_option
 @period_option
 def sensitivity_command(rules, events, samples, seed, varies, fmt, out, period):
@@ -268,6 +268,7 @@ def sensitivity_command(rules, events, samples, seed, varies, fmt, out, period):
     Examples:
       barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events
       barometer sensitivity rules/minsk-barometer.rules examples/minsk-barometer-19.events --vary 'bands by 2' --samples 50000
+      barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events --format svg -o spread.svg
     """
     from . import output
     from .engine import evaluate

@@ -302,6 +302,8 @@ def _fmt(value: float) -> str:
 
 
 def sensitivity(s, fmt: str = "text") -> str:
+    if fmt == "svg":
+        return sensitivity_svg(s)
     if fmt == "json":
         return to_json({
             "samples": s.samples, "seed": s.seed,
@@ -411,5 +413,57 @@ def evaluation_svg(ev) -> str:
                        f'fill="{fill}" stroke="#333333"/>')
             out.append(f'<text x="{label_w + bar_w + 74}" y="{mid + 4}">'
                        f'{escape(r.colour.capitalize())}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def sensitivity_svg(s) -> str:
+    """The spread of each index as a picture, on one scale: the 5% to 95% range
+    of the samples as a bar, the median and the nominal value marked, and for
+    indices with bands the share of samples in each colour."""
+    from xml.sax.saxutils import escape
+
+    label_w, bar_w, row_h, top = 150, 380, 40, 64
+    width, height = label_w + bar_w + 400, top + row_h * len(s.indices) + 24
+    low = min(min(i.p5, i.nominal) for i in s.indices) - 1
+    high = max(max(i.p95, i.nominal) for i in s.indices) + 1
+
+    def x(v):
+        return label_w + (v - low) / (high - low) * bar_w
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" '
+           'font-size="13">',
+           f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+           f'<text x="12" y="24" font-size="16" font-weight="bold">Sensitivity: {s.samples} '
+           f'samples, seed {s.seed}</text>',
+           '<text x="12" y="44" fill="#555555">bar: 5% to 95% of samples; black tick: median; '
+           'ring: nominal value; right: share of samples in each colour</text>']
+    if low < 0 < high:
+        out.append(f'<line x1="{x(0):.1f}" y1="{top - 6}" x2="{x(0):.1f}" y2="{height - 16}" '
+                   'stroke="#999999"/>')
+    for n, i in enumerate(s.indices):
+        mid = top + n * row_h + row_h / 2
+        out.append(f'<text x="12" y="{mid + 4}">{escape(i.name)}</text>')
+        out.append(f'<rect x="{x(i.p5):.1f}" y="{mid - 7}" '
+                   f'width="{max(x(i.p95) - x(i.p5), 1):.1f}" height="14" fill="#9ecae1">'
+                   f'<title>5% {_fmt(i.p5)}, 95% {_fmt(i.p95)}</title></rect>')
+        out.append(f'<line x1="{x(i.median):.1f}" y1="{mid - 10}" x2="{x(i.median):.1f}" '
+                   f'y2="{mid + 10}" stroke="#000000" stroke-width="2"><title>median '
+                   f'{_fmt(i.median)}</title></line>')
+        out.append(f'<circle cx="{x(i.nominal):.1f}" cy="{mid}" r="5" fill="none" '
+                   f'stroke="#d62728" stroke-width="2"><title>nominal {_fmt(i.nominal)}'
+                   '</title></circle>')
+        out.append(f'<text x="{label_w + bar_w + 16}" y="{mid + 4}" fill="#333333">'
+                   f'{_fmt(i.nominal)} ({_fmt(i.p5)} to {_fmt(i.p95)})</text>')
+        cx = label_w + bar_w + 190
+        for colour, share in i.colour_probability.items():
+            w = share * 200
+            if w > 0:
+                out.append(f'<rect x="{cx:.1f}" y="{mid - 9}" width="{w:.1f}" height="18" '
+                           f'fill="{_SWATCH.get(colour, "#bdbdbd")}" stroke="#333333" '
+                           f'stroke-width="0.5"><title>{escape(colour)} {share:.1%}'
+                           '</title></rect>')
+                cx += w
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -1,14 +1,41 @@
 """barometer: a rules language and tool for event-based scoring methodologies.
 
-The same names as the command line:
+The command line's verbs, from Python:
 
     from barometer import load_scheme, load_catalogue, evaluate
     scheme = load_scheme("rules/minsk-barometer.rules")
     catalogue = load_catalogue(["examples/minsk-barometer-19.events"], scheme)
-    evaluate(scheme, catalogue).indices["russia"].aggregate   # 20
+    result = evaluate(scheme, catalogue)
+    result.indices["russia"].aggregate                      # 20
+
+    barometer.check(["rules/minsk-barometer.rules"])         # a Report of findings
+    barometer.explain(result, "regional_tension")            # explain
+    barometer.compare([result, other_result])                # compare
+    barometer.sensitivity(result, list(scheme.varies))       # sensitivity
+    barometer.fmt(text, "rules", "my.rules")                 # fmt
 """
 
 from .dsl import Diagnostic, InputError, load_catalogue, load_scheme, render
 from .engine import evaluate
 
-__all__ = ["Diagnostic", "InputError", "load_catalogue", "load_scheme", "render", "evaluate"]
+# The analyses are loaded when first used, so that `eval` does not pay for them.
+_LAZY = {
+    "check": ("checker", "check_files"),
+    "explain": ("engine.explain", "explain"),
+    "compare": ("engine.compare", "compare"),
+    "sensitivity": ("engine.sensitivity", "analyse"),
+    "fmt": ("dsl.format", "format_text"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        module, attribute = _LAZY[name]
+        return getattr(import_module(f".{module}", __name__), attribute)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["Diagnostic", "InputError", "load_catalogue", "load_scheme", "render", "evaluate",
+           *_LAZY]

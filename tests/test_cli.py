@@ -80,3 +80,17 @@ def test_eval_as_a_picture():
     # bar lengths are proportional to the points: U.S. -22 against Russia +22
     assert bars["negative -22"] == bars["positive +22"]
     assert bars["negative -25"] > bars["negative -22"] > bars["negative -13"]
+
+
+def test_the_verbs_from_python():
+    import barometer
+
+    scheme = barometer.load_scheme(str(RULES))
+    result = barometer.evaluate(scheme, barometer.load_catalogue([str(EVENTS)], scheme))
+    assert barometer.check([str(RULES)]).errors == 0
+    assert barometer.explain(result, "regional_tension")[0].up.points == 1
+    assert barometer.compare([result, result]).events == ()
+    assert barometer.sensitivity(result, list(scheme.varies), 50).smallest_flips[
+        "regional_tension"].delta == -1
+    text = RULES.read_text(encoding="utf-8")
+    assert barometer.fmt(text, "rules", str(RULES)) == text

@@ -24,15 +24,13 @@ import re
 import attrs
 
 from .diagnostics import Diagnostic, Span, error
-from .syntax import parse
+from .syntax import RULES_DECLARATIONS, parse
 
 INDENT = "    "
 _TOKEN = re.compile(
     r'"[^"\n]*"?|“[^”\n]*”?|#.*|\d{4}-\d{2}-\d{2}|[+\-−–]?\d+(?:\.\d+)?|>=|<=|[A-Za-z_]\w*|\S')
 _TIGHT_AFTER = {"[", "("}
 _TIGHT_BEFORE = {"]", ")", ","}
-RULES_KEYWORDS = ("scheme", "description", "extends", "range", "score", "index", "category",
-                  "tag", "bands", "rule", "drop", "group", "vary")
 
 
 class FormatError(Exception):
@@ -163,7 +161,7 @@ def format_rules(text: str) -> str:
         elif tokens[0] == "bands" and tokens[-1] == "{":
             kind, in_bands = "open", True
         else:
-            kind = "top" if tokens[0] in RULES_KEYWORDS else "more"
+            kind = "top" if tokens[0] in RULES_DECLARATIONS else "more"
         return kind, tokens, comment
 
     items = _lines(text, code)

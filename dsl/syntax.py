@@ -324,11 +324,13 @@ class EventsBuilder(_Builder):
 
 _PARSERS: dict[str, tuple[Parser, type]] = {}
 
+# The words that open a declaration in a rules file (the grammar's `_item`s).
+RULES_DECLARATIONS = ("scheme", "description", "extends", "range", "score", "index", "category",
+                      "tag", "bands", "rule", "drop", "group", "vary")
+
 # Where parsing may resume after a syntax error: a line that opens a declaration.
 _RESYNC = {
-    "rules": re.compile(
-        r"[ \t]*(scheme|description|extends|range|score|index|category|tag|bands|rule|drop|group"
-        r"|vary)\b"),
+    "rules": re.compile(r"[ \t]*(" + "|".join(RULES_DECLARATIONS) + r")\b"),
     "events": re.compile(r"[ \t]*\["),
 }
 _BUILDERS = {"rules": RulesBuilder, "events": EventsBuilder}

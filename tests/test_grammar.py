@@ -100,3 +100,13 @@ def test_deep_nesting_does_not_overflow_the_parser():
             + "index is a" + ")" * depth + " then add 1\n")
     value, problems = ours.parse(text)
     assert problems == []
+
+
+def test_declaration_keywords_are_the_grammars():
+    from barometer.dsl.syntax import RULES_DECLARATIONS
+
+    text = grammar_text("rules")
+    items = re.search(r"^_item: (.*?)\n\n", text, re.S | re.M).group(1)
+    names = re.findall(r"\w+", items)
+    opening = {re.search(rf'^{n}: "(\w+)"', text, re.M).group(1) for n in names}
+    assert opening == set(RULES_DECLARATIONS)

@@ -35,6 +35,9 @@ def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None =
 
 
 def _read_catalogue(paths, scheme, period):
+    from .rules import uses_weight
+
+    weighted = uses_weight(scheme.score)  # then every event needs a category
     problems: list[Diagnostic] = []
     periods: list[m.Period] = []
     events: list[m.Event] = []
@@ -56,7 +59,7 @@ def _read_catalogue(paths, scheme, period):
         broken = sorted(p.span.line for p in found if p.code == "B001" and p.span)
         for n, item in enumerate(raw):
             before = len(problems)
-            event = check_event(item, len(events) + 1, found_period, scheme, problems)
+            event = check_event(item, len(events) + 1, found_period, scheme, problems, weighted)
             if event is not None:
                 events.append(event)
             elif _has_syntax_error(item, raw[n + 1] if n + 1 < len(raw) else None, broken):
@@ -102,7 +105,7 @@ def read_event_file(path: str) -> tuple[m.Period | None, list[RawEvent], list[Di
 
 
 def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
-                problems: list[Diagnostic]) -> m.Event | None:
+                problems: list[Diagnostic], weighted: bool) -> m.Event | None:
     """The event, checked; its problems are added to `problems`."""
     before = len(problems)
     scores: list[m.Score] = []
@@ -139,7 +142,6 @@ def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
     if not written:
         problems.append(error("B108", "the event carries no score", raw.span,
                               "add a line such as: russia +1"))
-    weighted = _weight_needed(scheme)
     if weighted and category is None:
         problems.append(error("B107", "the event has no category, but the scheme scores "
                               "events by their category's weight", raw.span,
@@ -149,12 +151,6 @@ def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
         return None
     return m.Event(number, when, raw.text, tuple(scores), category, tuple(tags), tuple(sources),
                    tuple(notes), ongoing, raw.span)
-
-
-def _weight_needed(scheme: m.Scheme) -> bool:
-    from .rules import uses_weight
-
-    return uses_weight(scheme.score)
 
 
 def _unknown(kind: str, declared: m.Declared, table: dict) -> Diagnostic:

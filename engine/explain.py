@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
+from ..dsl.checks import totals_are_whole
 from .aggregate import Evaluation, IndexResult
 from .score import Scored
 
@@ -58,7 +59,7 @@ def explain(evaluation: Evaluation, index: str | None = None,
             event: str | None = None) -> list[IndexExplanation]:
     names = [index] if index is not None else list(evaluation.indices)
     chosen = pick_events(evaluation, event)
-    whole = _whole(evaluation)
+    whole = totals_are_whole(evaluation.scheme)
     out = []
     for name in names:
         result = evaluation.indices[name]
@@ -76,11 +77,6 @@ def explain(evaluation: Evaluation, index: str | None = None,
             down = nearest_change(bands, result.aggregate, -1, whole)
         out.append(IndexExplanation(result, tuple(lines), up, down))
     return out
-
-
-def _whole(evaluation: Evaluation) -> bool:
-    return all(getattr(s.score, "denominator", 1) == 1 for s in evaluation.scored
-               if s.score is not None)
 
 
 def nearest_change(bands: m.BandSet, value: m.Number, direction: int,

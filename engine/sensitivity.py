@@ -16,6 +16,7 @@ from __future__ import annotations
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
+from ..dsl.checks import totals_are_whole
 from .aggregate import Evaluation
 
 
@@ -92,7 +93,7 @@ def scales(scheme: m.Scheme) -> dict[str, Scale]:
         bands = sorted(bandset.bands, key=lambda b: (
             b.lower is not None, b.lower.value if b.lower else 0,
             not b.lower.inclusive if b.lower else False))  # [1, ...) before (1, ...)
-        whole = _whole_scheme(scheme)
+        whole = totals_are_whole(scheme)
         for below, above in zip(bands, bands[1:]):
             if not _meet(below.upper, above.lower, whole) or bands[0].lower is not None \
                     or bands[-1].upper is not None:
@@ -119,12 +120,6 @@ def _meet(upper: m.Bound | None, lower: m.Bound | None, whole: bool) -> bool:
     last = math.floor(upper.value) if upper.inclusive or upper.value % 1 else upper.value - 1
     first = math.ceil(lower.value) if lower.inclusive or lower.value % 1 else lower.value + 1
     return first == last + 1
-
-
-def _whole_scheme(scheme: m.Scheme) -> bool:
-    from ..dsl.checks import totals_are_whole
-
-    return totals_are_whole(scheme)
 
 
 def parameters(scheme: m.Scheme, varies: list[m.Vary]) -> list[Parameter]:

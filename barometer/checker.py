@@ -55,7 +55,7 @@ def _errors(problems) -> bool:
     return any(p.severity == "error" for p in problems)
 
 
-def _root(schemes: dict[str, m.Scheme]) -> str | None:
+def root_scheme(schemes: dict[str, m.Scheme]) -> str | None:
     """The named rules file that every other named one extends, if any."""
     if len(schemes) == 1:
         return next(iter(schemes))
@@ -115,7 +115,7 @@ def _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics) -> m.Schem
     if not named:
         raise UsageProblem("event files are checked against a scheme: name a rules file too, "
                            "or give --rules FILE")
-    root = _root(schemes) if len(schemes) == len(named) else None
+    root = root_scheme(schemes) if len(schemes) == len(named) else None
     if root is None and len(named) > 1:
         if len(schemes) < len(named):
             return None  # a rules file has errors; they are reported

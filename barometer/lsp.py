@@ -63,9 +63,9 @@ def _root_of(paths: list[str]) -> str:
             scheme = None
         if scheme is not None:
             schemes[p] = scheme
-    from .checker import _root
+    from .checker import root_scheme
 
-    return _root(schemes) or paths[0]
+    return root_scheme(schemes) or paths[0]
 
 
 def load_scheme_for(path: str, root: str | None) -> m.Scheme | None:

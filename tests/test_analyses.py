@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barometer import evaluate, load_catalogue, load_scheme
-from barometer.cli import main
+from barometer.main import main
 from barometer.dsl.diagnostics import Span
 from barometer.dsl.model import Vary
 from barometer.engine.compare import compare

@@ -7,7 +7,7 @@ import re
 from click.testing import CliRunner
 
 from barometer.checker import check_files
-from barometer.cli import main
+from barometer.main import main
 
 from .conftest import CSV, EVENTS, ROOT, RULES
 

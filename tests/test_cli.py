@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from barometer.cli import main
+from barometer.main import main
 
 from .conftest import EVENTS, RULES
 
@@ -39,7 +39,7 @@ def test_no_colour_off_a_terminal_or_with_no_color():
 
 
 def test_colour_wanted_honours_no_color(monkeypatch):
-    from barometer.cli import colour_wanted
+    from barometer.common import colour_wanted
 
     class Tty:
         def isatty(self):

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from barometer.cli import main
+from barometer.main import main
 
 from .conftest import RULES
 

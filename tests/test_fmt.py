@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barometer import evaluate, load_catalogue, load_scheme
-from barometer.cli import main
+from barometer.main import main
 from barometer.dsl.format import FormatError, comments_of, format_text, shape
 
 from .conftest import EVENTS, ROOT, RULES

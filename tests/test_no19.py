@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from barometer import evaluate, load_catalogue
-from barometer.cli import main
+from barometer.main import main
 
 from .conftest import CSV, EVENTS, PUBLISHED, RULES
 

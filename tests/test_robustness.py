@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from barometer.cli import main
+from barometer.main import main
 
 from .conftest import EVENTS, RULES
 

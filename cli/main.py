@@ -1,0 +1,36 @@
+"""The `barometer` command: a group of verbs, one module each in `verbs/`.
+
+Exit status: 0 success, 1 findings (for checks), 2 a usage error or a mistake in
+an input file. Mistakes in files are reported as `file:line:col` with the line
+and a caret, never as a Python traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .verbs import check, compare, eval, explain, fmt, lsp, sensitivity
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="barometer")
+def main():
+    """barometer: evaluate event-based scoring methodologies.
+
+    A methodology is written once as a rules file (indices, score range,
+    categories and weights, rules, colour bands); each period's events are
+    written as an event file (or a CSV from a spreadsheet).
+
+    \b
+    Examples:
+      barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events
+      barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.csv --format json
+      barometer check rules/*.rules examples/*
+    """
+
+
+for _verb in (eval, check, explain, compare, sensitivity, fmt, lsp):
+    main.add_command(_verb.command)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Results as CSV, one row per index, numbers as numbers."""
+
+from __future__ import annotations
+
+from .json import number
+
+
+def csv_text(headings: list[str], rows: list[list]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(headings)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def evaluation(ev) -> str:
+    return csv_text(
+        ["index", "name", "aggregate", "positive", "negative", "events", "colour"],
+        [[r.index.name, r.index.title, number(r.aggregate), number(r.positive),
+          number(r.negative), r.events, r.colour or ""] for r in ev.indices.values()])
+
+
+def comparison(c) -> str:
+    names = c.schemes
+    return csv_text(["index"] + [f"value_{chr(97 + k)}" for k in range(len(names))]
+                    + [f"colour_{chr(97 + k)}" for k in range(len(names))],
+                    [[i.name] + [number(v) if v is not None else "" for v in i.values]
+                     + [col or "" for col in i.colours] for i in c.indices])

@@ -1,0 +1,122 @@
+"""Results as JSON: a contract. Keys are fixed and in a fixed order, numbers are
+whole where the scheme's arithmetic is whole, colours are band names in lower case."""
+
+from __future__ import annotations
+
+def number(value):
+    """A number for JSON: an int where whole, else a float to six places."""
+    if getattr(value, "denominator", 1) == 1:
+        return int(value)
+    return round(float(value), 6)
+
+
+def to_json(data) -> str:
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def evaluation_json(ev) -> dict:
+    scheme, period = ev.scheme, ev.catalogue.period
+    return {
+        "scheme": {
+            "name": scheme.name,
+            "version": scheme.version,
+            "description": scheme.description,
+            "file": scheme.path,
+            "extends": list(scheme.files[1:]),
+        },
+        "period": {
+            "title": period.title,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "files": list(ev.catalogue.files),
+        },
+        "indices": {
+            name: {
+                "name": r.index.title,
+                "aggregate": number(r.aggregate),
+                "positive": number(r.positive),
+                "negative": number(r.negative),
+                "events": r.events,
+                "colour": r.colour,
+            }
+            for name, r in ev.indices.items()
+        },
+    }
+
+
+def evaluation(ev) -> str:
+    return to_json(evaluation_json(ev))
+
+
+def explanation(explained) -> str:
+    return to_json({"indices": {x.result.index.name: _explanation_json(x) for x in explained}})
+
+
+def _explanation_json(x) -> dict:
+    def boundary(b):
+        return None if b is None else {"points": number(b.points), "at": number(b.at),
+                                       "colour": b.colour}
+
+    return {
+        "aggregate": number(x.result.aggregate),
+        "positive": number(x.result.positive),
+        "negative": number(x.result.negative),
+        "events": x.result.events,
+        "colour": x.result.colour,
+        "boundary_above": boundary(x.up),
+        "boundary_below": boundary(x.down),
+        "lines": [{
+            "event": line.scored.entry.event.number,
+            "date": line.scored.entry.event.when.text,
+            "text": line.scored.entry.event.text,
+            "recorded": line.scored.entry.recorded,
+            "base": number(line.scored.base),
+            "score": None if line.scored.score is None else number(line.scored.score),
+            "total": number(line.running),
+            "rules": [{"rule": step.rule.name, "file": step.rule.span.file,
+                       "line": step.rule.span.line, "action": step.action.describe(),
+                       "before": number(step.before),
+                       "after": None if step.after is None else number(step.after)}
+                      for step in line.scored.steps],
+        } for line in x.lines],
+    }
+
+
+def comparison(c) -> str:
+    return to_json({
+        "schemes": [s.name for s in c.schemes],
+        "files": [s.path for s in c.schemes],
+        "indices": {i.name: {"values": [None if v is None else number(v) for v in i.values],
+                             "colours": list(i.colours),
+                             "differences": [None if d is None else number(d)
+                                             for d in i.differences()]}
+                    for i in c.indices},
+        "rankings": {g: [list(r) for r in ranks] for g, ranks in c.rankings.items()},
+        "events": [{"event": d.event.number, "date": d.event.when.text, "text": d.event.text,
+                    "index": d.index,
+                    "scores": [None if s is None else number(s) for s in d.scores],
+                    "how": list(d.how)} for d in c.events],
+    })
+
+
+def sensitivity(s) -> str:
+    return to_json({
+        "samples": s.samples, "seed": s.seed,
+        "parameters": [{"kind": p.kind, "name": p.key, "nominal": p.nominal, "by": p.by}
+                       for p in s.parameters],
+        "indices": {i.name: {"nominal": i.nominal, "median": i.median, "p5": i.p5,
+                             "p95": i.p95, "colour": i.colour,
+                             "colour_probability": i.colour_probability,
+                             "colour_changes": i.colour_changes, "rank": i.rank,
+                             "rank_shift": i.rank_shift} for i in s.indices},
+        "ranking_kept": s.ranking_kept,
+        "one_at_a_time": [{"parameter": e.parameter.key, "kind": e.parameter.kind,
+                           "delta": e.delta, "changes": e.changes,
+                           "flips": {k: list(v) for k, v in e.flips.items()}}
+                          for e in s.one_at_a_time],
+        "smallest_flips": {k: None if f is None else {
+            "parameter": f.parameter.key, "kind": f.parameter.kind, "delta": f.delta,
+            "from": f.before, "to": f.after} for k, f in s.smallest_flips.items()},
+    })

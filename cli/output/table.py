@@ -1,0 +1,201 @@
+"""Results as text for a terminal: box-drawn tables and aligned columns."""
+
+from __future__ import annotations
+
+from ..dsl.model import plain, signed
+
+_ANSI = {"white": "1;37", "green": "32", "yellow": "33", "orange": "38;5;208", "red": "31",
+         "blue": "34"}
+
+
+def table(headings: list[str], rows: list[list[str]], right: set[int] = frozenset(),
+          paint=None) -> str:
+    """A box-drawn table; `paint(row, col, text)` may colour a padded cell."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headings)]
+
+    def line(cells, row=None):
+        out = []
+        for i, (cell, width) in enumerate(zip(cells, widths)):
+            text = cell.rjust(width) if i in right else cell.ljust(width)
+            if paint is not None and row is not None:
+                text = paint(row, i, text)
+            out.append(f" {text} ")
+        return "│" + "│".join(out) + "│"
+
+    bar = ["─" * (w + 2) for w in widths]
+    lines = ["┌" + "┬".join(bar) + "┐", line(headings), "├" + "┼".join(bar) + "┤"]
+    lines += [line(r, n) for n, r in enumerate(rows)]
+    lines.append("└" + "┴".join(bar) + "┘")
+    return "\n".join(lines) + "\n"
+
+
+def plain_table(headings, rows, right=frozenset()) -> str:
+    """Columns separated by spaces, the last one left free (long event texts)."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headings[:-1])]
+
+    def line(cells):
+        parts = [c.rjust(w) if i in right else c.ljust(w)
+                 for i, (c, w) in enumerate(zip(cells, widths))]
+        return ("  " + "  ".join(parts) + "  " + cells[-1]).rstrip()
+
+    return "\n".join([line(headings)] + [line(r) for r in rows]) + "\n"
+
+
+def evaluation_rows(ev) -> tuple[str, list[str], list[list[str]]]:
+    """The evaluation's title lines, headings and rows, for tables of any kind."""
+    results = list(ev.indices.values())
+    headings = ["Index", "Aggregate", "Positive", "Negative", "Events", "Colour"]
+    rows = [[r.index.title, signed(r.aggregate), signed(r.positive),
+             signed(r.negative) if r.negative else "0", str(r.events),
+             (r.colour or "").capitalize()] for r in results]
+    period, scheme = ev.catalogue.period, ev.scheme
+    title = f"{period.title}, {period.start} to {period.end}"
+    subtitle = f"Scheme: {scheme.name}" + (f", {scheme.version}" if scheme.version else "")
+    return f"{title}\n{subtitle}", headings, rows
+
+
+def evaluation(ev, colour: bool = False) -> str:
+    results = list(ev.indices.values())
+    titles, headings, rows = evaluation_rows(ev)
+
+    def paint(row, col, text):
+        name = results[row].colour
+        if col == 5 and colour and name in _ANSI:
+            return f"\x1b[{_ANSI[name]}m{text}\x1b[0m"
+        return text
+
+    return f"{titles}\n" + table(headings, rows, {1, 2, 3, 4}, paint)
+
+
+def _points(n) -> str:
+    return f"{plain(n)} point{'' if n == 1 else 's'}"
+
+
+def _boundary_words(x) -> str:
+    parts = []
+    for b in (x.up, x.down):
+        if b is not None:
+            where = (b.colour or "no colour").lower()
+            parts.append(f"{_points(b.points)} from {where} (at {signed(b.at)})")
+    return "; ".join(parts)
+
+
+def explanation(explained, details: bool = False) -> str:
+    out = []
+    for x in explained:
+        if not x.lines and len(explained) > 1:
+            continue  # --event picked nothing on this index
+        r = x.result
+        colour = f", {r.colour.capitalize()}" if r.colour else ""
+        out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}  "
+                   f"({signed(r.positive)} positive, {signed(r.negative) if r.negative else '0'} "
+                   f"negative, {r.events} events)")
+        if x.up or x.down:
+            out.append(f"  {_boundary_words(x)}")
+        out.append("")
+        rows = []
+        for line in x.lines:
+            s = line.scored
+            event = s.entry.event
+            score = "excluded" if s.score is None else signed(s.score)
+            rows.append([event.when.text, score, signed(line.running), event.text])
+            if details:
+                how = f"recorded {signed(s.entry.recorded)}"
+                if s.base != s.entry.recorded:
+                    how += f", scheme's score {signed(s.base)}"
+                extra = [f"{event.span}", how]
+                if event.category:
+                    extra.append(f"category {event.category.name}")
+                if event.tags:
+                    extra.append("tags " + ", ".join(t.name for t in event.tags))
+                rows.append(["", "", "", "  " + "; ".join(extra)])
+            for step in s.steps:
+                after = "excluded" if step.after is None else signed(step.after)
+                rows.append(["", "", "", f"  rule {step.rule.name} ({step.rule.span.file}:"
+                             f"{step.rule.span.line}): {step.action.describe()}, "
+                             f"{signed(step.before)} -> {after}"])
+        out.append(plain_table(["Date", "Score", "Total", "Event"], rows, right={1, 2}))
+    return "\n".join(out)
+
+
+def comparison(c, grid=None, events_grid=None) -> str:
+    """The comparison as text: `grid` draws the tables (a box table by default)."""
+    names = [f"{chr(65 + i)}: {s.name}" for i, s in enumerate(c.schemes)]
+    heads = ["Index"] + [n for n in names] + [f"{chr(65 + i)}-A" for i in range(1, len(names))]
+    rows = []
+    for i in c.indices:
+        cells = [i.title]
+        for v, col in zip(i.values, i.colours):
+            cells.append("-" if v is None else signed(v) + (f" {col.capitalize()}" if col else ""))
+        for d, col in zip(i.differences()[1:], i.colours[1:]):
+            change = "" if d is None else (signed(d) if d else "0")
+            if col != i.colours[0] and col is not None:
+                change += f" ({(i.colours[0] or 'none').capitalize()} -> {col.capitalize()})"
+            cells.append(change)
+        rows.append(cells)
+    right = set(range(1, len(heads)))
+    grid = grid or table
+    out = [grid(heads, rows, right)]
+    for group, ranks in c.rankings.items():
+        out.append(f"Ranking of {group}, highest first:")
+        for name, r in zip(names, ranks):
+            moved = "" if r == ranks[0] else "  (changed)"
+            out.append(f"  {name.split(':')[0]}: {' > '.join(r)}{moved}")
+        out.append("")
+    if c.events:
+        out.append(f"Events scored differently ({len(c.events)}):")
+        rows = []
+        for d in c.events:
+            rows.append([d.event.when.text, d.index,
+                         " / ".join("-" if s is None else signed(s) for s in d.scores),
+                         d.event.text[:60] + ("..." if len(d.event.text) > 60 else "")])
+            for k, how in enumerate(d.how):
+                rows.append(["", "", "", f"  {chr(65 + k)}: {how}"])
+        heads = ["Date", "Index", " / ".join(chr(65 + k) for k in range(len(names))), "Event"]
+        out.append((events_grid or plain_table)(heads, rows))
+    else:
+        out.append("No event is scored differently.")
+    return "\n".join(out) + ("" if out[-1].endswith("\n") else "\n")
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:+.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("+0", "-0") else text
+
+
+def sensitivity(s) -> str:
+    varied = ", ".join(f"{p.label} ±{_fmt(p.by).lstrip('+')}" for p in s.parameters)
+    out = [f"{s.samples} samples, seed {s.seed}; varied uniformly: {varied}", ""]
+    rows = []
+    for i in s.indices:
+        colours = ", ".join(f"{k} {v:.1%}" for k, v in i.colour_probability.items())
+        rows.append([i.name, _fmt(i.nominal), _fmt(i.median), f"{_fmt(i.p5)} to {_fmt(i.p95)}",
+                     colours, "" if i.colour is None else f"{i.colour_changes:.1%}",
+                     "" if i.rank is None else str(i.rank),
+                     "" if i.rank_shift is None else f"{i.rank_shift:.2f}"])
+    out.append(table(["Index", "Nominal", "Median", "5% to 95%", "Colours", "Colour changes",
+                      "Rank", "Rank shift"], rows, {1, 2, 3, 5, 6, 7}))
+    for group, kept in s.ranking_kept.items():
+        out.append(f"The nominal ranking of {group} holds in {kept:.1%} of samples.")
+    out.append("")
+    out.append("One at a time, each moved by 1, most influential first:")
+    for e in s.one_at_a_time[:12]:
+        parts = []
+        if e.changes:
+            parts.append(", ".join(f"{k} {_fmt(v)}" for k, v in e.changes.items()))
+        if e.flips:
+            parts.append("flips " + ", ".join(f"{k} {a} -> {b}" for k, (a, b) in e.flips.items()))
+        out.append(f"  {e.parameter.label} {_fmt(e.delta)}: {'; '.join(parts) or 'no effect'}")
+    if len(s.one_at_a_time) > 12:
+        out.append(f"  ... and {len(s.one_at_a_time) - 12} more (--format json lists all)")
+    out.append("")
+    out.append("The smallest single change that flips each colour:")
+    for name, f in s.smallest_flips.items():
+        if f is None:
+            out.append(f"  {name}: no single change of up to 30 points flips it")
+        else:
+            what = f.parameter.label.removeprefix(f"{name}: ")
+            out.append(f"  {name}: {what} moved by {_fmt(f.delta)} turns {f.before} into "
+                       f"{f.after}")
+    return "\n".join(out) + "\n"

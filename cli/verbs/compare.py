@@ -1,0 +1,42 @@
+"""barometer compare: several schemes on the same events."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..common import FORMATS, colour_wanted, format_option, load, output_option, parse_period, period_option, write_output
+
+
+@click.command("compare")
+@click.argument("files", nargs=-1, required=True)
+@format_option(FORMATS, "table")
+@output_option
+@period_option
+def command(files, fmt, out, period):
+    """Compare schemes on the same events: RULES_A RULES_B [RULES_C...] EVENTS...
+
+    Per index the value under each scheme, the differences from the first, colour
+    and ranking changes; then every event scored differently, with how each scheme
+    arrived at its score.
+
+    \b
+    Examples:
+      barometer compare rules/minsk-barometer.rules rules/minsk-direction-only.rules examples/minsk-barometer-19.events
+      barometer compare rules/minsk-*.rules examples/minsk-barometer-19.events --format markdown
+    """
+    from .. import output
+    from ..engine import evaluate
+    from ..engine.compare import compare
+
+    rules = [f for f in files if f.lower().endswith(".rules")]
+    events = tuple(f for f in files if not f.lower().endswith(".rules"))
+    if len(rules) < 2 or not events:
+        raise click.UsageError("name at least two rules files (.rules) and one event file")
+    evaluations = []
+    for path in rules:
+        scheme, catalogue = load(path, events, parse_period(period))
+        evaluations.append(evaluate(scheme, catalogue))
+    colour = out in (None, "-") and colour_wanted(sys.stdout)
+    write_output(output.comparison(compare(evaluations), fmt, colour), out)

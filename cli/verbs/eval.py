@@ -1,0 +1,40 @@
+"""barometer eval: the published figures of a scheme on a catalogue."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..common import FORMATS, colour_wanted, format_option, load, output_option, parse_period, period_option, write_output
+
+
+@click.command("eval")
+@click.argument("rules")
+@click.argument("events", nargs=-1, required=True)
+@format_option(FORMATS + ["svg"], "table")
+@output_option
+@period_option
+def command(rules, events, fmt, out, period):
+    """Evaluate EVENTS under the scheme in RULES.
+
+    Several event files (or CSV catalogues) are read as one catalogue. For each
+    index: the aggregate, positive and negative points, the number of events,
+    and the colour where the index has bands. `-` reads a file from standard
+    input.
+
+    \b
+    Examples:
+      barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events
+      barometer eval rules/minsk-barometer.rules examples/*.events --format markdown
+      barometer eval rules/minsk-barometer.rules - < examples/minsk-barometer-19.events
+      barometer eval rules/minsk-barometer.rules data.csv --period 2021-01-01:2021-02-28 -o out.json --format json
+      barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events --format svg -o no19.svg
+    """
+    from .. import output
+    from ..engine import evaluate
+
+    scheme, catalogue = load(rules, events, parse_period(period))
+    result = evaluate(scheme, catalogue)
+    colour = out in (None, "-") and colour_wanted(sys.stdout)
+    write_output(output.evaluation(result, fmt, colour=colour), out)

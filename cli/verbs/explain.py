@@ -1,0 +1,43 @@
+"""barometer explain: every point of an index, read off the evaluation's record."""
+
+from __future__ import annotations
+
+import click
+
+from ..common import format_option, load, output_option, parse_period, period_option, write_output
+
+
+@click.command("explain")
+@click.argument("rules")
+@click.argument("events", nargs=-1, required=True)
+@click.option("--index", "index", metavar="NAME", help="Only this index.")
+@click.option("--event", "event", metavar="TEXT-OR-NUMBER",
+              help="Only events whose text contains TEXT, or event number N (as in JSON).")
+@click.option("--details", is_flag=True, help="Also each event's place, recorded score, "
+              "category and tags.")
+@format_option(["text", "json"], "text")
+@output_option
+@period_option
+def command(rules, events, index, event, details, fmt, out, period):
+    """Explain every point: each index's events in date order, with their scores,
+    the rules that changed them, a running total, and how far the total is from
+    the next colour.
+
+    \b
+    Examples:
+      barometer explain rules/minsk-barometer.rules examples/minsk-barometer-19.events --index regional_tension
+      barometer explain rules/minsk-by-category.rules examples/minsk-barometer-19.events --event oil --details
+    """
+    from .. import output
+    from ..engine import evaluate
+    from ..engine.explain import explain
+
+    scheme, catalogue = load(rules, events, parse_period(period))
+    if index is not None and index not in scheme.indices:
+        from ..dsl.diagnostics import did_you_mean
+
+        hint = did_you_mean(index, scheme.indices)
+        raise click.BadParameter(f"the scheme has no index {index}" + (f"; {hint}" if hint else ""),
+                                 param_hint="--index")
+    explained = explain(evaluate(scheme, catalogue), index, event)
+    write_output(output.explanation(explained, fmt, details), out)

@@ -15,11 +15,11 @@ import os
 from .dsl.node import Node, node
 
 from .dsl import model as m
-from .dsl.checks import check_catalogue, check_scheme
+from .dsl.checks import check_catalogue
 from .dsl.diagnostics import Diagnostic, InputError
 from .dsl.events import read_catalogue
 from .dsl.files import OVERLAY
-from .dsl.rules import resolve_scheme
+from .dsl.load import read_scheme
 
 KINDS = {".rules": "rules", ".events": "events", ".csv": "events"}
 
@@ -79,12 +79,10 @@ def check_files(paths: list[str], rules: str | None = None,
             raise UsageProblem(f"no such file: {path}")
     schemes: dict[str, m.Scheme] = {}
     for path in [p for p in files if kinds[p] == "rules"]:
-        scheme, problems = _resolve(path)
+        scheme, problems = read_scheme(path)  # checked even with errors, all in one run
         diagnostics += problems
-        if scheme is not None:  # checked even with errors, to report all in one run
-            diagnostics += check_scheme(scheme)
-            if not _errors(problems):
-                schemes[path] = scheme
+        if scheme is not None and not _errors(problems):
+            schemes[path] = scheme
     catalogues = [p for p in files if kinds[p] == "events"]
     if catalogues:
         scheme = _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics)
@@ -94,20 +92,13 @@ def check_files(paths: list[str], rules: str | None = None,
     return Report(tuple(unique), tuple(files), skipped)
 
 
-def _resolve(path: str):
-    try:
-        return resolve_scheme(path)
-    except InputError as e:  # unreadable: a finding in that file
-        return None, e.diagnostics
-
-
 def _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics) -> m.Scheme | None:
     if rules is not None:
         if rules in schemes:
             return schemes[rules]
         if not os.path.exists(rules) and rules not in OVERLAY:
             raise UsageProblem(f"no such file: {rules}")
-        scheme, problems = _resolve(rules)
+        scheme, problems = read_scheme(rules)
         if rules not in files:
             diagnostics += problems
         return None if _errors(problems) else scheme
@@ -127,13 +118,42 @@ def _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics) -> m.Schem
 def _check_catalogue(path: str, scheme: m.Scheme | None, period) -> list[Diagnostic]:
     if scheme is None:
         return []  # the scheme's own errors are reported; names cannot be checked without it
-    catalogue, problems = read_catalogue([path], scheme, period)
+    return read_catalogue_checked([path], scheme, period)[1]
+
+
+def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> tuple[str, dict] | None:
+    """The totals a catalogue's published figures are compared with: the
+    catalogue's aggregates under the root of the scheme's `extends` chain, the
+    scheme the figures were published for (a variant is not held to them)."""
+    from .dsl.load import load_scheme
+    from .engine import evaluate
+
+    root = scheme.files[-1]
+    if root != scheme.path:
+        try:
+            scheme = load_scheme(root)
+        except InputError:
+            return None  # the root's own errors are reported with it
+    return root, {k: r.aggregate for k, r in evaluate(scheme, catalogue).indices.items()}
+
+
+def read_catalogue_checked(paths: list[str], scheme: m.Scheme, period=None,
+                           errors_only: bool = False) -> tuple[m.Catalogue | None,
+                                                               list[Diagnostic]]:
+    """A catalogue read, resolved and put through the catalogue stages, as `eval`
+    (errors only) and `check` (everything) both do."""
+    catalogue, problems = read_catalogue(paths, scheme, period)
     found = list(problems)
     if catalogue is not None:
-        from .engine import evaluate
+        published = None
+        if not any(p.severity == "error" and not _on_published(p, catalogue)
+                   for p in problems):  # every event read: the sums mean something
+            published = published_for(scheme, catalogue)
+        found += check_catalogue(scheme, catalogue, published, errors_only)
+    return catalogue, found
 
-        totals = None
-        if not _errors(problems):
-            totals = {k: r.aggregate for k, r in evaluate(scheme, catalogue).indices.items()}
-        found += check_catalogue(scheme, catalogue, totals)
-    return found
+
+def _on_published(p: Diagnostic, catalogue: m.Catalogue) -> bool:
+    """Whether a finding is about a published total (which does not stop the
+    events from being added up)."""
+    return p.span is not None and any(x.span == p.span for x in catalogue.period.published)

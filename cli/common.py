@@ -105,8 +105,11 @@ class InputFailure(click.exceptions.Exit):
 
 
 def load(rules: str, events: tuple[str, ...], period=None):
-    """The scheme and catalogue, or every problem printed and status 2."""
-    from .dsl import InputError, load_catalogue, load_scheme
+    """The scheme and catalogue, or every problem printed and status 2. What
+    `check` calls an error stops here too; warnings that concern the figures
+    (an event counted twice across files) are printed."""
+    from .checker import read_catalogue_checked
+    from .dsl import InputError, load_scheme
 
     if list(events).count("-") > 1 or (rules == "-" and "-" in events):
         raise click.UsageError("standard input (-) can be read only once")
@@ -115,11 +118,16 @@ def load(rules: str, events: tuple[str, ...], period=None):
     except InputError as e:
         report(e)
         raise InputFailure() from None
-    try:
-        catalogue = load_catalogue(list(events), scheme, period)
-    except InputError as e:
-        report(e)
-        raise InputFailure() from None
+    catalogue, problems = read_catalogue_checked(list(events), scheme, period, errors_only=True)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or catalogue is None:
+        report(InputError(errors or problems))
+        raise InputFailure()
+    shown = [p for p in problems if p.code in FIGURE_WARNINGS]
+    if shown:
+        report(InputError(shown))
     return scheme, catalogue
 
 
+# Warnings `eval` shows: the figures it prints would mislead without them.
+FIGURE_WARNINGS = {"B506"}

@@ -53,7 +53,7 @@ def scheme_path_for(path: str, root: str | None) -> str | None:
 
 
 def _root_of(paths: list[str]) -> str:
-    from .dsl.rules import resolve_scheme
+    from .dsl.resolve import resolve_scheme
 
     schemes = {}
     for p in paths:
@@ -70,7 +70,7 @@ def _root_of(paths: list[str]) -> str:
 
 def load_scheme_for(path: str, root: str | None) -> m.Scheme | None:
     from .dsl.diagnostics import InputError
-    from .dsl.rules import resolve_scheme
+    from .dsl.resolve import resolve_scheme
 
     rules = scheme_path_for(path, root)
     if rules is None:

@@ -1,9 +1,10 @@
 """Text to a checked model: rules files to a `Scheme`, event files and
-spreadsheet catalogues to a `Catalogue`. Lark and its trees stay in here."""
+spreadsheet catalogues to a `Catalogue`, in stages: parse (syntax.py, Lark's
+tables driven by lalr.py), resolve names (resolve.py), check (checks.py).
+Lark and its trees stay in here."""
 
 from .diagnostics import SOURCES, Diagnostic, InputError, Span, render
-from .events import load_catalogue
-from .rules import load_scheme
+from .load import load_catalogue, load_scheme, read_scheme
 
 __all__ = ["SOURCES", "Diagnostic", "InputError", "Span", "render", "load_catalogue",
-           "load_scheme"]
+           "load_scheme", "read_scheme"]

@@ -1,13 +1,10 @@
-"""Static checks of a scheme and of a catalogue, for `barometer check`.
+"""Static checks of a scheme and of a catalogue, as one ordered table of stages.
 
-Each check is a named pass registered with `@scheme_check` or `@catalogue_check`:
-a function that yields diagnostics. Adding a check means adding one function.
-`docs/diagnostics.md` lists every code.
-
-The rule checks reason over what a condition can see (index, category, recorded
-score, and tags, texts and dates as free yes/no facts). Treating tags, texts
-and dates as independent can only make a condition look satisfiable when it is
-not, never the reverse: a finding such as "never holds" is always true.
+Each stage is a named function registered with `@scheme_check` or
+`@catalogue_check` that yields diagnostics, with the codes it reports; adding a
+check means adding one function. Stages that can report errors run in `eval`
+too, so that `eval` refuses what `check` calls an error. `docs/diagnostics.md`
+documents every code in the table (a test holds the two together).
 """
 
 from __future__ import annotations
@@ -19,76 +16,108 @@ from fractions import Fraction
 from .node import Node, node
 
 from . import model as m
-from .diagnostics import Diagnostic, did_you_mean, error, warning
-from .rules import MAX_DEPTH, depth, walk
+from .diagnostics import Diagnostic, error, warning
+from .domains import INTERVALS, Interval
+from .nodes import EXCLUDED, parts, subexpressions
+from .resolve import MAX_DEPTH, depth, uses_weight
 
 
 @node
-class Pass(Node):
+class Stage(Node):
+    """A named stage of checking: the codes it reports, and what it runs on."""
+
     name: str
+    target: str  # "scheme" or "catalogue"; "read" and "resolve" stages run in the loaders
     codes: tuple[str, ...]
-    run: Callable[..., Iterable[Diagnostic]]
+    run: Callable[..., Iterable[Diagnostic]] | None
+    errors: bool  # whether it can report errors (then `eval` runs it too)
 
 
-SCHEME_PASSES: list[Pass] = []
-CATALOGUE_PASSES: list[Pass] = []
+# The stages in the order they run. Reading and resolving happen in the loaders
+# (dsl/load.py, dsl/resolve.py), which every verb uses; they are listed here so
+# that this one table names every code.
+STAGES: list[Stage] = [
+    Stage("read", "read", ("B001", "B002", "B003", "B006"), None, True),
+    Stage("declarations", "read", ("B102", "B104", "B203", "B205"), None, True),
+    Stage("resolve", "resolve", ("B101", "B102", "B105", "B106", "B107", "B109", "B110"), None,
+          True),
+    Stage("entries", "resolve", ("B101", "B102", "B107", "B108", "B204", "B205", "B301",
+                                 "B302", "B303", "B304", "B305"), None, True),
+]
 
 
-def scheme_check(name: str, *codes: str):
+def stage(name: str, target: str, *codes: str, errors: bool = False):
     def register(fn):
-        SCHEME_PASSES.append(Pass(name, codes, fn))
+        STAGES.append(Stage(name, target, codes, fn, errors))
         return fn
     return register
 
 
-def catalogue_check(name: str, *codes: str):
-    def register(fn):
-        CATALOGUE_PASSES.append(Pass(name, codes, fn))
-        return fn
-    return register
+def scheme_check(name: str, *codes: str, errors: bool = False):
+    return stage(name, "scheme", *codes, errors=errors)
 
 
-def check_scheme(scheme: m.Scheme) -> list[Diagnostic]:
-    return [d for p in SCHEME_PASSES for d in p.run(scheme)]
+def catalogue_check(name: str, *codes: str, errors: bool = False):
+    return stage(name, "catalogue", *codes, errors=errors)
 
 
-def check_catalogue(scheme: m.Scheme, catalogue: m.Catalogue, totals: dict) -> list[Diagnostic]:
-    """`totals`: each index's computed aggregate (evaluation is engine's job)."""
-    return [d for p in CATALOGUE_PASSES for d in p.run(scheme, catalogue, totals)]
+def all_codes() -> set[str]:
+    return {code for s in STAGES for code in s.codes}
+
+
+def check_scheme(scheme: m.Scheme, errors_only: bool = False) -> list[Diagnostic]:
+    return [d for s in STAGES if s.target == "scheme" and (s.errors or not errors_only)
+            for d in s.run(scheme)]
+
+
+def check_catalogue(scheme: m.Scheme, catalogue: m.Catalogue, published: dict | None,
+                    errors_only: bool = False) -> list[Diagnostic]:
+    """`published`: (the path of the scheme the catalogue's published totals are
+    for, each index's aggregate under it), or None where they are not compared."""
+    return [d for s in STAGES if s.target == "catalogue" and (s.errors or not errors_only)
+            for d in s.run(scheme, catalogue, published)]
 
 
 # --- bands -------------------------------------------------------------------------
 
 
+def non_whole(scheme: m.Scheme) -> list[tuple[str, object]]:
+    """What makes totals non-whole: each decimal number the score expression or a
+    rule can bring in, said in words, with its place."""
+    found = []
+    for e in subexpressions(scheme.score):
+        if isinstance(e, m.Constant) and getattr(e.value, "denominator", 1) != 1:
+            found.append((f"the score expression's {m.plain(e.value)}", e.span))
+        elif isinstance(e, m.Weight):
+            found += [(f"the weight {m.plain(c.weight)} of category `{c.name}`", c.span)
+                      for c in scheme.categories.values()
+                      if c.weight is not None and getattr(c.weight, "denominator", 1) != 1]
+    for rule in scheme.rules:
+        for action in rule.actions:
+            if action.value is not None and getattr(action.value, "denominator", 1) != 1:
+                found.append((f"rule `{rule.name}` ({action.text()})", action.span))
+    return found
+
+
 def totals_are_whole(scheme: m.Scheme) -> bool:
     """Whether every total the scheme can produce is a whole number."""
-    numbers = []
-    stack = [scheme.score]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, m.Recorded):
-            continue
-        if isinstance(e, m.Constant):
-            numbers.append(e.value)
-        elif isinstance(e, m.Weight):
-            numbers.extend(c.weight for c in scheme.categories.values() if c.weight is not None)
-        elif isinstance(e, m.Binary):
-            stack += [e.left, e.right]
-        elif isinstance(e, m.Negate):
-            stack.append(e.operand)
-    numbers += [a.value for r in scheme.rules for a in r.actions if a.value is not None]
-    return all(getattr(n, "denominator", 1) == 1 for n in numbers)
+    return not non_whole(scheme)
 
 
 def _points(bandset: m.BandSet, whole: bool) -> list[tuple[Fraction, str]]:
-    """Values to test, with how to speak of each: every whole number around the
-    bounds, or every bound and a value between each two."""
+    """Values to test, with how to speak of each: the whole numbers next to each
+    bound (a run of equal findings between two of them holds for every whole
+    number in between), or every bound and a value between each two. Their number
+    follows the number of bounds, not their size."""
     bounds = sorted({b.value for band in bandset.bands for b in (band.lower, band.upper) if b})
     if not bounds:
         return []
     if whole:
-        low, high = int(min(bounds)) - 1, -int(-max(bounds)) + 1
-        return [(Fraction(v), m.signed(v)) for v in range(low, high + 1)]
+        import math
+
+        near = sorted({v for b in bounds for v in (math.floor(b) - 1, math.floor(b),
+                                                   math.ceil(b), math.ceil(b) + 1)})
+        return [(Fraction(v), m.signed(v)) for v in near]
     points = [(Fraction(bounds[0]) - 1, f"below {m.signed(bounds[0])}")]
     for a, b in zip(bounds, bounds[1:] + [None]):
         points.append((Fraction(a), m.signed(a)))
@@ -124,11 +153,19 @@ def _band_list(bands) -> str:
     return ", ".join(f"{b.name} is {b.describe()}" for b in bands)
 
 
-@scheme_check("bands", "B201", "B202", "B207")
+def _because(sources) -> str:
+    """Why totals can fall between whole numbers, naming what does it."""
+    named = [f"{what} ({span.file}:{span.line})" for what, span in sources[:3]]
+    more = f" and {len(sources) - 3} more" if len(sources) > 3 else ""
+    return "; totals can be non-whole because of " + ", ".join(named) + more
+
+
+@scheme_check("bands", "B201", "B202", "B207", errors=True)
 def bands(scheme: m.Scheme):
     """Every value an index can take falls in exactly one band, and the bands
     are written in order."""
-    whole = totals_are_whole(scheme)
+    sources = non_whole(scheme)
+    whole = not sources
     for bandset in scheme.bands.values():
         bands = [b for b in bandset.bands if not _empty(b)]
         points = _points(bandset, whole)
@@ -144,9 +181,12 @@ def bands(scheme: m.Scheme):
             if kind == "gap":
                 near = [b for b in bands if any(b.contains(v) for v, _ in _neighbours(
                     points, run[0][1], run[-1][1]))]
+                between = any(t.startswith("between") for _, t, _ in run)
+                why = _because(sources) if sources and between else ""
                 yield error("B201", f"{bandset.index}: {where} in no band"
-                            + (f" ({_band_list(near)})" if near else ""), bandset.span,
-                            "widen a band so that the bands meet")
+                            + (f" ({_band_list(near)})" if near else "") + why, bandset.span,
+                            "widen a band so that the bands meet" + (
+                                ", or make the totals whole" if why else ""))
             elif kind == "overlap":
                 yield error("B202", f"{bandset.index}: {where} in more than one band "
                             f"({_band_list(holding)}); the first written, {names[0]}, wins",
@@ -184,83 +224,108 @@ def _band_order(bandset: m.BandSet, bands: list[m.Band]):
 
 
 # --- rules ---------------------------------------------------------------------------
+#
+# The rule checks reason over abstract entries: what a condition can see (index,
+# category, recorded score) and, for tags, texts and dates, free yes/no facts.
+# Conditions are tested by their own `holds` (dsl/nodes.py), on these entries
+# as on real ones. Treating tags, texts and dates as independent can only make a
+# condition look satisfiable when it is not, never the reverse: a finding such as
+# "never holds" is always true.
 
 
-@node
-class _World(Node):
-    """What a condition can see, for the abstract evaluation of rules."""
-
-    index: str
-    category: str | None
-    recorded: int
-    facts: frozenset  # tags, texts and dates that hold
-
-
-def _atom(c) -> tuple | None:
+def _fact(c) -> tuple | None:
     if isinstance(c, m.Tagged):
         return ("tag", c.tag)
     if isinstance(c, m.TextContains):
-        return ("text", c.text.casefold())
-    if isinstance(c, (m.DateBefore, m.DateAfter, m.DateWithin)):
-        return ("date", type(c).__name__, getattr(c, "date", None), getattr(c, "start", None),
-                getattr(c, "end", None))
+        return ("text", c.phrase.casefold())
+    if isinstance(c, m.DateBefore):
+        return ("before", c.date)
+    if isinstance(c, m.DateAfter):
+        return ("after", c.date)
+    if isinstance(c, m.DateWithin):
+        return ("within", c.start, c.end)
     return None
 
 
-def truth(c, w: _World) -> bool:
-    if isinstance(c, m.AllOf):
-        return all(truth(o, w) for o in c.operands)
-    if isinstance(c, m.AnyOf):
-        return any(truth(o, w) for o in c.operands)
-    if isinstance(c, m.Not):
-        return not truth(c.operand, w)
-    if isinstance(c, m.Always):
-        return True
-    if isinstance(c, m.IndexIn):
-        return w.index in c.names
-    if isinstance(c, m.CategoryIn):
-        return w.category in c.names
-    if isinstance(c, m.RecordedCompare):
-        return {">": w.recorded > c.value, ">=": w.recorded >= c.value,
-                "<": w.recorded < c.value, "<=": w.recorded <= c.value}[c.op]
-    return _atom(c) in w.facts
+@node
+class AbstractEntry(Node):
+    """An entry as the checks imagine it: `recorded` stands for every recorded
+    score in `cell` (no condition tells them apart)."""
+
+    index: str
+    category: str | None
+    recorded: object
+    cell: Interval
+    facts: frozenset
+
+    def tagged(self, tag):
+        return ("tag", tag) in self.facts
+
+    def mentions(self, phrase):
+        return ("text", phrase.casefold()) in self.facts
+
+    def ended_before(self, date):
+        return ("before", date) in self.facts
+
+    def began_after(self, date):
+        return ("after", date) in self.facts
+
+    def lies_within(self, start, end):
+        return ("within", start, end) in self.facts
 
 
 MAX_FACTS = 8
 
 
+def _cells(scheme: m.Scheme, conditions) -> list[Interval]:
+    """The recorded range cut where a condition's comparison of `recorded` can
+    change: as many cells as thresholds, however wide the range."""
+    import math
+
+    low, high = scheme.range.low, scheme.range.high
+    cuts = {low, high + 1}
+    for condition in conditions:
+        for c in parts(condition):
+            if isinstance(c, m.RecordedCompare):
+                for v in (math.floor(c.value), math.ceil(c.value)):
+                    for edge in (v, v + 1):
+                        if low < edge <= high:
+                            cuts.add(edge)
+    cuts = sorted(cuts)
+    return [Interval(a, b - 1) for a, b in zip(cuts, cuts[1:])]
+
+
 def worlds(scheme: m.Scheme, conditions: list, index: str | None = None):
-    """Enough worlds to decide the conditions: each index, category and recorded
-    value they name, one they do not, and every combination of their facts.
-    None where there would be too many to try."""
+    """Enough abstract entries to decide the conditions: each index, category and
+    recorded cell they tell apart, one they do not, and every combination of their
+    facts. None where there would be too many to try."""
     indices, categories, facts = set(), set(), set()
     for condition in conditions:
-        for c in walk(condition):
+        for c in parts(condition):
             if isinstance(c, m.IndexIn):
                 indices.update(c.names)
             elif isinstance(c, m.CategoryIn):
                 categories.update(c.names)
-            elif _atom(c) is not None:
-                facts.add(_atom(c))
+            elif _fact(c) is not None:
+                facts.add(_fact(c))
     if len(facts) > MAX_FACTS:
         return None
     other = [i for i in scheme.indices if i not in indices][:1]
     index_values = [index] if index else sorted(indices & set(scheme.indices)) + other
     other = [c for c in scheme.categories if c not in categories][:1]
     category_values = sorted(categories & set(scheme.categories)) + other + [None]
-    recorded = range(scheme.range.low, scheme.range.high + 1)
     facts = sorted(facts, key=repr)
     fact_sets = [frozenset(f for f, on in zip(facts, bits) if on)
                  for bits in itertools.product((False, True), repeat=len(facts))]
-    return [_World(i, c, r, f) for i in index_values for c in category_values
-            for r in recorded for f in fact_sets]
+    return [AbstractEntry(i, c, cell.lo, cell, f) for i in index_values for c in category_values
+            for cell in _cells(scheme, conditions) for f in fact_sets]
 
 
 def _checkable(scheme: m.Scheme) -> list[m.Rule]:
-    """Rules the passes can reason about: not too deep, every name declared (a
+    """Rules the stages can reason about: not too deep, every name declared (a
     rule with an unknown name has its own error already)."""
     def known(rule: m.Rule) -> bool:
-        for c in walk(rule.condition):
+        for c in parts(rule.condition):
             if isinstance(c, m.IndexIn) and not set(c.names) <= scheme.indices.keys():
                 return False
             if isinstance(c, m.CategoryIn) and not set(c.names) <= scheme.categories.keys():
@@ -274,12 +339,22 @@ def _checkable(scheme: m.Scheme) -> list[m.Rule]:
 
 def _holds_somewhere(scheme: m.Scheme, rule: m.Rule) -> bool:
     found = worlds(scheme, [rule.condition])
-    return found is None or any(truth(rule.condition, w) for w in found)
+    return found is None or any(rule.condition.holds(w) for w in found)
+
+
+_LIVE: dict = {}
 
 
 def _live(scheme: m.Scheme) -> list[m.Rule]:
-    """Checkable rules whose condition can hold (the others have B401)."""
-    return [r for r in _checkable(scheme) if _holds_somewhere(scheme, r)]
+    """Checkable rules whose condition can hold (the others have B401); worked out
+    once per scheme and check run."""
+    key = id(scheme)
+    found = _LIVE.get(key)
+    if found is None or found[0] is not scheme:
+        _LIVE.clear()
+        found = _LIVE[key] = (scheme, [r for r in _checkable(scheme)
+                                       if _holds_somewhere(scheme, r)])
+    return found[1]
 
 
 @scheme_check("conditions", "B401")
@@ -297,98 +372,86 @@ def shadowing(scheme: m.Scheme):
     """A rule that can never change a score: one an earlier rule always excludes
     first, or one whose actions change nothing."""
     rules = _live(scheme)
-    for j, rule in enumerate(rules):
-        if all((a.kind == "multiply" and a.value == 1) or (a.kind == "add" and a.value == 0)
-               for a in rule.actions):
+    excluding: list[m.Rule] = []
+    for rule in rules:
+        if all(a.changes_nothing() for a in rule.actions):
             yield warning("B403", f"rule `{rule.name}` changes no score: "
                           f"{', '.join(a.describe() for a in rule.actions)}", rule.span)
             continue
-        for earlier in rules[:j]:
-            if not any(a.kind == "exclude" for a in earlier.actions):
-                continue
+        for earlier in excluding:
             found = worlds(scheme, [rule.condition, earlier.condition])
-            if found is not None and all(truth(earlier.condition, w) for w in found
-                                         if truth(rule.condition, w)):
+            if found is not None and all(earlier.condition.holds(w) for w in found
+                                         if rule.condition.holds(w)):
                 yield warning("B402", f"rule `{rule.name}` can never change a score: rule "
                               f"`{earlier.name}` (line {earlier.span.line}) excludes every "
                               "event it applies to first", rule.span,
                               "narrow the earlier rule, or remove this one")
                 break
+        if rule.excludes():
+            excluding.append(rule)
 
 
-def _interval(expr, scheme: m.Scheme) -> tuple:
-    """The lowest and highest value an expression can give."""
-    if isinstance(expr, m.Recorded):
-        return scheme.range.low, scheme.range.high
-    if isinstance(expr, m.Direction):
-        return -1, 1
-    if isinstance(expr, m.Weight):
-        weights = [c.weight for c in scheme.categories.values() if c.weight is not None] or [0]
-        return min(weights), max(weights)
-    if isinstance(expr, m.Constant):
-        return expr.value, expr.value
-    if isinstance(expr, m.Negate):
-        lo, hi = _interval(expr.operand, scheme)
-        return -hi, -lo
-    (a, b), (c, d) = _interval(expr.left, scheme), _interval(expr.right, scheme)
-    if expr.op == "+":
-        return a + c, b + d
-    if expr.op == "-":
-        return a - d, b - c
-    products = [a * c, a * d, b * c, b * d]
-    return min(products), max(products)
+def _weights(scheme: m.Scheme, category: str | None, told_apart: set) -> Interval:
+    """The weights an abstract entry's category can have."""
+    weights = scheme.categories
+    if category in told_apart:
+        values = [weights[category].weight]
+    else:  # any category its conditions do not name
+        values = [c.weight for name, c in weights.items() if name not in told_apart]
+    values = [v for v in values if v is not None] or [0]
+    return Interval(min(values), max(values))
 
 
-def _outside(lo, hi, scheme: m.Scheme) -> str | None:
-    if hi > scheme.range.high:
-        return m.signed(hi)
-    if lo < scheme.range.low:
-        return m.signed(lo)
-    return None
+def scale(scheme: m.Scheme) -> Interval:
+    """Every value the score expression can give, before any rule."""
+    recorded = Interval(scheme.range.low, scheme.range.high)
+    return Interval.of(scheme.score.evaluate(recorded, _weights(scheme, None, set()), INTERVALS))
 
 
 @scheme_check("ranges", "B405")
 def ranges(scheme: m.Scheme):
-    """A score expression or a rule that can leave the declared range."""
-    span = scheme.score.span
-    base = _interval(scheme.score, scheme)
-    beyond = _outside(*base, scheme)
-    limits = f"{m.signed(scheme.range.low)} to {m.signed(scheme.range.high)}"
-    if beyond is not None:
-        yield warning("B405", f"the score expression can give {beyond}, beyond the range "
-                      f"{limits}", span, "add a rule `when always then clamp` if scores "
-                      "must stay in the range")
+    """A rule that can push a score beyond every value the score expression gives.
+    The range bounds the recorded scores; the expression's own values (a weighted
+    score may well exceed the range) are its scale; only a rule that goes past
+    that scale, on the entries its condition lets through, is reported."""
+    limits = scale(scheme)
+    low, high = scheme.range.low, scheme.range.high
     for rule in _live(scheme):
-        lo, hi = base
-        for action in rule.actions:
-            if action.kind == "set":
-                lo = hi = action.value
-            elif action.kind == "add":
-                lo, hi = lo + action.value, hi + action.value
-            elif action.kind == "multiply":
-                lo, hi = sorted((lo * action.value, hi * action.value))
-            elif action.kind == "clamp":
-                lo = min(max(lo, scheme.range.low), scheme.range.high)
-                hi = min(max(hi, scheme.range.low), scheme.range.high)
-            else:
-                break
-        beyond = _outside(lo, hi, scheme)
+        found = worlds(scheme, [rule.condition])
+        if found is None:
+            continue
+        named = {n for c in parts(rule.condition) if isinstance(c, m.CategoryIn) for n in c.names}
+        reach = None
+        for w in found:
+            if not rule.condition.holds(w):
+                continue
+            value = scheme.score.evaluate(w.cell, _weights(scheme, w.category, named), INTERVALS)
+            for action in rule.actions:
+                value = action.apply(value, INTERVALS, low, high)
+                if value is EXCLUDED:
+                    break
+            if value is not EXCLUDED:
+                value = Interval.of(value)
+                reach = value if reach is None else reach.join(value)
+        if reach is None:
+            continue
+        beyond = m.signed(reach.hi) if reach.hi > limits.hi else (
+            m.signed(reach.lo) if reach.lo < limits.lo else None)
         if beyond is not None:
             yield warning("B405", f"rule `{rule.name}` can push a score to {beyond}, beyond "
-                          f"the range {limits}", rule.span,
+                          f"every value the score expression gives ({m.signed(limits.lo)} to "
+                          f"{m.signed(limits.hi)})", rule.span,
                           "add `clamp` after its actions if scores must stay in the range")
 
 
 @scheme_check("exclusion", "B406")
 def exclusion(scheme: m.Scheme):
     """An index on which no event can score, because a rule excludes them all."""
-    live = _live(scheme)
+    live = [r for r in _live(scheme) if r.excludes()]
     for index in scheme.indices.values():
         for rule in live:
-            if not any(a.kind == "exclude" for a in rule.actions):
-                continue
             found = worlds(scheme, [rule.condition], index=index.name)
-            if found is not None and all(truth(rule.condition, w) for w in found):
+            if found is not None and all(rule.condition.holds(w) for w in found):
                 yield warning("B406", f"no event can score on `{index.name}`: rule "
                               f"`{rule.name}` excludes every score on it", rule.span)
                 break
@@ -397,8 +460,6 @@ def exclusion(scheme: m.Scheme):
 @scheme_check("weights", "B404")
 def weights(scheme: m.Scheme):
     """Category weights that nothing reads."""
-    from .rules import uses_weight
-
     if uses_weight(scheme.score):
         return
     for category in scheme.categories.values():
@@ -412,16 +473,16 @@ def weights(scheme: m.Scheme):
 
 
 @catalogue_check("order", "B501")
-def order(scheme: m.Scheme, catalogue: m.Catalogue, totals: dict):
-    """Events out of date order within a relationship. An event scoring several
-    indices is listed under the first it scores, and checked there."""
-    latest: dict[str, m.Event] = {}
+def order(scheme: m.Scheme, catalogue: m.Catalogue, published):
+    """Events out of date order within a relationship, in each file. An event
+    scoring several indices is listed under the first it scores, and checked there."""
+    latest: dict[tuple, m.Event] = {}
     for event in catalogue.events:
-        home = event.scores[0].index
+        home = (event.span.file, event.scores[0].index)
         before = latest.get(home)
         if before is not None and event.when.end < before.when.start:
             yield warning("B501", f"`{event.when.text}` is listed after `{before.when.text}` "
-                          f"(line {before.span.line}) under {home}", event.when.span,
+                          f"(line {before.span.line}) under {home[1]}", event.when.span,
                           "list events in date order, or ignore this if the source does so")
         if before is None or event.when.start > before.when.start:
             latest[home] = event
@@ -432,43 +493,72 @@ def _norm(text: str) -> str:
 
 
 @catalogue_check("duplicates", "B502")
-def duplicates(scheme: m.Scheme, catalogue: m.Catalogue, totals: dict):
-    """The same event twice: the same date and the same text."""
+def duplicates(scheme: m.Scheme, catalogue: m.Catalogue, published):
+    """The same event twice in a file: the same date and the same text."""
     seen: dict[tuple, m.Event] = {}
     for event in catalogue.events:
-        key = (_norm(event.when.text), _norm(event.text))
+        key = (event.span.file, _norm(event.when.text), _norm(event.text))
         first = seen.setdefault(key, event)
         if first is not event:
             yield warning("B502", f"this event is already listed at {first.span}", event.span,
                           "list an event once, with a score on every index it concerns")
 
 
-@catalogue_check("published", "B503", "B101", "B102")
-def published(scheme: m.Scheme, catalogue: m.Catalogue, totals: dict):
-    """The totals a catalogue states against the ones computed (not compared
-    where some events could not be read: the sums would mislead)."""
-    if totals is None:
+def _entry_key(event: m.Event) -> tuple:
+    return (_norm(event.when.text), _norm(event.text),
+            tuple(sorted((s.index, s.value) for s in event.scores)))
+
+
+@catalogue_check("files", "B506", "B507", errors=True)
+def same_entries(scheme: m.Scheme, catalogue: m.Catalogue, published):
+    """Entries given in two files of one evaluation count twice: a warning for
+    each, and an error where two files hold the same catalogue (the same
+    entries, for periods that overlap)."""
+    files = list(dict.fromkeys(e.span.file for e in catalogue.events))
+    if len(files) < 2:
         return
-    seen: dict[str, m.Published] = {}
+    by_file: dict[str, dict[tuple, m.Event]] = {f: {} for f in files}
+    for event in catalogue.events:
+        by_file[event.span.file].setdefault(_entry_key(event), event)
+    reported = set()
+    for i, a in enumerate(files):
+        for b in files[i + 1:]:
+            shared = by_file[a].keys() & by_file[b].keys()
+            if not shared:
+                continue
+            if shared == by_file[a].keys() == by_file[b].keys():
+                first = by_file[b][next(iter(by_file[b]))]
+                yield error("B507", f"{b} holds the same events as {a}: every figure would "
+                            "count them twice", first.span, "name each catalogue once")
+                reported |= {b}
+                continue
+            for key in shared:
+                event = by_file[b][key]
+                if b not in reported:
+                    yield warning("B506", f"this event is also listed at "
+                                  f"{by_file[a][key].span}: it counts twice", event.span,
+                                  "list an event in one file only")
+
+
+@catalogue_check("published", "B503", errors=True)
+def published_totals(scheme: m.Scheme, catalogue: m.Catalogue, published):
+    """The totals a catalogue states against the ones computed under the scheme
+    they were published for (the root of the `extends` chain; see
+    docs/diagnostics.md). Not compared where some events could not be read."""
+    if published is None:
+        return
+    under, totals = published
     for stated in catalogue.period.published:
-        if stated.index not in scheme.indices:
-            yield error("B101", f"unknown index `{stated.index}`", stated.span,
-                        did_you_mean(stated.index, scheme.indices))
-            continue
-        if stated.index in seen:
-            yield error("B102", f"the published total of `{stated.index}` is stated twice",
-                        stated.span)
-            continue
-        seen[stated.index] = stated
-        computed = totals[stated.index]
-        if computed != stated.value:
+        computed = totals.get(stated.index)
+        if computed is not None and computed != stated.value:
             yield error("B503", f"the catalogue publishes {m.signed(stated.value)} for "
-                        f"{stated.index}, but its events add up to {m.signed(computed)}",
+                        f"{stated.index}, but its events add up to {m.signed(computed)}"
+                        + ("" if under == scheme.path else f" under {under}"),
                         stated.span, "check the scores, or the published figure")
 
 
 @catalogue_check("ongoing", "B504")
-def ongoing(scheme: m.Scheme, catalogue: m.Catalogue, totals: dict):
+def ongoing(scheme: m.Scheme, catalogue: m.Catalogue, published):
     period = catalogue.period
     for event in catalogue.events:
         if event.ongoing and period.start <= event.when.start and event.when.end <= period.end:
@@ -477,7 +567,7 @@ def ongoing(scheme: m.Scheme, catalogue: m.Catalogue, totals: dict):
 
 
 @catalogue_check("signs", "B505")
-def signs(scheme: m.Scheme, catalogue: m.Catalogue, totals: dict):
+def signs(scheme: m.Scheme, catalogue: m.Catalogue, published):
     for event in catalogue.events:
         for score in event.scores:
             if not score.signed:

@@ -11,20 +11,10 @@ import datetime as dt
 
 from . import model as m
 from .dates import DateProblem, resolve
-from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error
+from .diagnostics import Diagnostic, InputError, Span, error
 from .files import gc_paused, read_source
+from .resolve import index_name, published_names, unknown, uses_weight
 from .syntax import Num, RawEvent, parse
-
-
-def load_catalogue(paths: list[str], scheme: m.Scheme,
-                   period: m.Period | None = None) -> m.Catalogue:
-    """The events of all `paths`, read as one catalogue and checked against
-    `scheme`; raises InputError with every problem in every file."""
-    catalogue, problems = read_catalogue(paths, scheme, period)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or catalogue is None:
-        raise InputError(errors or problems)
-    return catalogue
 
 
 def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None = None
@@ -35,8 +25,6 @@ def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None =
 
 
 def _read_catalogue(paths, scheme, period):
-    from .rules import uses_weight
-
     weighted = uses_weight(scheme.score)  # then every event needs a category
     problems: list[Diagnostic] = []
     periods: list[m.Period] = []
@@ -67,7 +55,8 @@ def _read_catalogue(paths, scheme, period):
                 problems[before:] = [p for p in problems[before:] if p.code != "B108"]
     if not periods:
         return None, problems
-    return m.Catalogue(_join(periods), tuple(events), tuple(paths)), problems
+    catalogue = m.Catalogue(_join(periods), tuple(events), tuple(paths))
+    return catalogue, problems + published_names(catalogue.period, scheme)
 
 
 def _has_syntax_error(item: RawEvent, following: RawEvent | None, broken: list[int]) -> bool:
@@ -126,12 +115,12 @@ def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
                 problems.append(error("B102", "the event has two categories", value.span,
                                       "an event belongs to one category"))
             elif value.name not in scheme.categories:
-                problems.append(_unknown("category", value, scheme.categories))
+                problems.append(unknown("category", value, scheme.categories))
             category = value
         elif kind == "tags":
             for tag in value:
                 if tag.name not in scheme.tags:
-                    problems.append(_unknown("tag", tag, scheme.tags))
+                    problems.append(unknown("tag", tag, scheme.tags))
                 tags.append(tag)
         elif kind == "source":
             sources.append(value)
@@ -153,18 +142,10 @@ def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
                    tuple(notes), ongoing, raw.span)
 
 
-def _unknown(kind: str, declared: m.Declared, table: dict) -> Diagnostic:
-    return error("B101", f"unknown {kind} `{declared.name}`", declared.span,
-                 did_you_mean(declared.name, table) or f"the scheme declares no {kind} of that name")
-
-
 def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
                  scores: list[m.Score], problems: list[Diagnostic]) -> m.Score | None:
     name, span = index.name, index.span
-    if name not in scheme.indices:
-        problems.append(error("B101", f"unknown index `{name}`", span,
-                              did_you_mean(name, scheme.indices)
-                              or "the scheme declares no index of that name"))
+    if not index_name(name, span, scheme, problems):
         return None
     if any(s.index == name for s in scores):
         problems.append(error("B102", f"the event scores `{name}` twice", span,

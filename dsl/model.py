@@ -9,31 +9,14 @@ rules file writes a decimal.
 from __future__ import annotations
 
 import datetime as dt
-from numbers import Rational
-
 import attrs
 
-from .node import Node, node
-
 from .diagnostics import Span
-
-Number = Rational  # int or Fraction
-
-# The nodes of rules and score expressions live in dsl/nodes.py and are loaded
-# the first time a scheme uses them, since most runs of a scheme without rules
-# would otherwise pay for creating their classes.
-_NODES = {"Always", "IndexIn", "CategoryIn", "Tagged", "TextContains", "DateBefore", "DateAfter",
-          "DateWithin", "RecordedCompare", "Not", "AllOf", "AnyOf", "Condition", "Action",
-          "Rule", "Constant", "Direction", "Weight", "Binary", "Negate"}
-
-
-def __getattr__(name: str):
-    if name in _NODES:
-        from . import nodes
-
-        return getattr(nodes, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+from .node import Node, node
+from .nodes import (Action, AllOf, Always, AnyOf, Binary, CategoryIn, Condition, Constant,
+                    DateAfter, DateBefore, DateWithin, Direction, IndexIn, Negate, Not, Recorded,
+                    RecordedCompare, Rule, Tagged, TextContains, Weight)
+from .numbers import Number, plain, signed
 
 # --- the methodology -------------------------------------------------------------
 
@@ -102,6 +85,7 @@ class BandSet(Node):
     index: str
     bands: tuple[Band, ...]
     span: Span
+    empty: Declared | None = None  # the band of an index with no events, if the scheme says
 
     def colour(self, value: Number) -> str | None:
         """The first band, in declared order, that holds the value."""
@@ -110,12 +94,12 @@ class BandSet(Node):
                 return band.name
         return None
 
-
-@node
-class Recorded(Node):
-    """The score the catalogue records for the event on the index."""
-
-    span: Span
+    def colour_of(self, value: Number, events: int) -> str | None:
+        """The colour of an index's aggregate; an index with no events has none,
+        unless the scheme names the band it takes (`empty NAME`)."""
+        if events == 0:
+            return self.empty.name if self.empty is not None else None
+        return self.colour(value)
 
 
 @node
@@ -259,14 +243,3 @@ class Catalogue(Node):
     files: tuple[str, ...]
 
 
-def plain(value: Number) -> str:
-    """A number as a methodologist writes it: 2, 1.5, 0.333333."""
-    if getattr(value, "denominator", 1) == 1:
-        return str(int(value))
-    text = f"{float(value):.6f}".rstrip("0")
-    return text
-
-
-def signed(value: Number) -> str:
-    text = plain(value)
-    return text if text.startswith("-") or value == 0 else f"+{text}"

@@ -1,21 +1,152 @@
-"""The nodes of the rules language: conditions over an event, actions on its
-score, rules, and score expressions. Matching and scoring them is engine's job."""
+"""The nodes of the rules language, each with its meaning said once.
+
+- A score expression computes its value in a number domain (`dsl/domains.py`):
+  `evaluate(recorded, weight, domain)`. Exact evaluation, the checks' intervals and
+  sensitivity's arrays all run this same code.
+- A condition is tested by `holds(subject)`, where the subject answers what a
+  condition may ask of an event's entry: its index, category, recorded score,
+  tags, text and dates. A real entry answers from the catalogue (engine/plan.py);
+  the checks' abstract entries answer from the facts they assume (dsl/checks.py).
+- An action applies itself to a score in a domain: `apply(value, domain, range)`.
+- Every node writes its canonical text: `text()`, with parentheses where the
+  grammar needs them, so what explain and compare print reads back the same.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-
-from .node import Node, node
+import operator
 
 from .diagnostics import Span
-from .model import Number, plain, signed
+from .node import Node, node
+from .numbers import Number, plain, signed
 
-# Conditions over an event's entry on one index. Matching is engine/match.py's job.
+# --- score expressions -----------------------------------------------------------
+
+# How tightly each kind of expression binds, for writing parentheses.
+_SUM, _PRODUCT, _UNARY, _ATOM = 1, 2, 3, 4
+
+
+@node
+class Recorded(Node):
+    """The score the catalogue records for the event on the index."""
+
+    span: Span
+
+    def evaluate(self, recorded, weight, d):
+        return recorded
+
+    def text(self, binding: int = 0) -> str:
+        return "recorded"
+
+
+@node
+class Direction(Node):
+    """The sign of the recorded score: -1, 0 or +1."""
+
+    span: Span
+
+    def evaluate(self, recorded, weight, d):
+        return d.sign(recorded)
+
+    def text(self, binding: int = 0) -> str:
+        return "direction"
+
+
+@node
+class Weight(Node):
+    """The weight of the event's category."""
+
+    span: Span
+
+    def evaluate(self, recorded, weight, d):
+        return weight
+
+    def text(self, binding: int = 0) -> str:
+        return "weight"
+
+
+@node
+class Constant(Node):
+    value: Number
+    span: Span
+
+    def evaluate(self, recorded, weight, d):
+        return d.const(self.value)
+
+    def text(self, binding: int = 0) -> str:
+        return plain(self.value)
+
+
+_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
+_BINDING = {"+": _SUM, "-": _SUM, "*": _PRODUCT}
+
+
+@node
+class Binary(Node):
+    op: str  # + - *
+    left: object
+    right: object
+    span: Span
+
+    def evaluate(self, recorded, weight, d):
+        return _OPERATORS[self.op](self.left.evaluate(recorded, weight, d),
+                                   self.right.evaluate(recorded, weight, d))
+
+    def text(self, binding: int = 0) -> str:
+        mine = _BINDING[self.op]
+        out = f"{self.left.text(mine)} {self.op} {self.right.text(mine + 1)}"
+        return f"({out})" if mine < binding else out
+
+
+@node
+class Negate(Node):
+    operand: object
+    span: Span
+
+    def evaluate(self, recorded, weight, d):
+        return -self.operand.evaluate(recorded, weight, d)
+
+    def text(self, binding: int = 0) -> str:
+        out = f"-{self.operand.text(_UNARY)}"
+        return f"({out})" if _UNARY < binding else out
+
+
+def subexpressions(expr):
+    """Every expression inside `expr`, itself included, without recursion."""
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        yield e
+        if isinstance(e, Binary):
+            stack += [e.right, e.left]
+        elif isinstance(e, Negate):
+            stack.append(e.operand)
+
+
+# --- conditions over an event's entry on one index ----------------------------------
+
+# How tightly each kind of condition binds, for writing parentheses.
+_OR, _AND, _NOT = 1, 2, 3
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else "[" + ", ".join(names) + "]"
+
+
+def _is_in(names: tuple[str, ...]) -> str:
+    return "is" if len(names) == 1 else "in"
 
 
 @node
 class Always(Node):
     span: Span
+
+    def holds(self, s) -> bool:
+        return True
+
+    def text(self, binding: int = 0) -> str:
+        return "always"
 
 
 @node
@@ -23,11 +154,23 @@ class IndexIn(Node):
     names: tuple[str, ...]
     span: Span
 
+    def holds(self, s) -> bool:
+        return s.index in self.names
+
+    def text(self, binding: int = 0) -> str:
+        return f"index {_is_in(self.names)} {_names(self.names)}"
+
 
 @node
 class CategoryIn(Node):
     names: tuple[str, ...]
     span: Span
+
+    def holds(self, s) -> bool:
+        return s.category in self.names
+
+    def text(self, binding: int = 0) -> str:
+        return f"category {_is_in(self.names)} {_names(self.names)}"
 
 
 @node
@@ -35,11 +178,23 @@ class Tagged(Node):
     tag: str
     span: Span
 
+    def holds(self, s) -> bool:
+        return s.tagged(self.tag)
+
+    def text(self, binding: int = 0) -> str:
+        return f"tagged {self.tag}"
+
 
 @node
 class TextContains(Node):
-    text: str
+    phrase: str
     span: Span
+
+    def holds(self, s) -> bool:
+        return s.mentions(self.phrase)
+
+    def text(self, binding: int = 0) -> str:
+        return f'text contains "{self.phrase}"'
 
 
 @node
@@ -49,6 +204,12 @@ class DateBefore(Node):
     date: dt.date
     span: Span
 
+    def holds(self, s) -> bool:
+        return s.ended_before(self.date)
+
+    def text(self, binding: int = 0) -> str:
+        return f"date before {self.date}"
+
 
 @node
 class DateAfter(Node):
@@ -56,6 +217,12 @@ class DateAfter(Node):
 
     date: dt.date
     span: Span
+
+    def holds(self, s) -> bool:
+        return s.began_after(self.date)
+
+    def text(self, binding: int = 0) -> str:
+        return f"date after {self.date}"
 
 
 @node
@@ -66,6 +233,15 @@ class DateWithin(Node):
     end: dt.date
     span: Span
 
+    def holds(self, s) -> bool:
+        return s.lies_within(self.start, self.end)
+
+    def text(self, binding: int = 0) -> str:
+        return f"date from {self.start} to {self.end}"
+
+
+_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+
 
 @node
 class RecordedCompare(Node):
@@ -73,11 +249,23 @@ class RecordedCompare(Node):
     value: Number
     span: Span
 
+    def holds(self, s) -> bool:
+        return _COMPARE[self.op](s.recorded, self.value)
+
+    def text(self, binding: int = 0) -> str:
+        return f"recorded {self.op} {signed(self.value)}"
+
 
 @node
 class Not(Node):
     operand: object
     span: Span
+
+    def holds(self, s) -> bool:
+        return not self.operand.holds(s)
+
+    def text(self, binding: int = 0) -> str:
+        return f"not {self.operand.text(_NOT)}"
 
 
 @node
@@ -85,15 +273,46 @@ class AllOf(Node):
     operands: tuple
     span: Span
 
+    def holds(self, s) -> bool:
+        return all(o.holds(s) for o in self.operands)
+
+    def text(self, binding: int = 0) -> str:
+        out = " and ".join(o.text(_AND + 1) for o in self.operands)
+        return f"({out})" if _AND < binding else out
+
 
 @node
 class AnyOf(Node):
     operands: tuple
     span: Span
 
+    def holds(self, s) -> bool:
+        return any(o.holds(s) for o in self.operands)
+
+    def text(self, binding: int = 0) -> str:
+        out = " or ".join(o.text(_OR + 1) for o in self.operands)
+        return f"({out})" if _OR < binding else out
+
 
 Condition = (Always | IndexIn | CategoryIn | Tagged | TextContains | DateBefore | DateAfter
              | DateWithin | RecordedCompare | Not | AllOf | AnyOf)
+
+
+def parts(condition):
+    """Every condition inside `condition`, itself included, without recursion."""
+    stack = [condition]
+    while stack:
+        c = stack.pop()
+        yield c
+        if isinstance(c, Not):
+            stack.append(c.operand)
+        elif isinstance(c, (AllOf, AnyOf)):
+            stack.extend(reversed(c.operands))
+
+
+# --- actions on an entry's score ---------------------------------------------------
+
+EXCLUDED = None  # what `exclude` makes of a score: it counts nowhere
 
 
 @node
@@ -102,14 +321,37 @@ class Action(Node):
     value: Number | None
     span: Span
 
-    def describe(self) -> str:
+    def apply(self, score, d, low, high):
+        """The score after this action, in domain `d`; `low`..`high` is the
+        scheme's range, which `clamp` keeps the score to. EXCLUDED for `exclude`."""
+        kind = self.kind
+        if kind == "set":
+            return d.replace(score, self.value)
+        if kind == "add":
+            return score + d.const(self.value)
+        if kind == "multiply":
+            return score * d.const(self.value)
+        if kind == "clamp":
+            return d.clamp(score, low, high)
+        return EXCLUDED
+
+    def changes_nothing(self) -> bool:
+        return (self.kind == "multiply" and self.value == 1) or (self.kind == "add"
+                                                                 and self.value == 0)
+
+    def text(self) -> str:
         if self.kind == "set":
             return f"set to {signed(self.value)}"
         if self.kind == "add":
             return f"add {signed(self.value)}"
         if self.kind == "multiply":
             return f"multiply by {plain(self.value)}"
-        return "clamp to the range" if self.kind == "clamp" else "exclude the event"
+        return self.kind
+
+    def describe(self) -> str:
+        """The action in words, for explanations."""
+        return {"clamp": "clamp to the range", "exclude": "exclude the event"}.get(
+            self.kind, self.text())
 
 
 @node
@@ -120,41 +362,5 @@ class Rule(Node):
     actions: tuple[Action, ...]
     span: Span
 
-
-# Score expressions: how an entry's score is computed before the rules act.
-
-
-@node
-class Constant(Node):
-    value: Number
-    span: Span
-
-
-@node
-class Direction(Node):
-    """The sign of the recorded score: -1, 0 or +1."""
-
-    span: Span
-
-
-@node
-class Weight(Node):
-    """The weight of the event's category."""
-
-    span: Span
-
-
-@node
-class Binary(Node):
-    op: str  # + - *
-    left: object
-    right: object
-    span: Span
-
-
-@node
-class Negate(Node):
-    operand: object
-    span: Span
-
-
+    def excludes(self) -> bool:
+        return any(a.kind == "exclude" for a in self.actions)

@@ -1,8 +1,6 @@
-"""A checked scheme and catalogue to results: match once, score, aggregate."""
+"""A checked scheme and catalogue to results: a plan compiled once, then match,
+score and aggregate; explain, compare and sensitivity run the same plan."""
 
-from .aggregate import Evaluation, IndexResult, evaluate
-from .match import Entry, match
-from .score import Scored, Step, score_entry
+from .plan import Entry, Evaluation, IndexResult, Plan, Scored, Step, evaluate
 
-__all__ = ["Evaluation", "IndexResult", "evaluate", "Entry", "match", "Scored", "Step",
-           "score_entry"]
+__all__ = ["Entry", "Evaluation", "IndexResult", "Plan", "Scored", "Step", "evaluate"]

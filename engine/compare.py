@@ -10,8 +10,7 @@ from __future__ import annotations
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
-from .aggregate import Evaluation
-from .score import Scored
+from .plan import Evaluation, Scored
 
 
 @node
@@ -56,7 +55,7 @@ def ranking(evaluation: Evaluation, members) -> tuple[str, ...]:
 def describe(s: Scored, scheme: m.Scheme) -> str:
     """How one entry's score came about, in a line."""
     parts = [f"recorded {m.signed(s.entry.recorded)}"]
-    expression = expression_text(scheme.score)
+    expression = scheme.score.text()
     if expression != "recorded":
         category = s.entry.event.category
         weight = ""
@@ -68,20 +67,6 @@ def describe(s: Scored, scheme: m.Scheme) -> str:
         parts.append(f"rule {step.rule.name} ({step.rule.span.file}:{step.rule.span.line}): "
                      f"{step.action.describe()} = {after}")
     return "; ".join(parts)
-
-
-def expression_text(expr) -> str:
-    if isinstance(expr, m.Recorded):
-        return "recorded"
-    if isinstance(expr, m.Direction):
-        return "direction"
-    if isinstance(expr, m.Weight):
-        return "weight"
-    if isinstance(expr, m.Constant):
-        return m.plain(expr.value)
-    if isinstance(expr, m.Negate):
-        return f"-{expression_text(expr.operand)}"
-    return f"{expression_text(expr.left)} {expr.op} {expression_text(expr.right)}"
 
 
 def compare(evaluations: list[Evaluation]) -> Comparison:

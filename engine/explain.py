@@ -12,8 +12,7 @@ from ..dsl.node import Node, node
 
 from ..dsl import model as m
 from ..dsl.checks import totals_are_whole
-from .aggregate import Evaluation, IndexResult
-from .score import Scored
+from .plan import Evaluation, IndexResult, Scored
 
 
 @node
@@ -72,7 +71,7 @@ def explain(evaluation: Evaluation, index: str | None = None,
                 lines.append(Line(s, total))
         bands = evaluation.scheme.bands.get(name)
         up = down = None
-        if bands is not None:
+        if bands is not None and result.events:  # an index with no events has no colour
             up = nearest_change(bands, result.aggregate, +1, whole)
             down = nearest_change(bands, result.aggregate, -1, whole)
         out.append(IndexExplanation(result, tuple(lines), up, down))

@@ -17,7 +17,8 @@ from ..dsl.node import Node, node
 
 from ..dsl import model as m
 from ..dsl.checks import totals_are_whole
-from .aggregate import Evaluation
+from ..dsl.domains import ARRAYS
+from .plan import Evaluation
 
 
 class SensitivityProblem(Exception):
@@ -164,50 +165,28 @@ class _Arrays:
             self.membership[col, self.index_names.index(s.entry.index)] = 1.0
         groups: dict[tuple, list[int]] = {}
         for col, s in enumerate(kept):
-            actions = tuple((a.kind, float(a.value) if a.value is not None else None)
-                            for r in s.entry.rules for a in r.actions)
+            actions = tuple(a for r in s.entry.rules for a in r.actions)
             groups.setdefault(actions, []).append(col)
         self.action_groups = [(actions, np.array(cols)) for actions, cols in groups.items()
                               if actions]
         self.weights = np.array([float(scheme.categories[c].weight or 0) for c in self.categories])
 
     def totals(self, weights):
-        """Aggregates per sample (rows) and index (columns) for these weights."""
+        """Aggregates per sample (rows) and index (columns) for these weights:
+        the scheme's own expression and actions, in the arrays domain."""
         import numpy as np
 
-        base = self._value(self.scheme.score, weights)
-        base = np.broadcast_to(base, (weights.shape[0], len(self.recorded))).copy()
+        with_weight = np.concatenate([weights, np.zeros((weights.shape[0], 1))], axis=1)
+        base = self.scheme.score.evaluate(self.recorded[None, :], with_weight[:, self.category],
+                                          ARRAYS)
+        base = np.broadcast_to(base, (weights.shape[0], len(self.recorded))).astype(float)
         low, high = self.scheme.range.low, self.scheme.range.high
         for actions, cols in self.action_groups:
             block = base[:, cols]
-            for kind, value in actions:
-                if kind == "set":
-                    block[:] = value
-                elif kind == "add":
-                    block += value
-                elif kind == "multiply":
-                    block *= value
-                elif kind == "clamp":
-                    np.clip(block, low, high, out=block)
+            for action in actions:
+                block = action.apply(block, ARRAYS, low, high)
             base[:, cols] = block
         return base @ self.membership
-
-    def _value(self, expr, weights):
-        import numpy as np
-
-        if isinstance(expr, m.Recorded):
-            return self.recorded[None, :]
-        if isinstance(expr, m.Direction):
-            return np.sign(self.recorded)[None, :]
-        if isinstance(expr, m.Weight):
-            with_weight = np.concatenate([weights, np.zeros((weights.shape[0], 1))], axis=1)
-            return with_weight[:, self.category]
-        if isinstance(expr, m.Constant):
-            return np.full((1, len(self.recorded)), float(expr.value))
-        if isinstance(expr, m.Negate):
-            return -self._value(expr.operand, weights)
-        left, right = self._value(expr.left, weights), self._value(expr.right, weights)
-        return {"+": np.add, "-": np.subtract, "*": np.multiply}[expr.op](left, right)
 
 
 def _colour_positions(values, scale: Scale, starts):
@@ -280,7 +259,7 @@ def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
         values = totals[:, col]
         p5, median, p95 = np.percentile(values, [5, 50, 95])
         probability, changes = {}, 0.0
-        if name in all_scales:
+        if name in all_scales and result.events:  # an index with no events has no colour
             scale = all_scales[name]
             counts = np.bincount(positions[name], minlength=len(scale.names))
             probability = {scale.names[i]: float(counts[i] / samples)
@@ -318,6 +297,9 @@ def _at(evaluation, params, arrays, all_scales, moves: dict[int, float]):
     totals = arrays.totals(weights)[0]
     colours = {}
     for name, scale in all_scales.items():
+        if not evaluation.indices[name].events:
+            colours[name] = None  # no events, no colour
+            continue
         value = totals[arrays.index_names.index(name)]
         colours[name] = scale.names[int(_colour_positions(np.array([value]), scale,
                                                           starts[name])[0])]

@@ -68,7 +68,17 @@ def band_sets(draw, low: int, high: int):
     return bands
 
 
-def band_line(draw, name, lower, upper) -> str:
+def band_line(draw, name, lower, upper, whole: bool = True) -> str:
+    """A band as a rules file may write it; where totals may fall between whole
+    numbers, only in forms that leave no gap between the bands."""
+    if not whole:
+        if lower is None and upper is None:
+            return f"{name} >= -1000000"
+        if lower is None:
+            return f"{name} < {signed(upper + 1)}"
+        if upper is None:
+            return f"{name} >= {signed(lower)}"
+        return f"{name} >= {signed(lower)} and < {signed(upper + 1)}"
     if lower is not None and upper is not None:
         form = draw(st.sampled_from(["to", "cmp", "strict"]))
         if form == "to":
@@ -127,19 +137,22 @@ def rules_files(draw, with_rules: bool = True) -> RulesCase:
     lines += [f'index {i} "Index {i}"' for i in indices]
     lines += [f"category {c} weight {w}" for c, w in categories.items()]
     lines += [f'tag {t} "Tag {t}"' for t in TAGS]
+    rules = []
+    if with_rules:
+        for n in range(draw(st.integers(0, 3))):
+            condition = draw(conditions(list(indices), CATEGORIES, list(TAGS)))
+            actions = ", ".join(draw(st.lists(ACTIONS, min_size=1, max_size=3)))
+            rules.append(f'rule r{n} "Rule {n}" when {condition}\n    then {actions}')
+    whole = not any("." in r.split(" then ", 1)[-1] for r in rules)
     bands = {}
     order = draw(st.sampled_from(["up", "down"]))
     for index in draw(st.lists(st.sampled_from(indices), max_size=2, unique=True)):
         bands[index] = draw(band_sets(low, high))
         written = bands[index] if order == "up" else list(reversed(bands[index]))
         lines.append(f"bands {index} {{")
-        lines += ["    " + band_line(draw, *b) + f' "band {b[0]}"' for b in written]
+        lines += ["    " + band_line(draw, *b, whole=whole) + f' "band {b[0]}"' for b in written]
         lines.append("}")
-    if with_rules:
-        for n in range(draw(st.integers(0, 3))):
-            condition = draw(conditions(list(indices), CATEGORIES, list(TAGS)))
-            actions = ", ".join(draw(st.lists(ACTIONS, min_size=1, max_size=3)))
-            lines.append(f'rule r{n} "Rule {n}" when {condition}\n    then {actions}')
+    lines += rules
     return RulesCase("\n".join(lines) + "\n", indices, low, high, categories, TAGS, bands, order)
 
 

@@ -136,7 +136,9 @@ def test_compare_is_antisymmetric(tmp_path_factory, one, data):
     score = data.draw(st.sampled_from(["direction", "recorded * 2", "direction * weight",
                                        "recorded - 1"]))
     condition = data.draw(conditions(list(one[0].indices), CATEGORIES, list(TAGS)))
-    action = data.draw(ACTIONS)
+    # a decimal action would leave gaps between the parent's whole-number bands,
+    # which makes the child an error of its own (B201)
+    action = data.draw(ACTIONS.filter(lambda a: "." not in a))
     rules_b = folder / "b.rules"
     rules_b.write_text(f'scheme "B"\nextends "s.rules"\nscore {score}\n'
                        f"rule extra when {condition} then {action}\n", encoding="utf-8")

@@ -57,7 +57,7 @@ def command(rules, events, samples, seed, varies, fmt, out, period):
 
 def parse_varies(specs, scheme):
     """--vary specs, read with the rules language's own `vary` declaration."""
-    from ..dsl.rules import check_vary
+    from ..dsl.resolve import vary_names
     from ..dsl.syntax import parse
 
     found = []
@@ -67,7 +67,7 @@ def parse_varies(specs, scheme):
             raise click.BadParameter(f"cannot read {spec!r}: write e.g. 'weights by 1', "
                                      "'bands of regional_tension by 2'", param_hint="--vary")
         vary = items[0].value
-        unknown = check_vary(vary, scheme)
+        unknown = vary_names(vary, scheme)
         if unknown:
             raise click.BadParameter(unknown[0].message + (f"; {unknown[0].hint}"
                                                            if unknown[0].hint else ""),

@@ -1,0 +1,251 @@
+"""The one resolver: every name a scheme or a catalogue uses, in one pass each,
+for `eval` and `check` alike (so that they cannot disagree about what is an
+error).
+
+A scheme: the `extends` chain is read and merged, the parent first, then every
+name is resolved: the indices of bands, groups and `vary`, the indices,
+categories and tags of rule conditions, and the words an index may not be named.
+
+How a child overrides its parent:
+- `scheme`, `description`, `range` and `score`: the child's, where it writes one;
+- an index, category or tag the child declares again: the child's declaration,
+  keeping what it does not say again (a title, a category's weight);
+- `bands INDEX { ... }`: the child's set replaces the parent's for that index;
+- `rule NAME`: a rule named like a parent's takes its place in the order, a new
+  one comes after all inherited rules; `drop rule NAME` removes an inherited one.
+
+A catalogue: each event's indices, category and tags, and the published totals.
+"""
+
+from __future__ import annotations
+
+import os
+
+import attrs
+
+from . import model as m
+from .diagnostics import Diagnostic, Span, did_you_mean, error
+from .nodes import parts, subexpressions
+from .rules import read_rules_file
+
+# Words that open a line of an event file: an index so named could not be scored
+# there (`note +2` is read as a note).
+EVENT_WORDS = ("period", "published", "category", "tags", "source", "note", "ongoing")
+
+MAX_DEPTH = 64
+
+
+# --- schemes -----------------------------------------------------------------------
+
+
+def resolve_scheme(path: str) -> tuple[m.Scheme | None, list[Diagnostic]]:
+    """The scheme, as far as it could be built, and every problem found on the way
+    (a scheme with unknown names is still returned, for further checks)."""
+    from .diagnostics import InputError
+
+    chain: list[m.RulesFile] = []
+    problems: list[Diagnostic] = []
+    seen = []
+    current, via = path, None
+    while current is not None:
+        real = os.path.realpath(current) if current != "-" else "-"
+        if real in seen:
+            problems.append(error("B106", f"`extends` goes round in a circle: "
+                                  f"{' -> '.join(f.path for f in chain)} -> {current}",
+                                  via.span if via else None,
+                                  "a scheme cannot extend itself, directly or through others"))
+            break
+        seen.append(real)
+        try:
+            rules_file, found = read_rules_file(current)
+        except InputError as e:
+            if via is not None and e.diagnostics[0].code == "B002":
+                reason = e.diagnostics[0].message
+                problems.append(error("B105", f"the scheme this extends is missing: {current}"
+                                      if reason.startswith("no such file") else
+                                      f"the scheme this extends cannot be read: {reason}",
+                                      via.span, "the path is relative to the extending file"))
+            else:
+                problems.extend(e.diagnostics)
+            break
+        problems.extend(found)
+        if rules_file is None:
+            break
+        chain.append(rules_file)
+        via = rules_file.extends
+        if via is not None:
+            base = os.path.dirname(current) if current != "-" else "."
+            current = os.path.normpath(os.path.join(base, via.name))
+        else:
+            current = None
+    scheme = _merge(chain, problems) if chain and chain[0].path == path else None
+    return scheme, problems
+
+
+def _inherit(item, parent):
+    """A declaration written again in a child keeps what it does not say again."""
+    if parent is None:
+        return item
+    if item.title == item.name:
+        item = attrs.evolve(item, title=parent.title)
+    if isinstance(item, m.Category) and item.weight is None and parent.weight is not None:
+        item = attrs.evolve(item, weight=parent.weight)
+    return item
+
+
+def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | None:
+    indices: dict[str, m.Index] = {}
+    categories: dict[str, m.Category] = {}
+    tags: dict[str, m.Tag] = {}
+    bands: dict[str, m.BandSet] = {}
+    rules: dict[str, m.Rule] = {}
+    groups: dict[str, m.Group] = {}
+    varies: tuple[m.Vary, ...] = ()
+    name = version = description = ""
+    score_range = score = None
+    for f in reversed(chain):  # the root first
+        if f.name is not None:
+            name, version = f.name.name, f.version
+        description = f.description or description
+        score_range = f.range or score_range
+        score = f.score or score
+        for table, items in ((indices, f.indices), (categories, f.categories), (tags, f.tags)):
+            for item in items:
+                table[item.name] = _inherit(item, table.get(item.name))
+        bands.update((b.index, b) for b in f.bands)
+        groups.update((g.name, g) for g in f.groups)
+        varies = f.varies or varies  # a child's `vary` lines replace its parent's
+        for drop in f.drops:
+            if drop.name in rules:
+                del rules[drop.name]
+            else:
+                problems.append(error("B101", f"there is no inherited rule `{drop.name}` to drop",
+                                      drop.span, did_you_mean(drop.name, rules)))
+        for rule in f.rules:
+            rules[rule.name] = rule  # a redefined rule keeps its place
+    leaf = chain[0]
+    if score_range is None:
+        if any(p.code == "B001" for p in problems):
+            return None  # the range may be in the part that could not be read
+        problems.append(error("B104", "the scheme does not say which scores an event may carry",
+                              Span(leaf.path, 1, 1, 1, 2), "add a line such as: range -3 to +3"))
+        return None
+    if score is None:
+        score = m.Recorded(Span(leaf.path, 1, 1, 1, 2))
+    scheme = m.Scheme(
+        name=name, version=version, description=description, path=leaf.path,
+        files=tuple(f.path for f in chain), range=score_range, score=score,
+        indices=indices, categories=categories, tags=tags, bands=bands,
+        rules=tuple(rules.values()), groups=groups, varies=varies,
+    )
+    problems.extend(scheme_names(scheme))
+    return scheme
+
+
+def _known(name: str, table: dict, kind: str, span: Span, problems: list) -> None:
+    if name not in table:
+        problems.append(error("B101", f"unknown {kind} `{name}`", span,
+                              did_you_mean(name, table) or f"declare it: {kind} {name}"))
+
+
+def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
+    """Every name a scheme uses is declared, and none is a word of the event language."""
+    problems: list[Diagnostic] = []
+    for index in scheme.indices.values():
+        if index.name in EVENT_WORDS:
+            problems.append(error(
+                "B110", f"`{index.name}` cannot name an index: in an event file, a line "
+                f"`{index.name} +1` is read as {'an' if index.name[0] in 'aeiou' else 'a'} "
+                f"`{index.name}` line, not as a score", index.span,
+                f"choose another name, e.g. {index.name}_index; the title may say anything"))
+    for bandset in scheme.bands.values():
+        _known(bandset.index, scheme.indices, "index", bandset.span, problems)
+        if bandset.empty is not None and bandset.empty.name not in {b.name for b in bandset.bands}:
+            problems.append(error("B101", f"unknown band `{bandset.empty.name}`",
+                                  bandset.empty.span,
+                                  did_you_mean(bandset.empty.name, [b.name for b in bandset.bands])))
+    for group in scheme.groups.values():
+        for name in group.indices:
+            _known(name, scheme.indices, "index", group.span, problems)
+    for vary in scheme.varies:
+        problems += vary_names(vary, scheme)
+    for rule in scheme.rules:
+        for c in parts(rule.condition):
+            if isinstance(c, m.IndexIn):
+                for name in c.names:
+                    _known(name, scheme.indices, "index", c.span, problems)
+            elif isinstance(c, m.CategoryIn):
+                for name in c.names:
+                    _known(name, scheme.categories, "category", c.span, problems)
+            elif isinstance(c, m.Tagged):
+                _known(c.tag, scheme.tags, "tag", c.span, problems)
+        nesting = depth(rule.condition)
+        if nesting > MAX_DEPTH:
+            problems.append(error(
+                "B109", f"the condition of rule `{rule.name}` is nested {nesting} deep; "
+                f"barometer takes at most {MAX_DEPTH}", rule.span,
+                "split it into several rules, or use `in [...]` instead of many `or`s"))
+    if uses_weight(scheme.score):
+        for category in scheme.categories.values():
+            if category.weight is None:
+                problems.append(error(
+                    "B107", f"category `{category.name}` has no weight, but the scheme scores "
+                    "events by their category's weight", category.span,
+                    f"add one: category {category.name} weight 1"))
+    return problems
+
+
+def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
+    """The names a `vary` declaration gives are categories, or indices with bands."""
+    table, kind = ((scheme.categories, "category") if vary.kind == "weights"
+                   else (scheme.bands, "index with bands"))
+    return [error("B101", f"unknown {kind} `{name}`", vary.span,
+                  did_you_mean(name, table) or f"the scheme declares no {kind} of that name")
+            for name in vary.names or () if name not in table]
+
+
+def depth(condition) -> int:
+    """How deeply `condition` nests, counted without recursion."""
+    deepest, stack = 0, [(condition, 1)]
+    while stack:
+        c, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(c, m.Not):
+            stack.append((c.operand, d + 1))
+        elif isinstance(c, (m.AllOf, m.AnyOf)):
+            stack.extend((o, d + 1) for o in c.operands)
+    return deepest
+
+
+def uses_weight(expr) -> bool:
+    return any(isinstance(e, m.Weight) for e in subexpressions(expr))
+
+
+# --- catalogues --------------------------------------------------------------------
+
+
+def unknown(kind: str, declared: m.Declared, table: dict) -> Diagnostic:
+    return error("B101", f"unknown {kind} `{declared.name}`", declared.span,
+                 did_you_mean(declared.name, table) or f"the scheme declares no {kind} of that name")
+
+
+def index_name(name: str, span: Span, scheme: m.Scheme, problems: list) -> bool:
+    """Whether an index named in a catalogue is the scheme's (else a finding)."""
+    if name in scheme.indices:
+        return True
+    problems.append(unknown("index", m.Declared(name, span), scheme.indices))
+    return False
+
+
+def published_names(period: m.Period, scheme: m.Scheme) -> list[Diagnostic]:
+    """The published totals a catalogue states name the scheme's indices, once each."""
+    problems: list[Diagnostic] = []
+    seen: set[str] = set()
+    for stated in period.published:
+        if not index_name(stated.index, stated.span, scheme, problems):
+            continue
+        if stated.index in seen:
+            problems.append(error("B102", f"the published total of `{stated.index}` is stated "
+                                  "twice", stated.span, "keep one"))
+        seen.add(stated.index)
+    return problems

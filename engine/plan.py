@@ -1,0 +1,211 @@
+"""A scheme compiled once into a plan, and the plan run on a catalogue.
+
+`eval`, `explain`, `compare` and `sensitivity` all run the same plan:
+
+- match: which rules apply to which entry (one event's score on one index),
+  decided once. Conditions look only at what the catalogue records, never at a
+  computed score, so one matching serves any number of weightings;
+- score: the scheme's score expression, then the matched rules' actions in
+  order, in a number domain (exact for figures, arrays for sensitivity);
+- aggregate: per index the positive and negative points, the events counted,
+  and the colour of the aggregate.
+
+What `explain` reads is the same run with an observer that records each step
+(as cel-go decorates its plan), not a second evaluator.
+"""
+
+from __future__ import annotations
+
+from ..dsl import model as m
+from ..dsl.domains import EXACT
+from ..dsl.node import Node, node
+from ..dsl.nodes import EXCLUDED, Recorded
+
+
+@node
+class Entry(Node):
+    event: m.Event
+    index: str
+    recorded: int
+    rules: tuple[m.Rule, ...]  # the rules whose condition holds, in scheme order
+
+
+@node
+class Step(Node):
+    rule: m.Rule
+    action: m.Action
+    before: m.Number
+    after: m.Number | None  # None: the event was excluded
+
+
+@node
+class Scored(Node):
+    """An entry's score with the steps that made it: the plan's record."""
+
+    entry: Entry
+    base: m.Number  # from the score expression
+    steps: tuple[Step, ...]
+    score: m.Number | None  # None: excluded, counts nowhere
+
+
+class EntryView:
+    """What a rule's condition may ask of a real entry (see dsl/nodes.py)."""
+
+    __slots__ = ("event", "index", "recorded", "category")
+
+    def __init__(self, event: m.Event):
+        self.event = event
+        self.category = event.category.name if event.category is not None else None
+
+    def tagged(self, tag: str) -> bool:
+        return self.event.has_tag(tag)
+
+    def mentions(self, phrase: str) -> bool:
+        return phrase.casefold() in self.event.text.casefold()
+
+    def ended_before(self, date) -> bool:
+        return self.event.when.end < date
+
+    def began_after(self, date) -> bool:
+        return self.event.when.start > date
+
+    def lies_within(self, start, end) -> bool:
+        return start <= self.event.when.start and self.event.when.end <= end
+
+
+class Plan:
+    """A scheme, compiled once."""
+
+    def __init__(self, scheme: m.Scheme):
+        self.scheme = scheme
+        self.expression = scheme.score
+        self.rules = scheme.rules
+        self.low, self.high = scheme.range.low, scheme.range.high
+        self.weights = {name: c.weight for name, c in scheme.categories.items()}
+        # the published method's shape: every score as recorded, no rules
+        self.as_recorded = type(scheme.score) is Recorded and not scheme.rules
+
+    def match(self, catalogue: m.Catalogue) -> list[Entry]:
+        entries = []
+        rules = self.rules
+        for event in catalogue.events:
+            view = EntryView(event)
+            for score in event.scores:
+                view.index, view.recorded = score.index, score.value
+                matched = tuple(r for r in rules if r.condition.holds(view)) if rules else ()
+                entries.append(Entry(event, score.index, score.value, matched))
+        return entries
+
+    def weight_of(self, entry: Entry, weights: dict | None = None):
+        category = entry.event.category
+        if category is None:
+            return None
+        if weights is not None and category.name in weights:
+            return weights[category.name]
+        return self.weights.get(category.name)
+
+    def score(self, entry: Entry, d=EXACT, weight=None, observe=None):
+        """The entry's score in domain `d` (EXCLUDED if a rule excludes it);
+        `observe(rule, action, before, after)` sees every step, if given."""
+        value = self.expression.evaluate(entry.recorded, weight, d)
+        low, high = self.low, self.high
+        for rule in entry.rules:
+            for action in rule.actions:
+                after = action.apply(value, d, low, high)
+                if observe is not None:
+                    observe(rule, action, value, after)
+                if after is EXCLUDED:
+                    return EXCLUDED
+                value = after
+        return value
+
+    def scores(self, entries: list[Entry], weights: dict | None = None) -> list:
+        """Every entry's exact score."""
+        if self.as_recorded:
+            return [e.recorded for e in entries]
+        return [self.score(e, EXACT, self.weight_of(e, weights)) for e in entries]
+
+    def trace(self, entries: list[Entry], weights: dict | None = None) -> tuple[Scored, ...]:
+        """The same run, recorded step by step."""
+        out = []
+        for entry in entries:
+            steps: list[Step] = []
+            weight = self.weight_of(entry, weights)
+            base = self.expression.evaluate(entry.recorded, weight, EXACT)
+            score = self.score(entry, EXACT, weight,
+                               lambda rule, action, before, after:
+                               steps.append(Step(rule, action, before, after)))
+            out.append(Scored(entry, base, tuple(steps), score))
+        return tuple(out)
+
+    def totals(self, entries: list[Entry], scores: list) -> dict[str, "IndexResult"]:
+        scheme = self.scheme
+        positive = {name: 0 for name in scheme.indices}
+        negative = dict(positive)
+        counts = dict(positive)
+        for entry, score in zip(entries, scores):
+            if score is EXCLUDED:
+                continue
+            name = entry.index
+            if name not in counts:
+                continue  # an index another scheme of the chain declares
+            counts[name] += 1
+            if score > 0:
+                positive[name] += score
+            else:
+                negative[name] += score
+        results = {}
+        for name, index in scheme.indices.items():
+            aggregate = positive[name] + negative[name]
+            bands = scheme.bands.get(name)
+            colour = bands.colour_of(aggregate, counts[name]) if bands else None
+            results[name] = IndexResult(index, aggregate, positive[name], negative[name],
+                                        counts[name], colour)
+        return results
+
+
+@node
+class IndexResult(Node):
+    index: m.Index
+    aggregate: m.Number
+    positive: m.Number
+    negative: m.Number
+    events: int
+    colour: str | None  # the band's name, where the index has bands and events
+
+
+class Evaluation:
+    """A scheme run on a catalogue: the figures, and the record behind them."""
+
+    __slots__ = ("scheme", "catalogue", "indices", "plan", "entries", "_scored")
+
+    def __init__(self, scheme, catalogue, indices, plan, entries):
+        self.scheme, self.catalogue, self.indices = scheme, catalogue, indices
+        self.plan, self.entries, self._scored = plan, entries, None
+
+    @property
+    def scored(self) -> tuple[Scored, ...]:
+        """Every entry in catalogue order, with the steps that made its score."""
+        if self._scored is None:
+            self._scored = self.plan.trace(self.entries)
+        return self._scored
+
+    def __eq__(self, other):
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        return (self.scheme, self.catalogue, self.indices) == (other.scheme, other.catalogue,
+                                                               other.indices)
+
+    __hash__ = None
+
+    def __repr__(self):
+        figures = ", ".join(f"{k} {m.signed(r.aggregate)}" for k, r in self.indices.items())
+        return (f"<Evaluation of {self.catalogue.period.title!r} under {self.scheme.name!r}: "
+                f"{figures}>")
+
+
+def evaluate(scheme: m.Scheme, catalogue: m.Catalogue) -> Evaluation:
+    plan = Plan(scheme)
+    entries = plan.match(catalogue)
+    return Evaluation(scheme, catalogue, plan.totals(entries, plan.scores(entries)), plan,
+                      entries)

@@ -20,6 +20,7 @@ from .dsl.diagnostics import Diagnostic, InputError
 from .dsl.events import read_catalogue
 from .dsl.files import OVERLAY
 from .dsl.load import read_scheme
+from .dsl.suppress import suppress
 
 KINDS = {".rules": "rules", ".events": "events", ".csv": "events"}
 
@@ -33,6 +34,7 @@ class Report(Node):
     diagnostics: tuple[Diagnostic, ...]
     files: tuple[str, ...]
     skipped: tuple[str, ...]  # folders, named but not checked
+    suppressed: tuple[Diagnostic, ...] = ()  # warnings a comment in the file ignores
 
     @property
     def errors(self) -> int:
@@ -89,7 +91,8 @@ def check_files(paths: list[str], rules: str | None = None,
         for path in catalogues:
             diagnostics += _check_catalogue(path, scheme, period)
     unique = sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
-    return Report(tuple(unique), tuple(files), skipped)
+    kept, suppressed = suppress(unique)
+    return Report(tuple(kept), tuple(files), skipped, tuple(suppressed))
 
 
 def _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics) -> m.Scheme | None:

@@ -123,7 +123,9 @@ def load(rules: str, events: tuple[str, ...], period=None):
     if errors or catalogue is None:
         report(InputError(errors or problems))
         raise InputFailure()
-    shown = [p for p in problems if p.code in FIGURE_WARNINGS]
+    from .dsl.suppress import suppress
+
+    shown = suppress([p for p in problems if p.code in FIGURE_WARNINGS])[0]
     if shown:
         report(InputError(shown))
     return scheme, catalogue

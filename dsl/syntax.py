@@ -110,7 +110,16 @@ class RulesBuilder(_Builder):
 
     def bands(self, meta, children):
         index = children[0]
-        return _Item("bands", m.BandSet(index.value, tuple(children[1:]), self.span(index)))
+        bands = tuple(c for c in children[1:] if isinstance(c, m.Band))
+        empty = [c for c in children[1:] if isinstance(c, m.Declared)]
+        for extra in empty[1:]:
+            self.problems.append(error("B102", f"`empty` is given twice in the bands of "
+                                       f"`{index.value}`", extra.span, "keep one"))
+        return _Item("bands", m.BandSet(index.value, bands, self.span(index),
+                                        empty[0] if empty else None))
+
+    def empty(self, meta, children):
+        return m.Declared(children[0].value, self.span(children[0]))
 
     def band(self, meta, children):
         name, (lower, upper) = children[0], children[1]

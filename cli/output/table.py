@@ -42,13 +42,20 @@ def plain_table(headings, rows, right=frozenset()) -> str:
     return "\n".join([line(headings)] + [line(r) for r in rows]) + "\n"
 
 
+def colour_word(r, scheme) -> str:
+    """The colour as a table shows it; an index with bands but no events says so."""
+    if r.colour is None and not r.events and r.index.name in scheme.bands:
+        return "no events"
+    return (r.colour or "").capitalize()
+
+
 def evaluation_rows(ev) -> tuple[str, list[str], list[list[str]]]:
     """The evaluation's title lines, headings and rows, for tables of any kind."""
     results = list(ev.indices.values())
     headings = ["Index", "Aggregate", "Positive", "Negative", "Events", "Colour"]
     rows = [[r.index.title, signed(r.aggregate), signed(r.positive),
              signed(r.negative) if r.negative else "0", str(r.events),
-             (r.colour or "").capitalize()] for r in results]
+             colour_word(r, ev.scheme)] for r in results]
     period, scheme = ev.catalogue.period, ev.scheme
     title = f"{period.title}, {period.start} to {period.end}"
     subtitle = f"Scheme: {scheme.name}" + (f", {scheme.version}" if scheme.version else "")

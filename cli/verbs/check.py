@@ -16,8 +16,10 @@ from ..common import colour_wanted, format_option, highlighter, parse_period, pe
                    "named, or the one the others extend).")
 @format_option(["text", "json"], "text")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also list the warnings that `# barometer: ignore` comments suppress.")
 @period_option
-def command(files, rules, fmt, strict, period):
+def command(files, rules, fmt, strict, verbose, period):
     """Find every mistake in rules files, event files and CSV catalogues.
 
     Rules files are checked for syntax, names, `extends`, bands that leave gaps
@@ -51,6 +53,7 @@ def command(files, rules, fmt, strict, period):
             "diagnostics": [d.to_json() for d in report.diagnostics],
             "summary": {"errors": report.errors, "warnings": report.warnings,
                         "files": list(report.files)},
+            **({"suppressed": [d.to_json() for d in report.suppressed]} if verbose else {}),
         }), nl=False)
     else:
         from ..dsl import render
@@ -58,6 +61,9 @@ def command(files, rules, fmt, strict, period):
         colour = colour_wanted(sys.stdout)
         for d in report.diagnostics:
             click.echo(render(d, colour=colour, highlight=highlighter(colour)))
+        if verbose:
+            for d in report.suppressed:
+                click.echo(f"suppressed: {d.span}: {d.severity}[{d.code}]: {d.message}")
         click.echo(f"{report.errors} error{'s' * (report.errors != 1)}, {report.warnings} "
                    f"warning{'s' * (report.warnings != 1)} in {len(report.files)} "
                    f"file{'s' * (len(report.files) != 1)}")

@@ -1,0 +1,59 @@
+"""Suppression comments: a catalogue may keep a report's deliberate quirk without
+a standing warning.
+
+    # barometer: ignore B501          on a line of its own: the next code line
+    ...  # barometer: ignore B505     at the end of a line: that line
+    # barometer: ignore-file B505     anywhere: the whole file
+
+Only warnings can be suppressed; an error always stands.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .diagnostics import SOURCES, Diagnostic
+
+_DIRECTIVE = re.compile(r"#\s*barometer:\s*ignore(-file)?\s+(B\d{3}(?:[\s,]+B\d{3})*)")
+
+
+def directives(file: str) -> tuple[set[str], dict[int, set[str]]]:
+    """The codes ignored in the whole file, and per line."""
+    whole: set[str] = set()
+    per_line: dict[int, set[str]] = {}
+    pending: set[str] = set()
+    number = 1
+    while (line := SOURCES.line(file, number)) is not None:
+        stripped = line.strip()
+        found = _DIRECTIVE.search(line)
+        if found is not None:
+            codes = set(re.findall(r"B\d{3}", found.group(2)))
+            if found.group(1):
+                whole |= codes
+            elif stripped.startswith("#"):
+                pending |= codes
+            else:
+                per_line.setdefault(number, set()).update(codes)
+        elif stripped and not stripped.startswith("#") and pending:
+            per_line.setdefault(number, set()).update(pending)
+            pending = set()
+        number += 1
+    return whole, per_line
+
+
+def suppress(diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """The diagnostics that stand, and the warnings a comment suppresses."""
+    kept, suppressed = [], []
+    cache: dict[str, tuple] = {}
+    for d in diagnostics:
+        if d.severity != "warning" or d.span is None:
+            kept.append(d)
+            continue
+        if d.span.file not in cache:
+            cache[d.span.file] = directives(d.span.file)
+        whole, per_line = cache[d.span.file]
+        if d.code in whole or d.code in per_line.get(d.span.line, ()):
+            suppressed.append(d)
+        else:
+            kept.append(d)
+    return kept, suppressed

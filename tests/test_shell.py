@@ -1,0 +1,89 @@
+"""The command line in a shell: completion, tables that stay aligned with wide
+characters, numbers that never look other than they are, usage errors."""
+
+import json
+import unicodedata
+
+from click.testing import CliRunner
+
+from barometer.main import main
+
+from .conftest import EVENTS, RULES
+
+TINY_RULES = """\
+scheme "Tiny"
+range -3 to +3
+score recorded * weight
+index china "中国关系"
+index eu "Relationship with the EU"
+category faint weight 0.0000001
+category plain weight 1
+"""
+
+TINY_EVENTS = """\
+period "Test" from 2021-01-01 to 2021-02-28
+
+[4 January] 会谈
+    china -1
+    category faint
+
+[5 January] Talks
+    eu +1
+    category plain
+"""
+
+
+def run(*args, input=None, env=None):
+    return CliRunner().invoke(main, list(args), input=input, env=env)
+
+
+def tiny(tmp_path):
+    rules, events = tmp_path / "tiny.rules", tmp_path / "tiny.events"
+    rules.write_text(TINY_RULES, encoding="utf-8")
+    events.write_text(TINY_EVENTS, encoding="utf-8")
+    return str(rules), str(events)
+
+
+def display_width(line: str) -> int:
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+
+
+# Numbers
+
+
+def test_a_tiny_total_is_not_minus_zero(tmp_path):
+    result = run("eval", *tiny(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "-0." not in result.output.replace("-0.0000001", "")
+    assert "│ -0.0000001 │" in result.output
+    explained = run("explain", *tiny(tmp_path)).output
+    assert "中国关系: -0.0000001  (0 positive, -0.0000001 negative, 1 events)" in explained
+    md = run("eval", *tiny(tmp_path), "--format", "markdown").output
+    assert "| 中国关系 | -0.0000001 | 0 | -0.0000001 | 1 |  |" in md
+
+
+def test_json_and_csv_keep_a_tiny_total_a_non_zero_number(tmp_path):
+    data = json.loads(run("eval", *tiny(tmp_path), "--format", "json").output)
+    assert data["indices"]["china"]["aggregate"] == -1e-07
+    assert data["indices"]["eu"]["aggregate"] == 1
+    csv = run("eval", *tiny(tmp_path), "--format", "csv").output
+    assert "china,中国关系,-1e-07,0,-1e-07,1," in csv
+
+
+def test_numbers_that_would_look_whole():
+    from fractions import Fraction as F
+
+    from barometer.output.json import number
+    from barometer.output.table import _fmt, plain, signed
+
+    assert plain(F(-1, 10**7)) == "-0.0000001" and signed(F(1, 10**7)) == "+0.0000001"
+    assert plain(F(20000001, 10**7)) == "2.0000001"
+    assert plain(F(-1, 3 * 10**7)) == "-0.0000000333"
+    assert plain(F(1, 3)) == "0.333333" and signed(F(-7, 2)) == "-3.5"
+    assert plain(3) == "3" and signed(0) == "0" and signed(-2) == "-2"
+    assert number(F(1, 3)) == 0.333333 and number(F(-1, 10**7)) == -1e-07
+    assert number(F(20000001, 10**7)) == 2.0000001 and number(F(4, 2)) == 2
+    assert _fmt(0.004) == "+0.004" and _fmt(-0.0041234) == "-0.0041"
+    assert _fmt(1e-12) == "0" and _fmt(-0.0) == "0" and _fmt(-1.999) == "-2"
+    assert _fmt(2.5) == "+2.5"

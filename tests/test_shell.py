@@ -87,3 +87,26 @@ def test_numbers_that_would_look_whole():
     assert _fmt(0.004) == "+0.004" and _fmt(-0.0041234) == "-0.0041"
     assert _fmt(1e-12) == "0" and _fmt(-0.0) == "0" and _fmt(-1.999) == "-2"
     assert _fmt(2.5) == "+2.5"
+
+
+# Wide characters
+
+
+def test_tables_with_wide_characters_stay_aligned(tmp_path):
+    result = run("eval", *tiny(tmp_path))
+    lines = result.output.splitlines()[2:]  # the box, under the two title lines
+    assert lines[0].startswith("┌") and lines[-1].startswith("└")
+    assert len({display_width(line) for line in lines}) == 1, result.output
+
+
+def test_plain_tables_with_wide_characters_stay_aligned():
+    from barometer.output.table import plain_table, table
+
+    rows = [["二月十九日", "+1", "会谈"], ["19 February", "-2", "Talks"],
+            ["e\u0301te\u0301", "+3", "x"]]
+    text = plain_table(["Date", "Score", "Event"], rows, right={1})
+    # the last column starts at the same place on every line
+    starts = {display_width(line[:line.rindex("  ") + 2]) for line in text.splitlines()}
+    assert len(starts) == 1, text
+    boxed = table(["Date", "Score", "Event"], rows, right={1})
+    assert len({display_width(line) for line in boxed.splitlines()}) == 1, boxed

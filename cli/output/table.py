@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from fractions import Fraction
 
 from ..dsl.model import plain as _model_plain
@@ -44,16 +45,35 @@ def _decimals(value: Fraction) -> str:
     return str(value)  # closer to whole than 40 decimals show: the exact fraction
 
 
+def width(text: str) -> int:
+    """How many terminal columns `text` takes: wide and full-width characters
+    (CJK) two, combining marks and zero-width characters none."""
+    n = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        n += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return n
+
+
+def ljust(text: str, size: int) -> str:
+    return text + " " * max(size - width(text), 0)
+
+
+def rjust(text: str, size: int) -> str:
+    return " " * max(size - width(text), 0) + text
+
+
 def table(headings: list[str], rows: list[list[str]], right: set[int] = frozenset(),
           paint=None) -> str:
     """A box-drawn table; `paint(row, col, text)` may colour a padded cell."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+    widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h)
               for i, h in enumerate(headings)]
 
     def line(cells, row=None):
         out = []
-        for i, (cell, width) in enumerate(zip(cells, widths)):
-            text = cell.rjust(width) if i in right else cell.ljust(width)
+        for i, (cell, size) in enumerate(zip(cells, widths)):
+            text = rjust(cell, size) if i in right else ljust(cell, size)
             if paint is not None and row is not None:
                 text = paint(row, i, text)
             out.append(f" {text} ")
@@ -68,10 +88,10 @@ def table(headings: list[str], rows: list[list[str]], right: set[int] = frozense
 
 def plain_table(headings, rows, right=frozenset()) -> str:
     """Columns separated by spaces, the last one left free (long event texts)."""
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headings[:-1])]
+    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headings[:-1])]
 
     def line(cells):
-        parts = [c.rjust(w) if i in right else c.ljust(w)
+        parts = [rjust(c, w) if i in right else ljust(c, w)
                  for i, (c, w) in enumerate(zip(cells, widths))]
         return ("  " + "  ".join(parts) + "  " + cells[-1]).rstrip()
 

@@ -110,3 +110,15 @@ def test_plain_tables_with_wide_characters_stay_aligned():
     assert len(starts) == 1, text
     boxed = table(["Date", "Score", "Event"], rows, right={1})
     assert len({display_width(line) for line in boxed.splitlines()}) == 1, boxed
+
+
+# Usage errors
+
+
+def test_a_negative_seed_is_a_usage_error():
+    result = run("sensitivity", str(RULES), str(EVENTS), "--seed", "-1")
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "Invalid value for '--seed'" in result.output and "Traceback" not in result.output
+    big = run("sensitivity", str(RULES), str(EVENTS), "--seed", str(2**64), "--samples", "20",
+              "--format", "json")
+    assert big.exit_code == 0 and json.loads(big.output)["seed"] == 2**64

@@ -85,7 +85,22 @@ def parse_period(text: str | None):
 
 
 # Options several commands share, said once.
+def _output_place(ctx, param, value):
+    """-o names a file in a folder that exists (a folder itself is refused by
+    its type): a usage error now, rather than a failed write at the end."""
+    if value in (None, "-"):
+        return value
+    if not value:
+        raise click.BadParameter("name a file to write", ctx, param)
+    folder = os.path.dirname(os.path.abspath(value))
+    if not os.path.isdir(folder):
+        raise click.BadParameter(f"there is no folder {folder} to write {value} in", ctx, param)
+    return value
+
+
 output_option = click.option("--output", "-o", "out", metavar="FILE",
+                             type=click.Path(dir_okay=False, readable=False, allow_dash=True),
+                             callback=_output_place,
                              help="Write to FILE instead of standard output.")
 period_option = click.option("--period", metavar="START:END",
                              help="The period of a CSV catalogue that does not state it, "

@@ -115,6 +115,16 @@ def test_plain_tables_with_wide_characters_stay_aligned():
 # Usage errors
 
 
+def test_output_to_a_folder_or_nowhere_is_a_usage_error(tmp_path):
+    for where, says in ((tmp_path, "is a directory"),
+                        (tmp_path / "none" / "x.json", "there is no folder"),
+                        ("", "name a file to write")):
+        result = run("eval", str(RULES), str(EVENTS), "-o", str(where))
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+        assert "Invalid value for '--output' / '-o'" in result.output and says in result.output
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_negative_seed_is_a_usage_error():
     result = run("sensitivity", str(RULES), str(EVENTS), "--seed", "-1")
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)

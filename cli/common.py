@@ -112,6 +112,67 @@ def format_option(choices: list[str], default: str):
                         show_default=True, help="How to print the results.")
 
 
+# File arguments are paths, so that shells complete file names (docs/shell.md).
+# Whether a file exists, is a folder or can be read is left to the loaders, which
+# report it as error[B002] like any other mistake in the input; `-` is standard
+# input.
+FILE = click.Path(readable=False, allow_dash=True)
+
+
+def complete_files(*extensions: str):
+    """Completion of the files ending in one of `extensions` (and the folders
+    beside them); the shell's own file completion where none matches."""
+
+    def complete(ctx, param, incomplete: str):
+        from click.shell_completion import CompletionItem
+
+        folder, start = os.path.split(incomplete)
+        try:
+            names = sorted(os.listdir(os.path.expanduser(folder) or "."))
+        except OSError:
+            names = []
+        found, folders = [], []
+        for name in names:
+            if not name.startswith(start) or (name.startswith(".") and not start.startswith(".")):
+                continue
+            path = os.path.join(folder, name)
+            real = os.path.expanduser(path)
+            if name.lower().endswith(extensions) and os.path.isfile(real):
+                found.append(CompletionItem(path))
+            elif os.path.isdir(real):
+                folders.append(CompletionItem(path + os.sep))
+        return found + folders if found else [CompletionItem(incomplete, type="file")]
+
+    return complete
+
+
+complete_rules = complete_files(".rules")
+
+
+def complete_index(ctx, param, incomplete: str):
+    """The names of the indices of the rules file already on the command line."""
+    from click.shell_completion import CompletionItem
+
+    rules = ctx.params.get("rules")
+    if not rules:
+        # Completing an option's value, click parses the line without its
+        # arguments: find the rules file in the words the shell passed.
+        from click.shell_completion import split_arg_string
+
+        words = split_arg_string(os.environ.get("COMP_WORDS", ""))
+        rules = next((w for w in words[1:] if w.lower().endswith(".rules")), None)
+    if not rules or rules == "-":
+        return []
+    try:
+        from .dsl import load_scheme
+
+        indices = load_scheme(rules).indices
+    except Exception:  # a scheme with mistakes completes nothing: `check` tells why
+        return []
+    return [CompletionItem(name, help=index.title) for name, index in indices.items()
+            if name.startswith(incomplete)]
+
+
 class InputFailure(click.exceptions.Exit):
     """Leave with status 2 once the diagnostics are out."""
 

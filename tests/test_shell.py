@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from barometer.main import main
 
-from .conftest import EVENTS, RULES
+from .conftest import EVENTS, ROOT, RULES
 
 TINY_RULES = """\
 scheme "Tiny"
@@ -47,6 +47,67 @@ def tiny(tmp_path):
 def display_width(line: str) -> int:
     return sum(0 if unicodedata.combining(ch) else
                2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+
+
+# Completion
+
+
+def complete(*words: str, shell: str = "bash") -> list[str]:
+    """What `barometer` offers the shell for the last of `words` (the one being
+    typed), as `type,value` lines, the way the sourced completion script asks."""
+    env = {"_BAROMETER_COMPLETE": f"{shell}_complete", "COMP_WORDS": " ".join(words),
+           "COMP_CWORD": str(len(words) - 1)}
+    result = CliRunner().invoke(main, [], prog_name="barometer", env=env)
+    assert result.exit_code == 0, result.output
+    return [line for line in result.output.splitlines() if line]
+
+
+def test_file_arguments_complete_file_names(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no rules file here: the shell completes any file
+    assert complete("barometer", "eval", "") == ["file,"]
+    assert complete("barometer", "eval", "x.rules", "ex") == ["file,ex"]
+    assert complete("barometer", "check", "ex") == ["file,ex"]
+    assert complete("barometer", "compare", "a.rules", "b") == ["file,b"]
+    assert complete("barometer", "eval", "x.rules", "y.events", "-o", "") == ["file,"]
+    assert complete("barometer", "sensitivity", "x.rules", "y.events", "--output", "o") == [
+        "file,o"]
+
+
+def test_rules_arguments_complete_rules_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert complete("barometer", "eval", "rules/minsk-b") == [
+        "plain,rules/minsk-barometer.rules", "plain,rules/minsk-by-category.rules"]
+    monkeypatch.chdir(tmp_path)
+    for name in ("b.rules", "a.RULES", "notes.txt", ".hidden.rules", "no19.events"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    expected = ["plain,a.RULES", "plain,b.rules", "plain,sub/"]
+    assert complete("barometer", "eval", "") == expected
+    assert complete("barometer", "explain", "") == expected
+    assert complete("barometer", "sensitivity", "") == expected
+    assert complete("barometer", "check", "--rules", "") == expected
+    assert complete("barometer", "eval", "s") == ["file,s"]  # only a folder: the shell's own
+    assert complete("barometer", "fmt", "") == ["plain,a.RULES", "plain,b.rules",
+                                                "plain,no19.events", "plain,sub/"]
+
+
+def test_index_completes_from_the_rules_file(tmp_path):
+    args = ("barometer", "explain", str(RULES), str(EVENTS), "--index")
+    assert complete(*args, "r") == ["plain,russia", "plain,regional_tension"]
+    assert len(complete(*args, "")) == 7
+    zsh = complete("barometer", "explain", tiny(tmp_path)[0], "x", "--index", "c", shell="zsh")
+    assert zsh == ["plain", "china", "中国关系"]
+    assert complete("barometer", "explain", str(tmp_path / "none.rules"), "x", "--index",
+                    "") == []
+
+
+def test_completion_scripts_for_bash_zsh_and_fish():
+    for shell, marker in (("bash", "complete -o nosort -F _barometer_completion barometer"),
+                          ("zsh", "compdef _barometer_completion barometer"),
+                          ("fish", "complete --no-files --command barometer")):
+        result = CliRunner().invoke(main, [], prog_name="barometer",
+                                    env={"_BAROMETER_COMPLETE": f"{shell}_source"})
+        assert result.exit_code == 0 and marker in result.output, (shell, result.output)
 
 
 # Numbers
@@ -115,6 +176,15 @@ def test_plain_tables_with_wide_characters_stay_aligned():
 # Usage errors
 
 
+def test_every_verb_answers_dash_h_with_examples():
+    for verb in ("eval", "check", "explain", "compare", "sensitivity", "fmt", "lsp"):
+        result = run(verb, "-h")
+        assert result.exit_code == 0, verb
+        assert result.output == run(verb, "--help").output
+        assert "Examples:" in result.output and f"barometer {verb}" in result.output, verb
+    assert run("-h").output == run("--help").output
+
+
 def test_output_to_a_folder_or_nowhere_is_a_usage_error(tmp_path):
     for where, says in ((tmp_path, "is a directory"),
                         (tmp_path / "none" / "x.json", "there is no folder"),
@@ -123,6 +193,16 @@ def test_output_to_a_folder_or_nowhere_is_a_usage_error(tmp_path):
         assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
         assert "Invalid value for '--output' / '-o'" in result.output and says in result.output
     assert not list(tmp_path.iterdir())
+
+
+def test_missing_files_are_still_ours_to_report(tmp_path):
+    result = run("eval", str(tmp_path / "none.rules"), "x.events")
+    assert result.exit_code == 2
+    assert result.output == f"error[B002]: no such file: {tmp_path / 'none.rules'}\n"
+    result = run("eval", str(tmp_path), "x.events")
+    assert result.output == f"error[B002]: {tmp_path} is a folder, not a file\n"
+    result = run("eval", str(RULES), "-", input=EVENTS.read_text(encoding="utf-8"))
+    assert result.exit_code == 0 and "+20" in result.output
 
 
 def test_a_negative_seed_is_a_usage_error():

@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from ..common import format_option, load, output_option, parse_period, period_option, write_output
+from ..common import FILE, complete_rules, format_option, load, output_option, parse_period, period_option, write_output
 
 
 @click.command("sensitivity")
-@click.argument("rules")
-@click.argument("events", nargs=-1, required=True)
+@click.argument("rules", type=FILE, shell_complete=complete_rules)
+@click.argument("events", nargs=-1, required=True, type=FILE)
 @click.option("--samples", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000),
               help="How many perturbed schemes to draw.")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),

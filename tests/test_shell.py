@@ -212,3 +212,37 @@ def test_a_negative_seed_is_a_usage_error():
     big = run("sensitivity", str(RULES), str(EVENTS), "--seed", str(2**64), "--samples", "20",
               "--format", "json")
     assert big.exit_code == 0 and json.loads(big.output)["seed"] == 2**64
+
+
+def test_a_share_of_some_samples_is_never_zero_percent():
+    from barometer.output.table import _share
+
+    assert _share(0) == "0.0%" and _share(1) == "100.0%" and _share(0.25) == "25.0%"
+    assert _share(1 / 10_000) == "<0.1%" and _share(1 - 1 / 10_000) == ">99.9%"
+    assert _share(0.0006) == "0.1%"
+
+
+def test_sensitivity_text_says_when_a_colour_is_rare():
+    result = run("sensitivity", str(ROOT / "rules" / "minsk-by-category.rules"), str(EVENTS),
+                 "--samples", "3000")
+    assert result.exit_code == 0
+    assert "green <0.1%, yellow" in result.output and "0.0%" not in result.output
+
+
+def test_a_rare_rank_change_is_not_a_rank_shift_of_zero():
+    from types import SimpleNamespace as N
+
+    from barometer.output.table import sensitivity
+
+    def index(name, shift):
+        return N(name=name, nominal=1.0, median=1.0, p5=0.5, p95=1.5, colour=None,
+                 colour_probability={}, colour_changes=0.0, rank=1, rank_shift=shift)
+
+    s = N(samples=10_000, seed=0, parameters=[], ranking_kept={"relations": 0.9999},
+          indices=[index("russia", 0.0002), index("eu", 0.0), index("china", 0.25)],
+          one_at_a_time=[], smallest_flips={})
+    text = sensitivity(s)
+    rows = {line.split("│")[1].strip(): line.split("│")[-2].strip()
+            for line in text.splitlines() if line.startswith("│ ") and "Index" not in line}
+    assert rows == {"russia": "<0.01", "eu": "0.00", "china": "0.25"}
+    assert "holds in >99.9% of samples" in text

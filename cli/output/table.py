@@ -230,20 +230,32 @@ def _fmt(value: float) -> str:
     return f"{value:+.{places}f}".rstrip("0").rstrip(".")
 
 
+def _share(share: float) -> str:
+    """A share of samples to a tenth of a percent, never 0.0% for some samples
+    or 100.0% for not quite all: <0.1% and >99.9% instead."""
+    text = f"{share:.1%}"
+    if share > 0 and text == "0.0%":
+        return "<0.1%"
+    if share < 1 and text == "100.0%":
+        return ">99.9%"
+    return text
+
+
 def sensitivity(s) -> str:
     varied = ", ".join(f"{p.label} ±{_fmt(p.by).lstrip('+')}" for p in s.parameters)
     out = [f"{s.samples} samples, seed {s.seed}; varied uniformly: {varied}", ""]
     rows = []
     for i in s.indices:
-        colours = ", ".join(f"{k} {v:.1%}" for k, v in i.colour_probability.items())
+        colours = ", ".join(f"{k} {_share(v)}" for k, v in i.colour_probability.items())
         rows.append([i.name, _fmt(i.nominal), _fmt(i.median), f"{_fmt(i.p5)} to {_fmt(i.p95)}",
-                     colours, "" if i.colour is None else f"{i.colour_changes:.1%}",
+                     colours, "" if i.colour is None else _share(i.colour_changes),
                      "" if i.rank is None else str(i.rank),
-                     "" if i.rank_shift is None else f"{i.rank_shift:.2f}"])
+                     "" if i.rank_shift is None else
+                     "<0.01" if 0 < i.rank_shift < 0.005 else f"{i.rank_shift:.2f}"])
     out.append(table(["Index", "Nominal", "Median", "5% to 95%", "Colours", "Colour changes",
                       "Rank", "Rank shift"], rows, {1, 2, 3, 5, 6, 7}))
     for group, kept in s.ranking_kept.items():
-        out.append(f"The nominal ranking of {group} holds in {kept:.1%} of samples.")
+        out.append(f"The nominal ranking of {group} holds in {_share(kept)} of samples.")
     out.append("")
     out.append("One at a time, each moved by 1, most influential first:")
     for e in s.one_at_a_time[:12]:

@@ -85,7 +85,22 @@ def parse_period(text: str | None):
 
 
 # Options several commands share, said once.
+def _output_place(ctx, param, value):
+    """-o names a file in a folder that exists (a folder itself is refused by
+    its type): a usage error now, rather than a failed write at the end."""
+    if value in (None, "-"):
+        return value
+    if not value:
+        raise click.BadParameter("name a file to write", ctx, param)
+    folder = os.path.dirname(os.path.abspath(value))
+    if not os.path.isdir(folder):
+        raise click.BadParameter(f"there is no folder {folder} to write {value} in", ctx, param)
+    return value
+
+
 output_option = click.option("--output", "-o", "out", metavar="FILE",
+                             type=click.Path(dir_okay=False, readable=False, allow_dash=True),
+                             callback=_output_place,
                              help="Write to FILE instead of standard output.")
 period_option = click.option("--period", metavar="START:END",
                              help="The period of a CSV catalogue that does not state it, "
@@ -95,6 +110,67 @@ period_option = click.option("--period", metavar="START:END",
 def format_option(choices: list[str], default: str):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default,
                         show_default=True, help="How to print the results.")
+
+
+# File arguments are paths, so that shells complete file names (docs/shell.md).
+# Whether a file exists, is a folder or can be read is left to the loaders, which
+# report it as error[B002] like any other mistake in the input; `-` is standard
+# input.
+FILE = click.Path(readable=False, allow_dash=True)
+
+
+def complete_files(*extensions: str):
+    """Completion of the files ending in one of `extensions` (and the folders
+    beside them); the shell's own file completion where none matches."""
+
+    def complete(ctx, param, incomplete: str):
+        from click.shell_completion import CompletionItem
+
+        folder, start = os.path.split(incomplete)
+        try:
+            names = sorted(os.listdir(os.path.expanduser(folder) or "."))
+        except OSError:
+            names = []
+        found, folders = [], []
+        for name in names:
+            if not name.startswith(start) or (name.startswith(".") and not start.startswith(".")):
+                continue
+            path = os.path.join(folder, name)
+            real = os.path.expanduser(path)
+            if name.lower().endswith(extensions) and os.path.isfile(real):
+                found.append(CompletionItem(path))
+            elif os.path.isdir(real):
+                folders.append(CompletionItem(path + os.sep))
+        return found + folders if found else [CompletionItem(incomplete, type="file")]
+
+    return complete
+
+
+complete_rules = complete_files(".rules")
+
+
+def complete_index(ctx, param, incomplete: str):
+    """The names of the indices of the rules file already on the command line."""
+    from click.shell_completion import CompletionItem
+
+    rules = ctx.params.get("rules")
+    if not rules:
+        # Completing an option's value, click parses the line without its
+        # arguments: find the rules file in the words the shell passed.
+        from click.shell_completion import split_arg_string
+
+        words = split_arg_string(os.environ.get("COMP_WORDS", ""))
+        rules = next((w for w in words[1:] if w.lower().endswith(".rules")), None)
+    if not rules or rules == "-":
+        return []
+    try:
+        from .dsl import load_scheme
+
+        indices = load_scheme(rules).indices
+    except Exception:  # a scheme with mistakes completes nothing: `check` tells why
+        return []
+    return [CompletionItem(name, help=index.title) for name, index in indices.items()
+            if name.startswith(incomplete)]
 
 
 class InputFailure(click.exceptions.Exit):

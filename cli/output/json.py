@@ -4,10 +4,13 @@ whole where the scheme's arithmetic is whole, colours are band names in lower ca
 from __future__ import annotations
 
 def number(value):
-    """A number for JSON: an int where whole, else a float to six places."""
+    """A number for JSON: an int where whole, else a float to six places; a
+    value that six places would make look whole (-0.0 for -1/10**7, 2.0 for
+    2.0000001) in full, as the nearest float (-1e-07, 2.0000001)."""
     if getattr(value, "denominator", 1) == 1:
         return int(value)
-    return round(float(value), 6)
+    rounded = round(float(value), 6)
+    return float(value) if rounded.is_integer() else rounded
 
 
 def to_json(data) -> str:

@@ -2,22 +2,78 @@
 
 from __future__ import annotations
 
-from ..dsl.model import plain, signed
+import unicodedata
+from fractions import Fraction
+
+from ..dsl.model import plain as _model_plain
 
 _ANSI = {"white": "1;37", "green": "32", "yellow": "33", "orange": "38;5;208", "red": "31",
          "blue": "34"}
 
 
+def plain(value) -> str:
+    """A number as a methodologist writes it (2, 1.5, 0.333333), never a non-zero
+    value that looks whole: -1/10**7 is -0.0000001, not -0. or 0."""
+    text = _model_plain(value)
+    if getattr(value, "denominator", 1) == 1 or value == 0 or not _looks_whole(text):
+        return text
+    return _decimals(Fraction(value))
+
+
+def signed(value) -> str:
+    text = plain(value)
+    return text if text.startswith("-") or value == 0 else f"+{text}"
+
+
+def _looks_whole(text: str) -> bool:
+    try:
+        return Fraction(text.rstrip(".")).denominator == 1
+    except (ValueError, ZeroDivisionError):
+        return False
+
+
+def _decimals(value: Fraction) -> str:
+    """As many decimals as it takes for a non-whole value not to look whole
+    (at least seven, as six looked whole), and two more to say how far off."""
+    for places in range(7, 41):
+        if round(value * 10 ** places) % 10 ** places:
+            places += 2
+            scaled = round(abs(value) * 10 ** places)
+            whole, part = divmod(scaled, 10 ** places)
+            sign = "-" if value < 0 else ""
+            return f"{sign}{whole}.{str(part).zfill(places).rstrip('0')}"
+    return str(value)  # closer to whole than 40 decimals show: the exact fraction
+
+
+def width(text: str) -> int:
+    """How many terminal columns `text` takes: wide and full-width characters
+    (CJK) two, combining marks and zero-width characters none."""
+    n = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        n += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return n
+
+
+def ljust(text: str, size: int) -> str:
+    return text + " " * max(size - width(text), 0)
+
+
+def rjust(text: str, size: int) -> str:
+    return " " * max(size - width(text), 0) + text
+
+
 def table(headings: list[str], rows: list[list[str]], right: set[int] = frozenset(),
           paint=None) -> str:
     """A box-drawn table; `paint(row, col, text)` may colour a padded cell."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+    widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h)
               for i, h in enumerate(headings)]
 
     def line(cells, row=None):
         out = []
-        for i, (cell, width) in enumerate(zip(cells, widths)):
-            text = cell.rjust(width) if i in right else cell.ljust(width)
+        for i, (cell, size) in enumerate(zip(cells, widths)):
+            text = rjust(cell, size) if i in right else ljust(cell, size)
             if paint is not None and row is not None:
                 text = paint(row, i, text)
             out.append(f" {text} ")
@@ -32,10 +88,10 @@ def table(headings: list[str], rows: list[list[str]], right: set[int] = frozense
 
 def plain_table(headings, rows, right=frozenset()) -> str:
     """Columns separated by spaces, the last one left free (long event texts)."""
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headings[:-1])]
+    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headings[:-1])]
 
     def line(cells):
-        parts = [c.rjust(w) if i in right else c.ljust(w)
+        parts = [rjust(c, w) if i in right else ljust(c, w)
                  for i, (c, w) in enumerate(zip(cells, widths))]
         return ("  " + "  ".join(parts) + "  " + cells[-1]).rstrip()
 
@@ -167,8 +223,29 @@ def comparison(c, grid=None, events_grid=None) -> str:
 
 
 def _fmt(value: float) -> str:
+    """A sampled value to two decimals; one that two decimals would show as 0 with
+    two significant digits instead (+0.0041), unless it is only the noise of
+    floating-point arithmetic (under 1e-9), which is 0."""
     text = f"{value:+.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("+0", "-0") else text
+    if text not in ("+0", "-0"):
+        return text
+    if abs(value) < 1e-9:
+        return "0"
+    import math
+
+    places = 1 - math.floor(math.log10(abs(value)))
+    return f"{value:+.{places}f}".rstrip("0").rstrip(".")
+
+
+def _share(share: float) -> str:
+    """A share of samples to a tenth of a percent, never 0.0% for some samples
+    or 100.0% for not quite all: <0.1% and >99.9% instead."""
+    text = f"{share:.1%}"
+    if share > 0 and text == "0.0%":
+        return "<0.1%"
+    if share < 1 and text == "100.0%":
+        return ">99.9%"
+    return text
 
 
 def sensitivity(s) -> str:
@@ -176,15 +253,16 @@ def sensitivity(s) -> str:
     out = [f"{s.samples} samples, seed {s.seed}; varied uniformly: {varied}", ""]
     rows = []
     for i in s.indices:
-        colours = ", ".join(f"{k} {v:.1%}" for k, v in i.colour_probability.items())
+        colours = ", ".join(f"{k} {_share(v)}" for k, v in i.colour_probability.items())
         rows.append([i.name, _fmt(i.nominal), _fmt(i.median), f"{_fmt(i.p5)} to {_fmt(i.p95)}",
-                     colours, "" if i.colour is None else f"{i.colour_changes:.1%}",
+                     colours, "" if i.colour is None else _share(i.colour_changes),
                      "" if i.rank is None else str(i.rank),
-                     "" if i.rank_shift is None else f"{i.rank_shift:.2f}"])
+                     "" if i.rank_shift is None else
+                     "<0.01" if 0 < i.rank_shift < 0.005 else f"{i.rank_shift:.2f}"])
     out.append(table(["Index", "Nominal", "Median", "5% to 95%", "Colours", "Colour changes",
                       "Rank", "Rank shift"], rows, {1, 2, 3, 5, 6, 7}))
     for group, kept in s.ranking_kept.items():
-        out.append(f"The nominal ranking of {group} holds in {kept:.1%} of samples.")
+        out.append(f"The nominal ranking of {group} holds in {_share(kept)} of samples.")
     out.append("")
     out.append("One at a time, each moved by 1, most influential first:")
     for e in s.one_at_a_time[:12]:

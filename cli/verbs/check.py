@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from ..common import colour_wanted, format_option, highlighter, parse_period, period_option, report
+from ..common import FILE, colour_wanted, complete_rules, format_option, highlighter, parse_period, period_option, report
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True)
-@click.option("--rules", metavar="RULES",
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("--rules", metavar="RULES", type=FILE, shell_complete=complete_rules,
               help="The scheme event files are checked against (default: the rules file "
                    "named, or the one the others extend).")
 @format_option(["text", "json"], "text")

@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from ..common import FORMATS, colour_wanted, format_option, load, output_option, parse_period, period_option, write_output
+from ..common import FILE, FORMATS, colour_wanted, format_option, load, output_option, parse_period, period_option, write_output
 
 
 @click.command("compare")
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1, required=True, type=FILE)
 @format_option(FORMATS, "table")
 @output_option
 @period_option

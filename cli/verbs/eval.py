@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from ..common import FORMATS, colour_wanted, format_option, load, output_option, parse_period, period_option, write_output
+from ..common import FILE, FORMATS, colour_wanted, complete_rules, format_option, load, output_option, parse_period, period_option, write_output
 
 
 @click.command("eval")
-@click.argument("rules")
-@click.argument("events", nargs=-1, required=True)
+@click.argument("rules", type=FILE, shell_complete=complete_rules)
+@click.argument("events", nargs=-1, required=True, type=FILE)
 @format_option(FORMATS + ["svg"], "table")
 @output_option
 @period_option

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ..common import format_option, load, output_option, parse_period, period_option, write_output
+from ..common import FILE, complete_index, complete_rules, format_option, load, output_option, parse_period, period_option, write_output
 
 
 @click.command("explain")
-@click.argument("rules")
-@click.argument("events", nargs=-1, required=True)
-@click.option("--index", "index", metavar="NAME", help="Only this index.")
+@click.argument("rules", type=FILE, shell_complete=complete_rules)
+@click.argument("events", nargs=-1, required=True, type=FILE)
+@click.option("--index", "index", metavar="NAME", shell_complete=complete_index,
+              help="Only this index.")
 @click.option("--event", "event", metavar="TEXT-OR-NUMBER",
               help="Only events whose text contains TEXT, or event number N (as in JSON).")
 @click.option("--details", is_flag=True, help="Also each event's place, recorded score, "

@@ -6,11 +6,12 @@ import os
 
 import click
 
-from ..common import report, write_output
+from ..common import FILE, complete_files, report, write_output
 
 
 @click.command("fmt")
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1, required=True, type=FILE,
+                shell_complete=complete_files(".rules", ".events"))
 @click.option("--check", is_flag=True, help="Change nothing; list the files that would change "
               "and exit 1 if there are any.")
 @click.option("--diff", is_flag=True, help="Change nothing; show the changes as a diff.")

@@ -6,14 +6,16 @@ import sys
 
 import click
 
-from ..common import format_option, load, output_option, parse_period, period_option, write_output
+from ..common import FILE, complete_rules, format_option, load, output_option, parse_period, period_option, write_output
 
 
 @click.command("sensitivity")
-@click.argument("rules")
-@click.argument("events", nargs=-1, required=True)
-@click.option("--samples", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000))
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.argument("rules", type=FILE, shell_complete=complete_rules)
+@click.argument("events", nargs=-1, required=True, type=FILE)
+@click.option("--samples", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000),
+              help="How many perturbed schemes to draw.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Where the random draws start: the same seed gives the same results.")
 @click.option("--vary", "varies", multiple=True, metavar="SPEC",
               help="What to perturb, instead of the scheme's own `vary` lines: "
                    "'weights by 1', 'weights of sanctions, conflict by 2', 'bands by 1', "

@@ -21,7 +21,8 @@ from .dsl.events import read_catalogue
 from .dsl.files import OVERLAY
 from .dsl.rules import resolve_scheme
 
-KINDS = {".rules": "rules", ".events": "events", ".csv": "events"}
+KINDS = {".rules": "rules", ".events": "events", ".csv": "events", ".xlsx": "events",
+         ".xlsm": "events"}
 
 
 class UsageProblem(Exception):

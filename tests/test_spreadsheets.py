@@ -274,6 +274,39 @@ def test_a_file_that_is_not_a_workbook(tmp_path):
         result.output
 
 
+def test_format_xlsx_has_numbers_as_numbers(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "out.xlsx"
+    result = run("eval", RULES, CSV, "--format", "xlsx", "-o", out)
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["Indices"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Index", "Name", "Aggregate", "Positive", "Negative", "Events", "Colour")
+    got = {r[0]: (r[2], r[3], r[4]) for r in rows[1:]}
+    assert got == PUBLISHED
+    assert all(isinstance(v, int) for r in rows[1:] for v in r[2:6])
+    assert rows[-1][6] == "Yellow"
+
+
+def test_compare_format_xlsx(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "cmp.xlsx"
+    other = RULES.parent / "minsk-direction-only.rules"
+    result = run("compare", RULES, other, CSV, "--format", "xlsx", "-o", out)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Indices", "Rankings", "Events", "About"]
+    first = list(book["Indices"].iter_rows(values_only=True))[1]
+    assert first[0] == "russia" and first[2] == 20
+
+
+def test_format_xlsx_needs_a_file(tmp_path):
+    pytest.importorskip("openpyxl")
+    result = run("eval", RULES, CSV, "--format", "xlsx")
+    assert result.exit_code == 2
+    assert "name the file with -o FILE.xlsx" in result.output
+
+
 def test_without_openpyxl_one_line_says_what_to_install(tmp_path, monkeypatch):
     path = tmp_path / "b.xlsx"
     path.write_bytes(b"PK")
@@ -282,3 +315,7 @@ def test_without_openpyxl_one_line_says_what_to_install(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.output.strip() == ("error[B014]: reading Excel workbooks (.xlsx) needs "
                                      "openpyxl: pip install 'barometer[xlsx]'")
+    result = run("eval", RULES, CSV, "--format", "xlsx", "-o", tmp_path / "o.xlsx")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("error: writing Excel workbooks (.xlsx) needs openpyxl: "
+                                     "pip install 'barometer[xlsx]'")

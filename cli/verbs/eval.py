@@ -12,7 +12,7 @@ from ..common import FORMATS, colour_wanted, format_option, load, output_option,
 @click.command("eval")
 @click.argument("rules")
 @click.argument("events", nargs=-1, required=True)
-@format_option(FORMATS + ["svg"], "table")
+@format_option(FORMATS + ["svg", "xlsx"], "table")
 @output_option
 @period_option
 def command(rules, events, fmt, out, period):

@@ -81,11 +81,15 @@ class _Positions:
         self.starts = [0]
         for line in text.splitlines(keepends=True):
             self.starts.append(self.starts[-1] + len(line))
+        self.last = max(len(self.starts) - 2, 0)
+        self.line, self.begin, self.end = 0, 0, self.starts[1] if len(self.starts) > 1 else 0
 
     def at(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        line = min(line, max(len(self.starts) - 2, 0))
-        return line + 1, offset - self.starts[line] + 1
+        if not self.begin <= offset < self.end:  # most lookups fall on the line before
+            line = min(bisect.bisect_right(self.starts, offset) - 1, self.last)
+            self.line, self.begin = line, self.starts[line]
+            self.end = self.starts[line + 1] if line + 1 < len(self.starts) else self.begin
+        return self.line + 1, offset - self.begin + 1
 
 
 def _scan(text: str, delimiter: str, start: int, stop: int, path: str,

@@ -162,6 +162,30 @@ def test_an_index_by_its_name_in_any_case_or_by_its_title(tmp_path):
     assert evaluate(scheme, load_catalogue([str(lower)], scheme)).indices["EU"].aggregate == 2
 
 
+def test_two_columns_for_one_index_is_a_located_error(tmp_path):
+    path = write(tmp_path, "c.csv", f"""
+        {PERIOD}
+        date,event,russia,Relationship with Russia
+        4 January,Call,+1,
+    """)
+    found = problems(path)
+    assert [(p.code, p.span.line, p.span.column) for p in found] == [("B011", 2, 19)]
+    assert found[0].message == "a second column for `russia`"
+
+
+def test_a_quote_never_closed_is_named(tmp_path):
+    path = write(tmp_path, "c.csv", f"""
+        {PERIOD}
+        date,event,russia
+        4 January,"Call,+1
+        5 January,Visit,+1
+    """)
+    result = run("eval", RULES, path)
+    assert result.exit_code == 2
+    assert f"{path}:3:11: error[B001]: this quote opens a cell that is never closed" in \
+        result.output
+
+
 def test_a_row_starting_with_a_hashtag_is_data(tmp_path):
     path = write(tmp_path, "c.csv", f"""
         {PERIOD}

@@ -22,7 +22,8 @@ from .dsl.files import OVERLAY
 from .dsl.load import read_scheme
 from .dsl.suppress import suppress
 
-KINDS = {".rules": "rules", ".events": "events", ".csv": "events"}
+KINDS = {".rules": "rules", ".events": "events", ".csv": "events", ".xlsx": "events",
+         ".xlsm": "events"}
 
 
 class UsageProblem(Exception):

@@ -1,151 +1,447 @@
-"""Catalogues exported from a spreadsheet, as CSV.
+"""Catalogues kept in a spreadsheet: CSV here, and the layout both CSV and Excel
+workbooks (`xlsx.py`) share.
 
 One row per event. Columns, by their heading (any case, any order):
     date      the date as printed ("4 January", "Early February", ...)
     event     the event's text
-    INDEX     one column per index (its name, e.g. `russia`, or its title): the
-              event's score there, or empty where it has none
+    INDEX     one column per index, headed by its name (`russia`, `EU`) or its
+              title (`Relationship with Russia`), in any case: the event's
+              score there, or empty where it has none
     category  optional; tags (separated by `;` or `,`), source, note, optional
     ongoing   optional: `yes` where the dates run past the period's edge
-Rows whose first cell starts with `#` are comments. The period is a comment
-line above the headings, as in an event file:
+Any other column (`coder`, `id`, ...) is reported once as a warning and ignored.
+
+The period is a comment row above the heading, as in an event file:
     # period "Minsk Barometer No 19" from 2021-01-01 to 2021-02-28
 or given on the command line with `--period`.
+
+Comments: every row above the heading whose first cell starts with `#`; below
+the heading, a row whose first cell starts with `#` and whose other cells are
+all empty. Any other row is data, even when its first cell starts with `#`
+(`#MeToo rally in Minsk,4 January,+1`).
+
+CSV is read as spreadsheets write it: the delimiter is whichever of `,` `;` and
+tab makes sense of the heading row (Belarusian, Russian and German settings
+export with `;`), a byte-order mark and CRLF line ends are accepted, and a cell
+in quotes may hold the delimiter, quotes ("") and line breaks. Every position
+reported is the cell's line and column in the file, counted through quoted
+line breaks.
 """
 
 from __future__ import annotations
 
-import csv
+import bisect
 import datetime as dt
-import io
 import re
+from typing import NamedTuple
 
 from . import model as m
-from .diagnostics import Diagnostic, InputError, Span, error
+from .diagnostics import Diagnostic, InputError, Span, closest, error, warning
 from .files import read_source
 from .syntax import Num, RawEvent, _Item, number
 
 FIXED = {"date", "event", "category", "tags", "source", "note", "ongoing"}
+_FIELD_ORDER = ["date", "event", "category", "tags", "source", "note", "ongoing"]
 _PERIOD = re.compile(
     r'#\s*period\s+(?:"([^"]*)"|“([^”]*)”)\s+from\s+(\S+)\s+to\s+(\S+)\s*$')
 _SCORE = re.compile(r"\s*([+\-−–]?)\s*(\d+(?:\.\d+)?)\s*$")
+_HASHTAG = re.compile(r"#\w")  # `#MeToo`, not `# a comment`
+_DELIMITERS = (",", ";", "\t")
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
 
 
-def _cells(line: str) -> list[int]:
-    """The 1-based column where each cell of a CSV line begins."""
-    starts, quoted, i = [1], False, 0
-    while i < len(line):
-        ch = line[i]
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "," and not quoted:
-            starts.append(i + 2)
-        i += 1
-    return starts
+class Cell(NamedTuple):
+    """One cell: its text, where it stands, and for a workbook the value the
+    spreadsheet stored (a number or a date) and the cell's name (`Sheet!C12`)."""
+
+    value: str
+    span: Span
+    quoted: bool = False
+    stored: object = None
+    name: str | None = None
 
 
-def read_csv(path: str, period: m.Period | None = None
+class Row(NamedTuple):
+    cells: list[Cell]
+    span: Span
+    comment: str  # the row's text, read as a comment line (the period line)
+
+    def blank(self) -> bool:
+        return not any(c.value.strip() for c in self.cells)
+
+
+# -- CSV text to rows -------------------------------------------------------------------
+
+class _Positions:
+    """Offsets in a text to (line, column), with lines counted as the quoted
+    lines of a diagnostic count them (str.splitlines)."""
+
+    def __init__(self, text: str):
+        self.starts = [0]
+        for line in text.splitlines(keepends=True):
+            self.starts.append(self.starts[-1] + len(line))
+        self.last = max(len(self.starts) - 2, 0)
+        self.line, self.begin, self.end = 0, 0, self.starts[1] if len(self.starts) > 1 else 0
+
+    def at(self, offset: int) -> tuple[int, int]:
+        if not self.begin <= offset < self.end:  # most lookups fall on the line before
+            line = min(bisect.bisect_right(self.starts, offset) - 1, self.last)
+            self.line, self.begin = line, self.starts[line]
+            self.end = self.starts[line + 1] if line + 1 < len(self.starts) else self.begin
+        return self.line + 1, offset - self.begin + 1
+
+
+def _scan(text: str, delimiter: str, start: int, stop: int, path: str,
+          where: _Positions, unclosed: list[Span] | None = None
+          ) -> list[tuple[list[Cell], int, int]]:
+    """The records of text[start:stop], each as its cells and its start and end
+    offsets, read as the csv module's Excel dialect reads them. Where a quote
+    opens a cell and is never closed, its place is added to `unclosed`."""
+    unquoted = re.compile(f"[^{re.escape(delimiter)}\r\n]*")
+    quoted = re.compile(r'"((?:[^"]|"")*)("?)')
+    records = []
+    i = start
+    while i < stop:
+        cells: list[Cell] = []
+        begin = i
+        while True:
+            if i < stop and text[i] == '"':
+                match = quoted.match(text, i, stop)
+                value = match.group(1).replace('""', '"')
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+                first, last = i + 1, match.end(1)
+                if not match.group(2) and unclosed is not None:
+                    unclosed.append(Span(path, *where.at(i), *where.at(i + 1)))
+                i = match.end()
+                rest = unquoted.match(text, i, stop)  # after the closing quote: kept as is
+                if rest.end() > i:
+                    value += text[i:rest.end()]
+                    last = i = rest.end()
+                is_quoted = True
+            else:
+                match = unquoted.match(text, i, stop)
+                value, first, last = match.group(), i, match.end()
+                i = match.end()
+                is_quoted = False
+            line, column = where.at(first)
+            end_line, end_column = where.at(last) if last > first else (line, column + 1)
+            cells.append(Cell(value, Span(path, line, column, end_line, end_column), is_quoted))
+            if i < stop and text[i] == delimiter:
+                i += 1
+                continue
+            break
+        end = i
+        if i < stop and text[i] == "\r":
+            i += 1
+        if i < stop and text[i] == "\n":
+            i += 1
+        records.append((cells, begin, end))
+        if i == end and i < stop:  # a stray character the patterns cannot take: step over it
+            i += 1
+    return records
+
+
+def _looks_like_comment(line: str) -> bool:
+    return bool(re.match(r'\s*"?\s*#', line))
+
+
+def _is_blank_line(line: str) -> bool:
+    return not line.strip(" \t;,\"")
+
+
+def _sniff(heading: str, known: set[str]) -> str:
+    """The delimiter that splits the heading row into the most known headings
+    (then into the most cells); a comma when nothing tells."""
+    def score(delimiter: str):
+        cells = [c.strip().strip('"').strip().lower() for c in heading.split(delimiter)]
+        return (sum(1 for c in cells if c in known), len(cells), delimiter == ",")
+
+    return max(_DELIMITERS, key=score)
+
+
+def csv_rows(path: str, text: str, known: set[str]) -> list[Row]:
+    """The rows of a CSV text: the lines above the heading one by one (comments
+    and blank lines), then the records from the heading on."""
+    where = _Positions(text)
+    lines = text.splitlines(keepends=True)
+    offset, heading_at = 0, None
+    for n, line in enumerate(lines):
+        if not (_is_blank_line(line) or _looks_like_comment(line)):
+            heading_at = n
+            break
+        offset += len(line)
+    delimiter = _sniff(lines[heading_at].rstrip("\r\n"), known) if heading_at is not None else ","
+    rows: list[Row] = []
+    start = 0
+    for line in lines[:heading_at] if heading_at is not None else lines:
+        stop = start + len(line.rstrip("\r\n"))
+        rows += _rows(_scan(text, delimiter, start, stop, path, where) or
+                      [([Cell("", Span(path, *where.at(start), *where.at(start)))], start, stop)],
+                      text, where, path, delimiter)
+        start += len(line)
+    if heading_at is not None:
+        unclosed: list[Span] = []
+        rows += _rows(_scan(text, delimiter, offset, len(text), path, where, unclosed), text,
+                      where, path, delimiter)
+        if unclosed:
+            raise InputError([error(
+                "B001", "this quote opens a cell that is never closed: the rest of the file "
+                "would be read as one cell", unclosed[0],
+                'close the cell with a quote ("), or write a quote inside a cell as ""')])
+    return rows
+
+
+def _rows(records, text: str, where: _Positions, path: str, delimiter: str) -> list[Row]:
+    rows = []
+    for cells, begin, end in records:
+        line, column = where.at(begin)
+        end_line, end_column = where.at(end) if end > begin else (line, column + 1)
+        raw = text[begin:end]
+        first = cells[0] if cells else None
+        comment = first.value if first is not None and first.quoted else \
+            raw.rstrip(" \t" + delimiter)
+        rows.append(Row(cells, Span(path, line, column, end_line, end_column), comment))
+    return rows
+
+
+# -- rows to raw events: what CSV and workbooks share -------------------------------------
+
+def known_headings(indices: dict[str, str] | None) -> set[str]:
+    known = set(FIXED)
+    for name, title in (indices or {}).items():
+        known |= {name.lower(), title.lower()}
+    return known
+
+
+def _said(cell: Cell, message: str) -> str:
+    """A message about a workbook's cell names the cell: `Sheet!C12: ...`."""
+    return f"{cell.name}: {message}" if cell.name else message
+
+
+def read_csv(path: str, period: m.Period | None = None,
+             indices: dict[str, str] | None = None
              ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
+    """The period and raw events of a CSV catalogue. `indices` (name: title)
+    are the scheme's: then a column headed by neither a known field nor an
+    index is ignored with a warning; without them, every other column is read
+    as an index."""
     text = read_source(path)
-    lines = text.splitlines()
+    return read_rows(path, csv_rows(path, text, known_headings(indices)), period, indices)
+
+
+def read_rows(path: str, rows: list[Row], period: m.Period | None,
+              indices: dict[str, str] | None, period_row: Row | None = None,
+              what: str = "spreadsheet"
+              ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
     problems: list[Diagnostic] = []
-    first = 0
-    while first < len(lines) and (lines[first].startswith("#") or not lines[first].strip()):
-        match = _PERIOD.match(lines[first].strip())
-        if match and period is None:
-            title = match.group(1) if match.group(1) is not None else match.group(2)
-            span = Span(path, first + 1, 1, first + 1, len(lines[first]) + 1)
-            try:
-                start, end = (dt.date.fromisoformat(match.group(i)) for i in (3, 4))
-            except ValueError:
-                raise InputError([error("B301", "the period's days are not dates in the "
-                                        "calendar", span, "write them as YYYY-MM-DD")]) from None
-            period = m.Period(title, start, end, span)
-        first += 1
+    heading_at = None
+    if period_row is not None:
+        period = _period(period_row, period)
+    for n, row in enumerate(rows):
+        if row.blank():
+            continue
+        if row.cells[0].value.strip().startswith("#"):
+            period = _period(row, period)
+            continue
+        heading_at = n
+        break
     if period is None:
         raise InputError([error(
-            "B304", "the spreadsheet does not say which period it covers",
-            Span(path, 1, 1, 1, 2),
-            'add a first line: # period "Title" from 2021-01-01 to 2021-02-28, '
+            "B304", f"the {what} does not say which period it covers",
+            rows[0].span if rows else Span(path, 1, 1, 1, 2),
+            'add a first row: # period "Title" from 2021-01-01 to 2021-02-28, '
             "or give --period 2021-01-01:2021-02-28")])
-    reader = csv.reader(io.StringIO("\n".join(lines[first:]) + "\n"))
-    try:
-        heading = next(reader)
-    except StopIteration:
-        raise InputError([error("B001", "the spreadsheet has no heading row",
-                                Span(path, first + 1, 1, first + 1, 2),
-                                "the first row names the columns: date,event,russia,...")])
-    head_line = first + 1
-    starts = _cells(lines[first]) if first < len(lines) else [1]
-    columns: dict[str, int] = {}
-    index_columns: list[tuple[int, m.Declared]] = []
-    for i, name in enumerate(heading):
-        key = name.strip().lower()
-        col = starts[i] if i < len(starts) else 1
-        span = Span(path, head_line, col, head_line, col + max(len(name), 1))
-        if key in FIXED:
-            columns[key] = i
-        elif key:
-            index_columns.append((i, m.Declared(key.replace(" ", "_"), span)))
-    for needed in ("date", "event"):
-        if needed not in columns:
-            problems.append(error("B001", f"the spreadsheet has no `{needed}` column",
-                                  Span(path, head_line, 1, head_line, len(lines[first]) + 1),
+    if heading_at is None:
+        last = next((r for r in reversed(rows) if not r.blank()), rows[-1] if rows else None)
+        raise InputError([error(
+            "B001", f"the {what} has no heading row: it holds no events",
+            last.span if last is not None else Span(path, 1, 1, 1, 2),
+            "below the period, a row names the columns: date, event, and the indices "
+            "(e.g. date,event,russia,eu), then one row per event")])
+    heading = rows[heading_at]
+    columns, index_columns, unknown = _heading(heading, indices, problems)
+    data = rows[heading_at + 1:]
+    missing = [needed for needed in ("date", "event") if needed not in columns]
+    for needed in missing:
+            problems.append(error("B001", _said(heading.cells[0],
+                                                f"the {what} has no `{needed}` column"),
+                                  heading.span,
                                   "the heading row must name: date, event, and the indices"))
-    if problems:
+    for j, cell in unknown:
+        name = cell.value.strip()
+        near = closest(name, indices or {})
+        used = any(j < len(r.cells) and r.cells[j].value.strip() for r in data)
+        if near is not None and used:
+            # a misspelt index: read as one, so that checking says `unknown index` (once,
+            # at the heading) rather than losing its scores without a word
+            index_columns.append((j, m.Declared(" ".join(name.lower().split()).replace(" ", "_"),
+                                                cell.span)))
+        else:
+            guess = closest(name, list(indices or {}) + _FIELD_ORDER)
+            problems.append(warning(
+                "B010", _said(cell, f"the column `{name}` is ignored: it is neither an index "
+                              "of the scheme nor a column barometer reads"), cell.span,
+                f"did you mean `{guess}`?" if guess else
+                "the columns read are " + ", ".join(
+                    ["date", "event"] + list(indices or {}) + _FIELD_ORDER[2:])))
+    if missing:
         return period, [], problems
     raw: list[RawEvent] = []
-    previous = reader.line_num
-    for row in reader:
-        line = first + previous + 1
-        previous = reader.line_num
-        if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
-            continue  # blank rows, and comment rows (a first cell starting with #)
-        starts = _cells(lines[line - 1]) if line - 1 < len(lines) else [1]
-
-        def cell(key_or_index) -> tuple[str, Span]:
-            i = columns.get(key_or_index) if isinstance(key_or_index, str) else key_or_index
-            value = row[i] if i is not None and i < len(row) else ""
-            col = starts[i] if i is not None and i < len(starts) else 1
-            return value, Span(path, line, col, line, col + max(len(value), 1))
-
-        when, when_span = cell("date")
-        text, _ = cell("event")
-        details: list = []
-        scores = []
-        for i, index in index_columns:
-            value, span = cell(i)
-            if not value.strip():
-                continue
-            match = _SCORE.match(value)
-            if match is None:
-                problems.append(error("B001", f"expected a score such as +1, found `{value}`",
-                                      span, "a score is a whole number with its sign"))
-                continue
-            sign, digits = match.groups()
-            score = number(digits)
-            scores.append((index, Num(-score if sign and sign != "+" else score,
-                                      value.strip(), bool(sign), span)))
-        if scores:
-            details.append(_Item("scores", scores))
-        category, span = cell("category")
-        if category.strip():
-            details.append(_Item("category", m.Declared(category.strip(), span)))
-        tags, span = cell("tags")
-        if tags.strip():
-            details.append(_Item("tags", [m.Declared(t.strip(), span)
-                                          for t in re.split(r"[;,]", tags) if t.strip()]))
-        sources, _ = cell("source")
-        for source in sources.split():
-            details.append(_Item("source", source))
-        note, _ = cell("note")
-        if note.strip():
-            details.append(_Item("note", note.strip()))
-        ongoing, span = cell("ongoing")
-        if ongoing.strip().lower() in ("yes", "y", "true", "1", "x", "ongoing"):
-            details.append(_Item("ongoing", True))
-        elif ongoing.strip():
-            problems.append(error("B001", f"`ongoing` is `yes` or empty, not `{ongoing}`", span))
-        row_span = Span(path, line, 1, line, len(lines[line - 1]) + 1 if line - 1 < len(lines) else 2)
-        raw.append(RawEvent(when, when_span, text.strip(), details, row_span))
+    for row in data:
+        if row.blank():
+            continue
+        first = row.cells[0].value.strip()
+        if first.startswith("#") and not any(c.value.strip() for c in row.cells[1:]):
+            if _HASHTAG.match(first):
+                problems.append(warning(
+                    "B012", _said(row.cells[0], f"the row `{_short(first)}` is skipped as a "
+                                  "comment: its first cell starts with `#` and the others "
+                                  "are empty"), row.cells[0].span,
+                    "if it is an event, fill in its date and scores; for a comment, write "
+                    "`# ` with a space"))
+            continue
+        event = _event(path, row, columns, index_columns, problems)
+        raw.append(event)
     return period, raw, problems
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:40] + "..."
+
+
+def _period(row: Row, period: m.Period | None) -> m.Period | None:
+    text = row.comment.strip()
+    match = _PERIOD.match(text)
+    if match is None or period is not None:
+        return period
+    title = match.group(1) if match.group(1) is not None else match.group(2)
+    cell = row.cells[0]
+    span = cell.span if cell.quoted or cell.name else row.span
+    try:
+        start, end = (dt.date.fromisoformat(match.group(i)) for i in (3, 4))
+    except ValueError:
+        raise InputError([error("B301", _said(cell, "the period's days are not dates in the "
+                                              "calendar"), span,
+                                "write them as YYYY-MM-DD")]) from None
+    if end < start:
+        raise InputError([error("B305", _said(cell, f"the period ends ({end}) before it starts "
+                                              f"({start})"), span,
+                                f"write from {end} to {start}")])
+    return m.Period(title, start, end, span)
+
+
+def _heading(heading: Row, indices: dict[str, str] | None, problems: list[Diagnostic]):
+    """Which column holds what: fields by name, indices by name or title (any
+    case), and the columns that are neither."""
+    by_name, by_title = {}, {}
+    for name, title in (indices or {}).items():
+        by_name.setdefault(name.lower(), name)
+        by_title.setdefault(" ".join(title.lower().split()), name)
+    columns: dict[str, int] = {}
+    index_columns: list[tuple[int, m.Declared]] = []
+    seen: dict[str, Cell] = {}
+    unknown: list[tuple[int, Cell]] = []
+    for j, cell in enumerate(heading.cells):
+        key = " ".join(cell.value.lower().split())
+        if not key:
+            continue
+        if key in FIXED:
+            target = key
+        elif indices is None:
+            target = key.replace(" ", "_")
+        else:
+            target = by_name.get(key) or by_name.get(key.replace(" ", "_")) or by_title.get(key)
+            if target is None:
+                unknown.append((j, cell))
+                continue
+        if target in seen:
+            problems.append(error(
+                "B011", _said(cell, f"a second column for `{target}`"), cell.span,
+                f"the column headed `{seen[target].value.strip()}` already holds it: "
+                "remove or rename one of the two"))
+            continue
+        seen[target] = cell
+        if key in FIXED:
+            columns[key] = j
+        else:
+            index_columns.append((j, m.Declared(target, cell.span)))
+    return columns, index_columns, unknown
+
+
+def printed_date(value: dt.date) -> str:
+    """A date as the report prints it: `4 January`."""
+    return f"{value.day} {MONTHS[value.month - 1]}"
+
+
+def _event(path: str, row: Row, columns: dict[str, int],
+           index_columns: list[tuple[int, m.Declared]], problems: list[Diagnostic]) -> RawEvent:
+    end = row.span
+
+    def cell(key_or_index) -> Cell:
+        i = columns.get(key_or_index) if isinstance(key_or_index, str) else key_or_index
+        if i is not None and i < len(row.cells):
+            return row.cells[i]
+        return Cell("", Span(path, end.end_line, end.end_column, end.end_line,
+                             end.end_column + 1))
+
+    date = cell("date")
+    when = date.value
+    if isinstance(date.stored, dt.date):
+        when = printed_date(date.stored)
+        problems.append(warning(
+            "B013", _said(date, f"the spreadsheet turned the printed date into the date "
+                          f"{date.stored:%Y-%m-%d}; it is read as `{when}`"), date.span,
+            "to keep a date as printed, format the date column as text (or type an apostrophe "
+            "before the date: '4 January)"))
+    text = cell("event").value
+    details: list = []
+    scores = []
+    for i, index in index_columns:
+        score = cell(i)
+        value = score.value
+        if isinstance(score.stored, (int, float)) and not isinstance(score.stored, bool):
+            value = _signed_number(score.stored)
+        if not value.strip():
+            continue
+        match = _SCORE.match(value)
+        if match is None:
+            problems.append(error("B001", _said(score, f"expected a score such as +1, found "
+                                                f"`{value.strip()}`"), score.span,
+                                  "a score is a whole number with its sign"))
+            continue
+        sign, digits = match.groups()
+        points = number(digits)
+        scores.append((index, Num(-points if sign and sign != "+" else points,
+                                  value.strip(), bool(sign), score.span)))
+    if scores:
+        details.append(_Item("scores", scores))
+    category = cell("category")
+    if category.value.strip():
+        details.append(_Item("category", m.Declared(category.value.strip(), category.span)))
+    tags = cell("tags")
+    if tags.value.strip():
+        details.append(_Item("tags", [m.Declared(t.strip(), tags.span)
+                                      for t in re.split(r"[;,]", tags.value) if t.strip()]))
+    for source in cell("source").value.split():
+        details.append(_Item("source", source))
+    note = cell("note").value
+    if note.strip():
+        details.append(_Item("note", note.strip()))
+    ongoing = cell("ongoing")
+    flag = ongoing.value.strip().lower()
+    if ongoing.stored is True or flag in ("yes", "y", "true", "1", "x", "ongoing"):
+        details.append(_Item("ongoing", True))
+    elif flag and ongoing.stored is not False and flag != "false":
+        problems.append(error("B001", _said(ongoing, f"`ongoing` is `yes` or empty, not "
+                                            f"`{ongoing.value.strip()}`"), ongoing.span))
+    return RawEvent(when, date.span, text.strip(), details, row.span)
+
+
+def _signed_number(value) -> str:
+    """A number a spreadsheet stored (it drops the `+` typed before it), as a score."""
+    if float(value).is_integer():
+        value = int(value)
+        return f"{value:+d}" if value else "0"
+    return f"{value:+}"

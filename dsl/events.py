@@ -31,10 +31,15 @@ def _read_catalogue(paths, scheme, period):
     events: list[m.Event] = []
     for path in paths:
         try:
+            names = {name: index.title for name, index in scheme.indices.items()}
             if path.lower().endswith(".csv"):
                 from .csvfile import read_csv
 
-                found_period, raw, found = read_csv(path, period)
+                found_period, raw, found = read_csv(path, period, names)
+            elif path.lower().endswith((".xlsx", ".xlsm")):
+                from .xlsx import read_xlsx
+
+                found_period, raw, found = read_xlsx(path, period, names)
             else:
                 found_period, raw, found = read_event_file(path)
         except InputError as e:

@@ -6,21 +6,34 @@ so that published figures are reproduced to the last point on any machine.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from numbers import Rational
 
 Number = Rational  # int or Fraction
 
 
 def plain(value) -> str:
-    """A number as a methodologist writes it: 2, 1.5, 0.333333. A value too small
-    for six decimals is written with its significant digits (-1e-07), never as
-    a misleading `-0`."""
+    """A number as a methodologist writes it (2, 1.5, 0.333333), never a non-zero
+    value that looks whole: -1/10**7 is -0.0000001, not -0 or 0."""
     if getattr(value, "denominator", 1) == 1:
         return str(int(value))
     text = f"{float(value):.6f}".rstrip("0").rstrip(".")
-    if text in ("0", "-0") and value != 0:
-        return f"{float(value):.3g}"
-    return text
+    if "." in text or value == 0:
+        return text
+    return _decimals(Fraction(value))
+
+
+def _decimals(value: Fraction) -> str:
+    """As many decimals as it takes for a non-whole value not to look whole
+    (at least seven, as six looked whole), and two more to say how far off."""
+    for places in range(7, 41):
+        if round(value * 10 ** places) % 10 ** places:
+            places += 2
+            scaled = round(abs(value) * 10 ** places)
+            whole, part = divmod(scaled, 10 ** places)
+            sign = "-" if value < 0 else ""
+            return f"{sign}{whole}.{str(part).zfill(places).rstrip('0')}"
+    return str(value)  # closer to whole than 40 decimals show: the exact fraction
 
 
 def signed(value) -> str:

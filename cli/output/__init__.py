@@ -1,6 +1,9 @@
 """Results rendered for people and programs, one module per format: `table`
-(terminal), `markdown`, `csv`, `json` and `svg`. Each format module renders the
-result types it supports; the functions here pick the module for a format."""
+(terminal), `markdown`, `csv`, `json`, `svg` and `xlsx`. Each format module renders
+the result types it supports; the functions here pick the module for a format.
+
+`xlsx` gives bytes, not text: from Python, the workbook's bytes; on the command
+line, written here to the file named with `-o` (a workbook is not for a terminal)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,65 @@ def _module(fmt: str):
     return import_module(f".{ {'text': 'table'}.get(fmt, fmt)}", __name__)
 
 
+def _xlsx():
+    try:
+        import openpyxl  # noqa: F401  (an optional extra)
+    except ImportError:
+        from .xlsx import NEEDS_OPENPYXL
+
+        _leave(NEEDS_OPENPYXL, ImportError)
+    return _module("xlsx")
+
+
+def _leave(message: str, kind=ValueError):
+    """Stop with a one-line message: status 2 on the command line, else `kind`."""
+    import click
+
+    if click.get_current_context(silent=True) is None:
+        raise kind(message)
+    click.echo(f"error: {message}", err=True)
+    raise click.exceptions.Exit(2)
+
+
+def _binary(data: bytes):
+    """On the command line, write the workbook to the `-o` file (atomically) and
+    finish the command; from Python, the bytes. A bridge until the verbs' own
+    writer takes bytes: see the report of the branch that added xlsx."""
+    import os
+    import tempfile
+
+    import click
+
+    context = click.get_current_context(silent=True)
+    if context is None or "out" not in context.params:
+        return data
+    out = context.params["out"]
+    if out in (None, "-"):
+        raise click.UsageError("--format xlsx writes a workbook: name the file with "
+                               "-o FILE.xlsx", context)
+    directory = os.path.dirname(os.path.abspath(out))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".barometer-", suffix=".tmp")
+    except OSError as e:
+        _leave(f"cannot write {out}: {e.strerror}")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if os.path.exists(out):
+            os.chmod(tmp, os.stat(out).st_mode & 0o7777)
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    raise click.exceptions.Exit(0)
+
+
 def evaluation(ev, fmt: str = "table", colour: bool = False) -> str:
+    if fmt == "xlsx":
+        return _binary(_xlsx().evaluation(ev))
     if fmt == "table":
         return _module(fmt).evaluation(ev, colour=colour)
     return _module(fmt).evaluation(ev)
@@ -24,6 +85,8 @@ def explanation(explained, fmt: str = "text", details: bool = False) -> str:
 
 
 def comparison(c, fmt: str = "table", colour: bool = False) -> str:
+    if fmt == "xlsx":
+        return _binary(_xlsx().comparison(c))
     return _module(fmt).comparison(c)
 
 

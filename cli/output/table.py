@@ -3,46 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
-from fractions import Fraction
 
-from ..dsl.model import plain as _model_plain
+from ..dsl.numbers import plain, signed
 
 _ANSI = {"white": "1;37", "green": "32", "yellow": "33", "orange": "38;5;208", "red": "31",
          "blue": "34"}
-
-
-def plain(value) -> str:
-    """A number as a methodologist writes it (2, 1.5, 0.333333), never a non-zero
-    value that looks whole: -1/10**7 is -0.0000001, not -0. or 0."""
-    text = _model_plain(value)
-    if getattr(value, "denominator", 1) == 1 or value == 0 or not _looks_whole(text):
-        return text
-    return _decimals(Fraction(value))
-
-
-def signed(value) -> str:
-    text = plain(value)
-    return text if text.startswith("-") or value == 0 else f"+{text}"
-
-
-def _looks_whole(text: str) -> bool:
-    try:
-        return Fraction(text.rstrip(".")).denominator == 1
-    except (ValueError, ZeroDivisionError):
-        return False
-
-
-def _decimals(value: Fraction) -> str:
-    """As many decimals as it takes for a non-whole value not to look whole
-    (at least seven, as six looked whole), and two more to say how far off."""
-    for places in range(7, 41):
-        if round(value * 10 ** places) % 10 ** places:
-            places += 2
-            scaled = round(abs(value) * 10 ** places)
-            whole, part = divmod(scaled, 10 ** places)
-            sign = "-" if value < 0 else ""
-            return f"{sign}{whole}.{str(part).zfill(places).rstrip('0')}"
-    return str(value)  # closer to whole than 40 decimals show: the exact fraction
 
 
 def width(text: str) -> int:

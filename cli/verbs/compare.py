@@ -11,7 +11,7 @@ from ..common import FILE, FORMATS, colour_wanted, format_option, load, output_o
 
 @click.command("compare")
 @click.argument("files", nargs=-1, required=True, type=FILE)
-@format_option(FORMATS, "table")
+@format_option(FORMATS + ["xlsx"], "table")
 @output_option
 @period_option
 def command(files, fmt, out, period):

@@ -1,0 +1,171 @@
+"""Catalogues kept in an Excel workbook (.xlsx), read with openpyxl.
+
+The layout is the CSV's (see `csvfile.py`), on the workbook's first sheet: the
+period in the first row's first cell (or in a defined name `period`), then the
+heading row, then one row per event. Cells are read as the spreadsheet stored
+them: a number in a score column is a score with its sign, and a date column
+cell that the spreadsheet turned into a date is read back as `D Month` (the
+report's form), with a warning saying so.
+
+Where things stand. A workbook has no lines; a `Span` in it keeps the file's
+path, the row as its line, and as its column the character where the cell
+begins in a text made of the row's cells separated by ` | ` (that text is what
+a diagnostic quotes, with a caret under the cell). Messages made here begin
+with the cell's name, `Events!C12: ...`; `cell_name(span)` gives that name for
+any span in a workbook read here, for the diagnostics layer to use.
+
+openpyxl is an optional extra (`pip install 'barometer[xlsx]'`), imported only here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from . import model as m
+from .csvfile import Cell, Row, printed_date, read_rows
+from .diagnostics import SOURCES, Diagnostic, InputError, Span, error
+from .syntax import RawEvent
+
+NEEDS_OPENPYXL = "reading Excel workbooks (.xlsx) needs openpyxl: pip install 'barometer[xlsx]'"
+_SEPARATOR = " | "
+_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+# path -> (sheet name, {row: [(first column, end column, cell letters)]})
+_CELLS: dict[str, tuple[str, dict[int, list[tuple[int, int, str]]]]] = {}
+
+
+def column_letters(n: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def sheet_reference(sheet: str) -> str:
+    """A sheet's name as a cell reference writes it: `Events`, `'My events'`."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def cell_name(span: Span) -> str | None:
+    """`Events!C12` for a span in a workbook read here, else None."""
+    known = _CELLS.get(span.file)
+    if known is None:
+        return None
+    sheet, rows = known
+    for first, end, letters in rows.get(span.line, []):
+        if first <= span.column < max(end, first + 1):
+            return f"{sheet_reference(sheet)}!{letters}{span.line}"
+    return f"{sheet_reference(sheet)}!{span.line}:{span.line}"
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return printed_date(value.date())
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return printed_date(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _open(path: str):
+    try:
+        import openpyxl
+    except ImportError:
+        raise InputError([error("B014", NEEDS_OPENPYXL, None)]) from None
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InputError([error("B002", f"no such file: {path}", None)]) from None
+    except IsADirectoryError:
+        raise InputError([error("B002", f"{path} is a folder, not a file", None)]) from None
+    except PermissionError as e:
+        raise InputError([error("B002", f"cannot read {path}: {e.strerror}", None)]) from None
+    except Exception:  # openpyxl says "not a zip file", "no such key", ... in its own words
+        raise InputError([error(
+            "B015", f"{path} cannot be read as an Excel workbook (.xlsx)", None,
+            "save it from the spreadsheet as 'Excel Workbook (.xlsx)', or export it as CSV")]
+        ) from None
+
+
+def read_xlsx(path: str, period: m.Period | None = None,
+              indices: dict[str, str] | None = None
+              ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
+    workbook = _open(path)
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the stored size may be wrong: read every row there is
+        stored_rows = list(sheet.iter_rows(values_only=True))
+        name = sheet.title
+        defined = _defined_period(workbook)
+    except Exception:
+        raise InputError([error(
+            "B015", f"{path} cannot be read as an Excel workbook (.xlsx)", None,
+            "save it from the spreadsheet as 'Excel Workbook (.xlsx)', or export it as CSV")]
+        ) from None
+    finally:
+        workbook.close()
+    rows: list[Row] = []
+    lines: list[str] = []
+    places: dict[int, list[tuple[int, int, str]]] = {}
+    reference = sheet_reference(name)
+    for number, values in enumerate(stored_rows, start=1):
+        values = list(values)
+        while values and _text(values[-1]) == "":
+            values.pop()
+        cells, parts, at = [], [], 1
+        for k, value in enumerate(values, start=1):
+            text = value if isinstance(value, str) else _text(value)
+            shown = _BREAKS.sub(" ", text)
+            letters = column_letters(k)
+            span = Span(path, number, at, number, at + max(len(shown), 1))
+            cells.append(Cell(text, span, False, value, f"{reference}!{letters}{number}"))
+            places.setdefault(number, []).append((at, at + len(shown), letters))
+            parts.append(shown)
+            at += len(shown) + len(_SEPARATOR)
+        line = _SEPARATOR.join(parts)
+        lines.append(line)
+        if not cells:
+            cells = [Cell("", Span(path, number, 1, number, 2), False, None,
+                          f"{reference}!A{number}")]
+        comment = cells[0].value
+        rows.append(Row(cells, Span(path, number, 1, number, max(len(line), 1) + 1), comment))
+    SOURCES.add(path, "\n".join(lines))
+    _CELLS[path] = (name, places)
+    period_row = None
+    if defined is not None:
+        text = defined if defined.lstrip().startswith("#") else "# " + defined.lstrip()
+        cell = Cell(text, Span(path, 1, 1, 1, 2), True, None, "the name `period`")
+        period_row = Row([cell], cell.span, text)
+    return read_rows(path, rows, period, indices, period_row, what="workbook")
+
+
+def _defined_period(workbook) -> str | None:
+    """The text of a defined name `period`: a text constant, or the cell it refers to."""
+    names = workbook.defined_names
+    found = None
+    for key in names:
+        if key.lower() == "period":
+            found = names[key]
+            break
+    if found is None:
+        return None
+    value = (found.attr_text or "").strip()
+    if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+        return value[1:-1].replace('""', '"')
+    try:
+        for title, coordinate in found.destinations:
+            cell = workbook[title][coordinate.replace("$", "").split(":")[0]]
+            return _text(cell.value)
+    except Exception:
+        return None
+    return None

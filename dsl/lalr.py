@@ -301,13 +301,14 @@ class Parser:
             while True:
                 state = state_stack[-1]
                 if token is None:
-                    problems.append(SyntaxProblem(lexer.stray(), tables.expected(state), True,
+                    problems.append(SyntaxProblem(lexer.stray(), self.accepts(state_stack), True,
                                                   previous))
                     token = self._recover(lexer, state_stack, value_stack)
                     continue
                 action = states[state].get(token.type)
                 if action is None:
-                    problems.append(SyntaxProblem(token, tables.expected(state), False, previous))
+                    problems.append(SyntaxProblem(token, self.accepts(state_stack), False,
+                                                  previous))
                     if token.type == "$END":
                         if not self._unwind(state_stack, value_stack, "$END"):
                             raise _Abandon
@@ -335,6 +336,34 @@ class Parser:
                     return value, problems
         except _Abandon:
             return None, problems
+
+    def accepts(self, state_stack: list) -> frozenset:
+        """The terminals the parser can really take next: those the state lists
+        whose reductions end in a shift (LALR tables also list some that would
+        only fail a few reductions later, like `)` where no `(` is open)."""
+        states, rules, end = self.tables.states, self.tables.rules, self.tables.end
+        found = set()
+        for terminal in self.tables.expected(state_stack[-1]):
+            stack = list(state_stack)
+            while True:
+                action = states[stack[-1]].get(terminal)
+                if action is None:
+                    break
+                kind, arg = action
+                if kind == 0:
+                    found.add(terminal)
+                    break
+                origin, _, _, size, _ = rules[arg]
+                if size:
+                    del stack[-size:]
+                goto = states[stack[-1]].get(origin)
+                if goto is None:
+                    break
+                stack.append(goto[1])
+                if terminal == "$END" and stack[-1] == end:
+                    found.add(terminal)
+                    break
+        return frozenset(found)
 
     def _build(self, origin, alias, expand1, keep, children, callbacks):
         kept: list = []

@@ -8,6 +8,8 @@ import sys
 
 import click
 
+from .writing import echo, write_output  # noqa: F401  (the verbs write through these)
+
 FORMATS = ["table", "markdown", "csv", "json"]
 
 
@@ -37,33 +39,10 @@ def report(error) -> None:
     colour = colour_wanted(sys.stderr)
     problems = error.diagnostics
     for d in problems:
-        click.echo(render(d, colour=colour, highlight=highlighter(colour)), err=True)
+        echo(render(d, colour=colour, highlight=highlighter(colour)), err=True)
     errors = sum(1 for d in problems if d.severity == "error")
     if errors > 1:
-        click.echo(f"{errors} errors", err=True)
-
-
-def write_output(text: str, output: str | None) -> None:
-    """Write to the named file atomically (never half a file), or to stdout."""
-    if output in (None, "-"):
-        click.echo(text, nl=False)
-        return
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".barometer-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())  # on disk before it takes the old file's place
-        if os.path.exists(output):
-            os.chmod(tmp, os.stat(output).st_mode & 0o7777)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        echo(f"{errors} errors", err=True)
 
 
 def parse_period(text: str | None):

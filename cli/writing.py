@@ -27,6 +27,7 @@ import os
 import re
 import signal
 import stat
+import sys
 import threading
 import unicodedata
 from contextlib import contextmanager
@@ -79,11 +80,11 @@ def _plain_char(ch: str) -> str:
         return _PLAIN[ch]
     if "\u2500" <= ch <= "\u257f":  # box drawing
         name = unicodedata.name(ch, "")
-        if "HORIZONTAL" in name and "VERTICAL" not in name:
+        if " AND " in name or "DIAGONAL" in name or "ARC" in name:
+            return "+"  # corners, tees, crossings
+        if "HORIZONTAL" in name or "LEFT" in name or "RIGHT" in name:
             return "-"
-        if "VERTICAL" in name and "HORIZONTAL" not in name:
-            return "|"
-        return "+"
+        return "|"
     if "\u2580" <= ch <= "\u259f":  # blocks, as in bars
         return "#"
     base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
@@ -97,7 +98,7 @@ def echo(text: str, err: bool = False, nl: bool = True) -> None:
     try:
         click.echo(text, err=err, nl=nl)
     except UnicodeEncodeError:
-        stream = click.get_text_stream("stderr" if err else "stdout")
+        stream = sys.stderr if err else sys.stdout
         encoding = getattr(stream, "encoding", None) or "ascii"
         click.echo(plain(text, encoding), err=err, nl=nl)
 

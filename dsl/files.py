@@ -102,8 +102,7 @@ def _not_a_file(path: str, mode: int) -> InputError:
         return InputError([error("B002", f"{path} is a folder, not a file", None)])
     what = next((name for test, name in _KINDS if test(mode)), "not an ordinary file")
     return InputError([error(
-        "B004", f"{path} is {what}, not a file: barometer reads only ordinary files", None,
-        "save the text to a file and name that file")])
+        "B004", f"{path} is {what}, not a file: barometer reads only ordinary files", None)])
 
 
 def _shown(path: str) -> str:

@@ -164,6 +164,8 @@ def write_file(path: str, text: str) -> None:
     data = text.encode("utf-8", errors="replace")  # lone surrogates, from undecodable names
     if "\x00" in path:
         raise fail("a file name cannot hold a NUL character")
+    if not path:
+        raise fail("no file is named")
     try:
         st = os.stat(path)  # follows symbolic links
     except FileNotFoundError:
@@ -173,6 +175,8 @@ def write_file(path: str, text: str) -> None:
             from None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise fail("it is a folder")
+    if st is None and path.endswith(("/", os.sep)):
+        raise fail("there is no such folder")
     try:
         if st is not None and not stat.S_ISREG(st.st_mode):
             _write_directly(path, data)  # a device, a named pipe: never replaced

@@ -347,3 +347,10 @@ def test_a_narrow_console_gets_plain_characters():
 
     assert plain("−3 “x” ┌─┬┐│ é ✓ 中", "cp1252") == '-3 “x” +-++| é v ?'
     assert plain("−3 “x” ┌─┐│ é", "ascii") == '-3 "x" +-+| e'
+
+
+def test_output_names_that_are_no_file_are_one_line(tmp_path):
+    one_line_error(eval_to(""), "", "no file is named")
+    one_line_error(eval_to(f"{tmp_path}/new/"), f"{tmp_path}/new/", "there is no such folder")
+    one_line_error(eval_to("a\x00b"), "a\\x00b", "a file name cannot hold a NUL character")
+    assert sorted(os.listdir(tmp_path)) == []

@@ -34,7 +34,6 @@ from contextlib import contextmanager
 
 import click
 
-TEMPORARY = re.compile(r"^\.barometer-.*\.[0-9a-f]{8}\.tmp$")  # how our temporary files are named
 
 
 class WriteFailure(click.ClickException):

@@ -510,7 +510,7 @@ def format_text(text: str, kind: str, name: str) -> str:
     if [v for _, v in kept] != [v for _, v in was]:
         differs = next((i for i, (a, b) in enumerate(zip(kept, was)) if a[1] != b[1]),
                        min(len(kept), len(was)))
-        raise _refusal(name, was[min(differs, len(was) - 1)][0], text)
+        raise _refusal(name, was[min(differs, len(was) - 1)][0] if was else 1, text)
     after, _, _ = _meaning(kind, formatted, name)
     if after != before:
         after = after or []
@@ -521,7 +521,10 @@ def format_text(text: str, kind: str, name: str) -> str:
 
 
 def _refusal(name: str, line: int, text: str) -> FormatError:
-    width = len(_split_lines(text)[line - 1]) if 0 < line <= len(_split_lines(text)) else 1
+    """B006 at `line`, the whole line marked."""
+    lines = _split_lines(text)
+    width = len(lines[line - 1]) if 0 < line <= len(lines) else 1
     return FormatError([error(
         "B006", "fmt would change what this file says here, so it leaves the file alone "
-        "(please report this as a bug, with the file)", Span(name, line, 1, line, max(width, 1) + 1))])
+        "(please report this as a bug, with the file)",
+        Span(name, line, 1, line, max(width, 1) + 1))])

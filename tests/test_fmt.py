@@ -131,7 +131,8 @@ def test_a_failed_write_leaves_the_file_whole(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", full_disk)
     result = CliRunner().invoke(main, ["fmt", str(path)])
-    assert result.exit_code != 0
+    assert result.exit_code == 2
+    assert result.output == f"Error: cannot write {path}: the disk is full ({path} is unchanged)\n"
     assert path.read_text(encoding="utf-8") == original
     assert [p.name for p in tmp_path.iterdir()] == ["a.rules"]
 

@@ -73,12 +73,11 @@ def read_source_text(path: str) -> SourceText:
     try:
         raw = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        before = normalise(data[:e.start].decode("utf-8", errors="replace"))
-        SOURCES.add(path, normalise(data.decode("utf-8", errors="replace")))
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        before = normalise(data[bom:e.start].decode("utf-8", errors="replace"))
+        SOURCES.add(path, normalise(data[bom:].decode("utf-8", errors="replace")))
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
-        if line == 1 and before.startswith("\ufeff"):
-            column -= 1
         raise InputError([error(
             "B003", "the file is not UTF-8 text", Span(path, line, column, line, column + 1),
             "save the file as UTF-8 (most editors offer it under 'Save as')")]) from None

@@ -89,6 +89,14 @@ def test_not_utf8_is_located_by_real_lines(tmp_path):
     assert (d.code, d.span.line, d.span.column) == ("B003", 2, 16)
 
 
+def test_not_utf8_after_a_byte_order_mark_quotes_the_line_without_it(tmp_path):
+    path = tmp_path / "b.events"
+    path.write_bytes(b"\xef\xbb\xbfcaf\xe9\n")
+    result = run("eval", RULES, path)
+    assert f"{path}:1:4: error[B003]" in result.output
+    assert " 1 | caf\ufffd\n   |    ^\n" in result.output
+
+
 # --- only ordinary files are read --------------------------------------------------
 
 

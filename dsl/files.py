@@ -6,8 +6,9 @@ messages and the formatter all count the same lines. No other character ends
 a line: a LINE SEPARATOR (U+2028) that a word processor pasted into a comment,
 a NEXT LINE (U+0085) or a form feed is an ordinary character of its line.
 
-Only ordinary files are read (and standard input, `-`): a named pipe, a device
-or a socket would block or never end, so it is refused before it is opened.
+Only ordinary files are read (and standard input, `-`, or a pipe the shell
+passes as `<(command)`): a named pipe, a device or a socket would block or never
+end, so it is refused before it is opened.
 """
 
 from __future__ import annotations
@@ -92,6 +93,10 @@ def read_source_text(path: str) -> SourceText:
     return SourceText(text, raw)
 
 
+# A pipe this process already holds open, as the shell's `<(command)` passes one:
+# it has its writer, so reading it ends.
+_HELD_OPEN = re.compile(r"/dev/stdin$|/dev/fd/\d+$|/proc/self/fd/\d+$")
+
 _KINDS = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
           (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")]
 
@@ -101,7 +106,8 @@ def _not_a_file(path: str, mode: int) -> InputError:
         return InputError([error("B002", f"{path} is a folder, not a file", None)])
     what = next((name for test, name in _KINDS if test(mode)), "not an ordinary file")
     return InputError([error(
-        "B004", f"{path} is {what}, not a file: barometer reads only ordinary files", None)])
+        "B004", f"{path} is {what}, not a file: barometer reads only ordinary files "
+        "(and standard input, named -)", None)])
 
 
 def _shown(path: str) -> str:
@@ -120,13 +126,16 @@ def _read_bytes(path: str) -> bytes:
             raise OSError(errno.EINVAL, "a file name cannot hold a NUL character")
         # Look before opening: opening a named pipe waits for a writer, forever.
         mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
+        held = stat.S_ISFIFO(mode) and _HELD_OPEN.match(path)
+        if not stat.S_ISREG(mode) and not held:
             raise _not_a_file(shown, mode)
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+        if not held:
+            flags |= getattr(os, "O_NONBLOCK", 0)
         fd = os.open(path, flags)
         with open(fd, "rb") as f:
             mode = os.fstat(fd).st_mode  # it may have changed since we looked
-            if not stat.S_ISREG(mode):
+            if not stat.S_ISREG(mode) and not (held and stat.S_ISFIFO(mode)):
                 raise _not_a_file(shown, mode)
             return f.read()
     except FileNotFoundError:

@@ -362,3 +362,17 @@ def test_output_names_that_are_no_file_are_one_line(tmp_path):
     one_line_error(eval_to(f"{tmp_path}/new/"), f"{tmp_path}/new/", "there is no such folder")
     one_line_error(eval_to("a\x00b"), "a\\x00b", "a file name cannot hold a NUL character")
     assert sorted(os.listdir(tmp_path)) == []
+
+
+@posix_only
+def test_a_pipe_the_shell_passes_is_read(tmp_path):
+    """`barometer eval <(convert rules) events` passes /dev/fd/63, a pipe with its writer."""
+    if not os.path.isdir("/dev/fd"):
+        pytest.skip("no /dev/fd")
+    r, w = os.pipe()
+    os.write(w, RULES_TEXT.encode("utf-8"))
+    os.close(w)
+    try:
+        assert read_source(f"/dev/fd/{r}") == RULES_TEXT
+    finally:
+        os.close(r)

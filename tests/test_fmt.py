@@ -238,19 +238,20 @@ def test_a_refusal_is_located_never_a_traceback(tmp_path, monkeypatch):
 
 
 @SETTINGS
-@given(case=event_files(), data=st.data())
+@given(case=st.one_of(event_files(), rules_files()), data=st.data())
 def test_separators_anywhere_never_break_fmt(case, data):
     """Whatever character lands wherever, fmt lays the file out or refuses it with
     a located finding: never an exception of its own."""
     text = case.text
+    kind = "rules" if hasattr(case, "indices") else "events"
     for _ in range(data.draw(st.integers(1, 4))):
         at = data.draw(st.integers(0, len(text)))
         text = text[:at] + data.draw(st.sampled_from(SEPARATORS + ["\r", "\r\n", "-1 "])) + \
             text[at:]
     try:
-        once = format_text(text, "events", "g.events")
+        once = format_text(text, kind, "g")
     except FormatError as e:
         assert all(d.span is not None for d in e.diagnostics)
         assert all(d.code != "B006" for d in e.diagnostics), e.diagnostics
         return
-    assert format_text(once, "events", "g.events") == once
+    assert format_text(once, kind, "g") == once

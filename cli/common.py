@@ -8,6 +8,8 @@ import sys
 
 import click
 
+from .writing import echo, write_output  # noqa: F401  (the verbs write through these)
+
 FORMATS = ["table", "markdown", "csv", "json"]
 
 
@@ -37,33 +39,10 @@ def report(error) -> None:
     colour = colour_wanted(sys.stderr)
     problems = error.diagnostics
     for d in problems:
-        click.echo(render(d, colour=colour, highlight=highlighter(colour)), err=True)
+        echo(render(d, colour=colour, highlight=highlighter(colour)), err=True)
     errors = sum(1 for d in problems if d.severity == "error")
     if errors > 1:
-        click.echo(f"{errors} errors", err=True)
-
-
-def write_output(text: str, output: str | None) -> None:
-    """Write to the named file atomically (never half a file), or to stdout."""
-    if output in (None, "-"):
-        click.echo(text, nl=False)
-        return
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".barometer-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())  # on disk before it takes the old file's place
-        if os.path.exists(output):
-            os.chmod(tmp, os.stat(output).st_mode & 0o7777)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        echo(f"{errors} errors", err=True)
 
 
 def parse_period(text: str | None):
@@ -85,22 +64,20 @@ def parse_period(text: str | None):
 
 
 # Options several commands share, said once.
-def _output_place(ctx, param, value):
-    """-o names a file in a folder that exists (a folder itself is refused by
-    its type): a usage error now, rather than a failed write at the end."""
-    if value in (None, "-"):
-        return value
-    if not value:
-        raise click.BadParameter("name a file to write", ctx, param)
-    folder = os.path.dirname(os.path.abspath(value))
-    if not os.path.isdir(folder):
-        raise click.BadParameter(f"there is no folder {folder} to write {value} in", ctx, param)
-    return value
+class _Path(click.Path):
+    """A path argument (so that shells complete file names) that leaves every
+    judgement of the file to barometer's own readers, which say what is wrong
+    with it in a located message: click would raise on a name holding a NUL."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except ValueError:
+            return value
 
 
 output_option = click.option("--output", "-o", "out", metavar="FILE",
-                             type=click.Path(dir_okay=False, readable=False, allow_dash=True),
-                             callback=_output_place,
+                             type=_Path(readable=False, allow_dash=True),
                              help="Write to FILE instead of standard output.")
 period_option = click.option("--period", metavar="START:END",
                              help="The period of a CSV catalogue that does not state it, "
@@ -116,7 +93,7 @@ def format_option(choices: list[str], default: str):
 # Whether a file exists, is a folder or can be read is left to the loaders, which
 # report it as error[B002] like any other mistake in the input; `-` is standard
 # input.
-FILE = click.Path(readable=False, allow_dash=True)
+FILE = _Path(readable=False, allow_dash=True)
 
 
 def complete_files(*extensions: str):

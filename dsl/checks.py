@@ -37,7 +37,7 @@ class Stage(Node):
 # (dsl/load.py, dsl/resolve.py), which every verb uses; they are listed here so
 # that this one table names every code.
 STAGES: list[Stage] = [
-    Stage("read", "read", ("B001", "B002", "B003", "B006"), None, True),
+    Stage("read", "read", ("B001", "B002", "B003", "B004", "B006"), None, True),
     Stage("declarations", "read", ("B102", "B104", "B203", "B205"), None, True),
     Stage("resolve", "resolve", ("B101", "B102", "B105", "B106", "B107", "B109", "B110"), None,
           True),

@@ -11,6 +11,8 @@ and the command line prints them all, each as
 
 from __future__ import annotations
 
+import re
+
 from .node import Node, node
 
 ERROR = "error"
@@ -76,13 +78,22 @@ class InputError(Exception):
 
 
 class Sources:
-    """The text of every file read, so that a diagnostic can quote its line."""
+    """The text of every file read, so that a diagnostic can quote its line.
+
+    Lines end only at `\\n`, `\\r\\n` or a lone `\\r`, as the parser counts them:
+    not at the other characters `str.splitlines` takes for line ends (U+2028,
+    U+2029, U+0085, form feed, ...), which are ordinary characters here."""
+
+    _END = re.compile(r"\r\n?|\n")
 
     def __init__(self):
         self._lines: dict[str, list[str]] = {}
 
     def add(self, file: str, text: str) -> None:
-        self._lines[file] = text.splitlines()
+        lines = self._END.split(text)
+        if lines[-1] == "":  # the end of the last line, not an empty line after it
+            lines.pop()
+        self._lines[file] = lines
 
     def line(self, file: str, number: int) -> str | None:
         lines = self._lines.get(file)
@@ -109,6 +120,20 @@ def _width(text: str) -> int:
     return width
 
 
+def _visible(line: str) -> str:
+    """The line with control characters and line or paragraph separators shown as
+    one visible sign each (a terminal might move the cursor on them, putting the
+    caret under the wrong character): `\\x0c` as `␌`, U+2028 and U+0085 as `␤`."""
+    if line.isprintable() or not any(ch in _INVISIBLE for ch in line):
+        return line
+    return "".join(_INVISIBLE.get(ch, ch) for ch in line)
+
+
+_INVISIBLE = {chr(c): chr(0x2400 + c) for c in range(32) if c != 9}
+_INVISIBLE.update({"\x7f": "\u2421", "\x85": "\u2424", "\u2028": "\u2424", "\u2029": "\u00b6"})
+_INVISIBLE.update({chr(c): "\ufffd" for c in range(0x80, 0xa0) if c != 0x85})
+
+
 def render(d: Diagnostic, sources: Sources = SOURCES, colour: bool = False,
            highlight=None) -> str:
     """The diagnostic as text: location, message, the source line and a caret.
@@ -128,7 +153,7 @@ def render(d: Diagnostic, sources: Sources = SOURCES, colour: bool = False,
         start = max(s.column - 1, 0)
         end = s.end_column - 1 if s.end_line == s.line else len(line)
         end = max(end, start + 1)
-        shown = line.replace("\t", "    ")
+        shown = _visible(line).replace("\t", "    ")
         pad = _width(line[:start])
         marks = max(_width(line[start:end]), 1)
         if highlight is not None:

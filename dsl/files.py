@@ -1,10 +1,26 @@
-"""Reading the files a methodologist names, with located messages when it fails."""
+"""Reading the files a methodologist names, with located messages when it fails.
+
+A file is read once, here: its line ends (`\\n`, `\\r\\n`, or a lone `\\r` as
+old Mac editors write) become `\\n`, so that the parser, the lines quoted in
+messages and the formatter all count the same lines. No other character ends
+a line: a LINE SEPARATOR (U+2028) that a word processor pasted into a comment,
+a NEXT LINE (U+0085) or a form feed is an ordinary character of its line.
+
+Only ordinary files are read (and standard input, `-`, or a pipe the shell
+passes as `<(command)`): a named pipe, a device or a socket would block or never
+end, so it is refused before it is opened.
+"""
 
 from __future__ import annotations
 
+import errno
 import gc
+import os
+import re
+import stat
 import sys
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from .diagnostics import SOURCES, InputError, Span, error
 
@@ -13,39 +29,129 @@ from .diagnostics import SOURCES, InputError, Span, error
 # (the language server keeps this), read instead of what is on disk.
 OVERLAY: dict[str, str] = {}
 
+LINE_END = re.compile(r"\r\n?|\n")
+
+
+def normalise(text: str) -> str:
+    """`text` with every line end (`\\r\\n`, `\\r`, `\\n`) written `\\n`."""
+    if "\r" not in text:
+        return text
+    return LINE_END.sub("\n", text)
+
+
+def dominant_ending(text: str) -> str:
+    """The line end most lines of `text` use: `\\n`, `\\r\\n` or `\\r` (`\\n` when
+    there is none, or a tie)."""
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    best = max(lf, crlf, cr)
+    return "\n" if lf == best else "\r\n" if crlf == best else "\r"
+
+
+class SourceText(NamedTuple):
+    """A file as read: `text` with `\\n` line ends (what everything else reads),
+    and `raw`, the text exactly as in the file (with a byte-order mark, if any)."""
+
+    text: str
+    raw: str
+
 
 def read_source(path: str) -> str:
-    """The text of `path` (`-` for standard input), remembered for diagnostics."""
+    """The text of `path` (`-` for standard input), with `\\n` line ends,
+    remembered for diagnostics."""
+    return read_source_text(path).text
+
+
+def read_source_text(path: str) -> SourceText:
+    """The text of `path`, as `read_source` gives it and as written."""
     if path in OVERLAY:
-        SOURCES.add(path, OVERLAY[path])
-        return OVERLAY[path]
+        raw = OVERLAY[path]
+        text = normalise(raw)
+        SOURCES.add(path, text)
+        return SourceText(text, raw)
+    data = _read_bytes(path)
     try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as f:
-                data = f.read()
-    except FileNotFoundError:
-        raise InputError([error("B002", f"no such file: {path}", None)]) from None
-    except IsADirectoryError:
-        raise InputError([error("B002", f"{path} is a folder, not a file", None)]) from None
-    except OSError as e:
-        raise InputError([error("B002", f"cannot read {path}: {e.strerror}", None)]) from None
-    try:
-        text = data.decode("utf-8-sig")
+        raw = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        SOURCES.add(path, data.decode("utf-8", errors="replace"))
-        line = data.count(b"\n", 0, e.start) + 1
-        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        before = normalise(data[bom:e.start].decode("utf-8", errors="replace"))
+        SOURCES.add(path, normalise(data[bom:].decode("utf-8", errors="replace")))
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
         raise InputError([error(
             "B003", "the file is not UTF-8 text", Span(path, line, column, line, column + 1),
             "save the file as UTF-8 (most editors offer it under 'Save as')")]) from None
+    text = normalise(raw[1:] if raw.startswith("\ufeff") else raw)
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        at = text.index("\x00")
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
         raise InputError([error("B003", "the file holds a NUL byte: is it a binary file?",
-                                Span(path, line, 1, line, 2))])
+                                Span(path, line, column, line, column + 1))])
     SOURCES.add(path, text)
-    return text
+    return SourceText(text, raw)
+
+
+# A pipe this process already holds open, as the shell's `<(command)` passes one:
+# it has its writer, so reading it ends.
+_HELD_OPEN = re.compile(r"/dev/stdin$|/dev/fd/\d+$|/proc/self/fd/\d+$")
+
+_KINDS = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")]
+
+
+def _not_a_file(path: str, mode: int) -> InputError:
+    if stat.S_ISDIR(mode):
+        return InputError([error("B002", f"{path} is a folder, not a file", None)])
+    what = next((name for test, name in _KINDS if test(mode)), "not an ordinary file")
+    return InputError([error(
+        "B004", f"{path} is {what}, not a file: barometer reads only ordinary files "
+        "(and standard input, named -)", None)])
+
+
+def _shown(path: str) -> str:
+    """A path as a message can print it: control characters escaped, a very long
+    name shortened."""
+    shown = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", path)
+    return shown if len(shown) <= 200 else shown[:100] + "..." + shown[-60:]
+
+
+def _read_bytes(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    shown = _shown(path)
+    try:
+        if "\x00" in path:
+            raise OSError(errno.EINVAL, "a file name cannot hold a NUL character")
+        # Look before opening: opening a named pipe waits for a writer, forever.
+        mode = os.stat(path).st_mode
+        held = stat.S_ISFIFO(mode) and _HELD_OPEN.match(path)
+        if not stat.S_ISREG(mode) and not held:
+            raise _not_a_file(shown, mode)
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+        if not held:
+            flags |= getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
+        with open(fd, "rb") as f:
+            mode = os.fstat(fd).st_mode  # it may have changed since we looked
+            if not stat.S_ISREG(mode) and not (held and stat.S_ISFIFO(mode)):
+                raise _not_a_file(shown, mode)
+            return f.read()
+    except FileNotFoundError:
+        raise InputError([error("B002", f"no such file: {shown}", None)]) from None
+    except IsADirectoryError:
+        raise InputError([error("B002", f"{shown} is a folder, not a file", None)]) from None
+    except OSError as e:
+        reason = {errno.ENAMETOOLONG: "the name is too long",
+                  errno.EACCES: "permission denied",
+                  errno.ENOTDIR: "a part of the path is a file, not a folder",
+                  errno.ELOOP: "the path has too many symbolic links (or a loop of them)",
+                  }.get(e.errno, e.strerror or str(e))
+        raise InputError([error("B002", f"cannot read {shown}: {reason}", None)]) from None
+    except ValueError:  # a name the system cannot take at all
+        raise InputError([error("B002", f"cannot read {shown}: the name cannot be a file "
+                                "name", None)]) from None
 
 
 @contextmanager

@@ -5,8 +5,16 @@ tokens, indentation, blank lines, the order of nothing, and two spellings: a
 score without its sign gains one (`1` becomes `+1`) and a typographic minus
 becomes `-`. Event texts, notes, sources, dates as printed, quoted texts and
 comments are kept character for character. Before anything is written,
-`format_text` checks that the result reads back to the same model with the same
-comments; if it does not, it refuses rather than lose anything.
+`format_text` checks that the result reads back to the same model, with every
+comment, date as printed, event text, note and source the same character for
+character; if it does not, it refuses (B006, at the line concerned) rather
+than lose anything.
+
+Lines end only at `\n`, `\r\n` or a lone `\r`, as the parser counts them; a
+LINE SEPARATOR (U+2028), NEXT LINE (U+0085) or form feed inside a comment or a
+text is an ordinary character and kept. Space around code is space, tab and
+form feed, what the parser skips. The result uses the line end most lines of
+the text use (a CRLF file stays CRLF).
 
 Layout:
 - rules: declarations at the left margin, their continuation lines and band
@@ -24,9 +32,19 @@ import re
 import attrs
 
 from .diagnostics import Diagnostic, Span, error
+from .files import dominant_ending, normalise
 from .syntax import RULES_DECLARATIONS, parse
 
 INDENT = "    "
+_WS = " \t\f"  # the space the parser skips; any other character is kept
+
+
+def _trim(text: str) -> str:
+    """`text` without the space around it: space, tab or form feed before it (as
+    the parser skips), space or tab after it (a form feed ending a comment or a
+    text may be meant; it is kept)."""
+    return text.lstrip(_WS).rstrip(" \t")
+_SIGNS = ("+", "-", "−", "–")
 _TOKEN = re.compile(
     r'"[^"\n]*"?|“[^”\n]*”?|#.*|\d{4}-\d{2}-\d{2}|[+\-−–]?\d+(?:\.\d+)?|>=|<=|[A-Za-z_]\w*|\S')
 _TIGHT_AFTER = {"[", "("}
@@ -60,7 +78,8 @@ def join(tokens: list[str]) -> str:
 def _with_comment(code: str, comment: str | None) -> str:
     if comment is None:
         return code
-    return f"{code}  {comment.rstrip()}" if code.strip() else comment.rstrip()
+    comment = comment.rstrip(" \t")
+    return f"{code}  {comment}" if code.strip(_WS) else comment
 
 
 def _signed_number(token: str) -> str:
@@ -77,7 +96,7 @@ def _align(rows: list[list[str]]) -> list[str]:
         for i, cell in enumerate(row[:-1]):
             widths[i] = max(widths.get(i, 0), len(cell))
     return [" ".join(cell.ljust(widths[i]) if i < len(row) - 1 else cell
-                     for i, cell in enumerate(row)).rstrip() for row in rows]
+                     for i, cell in enumerate(row)).rstrip(" ") for row in rows]
 
 
 # --- rules files -------------------------------------------------------------------
@@ -134,17 +153,40 @@ def _blank_before(out: list[str], is_comment) -> None:
         out.insert(i, "")
 
 
+class _Unformattable(Exception):
+    """The layout has no place for a line (a bug): where, for the refusal."""
+
+    def __init__(self, line: int):
+        super().__init__(f"line {line}")
+        self.line = line
+
+
+def _split_lines(text: str) -> list[str]:
+    """The lines of `text`, ending only at real line ends."""
+    lines = normalise(text).split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _first_word(stripped: str) -> str:
+    return re.match(r"[^ \t\f]*", stripped).group()
+
+
 def _lines(text: str, code) -> list[tuple]:
     """Blank lines, comment lines, and what `code` makes of each other line."""
     items = []
-    for raw in text.splitlines():
-        stripped = raw.strip()
+    for number, raw in enumerate(_split_lines(text), 1):
+        stripped = _trim(raw)
         if not stripped:
             items.append(("blank",))
         elif stripped.startswith("#"):
             items.append(("comment", stripped))
         else:
-            items.append(code(stripped))
+            try:
+                items.append(code(stripped))
+            except (ValueError, IndexError, KeyError, TypeError) as e:
+                raise _Unformattable(number) from e
     return items
 
 
@@ -218,7 +260,7 @@ def format_rules(text: str) -> str:
             tokens, comment = item[1], item[2]
             indent = indent_of(item)
             if kind == "more" and tokens[0][:1] in '"“' and out and \
-                    out[-1].lstrip().startswith(("description", '"', "“")):
+                    out[-1].lstrip(_WS).startswith(("description", '"', "“")):
                 indent = " " * len("description ")
             out.append(_with_comment(indent + join(tokens), comment))
     flush()
@@ -241,17 +283,39 @@ def _collapse(lines: list[str]) -> list[str]:
 _DETAIL_TEXT = ("source", "note")
 
 
+def _signs_joined(tokens: list[str]) -> list[str]:
+    """`+ 1` (a sign apart from its number, which the parser allows) as one token."""
+    out: list[str] = []
+    for token in tokens:
+        if out and out[-1] in _SIGNS and token[:1].isdigit():
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
 def format_events(text: str) -> str:
+    in_event = False
+
     def code(stripped: str) -> tuple:
+        nonlocal in_event
         if stripped.startswith("["):
+            in_event = True
             close = stripped.index("]")
-            return "event", stripped[1:close].strip(), stripped[close + 1:].strip()
-        word = stripped.split(None, 1)[0]
+            return "event", _trim(stripped[1:close]), _trim(stripped[close + 1:])
+        word = _first_word(stripped)
         if word in _DETAIL_TEXT:
-            return "text", word, stripped[len(word):].strip()
+            return "text", word, _trim(stripped[len(word):])
         tokens, comment = split_comment(stripped)
-        kind = tokens[0] if tokens[0] in ("period", "published") else (
-            "detail" if tokens[0] in ("category", "tags", "ongoing") else "scores")
+        tokens = _signs_joined(tokens)
+        if not in_event and tokens[0] in ("period", "published"):
+            kind = tokens[0]  # in an event, `published -1` scores an index so named
+        elif tokens[0] in ("category", "tags", "ongoing"):
+            kind = "detail"
+        else:
+            kind = "scores"
+            if len(tokens) % 2:
+                raise ValueError("a score line of pairs")
         return kind, tokens, comment
 
     items = _lines(text, code)
@@ -344,11 +408,34 @@ def _meaning(kind: str, text: str, name: str):
     value, problems = parse(kind, text, name)
     if kind == "events" and value is not None:
         (title, start, end, _), published = value[0]
-        events = [(e.when.strip(), e.text, _details(e.details)) for e in value[1]]
-        value = (title, start, end, [(p.index, p.value) for p in published], events)
+        events = [(_trim(e.when), e.text, _details(e.details)) for e in value[1]]
+        lines = [e.span.line for e in value[1]]
+        value = [(title, start, end, [(p.index, p.value) for p in published])] + events
+        lines = [1] + lines
+    elif value is not None:
+        lines = [_line_of(item) for item in value]
+        value = [shape(item) for item in value]
     else:
-        value = shape(value)
-    return value, problems
+        lines = []
+    return value, lines, problems
+
+
+def _line_of(value) -> int:
+    """The first line a part of the model stands on (1 if none is known)."""
+    if isinstance(value, Span):
+        return value.line
+    if attrs.has(type(value)):
+        parts = [getattr(value, f.name) for f in attrs.fields(type(value))]
+    elif isinstance(value, (list, tuple)):
+        parts = list(value)
+    else:
+        parts = [getattr(value, "span", None)]
+    for part in parts:
+        if part is not None and not isinstance(part, (str, int, float)):
+            line = _line_of(part)
+            if line:
+                return line
+    return 0
 
 
 def _details(details) -> tuple:
@@ -359,39 +446,85 @@ def _details(details) -> tuple:
     return tuple(scores), tuple(others)
 
 
+def verbatim_of(text: str, kind: str) -> list[tuple[int, str]]:
+    """What fmt must keep character for character, with the line it stands on:
+    every comment, and in event files every date as printed, event text, note
+    and source (only space, tab and form feed around them may change)."""
+    found = []
+    for number, line in enumerate(_split_lines(text), 1):
+        s = _trim(line)
+        if kind == "events":
+            if s.startswith("[") and "]" in s:
+                close = s.index("]")
+                found += [(number, "[" + _trim(s[1:close]) + "]"),
+                          (number, _trim(s[close + 1:]))]
+                continue
+            word = _first_word(s)
+            if word in _DETAIL_TEXT:
+                found.append((number, word + " " + _trim(s[len(word):])))
+                continue
+        _, comment = split_comment(s)
+        if comment:
+            found.append((number, comment.rstrip(" \t")))
+    return found
+
+
 def comments_of(text: str, kind: str) -> list[str]:
     found = []
-    for line in text.splitlines():
-        s = line.strip()
-        if kind == "events" and (s.startswith("[") or s.split(None, 1)[:1] in (["note"],
-                                                                              ["source"])):
+    for line in _split_lines(text):
+        s = _trim(line)
+        if kind == "events" and (s.startswith("[") or _first_word(s) in _DETAIL_TEXT):
             continue
         _, comment = split_comment(s)
         if comment:
-            found.append(comment.rstrip())
+            found.append(comment.rstrip(" \t"))
     return found
 
 
 def kind_of_text(text: str) -> str:
     """`events` for a text whose first declaration is `period`, else `rules`."""
-    for line in text.splitlines():
-        s = line.strip()
+    for line in _split_lines(text):
+        s = _trim(line)
         if s and not s.startswith("#"):
             return "events" if s.startswith("period") else "rules"
     return "rules"
 
 
 def format_text(text: str, kind: str, name: str) -> str:
-    """The canonical layout of `text`; FormatError with the syntax errors if it
-    has any, or if the layout would change what the file says."""
-    before, problems = _meaning(kind, text, name)
+    """The canonical layout of `text`, with the line end most of its lines use;
+    FormatError with the syntax errors if it has any, or (B006, located) if the
+    layout would change what the file says."""
+    ending = dominant_ending(text)
+    text = normalise(text)
+    before, lines, problems = _meaning(kind, text, name)
     syntax = [p for p in problems if p.code == "B001"]
     if syntax or before is None:
         raise FormatError(syntax or problems)
-    formatted = format_rules(text) if kind == "rules" else format_events(text)
-    after, _ = _meaning(kind, formatted, name)
-    if after != before or comments_of(formatted, kind) != comments_of(text, kind):
-        raise FormatError([error("B006", "fmt would change what this file says, so it leaves "
-                                 "it alone (please report this as a bug)",
-                                 Span(name, 1, 1, 1, 2))])
-    return formatted
+    try:
+        formatted = format_rules(text) if kind == "rules" else format_events(text)
+    except _Unformattable as e:
+        raise _refusal(name, e.line, text) from None
+    except (ValueError, IndexError, KeyError, TypeError):
+        raise _refusal(name, 1, text) from None
+    kept, was = verbatim_of(formatted, kind), verbatim_of(text, kind)
+    if [v for _, v in kept] != [v for _, v in was]:
+        differs = next((i for i, (a, b) in enumerate(zip(kept, was)) if a[1] != b[1]),
+                       min(len(kept), len(was)))
+        raise _refusal(name, was[min(differs, len(was) - 1)][0] if was else 1, text)
+    after, _, _ = _meaning(kind, formatted, name)
+    if after != before:
+        after = after or []
+        differs = next((i for i, item in enumerate(before)
+                        if i >= len(after) or after[i] != item), len(before) - 1)
+        raise _refusal(name, lines[differs] or 1, text)
+    return formatted if ending == "\n" else formatted.replace("\n", ending)
+
+
+def _refusal(name: str, line: int, text: str) -> FormatError:
+    """B006 at `line`, the whole line marked."""
+    lines = _split_lines(text)
+    width = len(lines[line - 1]) if 0 < line <= len(lines) else 1
+    return FormatError([error(
+        "B006", "fmt would change what this file says here, so it leaves the file alone "
+        "(please report this as a bug, with the file)",
+        Span(name, line, 1, line, max(width, 1) + 1))])

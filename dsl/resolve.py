@@ -48,7 +48,10 @@ def resolve_scheme(path: str) -> tuple[m.Scheme | None, list[Diagnostic]]:
     seen = []
     current, via = path, None
     while current is not None:
-        real = os.path.realpath(current) if current != "-" else "-"
+        try:
+            real = os.path.realpath(current) if current != "-" else "-"
+        except ValueError:  # a NUL in the name: reading it says so
+            real = current
         if real in seen:
             problems.append(error("B106", f"`extends` goes round in a circle: "
                                   f"{' -> '.join(f.path for f in chain)} -> {current}",
@@ -59,12 +62,13 @@ def resolve_scheme(path: str) -> tuple[m.Scheme | None, list[Diagnostic]]:
         try:
             rules_file, found = read_rules_file(current)
         except InputError as e:
-            if via is not None and e.diagnostics[0].code == "B002":
-                reason = e.diagnostics[0].message
-                problems.append(error("B105", f"the scheme this extends is missing: {current}"
-                                      if reason.startswith("no such file") else
-                                      f"the scheme this extends cannot be read: {reason}",
-                                      via.span, "the path is relative to the extending file"))
+            if via is not None and e.diagnostics[0].span is None:
+                first = e.diagnostics[0]  # said where the chain names the file
+                missing = first.code == "B002" and first.message.startswith("no such file")
+                problems.append(error("B105", f"the scheme this extends is missing: {current}",
+                                      via.span, "the path is relative to the extending file")
+                                if missing else error(first.code, first.message, via.span,
+                                                      first.hint))
             else:
                 problems.extend(e.diagnostics)
             break

@@ -131,7 +131,8 @@ def test_a_failed_write_leaves_the_file_whole(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", full_disk)
     result = CliRunner().invoke(main, ["fmt", str(path)])
-    assert result.exit_code != 0
+    assert result.exit_code == 2
+    assert result.output == f"Error: cannot write {path}: the disk is full ({path} is unchanged)\n"
     assert path.read_text(encoding="utf-8") == original
     assert [p.name for p in tmp_path.iterdir()] == ["a.rules"]
 
@@ -140,3 +141,117 @@ def test_format_refuses_what_it_cannot_read():
     with pytest.raises(FormatError) as caught:
         format_text('scheme "A\n', "rules", "x.rules")
     assert caught.value.diagnostics[0].code == "B001"
+
+
+# --- line ends and the characters that only look like them ---------------------------
+
+SEPARATORS = ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1e"]
+
+
+@pytest.mark.parametrize("sep", SEPARATORS, ids=[f"U+{ord(c):04X}" for c in SEPARATORS])
+def test_separators_in_comments_texts_notes_and_dates_are_kept(sep):
+    """`# Source: report, see<U+2028>appendix` lost `appendix`; U+0085 added `- -`
+    lines, and in a date it ended in a traceback."""
+    events = ('period "P" from 2021-01-01 to 2021-02-28\n'
+              f'# Source: report, see{sep}appendix\n'
+              f'[4 Jan{sep}uary] Lukashenka{sep}and Medvedev\n'
+              f'  russia   1   # first{sep}call\n'
+              f'  note   Word{sep}pasted{sep}\n'
+              f'  source  report{sep}p. 3\n')
+    assert format_text(events, "events", "s.events") == (
+        'period "P" from 2021-01-01 to 2021-02-28\n\n'
+        f'# Source: report, see{sep}appendix\n'
+        f'[4 Jan{sep}uary] Lukashenka{sep}and Medvedev\n'
+        f'    russia +1  # first{sep}call\n'
+        f'    note Word{sep}pasted{sep}\n'
+        f'    source report{sep}p. 3\n')
+    rules = f'# Source: report, see{sep}appendix\nscheme  "A{sep}B"\nrange -3 to +3  # r{sep}s\n'
+    assert format_text(rules, "rules", "s.rules") == (
+        f'# Source: report, see{sep}appendix\nscheme "A{sep}B"\nrange -3 to +3  # r{sep}s\n')
+
+
+def test_fmt_keeps_the_words_after_a_pasted_line_separator(tmp_path):
+    path = tmp_path / "a.rules"
+    path.write_text('# Source: report, see\u2028appendix\nscheme "A"\nrange -3 to +3\n'
+                    'index   russia "Russia"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["fmt", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == (
+        '# Source: report, see\u2028appendix\nscheme "A"\nrange -3 to +3\n'
+        'index russia "Russia"\n')
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r", "\n"], ids=["CRLF", "CR", "LF"])
+def test_fmt_keeps_the_files_line_ending(tmp_path, ending):
+    path = tmp_path / "a.rules"
+    messy = 'scheme "A"\nrange -3 to +3\n\n\nindex   russia "Russia"\n'
+    path.write_bytes(messy.replace("\n", ending).encode("utf-8"))
+    result = CliRunner().invoke(main, ["fmt", str(path)])
+    assert result.exit_code == 0, result.output
+    tidy = 'scheme "A"\nrange -3 to +3\n\nindex russia "Russia"\n'
+    assert path.read_bytes() == tidy.replace("\n", ending).encode("utf-8")
+    assert CliRunner().invoke(main, ["fmt", "--check", str(path)]).exit_code == 0
+
+
+def test_fmt_writes_mixed_line_ends_as_most_lines_have_them(tmp_path):
+    path = tmp_path / "a.rules"
+    path.write_bytes(b'\xef\xbb\xbfscheme "A"\r\nrange -3 to +3\r\nindex russia "Russia"\n')
+    result = CliRunner().invoke(main, ["fmt", "--check", str(path)])
+    assert result.exit_code == 1  # only the line ends differ, and that is a change
+    assert CliRunner().invoke(main, ["fmt", str(path)]).exit_code == 0
+    assert path.read_bytes() == (
+        b'\xef\xbb\xbfscheme "A"\r\nrange -3 to +3\r\nindex russia "Russia"\r\n')
+
+
+def test_published_inside_an_event_and_a_sign_apart_are_scores():
+    """`published -1` under an event scores an index named `published` (the parser
+    reads it so): fmt ended in a traceback."""
+    text = ('period "P" from 2021-01-01 to 2021-02-28\n'
+            '[4 January] Call\n    published -1\n    russia + 1  eu - 2\n')
+    assert format_text(text, "events", "p.events") == (
+        'period "P" from 2021-01-01 to 2021-02-28\n\n'
+        '[4 January] Call\n    published -1\n    russia    +1\n    eu        -2\n')
+
+
+def test_a_refusal_is_located_never_a_traceback(tmp_path, monkeypatch):
+    import barometer.dsl.format as fmt
+
+    text = ('period "P" from 2021-01-01 to 2021-02-28\n\n[4 January] Call\n'
+            '    russia +1\n    note two\u2028lines\n')
+    honest = fmt.format_events
+    monkeypatch.setattr(fmt, "format_events", lambda t: honest(t).replace("\u2028", " "))
+    with pytest.raises(FormatError) as caught:
+        format_text(text, "events", "r.events")
+    d = caught.value.diagnostics[0]
+    assert (d.code, d.span.line) == ("B006", 5)
+
+    def broken(t):
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(fmt, "format_events", broken)
+    path = tmp_path / "r.events"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["fmt", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:1:1: error[B006]: fmt would change what this file says" in result.output
+    assert path.read_text(encoding="utf-8") == text
+
+
+@SETTINGS
+@given(case=st.one_of(event_files(), rules_files()), data=st.data())
+def test_separators_anywhere_never_break_fmt(case, data):
+    """Whatever character lands wherever, fmt lays the file out or refuses it with
+    a located finding: never an exception of its own."""
+    text = case.text
+    kind = "rules" if hasattr(case, "indices") else "events"
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(st.sampled_from(SEPARATORS + ["\r", "\r\n", "-1 "])) + \
+            text[at:]
+    try:
+        once = format_text(text, kind, "g")
+    except FormatError as e:
+        assert all(d.span is not None for d in e.diagnostics)
+        assert all(d.code != "B006" for d in e.diagnostics), e.diagnostics
+        return
+    assert format_text(once, kind, "g") == once

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 
 import click
 
-from ..common import FILE, complete_files, report, write_output
+from ..common import FILE, complete_files, report
+from ..writing import WriteFailure, echo, write_file
+
+def _lines(text: str) -> list[str]:
+    """The lines of a text with `\\n` line ends, each with its end (only `\\n` ends
+    a line: a U+2028 in a comment does not)."""
+    return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+
+
+_ENDINGS = {"\n": "LF (\\n)", "\r\n": "CRLF (\\r\\n)", "\r": "CR (\\r)"}
 
 
 @click.command("fmt")
@@ -23,8 +33,14 @@ def command(files, check, diff, kind):
     Only space, indentation and blank lines change (and a score's missing sign
     is written): every comment, event, text, note, source and date as printed is
     kept exactly. A file with syntax errors is left untouched and its errors
-    shown. Files are rewritten safely: a crash or a full disk never leaves one
-    half written. `-` reads standard input and writes standard render.
+    shown. `-` reads standard input and writes standard output.
+
+    Line ends are written as most lines of the file have them (a CRLF file
+    stays CRLF), and a UTF-8 byte-order mark is kept. Files are rewritten
+    safely: a crash, Ctrl-C or a full disk never leaves one half written. A
+    symbolic link is followed and the file it points to rewritten; mode, owner
+    and group stay; a file with other hard links is rewritten in place, so the
+    links stay one file. A read-only file is left alone, with a message.
 
     \b
     Examples:
@@ -36,7 +52,7 @@ def command(files, check, diff, kind):
     import difflib
 
     from ..dsl.diagnostics import InputError
-    from ..dsl.files import read_source
+    from ..dsl.files import dominant_ending, normalise, read_source_text
     from ..dsl.format import FormatError, format_text, kind_of_text
 
     failed = changed = 0
@@ -49,28 +65,39 @@ def command(files, check, diff, kind):
             if file_kind is None:
                 raise click.UsageError(f"fmt lays out .rules and .events files, not {path}")
         try:
-            text = read_source(path)
-            formatted = format_text(text, file_kind or kind_of_text(text), path)
+            source = read_source_text(path)
+            bom = "\ufeff" if source.raw.startswith("\ufeff") else ""
+            formatted = bom + format_text(source.raw[len(bom):],
+                                          file_kind or kind_of_text(source.text), path)
         except (InputError, FormatError) as e:
             report(e)
             failed += 1
             continue
-        if formatted == text:
+        if formatted == source.raw:
             if path == "-" and not (check or diff):
-                click.echo(formatted, nl=False)
+                echo(formatted, nl=False)
             continue
         changed += 1
         if diff:
-            click.echo("".join(difflib.unified_diff(
-                text.splitlines(True), formatted.splitlines(True), f"{path} (as written)",
-                f"{path} (formatted)")), nl=False)
+            plain = normalise(formatted[len(bom):])
+            if plain == source.text:
+                echo(f"{path}: line ends become {_ENDINGS[dominant_ending(formatted)]} "
+                     "throughout")
+            echo("".join(difflib.unified_diff(
+                _lines(source.text), _lines(plain),
+                f"{path} (as written)", f"{path} (formatted)")), nl=False)
         if check:
-            click.echo(f"would reformat {path}", err=True)
+            echo(f"would reformat {path}", err=True)
         elif path == "-" and not diff:
-            click.echo(formatted, nl=False)
+            echo(formatted, nl=False)
         elif not diff:
-            write_output(formatted, path)
-            click.echo(f"reformatted {path}", err=True)
+            try:
+                write_file(path, formatted)
+            except WriteFailure as e:
+                echo(f"Error: {e.message}", err=True)
+                failed += 1
+                continue
+            echo(f"reformatted {path}", err=True)
     if failed:
         raise click.exceptions.Exit(2)
     if check and changed:

@@ -1,0 +1,310 @@
+"""Where the verbs' text goes: standard output or error, whatever they can
+encode, and files, written safely.
+
+Files (`-o FILE`, and `barometer fmt` rewriting its files):
+- an ordinary file is written whole or not at all: the text goes to a
+  temporary file beside it, named `.barometer-NAME.XXXXXXXX.tmp`, which then
+  takes the file's place. A new file gets the permissions the user's umask
+  gives; an existing one keeps its mode, owner and group. A symbolic link is
+  followed: the file it points to is written, the link stays a link.
+- a file with other hard links, or one whose owner or group the user could not
+  give to a new file, is written in place instead (replacing it would cut the
+  links, or change its owner): its new length is reserved first, so a full
+  disk fails before anything is changed, then the text is written over it.
+- a device or named pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written to
+  directly, never replaced.
+- a read-only file is left alone, with a message.
+- while a file is written, Ctrl-C and `kill` wait until it is whole (or gone),
+  so an interrupted run leaves no half file and no temporary file behind.
+
+Every failure is one line on standard error and exit status 2.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import signal
+import stat
+import sys
+import threading
+import unicodedata
+from contextlib import contextmanager
+
+import click
+
+
+
+class WriteFailure(click.ClickException):
+    """A file could not be written: one line, exit status 2."""
+
+    exit_code = 2
+
+
+# --- standard output ---------------------------------------------------------------
+
+
+# What a character the stream cannot encode is written as, before trying `?`.
+_PLAIN = {"−": "-", "–": "-", "—": "-", "‒": "-", "―": "-", "‐": "-", "‑": "-",
+          "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
+          "…": "...", "•": "*", "·": ".", "×": "x", "≥": ">=", "≤": "<=", "≠": "!=",
+          "→": "->", "←": "<-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2028": "\n",
+          "\u2029": "\n", "\x85": "\n", "␤": "?", "⚠": "!", "✓": "v", "✗": "x"}
+
+
+def plain(text: str, encoding: str) -> str:
+    """`text` with every character `encoding` cannot write replaced: box-drawing
+    lines by `+`, `-` and `|`, typographic dashes and quotes by their ASCII
+    forms, accented letters by their base letters, anything else by `?`."""
+    out = []
+    for ch in text:
+        try:
+            ch.encode(encoding)
+            out.append(ch)
+            continue
+        except UnicodeEncodeError:
+            pass
+        except LookupError:  # an encoding Python does not know: ASCII is safe
+            encoding = "ascii"
+            if ch.isascii():
+                out.append(ch)
+                continue
+        out.append(_plain_char(ch))
+    return "".join(out)
+
+
+def _plain_char(ch: str) -> str:
+    if ch in _PLAIN:
+        return _PLAIN[ch]
+    if "\u2500" <= ch <= "\u257f":  # box drawing
+        name = unicodedata.name(ch, "")
+        if " AND " in name or "DIAGONAL" in name or "ARC" in name:
+            return "+"  # corners, tees, crossings
+        if "HORIZONTAL" in name or "LEFT" in name or "RIGHT" in name:
+            return "-"
+        return "|"
+    if "\u2580" <= ch <= "\u259f":  # blocks, as in bars
+        return "#"
+    base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
+    return base if base.isprintable() and base else "?"
+
+
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """`click.echo`, except that a stream which cannot encode a character (a
+    Windows console in cp1252, output redirected with a narrow encoding) gets a
+    plain stand-in for it instead of a UnicodeEncodeError."""
+    try:
+        click.echo(text, err=err, nl=nl)
+    except UnicodeEncodeError:
+        stream = sys.stderr if err else sys.stdout
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        click.echo(plain(text, encoding), err=err, nl=nl)
+
+
+# --- files -------------------------------------------------------------------------
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to the named file safely (never half a file), or to stdout."""
+    if output in (None, "-"):
+        echo(text, nl=False)
+        return
+    write_file(output, text)
+
+
+def _shown(path: str) -> str:
+    shown = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", path)
+    return shown if len(shown) <= 200 else shown[:100] + "..." + shown[-60:]
+
+
+def _reason(e: OSError, folder: str | None = None) -> str:
+    """An operating system's refusal, in words."""
+    code = e.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "the disk is full"
+    if code == errno.EROFS:
+        return "the disk is read-only"
+    if code in (errno.EACCES, errno.EPERM):
+        return f"no permission to write in the folder {_shown(folder)}" if folder else \
+            "permission denied"
+    if code == errno.ENAMETOOLONG:
+        return "the name is too long"
+    if code == errno.ENOTDIR:
+        return "a part of the path is a file, not a folder"
+    if code == errno.ELOOP:
+        return "the path has too many symbolic links (or a loop of them)"
+    if code == errno.ENOENT:
+        return "there is no such folder" if folder is None else \
+            f"there is no folder {_shown(folder)}"
+    if code == errno.EISDIR:
+        return "it is a folder"
+    if code == errno.EXDEV:
+        return "it cannot be replaced from its folder"
+    return (e.strerror or str(e)).lower()
+
+
+def read_only(path: str, st: os.stat_result) -> bool:
+    """Whether the user cannot, or chose not to be able to, write `path`: no write
+    permission for them, or no one may write it (as `chmod a-w` leaves it; root
+    could write anyway, but the owner said no)."""
+    return not os.access(path, os.W_OK) or not st.st_mode & 0o222
+
+
+def write_file(path: str, text: str) -> None:
+    """`text` as the file `path`, as the module's docstring says; WriteFailure
+    with one line if it cannot be."""
+    shown = _shown(path)
+
+    def fail(reason: str, unchanged: bool = False):
+        end = f" ({shown} is unchanged)" if unchanged else ""
+        return WriteFailure(f"cannot write {shown}: {reason}{end}")
+
+    data = text.encode("utf-8", errors="replace")  # lone surrogates, from undecodable names
+    if "\x00" in path:
+        raise fail("a file name cannot hold a NUL character")
+    if not path:
+        raise fail("no file is named")
+    try:
+        st = os.stat(path)  # follows symbolic links
+    except FileNotFoundError:
+        st = None
+    except (OSError, ValueError) as e:
+        raise fail(_reason(e) if isinstance(e, OSError) else "not a possible file name") \
+            from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise fail("it is a folder")
+    if st is None and path.endswith(("/", os.sep)):
+        raise fail("there is no such folder")
+    try:
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            _write_directly(path, data)  # a device, a named pipe: never replaced
+            return
+        real = os.path.realpath(path)
+        if st is not None and read_only(path, st):
+            raise fail("the file is read-only", unchanged=True)
+        if st is not None and (not os.path.exists(real) or not os.path.samefile(real, path)):
+            _write_in_place(path, data, st)  # /proc/self/fd/1 and the like
+        elif st is not None and (st.st_nlink > 1 or not _can_give(st)):
+            _write_in_place(real, data, st)
+        else:
+            _replace(real, data, st)
+    except _FolderError as e:
+        raise fail(_reason(e.error, e.folder), unchanged=st is not None) from None
+    except _Damaged as e:
+        raise fail(f"{_reason(e.error)}; the file may be incomplete, write it again") from None
+    except OSError as e:
+        raise fail(_reason(e), unchanged=st is not None and stat.S_ISREG(st.st_mode)) from None
+
+
+class _FolderError(Exception):
+    def __init__(self, error: OSError, folder: str):
+        self.error, self.folder = error, folder
+
+
+class _Damaged(Exception):
+    def __init__(self, error: OSError):
+        self.error = error
+
+
+def _can_give(st: os.stat_result) -> bool:
+    """Whether a new file of ours can take this file's owner and group."""
+    if not hasattr(os, "geteuid") or os.geteuid() == 0:
+        return True
+    return st.st_uid == os.geteuid() and (st.st_gid == os.getegid()
+                                         or st.st_gid in os.getgroups())
+
+
+_HELD = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+         if hasattr(signal, name)]
+
+
+@contextmanager
+def _signals_held():
+    """Ctrl-C, `kill` and a closed terminal wait until the block is done; they
+    take effect as soon as it ends."""
+    if not hasattr(signal, "pthread_sigmask") or \
+            threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+_FLAGS = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _replace(real: str, data: bytes, st: os.stat_result | None) -> None:
+    folder = os.path.dirname(real) or "."
+    if not os.path.isdir(folder):
+        raise _FolderError(OSError(errno.ENOENT, "no folder"), folder)
+    name = os.path.basename(real)[:100]
+    tmp = os.path.join(folder, f".barometer-{name}.{os.urandom(4).hex()}.tmp")
+    with _signals_held():
+        fd = None
+        try:
+            try:
+                # 0o666 less the umask for a new file, as any program makes one
+                fd = os.open(tmp, _FLAGS | os.O_CREAT | os.O_EXCL, 0o666 if st is None else 0o600)
+            except OSError as e:
+                raise _FolderError(e, folder) from None
+            if st is not None:
+                if hasattr(os, "fchown"):
+                    try:
+                        os.fchown(fd, st.st_uid, st.st_gid)
+                    except OSError:
+                        pass
+                if hasattr(os, "fchmod"):
+                    os.fchmod(fd, stat.S_IMODE(st.st_mode))
+                else:
+                    os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            _write_all(fd, data)
+            os.fsync(fd)  # on disk before it takes the old file's place
+            os.close(fd)
+            fd = None
+            os.replace(tmp, real)
+        except BaseException:
+            if fd is not None:
+                os.close(fd)
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+
+def _write_in_place(path: str, data: bytes, st: os.stat_result) -> None:
+    with _signals_held():
+        fd = os.open(path, _FLAGS)
+        try:
+            if len(data) > st.st_size and hasattr(os, "posix_fallocate"):
+                try:  # reserve the space first: a full disk then changes nothing
+                    os.posix_fallocate(fd, 0, len(data))
+                except OSError as e:
+                    if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+                        raise
+            try:
+                _write_all(fd, data)
+                os.ftruncate(fd, len(data))
+                os.fsync(fd)
+            except OSError as e:
+                raise _Damaged(e) from None
+        finally:
+            os.close(fd)
+
+
+def _write_directly(path: str, data: bytes) -> None:
+    fd = os.open(path, _FLAGS)  # a named pipe waits for its reader, as with `>`
+    try:
+        _write_all(fd, data)
+    finally:
+        os.close(fd)

@@ -78,7 +78,7 @@ class Comparison(Tabular, Node):
             row += ["" if d is None else m.signed(d) if d else "0"
                     for d in i.differences()[1:]]
             rows.append(row)
-        return repr(self).strip("<>"), headings, rows
+        return repr(self).strip("<>"), headings, rows, set(range(1, len(headings)))
 
 
 def ranking(evaluation: Evaluation, members) -> tuple[str, ...]:

@@ -229,7 +229,8 @@ class Evaluation(Tabular):
                  r.colour.capitalize() if r.colour else
                  "no events" if not r.events and name in scheme.bands else ""]
                 for name, r in self.indices.items()]
-        return caption, ["Index", "Aggregate", "Positive", "Negative", "Events", "Colour"], rows
+        return (caption, ["Index", "Aggregate", "Positive", "Negative", "Events", "Colour"], rows,
+                {1, 2, 3, 4})
 
 
 def evaluate(scheme: m.Scheme, catalogue: m.Catalogue) -> Evaluation:

@@ -72,8 +72,9 @@ class Tabular:
             raise ImportError(NEEDS_PANDAS) from None
         return pandas.DataFrame.from_records(self.to_records(), columns=list(self.columns))
 
-    def _html_table(self) -> tuple[str, list[str], list[list]]:
-        """A caption, headings and rows for a person to read."""
+    def _html_table(self) -> tuple:
+        """A caption, headings and rows for a person to read (and, optionally,
+        the columns to right-align)."""
         records = self.to_records()
         return (short(repr(self), 300).strip("<>"), list(self.columns),
                 [[r[k] for k in self.columns] for r in records])
@@ -106,17 +107,24 @@ def _numeric(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def html_table(caption: str, headings: list[str], rows: list[list]) -> str:
-    """A plain HTML table; numbers right-aligned, every text escaped."""
+def html_table(caption: str, headings: list[str], rows: list[list],
+               right: set[int] | None = None) -> str:
+    """A plain HTML table, every text escaped; the columns in `right` (by
+    default those holding only numbers) right-aligned."""
     import html
 
+    if right is None:
+        right = {k for k in range(len(headings))
+                 if all(_numeric(r[k]) or r[k] is None for r in rows)}
     out = ["<table>", f"<caption>{html.escape(caption)}</caption>", "<thead><tr>"]
-    out += [f"<th>{html.escape(h)}</th>" for h in headings]
-    out.append("</tr></thead><tbody>")
+    out += [f'<th style="text-align:{"right" if k in right else "left"}">{html.escape(h)}</th>'
+            for k, h in enumerate(headings)]
+    out.append("</tr></thead>")
+    out.append("<tbody>")
     for row in rows:
         out.append("<tr>" + "".join(
-            f'<td style="text-align:right">{_cell(v)}</td>' if _numeric(v)
-            or (isinstance(v, str) and v[:1] in "+-" and v[1:2].isdigit())
-            else f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
+            f'<td style="text-align:right">{_cell(v)}</td>' if k in right
+            else f'<td style="text-align:left">{_cell(v)}</td>' for k, v in enumerate(row))
+            + "</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)

@@ -121,7 +121,7 @@ class Sensitivity(Tabular, Node):
                 for r in self.to_records()]
         return (repr(self).strip("<>"),
                 ["Index", "Nominal", "Median", "5%", "95%", "Colours", "Colour changes", "Rank",
-                 "Rank shift"], rows)
+                 "Rank shift"], rows, {1, 2, 3, 4, 6, 7, 8})
 
 
 def scales(scheme: m.Scheme) -> dict[str, Scale]:

@@ -93,9 +93,7 @@ def _cell(value) -> str:
     elif isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
     elif isinstance(value, dict):
-        import html as _html
-
-        return ", ".join(f"{_html.escape(str(k))} {_cell(v)}" for k, v in value.items())
+        return ", ".join(f"{html.escape(str(k))} {_cell(v)}" for k, v in value.items())
     text = html.escape(str(value))
     if text.casefold() in SWATCHES:
         return (f'<span style="display:inline-block;width:0.8em;height:0.8em;'

@@ -286,6 +286,15 @@ def test_sensitivity_html_has_every_index_and_figure(results):
     assert rows[-1][5].startswith("yellow") and "orange" in rows[-1][5]
 
 
+def test_explanation_html_lists_every_line(results):
+    [x] = barometer.explain(results["published"], "regional_tension")
+    rows = _cells(x._repr_html_())
+    assert len(rows) == 22 and [r[0] for r in rows] == ["regional_tension"] * 22
+    assert rows[0][2] == "Early January" and rows[-1][10] == "-7"
+    assert rows[0][5] == ("Rearmament of the Taman infantry division of the Russian Western "
+                          "Military District")
+
+
 def test_html_escapes_text(tmp_path):
     rules = tmp_path / "s.rules"
     rules.write_text('scheme "<b>s</b>" version "1"\nrange -3 to +3\nscore recorded\n'

@@ -45,6 +45,24 @@ class Report(Node):
     def warnings(self) -> int:
         return sum(1 for d in self.diagnostics if d.severity == "warning")
 
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        from .engine.records import bounded
+
+        def count(n, word):
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        codes: dict[str, int] = {}
+        for d in self.diagnostics:
+            codes[d.code] = codes.get(d.code, 0) + 1
+        head = (f"<Report on {count(len(self.files), 'file')}: {count(self.errors, 'error')}, "
+                f"{count(self.warnings, 'warning')}"
+                + (f", {len(self.suppressed)} suppressed" if self.suppressed else "")
+                + (f", {count(len(self.skipped), 'folder')} skipped" if self.skipped else ""))
+        if not codes:
+            return head + ">"
+        return bounded(head + " (", [f"{c} x{n}" if n > 1 else c for c, n in codes.items()],
+                       ")>")
+
 
 def kind_of(path: str) -> str:
     kind = KINDS.get(os.path.splitext(path)[1].lower())

@@ -179,6 +179,16 @@ class Scheme(Node):
     groups: dict[str, Group] = attrs.Factory(dict)
     varies: tuple[Vary, ...] = ()
 
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        def count(n, one, many):
+            return f"{n} {one if n == 1 else many}"
+
+        name = self.name if len(self.name) <= 60 else self.name[:57] + "..."
+        path = self.path if len(self.path) <= 60 else "..." + self.path[-57:]
+        return (f"<Scheme {name!r} ({path}): {count(len(self.indices), 'index', 'indices')}, "
+                f"{count(len(self.categories), 'category', 'categories')}, "
+                f"{count(len(self.rules), 'rule', 'rules')}>")
+
 
 # --- the period ------------------------------------------------------------------
 
@@ -241,5 +251,11 @@ class Catalogue(Node):
     period: Period
     events: tuple[Event, ...]
     files: tuple[str, ...]
+
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        p = self.period
+        title = p.title if len(p.title) <= 80 else p.title[:77] + "..."
+        n = len(self.events)
+        return f"<Catalogue {title!r} {p.start} to {p.end}: {n} event{'' if n == 1 else 's'}>"
 
 

@@ -11,6 +11,7 @@ from ..dsl.node import Node, node
 
 from ..dsl import model as m
 from .plan import Evaluation, Scored
+from .records import Tabular, bounded, number, short
 
 
 @node
@@ -35,7 +36,7 @@ class EventDifference(Node):
 
 
 @node
-class Comparison(Node):
+class Comparison(Tabular, Node):
     evaluations: tuple[Evaluation, ...]
     indices: tuple[IndexComparison, ...]
     rankings: dict  # group name -> per scheme, the indices from highest to lowest
@@ -44,6 +45,40 @@ class Comparison(Node):
     @property
     def schemes(self) -> tuple[m.Scheme, ...]:
         return tuple(e.scheme for e in self.evaluations)
+
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        n = len(self.evaluations)
+        title = short(self.evaluations[0].catalogue.period.title) if n else ""
+        changed = sum(1 for i in self.indices if len(set(i.colours)) > 1)
+        tail = (f"; {len(self.indices)} indices, {changed} with a colour changed, "
+                f"{len(self.events)} event scores differ>")
+        return bounded(f"<Comparison of {n} schemes on {title!r}: ",
+                       [f"{chr(65 + k)} {short(s.name, 40)!r}" for k, s in
+                        enumerate(self.schemes)], tail, sep=", ")
+
+    columns = ("index", "name", "scheme", "file", "value", "colour", "difference")
+
+    def to_records(self) -> list[dict]:
+        """One record per index and scheme, index by index, schemes in the order
+        given; `difference` is the value minus the first scheme's."""
+        return [{"index": i.name, "name": i.title, "scheme": s.name, "file": s.path,
+                 "value": number(v), "colour": colour, "difference": number(d)}
+                for i in self.indices
+                for s, v, colour, d in zip(self.schemes, i.values, i.colours, i.differences())]
+
+    def _html_table(self):
+        letters = [chr(65 + k) for k in range(len(self.evaluations))]
+        headings = (["Index"] + [f"{a}: {s.name}" for a, s in zip(letters, self.schemes)]
+                    + [f"{a}-A" for a in letters[1:]])
+        rows = []
+        for i in self.indices:
+            row = [i.title]
+            row += ["-" if v is None else m.signed(v) + (f" {c.capitalize()}" if c else "")
+                    for v, c in zip(i.values, i.colours)]
+            row += ["" if d is None else m.signed(d) if d else "0"
+                    for d in i.differences()[1:]]
+            rows.append(row)
+        return repr(self).strip("<>"), headings, rows, set(range(1, len(headings)))
 
 
 def ranking(evaluation: Evaluation, members) -> tuple[str, ...]:

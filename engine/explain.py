@@ -13,6 +13,7 @@ from ..dsl.node import Node, node
 from ..dsl import model as m
 from ..dsl.checks import totals_are_whole
 from .plan import Evaluation, IndexResult, Scored
+from .records import Tabular, bounded, number, short
 
 
 @node
@@ -30,12 +31,61 @@ class Boundary(Node):
     colour: str | None  # the colour there (None: no band)
 
 
+LINE_COLUMNS = ("index", "event", "date", "start", "end", "text", "category", "recorded",
+                "base", "score", "total", "rules")
+
+
+def _near(b: Boundary) -> str:
+    return (f"{m.plain(b.points)} point{'' if b.points == 1 else 's'} from "
+            f"{short(b.colour or 'no colour', 20)} (at {m.signed(b.at)})")
+
+
 @node
-class IndexExplanation(Node):
+class IndexExplanation(Tabular, Node):
     result: IndexResult
     lines: tuple[Line, ...]
     up: Boundary | None
     down: Boundary | None
+
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        r = self.result
+        colour = f", {short(r.colour, 20)}" if r.colour else ""
+        near = "".join(f"; {_near(b)}" for b in (self.up, self.down) if b is not None)
+        return (f"<IndexExplanation {short(r.index.name, 40)} {short(r.index.title)!r}: "
+                f"{m.signed(r.aggregate)}{colour}; {len(self.lines)} lines{near}>")
+
+    columns = LINE_COLUMNS
+
+    def to_records(self) -> list[dict]:
+        """One record per line, in date order: the event, its score (None where a
+        rule excluded it), the running total and the rules that changed it."""
+        out = []
+        for line in self.lines:
+            s = line.scored
+            event = s.entry.event
+            out.append({"index": s.entry.index, "event": event.number, "date": event.when.text,
+                        "start": event.when.start, "end": event.when.end, "text": event.text,
+                        "category": event.category.name if event.category else None,
+                        "recorded": s.entry.recorded, "base": number(s.base),
+                        "score": number(s.score), "total": number(line.running),
+                        "rules": [step.rule.name for step in s.steps]})
+        return out
+
+
+class Explanations(Tabular, list):
+    """What `explain` returns: a list of IndexExplanation, one per index, whose
+    records are every line of every index."""
+
+    __slots__ = ()
+    columns = LINE_COLUMNS
+
+    def __repr__(self):
+        return bounded(f"<Explanations of {len(self)} {'index' if len(self) == 1 else 'indices'}"
+                       f": ", [f"{short(x.result.index.name, 30)} {m.signed(x.result.aggregate)} "
+                               f"({len(x.lines)} lines)" for x in self])
+
+    def to_records(self) -> list[dict]:
+        return [record for x in self for record in x.to_records()]
 
 
 def _date_order(s: Scored):
@@ -55,7 +105,7 @@ def pick_events(evaluation: Evaluation, event: str | None) -> set[int] | None:
 
 
 def explain(evaluation: Evaluation, index: str | None = None,
-            event: str | None = None) -> list[IndexExplanation]:
+            event: str | None = None) -> Explanations:
     names = [index] if index is not None else list(evaluation.indices)
     chosen = pick_events(evaluation, event)
     whole = totals_are_whole(evaluation.scheme)
@@ -75,7 +125,7 @@ def explain(evaluation: Evaluation, index: str | None = None,
             up = nearest_change(bands, result.aggregate, +1, whole)
             down = nearest_change(bands, result.aggregate, -1, whole)
         out.append(IndexExplanation(result, tuple(lines), up, down))
-    return out
+    return Explanations(out)
 
 
 def nearest_change(bands: m.BandSet, value: m.Number, direction: int,

@@ -20,6 +20,7 @@ from ..dsl import model as m
 from ..dsl.domains import EXACT
 from ..dsl.node import Node, node
 from ..dsl.nodes import EXCLUDED, Recorded
+from .records import Tabular, bounded, number, short
 
 
 @node
@@ -173,8 +174,15 @@ class IndexResult(Node):
     events: int
     colour: str | None  # the band's name, where the index has bands and events
 
+    def __repr__(self):
+        colour = f", {self.colour}" if self.colour else ""
+        return (f"<IndexResult {short(self.index.name, 40)} {short(self.index.title, 60)!r}: "
+                f"{m.signed(self.aggregate)} ({m.signed(self.positive)}/"
+                f"{m.signed(self.negative) if self.negative else '0'}), "
+                f"{self.events} events{colour}>")
 
-class Evaluation:
+
+class Evaluation(Tabular):
     """A scheme run on a catalogue: the figures, and the record behind them."""
 
     __slots__ = ("scheme", "catalogue", "indices", "plan", "entries", "_scored")
@@ -199,9 +207,30 @@ class Evaluation:
     __hash__ = None
 
     def __repr__(self):
-        figures = ", ".join(f"{k} {m.signed(r.aggregate)}" for k, r in self.indices.items())
-        return (f"<Evaluation of {self.catalogue.period.title!r} under {self.scheme.name!r}: "
-                f"{figures}>")
+        return bounded(f"<Evaluation of {short(self.catalogue.period.title)!r} under "
+                       f"{short(self.scheme.name, 40)!r}: ",
+                       [f"{short(k, 30)} {m.signed(r.aggregate)}"
+                        for k, r in self.indices.items()])
+
+    columns = ("index", "name", "aggregate", "positive", "negative", "events", "colour")
+
+    def to_records(self) -> list[dict]:
+        """One record per index, in the scheme's order (the keys of `columns`)."""
+        return [{"index": name, "name": r.index.title, "aggregate": number(r.aggregate),
+                 "positive": number(r.positive), "negative": number(r.negative),
+                 "events": r.events, "colour": r.colour} for name, r in self.indices.items()]
+
+    def _html_table(self):
+        period, scheme = self.catalogue.period, self.scheme
+        caption = (f"{period.title}, {period.start} to {period.end}; scheme: {scheme.name}"
+                   + (f", {scheme.version}" if scheme.version else ""))
+        rows = [[r.index.title, m.signed(r.aggregate), m.signed(r.positive),
+                 m.signed(r.negative) if r.negative else "0", r.events,
+                 r.colour.capitalize() if r.colour else
+                 "no events" if not r.events and name in scheme.bands else ""]
+                for name, r in self.indices.items()]
+        return (caption, ["Index", "Aggregate", "Positive", "Negative", "Events", "Colour"], rows,
+                {1, 2, 3, 4})
 
 
 def evaluate(scheme: m.Scheme, catalogue: m.Catalogue) -> Evaluation:

@@ -19,6 +19,7 @@ from ..dsl import model as m
 from ..dsl.checks import totals_are_whole
 from ..dsl.domains import ARRAYS
 from .plan import Evaluation
+from .records import Tabular, bounded, number, short
 
 
 class SensitivityProblem(Exception):
@@ -78,7 +79,7 @@ class Flip(Node):
 
 
 @node
-class Sensitivity(Node):
+class Sensitivity(Tabular, Node):
     samples: int
     seed: int
     parameters: tuple[Parameter, ...]
@@ -86,6 +87,41 @@ class Sensitivity(Node):
     ranking_kept: dict  # group -> share of samples with the nominal ranking
     one_at_a_time: tuple[Effect, ...]  # most influential first
     smallest_flips: dict  # index -> Flip or None
+
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        parts = [f"{short(i.name, 30)} {short(i.colour, 20)} changes in {i.colour_changes:.1%}"
+                 for i in self.indices if i.colour is not None]
+        parts += [f"ranking of {short(g, 30)} kept in {kept:.1%}"
+                  for g, kept in self.ranking_kept.items()]
+        return bounded(f"<Sensitivity of {len(self.indices)} indices to "
+                       f"{len(self.parameters)} parameters, {self.samples} samples "
+                       f"(seed {self.seed}): ", parts, sep="; ")
+
+    columns = ("index", "nominal", "median", "p5", "p95", "colour", "colours",
+               "colour_changes", "rank", "rank_shift")
+
+    def to_records(self) -> list[dict]:
+        """One record per index: the nominal aggregate, the sampled median and 5th
+        and 95th percentiles, the nominal colour, each colour's share of samples
+        (`colours`, highest band first), the share whose colour differs, the
+        nominal rank in its group and the mean absolute change of rank."""
+        return [{"index": i.name, "nominal": number(i.nominal), "median": number(i.median),
+                 "p5": number(i.p5), "p95": number(i.p95), "colour": i.colour,
+                 "colours": dict(i.colour_probability),
+                 "colour_changes": number(i.colour_changes) if i.colour is not None else None,
+                 "rank": i.rank, "rank_shift": number(i.rank_shift)} for i in self.indices]
+
+    def _html_table(self):
+        def share(v):
+            return "" if v is None else f"{v:.1%}"
+
+        rows = [[r["index"], r["nominal"], r["median"], r["p5"], r["p95"],
+                 ", ".join(f"{k} {share(v)}" for k, v in r["colours"].items()),
+                 share(r["colour_changes"]), r["rank"], r["rank_shift"]]
+                for r in self.to_records()]
+        return (repr(self).strip("<>"),
+                ["Index", "Nominal", "Median", "5%", "95%", "Colours", "Colour changes", "Rank",
+                 "Rank shift"], rows, {1, 2, 3, 4, 6, 7, 8})
 
 
 def scales(scheme: m.Scheme) -> dict[str, Scale]:

@@ -298,3 +298,112 @@ def test_only_regular_files_are_read_as_schemes(client, tmp_path):
                      f'scheme "Child"\nextends "{pipe}"\n', "barometer-rules")
     [d] = diagnostics_of(client, rules)
     assert "is not a regular file" in d["message"] and d["range"]["start"]["line"] == 1
+
+
+# --- formatting, quick fixes, completion by context ------------------------------
+
+def test_formatting_is_fmt_and_leaves_broken_files_alone(client, tmp_path):
+    from barometer.dsl.format import format_text
+
+    text = ('period "Draft"   from 2021-01-01 to 2021-02-28\n[4 January] Визит 😀\n'
+            "  russia   +1\n     category contacts\n")
+    address = open_doc(client, tmp_path / "messy.events", f"# check with: {RULES}\n" + text)
+    diagnostics_of(client, address)
+    [edit] = client.request("textDocument/formatting", {
+        "textDocument": {"uri": address}, "options": {"tabSize": 4, "insertSpaces": True}})
+    assert edit["newText"] == format_text(f"# check with: {RULES}\n" + text, "events", "x")
+    assert edit["range"] == {"start": {"line": 0, "character": 0},
+                             "end": {"line": 5, "character": 0}}
+    broken = open_doc(client, tmp_path / "broken.events", "period\n[")
+    assert client.request("textDocument/formatting", {
+        "textDocument": {"uri": broken}, "options": {"tabSize": 4, "insertSpaces": True}}) == []
+
+
+def test_a_quick_fix_for_every_did_you_mean(client, tmp_path):
+    address = open_doc(client, tmp_path / "typos.events",
+                       catalogue(str(RULES), "russia +1 rusia +1\n    category contcts"))
+    found = diagnostics_of(client, address)
+    assert len(found) == 2
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": address},
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}},
+        "context": {"diagnostics": found}})
+    fixes = {a["edit"]["changes"][address][0]["newText"]: a["edit"]["changes"][address][0]["range"]
+             for a in actions}
+    assert all(a["kind"] == "quickfix" for a in actions)
+    assert fixes == {"russia": {"start": {"line": 3, "character": 14},
+                                "end": {"line": 3, "character": 19}},
+                     "contacts": {"start": {"line": 4, "character": 13},
+                                  "end": {"line": 4, "character": 20}}}
+
+
+@pytest.mark.parametrize("kind, before, expected", [
+    ("events", "    ", "index"),
+    ("events", "    rus", "index"),
+    ("events", "    russia +1 ", "index"),
+    ("events", "    category ", "category"),
+    ("events", "    tags covid, ", "tag"),
+    ("events", "published ", "index"),
+    ("events", "[4 January] Talks with rus", None),
+    ("events", "    note Talks with rus", None),
+    ("events", "    source https://example.org/a.pdf#page=3 rus", None),
+    ("events", "# rus", None),
+    ("events", "    russia +1  # rus", None),
+    ("events", 'period "', None),
+    ("rules", "rule r when index is ", "index"),
+    ("rules", 'rule r "A" when index in [russia, ', "index"),
+    ("rules", "rule r when category in [", "category"),
+    ("rules", "rule r when category is sa", "category"),
+    ("rules", "rule r when tagged ", "tag"),
+    ("rules", "bands ", "index"),
+    ("rules", 'group g "Neighbours" [russia, ', "index"),
+    ("rules", "vary weights of ", "category"),
+    ("rules", "vary bands of ", "bands"),
+    ("rules", "drop rule ", "rule"),
+    ("rules", 'index russia "Relations with rus', None),
+    ("rules", "# when index is ", None),
+    ("rules", "index ", None),
+])
+def test_completion_offers_the_names_that_fit_there(kind, before, expected):
+    from barometer.lsp import completion_kind
+
+    assert completion_kind(kind, before) == expected
+
+
+def test_completion_over_the_protocol_by_context(client, tmp_path):
+    address = open_doc(client, tmp_path / "complete.events",
+                       catalogue(str(RULES), "russia +1\n    category \n    note Talks with "))
+
+    def labels(line, character):
+        return {item["label"] for item in client.request("textDocument/completion", {
+            "textDocument": {"uri": address},
+            "position": {"line": line, "character": character}})["items"]}
+
+    assert "sanctions" in labels(4, 13) and "russia" not in labels(4, 13)
+    assert labels(5, 20) == set()
+    assert labels(2, 5) == set()
+
+
+def test_hover_answers_while_diagnostics_wait_and_stale_checks_are_dropped(client, tmp_path):
+    path = tmp_path / "typing.events"
+    text = catalogue(str(RULES), "rusia +1")
+    address = open_doc(client, path, text)
+    diagnostics_of(client, address)
+    for version in range(2, 7):  # fast typing: one check, of the last text
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": address, "version": version},
+            "contentChanges": [{"range": {"start": {"line": 3, "character": 4},
+                                          "end": {"line": 3, "character": 4}}, "text": " "}]})
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": address},
+                                                  "position": {"line": 3, "character": 2}})
+    assert hover is None
+    assert not [n for n in client.notes if n.get("method") == "textDocument/publishDiagnostics"
+                and n["params"]["uri"] == address]  # answered before the check ran
+    note = client.wait_for("textDocument/publishDiagnostics", address)["params"]
+    assert note["version"] == 6
+    [d] = note["diagnostics"]
+    assert d["range"]["start"] == {"line": 3, "character": 9}
+    client.request("textDocument/hover", {"textDocument": {"uri": address},
+                                          "position": {"line": 0, "character": 0}})
+    assert not [n for n in client.notes if n.get("method") == "textDocument/publishDiagnostics"
+                and n["params"]["uri"] == address]

@@ -24,6 +24,7 @@ units; UTF-16 when it says nothing); the checker counts code points.
 from __future__ import annotations
 
 import asyncio
+import functools
 import glob
 import os
 import re
@@ -106,6 +107,7 @@ class Directive:
     line: int  # 0-based
     start: int  # code points
     end: int
+    written: str = ""  # the path as the comment gives it
 
 
 def directive_of(path: str, text: str | None = None) -> Directive | None:
@@ -114,8 +116,12 @@ def directive_of(path: str, text: str | None = None) -> Directive | None:
     for i, line in enumerate(_head(text or "")):
         found = _DIRECTIVE.search(line)
         if found:
-            where = os.path.join(os.path.dirname(path), os.path.expanduser(found.group(1)))
-            return Directive(_key(where), i, found.start(1), found.end(1))
+            given = os.path.normpath(os.path.join(os.path.dirname(path),
+                                                  os.path.expanduser(found.group(1))))
+            # a link is followed to its file, but not a pipe's or device's
+            # (/dev/stdin leads to /proc/.../pipe:[...]): those are told as written
+            where = _key(given) if _is_regular(given) else given
+            return Directive(where, i, found.start(1), found.end(1), found.group(1))
     return None
 
 
@@ -147,23 +153,24 @@ def _root_of(paths: list[str]) -> str:
     return root_scheme(schemes) or paths[0]
 
 
-def irregular_in_chain(path: str) -> tuple[str, str, int] | None:
+def irregular_in_chain(path: str) -> tuple[str, str, int, str] | None:
     """A pipe, device or folder named by the `extends` chain from `path` (or
-    `path` itself), which must not be read: (that path, the file naming it, line)."""
-    current, via, line, seen = path, path, 0, set()
+    `path` itself), which must not be read: (that path, the file naming it, the
+    line, the path as written there)."""
+    current, via, line, written, seen = path, path, 0, path, set()
     while current not in seen:
         seen.add(current)
         if not _exists(current):
             return None  # the checker says it is missing
         if not _is_regular(current):
-            return current, via, line
+            return current, via, line, written
         text = _text_of(current) or ""
         found = _EXTENDS.search(text)
         if found is None:
             return None
         via, line = current, text.count("\n", 0, found.start())
-        current = os.path.normpath(os.path.join(os.path.dirname(current),
-                                                found.group(1) or found.group(2) or ""))
+        written = found.group(1) or found.group(2) or ""
+        current = os.path.normpath(os.path.join(os.path.dirname(current), written))
     return None
 
 
@@ -388,9 +395,10 @@ def _shown(path: str, near: str) -> str:
 
 
 def _chain(rules: str) -> frozenset:
+    """The rules files a check with `rules` reads: a change to any of them re-checks."""
     scheme = scheme_of(rules, last_good=False)
     files = scheme.files if scheme is not None else (rules,)
-    return frozenset(_key(f) for f in files) | {rules}
+    return frozenset(_key(f) for f in files) | _chain_files(rules)
 
 
 def findings(path: str, root: str | None, kind: str | None = None
@@ -405,10 +413,10 @@ def findings(path: str, root: str | None, kind: str | None = None
         rules = path
         irregular = irregular_in_chain(path)
         if irregular is not None:
-            what, via, line = irregular
+            what, via, line, written = irregular
             if _key(via) != _key(path):
-                line = 0
-            return [_note(line, 0, 1, f"{_shown(what, via)} is not a regular file (it is a "
+                line, written = 0, _shown(what, path)
+            return [_note(line, 0, 1, f"{written} is not a regular file (it is a "
                           "folder, a device or a pipe): a scheme can extend only a rules file",
                           lsp.DiagnosticSeverity.Error)], _chain_files(path)
     else:
@@ -419,14 +427,14 @@ def findings(path: str, root: str | None, kind: str | None = None
             return [_note(0, 0, 1, "no scheme found to check this catalogue against: add a "
                           "comment `# check with: path/to/scheme.rules` near the top",
                           lsp.DiagnosticSeverity.Information)], frozenset()
-        shown = _shown(rules, path)
+        shown = directive.written if directive else _shown(rules, path)
         if not _exists(rules):
             return [_note(*where, f"no such rules file: {shown}", lsp.DiagnosticSeverity.Error)
                     ], frozenset({rules})
         irregular = irregular_in_chain(rules)
         if irregular is not None:
-            what = irregular[0]
-            return [_note(*where, f"{_shown(what, path)} is not a regular file (it is a folder, "
+            what = shown if irregular[0] == rules else irregular[3]
+            return [_note(*where, f"{what} is not a regular file (it is a folder, "
                           "a device or a pipe): a scheme is read from a rules file",
                           lsp.DiagnosticSeverity.Error)], _chain_files(rules)
         uses = _chain(rules)
@@ -650,6 +658,10 @@ _RULES_CONTEXTS = (
 )
 
 
+def _no_items() -> lsp.CompletionList:
+    return lsp.CompletionList(is_incomplete=False, items=[])
+
+
 def completion_kind(kind: str, before: str) -> str | None:
     """What names fit after `before` (the line up to the cursor), if any."""
     if kind == "events":
@@ -758,23 +770,44 @@ def _misspelled(ls: LanguageServer, uri: str, d: lsp.Diagnostic, name: str) -> l
     return None
 
 
+def _quietly(handler, default=None):
+    """A request that trips on something unexpected answers with nothing (and a
+    line in the editor's log), never with a Python traceback."""
+
+    @functools.wraps(handler)
+    def guarded(ls: LanguageServer, params):
+        try:
+            return handler(ls, params)
+        except Exception as e:
+            try:
+                ls.window_log_message(lsp.LogMessageParams(
+                    type=lsp.MessageType.Log,
+                    message=f"barometer: {handler.__name__} stopped on {type(e).__name__}: {e}"))
+            except Exception:
+                pass
+            return default() if callable(default) else default
+
+    return guarded
+
+
 def create_server() -> LanguageServer:
     """A language server with every feature; each has its own open documents."""
     ls = LanguageServer("barometer", "0.1.0",
                         text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
     ls.barometer_docs = {}
     ls.feature(lsp.INITIALIZE)(initialize)
-    ls.feature(lsp.TEXT_DOCUMENT_DID_OPEN)(did_open)
-    ls.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)(did_change)
-    ls.feature(lsp.TEXT_DOCUMENT_DID_SAVE)(did_save)
-    ls.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)(did_close)
-    ls.feature(lsp.TEXT_DOCUMENT_HOVER)(hover)
-    ls.feature(lsp.TEXT_DOCUMENT_DEFINITION)(definition)
-    ls.feature(lsp.TEXT_DOCUMENT_COMPLETION,
-                lsp.CompletionOptions(trigger_characters=[" ", "[", ","]))(completion)
-    ls.feature(lsp.TEXT_DOCUMENT_FORMATTING)(formatting)
-    ls.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
-                lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))(code_action)
+    for method, handler in ((lsp.TEXT_DOCUMENT_DID_OPEN, did_open),
+                            (lsp.TEXT_DOCUMENT_DID_CHANGE, did_change),
+                            (lsp.TEXT_DOCUMENT_DID_SAVE, did_save),
+                            (lsp.TEXT_DOCUMENT_DID_CLOSE, did_close),
+                            (lsp.TEXT_DOCUMENT_HOVER, hover),
+                            (lsp.TEXT_DOCUMENT_DEFINITION, definition)):
+        ls.feature(method)(_quietly(handler))
+    ls.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(
+        trigger_characters=[" ", "[", ","]))(_quietly(completion, _no_items))
+    ls.feature(lsp.TEXT_DOCUMENT_FORMATTING)(_quietly(formatting, list))
+    ls.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
+        code_action_kinds=[lsp.CodeActionKind.QuickFix]))(_quietly(code_action, list))
     return ls
 
 

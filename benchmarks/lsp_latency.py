@@ -11,6 +11,7 @@ pending), asks for a hover again 0.4 s after the last keystroke (the check is
 running), and waits for the diagnostics of the last version. Medians over --runs runs are printed.
 
     python benchmarks/lsp_latency.py [--events 5000] [--runs 7] [--keys 10] [--gap 0.03]
+                                     [--no-fork]
 """
 
 import argparse
@@ -50,9 +51,10 @@ def catalogue(n: int) -> str:
 class Server:
     """`barometer lsp` in a subprocess; every message read is timestamped."""
 
-    def __init__(self):
+    def __init__(self, fork: bool = True):
+        env = {**os.environ, "BAROMETER_LSP_FORK": "1" if fork else "0"}
         self.proc = subprocess.Popen([sys.executable, "-m", "barometer", "lsp"], cwd=ROOT,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self.messages: queue.Queue = queue.Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
@@ -107,6 +109,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keys", type=int, default=10)
     parser.add_argument("--gap", type=float, default=0.03)
+    parser.add_argument("--no-fork", action="store_true",
+                        help="check on the server's worker thread, not in forked children")
     args = parser.parse_args()
 
     text = catalogue(args.events)
@@ -119,7 +123,7 @@ def main() -> int:
     score_row = row + 1
     column = lines[score_row].index(lines[score_row].split()[0])
 
-    server = Server()
+    server = Server(fork=not args.no_fork)
     started = time.perf_counter()
     server.ask("initialize", {"processId": os.getpid(), "rootUri": ROOT.as_uri(),
                               "capabilities": {"general": {"positionEncodings": ["utf-16"]}}})
@@ -128,8 +132,9 @@ def main() -> int:
     server.notify("textDocument/didOpen", {"textDocument": {
         "uri": uri, "languageId": "barometer-events", "version": 1, "text": text}})
     at, _ = server.wait(lambda msg: msg.get("method") == "textDocument/publishDiagnostics")
-    print(f"{args.events} events, {len(text) / 1e6:.2f} MB; first diagnostics "
-          f"{at - started:.2f} s after start")
+    print(f"{args.events} events, {len(text) / 1e6:.2f} MB; checks "
+          f"{'on a thread' if args.no_fork else 'in forked children (where possible)'}; "
+          f"first diagnostics {at - started:.2f} s after start")
 
     where = {"textDocument": {"uri": uri}, "position": {"line": score_row, "character": column + 1}}
     times: dict[str, list[float]] = {k: [] for k in (

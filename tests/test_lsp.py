@@ -409,3 +409,14 @@ def test_hover_answers_while_diagnostics_wait_and_stale_checks_are_dropped(clien
                                           "position": {"line": 0, "character": 0}})
     assert not [n for n in client.notes if n.get("method") == "textDocument/publishDiagnostics"
                 and n["params"]["uri"] == address]
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_checks_run_in_a_child_process_or_on_a_thread(client, tmp_path, monkeypatch, fork):
+    import barometer.lsp as server_module
+
+    monkeypatch.setattr(server_module, "FORK", fork and server_module.FORK)
+    address = open_doc(client, tmp_path / f"mode-{fork}.events", catalogue(str(RULES), "rusia +1"))
+    [d] = diagnostics_of(client, address)
+    assert d["code"] == "B101" and d["range"]["start"] == {"line": 3, "character": 4}
+    assert not server_module._children  # no check left running

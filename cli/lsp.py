@@ -545,6 +545,21 @@ def findings(path: str, root: str | None, kind: str | None = None
         return [_note(0, 0, 1, str(e), lsp.DiagnosticSeverity.Error)], frozenset({rules})
     mine = _key(path)
     out = []
+    elsewhere = sorted({d.span.file for d in report.diagnostics if d.severity == "error"
+                        and d.span is not None and _key(d.span.file) != mine})
+    if kind == "rules" and elsewhere:  # a scheme it extends: say so where it says `extends`
+        text = _text_of(path) or ""
+        found = _EXTENDS.search(text)
+        line, start, end = 0, 0, 1
+        if found:
+            line_start = text.rfind("\n", 0, found.start()) + 1
+            indent = len(found.group()) - len(found.group().lstrip())
+            line = text.count("\n", 0, found.start())
+            start, end = found.start() + indent - line_start, found.end() - line_start
+        shown = ", ".join(_shown(f, path) for f in elsewhere)
+        out.append(_note(line, start, end, f"the scheme this extends ({shown}) has errors; "
+                         "fix them to check this file completely",
+                         lsp.DiagnosticSeverity.Warning))
     for d in report.diagnostics:
         if d.span is None or _key(d.span.file) != mine:
             continue

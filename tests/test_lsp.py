@@ -420,3 +420,13 @@ def test_checks_run_in_a_child_process_or_on_a_thread(client, tmp_path, monkeypa
     [d] = diagnostics_of(client, address)
     assert d["code"] == "B101" and d["range"]["start"] == {"line": 3, "character": 4}
     assert not server_module._children  # no check left running
+
+
+def test_a_rules_file_says_when_the_scheme_it_extends_has_errors(client, tmp_path):
+    (tmp_path / "parent.rules").write_text(SMALL_RULES + "index\n", encoding="utf-8")
+    child = open_doc(client, tmp_path / "child.rules",
+                     'scheme "Child"\n  extends "parent.rules"\n', "barometer-rules")
+    [d] = diagnostics_of(client, child)
+    assert d["message"] == ("the scheme this extends (parent.rules) has errors; "
+                            "fix them to check this file completely")
+    assert d["range"] == {"start": {"line": 1, "character": 2}, "end": {"line": 1, "character": 24}}

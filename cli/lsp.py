@@ -429,6 +429,11 @@ def _in_child(doc: Doc, generation: int, root: str | None):
         code = 1
         try:
             os.close(r)
+            # the child never speaks the protocol: nothing it might print reaches
+            # the editor, and the editor sees the server's output end when it exits
+            quiet = os.open(os.devnull, os.O_RDWR)
+            os.dup2(quiet, 0)
+            os.dup2(quiet, 1)
             data = pickle.dumps(_checked(doc.path, root, doc.kind))
             with os.fdopen(w, "wb") as out:
                 out.write(data)

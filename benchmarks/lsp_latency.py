@@ -8,7 +8,8 @@ by default, about 0.9 MB), checked against the Minsk Barometer scheme. Each run
 types a burst of --keys keystrokes --gap seconds apart at the end of an event's
 text, then at once asks for a hover, a completion and a definition (diagnostics
 pending), asks for a hover again 0.4 s after the last keystroke (the check is
-running), and waits for the diagnostics of the last version. Medians over --runs runs are printed.
+running), and waits for the diagnostics of the last version. Medians over
+--runs runs are printed, with the time of the check alone for comparison.
 
     python benchmarks/lsp_latency.py [--events 5000] [--runs 7] [--keys 10] [--gap 0.03]
                                      [--no-fork]
@@ -172,6 +173,14 @@ def main() -> int:
         time.sleep(0.2)
     server.close()
 
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from timing import median_time  # benchmarks/timing.py
+
+    from barometer.checker import check_files
+
+    alone = median_time(lambda: check_files([str(path)], rules=str(RULES)), args.runs)
+    print(f"the check alone (barometer.checker.check_files, in this process): "
+          f"{alone * 1000:.0f} ms, median of {args.runs}")
     print(f"median of {args.runs} runs, after {args.keys} keystrokes {args.gap * 1000:.0f} ms "
           "apart:")
     for name, values in times.items():

@@ -302,6 +302,10 @@ def _open(ls: LanguageServer, uri: str) -> Doc:
         path = _key(given)
         kind = _kind_of(path, document.language_id, document.source)
         aliases = (given,) if given != path else ()
+        extension = os.path.splitext(path)[1].lower()
+        if {".rules": "rules", ".events": "events", ".csv": "events"}.get(extension) != kind:
+            # the checker tells a file's kind by its name: a stand-in name says it
+            path, aliases = f"{path}.{kind}", ()
     else:  # untitled:, or another scheme: a stand-in path in the workspace's folder
         name = re.sub(r"[^\w.-]+", "-", uri.split(":", 1)[-1]).strip("-.") or "untitled"
         kind = _kind_of(name, document.language_id, document.source)

@@ -430,3 +430,9 @@ def test_a_rules_file_says_when_the_scheme_it_extends_has_errors(client, tmp_pat
     assert d["message"] == ("the scheme this extends (parent.rules) has errors; "
                             "fix them to check this file completely")
     assert d["range"] == {"start": {"line": 1, "character": 2}, "end": {"line": 1, "character": 24}}
+
+
+def test_a_file_named_otherwise_is_checked_as_its_language_says(client, tmp_path):
+    address = open_doc(client, tmp_path / "draft.txt", catalogue(str(RULES), "rusia +1"))
+    [d] = diagnostics_of(client, address)
+    assert d["code"] == "B101"

@@ -48,6 +48,22 @@ class RulesLexer(RegexLexer):
         ],
     }
 
+    @staticmethod
+    def analyse_text(text: str) -> float:
+        """How much `text` looks like a rules file, for content detection."""
+        score = 0.0
+        if re.search(r'^scheme[ \t]+("[^"\n]*"|“[^”\n]*”)', text, re.MULTILINE):
+            score += 0.5
+        if re.search(r'^index[ \t]+[A-Za-z_]\w*([ \t]+("[^"\n]*"|“[^”\n]*”))?[ \t]*$', text,
+                     re.MULTILINE):
+            score += 0.2
+        if re.search(r"^range[ \t]+[+\-−–]?\d+[ \t]+to[ \t]+[+\-−–]?\d+", text, re.MULTILINE):
+            score += 0.1
+        if re.search(r"^(bands[ \t]+[A-Za-z_]\w*[ \t]*\{|rule[ \t]+[A-Za-z_]\w*\b.*\bwhen\b"
+                     r"|extends[ \t]+\"|score[ \t]+)", text, re.MULTILINE):
+            score += 0.19
+        return score
+
 
 class EventsLexer(RegexLexer):
     """barometer event files: one period's catalogue of events."""
@@ -69,10 +85,28 @@ class EventsLexer(RegexLexer):
             (r"#.*?$", Comment.Single),
             (r"[A-Za-z_]\w*", Name.Variable),
             (r",", Punctuation),
-            (r"\s+", Whitespace),
+            # a line's end alone, so that the next line starts at its beginning
+            # and the rules above that look at whole lines (notes, sources,
+            # event text, comments) see it; not the indentation with it
+            (r"\n", Whitespace),
+            (r"[^\S\n]+", Whitespace),
             (r".", Text),
         ],
     }
+
+    @staticmethod
+    def analyse_text(text: str) -> float:
+        """How much `text` looks like an event file, for content detection."""
+        score = 0.0
+        if re.search(r'^period[ \t]+("[^"\n]*"|“[^”\n]*”)[ \t]+from[ \t]+\d{4}-\d{2}-\d{2}',
+                     text, re.MULTILINE):
+            score += 0.6
+        if re.search(r"^\[[^\]\n]+\][^\n]*\n([ \t]+#[^\n]*\n)*[ \t]+[A-Za-z_]\w*[ \t]+[+\-−–]\d",
+                     text, re.MULTILINE):
+            score += 0.3
+        if re.search(r"^[ \t]+(category|tags|note|source)[ \t]+\S", text, re.MULTILINE):
+            score += 0.09
+        return score
 
 
 def terminal_line(line: str, file: str) -> str:

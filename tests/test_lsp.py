@@ -1,9 +1,12 @@
 """The language server, driven over its protocol in-process: initialise, open a
 file with a mistake, receive the diagnostic where it belongs, hover, go to
-definition (into the parent scheme too), complete names."""
+definition (into the parent scheme too), complete names, format, quick-fix;
+positions in the client's encoding; documents not saved anywhere, rules files
+edited but not saved, rules files with errors, pipes named as schemes."""
 
 import json
 import os
+import select
 import threading
 
 import pytest
@@ -17,11 +20,12 @@ class Client:
     """Just enough JSON-RPC over a pair of pipes."""
 
     def __init__(self):
-        from barometer.lsp import server
+        from barometer.lsp import create_server
 
+        server = create_server()
         to_server_r, self._to_server = os.pipe()
         self._from_server, from_server_w = os.pipe()
-        self.rfile = os.fdopen(self._from_server, "rb")
+        self.buffer = b""
         self.wfile = os.fdopen(self._to_server, "wb")
         server_in = os.fdopen(to_server_r, "rb")
         server_out = os.fdopen(from_server_w, "wb")
@@ -36,15 +40,24 @@ class Client:
         self.wfile.write(f"Content-Length: {len(body)}\r\n\r\n".encode("ascii") + body)
         self.wfile.flush()
 
-    def receive(self) -> dict:
-        length = None
-        while True:
-            line = self.rfile.readline()
-            if line in (b"\r\n", b"\n"):
-                break
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        return json.loads(self.rfile.read(length))
+    def _more(self, timeout: float) -> None:
+        # a server that hangs fails the test instead of hanging the suite
+        ready, _, _ = select.select([self._from_server], [], [], timeout)
+        assert ready, "the server did not answer"
+        data = os.read(self._from_server, 1 << 20)
+        assert data, "the server closed the connection"
+        self.buffer += data
+
+    def receive(self, timeout: float = 20) -> dict:
+        while b"\r\n\r\n" not in self.buffer:
+            self._more(timeout)
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:"))
+        while len(self.buffer) < length:
+            self._more(timeout)
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return json.loads(body)
 
     def request(self, method: str, params: dict):
         self.next_id += 1
@@ -59,13 +72,17 @@ class Client:
     def notify(self, method: str, params: dict) -> None:
         self.send({"method": method, "params": params})
 
-    def wait_for(self, method: str) -> dict:
+    def wait_for(self, method: str, address: str | None = None) -> dict:
+        def wanted(note):
+            return note.get("method") == method and (
+                address is None or note.get("params", {}).get("uri") == address)
+
         for i, note in enumerate(self.notes):
-            if note.get("method") == method:
+            if wanted(note):
                 return self.notes.pop(i)
         while True:
             message = self.receive()
-            if message.get("method") == method:
+            if wanted(message):
                 return message
             self.notes.append(message)
 
@@ -74,15 +91,37 @@ def uri(path) -> str:
     return "file://" + str(path)
 
 
-@pytest.fixture(scope="module")
-def client():
+def started(capabilities: dict | None = None, root=ROOT) -> Client:
     c = Client()
-    c.request("initialize", {"processId": None, "rootUri": uri(ROOT), "capabilities": {}})
+    c.request("initialize", {"processId": None, "rootUri": uri(root),
+                             "capabilities": capabilities or {}})
     c.notify("initialized", {})
-    yield c
+    return c
+
+
+def stopped(c: Client) -> None:
     c.request("shutdown", None)
     c.notify("exit", None)
     dsl_files.OVERLAY.clear()
+
+
+@pytest.fixture(scope="module")
+def client():
+    c = started()
+    yield c
+    stopped(c)
+
+
+def open_doc(client, path_or_uri, text, language="barometer-events", version=1):
+    address = path_or_uri if ":" in str(path_or_uri)[:10] else uri(path_or_uri)
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": address, "languageId": language, "version": version, "text": text}})
+    return address
+
+
+def diagnostics_of(client, address) -> list:
+    """The next diagnostics published for one document (others are kept)."""
+    return client.wait_for("textDocument/publishDiagnostics", address)["params"]["diagnostics"]
 
 
 def test_diagnostics_follow_the_edited_text(client, tmp_path):
@@ -132,4 +171,268 @@ def test_hover_definition_and_completion(client):
     items = client.request("textDocument/completion", {
         "textDocument": {"uri": uri(events)}, "position": {"line": row, "character": 4}})
     labels = {item["label"] for item in items["items"]}
-    assert {"russia", "regional_tension", "sanctions", "nuclear_power"} <= labels
+    # where a score line starts, the index names (not categories or tags)
+    assert {"russia", "regional_tension"} <= labels
+    assert not {"sanctions", "nuclear_power"} & labels
+
+
+# --- positions: the client's encoding -------------------------------------------
+
+AWKWARD = 'rule r "Правило − ✓ – 😀" when index is rusia then clamp'
+AWKWARD_RULES = ('scheme "Тест"\nrange -3 to +3\nscore recorded\nindex russia "Россия"\n'
+                 f'{AWKWARD}\n'
+                 'rule s "Ещё − – 😀" when index in [russia, eu] then clamp\n'
+                 'index eu "ЕС"\n')
+
+
+def units(text: str, encoding: str) -> int:
+    return {"utf-8": len(text.encode("utf-8")),
+            "utf-16": len(text.encode("utf-16-le")) // 2,
+            "utf-32": len(text)}[encoding]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32", None])
+def test_positions_are_in_the_encoding_the_client_negotiates(tmp_path, encoding):
+    offered = {"general": {"positionEncodings": [encoding]}} if encoding else {}
+    c = started(offered)
+    try:
+        reply_encoding = encoding or "utf-16"  # the protocol's default
+        path = tmp_path / "awkward.rules"
+        address = open_doc(c, path, AWKWARD_RULES, "barometer-rules")
+        [d] = diagnostics_of(c, address)
+        start = AWKWARD.index("index is")
+        assert d["range"]["start"] == {"line": 4,
+                                       "character": units(AWKWARD[:start], reply_encoding)}
+        assert d["range"]["end"]["character"] == units(AWKWARD[:start + 14], reply_encoding)
+        # and positions received are read in the same units
+        line = AWKWARD_RULES.splitlines()[5]
+        at = units(line[:line.index("eu]") + 1], reply_encoding)
+        hover = c.request("textDocument/hover", {"textDocument": {"uri": address},
+                                                 "position": {"line": 5, "character": at}})
+        assert hover["contents"]["value"].startswith("**index eu**: ЕС")
+        # the fix replaces the misspelled name only, in the client's units
+        [action] = c.request("textDocument/codeAction", {
+            "textDocument": {"uri": address}, "range": d["range"],
+            "context": {"diagnostics": [d]}})
+        [edit] = action["edit"]["changes"][address]
+        assert edit["newText"] == "russia"
+        rusia = AWKWARD.index("rusia")
+        assert edit["range"] == {
+            "start": {"line": 4, "character": units(AWKWARD[:rusia], reply_encoding)},
+            "end": {"line": 4, "character": units(AWKWARD[:rusia + 5], reply_encoding)}}
+    finally:
+        stopped(c)
+
+
+# --- documents: not saved anywhere, edited but not saved, broken, or not files ---------
+
+SMALL_RULES = ('scheme "Small"\nrange -3 to +3\nscore recorded\n'
+               'index russia "Russia"\nindex eu "EU"\ncategory contacts "Contacts"\n')
+
+
+def catalogue(directive: str, scores: str = "russia +1") -> str:
+    return (f"# check with: {directive}\n"
+            'period "Draft" from 2021-01-01 to 2021-02-28\n'
+            "[4 January] A call\n"
+            f"    {scores}\n")
+
+
+def test_untitled_documents_are_checked_from_their_text(client):
+    rules = open_doc(client, "untitled:Untitled-1", SMALL_RULES + "index rusia\nbands rusa {\n}\n",
+                     "barometer-rules")
+    found = diagnostics_of(client, rules)
+    assert found and all(d["source"] == "barometer" for d in found)
+    events = open_doc(client, "untitled:Untitled-2", catalogue(str(RULES), "rusia +1"))
+    [d] = diagnostics_of(client, events)
+    assert d["code"] == "B101" and d["range"]["start"] == {"line": 3, "character": 4}
+    # the server still answers
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": events},
+                                                  "position": {"line": 3, "character": 5}})
+    assert hover is None
+
+
+def test_unsaved_rules_edits_reach_the_event_files_that_use_them(client, tmp_path):
+    real = tmp_path / "real"
+    (real / "rules").mkdir(parents=True)
+    (real / "examples").mkdir()
+    (real / "rules" / "small.rules").write_text(SMALL_RULES, encoding="utf-8")
+    (tmp_path / "link").symlink_to(real)  # the workspace is opened through a link
+    rules = open_doc(client, real / "rules" / "small.rules", SMALL_RULES + 'index china "China"\n',
+                     "barometer-rules")
+    assert diagnostics_of(client, rules) == []
+    events = open_doc(client, tmp_path / "link" / "examples" / "draft.events",
+                      catalogue("../rules/small.rules", "china +1"))
+    assert diagnostics_of(client, events) == []  # `china` is known from the unsaved text
+    # the rules file changes: the event file is checked again
+    client.notify("textDocument/didChange", {"textDocument": {"uri": rules, "version": 2},
+                                             "contentChanges": [{"text": SMALL_RULES}]})
+    assert diagnostics_of(client, rules) == []
+    [d] = diagnostics_of(client, events)
+    assert d["code"] == "B101" and "`china`" in d["message"]
+    # while the rules file has errors, the event file says why it is not checked
+    client.notify("textDocument/didChange", {"textDocument": {"uri": rules, "version": 3},
+                                             "contentChanges": [{"text": SMALL_RULES + "index\n"}]})
+    assert diagnostics_of(client, rules)
+    [d] = diagnostics_of(client, events)
+    assert d["message"] == ("the scheme ../rules/small.rules has errors; "
+                            "fix them to check this file")
+    assert d["range"] == {"start": {"line": 0, "character": 14},
+                          "end": {"line": 0, "character": 34}}
+    client.notify("textDocument/didClose", {"textDocument": {"uri": rules}})
+    assert diagnostics_of(client, rules) == []
+    [d] = diagnostics_of(client, events)  # back to the file on disk
+    assert d["code"] == "B101"
+
+
+def test_only_regular_files_are_read_as_schemes(client, tmp_path):
+    pipe = tmp_path / "pipe.rules"
+    os.mkfifo(pipe)  # reading it would wait for a writer for ever
+    (tmp_path / "folder.rules").mkdir()
+    for named in (pipe, tmp_path / "folder.rules", "/dev/null"):
+        events = open_doc(client, tmp_path / f"{os.path.basename(named)}.events",
+                          catalogue(str(named)))
+        [d] = diagnostics_of(client, events)
+        assert d["message"].startswith(f"{named} is not a regular file") and d["severity"] == 1
+        assert d["range"]["start"] == {"line": 0, "character": 14}
+    # nor through `extends`
+    rules = open_doc(client, tmp_path / "child.rules",
+                     f'scheme "Child"\nextends "{pipe}"\n', "barometer-rules")
+    [d] = diagnostics_of(client, rules)
+    assert d["message"].startswith(f"{pipe} is not a regular file")
+    assert d["range"]["start"]["line"] == 1
+
+
+# --- formatting, quick fixes, completion by context ------------------------------
+
+def test_formatting_is_fmt_and_leaves_broken_files_alone(client, tmp_path):
+    from barometer.dsl.format import format_text
+
+    text = ('period "Draft"   from 2021-01-01 to 2021-02-28\n[4 January] Визит 😀\n'
+            "  russia   +1\n     category contacts\n")
+    address = open_doc(client, tmp_path / "messy.events", f"# check with: {RULES}\n" + text)
+    diagnostics_of(client, address)
+    [edit] = client.request("textDocument/formatting", {
+        "textDocument": {"uri": address}, "options": {"tabSize": 4, "insertSpaces": True}})
+    assert edit["newText"] == format_text(f"# check with: {RULES}\n" + text, "events", "x")
+    assert edit["range"] == {"start": {"line": 0, "character": 0},
+                             "end": {"line": 5, "character": 0}}
+    broken = open_doc(client, tmp_path / "broken.events", "period\n[")
+    assert client.request("textDocument/formatting", {
+        "textDocument": {"uri": broken}, "options": {"tabSize": 4, "insertSpaces": True}}) == []
+
+
+def test_a_quick_fix_for_every_did_you_mean(client, tmp_path):
+    address = open_doc(client, tmp_path / "typos.events",
+                       catalogue(str(RULES), "russia +1 rusia +1\n    category contcts"))
+    found = diagnostics_of(client, address)
+    assert len(found) == 2
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": address},
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}},
+        "context": {"diagnostics": found}})
+    fixes = {a["edit"]["changes"][address][0]["newText"]: a["edit"]["changes"][address][0]["range"]
+             for a in actions}
+    assert all(a["kind"] == "quickfix" for a in actions)
+    assert fixes == {"russia": {"start": {"line": 3, "character": 14},
+                                "end": {"line": 3, "character": 19}},
+                     "contacts": {"start": {"line": 4, "character": 13},
+                                  "end": {"line": 4, "character": 20}}}
+
+
+@pytest.mark.parametrize("kind, before, expected", [
+    ("events", "    ", "index"),
+    ("events", "    rus", "index"),
+    ("events", "    russia +1 ", "index"),
+    ("events", "    category ", "category"),
+    ("events", "    tags covid, ", "tag"),
+    ("events", "published ", "index"),
+    ("events", "[4 January] Talks with rus", None),
+    ("events", "    note Talks with rus", None),
+    ("events", "    source https://example.org/a.pdf#page=3 rus", None),
+    ("events", "# rus", None),
+    ("events", "    russia +1  # rus", None),
+    ("events", 'period "', None),
+    ("rules", "rule r when index is ", "index"),
+    ("rules", 'rule r "A" when index in [russia, ', "index"),
+    ("rules", "rule r when category in [", "category"),
+    ("rules", "rule r when category is sa", "category"),
+    ("rules", "rule r when tagged ", "tag"),
+    ("rules", "bands ", "index"),
+    ("rules", 'group g "Neighbours" [russia, ', "index"),
+    ("rules", "vary weights of ", "category"),
+    ("rules", "vary bands of ", "bands"),
+    ("rules", "drop rule ", "rule"),
+    ("rules", 'index russia "Relations with rus', None),
+    ("rules", "# when index is ", None),
+    ("rules", "index ", None),
+])
+def test_completion_offers_the_names_that_fit_there(kind, before, expected):
+    from barometer.lsp import completion_kind
+
+    assert completion_kind(kind, before) == expected
+
+
+def test_completion_over_the_protocol_by_context(client, tmp_path):
+    address = open_doc(client, tmp_path / "complete.events",
+                       catalogue(str(RULES), "russia +1\n    category \n    note Talks with "))
+
+    def labels(line, character):
+        return {item["label"] for item in client.request("textDocument/completion", {
+            "textDocument": {"uri": address},
+            "position": {"line": line, "character": character}})["items"]}
+
+    assert "sanctions" in labels(4, 13) and "russia" not in labels(4, 13)
+    assert labels(5, 20) == set()
+    assert labels(2, 5) == set()
+
+
+def test_hover_answers_while_diagnostics_wait_and_stale_checks_are_dropped(client, tmp_path):
+    path = tmp_path / "typing.events"
+    text = catalogue(str(RULES), "rusia +1")
+    address = open_doc(client, path, text)
+    diagnostics_of(client, address)
+    for version in range(2, 7):  # fast typing: one check, of the last text
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": address, "version": version},
+            "contentChanges": [{"range": {"start": {"line": 3, "character": 4},
+                                          "end": {"line": 3, "character": 4}}, "text": " "}]})
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": address},
+                                                  "position": {"line": 3, "character": 2}})
+    assert hover is None
+    assert not [n for n in client.notes if n.get("method") == "textDocument/publishDiagnostics"
+                and n["params"]["uri"] == address]  # answered before the check ran
+    note = client.wait_for("textDocument/publishDiagnostics", address)["params"]
+    assert note["version"] == 6
+    [d] = note["diagnostics"]
+    assert d["range"]["start"] == {"line": 3, "character": 9}
+    client.request("textDocument/hover", {"textDocument": {"uri": address},
+                                          "position": {"line": 0, "character": 0}})
+    assert not [n for n in client.notes if n.get("method") == "textDocument/publishDiagnostics"
+                and n["params"]["uri"] == address]
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_checks_run_in_a_child_process_or_on_a_thread(client, tmp_path, monkeypatch, fork):
+    import barometer.lsp as server_module
+
+    monkeypatch.setattr(server_module, "FORK", fork and server_module.FORK)
+    address = open_doc(client, tmp_path / f"mode-{fork}.events", catalogue(str(RULES), "rusia +1"))
+    [d] = diagnostics_of(client, address)
+    assert d["code"] == "B101" and d["range"]["start"] == {"line": 3, "character": 4}
+    assert not server_module._children  # no check left running
+
+
+def test_a_rules_file_says_when_the_scheme_it_extends_has_errors(client, tmp_path):
+    (tmp_path / "parent.rules").write_text(SMALL_RULES + "index\n", encoding="utf-8")
+    child = open_doc(client, tmp_path / "child.rules",
+                     'scheme "Child"\n  extends "parent.rules"\n', "barometer-rules")
+    [d] = diagnostics_of(client, child)
+    assert d["message"] == ("the scheme this extends (parent.rules) has errors; "
+                            "fix them to check this file completely")
+    assert d["range"] == {"start": {"line": 1, "character": 2}, "end": {"line": 1, "character": 24}}
+
+
+def test_a_file_named_otherwise_is_checked_as_its_language_says(client, tmp_path):
+    address = open_doc(client, tmp_path / "draft.txt", catalogue(str(RULES), "rusia +1"))
+    [d] = diagnostics_of(client, address)
+    assert d["code"] == "B101"

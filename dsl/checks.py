@@ -18,7 +18,7 @@ from .node import Node, node
 from . import model as m
 from .diagnostics import Diagnostic, error, warning
 from .domains import INTERVALS, Interval
-from .nodes import EXCLUDED, parts, subexpressions
+from .nodes import EXCLUDED, expression_depth, parts, subexpressions
 from .resolve import MAX_DEPTH, depth, uses_weight
 
 
@@ -38,7 +38,7 @@ class Stage(Node):
 # that this one table names every code.
 STAGES: list[Stage] = [
     Stage("read", "read", ("B001", "B002", "B003", "B004", "B006"), None, True),
-    Stage("declarations", "read", ("B102", "B104", "B203", "B205"), None, True),
+    Stage("declarations", "read", ("B102", "B104", "B203", "B205", "B206"), None, True),
     Stage("resolve", "resolve", ("B101", "B102", "B105", "B106", "B107", "B109", "B110"), None,
           True),
     Stage("spreadsheets", "read", ("B010", "B011", "B012", "B013", "B014", "B015"), None, True),
@@ -368,20 +368,38 @@ def conditions(scheme: m.Scheme):
                           "each other, e.g. `index is a and index is b`")
 
 
+# Pairs of rules the shadowing stage compares at most: it costs what the file's
+# size does, whatever the file; past this, later rules go unexamined (B402 is a
+# warning that may be missed, never one that is wrong).
+MAX_PAIRS = 20_000
+
+
+def _facts_of(condition) -> set:
+    return {f for c in parts(condition) if (f := _fact(c)) is not None}
+
+
 @scheme_check("shadowing", "B402", "B403")
 def shadowing(scheme: m.Scheme):
     """A rule that can never change a score: one an earlier rule always excludes
     first, or one whose actions change nothing."""
     rules = _live(scheme)
-    excluding: list[m.Rule] = []
+    excluding: dict = {}  # each distinct excluding condition (by its text), with its first rule
+    pairs = 0
     for rule in rules:
         if all(a.changes_nothing() for a in rule.actions):
             yield warning("B403", f"rule `{rule.name}` changes no score: "
                           f"{', '.join(a.describe() for a in rule.actions)}", rule.span)
             continue
-        for earlier in excluding:
-            found = worlds(scheme, [rule.condition, earlier.condition])
-            if found is not None and all(earlier.condition.holds(w) for w in found
+        facts = _facts_of(rule.condition)
+        for earlier in excluding.values():
+            condition = earlier.condition
+            if not _facts_of(condition) <= facts:
+                continue  # it asks about a tag, text or date this rule leaves open
+            pairs += 1
+            if pairs > MAX_PAIRS:
+                break
+            found = worlds(scheme, [rule.condition, condition])
+            if found is not None and all(condition.holds(w) for w in found
                                          if rule.condition.holds(w)):
                 yield warning("B402", f"rule `{rule.name}` can never change a score: rule "
                               f"`{earlier.name}` (line {earlier.span.line}) excludes every "
@@ -389,7 +407,7 @@ def shadowing(scheme: m.Scheme):
                               "narrow the earlier rule, or remove this one")
                 break
         if rule.excludes():
-            excluding.append(rule)
+            excluding.setdefault(rule.condition.text(), rule)
 
 
 def _weights(scheme: m.Scheme, category: str | None, told_apart: set) -> Interval:
@@ -415,6 +433,8 @@ def ranges(scheme: m.Scheme):
     The range bounds the recorded scores; the expression's own values (a weighted
     score may well exceed the range) are its scale; only a rule that goes past
     that scale, on the entries its condition lets through, is reported."""
+    if expression_depth(scheme.score) > MAX_DEPTH:
+        return  # B109 says so; the expression is not evaluated
     limits = scale(scheme)
     low, high = scheme.range.low, scheme.range.high
     for rule in _live(scheme):

@@ -38,7 +38,7 @@ from typing import NamedTuple
 from . import model as m
 from .diagnostics import Diagnostic, InputError, Span, closest, error, warning
 from .files import read_source
-from .syntax import Num, RawEvent, _Item, number
+from .syntax import NumberTooLong, too_long, Num, RawEvent, _Item, number
 
 FIXED = {"date", "event", "category", "tags", "source", "note", "ongoing"}
 _FIELD_ORDER = ["date", "event", "category", "tags", "source", "note", "ongoing"]
@@ -412,7 +412,11 @@ def _event(path: str, row: Row, columns: dict[str, int],
                                   "a score is a whole number with its sign"))
             continue
         sign, digits = match.groups()
-        points = number(digits)
+        try:
+            points = number(digits)
+        except NumberTooLong:
+            problems.append(too_long(digits, score.span))
+            continue
         scores.append((index, Num(-points if sign and sign != "+" else points,
                                   value.strip(), bool(sign), score.span)))
     if scores:

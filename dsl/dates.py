@@ -28,9 +28,10 @@ MONTHS["sept"] = 9
 
 
 def month_length(year: int, month: int) -> int:
-    if month == 12:
-        return 31
-    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
+    import calendar
+
+    return calendar.monthrange(year, month)[1]
+
 PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 DASHES = "-–—"
 
@@ -152,17 +153,21 @@ def resolve(text: str, period_start: dt.date, period_end: dt.date) -> tuple[dt.d
         best = problem = None
         years = list(range(period_start.year, period_end.year + 1))
         for year in years + [period_start.year - 1, period_end.year + 1]:
+            if not dt.MINYEAR <= year <= dt.MAXYEAR:
+                continue  # the calendar ends there
             try:
                 first, last = point.days(year)
             except DateProblem as e:  # 29 February outside a leap year
-                problem = problem or e
+                if year in years:
+                    problem = problem or e
                 continue
             if not_before is not None and last < not_before:
                 continue
             gap = max((period_start - last).days, (first - period_end).days, 0)
             if best is None or gap < best[0]:
                 best = (gap, first, last)
-        if best is None:
+        if best is None or (best[0] > 0 and problem is not None):
+            # `29 February` in 2021: the period's own year has no such day
             raise problem or DateProblem("the date cannot be placed", point.start, point.end)
         return best[1], best[2]
 

@@ -153,6 +153,7 @@ def render(d: Diagnostic, sources: Sources = SOURCES, colour: bool = False,
         start = max(s.column - 1, 0)
         end = s.end_column - 1 if s.end_line == s.line else len(line)
         end = max(end, start + 1)
+        line, start, end = _window(line, start, end)
         shown = _visible(line).replace("\t", "    ")
         pad = _width(line[:start])
         marks = max(_width(line[start:end]), 1)
@@ -165,6 +166,22 @@ def render(d: Diagnostic, sources: Sources = SOURCES, colour: bool = False,
     elif d.hint:
         out.append(f"  = hint: {d.hint}")
     return "\n".join(out)
+
+
+QUOTED = 100  # characters of a long line quoted around what a finding concerns
+
+
+def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
+    """A long line cut to the part around [start, end), with `...` where it is
+    cut, and the positions moved to match."""
+    if len(line) <= QUOTED + 20:
+        return line, start, end
+    end = min(end, start + QUOTED)
+    first = max(0, min(start - 20, end - QUOTED))
+    last = min(len(line), max(end + 20, first + QUOTED))
+    head = "..." if first else ""
+    tail = "..." if last < len(line) else ""
+    return head + line[first:last] + tail, start - first + len(head), end - first + len(head)
 
 
 def closest(name: str, known) -> str | None:

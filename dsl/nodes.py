@@ -124,6 +124,19 @@ def subexpressions(expr):
             stack.append(e.operand)
 
 
+def expression_depth(expr) -> int:
+    """How deeply an expression nests, counted without recursion."""
+    deepest, stack = 0, [(expr, 1)]
+    while stack:
+        e, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(e, Binary):
+            stack += [(e.left, d + 1), (e.right, d + 1)]
+        elif isinstance(e, Negate):
+            stack.append((e.operand, d + 1))
+    return deepest
+
+
 # --- conditions over an event's entry on one index ----------------------------------
 
 # How tightly each kind of condition binds, for writing parentheses.

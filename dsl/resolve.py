@@ -25,7 +25,7 @@ import attrs
 
 from . import model as m
 from .diagnostics import Diagnostic, Span, did_you_mean, error
-from .nodes import parts, subexpressions
+from .nodes import expression_depth, parts, subexpressions
 from .rules import read_rules_file
 
 # Words that open a line of an event file: an index so named could not be scored
@@ -189,6 +189,11 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
                 "B109", f"the condition of rule `{rule.name}` is nested {nesting} deep; "
                 f"barometer takes at most {MAX_DEPTH}", rule.span,
                 "split it into several rules, or use `in [...]` instead of many `or`s"))
+    nesting = expression_depth(scheme.score)
+    if nesting > MAX_DEPTH:
+        problems.append(error(
+            "B109", f"the score expression is nested {nesting} deep; barometer takes at most "
+            f"{MAX_DEPTH}", scheme.score.span, "write it shorter: a weight per category, or a rule"))
     if uses_weight(scheme.score):
         for category in scheme.categories.values():
             if category.weight is None:

@@ -28,7 +28,24 @@ class Num(NamedTuple):
     span: Span
 
 
+MAX_DIGITS = 15  # before and after the point: far beyond any score or weight
+
+
+class NumberTooLong(ValueError):
+    """A number with more digits than barometer takes (B206)."""
+
+
+def too_long(text: str, span: Span) -> Diagnostic:
+    shown = text if len(text) <= 24 else f"{text[:10]}...{text[-6:]} ({len(text)} characters)"
+    return error("B206", f"the number {shown} has more digits than barometer takes "
+                 f"({MAX_DIGITS} before and {MAX_DIGITS} after the point)", span,
+                 "scores, weights and bounds are small numbers; check the number")
+
+
 def number(text: str):
+    whole, _, part = text.partition(".")
+    if len(whole.lstrip("0")) > MAX_DIGITS or len(part) > MAX_DIGITS:
+        raise NumberTooLong(text)
     if "." in text:
         from fractions import Fraction
 
@@ -47,7 +64,11 @@ class _Builder:
 
     def signed(self, meta, children):
         sign = children[0].value if len(children) == 2 else ""
-        value = number(children[-1].value)
+        try:
+            value = number(children[-1].value)
+        except NumberTooLong:
+            self.problems.append(too_long(children[-1].value, self.span(children[-1])))
+            value = 0
         if sign and sign != "+":
             value = -value
         text = "".join(c.value for c in children)
@@ -250,7 +271,12 @@ class RulesBuilder(_Builder):
     plus, minus, times = _binary("+"), _binary("-"), _binary("*")
 
     def number(self, meta, children):
-        return m.Constant(number(children[0].value), self.span(meta))
+        try:
+            value = number(children[0].value)
+        except NumberTooLong:
+            self.problems.append(too_long(children[0].value, self.span(meta)))
+            value = 0
+        return m.Constant(value, self.span(meta))
 
     def negate(self, meta, children):
         return m.Negate(children[0], self.span(meta))

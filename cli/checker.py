@@ -143,10 +143,13 @@ def _check_catalogue(path: str, scheme: m.Scheme | None, period) -> list[Diagnos
     return read_catalogue_checked([path], scheme, period)[1]
 
 
-def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> tuple[str, dict] | None:
-    """The totals a catalogue's published figures are compared with: the
-    catalogue's aggregates under the root of the scheme's `extends` chain, the
-    scheme the figures were published for (a variant is not held to them)."""
+def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> list | None:
+    """What a catalogue's published figures are compared with, file by file: the
+    aggregates of that file's events under the root of the scheme's `extends`
+    chain, the scheme the figures were published for (a variant is not held to
+    them)."""
+    import attrs
+
     from .dsl.load import load_scheme
     from .engine import evaluate
 
@@ -156,7 +159,16 @@ def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> tuple[str, dict] 
             scheme = load_scheme(root)
         except InputError:
             return None  # the root's own errors are reported with it
-    return root, {k: r.aggregate for k, r in evaluate(scheme, catalogue).indices.items()}
+    found = []
+    for path in catalogue.files:
+        stated = tuple(p for p in catalogue.period.published if p.span.file == path)
+        if not stated:
+            continue
+        own = attrs.evolve(catalogue, events=tuple(e for e in catalogue.events
+                                                   if e.span.file == path))
+        found.append((stated, root, {k: r.aggregate for k, r in
+                                     evaluate(scheme, own).indices.items()}))
+    return found
 
 
 def read_catalogue_checked(paths: list[str], scheme: m.Scheme, period=None,

@@ -73,8 +73,9 @@ def check_scheme(scheme: m.Scheme, errors_only: bool = False) -> list[Diagnostic
 
 def check_catalogue(scheme: m.Scheme, catalogue: m.Catalogue, published: dict | None,
                     errors_only: bool = False) -> list[Diagnostic]:
-    """`published`: (the path of the scheme the catalogue's published totals are
-    for, each index's aggregate under it), or None where they are not compared."""
+    """`published`: for each file that states published totals, (those lines, the
+    path of the scheme they are for, each index's aggregate under it from that
+    file's events), or None where they are not compared."""
     return [d for s in STAGES if s.target == "catalogue" and (s.errors or not errors_only)
             for d in s.run(scheme, catalogue, published)]
 
@@ -565,17 +566,16 @@ def same_entries(scheme: m.Scheme, catalogue: m.Catalogue, published):
 def published_totals(scheme: m.Scheme, catalogue: m.Catalogue, published):
     """The totals a catalogue states against the ones computed under the scheme
     they were published for (the root of the `extends` chain; see
-    docs/diagnostics.md). Not compared where some events could not be read."""
-    if published is None:
-        return
-    under, totals = published
-    for stated in catalogue.period.published:
-        computed = totals.get(stated.index)
-        if computed is not None and computed != stated.value:
-            yield error("B503", f"the catalogue publishes {m.signed(stated.value)} for "
-                        f"{stated.index}, but its events add up to {m.signed(computed)}"
-                        + ("" if under == scheme.path else f" under {under}"),
-                        stated.span, "check the scores, or the published figure")
+    docs/diagnostics.md), file by file. Not compared where some events could not
+    be read."""
+    for stated, under, totals in published or ():
+        for line in stated:
+            computed = totals.get(line.index)
+            if computed is not None and computed != line.value:
+                yield error("B503", f"the catalogue publishes {m.signed(line.value)} for "
+                            f"{line.index}, but its events add up to {m.signed(computed)}"
+                            + ("" if under == scheme.path else f" under {under}"),
+                            line.span, "check the scores, or the published figure")
 
 
 @catalogue_check("ongoing", "B504")

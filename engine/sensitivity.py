@@ -13,6 +13,8 @@ below it too, so the bands stay a partition of the values.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
@@ -71,11 +73,15 @@ class Effect(Node):
 
 @node
 class Flip(Node):
+    """The smallest move of one parameter that changes an index's colour."""
+
     index: str
     parameter: Parameter
     delta: float
     before: str | None
     after: str | None
+    past: bool = False  # the colour changes for any move beyond `delta`, not at it
+    ties: tuple = ()  # other (parameter, delta, past) that are exactly as small
 
 
 @node
@@ -358,20 +364,123 @@ def one_at_a_time(evaluation, params, arrays, all_scales) -> list[Effect]:
 
 
 MAX_STEPS = 30
+GRID = 8  # a weight's moves are first scanned in steps of 1/GRID point, then solved exactly
+
+
+def _exact_scale(scheme: m.Scheme, name: str) -> list[tuple]:
+    """The starts of an index's bands above the lowest, exactly: (value, inclusive)."""
+    bands = sorted(scheme.bands[name].bands, key=lambda b: (
+        b.lower is not None, b.lower.value if b.lower else 0,
+        not b.lower.inclusive if b.lower else False))
+    return [(Fraction(b.lower.value), b.lower.inclusive) for b in bands[1:]]
+
+
+def _position(total, starts) -> int:
+    """The band a total falls in, counted from the lowest, as sampling counts it."""
+    return sum(1 for start, inclusive in starts if (total >= start if inclusive
+                                                   else total > start))
+
+
+def _boundary_flip(total, starts, k: int, direction: int):
+    """The smallest move of start `k` (up: direction +1, down: -1) that moves
+    `total` to another band: (delta, past), or None that way."""
+    start, inclusive = starts[k]
+    above = total >= start if inclusive else total > start
+    if above and direction > 0:  # the start must pass the total
+        delta = total - start
+        return delta, inclusive  # inclusive: beyond it; exclusive: at it
+    if not above and direction < 0:
+        delta = total - start
+        return delta, not inclusive
+    return None
+
+
+def _weight_flip(evaluation, arrays, p: Parameter, direction: int, name: str, starts):
+    """The smallest move of a category's weight that moves the index to another
+    band: scanned on a grid with arrays, then found exactly. (delta, past) or None."""
+    import numpy as np
+
+    plan, scheme = evaluation.plan, evaluation.scheme
+    col = arrays.index_names.index(name)
+    grid = np.arange(0, MAX_STEPS * GRID + 1) / GRID * direction
+    weights = np.tile(arrays.weights, (len(grid), 1))
+    weights[:, arrays.categories.index(p.key)] += grid
+    totals = arrays.totals(weights)[:, col]
+    nominal = _position(evaluation.indices[name].aggregate, starts)
+    float_starts = [(float(v), inc) for v, inc in starts]
+    moved = [i for i, t in enumerate(totals) if _position(t, float_starts) != nominal]
+    if not moved:
+        return None
+    weight = scheme.categories[p.key].weight
+
+    def total(delta):
+        entries = evaluation.entries
+        return plan.totals(entries, plan.scores(entries, {p.key: weight + delta}))[name].aggregate
+
+    def position(delta):
+        return _position(total(delta), starts)
+
+    lo, hi = Fraction(grid[max(moved[0] - 1, 0)]).limit_denominator(GRID), \
+        Fraction(grid[moved[0]]).limit_denominator(GRID)
+    if position(hi) == nominal:  # the grid's floats erred: walk on exactly
+        return None
+    for _ in range(60):
+        t_lo, t_hi, mid = total(lo), total(hi), (lo + hi) / 2
+        if total(mid) * 2 == t_lo + t_hi and t_hi != t_lo:  # straight between: solve it
+            crossing = [v for v, _ in starts if min(t_lo, t_hi) <= v <= max(t_lo, t_hi)]
+            value = min(crossing, key=lambda v: abs(v - t_lo)) if crossing else None
+            if value is not None:
+                at = lo + (value - t_lo) * (hi - lo) / (t_hi - t_lo)
+                return at, position(at) == nominal
+        if position(mid) == nominal:
+            lo = mid
+        else:
+            hi = mid
+    return hi, False
 
 
 def smallest_flips(evaluation, params, arrays, all_scales) -> dict:
-    """For each index with bands, the smallest single move (in whole points, up to
-    MAX_STEPS) of one parameter that changes its colour."""
-    nominal_colours = _at(evaluation, params, arrays, all_scales, {})[1]
-    found: dict = {name: None for name in all_scales}
-    for step in range(1, MAX_STEPS + 1):
-        for j, p in enumerate(params):
-            for delta in (-float(step), float(step)):
-                colours = _at(evaluation, params, arrays, all_scales, {j: delta})[1]
-                for name in all_scales:
-                    if found[name] is None and colours[name] != nominal_colours[name]:
-                        found[name] = Flip(name, p, delta, nominal_colours[name], colours[name])
-        if all(v is not None for v in found.values()):
-            break
+    """For each index with bands and events, the smallest single move of one
+    parameter that changes its colour, found exactly (the totals are piecewise
+    linear in a weight or a boundary), up to MAX_STEPS points; ties are named."""
+    scheme = evaluation.scheme
+    found: dict = {}
+    for name in all_scales:
+        result = evaluation.indices[name]
+        if not result.events:
+            found[name] = None
+            continue
+        starts = _exact_scale(scheme, name)
+        names = all_scales[name].names
+        best = []
+        for p in params:
+            for direction in (-1, 1):
+                if p.kind == "weight":
+                    hit = _weight_flip(evaluation, arrays, p, direction, name, starts)
+                elif p.key.split(":")[0] == name:
+                    k = names.index(p.key.split(":")[1]) - 1
+                    hit = _boundary_flip(result.aggregate, starts, k, direction)
+                else:
+                    hit = None
+                if hit is None or abs(hit[0]) > MAX_STEPS:
+                    continue
+                best.append((abs(hit[0]), hit[1], p, hit[0]))
+        if not best:
+            found[name] = None
+            continue
+        best.sort(key=lambda b: (b[0], b[1]))
+        size, past, p, delta = best[0]
+        after = _colour_after(evaluation, arrays, all_scales, params, name, p, delta, past)
+        ties = tuple((q.key, float(d), pa) for s, pa, q, d in best[1:]
+                     if (s, pa) == (size, past))
+        found[name] = Flip(name, p, float(delta), result.colour, after, past, ties)
     return found
+
+
+def _colour_after(evaluation, arrays, all_scales, params, name, p, delta, past):
+    """The colour the move gives (just beyond `delta` where it flips past it)."""
+    step = Fraction(1, 10**6) * (1 if delta >= 0 else -1) if past else 0
+    if delta == 0 and past:
+        step = Fraction(1, 10**6) * (1 if p.kind == "boundary" else -1)
+    return _at(evaluation, params, arrays, all_scales,
+               {params.index(p): float(delta + step)})[1][name]

@@ -246,6 +246,9 @@ def sensitivity(s) -> str:
             out.append(f"  {name}: no single change of up to 30 points flips it")
         else:
             what = f.parameter.label.removeprefix(f"{name}: ")
-            out.append(f"  {name}: {what} moved by {_fmt(f.delta)} turns {f.before} into "
-                       f"{f.after}")
+            by = f"more than {_fmt(f.delta)}" if f.past else _fmt(f.delta)
+            out.append(f"  {name}: {what} moved by {by} turns {f.before} into {f.after}")
+            for key, delta, past in f.ties:
+                by = f"more than {_fmt(delta)}" if past else _fmt(delta)
+                out.append(f"    as small: {key} moved by {by}")
     return "\n".join(out) + "\n"

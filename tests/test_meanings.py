@@ -22,6 +22,7 @@ from barometer.engine.sensitivity import _Arrays
 from barometer.main import main
 
 from .strategies import conditions, schemes_and_catalogues, INDICES, CATEGORIES, TAGS
+from .test_grammar import lark_for
 from .test_robustness import mutate
 
 SETTINGS = settings(max_examples=40, deadline=None,
@@ -137,22 +138,6 @@ def test_eval_refuses_exactly_what_check_calls_an_error(case, data):
 
 # --- the LALR driver against Lark, on text that does not parse ----------------------
 
-_PARSERS = {}
-
-
-def parsers(kind):
-    if kind not in _PARSERS:
-        from lark import Lark
-
-        from barometer.dsl.lalr import Parser, Tables, export_tables
-        from barometer.grammar import grammar_text
-
-        text = grammar_text(kind)
-        _PARSERS[kind] = (Lark(text, parser="lalr", lexer="contextual"),
-                          Parser(Tables(export_tables(text)), re.compile("$^")))
-    return _PARSERS[kind]
-
-
 @settings(max_examples=150, deadline=None)
 @given(case=schemes_and_catalogues(), data=st.data())
 def test_the_driver_fails_where_lark_fails_expecting_the_same(case, data):
@@ -160,7 +145,7 @@ def test_the_driver_fails_where_lark_fails_expecting_the_same(case, data):
 
     kind = data.draw(st.sampled_from(["rules", "events"]))
     text = mutate(case[0].text if kind == "rules" else case[1].text, data)
-    lark, ours = parsers(kind)
+    lark, ours = lark_for(kind)
     _, problems = ours.parse(text)
     try:
         lark.parse(text)

@@ -6,6 +6,7 @@ the file named with `-o` (see `output.__init__`)."""
 
 from __future__ import annotations
 
+from ..dsl.xlsx import column_letters
 from .json import number
 
 NEEDS_OPENPYXL = "writing Excel workbooks (.xlsx) needs openpyxl: pip install 'barometer[xlsx]'"
@@ -29,18 +30,10 @@ def _workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
         sheet.freeze_panes = "A2"
         for k, heading in enumerate(headings):
             width = max([len(str(heading))] + [len(str(r[k])) for r in rows if r[k] is not None])
-            sheet.column_dimensions[_letters(k + 1)].width = min(max(width + 2, 8), 80)
+            sheet.column_dimensions[column_letters(k + 1)].width = min(max(width + 2, 8), 80)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _letters(n: int) -> str:
-    letters = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 def _about(ev) -> tuple[str, list[str], list[list]]:

@@ -4,7 +4,6 @@ arrays, `eval` and `check`, and the LALR driver and Lark together."""
 
 import re
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -13,15 +12,15 @@ from hypothesis import strategies as st
 from barometer import evaluate
 from barometer.dsl import files as dsl_files
 from barometer.dsl import model as m
-from barometer.dsl.checks import AbstractEntry, _cells, _fact, worlds
+from barometer.dsl.check_rules import AbstractEntry, _cells, _fact, worlds
 from barometer.dsl.domains import EXACT, INTERVALS, Interval
 from barometer.dsl.load import load_catalogue, read_scheme
 from barometer.dsl.nodes import EXCLUDED, parts
-from barometer.engine.plan import EntryView, Plan
+from barometer.engine.plan import EntryView
 from barometer.engine.sensitivity import _Arrays
 from barometer.main import main
 
-from .strategies import conditions, schemes_and_catalogues, INDICES, CATEGORIES, TAGS
+from .strategies import CATEGORIES, TAGS, conditions, schemes_and_catalogues
 from .test_grammar import lark_for
 from .test_robustness import mutate
 

@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from ..common import FILE, colour_wanted, complete_rules, format_option, highlighter, parse_period, period_option, report
+from ..common import (FILE, colour_wanted, complete_rules, format_option, highlighter,
+                      parse_period, period_option)
 
 
 @click.command("check")

@@ -1,0 +1,268 @@
+"""Check stages over rules (B401-B406): they reason over abstract entries, what a
+condition can see (index, category, recorded score) and, for tags, texts and
+dates, free yes/no facts. Conditions are tested by their own `holds`
+(dsl/nodes.py), on these entries as on real ones. Treating tags, texts and
+dates as independent can only make a condition look satisfiable when it is not,
+never the reverse: a finding such as "never holds" is always true."""
+
+from __future__ import annotations
+
+import itertools
+
+from . import model as m
+from .diagnostics import warning
+from .domains import INTERVALS, Interval
+from .node import Node, node
+from .nodes import EXCLUDED, expression_depth, parts
+from .resolve import MAX_DEPTH, depth, uses_weight
+
+
+def _fact(c) -> tuple | None:
+    if isinstance(c, m.Tagged):
+        return ("tag", c.tag)
+    if isinstance(c, m.TextContains):
+        return ("text", c.phrase.casefold())
+    if isinstance(c, m.DateBefore):
+        return ("before", c.date)
+    if isinstance(c, m.DateAfter):
+        return ("after", c.date)
+    if isinstance(c, m.DateWithin):
+        return ("within", c.start, c.end)
+    return None
+
+
+@node
+class AbstractEntry(Node):
+    """An entry as the checks imagine it: `recorded` stands for every recorded
+    score in `cell` (no condition tells them apart)."""
+
+    index: str
+    category: str | None
+    recorded: object
+    cell: Interval
+    facts: frozenset
+
+    def tagged(self, tag):
+        return ("tag", tag) in self.facts
+
+    def mentions(self, phrase):
+        return ("text", phrase.casefold()) in self.facts
+
+    def ended_before(self, date):
+        return ("before", date) in self.facts
+
+    def began_after(self, date):
+        return ("after", date) in self.facts
+
+    def lies_within(self, start, end):
+        return ("within", start, end) in self.facts
+
+
+MAX_FACTS = 8
+
+
+def _cells(scheme: m.Scheme, conditions) -> list[Interval]:
+    """The recorded range cut where a condition's comparison of `recorded` can
+    change: as many cells as thresholds, however wide the range."""
+    import math
+
+    low, high = scheme.range.low, scheme.range.high
+    cuts = {low, high + 1}
+    for condition in conditions:
+        for c in parts(condition):
+            if isinstance(c, m.RecordedCompare):
+                for v in (math.floor(c.value), math.ceil(c.value)):
+                    for edge in (v, v + 1):
+                        if low < edge <= high:
+                            cuts.add(edge)
+    cuts = sorted(cuts)
+    return [Interval(a, b - 1) for a, b in zip(cuts, cuts[1:])]
+
+
+def worlds(scheme: m.Scheme, conditions: list, index: str | None = None):
+    """Enough abstract entries to decide the conditions: each index, category and
+    recorded cell they tell apart, one they do not, and every combination of their
+    facts. None where there would be too many to try."""
+    indices, categories, facts = set(), set(), set()
+    for condition in conditions:
+        for c in parts(condition):
+            if isinstance(c, m.IndexIn):
+                indices.update(c.names)
+            elif isinstance(c, m.CategoryIn):
+                categories.update(c.names)
+            elif _fact(c) is not None:
+                facts.add(_fact(c))
+    if len(facts) > MAX_FACTS:
+        return None
+    other = [i for i in scheme.indices if i not in indices][:1]
+    index_values = [index] if index else sorted(indices & set(scheme.indices)) + other
+    other = [c for c in scheme.categories if c not in categories][:1]
+    category_values = sorted(categories & set(scheme.categories)) + other + [None]
+    facts = sorted(facts, key=repr)
+    fact_sets = [frozenset(f for f, on in zip(facts, bits) if on)
+                 for bits in itertools.product((False, True), repeat=len(facts))]
+    return [AbstractEntry(i, c, cell.lo, cell, f) for i in index_values for c in category_values
+            for cell in _cells(scheme, conditions) for f in fact_sets]
+
+
+def _checkable(scheme: m.Scheme) -> list[m.Rule]:
+    """Rules the stages can reason about: not too deep, every name declared (a
+    rule with an unknown name has its own error already)."""
+    def known(rule: m.Rule) -> bool:
+        for c in parts(rule.condition):
+            if isinstance(c, m.IndexIn) and not set(c.names) <= scheme.indices.keys():
+                return False
+            if isinstance(c, m.CategoryIn) and not set(c.names) <= scheme.categories.keys():
+                return False
+            if isinstance(c, m.Tagged) and c.tag not in scheme.tags:
+                return False
+        return True
+
+    return [r for r in scheme.rules if depth(r.condition) <= MAX_DEPTH and known(r)]
+
+
+def _holds_somewhere(scheme: m.Scheme, rule: m.Rule) -> bool:
+    found = worlds(scheme, [rule.condition])
+    return found is None or any(rule.condition.holds(w) for w in found)
+
+
+_LIVE: dict = {}
+
+
+def _live(scheme: m.Scheme) -> list[m.Rule]:
+    """Checkable rules whose condition can hold (the others have B401); worked out
+    once per scheme and check run."""
+    key = id(scheme)
+    found = _LIVE.get(key)
+    if found is None or found[0] is not scheme:
+        _LIVE.clear()
+        found = _LIVE[key] = (scheme, [r for r in _checkable(scheme)
+                                       if _holds_somewhere(scheme, r)])
+    return found[1]
+
+
+def conditions(scheme: m.Scheme):
+    """A rule whose condition no event can meet."""
+    for rule in _checkable(scheme):
+        if not _holds_somewhere(scheme, rule):
+            yield warning("B401", f"the condition of rule `{rule.name}` can never hold",
+                          rule.span, "look for two things it asks for at once that exclude "
+                          "each other, e.g. `index is a and index is b`")
+
+
+# Pairs of rules the shadowing stage compares at most: it costs what the file's
+# size does, whatever the file; past this, later rules go unexamined (B402 is a
+# warning that may be missed, never one that is wrong).
+MAX_PAIRS = 20_000
+
+
+def _facts_of(condition) -> set:
+    return {f for c in parts(condition) if (f := _fact(c)) is not None}
+
+
+def shadowing(scheme: m.Scheme):
+    """A rule that can never change a score: one an earlier rule always excludes
+    first, or one whose actions change nothing."""
+    rules = _live(scheme)
+    excluding: dict = {}  # each distinct excluding condition (by its text), with its first rule
+    pairs = 0
+    for rule in rules:
+        if all(a.changes_nothing() for a in rule.actions):
+            yield warning("B403", f"rule `{rule.name}` changes no score: "
+                          f"{', '.join(a.describe() for a in rule.actions)}", rule.span)
+            continue
+        facts = _facts_of(rule.condition)
+        for earlier in excluding.values():
+            condition = earlier.condition
+            if not _facts_of(condition) <= facts:
+                continue  # it asks about a tag, text or date this rule leaves open
+            pairs += 1
+            if pairs > MAX_PAIRS:
+                break
+            found = worlds(scheme, [rule.condition, condition])
+            if found is not None and all(condition.holds(w) for w in found
+                                         if rule.condition.holds(w)):
+                yield warning("B402", f"rule `{rule.name}` can never change a score: rule "
+                              f"`{earlier.name}` (line {earlier.span.line}) excludes every "
+                              "event it applies to first", rule.span,
+                              "narrow the earlier rule, or remove this one")
+                break
+        if rule.excludes():
+            excluding.setdefault(rule.condition.text(), rule)
+
+
+def _weights(scheme: m.Scheme, category: str | None, told_apart: set) -> Interval:
+    """The weights an abstract entry's category can have."""
+    weights = scheme.categories
+    if category in told_apart:
+        values = [weights[category].weight]
+    else:  # any category its conditions do not name
+        values = [c.weight for name, c in weights.items() if name not in told_apart]
+    values = [v for v in values if v is not None] or [0]
+    return Interval(min(values), max(values))
+
+
+def scale(scheme: m.Scheme) -> Interval:
+    """Every value the score expression can give, before any rule."""
+    recorded = Interval(scheme.range.low, scheme.range.high)
+    return Interval.of(scheme.score.evaluate(recorded, _weights(scheme, None, set()), INTERVALS))
+
+
+def ranges(scheme: m.Scheme):
+    """A rule that can push a score beyond every value the score expression gives.
+    The range bounds the recorded scores; the expression's own values (a weighted
+    score may well exceed the range) are its scale; only a rule that goes past
+    that scale, on the entries its condition lets through, is reported."""
+    if expression_depth(scheme.score) > MAX_DEPTH:
+        return  # B109 says so; the expression is not evaluated
+    limits = scale(scheme)
+    low, high = scheme.range.low, scheme.range.high
+    for rule in _live(scheme):
+        found = worlds(scheme, [rule.condition])
+        if found is None:
+            continue
+        named = {n for c in parts(rule.condition) if isinstance(c, m.CategoryIn) for n in c.names}
+        reach = None
+        for w in found:
+            if not rule.condition.holds(w):
+                continue
+            value = scheme.score.evaluate(w.cell, _weights(scheme, w.category, named), INTERVALS)
+            for action in rule.actions:
+                value = action.apply(value, INTERVALS, low, high)
+                if value is EXCLUDED:
+                    break
+            if value is not EXCLUDED:
+                value = Interval.of(value)
+                reach = value if reach is None else reach.join(value)
+        if reach is None:
+            continue
+        beyond = m.signed(reach.hi) if reach.hi > limits.hi else (
+            m.signed(reach.lo) if reach.lo < limits.lo else None)
+        if beyond is not None:
+            yield warning("B405", f"rule `{rule.name}` can push a score to {beyond}, beyond "
+                          f"every value the score expression gives ({m.signed(limits.lo)} to "
+                          f"{m.signed(limits.hi)})", rule.span,
+                          "add `clamp` after its actions if scores must stay in the range")
+
+
+def exclusion(scheme: m.Scheme):
+    """An index on which no event can score, because a rule excludes them all."""
+    live = [r for r in _live(scheme) if r.excludes()]
+    for index in scheme.indices.values():
+        for rule in live:
+            found = worlds(scheme, [rule.condition], index=index.name)
+            if found is not None and all(rule.condition.holds(w) for w in found):
+                yield warning("B406", f"no event can score on `{index.name}`: rule "
+                              f"`{rule.name}` excludes every score on it", rule.span)
+                break
+
+
+def weights(scheme: m.Scheme):
+    """Category weights that nothing reads."""
+    if uses_weight(scheme.score):
+        return
+    for category in scheme.categories.values():
+        if category.weight is not None:
+            yield warning("B404", f"the weight of category `{category.name}` is never used: "
+                          "the scheme's score does not read `weight`", category.span,
+                          "remove the weight, or score by it: score direction * weight")

@@ -81,7 +81,8 @@ class Flip(Node):
     before: str | None
     after: str | None
     past: bool = False  # the colour changes for any move beyond `delta`, not at it
-    ties: tuple = ()  # other (parameter, delta, past) that are exactly as small
+    ties: tuple = ()  # other (parameter, delta, past, direction) exactly as small
+    direction: int = 0  # +1 up, -1 down (says which way when `delta` is 0)
 
 
 @node
@@ -464,23 +465,22 @@ def smallest_flips(evaluation, params, arrays, all_scales) -> dict:
                     hit = None
                 if hit is None or abs(hit[0]) > MAX_STEPS:
                     continue
-                best.append((abs(hit[0]), hit[1], p, hit[0]))
+                best.append((abs(hit[0]), hit[1], p, hit[0], direction))
         if not best:
             found[name] = None
             continue
         best.sort(key=lambda b: (b[0], b[1]))
-        size, past, p, delta = best[0]
-        after = _colour_after(evaluation, arrays, all_scales, params, name, p, delta, past)
-        ties = tuple((q.key, float(d), pa) for s, pa, q, d in best[1:]
+        size, past, p, delta, direction = best[0]
+        after = _colour_after(evaluation, arrays, all_scales, params, name, p, delta, past,
+                              direction)
+        ties = tuple((q.key, float(d), pa, di) for s, pa, q, d, di in best[1:]
                      if (s, pa) == (size, past))
-        found[name] = Flip(name, p, float(delta), result.colour, after, past, ties)
+        found[name] = Flip(name, p, float(delta), result.colour, after, past, ties, direction)
     return found
 
 
-def _colour_after(evaluation, arrays, all_scales, params, name, p, delta, past):
+def _colour_after(evaluation, arrays, all_scales, params, name, p, delta, past, direction):
     """The colour the move gives (just beyond `delta` where it flips past it)."""
-    step = Fraction(1, 10**6) * (1 if delta >= 0 else -1) if past else 0
-    if delta == 0 and past:
-        step = Fraction(1, 10**6) * (1 if p.kind == "boundary" else -1)
+    step = Fraction(direction, 10**6) if past else 0
     return _at(evaluation, params, arrays, all_scales,
                {params.index(p): float(delta + step)})[1][name]

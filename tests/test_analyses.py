@@ -222,7 +222,7 @@ def test_smallest_flip_flips_and_nothing_smaller_does(tmp_path_factory, rules, d
             continue
         j = params.index(flip.parameter)
         # a flip `past` delta happens for any move beyond it (the smallest real change)
-        beyond = flip.delta + ((1e-6 if flip.delta >= 0 else -1e-6) if flip.past else 0)
+        beyond = flip.delta + (flip.direction * 1e-6 if flip.past else 0)
         assert _at(ev, params, arrays, all_scales, {j: beyond})[1][name] == flip.after \
             != nominal[name]
         for k in range(len(params)):

@@ -121,6 +121,7 @@ def sensitivity(s) -> str:
                           for e in s.one_at_a_time],
         "smallest_flips": {k: None if f is None else {
             "parameter": f.parameter.key, "kind": f.parameter.kind, "delta": f.delta,
-            "from": f.before, "to": f.after, "past": f.past,
-                "ties": [{"parameter": k, "delta": d, "past": p} for k, d, p in f.ties]} for k, f in s.smallest_flips.items()},
+            "from": f.before, "to": f.after, "past": f.past, "direction": f.direction,
+                "ties": [{"parameter": k, "delta": d, "past": p, "direction": di}
+                         for k, d, p, di in f.ties]} for k, f in s.smallest_flips.items()},
     })

@@ -213,6 +213,15 @@ def _share(share: float) -> str:
     return text
 
 
+def _by(delta, past: bool, direction: int) -> str:
+    """How far a parameter moves to flip a colour, in words."""
+    if not past:
+        return f"by {_fmt(delta)}"
+    if delta == 0:
+        return "up by any amount" if direction > 0 else "down by any amount"
+    return f"{'up' if direction > 0 else 'down'} by more than {_fmt(abs(delta)).lstrip('+')}"
+
+
 def sensitivity(s) -> str:
     varied = ", ".join(f"{p.label} ±{_fmt(p.by).lstrip('+')}" for p in s.parameters)
     out = [f"{s.samples} samples, seed {s.seed}; varied uniformly: {varied}", ""]
@@ -246,9 +255,8 @@ def sensitivity(s) -> str:
             out.append(f"  {name}: no single change of up to 30 points flips it")
         else:
             what = f.parameter.label.removeprefix(f"{name}: ")
-            by = f"more than {_fmt(f.delta)}" if f.past else _fmt(f.delta)
-            out.append(f"  {name}: {what} moved by {by} turns {f.before} into {f.after}")
-            for key, delta, past in f.ties:
-                by = f"more than {_fmt(delta)}" if past else _fmt(delta)
-                out.append(f"    as small: {key} moved by {by}")
+            out.append(f"  {name}: {what} moved {_by(f.delta, f.past, f.direction)} turns "
+                       f"{f.before} into {f.after}")
+            for key, delta, past, direction in f.ties:
+                out.append(f"    as small: {key} moved {_by(delta, past, direction)}")
     return "\n".join(out) + "\n"

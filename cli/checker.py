@@ -183,8 +183,23 @@ def read_catalogue_checked(paths: list[str], scheme: m.Scheme, period=None,
         if not any(p.severity == "error" and not _on_published(p, catalogue)
                    for p in problems):  # every event read: the sums mean something
             published = published_for(scheme, catalogue)
+            found += figure_problems(scheme, catalogue)
         found += check_catalogue(scheme, catalogue, published, errors_only)
     return catalogue, found
+
+
+def figure_problems(scheme: m.Scheme, catalogue: m.Catalogue) -> list[Diagnostic]:
+    """The derived indices can be computed on this catalogue (B208: no division by
+    zero, no log of 0)."""
+    if not any(index.derived for index in scheme.indices.values()):
+        return []
+    from .engine import evaluate
+
+    try:
+        evaluate(scheme, catalogue)
+    except InputError as e:
+        return list(e.diagnostics)
+    return []
 
 
 def _on_published(p: Diagnostic, catalogue: m.Catalogue) -> bool:

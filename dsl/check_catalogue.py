@@ -100,3 +100,4 @@ def signs(scheme: m.Scheme, catalogue: m.Catalogue, published):
             if not score.signed:
                 yield warning("B505", f"the score of {score.index} is written without its sign",
                               score.span, f"write {score.index} {m.signed(score.value)}")
+

@@ -11,9 +11,9 @@ import itertools
 
 from . import model as m
 from .diagnostics import warning
-from .domains import INTERVALS, Interval
+from .domains import EVERYTHING, INTERVALS, Interval
 from .node import Node, node
-from .nodes import EXCLUDED, expression_depth, parts
+from .nodes import EXCLUDED, expression_depth, parts, subexpressions
 from .resolve import MAX_DEPTH, depth, uses_weight
 
 
@@ -213,8 +213,8 @@ def ranges(scheme: m.Scheme):
     The range bounds the recorded scores; the expression's own values (a weighted
     score may well exceed the range) are its scale; only a rule that goes past
     that scale, on the entries its condition lets through, is reported."""
-    if expression_depth(scheme.score) > MAX_DEPTH:
-        return  # B109 says so; the expression is not evaluated
+    if not _sound(scheme.score, m.Reference, m.Selection):
+        return  # B109 or B113 says what is wrong; the expression is not evaluated
     limits = scale(scheme)
     low, high = scheme.range.low, scheme.range.high
     for rule in _live(scheme):
@@ -266,3 +266,50 @@ def weights(scheme: m.Scheme):
             yield warning("B404", f"the weight of category `{category.name}` is never used: "
                           "the scheme's score does not read `weight`", category.span,
                           "remove the weight, or score by it: score direction * weight")
+
+
+def _sound(expr, *foreign) -> bool:
+    """Whether an expression can be evaluated: not too deep (B109), and without words
+    that cannot stand there (B113), which the resolver reports."""
+    if expression_depth(expr) > MAX_DEPTH:
+        return False
+    return not any(isinstance(e, foreign) or (
+        isinstance(e, m.Call) and e.over_index() and m.Reference in foreign)
+        for e in subexpressions(expr))
+
+
+class _IntervalFigures:
+    """What a derived index's expression may ask, as the checks know it before any
+    catalogue: only the signs that always hold (positive points are never below 0)."""
+
+    def aggregate(self, name: str, d):
+        return EVERYTHING
+
+    def entries(self, function: str, name: str, condition, d, span):
+        import math
+
+        if function == "positive":
+            return Interval(0, math.inf)
+        if function == "negative":
+            return Interval(-math.inf, 0)
+        if function in ("events", "count"):
+            return Interval(0, math.inf)
+        return EVERYTHING
+
+
+def divisions(scheme: m.Scheme):
+    """A derived index that can divide by zero, on some catalogue (B408); on the
+    catalogue at hand, a division by zero is an error (B208)."""
+    figures = _IntervalFigures()
+    for index in scheme.indices.values():
+        if index.formula is None or not _sound(index.formula, m.Recorded, m.Direction,
+                                                   m.Weight):
+            continue
+        for e in subexpressions(index.formula):
+            if isinstance(e, m.Binary) and e.op == "/":
+                divisor = Interval.of(e.right.figure(figures, INTERVALS))
+                if divisor.lo <= 0 <= divisor.hi:
+                    yield warning("B408", f"`{index.name}` divides by {e.right.text()}, which "
+                                  "can be 0 (for a period without the events it counts)",
+                                  e.right.span, f"guard it, e.g. max({e.right.text()}, 1), if "
+                                  "such a period can come")

@@ -34,14 +34,15 @@ class Stage(NamedTuple):
 
 
 # The stages in the order they run. Reading and resolving happen in the loaders
-# (dsl/load.py, dsl/resolve.py), which every verb uses; they are listed here so
-# that this one table names every code.
+# (dsl/load.py, dsl/resolve.py), which every verb uses, and computing the derived
+# indices in the evaluation (engine/plan.py); they are listed here so that this
+# one table names every code.
 STAGES: list[Stage] = [
     Stage("read", "read", ("B001", "B002", "B003", "B004", "B006"), None, True),
     Stage("declarations", "read", ("B102", "B104", "B203", "B205", "B206"), None, True),
     Stage("spreadsheets", "read", ("B010", "B011", "B012", "B013", "B014", "B015"), None, True),
-    Stage("resolve", "resolve", ("B101", "B102", "B105", "B106", "B107", "B109", "B110"), None,
-          True),
+    Stage("resolve", "resolve", ("B101", "B102", "B105", "B106", "B107", "B109", "B110", "B111",
+                                 "B112", "B113"), None, True),
     Stage("entries", "resolve", ("B101", "B102", "B107", "B108", "B204", "B205", "B301",
                                  "B302", "B303", "B304", "B305"), None, True),
     Stage("bands", "scheme", ("B201", "B202", "B207"), "check_bands:bands", True),
@@ -50,9 +51,11 @@ STAGES: list[Stage] = [
     Stage("ranges", "scheme", ("B405",), "check_rules:ranges", False),
     Stage("exclusion", "scheme", ("B406",), "check_rules:exclusion", False),
     Stage("weights", "scheme", ("B404",), "check_rules:weights", False),
+    Stage("divisions", "scheme", ("B408",), "check_rules:divisions", False),
     Stage("order", "catalogue", ("B501",), "check_catalogue:order", False),
     Stage("duplicates", "catalogue", ("B502",), "check_catalogue:duplicates", False),
     Stage("files", "catalogue", ("B506", "B507"), "check_catalogue:same_entries", True),
+    Stage("figures", "evaluate", ("B208",), None, True),
     Stage("published", "catalogue", ("B503",), "check_catalogue:published_totals", True),
     Stage("ongoing", "catalogue", ("B504",), "check_catalogue:ongoing", False),
     Stage("signs", "catalogue", ("B505",), "check_catalogue:signs", False),

@@ -15,6 +15,7 @@ checks compute, and the arrays at zero perturbation equal the exact values.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 
@@ -22,10 +23,59 @@ def _sign(x):
     return (x > 0) - (x < 0)
 
 
+class FigureProblem(Exception):
+    """A figure that cannot be computed (a division by zero, the log of 0), said
+    where the expression that asks for it is written."""
+
+    def __init__(self, message: str, span):
+        super().__init__(message)
+        self.message, self.span = message, span
+
+
+def _round(x):
+    """Half away from zero, as a methodologist rounds (2.5 -> 3, -2.5 -> -3)."""
+    if isinstance(x, float):
+        return math.copysign(math.floor(abs(x) + 0.5), x)
+    return int(_sign(x) * math.floor(abs(x) + Fraction(1, 2)))
+
+
 class Exact:
-    """Exact arithmetic: ints and Fractions."""
+    """Exact arithmetic: ints and Fractions; a function such as `log` gives a float,
+    which marks the figure as no longer exact."""
 
     name = "exact"
+
+    @staticmethod
+    def divide(a, b, span=None):
+        if b == 0:
+            raise FigureProblem("division by zero", span)
+        if isinstance(a, float) or isinstance(b, float):
+            return a / b
+        result = Fraction(a) / b
+        return int(result) if result.denominator == 1 else result
+
+    @staticmethod
+    def call(function: str, values: list, span=None):
+        if function == "min":
+            return min(values)
+        if function == "max":
+            return max(values)
+        if function == "abs":
+            return abs(values[0])
+        if function == "round":
+            return _round(values[0])
+        if function == "trunc":
+            return math.trunc(values[0])
+        if function == "clamp":
+            x, low, high = values
+            return min(max(x, low), high)
+        if function == "log":
+            if values[0] <= 0:
+                raise FigureProblem(f"the log of {values[0]}: log takes numbers above 0", span)
+            return math.log(values[0])
+        if values[0] < 0:  # sqrt
+            raise FigureProblem(f"the square root of {values[0]}: sqrt takes 0 or more", span)
+        return math.sqrt(values[0])
 
     @staticmethod
     def const(value):
@@ -72,7 +122,8 @@ class Interval:
 
     def __mul__(self, other):
         o = Interval.of(other)
-        products = (self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi)
+        products = (_times(self.lo, o.lo), _times(self.lo, o.hi), _times(self.hi, o.lo),
+                    _times(self.hi, o.hi))
         return Interval(min(products), max(products))
 
     __rmul__ = __mul__
@@ -96,10 +147,51 @@ class Interval:
         return Interval(min(self.lo, other.lo), max(self.hi, other.hi))
 
 
+def _times(a, b):
+    return 0 if a == 0 or b == 0 else a * b  # 0 times an unbounded side is 0
+
+
+EVERYTHING = Interval(-math.inf, math.inf)
+
+
 class Intervals:
     """Interval arithmetic: what a value can be, at the lowest and highest."""
 
     name = "intervals"
+
+    @staticmethod
+    def divide(a, b, span=None):
+        a, b = Interval.of(a), Interval.of(b)
+        if b.lo <= 0 <= b.hi:
+            return EVERYTHING
+        inverse = Interval(*sorted((1 / Fraction(b.hi) if math.isfinite(b.hi) else 0,
+                                    1 / Fraction(b.lo) if math.isfinite(b.lo) else 0)))
+        return a * inverse
+
+    @staticmethod
+    def call(function: str, values: list, span=None):
+        values = [Interval.of(v) for v in values]
+        x = values[0]
+        if function in ("min", "max"):
+            pick = min if function == "min" else max
+            return Interval(pick(v.lo for v in values), pick(v.hi for v in values))
+        if function == "abs":
+            if x.lo >= 0:
+                return x
+            if x.hi <= 0:
+                return -x
+            return Interval(0, max(-x.lo, x.hi))
+        if function == "clamp":
+            low, high = values[1], values[2]
+            return Interval(min(max(x.lo, low.lo), high.lo), min(max(x.hi, low.hi), high.hi))
+        if function in ("round", "trunc"):  # never decreasing: the ends give the ends
+            ends = [Exact.call(function, [v]) if math.isfinite(v) else v for v in (x.lo, x.hi)]
+            return Interval(*ends)
+        f = math.log if function == "log" else math.sqrt
+        floor = 0 if function == "sqrt" else -math.inf
+        lo = f(x.lo) if x.lo > 0 and math.isfinite(x.lo) else (floor if x.lo <= 0 else math.inf)
+        hi = f(x.hi) if x.hi > 0 and math.isfinite(x.hi) else (floor if x.hi <= 0 else math.inf)
+        return Interval(lo, hi)
 
     @staticmethod
     def const(value):
@@ -124,6 +216,29 @@ class Arrays:
     """numpy arrays of floats: many samples of the same entries at once."""
 
     name = "arrays"
+
+    @staticmethod
+    def divide(a, b, span=None):
+        import numpy as np
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.divide(a, b)
+
+    @staticmethod
+    def call(function: str, values: list, span=None):
+        import numpy as np
+
+        x = values[0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if function == "min":
+                return np.minimum.reduce(np.broadcast_arrays(*values))
+            if function == "max":
+                return np.maximum.reduce(np.broadcast_arrays(*values))
+            if function == "round":
+                return np.sign(x) * np.floor(np.abs(x) + 0.5)
+            if function == "clamp":
+                return np.minimum(np.maximum(x, values[1]), values[2])
+            return {"abs": np.abs, "trunc": np.trunc, "log": np.log, "sqrt": np.sqrt}[function](x)
 
     @staticmethod
     def const(value):

@@ -66,10 +66,21 @@ def split_comment(line: str) -> tuple[list[str], str | None]:
     return tokens, comment
 
 
+def _call(before: str, token: str) -> bool:
+    """`positive(us)`: a function's name and its `(` stay together (a word of the
+    language before `(`, as in `when (...)`, keeps its space)."""
+    from .nodes import INDEX_FUNCTIONS, NUMBER_FUNCTIONS
+    from .syntax import RULES_WORDS
+
+    return token == "(" and (before in NUMBER_FUNCTIONS or before in INDEX_FUNCTIONS or (
+        before[:1].isalpha() and before not in RULES_WORDS()))
+
+
 def join(tokens: list[str]) -> str:
     out = ""
     for i, token in enumerate(tokens):
-        if i and not (tokens[i - 1] in _TIGHT_AFTER or token in _TIGHT_BEFORE):
+        if i and not (tokens[i - 1] in _TIGHT_AFTER or token in _TIGHT_BEFORE
+                      or _call(tokens[i - 1], token)):
             out += " "
         out += token
     return out

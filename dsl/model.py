@@ -13,9 +13,9 @@ import attrs
 
 from .diagnostics import Span
 from .node import Node, node
-from .nodes import (Action, AllOf, Always, AnyOf, Binary, CategoryIn, Condition, Constant,
+from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Condition, Constant,
                     DateAfter, DateBefore, DateWithin, Direction, IndexIn, Negate, Not, Recorded,
-                    RecordedCompare, Rule, Tagged, TextContains, Weight)
+                    RecordedCompare, Reference, Rule, Selection, Tagged, TextContains, Weight)
 from .numbers import Number, plain, signed
 
 # --- the methodology -------------------------------------------------------------
@@ -26,6 +26,11 @@ class Index(Node):
     name: str
     title: str
     span: Span
+    formula: object | None = None  # a derived index's expression over other indices
+
+    @property
+    def derived(self) -> bool:
+        return self.formula is not None
 
 
 @node

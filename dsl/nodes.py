@@ -2,7 +2,11 @@
 
 - A score expression computes its value in a number domain (`dsl/domains.py`):
   `evaluate(recorded, weight, domain)`. Exact evaluation, the checks' intervals and
-  sensitivity's arrays all run this same code.
+  sensitivity's arrays all run this same code. A derived index's expression
+  computes its figure from the other indices' figures: `figure(figures, domain)`,
+  where `figures` answers for an index's aggregate, positive points, events, or
+  the sum of its scores where a condition holds (engine/plan.py and
+  engine/sensitivity.py answer from real scores, dsl/check_rules.py with intervals).
 - A condition is tested by `holds(subject)`, where the subject answers what a
   condition may ask of an event's entry: its index, category, recorded score,
   tags, text and dates. A real entry answers from the catalogue (engine/plan.py);
@@ -74,24 +78,37 @@ class Constant(Node):
     def evaluate(self, recorded, weight, d):
         return d.const(self.value)
 
+    def figure(self, figures, d):
+        return d.const(self.value)
+
     def text(self, binding: int = 0) -> str:
         return plain(self.value)
 
 
 _OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
-_BINDING = {"+": _SUM, "-": _SUM, "*": _PRODUCT}
+_BINDING = {"+": _SUM, "-": _SUM, "*": _PRODUCT, "/": _PRODUCT}
+
+
+def _combine(op: str, left, right, d, span):
+    if op == "/":
+        return d.divide(left, right, span)
+    return _OPERATORS[op](left, right)
 
 
 @node
 class Binary(Node):
-    op: str  # + - *
+    op: str  # + - * /
     left: object
     right: object
     span: Span
 
     def evaluate(self, recorded, weight, d):
-        return _OPERATORS[self.op](self.left.evaluate(recorded, weight, d),
-                                   self.right.evaluate(recorded, weight, d))
+        return _combine(self.op, self.left.evaluate(recorded, weight, d),
+                        self.right.evaluate(recorded, weight, d), d, self.span)
+
+    def figure(self, figures, d):
+        return _combine(self.op, self.left.figure(figures, d), self.right.figure(figures, d), d,
+                        self.span)
 
     def text(self, binding: int = 0) -> str:
         mine = _BINDING[self.op]
@@ -107,9 +124,74 @@ class Negate(Node):
     def evaluate(self, recorded, weight, d):
         return -self.operand.evaluate(recorded, weight, d)
 
+    def figure(self, figures, d):
+        return -self.operand.figure(figures, d)
+
     def text(self, binding: int = 0) -> str:
         out = f"-{self.operand.text(_UNARY)}"
         return f"({out})" if _UNARY < binding else out
+
+
+@node
+class Reference(Node):
+    """Another index's figure, in a derived index: `russia`."""
+
+    name: str
+    span: Span
+
+    def figure(self, figures, d):
+        return figures.aggregate(self.name, d)
+
+    def text(self, binding: int = 0) -> str:
+        return self.name
+
+
+@node
+class Selection(Node):
+    """An index's entries where a condition holds: `us where category is statements`,
+    as the argument of sum, count, mean, max or min."""
+
+    index: str
+    condition: object
+    span: Span
+
+    def text(self, binding: int = 0) -> str:
+        return f"{self.index} where {self.condition.text()}"
+
+
+# Functions of numbers: name -> (fewest, most arguments); the domain computes them.
+NUMBER_FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "round": (1, 1),
+                    "trunc": (1, 1), "clamp": (3, 3), "log": (1, 1), "sqrt": (1, 1)}
+# Functions of an index's scored entries: one argument, an index (or a selection).
+INDEX_FUNCTIONS = ("positive", "negative", "events", "sum", "count", "mean", "max", "min")
+SELECTING = ("sum", "count", "mean", "max", "min")  # those that take `x where C`
+
+
+@node
+class Call(Node):
+    function: str
+    arguments: tuple
+    span: Span
+
+    def over_index(self) -> bool:
+        """positive(us), sum(us where ...), max(us): a function of an index's entries."""
+        return (self.function in INDEX_FUNCTIONS and len(self.arguments) == 1
+                and isinstance(self.arguments[0], (Reference, Selection)))
+
+    def evaluate(self, recorded, weight, d):
+        return d.call(self.function, [a.evaluate(recorded, weight, d) for a in self.arguments],
+                      self.span)
+
+    def figure(self, figures, d):
+        if self.over_index():
+            arg = self.arguments[0]
+            if isinstance(arg, Selection):
+                return figures.entries(self.function, arg.index, arg.condition, d, self.span)
+            return figures.entries(self.function, arg.name, None, d, self.span)
+        return d.call(self.function, [a.figure(figures, d) for a in self.arguments], self.span)
+
+    def text(self, binding: int = 0) -> str:
+        return f"{self.function}({', '.join(a.text() for a in self.arguments)})"
 
 
 def subexpressions(expr):
@@ -122,6 +204,8 @@ def subexpressions(expr):
             stack += [e.right, e.left]
         elif isinstance(e, Negate):
             stack.append(e.operand)
+        elif isinstance(e, Call):
+            stack.extend(reversed(e.arguments))
 
 
 def expression_depth(expr) -> int:
@@ -134,6 +218,8 @@ def expression_depth(expr) -> int:
             stack += [(e.left, d + 1), (e.right, d + 1)]
         elif isinstance(e, Negate):
             stack.append((e.operand, d + 1))
+        elif isinstance(e, Call):
+            stack.extend((a, d + 1) for a in e.arguments)
     return deepest
 
 

@@ -25,7 +25,8 @@ import attrs
 
 from . import model as m
 from .diagnostics import Diagnostic, Span, did_you_mean, error
-from .nodes import expression_depth, parts, subexpressions
+from .nodes import (INDEX_FUNCTIONS, NUMBER_FUNCTIONS, SELECTING, expression_depth, parts,
+                    subexpressions)
 from .rules import read_rules_file
 
 # Words that open a line of an event file: an index so named could not be scored
@@ -162,6 +163,11 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
                 f"`{index.name} +1` is read as {'an' if index.name[0] in 'aeiou' else 'a'} "
                 f"`{index.name}` line, not as a score", index.span,
                 f"choose another name, e.g. {index.name}_index; the title may say anything"))
+    problems += expression_names(scheme.score, scheme, None)
+    for index in scheme.indices.values():
+        if index.formula is not None:
+            problems += expression_names(index.formula, scheme, index)
+    problems += cycles(scheme)
     for bandset in scheme.bands.values():
         _known(bandset.index, scheme.indices, "index", bandset.span, problems)
         if bandset.empty is not None and bandset.empty.name not in {b.name for b in bandset.bands}:
@@ -174,15 +180,7 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
     for vary in scheme.varies:
         problems += vary_names(vary, scheme)
     for rule in scheme.rules:
-        for c in parts(rule.condition):
-            if isinstance(c, m.IndexIn):
-                for name in c.names:
-                    _known(name, scheme.indices, "index", c.span, problems)
-            elif isinstance(c, m.CategoryIn):
-                for name in c.names:
-                    _known(name, scheme.categories, "category", c.span, problems)
-            elif isinstance(c, m.Tagged):
-                _known(c.tag, scheme.tags, "tag", c.span, problems)
+        _condition_names(rule.condition, scheme, problems)
         nesting = depth(rule.condition)
         if nesting > MAX_DEPTH:
             problems.append(error(
@@ -202,6 +200,133 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
                     "events by their category's weight", category.span,
                     f"add one: category {category.name} weight 1"))
     return problems
+
+
+_SCORE_WORDS = (m.Recorded, m.Direction, m.Weight)
+FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS))
+
+
+def _condition_names(condition, scheme: m.Scheme, problems: list) -> None:
+    for c in parts(condition):
+        if isinstance(c, m.IndexIn):
+            for name in c.names:
+                _known(name, scheme.indices, "index", c.span, problems)
+        elif isinstance(c, m.CategoryIn):
+            for name in c.names:
+                _known(name, scheme.categories, "category", c.span, problems)
+        elif isinstance(c, m.Tagged):
+            _known(c.tag, scheme.tags, "tag", c.span, problems)
+
+
+def expression_names(expr, scheme: m.Scheme, index: m.Index | None) -> list[Diagnostic]:
+    """Every word of an expression means something where it stands: in a score,
+    the event's recorded score, direction and weight; in a derived index (`index`),
+    other indices and the functions of their entries."""
+    problems: list[Diagnostic] = []
+    for e in subexpressions(expr):
+        if index is None and isinstance(e, (m.Reference, m.Selection)) or (
+                index is None and isinstance(e, m.Call) and e.function in INDEX_FUNCTIONS
+                and e.function not in NUMBER_FUNCTIONS):
+            word = e.name if isinstance(e, m.Reference) else e.text()
+            problems.append(error(
+                "B113", f"`{word}` cannot stand in a score: a score is computed for one event "
+                "from its recorded score, direction and weight", e.span,
+                "to compute from indices' figures, declare a derived index: "
+                "index NAME = EXPRESSION"))
+        elif index is not None and isinstance(e, _SCORE_WORDS):
+            problems.append(error(
+                "B113", f"`{e.text()}` cannot stand in a derived index: it is computed from "
+                "other indices' figures, after every event is scored", e.span,
+                "name indices, or use positive(x), sum(x where ...), mean(x), ..."))
+        elif isinstance(e, m.Reference):
+            _known(e.name, scheme.indices, "index", e.span, problems)
+        elif isinstance(e, m.Call):
+            problems += _call(e, scheme)
+    return problems
+
+
+def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
+    name, arguments = call.function, call.arguments
+    if name not in NUMBER_FUNCTIONS and name not in INDEX_FUNCTIONS:
+        return [error("B111", f"unknown function `{name}`", call.span,
+                      did_you_mean(name, FUNCTIONS) or "the functions are " + ", ".join(FUNCTIONS))]
+    problems = []
+    if call.over_index():
+        arg = arguments[0]
+        target = arg.index if isinstance(arg, m.Selection) else arg.name
+        if isinstance(arg, m.Selection):
+            if name not in SELECTING:
+                problems.append(error("B111", f"{name}() takes an index, not a selection with "
+                                      "`where`", arg.span,
+                                      "`where` selects for sum, count, mean, max and min"))
+            _condition_names(arg.condition, scheme, problems)
+            _known(target, scheme.indices, "index", arg.span, problems)
+        if target in scheme.indices and scheme.indices[target].derived:
+            problems.append(error("B111", f"{name}() looks at an index's events, and "
+                                  f"`{target}` is derived from other indices: it has none",
+                                  arg.span, "name an index whose events are scored"))
+        return problems
+    if name in INDEX_FUNCTIONS and name not in NUMBER_FUNCTIONS:
+        return [error("B111", f"{name}() takes one index, e.g. {name}(us)", call.span)]
+    fewest, most = NUMBER_FUNCTIONS[name]
+    if len(arguments) < fewest or (most is not None and len(arguments) > most):
+        wanted = (f"{fewest}" if fewest == most else f"at least {fewest}")
+        if name in ("min", "max"):
+            wanted += f" numbers (or one index: {name}(us), its highest or lowest event score)"
+        problems.append(error("B111", f"{name}() takes {wanted}, not {len(arguments)}",
+                              call.span))
+    for arg in arguments:
+        if isinstance(arg, m.Selection):
+            problems.append(error("B111", f"`where` selects an index's events for sum, count, "
+                                  f"mean, max or min, not for {name}()", arg.span))
+    return problems
+
+
+def cycles(scheme: m.Scheme) -> list[Diagnostic]:
+    """Derived indices that depend on themselves, directly or through others."""
+    needs = {name: [e.name for e in subexpressions(index.formula)
+                    if isinstance(e, m.Reference) and e.name in scheme.indices
+                    and scheme.indices[e.name].derived]
+             for name, index in scheme.indices.items() if index.derived}
+    problems, reported = [], set()
+    for start in needs:
+        path, stack = [start], [(start, iter(needs[start]))]
+        while stack:
+            node_, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+            elif child == start:
+                if start not in reported:
+                    reported |= set(path)
+                    index = scheme.indices[start]
+                    problems.append(error(
+                        "B112", f"`{start}` depends on itself: "
+                        f"{' -> '.join(path + [start])}", index.span,
+                        "a derived index can only use indices computed before it"))
+                stack.clear()
+            elif child not in path:
+                path.append(child)
+                stack.append((child, iter(needs.get(child, ()))))
+    return problems
+
+
+def derived_order(scheme: m.Scheme) -> list[str]:
+    """The derived indices, each after the ones it uses."""
+    done: list[str] = []
+    pending = [n for n, i in scheme.indices.items() if i.derived]
+    while pending:
+        for name in pending:
+            uses = {e.name for e in subexpressions(scheme.indices[name].formula)
+                    if isinstance(e, m.Reference)}
+            if not any(u in pending and u != name for u in uses):
+                done.append(name)
+                pending.remove(name)
+                break
+        else:
+            break  # a cycle, reported by `cycles`
+    return done
 
 
 def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:

@@ -111,8 +111,14 @@ class RulesBuilder(_Builder):
 
     def index(self, meta, children):
         name = children[0]
-        title = _string(children[1]) if len(children) > 1 else name.value
-        return _Item("index", m.Index(name.value, title, self.span(name)))
+        title = name.value
+        formula = None
+        for child in children[1:]:
+            if isinstance(child, Token) and child.type == "STRING":
+                title = _string(child)
+            else:
+                formula = child
+        return _Item("index", m.Index(name.value, title, self.span(name), formula))
 
     def category(self, meta, children):
         name = children[0]
@@ -268,7 +274,20 @@ class RulesBuilder(_Builder):
             return m.Binary(op, children[0], children[1], self.span(meta))
         return build
 
-    plus, minus, times = _binary("+"), _binary("-"), _binary("*")
+    plus, minus, times, divide = _binary("+"), _binary("-"), _binary("*"), _binary("/")
+
+    def reference(self, meta, children):
+        return m.Reference(children[0].value, self.span(children[0]))
+
+    def call(self, meta, children):
+        name, arguments = children[0], children[1]
+        return m.Call(name.value, tuple(arguments), self.span(meta))
+
+    def arguments(self, meta, children):
+        return children
+
+    def selection(self, meta, children):
+        return m.Selection(children[0].value, children[1], self.span(meta))
 
     def number(self, meta, children):
         try:
@@ -371,6 +390,12 @@ _RESYNC = {
 _BUILDERS = {"rules": RulesBuilder, "events": EventsBuilder}
 
 
+def RULES_WORDS() -> frozenset:
+    """The words of the rules language (`when`, `and`, `index`, ...)."""
+    tables = _parser("rules").tables
+    return frozenset(v for v in tables.literal_values.values() if v.isalpha())
+
+
 def _parser(kind: str) -> Parser:
     """The parser for a grammar, built once per process."""
     found = _PARSERS.get(kind)
@@ -426,7 +451,7 @@ def _found(token: Token) -> str:
 def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diagnostic:
     token = problem.token
     words = sorted({describe(t, parser) for t in problem.expected},
-                   key=lambda w: (not w.startswith("`"), w))
+                   key=lambda w: (not w.startswith("`"), not w[1:2].isalpha(), w))
     if len(words) > 8:
         expected = ", ".join(words[:8]) + " or another declaration"
     elif len(words) > 1:

@@ -46,6 +46,7 @@ class IndexExplanation(Tabular, Node):
     lines: tuple[Line, ...]
     up: Boundary | None
     down: Boundary | None
+    inputs: tuple = ()  # a derived index: (what its expression reads, its value)
 
     def __repr__(self):  # short, for notebooks; equality and hash stay Node's
         r = self.result
@@ -121,11 +122,33 @@ def explain(evaluation: Evaluation, index: str | None = None,
                 lines.append(Line(s, total))
         bands = evaluation.scheme.bands.get(name)
         up = down = None
-        if bands is not None and result.events:  # an index with no events has no colour
-            up = nearest_change(bands, result.aggregate, +1, whole)
-            down = nearest_change(bands, result.aggregate, -1, whole)
-        out.append(IndexExplanation(result, tuple(lines), up, down))
+        derived = result.index.derived
+        if bands is not None and (result.events or derived):  # no events, no colour
+            up = nearest_change(bands, result.aggregate, +1, whole and not derived)
+            down = nearest_change(bands, result.aggregate, -1, whole and not derived)
+        inputs = _inputs(evaluation, result.index.formula) if derived else ()
+        out.append(IndexExplanation(result, tuple(lines), up, down, inputs))
     return Explanations(out)
+
+
+def _inputs(evaluation: Evaluation, formula) -> tuple:
+    """What a derived index's expression reads (indices, and functions of their
+    entries), each with its value, in the order written."""
+    from ..dsl.domains import EXACT
+    from ..dsl.nodes import subexpressions
+    from .plan import Figures
+
+    plan = evaluation.plan
+    figures = Figures(evaluation.indices, evaluation.entries, plan.scores(evaluation.entries))
+    found: dict[str, object] = {}
+    inside = set()  # the index a function of its entries names is not read as a figure
+    for e in subexpressions(formula):
+        if isinstance(e, m.Call) and e.over_index():
+            inside.add(id(e.arguments[0]))
+            found.setdefault(e.text(), e.figure(figures, EXACT))
+        elif isinstance(e, m.Reference) and id(e) not in inside:
+            found.setdefault(e.text(), e.figure(figures, EXACT))
+    return tuple(found.items())
 
 
 def nearest_change(bands: m.BandSet, value: m.Number, direction: int,

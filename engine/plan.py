@@ -17,9 +17,11 @@ What `explain` reads is the same run with an observer that records each step
 from __future__ import annotations
 
 from ..dsl import model as m
-from ..dsl.domains import EXACT
+from ..dsl.diagnostics import InputError
+from ..dsl.domains import EXACT, FigureProblem
 from ..dsl.node import Node, node
 from ..dsl.nodes import EXCLUDED, Recorded
+from ..dsl.resolve import derived_order
 from .records import Tabular, bounded, number, short
 
 
@@ -157,12 +159,64 @@ class Plan:
                 negative[name] += score
         results = {}
         for name, index in scheme.indices.items():
+            if index.derived:
+                continue
             aggregate = positive[name] + negative[name]
             bands = scheme.bands.get(name)
             colour = bands.colour_of(aggregate, counts[name]) if bands else None
             results[name] = IndexResult(index, aggregate, positive[name], negative[name],
                                         counts[name], colour)
-        return results
+        if len(results) < len(scheme.indices):
+            self.derive(results, Figures(results, entries, scores))
+        return {name: results[name] for name in scheme.indices if name in results}
+
+    def derive(self, results: dict, figures: "Figures") -> None:
+        """The derived indices' figures, each after the ones it uses (a division by
+        zero raises FigureProblem, said where the expression asks for it)."""
+        scheme = self.scheme
+        for name in derived_order(scheme):
+            index = scheme.indices[name]
+            value = index.formula.figure(figures, EXACT)
+            bands = scheme.bands.get(name)
+            results[name] = IndexResult(index, value, None, None, None,
+                                        bands.colour(value) if bands else None)
+
+
+class Figures:
+    """What a derived index's expression may ask, answered from the scored entries:
+    another index's figure, or its entries' scores (where a condition holds)."""
+
+    def __init__(self, results: dict, entries: list, scores: list):
+        self.results = results
+        self.pairs = [(e, s) for e, s in zip(entries, scores) if s is not EXCLUDED]
+
+    def aggregate(self, name: str, d):
+        return self.results[name].aggregate
+
+    def entries(self, function: str, name: str, condition, d, span):
+        if function in ("positive", "negative", "events") and condition is None:
+            result = self.results[name]
+            return {"positive": result.positive, "negative": result.negative,
+                    "events": result.events}[function]
+        scores = []
+        for entry, score in self.pairs:
+            if entry.index != name:
+                continue
+            if condition is not None:
+                view = EntryView(entry.event)
+                view.index, view.recorded = entry.index, entry.recorded
+                if not condition.holds(view):
+                    continue
+            scores.append(score)
+        if function == "count":
+            return len(scores)
+        if function == "sum":
+            return sum(scores)
+        if not scores:
+            raise FigureProblem(f"{function}() of {name} with no events", span)
+        if function == "mean":
+            return EXACT.divide(sum(scores), len(scores), span)
+        return max(scores) if function == "max" else min(scores)
 
 
 @node
@@ -173,6 +227,12 @@ class IndexResult(Node):
     negative: m.Number
     events: int
     colour: str | None  # the band's name, where the index has bands and events
+
+    @property
+    def exact(self) -> bool:
+        """Whether the figure is exact (a `log` or `sqrt` in a derived index makes it
+        a float, shown rounded)."""
+        return not isinstance(self.aggregate, float)
 
     def __repr__(self):
         colour = f", {self.colour}" if self.colour else ""
@@ -234,7 +294,19 @@ class Evaluation(Tabular):
 
 
 def evaluate(scheme: m.Scheme, catalogue: m.Catalogue) -> Evaluation:
+    """The scheme's figures on the catalogue; raises InputError where a derived
+    index cannot be computed (B208: a division by zero, say)."""
     plan = Plan(scheme)
     entries = plan.match(catalogue)
-    return Evaluation(scheme, catalogue, plan.totals(entries, plan.scores(entries)), plan,
-                      entries)
+    try:
+        indices = plan.totals(entries, plan.scores(entries))
+    except FigureProblem as e:
+        raise InputError([figure_problem(e, catalogue)]) from None
+    return Evaluation(scheme, catalogue, indices, plan, entries)
+
+
+def figure_problem(e: FigureProblem, catalogue: m.Catalogue):
+    from ..dsl.diagnostics import error
+
+    return error("B208", f"{e.message}, with the figures of {catalogue.period.title}", e.span,
+                 "guard the expression, e.g. max(positive(us) - negative(us), 1)")

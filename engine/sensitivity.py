@@ -20,6 +20,7 @@ from ..dsl.node import Node, node
 from ..dsl import model as m
 from ..dsl.checks import totals_are_whole
 from ..dsl.domains import ARRAYS
+from ..dsl.resolve import derived_order
 from .plan import Evaluation
 from .records import Tabular, bounded, number, short
 
@@ -199,6 +200,9 @@ class _Arrays:
         self.index_names = list(scheme.indices)
         self.categories = list(scheme.categories)
         kept = [s for s in evaluation.scored if s.score is not None]  # exclusion is fixed
+        self.kept = [s.entry for s in kept]
+        self.derived = [n for n in derived_order(scheme)]
+        self._masks: dict = {}
         self.recorded = np.array([s.entry.recorded for s in kept], dtype=float)
         self.category = np.array([
             self.categories.index(s.entry.event.category.name) if s.entry.event.category else -1
@@ -229,7 +233,64 @@ class _Arrays:
             for action in actions:
                 block = action.apply(block, ARRAYS, low, high)
             base[:, cols] = block
-        return base @ self.membership
+        totals = base @ self.membership
+        if self.derived:
+            figures = _ArrayFigures(self, base, totals)
+            for name in self.derived:
+                column = self.scheme.indices[name].formula.figure(figures, ARRAYS)
+                totals[:, self.index_names.index(name)] = column
+        return totals
+
+    def mask(self, name: str, condition):
+        """Which kept entries are on index `name` (and meet `condition`): decided
+        once, as matching is."""
+        import numpy as np
+
+        key = (name, condition.text() if condition is not None else None)
+        if key not in self._masks:
+            from .plan import EntryView
+
+            chosen = []
+            for entry in self.kept:
+                ok = entry.index == name
+                if ok and condition is not None:
+                    view = EntryView(entry.event)
+                    view.index, view.recorded = entry.index, entry.recorded
+                    ok = condition.holds(view)
+                chosen.append(ok)
+            self._masks[key] = np.array(chosen, dtype=bool)
+        return self._masks[key]
+
+
+class _ArrayFigures:
+    """What a derived index's expression may ask, answered per sample from the
+    sampled scores (the arrays counterpart of engine/plan.py's Figures)."""
+
+    def __init__(self, arrays: _Arrays, base, totals):
+        self.arrays, self.base, self.totals = arrays, base, totals
+
+    def aggregate(self, name: str, d):
+        return self.totals[:, self.arrays.index_names.index(name)]
+
+    def entries(self, function: str, name: str, condition, d, span):
+        import numpy as np
+
+        mask = self.arrays.mask(name, condition)
+        values = self.base[:, mask]
+        count = int(mask.sum())
+        if function == "positive":
+            return np.where(values > 0, values, 0).sum(axis=1)
+        if function == "negative":
+            return np.where(values < 0, values, 0).sum(axis=1)
+        if function in ("events", "count"):
+            return np.full(self.base.shape[0], float(count))
+        if function == "sum":
+            return values.sum(axis=1)
+        if not count:
+            return np.full(self.base.shape[0], np.nan)
+        if function == "mean":
+            return values.mean(axis=1)
+        return values.max(axis=1) if function == "max" else values.min(axis=1)
 
 
 def _colour_positions(values, scale: Scale, starts):

@@ -20,7 +20,7 @@ def evaluation(ev) -> str:
     return csv_text(
         ["index", "name", "aggregate", "positive", "negative", "events", "colour"],
         [[r.index.name, r.index.title, number(r.aggregate), number(r.positive),
-          number(r.negative), r.events, r.colour or ""] for r in ev.indices.values()])
+          number(r.negative), "" if r.events is None else r.events, r.colour or ""] for r in ev.indices.values()])
 
 
 def comparison(c) -> str:

@@ -4,6 +4,12 @@ whole where the scheme's arithmetic is whole, colours are band names in lower ca
 from __future__ import annotations
 
 def number(value):
+    if value is None:  # a derived index has no positive points or events of its own
+        return None
+    return _number(value)
+
+
+def _number(value):
     """A number for JSON: an int where whole, else a float to six places; a
     value that six places would make look whole (-0.0 for -1/10**7, 2.0 for
     2.0000001) in full, as the nearest float (-1e-07, 2.0000001)."""
@@ -43,6 +49,8 @@ def evaluation_json(ev) -> dict:
                 "negative": number(r.negative),
                 "events": r.events,
                 "colour": r.colour,
+                **({"formula": r.index.formula.text(), "exact": r.exact and number(r.aggregate)
+                    == r.aggregate} if r.index.derived else {}),
             }
             for name, r in ev.indices.items()
         },
@@ -68,6 +76,9 @@ def _explanation_json(x) -> dict:
         "negative": number(x.result.negative),
         "events": x.result.events,
         "colour": x.result.colour,
+        **({"formula": x.result.index.formula.text(),
+            "inputs": {what: number(value) for what, value in x.inputs}}
+           if x.result.index.derived else {}),
         "boundary_above": boundary(x.up),
         "boundary_below": boundary(x.down),
         "lines": [{

@@ -17,8 +17,9 @@ def evaluation(ev) -> str:
     results = list(ev.indices.values())
     label_w, bar_w, row_h, top = 230, 380, 34, 64
     width, height = label_w + bar_w + 150, top + row_h * len(results) + 30
-    scale = max([abs(float(r.positive)) for r in results]
-                + [abs(float(r.negative)) for r in results] + [1])
+    scale = max([abs(float(r.positive or 0)) for r in results]
+                + [abs(float(r.negative or 0)) for r in results]
+                + [abs(float(r.aggregate)) for r in results if r.index.derived] + [1])
     zero = label_w + bar_w / 2
 
     def x(value) -> float:

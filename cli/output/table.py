@@ -65,17 +65,23 @@ def plain_table(headings, rows, right=frozenset()) -> str:
 
 def colour_word(r, scheme) -> str:
     """The colour as a table shows it; an index with bands but no events says so."""
-    if r.colour is None and not r.events and r.index.name in scheme.bands:
+    if r.colour is None and r.events == 0 and r.index.name in scheme.bands:
         return "no events"
     return (r.colour or "").capitalize()
+
+
+def _sums(r) -> list[str]:
+    """Positive and negative points and events; a derived index has none."""
+    if r.index.derived:
+        return ["", "", ""]
+    return [signed(r.positive), signed(r.negative) if r.negative else "0", str(r.events)]
 
 
 def evaluation_rows(ev) -> tuple[str, list[str], list[list[str]]]:
     """The evaluation's title lines, headings and rows, for tables of any kind."""
     results = list(ev.indices.values())
     headings = ["Index", "Aggregate", "Positive", "Negative", "Events", "Colour"]
-    rows = [[r.index.title, signed(r.aggregate), signed(r.positive),
-             signed(r.negative) if r.negative else "0", str(r.events),
+    rows = [[r.index.title, signed(r.aggregate), *_sums(r),
              colour_word(r, ev.scheme)] for r in results]
     period, scheme = ev.catalogue.period, ev.scheme
     title = f"{period.title}, {period.start} to {period.end}"
@@ -112,13 +118,24 @@ def _boundary_words(x) -> str:
 def explanation(explained, details: bool = False) -> str:
     out = []
     for x in explained:
-        if not x.lines and len(explained) > 1:
-            continue  # --event picked nothing on this index
         r = x.result
+        if not x.lines and len(explained) > 1 and not r.index.derived:
+            continue  # --event picked nothing on this index
         colour = f", {r.colour.capitalize()}" if r.colour else ""
-        out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}  "
-                   f"({signed(r.positive)} positive, {signed(r.negative) if r.negative else '0'} "
-                   f"negative, {r.events} events)")
+        if r.index.derived:
+            out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}")
+            out.append(f"  = {r.index.formula.text()}")
+            out.append("  with " + ", ".join(f"{what} {signed(value)}"
+                                            for what, value in x.inputs))
+            if x.up or x.down:
+                out.append(f"  {_boundary_words(x)}")
+            out.append("")
+            continue
+        else:
+            out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}  "
+                       f"({signed(r.positive)} positive, "
+                       f"{signed(r.negative) if r.negative else '0'} negative, "
+                       f"{r.events} events)")
         if x.up or x.down:
             out.append(f"  {_boundary_words(x)}")
         out.append("")

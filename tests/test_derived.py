@@ -1,0 +1,209 @@
+"""Derived indices: computed from other indices' figures after the sums, and then
+like any other index. Their figures are checked against independent arithmetic."""
+
+import json
+from fractions import Fraction
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from barometer import evaluate, load_catalogue, load_scheme
+from barometer.dsl import files as dsl_files
+from barometer.dsl.diagnostics import InputError
+from barometer.engine.explain import explain
+from barometer.engine.sensitivity import _Arrays
+from barometer.main import main
+
+from .conftest import EVENTS, RULES
+from .strategies import CATEGORIES, TAGS, conditions, schemes_and_catalogues
+
+SETTINGS = settings(max_examples=40, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+DERIVED = f'''scheme "Derived" version "1"
+extends "{RULES}"
+index east_west "East-West balance" = (russia + china) / 2 - (eu + us) / 2
+index coop_us   "Cooperation share, U.S." = positive(us) / (positive(us) - negative(us))
+index us_capped "U.S., statements capped at 4 points"
+    = us - sum(us where category is statements) + clamp(sum(us where category is statements), -4, 4)
+index mean_rt   "Mean regional tension score" = mean(regional_tension)
+index spread    = max(russia, eu, china, us, ukraine) - min(russia, eu, china, us, ukraine)
+'''
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        repr(result.exception))
+    return result
+
+
+@pytest.fixture(scope="module")
+def no19_derived(tmp_path_factory):
+    path = tmp_path_factory.mktemp("d") / "derived.rules"
+    path.write_text(DERIVED, encoding="utf-8")
+    scheme = load_scheme(str(path))
+    return path, evaluate(scheme, load_catalogue([str(EVENTS)], scheme))
+
+
+def test_no19_derived_figures_are_the_formulas_of_the_published_ones(no19_derived):
+    _, ev = no19_derived
+    got = {name: r.aggregate for name, r in ev.indices.items()}
+    # the published figures are unchanged by deriving from them
+    assert (got["russia"], got["eu"], got["china"], got["us"], got["ukraine"]) == (
+        20, -1, 8, -18, -13)
+    assert got["east_west"] == Fraction(20 + 8, 2) - Fraction(-1 - 18, 2) == Fraction(47, 2)
+    assert got["coop_us"] == Fraction(4, 4 + 22)
+    statements = sum(s.value for e in ev.catalogue.events if e.category
+                     and e.category.name == "statements" for s in e.scores if s.index == "us")
+    assert got["us_capped"] == -18 - statements + min(max(statements, -4), 4)
+    assert got["mean_rt"] == Fraction(-7, 22)
+    assert got["spread"] == 20 - (-18)
+    assert ev.indices["east_west"].positive is None and ev.indices["east_west"].events is None
+
+
+def test_outputs_show_derived_figures_and_say_when_rounded(no19_derived):
+    path, _ = no19_derived
+    data = json.loads(run("eval", path, EVENTS, "--format", "json").output)["indices"]
+    assert data["east_west"] == {"name": "East-West balance", "aggregate": 23.5,
+                                 "positive": None, "negative": None, "events": None,
+                                 "colour": None,
+                                 "formula": "(russia + china) / 2 - (eu + us) / 2",
+                                 "exact": True}
+    assert data["coop_us"]["aggregate"] == 0.153846 and data["coop_us"]["exact"] is False
+    assert "formula" not in data["russia"]  # a base index's keys are as before
+    table = run("eval", path, EVENTS).output
+    assert "│ East-West balance" in table and "+23.5" in table and "+0.153846" in table
+    text = run("explain", path, EVENTS, "--index", "coop_us").output
+    assert text.splitlines()[:3] == [
+        "Cooperation share, U.S.: +0.153846",
+        "  = positive(us) / (positive(us) - negative(us))",
+        "  with positive(us) +4, negative(us) -22"]
+    compared = json.loads(run("compare", RULES, path, EVENTS, "--format", "json").output)
+    assert compared["indices"]["east_west"]["values"] == [None, 23.5]
+
+
+def test_mistakes_in_derived_indices_are_located(tmp_path):
+    bad = tmp_path / "bad.rules"
+    bad.write_text(f'scheme "B"\nextends "{RULES}"\n'
+                   "index a = rusia + 1\n"
+                   "index b = avg(russia)\n"
+                   "index c = d\nindex d = c\n"
+                   "index e = recorded * 2\n"
+                   "index f = positive(a)\n"
+                   "score russia\n", encoding="utf-8")
+    result = run("check", bad)
+    lines = [line for line in result.output.splitlines() if "error[" in line]
+    assert lines == [
+        f"{bad}:3:11: error[B101]: unknown index `rusia`",
+        f"{bad}:4:11: error[B111]: unknown function `avg`",
+        f"{bad}:5:7: error[B112]: `c` depends on itself: c -> d -> c",
+        f"{bad}:7:11: error[B113]: `recorded` cannot stand in a derived index: it is computed "
+        "from other indices' figures, after every event is scored",
+        f"{bad}:8:20: error[B111]: positive() looks at an index's events, and `a` is derived "
+        "from other indices: it has none",
+        f"{bad}:9:7: error[B113]: `russia` cannot stand in a score: a score is computed for one "
+        "event from its recorded score, direction and weight",
+    ]
+    assert "hint: did you mean `russia`?" in result.output
+    assert "hint: did you mean `abs`?" in result.output or "the functions are" in result.output
+
+
+def test_a_division_by_zero_is_an_error_at_the_expression(tmp_path):
+    rules = tmp_path / "z.rules"
+    rules.write_text(f'scheme "Z"\nextends "{RULES}"\n'
+                     "index share = positive(us) / (positive(us) - negative(us))\n",
+                     encoding="utf-8")
+    empty = tmp_path / "e.events"
+    empty.write_text('period "Empty" from 2021-03-01 to 2021-03-31\n'
+                     "[4 March] Call\n    russia +1\n", encoding="utf-8")
+    result = run("eval", rules, empty)
+    assert result.exit_code == 2
+    assert f"{rules}:3:28: error[B208]: division by zero, with the figures of Empty" \
+        in result.output
+    checked = run("check", rules, empty)
+    assert "error[B208]" in checked.output and checked.exit_code == 1
+    assert "warning[B408]: `share` divides by positive(us) - negative(us), which can be 0" \
+        in run("check", rules).output
+    with pytest.raises(InputError):
+        scheme = load_scheme(str(rules))
+        evaluate(scheme, load_catalogue([str(empty)], scheme))
+
+
+# --- properties over generated schemes and catalogues -------------------------------
+
+OPERATORS = ["+", "-", "*"]
+
+
+@st.composite
+def formulas(draw, indices):
+    """A formula over base indices, with the Python computing it from their figures."""
+    def leaf():
+        kind = draw(st.sampled_from(["index", "number", "positive", "events"]))
+        name = draw(st.sampled_from(indices))
+        if kind == "index":
+            return name, lambda f: f[name].aggregate
+        if kind == "number":
+            n = draw(st.integers(-5, 5))
+            return f"({n})", lambda f: n
+        if kind == "positive":
+            return f"positive({name})", lambda f: f[name].positive
+        return f"events({name})", lambda f: f[name].events
+
+    text, value = leaf()
+    for _ in range(draw(st.integers(0, 4))):
+        op = draw(st.sampled_from(OPERATORS + ["max", "clamp", "/"]))
+        other, other_value = leaf()
+        if op == "max":
+            text, value = (f"max({text}, {other})",
+                           (lambda a, b: lambda f: max(a(f), b(f)))(value, other_value))
+        elif op == "clamp":
+            text, value = (f"clamp({text}, -3, 3)",
+                           (lambda a: lambda f: min(max(a(f), -3), 3))(value))
+        elif op == "/":
+            text, value = (f"({text}) / 7", (lambda a: lambda f: Fraction(a(f)) / 7)(value))
+        else:
+            text, value = (f"({text}) {op} {other}",
+                           (lambda a, b, o: lambda f: {"+": a(f) + b(f), "-": a(f) - b(f),
+                                                        "*": a(f) * b(f)}[o])(value, other_value,
+                                                                              op))
+    return text, value
+
+
+def derived_case(draw_case, data):
+    rules, events = draw_case
+    formula, value = data.draw(formulas(list(rules.indices)))
+    condition = data.draw(conditions(list(rules.indices), CATEGORIES, list(TAGS)))
+    base = rules.indices[0]
+    text = (rules.text + f"index derived = {formula}\n"
+            f"index part_in = sum({base} where {condition})\n"
+            f"index part_out = sum({base} where not ({condition}))\n")
+    dsl_files.OVERLAY["/virtual/d.rules"] = text
+    dsl_files.OVERLAY["/virtual/d.events"] = events.text
+    scheme = load_scheme("/virtual/d.rules")
+    return scheme, value, base, load_catalogue(["/virtual/d.events"], scheme)
+
+
+@SETTINGS
+@given(case=schemes_and_catalogues(), data=st.data())
+def test_a_derived_index_is_its_formula_of_the_base_results(case, data):
+    try:
+        scheme, value, base, catalogue = derived_case(case, data)
+        ev = evaluate(scheme, catalogue)
+        assert ev.indices["derived"].aggregate == value(ev.indices)
+        # sum(x where C) over a partition of conditions adds up to x
+        assert (ev.indices["part_in"].aggregate + ev.indices["part_out"].aggregate
+                == ev.indices[base].aggregate)
+        # sensitivity's arrays at zero perturbation give the same derived figures
+        arrays = _Arrays(ev)
+        totals = arrays.totals(arrays.weights[None, :])[0]
+        for name in ("derived", "part_in", "part_out"):
+            assert totals[arrays.index_names.index(name)] == pytest.approx(
+                float(ev.indices[name].aggregate), abs=1e-9)
+        assert explain(ev, "derived")[0].result.aggregate == value(ev.indices)
+    finally:
+        dsl_files.OVERLAY.pop("/virtual/d.rules", None)
+        dsl_files.OVERLAY.pop("/virtual/d.events", None)

@@ -19,10 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(cmd) -> float:
+def timed(cmd, cwd=ROOT) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=cwd)
     return time.perf_counter() - start
+
+
+def barometer_exe() -> str | None:
+    """The `barometer` command of this interpreter's environment."""
+    return shutil.which("barometer", path=os.path.dirname(sys.executable)) or shutil.which(
+        "barometer")
 
 
 def main() -> int:
@@ -30,8 +36,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--budget-ms", type=float, default=100.0)
     args = parser.parse_args()
-    exe = shutil.which("barometer", path=os.path.dirname(sys.executable)) or shutil.which(
-        "barometer")
+    exe = barometer_exe()
     if exe is None:
         print("barometer is not installed in this environment", file=sys.stderr)
         return 2

@@ -1,0 +1,141 @@
+"""The fast reader of event files (dsl/syntax.py `read_events_fast`) builds
+exactly what the LALR parser and its callbacks build, spans included, and gives
+every file it does not take exactly to the parser, so that diagnostics are the
+parser's: the same values on valid files, the same diagnostics on broken ones."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from barometer.dsl.syntax import parse, read_events_fast
+
+from .conftest import EVENTS
+from .strategies import event_files
+
+SHIPPED = EVENTS.read_text(encoding="utf-8")
+
+
+def both(text: str):
+    fast = parse("events", text, "f.events")
+    slow = parse("events", text, "f.events", fast=False)
+    assert fast == slow
+    return read_events_fast(text, "f.events"), slow
+
+
+def test_the_shipped_file_is_read_fast_and_alike():
+    fast, (value, problems) = both(SHIPPED)
+    assert problems == []
+    assert fast is not None and fast == value
+    assert len(value[1]) > 50
+
+
+HEAD = 'period "P" from 2021-01-01 to 2021-02-28\n'
+
+# Regular files, written in every way the grammar allows: each is read fast, to
+# the same value (spans included) as the parser's.
+REGULAR = [
+    HEAD,
+    "\n\n# a comment\n   \n" + HEAD + "[4 January] Talks\n    russia +1\n",
+    HEAD + "published russia +2\npublished eu   -1.5 # stated\n\n[4 January] x\n russia 1\n",
+    HEAD + "[ 4 January ]   Talks   \n\trussia+1eu-1   china − 2 us – 3  # c\n\n",
+    HEAD + "[4 January]]Talks # kept\n    note +1\n    source  http://x#y  \n    ongoing # c\n",
+    HEAD + "[4 January] x\n    tags a,b ,  c#x\n    category period\n    published +1\n",
+    HEAD + "[4 January] x\n    russia + 1\n\n\n    # after\n  [5 January] y\n    eu 0\n  # end",
+    HEAD.replace("\n", "\r\n") + "[4 January] x  \r\n    russia +1\r\n\r\n   \r\n",
+    HEAD + "[Early January] \f x\n\frussia +3\n    \f\n",
+    'period “Curly” from 2021-01-01 to 2021-02-28 # c\n[4 January] x\n    _a9 +1\n',
+    'period"P"from2021-01-01to2021-02-28\n[4 January]x\n    r +1\n',
+    HEAD + "[4 January] x\n    category c\n    category d\n    tags t\n    tags t\n",
+    HEAD + "[4 January] x\n" + "[5 January] y\n" + "    russia +1\n",
+    HEAD + "[4 January] text\r\r\n    russia +1\n",
+]
+
+# Files the fast reader leaves to the parser: broken, or not taken exactly.
+IRREGULAR = [
+    "",
+    "\n# only a comment\n",
+    HEAD.rstrip("\n"),
+    HEAD + "[4 January] x\n    russia +1",
+    HEAD + "[4 January] x\n    russia +1\r",
+    HEAD + "russia +1\n",
+    'period "P" from 2021-02-30 to 2021-03-01\n',
+    'period "P" from 2021-01-01 to 2021-03-011\n',
+    "periodical\n",
+    HEAD + "[4 January]\n    russia +1\n",
+    HEAD + "[4 January] \r\n    russia +1\n",
+    HEAD + "[] x\n    russia +1\n",
+    HEAD + "[4 January x\n    russia +1\n",
+    HEAD + "[4 January] x\n    russia1\n",
+    HEAD + "[4 January] x\n    russia +1.\n",
+    HEAD + "[4 January] x\n    russia +1 1\n",
+    HEAD + "[4 January] x\n    russia +1x\n",
+    HEAD + "[4 January] x\n    rússia +1\n",
+    HEAD + "[4 January] x\n    russia\u00a0+1\n",
+    HEAD + "[4 January] x\n    category +1\n",
+    HEAD + "[4 January] x\n    category a b\n",
+    HEAD + "[4 January] x\n    tags a,\n",
+    HEAD + "[4 January] x\n    tags\n",
+    HEAD + "[4 January] x\n    note\n",
+    HEAD + "[4 January] x\n    note\u00a0y\n",
+    HEAD + "[4 January] x\n    ongoing +1\n",
+    HEAD + "[4 January] x\n    russia +1\r\r\n",
+    HEAD + "[4 January] x\n    russia +1\n  \r  \n",
+    HEAD + "[4 January] x\n    russia +1\n\v\n",
+    HEAD + "[4 January] x\n    russia +1\npublished eu +1\n",
+    HEAD + "published eu\n",
+    HEAD + "published +1\n",
+    HEAD + HEAD,
+    '\ufeffperiod "P" from 2021-01-01 to 2021-02-28\n',
+    'period "P\n" from 2021-01-01 to 2021-02-28\n',
+]
+
+
+@pytest.mark.parametrize("text", REGULAR)
+def test_regular_files_are_read_fast_and_alike(text):
+    fast, (value, problems) = both(text)
+    assert problems == []
+    assert fast is not None and fast == value
+
+
+@pytest.mark.parametrize("text", IRREGULAR)
+def test_other_files_go_to_the_parser(text):
+    fast, (value, problems) = both(text)
+    assert fast is None
+    assert problems  # each of these is broken: the parser says how
+
+
+@settings(max_examples=60, deadline=None)
+@given(event_files())
+def test_generated_files_are_read_fast_and_alike(case):
+    fast, (value, problems) = both(case.text)
+    assert problems == []
+    assert fast == value
+
+
+# Edits that break files in the ways people do, and in ways only a fuzzer would.
+PIECES = ["\n", "\r\n", "\r", " ", "\t", "\f", "\v", "#", "[", "]", "+", "-", "−", "1", "1.5",
+          ".", ",", '"', "“", "x", "é", "\u00a0", "category", "tags", "note", "ongoing",
+          "period", "published", "2021-02-30", "\n[", "\n    "]
+
+
+@st.composite
+def edited(draw):
+    text = draw(event_files(max_size=4)).text
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(text)))
+        kind = draw(st.sampled_from(["insert", "delete", "replace"]))
+        if kind == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 5)):]
+        else:
+            piece = draw(st.sampled_from(PIECES))
+            cut = at + (draw(st.integers(1, 3)) if kind == "replace" else 0)
+            text = text[:at] + piece + text[cut:]
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(edited())
+def test_edited_files_read_alike_either_way(text):
+    fast, (value, problems) = both(text)
+    if fast is not None:
+        assert problems == [] and fast == value

@@ -139,3 +139,67 @@ def test_edited_files_read_alike_either_way(text):
     fast, (value, problems) = both(text)
     if fast is not None:
         assert problems == [] and fast == value
+
+
+# --- CSV: lines without quotes are split, the rest is scanned ------------------------
+
+from barometer.dsl import csvfile  # noqa: E402
+
+from .conftest import CSV  # noqa: E402
+
+
+def rows_both_ways(text: str, monkeypatch):
+    known = csvfile.known_headings({"russia": "Relationship with Russia", "eu": "EU"})
+
+    def rows():
+        try:
+            return csvfile.csv_rows("c.csv", text, known), None
+        except csvfile.InputError as e:
+            return None, e.diagnostics
+
+    fast = rows()
+    with monkeypatch.context() as patch:
+        patch.setattr(csvfile, "_scan_lines", csvfile._scan)
+        slow = rows()
+    assert fast == slow
+    return fast
+
+
+def test_the_shipped_csv_splits_as_it_scans(monkeypatch):
+    rows, problems = rows_both_ways(CSV.read_text(encoding="utf-8"), monkeypatch)
+    assert problems is None and len(rows) > 50
+
+
+CSV_HEAD = '# period "P" from 2021-01-01 to 2021-02-28\ndate,event,russia,eu\n'
+CSV_CASES = [
+    CSV_HEAD,
+    CSV_HEAD + "4 January,Talks,+1,\n5 January,x,,-1",
+    CSV_HEAD + "4 January,Talks,+1,\r\n\r\n5 January,x,,-1\r\n",
+    CSV_HEAD + '4 January,"Talks, long",+1,\n5 January,x,,-1\n',
+    CSV_HEAD + '4 January,"Talks\nover two lines",+1,\n5 January,x,,-1\n',
+    CSV_HEAD + '4 January,"Talks ""quoted""" after,+1,\n5 January,x""y,,-1\n',
+    CSV_HEAD + '4 January,"never closed,+1,\n5 January,x,,-1\n',
+    CSV_HEAD + "4 January,a\rb,+1,\n",
+    CSV_HEAD + "4 January,a\u2028b,+1,\n5 January,x,,-1\n",
+    CSV_HEAD + "4 January,a\x0cb,+1,\n",
+    CSV_HEAD + '"4 January"x,y,+1\n"',
+    CSV_HEAD.replace(",", ";") + "4 January;Talks;+1;\n",
+    CSV_HEAD.replace(",", "\t") + "4 January\tTalks, more\t+1\t\n",
+    "\n\n" + CSV_HEAD + ",,,\n#comment,,,\n",
+]
+
+
+@pytest.mark.parametrize("text", CSV_CASES)
+def test_csv_lines_split_as_they_scan(text, monkeypatch):
+    rows_both_ways(text, monkeypatch)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.text(st.sampled_from('ab ,;"\t\r\n#+1'), max_size=6),
+                         min_size=1, max_size=5), max_size=6))
+def test_generated_csv_splits_as_it_scans(rows):
+    import pytest as _pytest
+
+    text = CSV_HEAD + "\n".join(",".join(cells) for cells in rows)
+    with _pytest.MonkeyPatch.context() as patch:
+        rows_both_ways(text, patch)

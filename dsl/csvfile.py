@@ -429,13 +429,21 @@ def printed_date(value: dt.date) -> str:
 def _event(path: str, row: Row, columns: dict[str, int],
            index_columns: list[tuple[int, m.Declared]], problems: list[Diagnostic]) -> RawEvent:
     end = row.span
+    cells = row.cells
+    count = len(cells)
 
     def cell(key_or_index) -> Cell:
         i = columns.get(key_or_index) if isinstance(key_or_index, str) else key_or_index
-        if i is not None and i < len(row.cells):
-            return row.cells[i]
+        if i is not None and i < count:
+            return cells[i]
         return Cell("", Span(path, end.end_line, end.end_column, end.end_line,
                              end.end_column + 1))
+
+    def given(key: str) -> Cell | None:
+        """The row's cell in an optional column; None where the column or the
+        cell is missing, which reads as an empty cell would."""
+        i = columns.get(key)
+        return cells[i] if i is not None and i < count else None
 
     date = cell("date")
     when = date.value
@@ -450,11 +458,13 @@ def _event(path: str, row: Row, columns: dict[str, int],
     details: list = []
     scores = []
     for i, index in index_columns:
-        score = cell(i)
+        score = cells[i] if i < count else cell(i)
         value = score.value
-        if isinstance(score.stored, (int, float)) and not isinstance(score.stored, bool):
-            value = _signed_number(score.stored)
-        if not value.strip():
+        stored = score.stored
+        if stored is not None and isinstance(stored, (int, float)) and \
+                not isinstance(stored, bool):
+            value = _signed_number(stored)
+        if not value or not value.strip():
             continue
         match = _SCORE.match(value)
         if match is None:
@@ -468,25 +478,28 @@ def _event(path: str, row: Row, columns: dict[str, int],
                                   value.strip(), bool(sign), score.span)))
     if scores:
         details.append(_Item("scores", scores))
-    category = cell("category")
-    if category.value.strip():
+    category = given("category")
+    if category is not None and category.value.strip():
         details.append(_Item("category", m.Declared(category.value.strip(), category.span)))
-    tags = cell("tags")
-    if tags.value.strip():
+    tags = given("tags")
+    if tags is not None and tags.value.strip():
         details.append(_Item("tags", [m.Declared(t.strip(), tags.span)
                                       for t in re.split(r"[;,]", tags.value) if t.strip()]))
-    for source in cell("source").value.split():
-        details.append(_Item("source", source))
-    note = cell("note").value
-    if note.strip():
-        details.append(_Item("note", note.strip()))
-    ongoing = cell("ongoing")
-    flag = ongoing.value.strip().lower()
-    if ongoing.stored is True or flag in ("yes", "y", "true", "1", "x", "ongoing"):
-        details.append(_Item("ongoing", True))
-    elif flag and ongoing.stored is not False and flag != "false":
-        problems.append(error("B001", _said(ongoing, f"`ongoing` is `yes` or empty, not "
-                                            f"`{ongoing.value.strip()}`"), ongoing.span))
+    source = given("source")
+    if source is not None:
+        for one in source.value.split():
+            details.append(_Item("source", one))
+    note = given("note")
+    if note is not None and note.value.strip():
+        details.append(_Item("note", note.value.strip()))
+    ongoing = given("ongoing")
+    if ongoing is not None:
+        flag = ongoing.value.strip().lower()
+        if ongoing.stored is True or flag in ("yes", "y", "true", "1", "x", "ongoing"):
+            details.append(_Item("ongoing", True))
+        elif flag and ongoing.stored is not False and flag != "false":
+            problems.append(error("B001", _said(ongoing, f"`ongoing` is `yes` or empty, not "
+                                                f"`{ongoing.value.strip()}`"), ongoing.span))
     return RawEvent(when, date.span, text.strip(), details, row.span)
 
 

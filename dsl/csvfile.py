@@ -107,6 +107,7 @@ def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
     if stop != len(text) or _ODD_BREAKS.search(text, start) is not None:
         return _scan(text, delimiter, start, stop, path, where, unclosed)
     records = []
+    new_cell = tuple.__new__  # Cell(value, span) without the namedtuple's Python __new__
     line = where.at(start)[0] if start < len(text) else 0
     i = start
     while i < stop:
@@ -133,8 +134,9 @@ def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
         column = 1
         for value in text[i:end].split(delimiter):
             width = len(value)
-            cells.append(Cell(value, Span(path, line, column, line,
-                                          column + width if width else column + 1)))
+            cells.append(new_cell(Cell, (value, Span(path, line, column, line,
+                                                     column + width if width else column + 1),
+                                         False, None, None)))
             column += width + 1
         records.append((cells, i, end))
         i = nl + 1

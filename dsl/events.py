@@ -124,7 +124,8 @@ def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
             for index, num in value:
                 name, recorded = index.name, num.value
                 if (name not in indices or type(recorded) is not int
-                        or not low <= recorded <= high or any(s.index == name for s in scores)):
+                        or not low <= recorded <= high
+                        or (scores and any(s.index == name for s in scores))):
                     return None
                 span, end = index.span, num.span
                 scores.append(m.Score(name, recorded, Span(span.file, span.line, span.column,

@@ -3,14 +3,16 @@ exactly what the LALR parser and its callbacks build, spans included, and gives
 every file it does not take exactly to the parser, so that diagnostics are the
 parser's: the same values on valid files, the same diagnostics on broken ones."""
 
+import datetime as dt
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barometer.dsl.syntax import parse, read_events_fast
 
 from .conftest import EVENTS
-from .strategies import event_files
+from .strategies import event_files, schemes_and_catalogues
 
 SHIPPED = EVENTS.read_text(encoding="utf-8")
 
@@ -203,3 +205,72 @@ def test_generated_csv_splits_as_it_scans(rows):
     text = CSV_HEAD + "\n".join(",".join(cells) for cells in rows)
     with _pytest.MonkeyPatch.context() as patch:
         rows_both_ways(text, patch)
+
+
+# --- checking events: the short path for sound events, the full one for the rest ------
+
+from barometer.dsl import events as ev  # noqa: E402
+
+from .conftest import RULES  # noqa: E402
+
+
+def same_check(raw_events, period, scheme):
+    from barometer.dsl.resolve import uses_weight
+
+    weighted = uses_weight(scheme.score)
+    sound = 0
+    for n, raw in enumerate(raw_events, 1):
+        problems = []
+        full = ev._checked_event(raw, n, period, scheme, problems, weighted)
+        short = ev._sound_event(raw, n, period, scheme, weighted)
+        if short is not None:
+            sound += 1
+            assert problems == [] and short == full
+        else:
+            assert problems or full is None
+    return sound
+
+
+def test_sound_events_are_checked_alike(minsk):
+    period, raw, problems = ev.read_event_file(str(EVENTS))
+    assert same_check(raw, period, minsk) == len(raw)
+
+
+@pytest.mark.parametrize("change", ["range", "tags", "index", "categories", "period"])
+def test_events_with_problems_take_the_full_path(minsk, change):
+    import attrs
+
+    period, raw, _ = ev.read_event_file(str(EVENTS))
+    scheme = minsk
+    if change == "range":
+        scheme = attrs.evolve(minsk, range=attrs.evolve(minsk.range, low=-1, high=1))
+    elif change == "tags":
+        scheme = attrs.evolve(minsk, tags={})
+    elif change == "index":
+        scheme = attrs.evolve(minsk, indices={k: v for k, v in minsk.indices.items()
+                                              if k != "eu"})
+    elif change == "categories":
+        scheme = attrs.evolve(minsk, categories={k: v for k, v in minsk.categories.items()
+                                                 if k != "contacts"})
+    else:
+        period = attrs.evolve(period, end=dt.date(2021, 1, 31))
+    sound = same_check(raw, period, scheme)
+    assert 0 < sound < len(raw)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=schemes_and_catalogues())
+def test_generated_events_are_checked_alike(tmp_path_factory, case):
+    from barometer import load_scheme
+    from barometer.dsl import model as m
+
+    rules, events = case
+    path = tmp_path_factory.mktemp("s") / "s.rules"
+    path.write_text(rules.text, encoding="utf-8")
+    scheme = load_scheme(str(path))
+    value, problems = parse("events", events.text, "g.events")
+    assert problems == []
+    (title, start, end, span), published = value[0]
+    period = m.Period(title, start, end, span, published)
+    assert same_check(value[1], period, scheme) == len(value[1])

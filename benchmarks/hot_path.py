@@ -95,13 +95,7 @@ def measure(size: int, runs: int, folder: Path, scheme) -> dict:
 def startup_ms(runs: int) -> dict[str, float]:
     """Medians in ms of bare python and `barometer eval` on No 19: wall time,
     and the children's CPU time (user + system)."""
-    import resource
-
     from startup import ROOT, barometer_exe, timed
-
-    def child_cpu() -> float:
-        r = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return r.ru_utime + r.ru_stime
 
     exe = barometer_exe()
     job = [exe, "eval", "rules/minsk-barometer.rules", "examples/minsk-barometer-19.events"]
@@ -109,9 +103,7 @@ def startup_ms(runs: int) -> dict[str, float]:
     out: dict[str, list] = {"bare": [], "ours": [], "bare_cpu": [], "ours_cpu": []}
     for _ in range(runs):
         for key, cmd in (("bare", [sys.executable, "-c", "pass"]), ("ours", job)):
-            cpu = child_cpu()
-            out[key].append(timed(cmd, ROOT))
-            out[key + "_cpu"].append(child_cpu() - cpu)
+            out[key].append(timed(cmd, ROOT, cpu=out[key + "_cpu"]))
     return {k: statistics.median(v) * 1000 for k, v in out.items()}
 
 

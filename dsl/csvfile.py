@@ -92,17 +92,70 @@ class _Positions:
         return self.line + 1, offset - self.begin + 1
 
 
+# Line breaks other than \n and \r\n, which str.splitlines (and so _Positions)
+# counts as lines and _scan does not (or not alike): a text with one is scanned
+# by _scan alone.
+_ODD_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
+                where: _Positions, unclosed: list[Span] | None = None
+                ) -> list[tuple[list[Cell], int, int]]:
+    """What `_scan` returns, faster: a line without a quote is one record whose
+    cells are the line split at the delimiter; a line with a quote (which may
+    open a cell running over several lines) is read by `_scan`, one record."""
+    if stop != len(text) or _ODD_BREAKS.search(text, start) is not None:
+        return _scan(text, delimiter, start, stop, path, where, unclosed)
+    records = []
+    new_cell = tuple.__new__  # Cell(value, span) without the namedtuple's Python __new__
+    line = where.at(start)[0] if start < len(text) else 0
+    i = start
+    while i < stop:
+        nl = text.find("\n", i)
+        if nl == -1:
+            nl = stop
+        end = nl - 1 if nl > i and text[nl - 1] == "\r" else nl
+        if '"' in text[i:end]:
+            [(cells, begin, end)] = _scan(text, delimiter, i, stop, path, where, unclosed,
+                                          one=True)
+            records.append((cells, begin, end))
+            i = end  # where _scan goes on from
+            if i < stop and text[i] == "\r":
+                i += 1
+            if i < stop and text[i] == "\n":
+                i += 1
+            if i == end and i < stop:
+                i += 1
+            if i < stop and text[i - 1] != "\n":  # not at a line's start: _scan goes on
+                return records + _scan(text, delimiter, i, stop, path, where, unclosed)
+            line = where.at(i)[0] if i < stop else line
+            continue
+        cells = []
+        column = 1
+        for value in text[i:end].split(delimiter):
+            width = len(value)
+            cells.append(new_cell(Cell, (value, Span(path, line, column, line,
+                                                     column + width if width else column + 1),
+                                         False, None, None)))
+            column += width + 1
+        records.append((cells, i, end))
+        i = nl + 1
+        line += 1
+    return records
+
+
 def _scan(text: str, delimiter: str, start: int, stop: int, path: str,
-          where: _Positions, unclosed: list[Span] | None = None
+          where: _Positions, unclosed: list[Span] | None = None, one: bool = False
           ) -> list[tuple[list[Cell], int, int]]:
     """The records of text[start:stop], each as its cells and its start and end
     offsets, read as the csv module's Excel dialect reads them. Where a quote
-    opens a cell and is never closed, its place is added to `unclosed`."""
+    opens a cell and is never closed, its place is added to `unclosed`. With
+    `one`, only the first record."""
     unquoted = re.compile(f"[^{re.escape(delimiter)}\r\n]*")
     quoted = re.compile(r'"((?:[^"]|"")*)("?)')
     records = []
     i = start
-    while i < stop:
+    while i < stop and not (one and records):
         cells: list[Cell] = []
         begin = i
         while True:
@@ -182,7 +235,7 @@ def csv_rows(path: str, text: str, known: set[str]) -> list[Row]:
         start += len(line)
     if heading_at is not None:
         unclosed: list[Span] = []
-        rows += _rows(_scan(text, delimiter, offset, len(text), path, where, unclosed), text,
+        rows += _rows(_scan_lines(text, delimiter, offset, len(text), path, where, unclosed), text,
                       where, path, delimiter)
         if unclosed:
             raise InputError([error(
@@ -378,13 +431,21 @@ def printed_date(value: dt.date) -> str:
 def _event(path: str, row: Row, columns: dict[str, int],
            index_columns: list[tuple[int, m.Declared]], problems: list[Diagnostic]) -> RawEvent:
     end = row.span
+    cells = row.cells
+    count = len(cells)
 
     def cell(key_or_index) -> Cell:
         i = columns.get(key_or_index) if isinstance(key_or_index, str) else key_or_index
-        if i is not None and i < len(row.cells):
-            return row.cells[i]
+        if i is not None and i < count:
+            return cells[i]
         return Cell("", Span(path, end.end_line, end.end_column, end.end_line,
                              end.end_column + 1))
+
+    def given(key: str) -> Cell | None:
+        """The row's cell in an optional column; None where the column or the
+        cell is missing, which reads as an empty cell would."""
+        i = columns.get(key)
+        return cells[i] if i is not None and i < count else None
 
     date = cell("date")
     when = date.value
@@ -399,11 +460,13 @@ def _event(path: str, row: Row, columns: dict[str, int],
     details: list = []
     scores = []
     for i, index in index_columns:
-        score = cell(i)
+        score = cells[i] if i < count else cell(i)
         value = score.value
-        if isinstance(score.stored, (int, float)) and not isinstance(score.stored, bool):
-            value = _signed_number(score.stored)
-        if not value.strip():
+        stored = score.stored
+        if stored is not None and isinstance(stored, (int, float)) and \
+                not isinstance(stored, bool):
+            value = _signed_number(stored)
+        if not value or not value.strip():
             continue
         match = _SCORE.match(value)
         if match is None:
@@ -421,25 +484,28 @@ def _event(path: str, row: Row, columns: dict[str, int],
                                   value.strip(), bool(sign), score.span)))
     if scores:
         details.append(_Item("scores", scores))
-    category = cell("category")
-    if category.value.strip():
+    category = given("category")
+    if category is not None and category.value.strip():
         details.append(_Item("category", m.Declared(category.value.strip(), category.span)))
-    tags = cell("tags")
-    if tags.value.strip():
+    tags = given("tags")
+    if tags is not None and tags.value.strip():
         details.append(_Item("tags", [m.Declared(t.strip(), tags.span)
                                       for t in re.split(r"[;,]", tags.value) if t.strip()]))
-    for source in cell("source").value.split():
-        details.append(_Item("source", source))
-    note = cell("note").value
-    if note.strip():
-        details.append(_Item("note", note.strip()))
-    ongoing = cell("ongoing")
-    flag = ongoing.value.strip().lower()
-    if ongoing.stored is True or flag in ("yes", "y", "true", "1", "x", "ongoing"):
-        details.append(_Item("ongoing", True))
-    elif flag and ongoing.stored is not False and flag != "false":
-        problems.append(error("B001", _said(ongoing, f"`ongoing` is `yes` or empty, not "
-                                            f"`{ongoing.value.strip()}`"), ongoing.span))
+    source = given("source")
+    if source is not None:
+        for one in source.value.split():
+            details.append(_Item("source", one))
+    note = given("note")
+    if note is not None and note.value.strip():
+        details.append(_Item("note", note.value.strip()))
+    ongoing = given("ongoing")
+    if ongoing is not None:
+        flag = ongoing.value.strip().lower()
+        if ongoing.stored is True or flag in ("yes", "y", "true", "1", "x", "ongoing"):
+            details.append(_Item("ongoing", True))
+        elif flag and ongoing.stored is not False and flag != "false":
+            problems.append(error("B001", _said(ongoing, f"`ongoing` is `yes` or empty, not "
+                                                f"`{ongoing.value.strip()}`"), ongoing.span))
     return RawEvent(when, date.span, text.strip(), details, row.span)
 
 

@@ -101,6 +101,63 @@ def read_event_file(path: str) -> tuple[m.Period | None, list[RawEvent], list[Di
 def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
                 problems: list[Diagnostic], weighted: bool) -> m.Event | None:
     """The event, checked; its problems are added to `problems`."""
+    event = _sound_event(raw, number, period, scheme, weighted)
+    if event is not None:
+        return event
+    return _checked_event(raw, number, period, scheme, problems, weighted)
+
+
+def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
+                 weighted: bool) -> m.Event | None:
+    """The event, when it has no problem at all; None as soon as anything would
+    be reported, and then `_checked_event` checks it again, saying what is wrong.
+    Almost every event of a catalogue is sound, so this is the path they take:
+    the same Event as `_checked_event` builds, without its bookkeeping."""
+    scores: list[m.Score] = []
+    category = None
+    tags: list[m.Declared] = []
+    sources, notes, ongoing = [], [], False
+    indices = scheme.indices
+    low, high = scheme.range.low, scheme.range.high
+    for kind, value in raw.details:
+        if kind == "scores":
+            for index, num in value:
+                name, recorded = index.name, num.value
+                if (name not in indices or type(recorded) is not int
+                        or not low <= recorded <= high
+                        or (scores and any(s.index == name for s in scores))):
+                    return None
+                span, end = index.span, num.span
+                scores.append(m.Score(name, recorded, Span(span.file, span.line, span.column,
+                                                           end.end_line, end.end_column),
+                                      num.signed or recorded == 0))
+        elif kind == "category":
+            if category is not None or value.name not in scheme.categories:
+                return None
+            category = value
+        elif kind == "tags":
+            for tag in value:
+                if tag.name not in scheme.tags:
+                    return None
+                tags.append(tag)
+        elif kind == "source":
+            sources.append(value)
+        elif kind == "note":
+            notes.append(value)
+        elif kind == "ongoing":
+            ongoing = True
+    if not scores or (weighted and category is None):
+        return None
+    problems: list[Diagnostic] = []
+    when = _resolve_when(raw, period, ongoing, problems)
+    if when is None or problems:
+        return None
+    return m.Event(number, when, raw.text, tuple(scores), category, tuple(tags), tuple(sources),
+                   tuple(notes), ongoing, raw.span)
+
+
+def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
+                   problems: list[Diagnostic], weighted: bool) -> m.Event | None:
     before = len(problems)
     scores: list[m.Score] = []
     category = None
@@ -176,14 +233,15 @@ def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
     lead = len(text) - len(text.lstrip())
     printed = text.strip()
     span = raw.when_span
-    try:
-        start, end = resolve(printed, period.start, period.end)
-    except DateProblem as e:
+    found = _resolved(printed, period.start, period.end)
+    if isinstance(found, DateProblem):
+        e = found
         problems.append(error(
             "B301", f"cannot read the date `{printed}`: {e.message}",
             Span(span.file, span.line, span.column + lead + e.start, span.line,
                  span.column + lead + max(e.end, e.start + 1)), e.hint))
         return None
+    start, end = found
     where = Span(span.file, span.line, span.column + lead, span.line,
                  span.column + lead + len(printed))
     if end < period.start or start > period.end:
@@ -199,6 +257,27 @@ def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
             "if the event really spans the period's edge, add a line `ongoing` below it"))
         return None
     return m.When(printed, start, end, where)
+
+
+# Printed dates already resolved, by (text, period start, period end): a catalogue
+# prints the same few hundred dates again and again, and resolving one is pure.
+_RESOLVED: dict = {}
+
+
+def _resolved(printed: str, start: dt.date, end: dt.date):
+    """The days `printed` covers in the period, or the DateProblem it raises."""
+    key = (printed, start, end)
+    found = _RESOLVED.get(key)
+    if found is None:
+        try:
+            found = resolve(printed, start, end)
+        except DateProblem as e:
+            e.__traceback__ = None  # kept: hold no frames
+            found = e
+        if len(_RESOLVED) >= 4096:
+            _RESOLVED.clear()
+        _RESOLVED[key] = found
+    return found
 
 
 def _days(start: dt.date, end: dt.date) -> str:

@@ -158,11 +158,16 @@ def _read_bytes(path: str) -> bytes:
 def gc_paused():
     """Python's cycle collector runs more often as more objects live, which makes
     reading a large catalogue slower than linear; the model has no cycles to
-    collect, so it is paused while a file is read."""
+    collect, so it is paused while a file is read. Afterwards everything read is
+    moved to the oldest generation (freeze, then unfreeze: two list splices), so
+    that the first young collection does not walk every object just made; a full
+    collection still looks at them, as it would have."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()

@@ -20,7 +20,8 @@ from ..dsl import model as m
 from ..dsl.diagnostics import InputError
 from ..dsl.domains import EXACT, FigureProblem
 from ..dsl.node import Node, node
-from ..dsl.nodes import EXCLUDED, Recorded
+from ..dsl.files import gc_paused
+from ..dsl.nodes import EXCLUDED, Recorded, Tagged
 from ..dsl.resolve import derived_order
 from .records import Tabular, bounded, number, short
 
@@ -89,14 +90,55 @@ class Plan:
         self.as_recorded = type(scheme.score) is Recorded and not scheme.rules
 
     def match(self, catalogue: m.Catalogue) -> list[Entry]:
+        # A condition asks only what EntryView answers, so entries that answer
+        # alike match alike: the rules matched are found once per distinct answer
+        # (index, recorded, category, the tags conditions name, and the text or
+        # dates where a condition asks them) and the one tuple shared. `scores`
+        # relies on that sharing.
         entries = []
         rules = self.rules
-        for event in catalogue.events:
-            view = EntryView(event)
-            for score in event.scores:
-                view.index, view.recorded = score.index, score.value
-                matched = tuple(r for r in rules if r.condition.holds(view)) if rules else ()
-                entries.append(Entry(event, score.index, score.value, matched))
+        if not rules:
+            for event in catalogue.events:
+                for score in event.scores:
+                    entries.append(Entry(event, score.index, score.value, ()))
+            return entries
+        asks = _asks(rules)
+        if asks is None:  # a condition this does not know: ask every entry
+            for event in catalogue.events:
+                view = EntryView(event)
+                for score in event.scores:
+                    view.index, view.recorded = score.index, score.value
+                    matched = tuple(r for r in rules if r.condition.holds(view))
+                    entries.append(Entry(event, score.index, score.value, matched))
+            return entries
+        tags, text, dates = asks
+        tags = frozenset(tags)
+        known: dict = {}  # what the entry answers -> the rules matched
+        append = entries.append
+        with gc_paused():  # entries hold no cycles: nothing for the collector to find
+            for event in catalogue.events:
+                category = event.category
+                facts = category.name if category is not None else None
+                if tags or text or dates:
+                    facts = (facts, tuple([t.name for t in event.tags if t.name in tags])
+                             if tags and event.tags else (),
+                             event.text if text else None,
+                             (event.when.start, event.when.end) if dates else None)
+                table = known.get(facts)
+                if table is None:
+                    table = known[facts] = {}
+                view = None
+                for score in event.scores:
+                    index, recorded = score.index, score.value
+                    key = (index, recorded)
+                    matched = table.get(key)
+                    if matched is None:
+                        if view is None:
+                            view = EntryView(event)
+                        view.index, view.recorded = index, recorded
+                        matched = table[key] = tuple(r for r in rules
+                                                     if r.condition.holds(view))
+                    append(Entry(event, index, recorded, matched))
         return entries
 
     def weight_of(self, entry: Entry, weights: dict | None = None):
@@ -126,7 +168,23 @@ class Plan:
         """Every entry's exact score."""
         if self.as_recorded:
             return [e.recorded for e in entries]
-        return [self.score(e, EXACT, self.weight_of(e, weights)) for e in entries]
+        # A score depends on the recorded score, the category's weight and the
+        # rules matched, nothing else: entries alike are scored once. The rules
+        # are told apart by identity (`match` shares one tuple per distinct match,
+        # and every tuple outlives this call, held by its entries).
+        done: dict = {}
+        out = []
+        append = out.append
+        missing = _MISSING
+        for entry in entries:
+            category = entry.event.category
+            rules = entry.rules
+            key = (category.name if category is not None else None, entry.recorded, id(rules))
+            found = done.get(key, missing)
+            if found is missing:
+                found = done[key] = self.score(entry, EXACT, self.weight_of(entry, weights))
+            append(found)
+        return out
 
     def trace(self, entries: list[Entry], weights: dict | None = None) -> tuple[Scored, ...]:
         """The same run, recorded step by step."""
@@ -217,6 +275,34 @@ class Figures:
         if function == "mean":
             return EXACT.divide(sum(scores), len(scores), span)
         return max(scores) if function == "max" else min(scores)
+
+
+_MISSING = object()  # in a dict of scores: no score yet
+
+# What a rule's condition may ask of an entry, beyond its index, recorded score
+# and category (see EntryView): the conditions `match` knows how to key on.
+_FACTS = {"Always": None, "IndexIn": None, "CategoryIn": None, "RecordedCompare": None,
+          "Not": None, "AllOf": None, "AnyOf": None, "Tagged": "tags",
+          "TextContains": "text", "DateBefore": "dates", "DateAfter": "dates",
+          "DateWithin": "dates"}
+
+
+def _asks(rules) -> tuple[tuple[str, ...], bool, bool] | None:
+    """The tags the rules' conditions name, and whether any asks the text or the
+    dates; None if a condition is of a kind `_FACTS` does not list."""
+    from ..dsl.nodes import parts
+
+    tags: list[str] = []
+    asked = set()
+    for rule in rules:
+        for c in parts(rule.condition):
+            kind = type(c).__name__
+            if kind not in _FACTS or type(c).__module__ != Tagged.__module__:
+                return None
+            asked.add(_FACTS[kind])
+            if kind == "Tagged" and c.tag not in tags:
+                tags.append(c.tag)
+    return tuple(tags), "text" in asked, "dates" in asked
 
 
 @node

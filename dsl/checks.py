@@ -44,6 +44,8 @@ STAGES: list[Stage] = [
     Stage("spreadsheets", "read", ("B010", "B011", "B012", "B013", "B014", "B015"), None, True),
     Stage("entries", "resolve", ("B101", "B102", "B107", "B108", "B204", "B205", "B301",
                                  "B302", "B303", "B304", "B305"), None, True),
+    Stage("methodology tests", "read", ("B601", "B602", "B603", "B604", "B605", "B606", "B607",
+                                        "B608", "B609"), None, True),
 ]
 
 

@@ -268,7 +268,7 @@ def _case(raw, path: str) -> tuple[Case, list[Diagnostic]]:
     return case, sorted(problems, key=Diagnostic.sort_key)
 
 
-_A = {"aggregate": "an aggregate", "positive": "positive points",
+_GIVEN = {"aggregate": "an aggregate", "positive": "positive points",
           "negative": "negative points", "events": "a number of events", "colour": "a colour"}
 
 
@@ -280,7 +280,7 @@ def _expect(raw) -> tuple[Expect, list[Diagnostic]]:
 
     def add(kind, value, span):
         if kind in seen:
-            problems.append(error("B608", f"{_A[kind]} is already given on this line "
+            problems.append(error("B608", f"{_GIVEN[kind]} is already given on this line "
                                   f"({_show(kind, seen[kind].value)})", span,
                                   "give each figure once"))
             return False

@@ -25,6 +25,7 @@ _LAZY = {
     "compare": ("engine.compare", "compare"),
     "sensitivity": ("engine.sensitivity", "analyse"),
     "fmt": ("dsl.format", "format_text"),
+    "test": ("dsl.methodtests", "run_tests"),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from .verbs import check, compare, eval, explain, fmt, lsp, sensitivity
+from .verbs import check, compare, eval, explain, fmt, lsp, sensitivity, test
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -26,10 +26,11 @@ def main():
       barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events
       barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.csv --format json
       barometer check rules/*.rules examples/*
+      barometer test rules/
     """
 
 
-for _verb in (eval, check, explain, compare, sensitivity, fmt, lsp):
+for _verb in (eval, check, explain, compare, sensitivity, fmt, lsp, test):
     main.add_command(_verb.command)
 
 if __name__ == "__main__":

@@ -374,6 +374,97 @@ class EventsBuilder(_Builder):
         return _Item("ongoing", True)
 
 
+# --- methodology tests -----------------------------------------------------------
+
+
+class RawTest(NamedTuple):
+    """A `test` block as written: its name, and its statements as `_Item`s
+    (`rules`, `events`, `expect`, `ranking`); dsl/methodtests.py checks them."""
+
+    name: str
+    name_span: Span
+    statements: list
+    span: Span
+
+
+class RawExpect(NamedTuple):
+    index: m.Declared
+    facts: list  # (kind, value, span): aggregate, split, positive, negative, count, colour, no_colour
+    span: Span
+
+
+class RawRanking(NamedTuple):
+    group: m.Declared
+    tiers: list  # lists of m.Declared, highest first; a tier holds equal aggregates
+    span: Span
+
+
+class TestsBuilder(_Builder):
+    def start(self, meta, children):
+        return children
+
+    def test(self, meta, children):
+        name = children[0]
+        return RawTest(_string(name), self.span(name), children[1:], self.span(meta))
+
+    def rules(self, meta, children):
+        return _Item("rules", (_string(children[0]), self.span(children[0])))
+
+    def events(self, meta, children):
+        return _Item("events", [(_string(c), self.span(c)) for c in children])
+
+    def expect(self, meta, children):
+        index = children[0]
+        return _Item("expect", RawExpect(m.Declared(index.value, self.span(index)),
+                                         children[1:], self._line(meta)))
+
+    def _line(self, meta) -> Span:
+        """Where a statement stands: its first word, `expect`."""
+        return Span(self.file, meta.line, meta.column, meta.line, meta.column + len("expect"))
+
+    def aggregate(self, meta, children):
+        return ("aggregate", children[0], children[0].span)
+
+    def split(self, meta, children):
+        return ("split", (children[0], children[1]), self.span(meta))
+
+    def _points(self, kind, meta, num):
+        """`positive +22`: from the word to the end of the number."""
+        return (kind, num, Span(self.file, meta.line, meta.column, num.span.end_line,
+                                num.span.end_column))
+
+    def positive(self, meta, children):
+        return self._points("positive", meta, children[0])
+
+    def negative(self, meta, children):
+        return self._points("negative", meta, children[0])
+
+    def count(self, meta, children):
+        token = children[0]
+        try:
+            value = number(token.value)
+        except NumberTooLong:
+            self.problems.append(too_long(token.value, self.span(token)))
+            value = 0
+        return ("count", value, self.span(meta))
+
+    def colour(self, meta, children):
+        return ("colour", children[0].value, self.span(meta))
+
+    def no_colour(self, meta, children):
+        return ("no_colour", None, self.span(meta))
+
+    def ranking(self, meta, children):
+        group = children[0]
+        tiers = [[m.Declared(children[1].value, self.span(children[1]))]]
+        for order, name in zip(children[2::2], children[3::2]):
+            if order.value == ">":
+                tiers.append([])
+            tiers[-1].append(m.Declared(name.value, self.span(name)))
+        return _Item("ranking", RawRanking(m.Declared(group.value, self.span(group)), tiers,
+                                           self._line(meta)))
+
+
 # --- the parsers -----------------------------------------------------------------
 
 _PARSERS: dict[str, tuple[Parser, type]] = {}
@@ -386,8 +477,9 @@ RULES_DECLARATIONS = ("scheme", "description", "extends", "range", "score", "ind
 _RESYNC = {
     "rules": re.compile(r"[ \t]*(" + "|".join(RULES_DECLARATIONS) + r")\b"),
     "events": re.compile(r"[ \t]*\["),
+    "tests": re.compile(r"[ \t]*(test|rules|events|expect)\b"),
 }
-_BUILDERS = {"rules": RulesBuilder, "events": EventsBuilder}
+_BUILDERS = {"rules": RulesBuilder, "events": EventsBuilder, "tests": TestsBuilder}
 
 
 def RULES_WORDS() -> frozenset:
@@ -406,7 +498,8 @@ def _parser(kind: str) -> Parser:
 
 
 def parse(kind: str, text: str, file: str, fast: bool = True):
-    """Parse `text` as a rules (`kind="rules"`) or event file; returns the value
+    """Parse `text` as a rules (`kind="rules"`), event (`"events"`) or test file
+    (`"tests"`); returns the value
     built by the callbacks (None if nothing could be) and the diagnostics.
 
     An event file is first read by `read_events_fast`, which takes the common
@@ -595,6 +688,7 @@ _WORDS = {
     "SIGN": "a sign (+ or -)",
     "DATE": "a date written YYYY-MM-DD",
     "COMPARE": "a comparison (>, >=, <, <=)",
+    "ORDER": "`>` or `=` between two indices",
     "WHEN": "the event's date as printed",
     "TEXT": "the event's text",
     "_NL": "the end of the line",

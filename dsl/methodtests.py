@@ -473,7 +473,7 @@ def compare(case: Case, evaluation) -> list[Failure]:
                 want_values.update(positive=pos, negative=neg)
                 got_values.update(positive=actual["positive"], negative=actual["negative"])
             else:
-                same &= f.value == actual[f.kind]
+                same &= _agrees(f.value, actual[f.kind])
                 expected.append(_show(f.kind, f.value))
                 got.append(_show(f.kind, actual[f.kind]))
                 want_values[f.kind] = f.value
@@ -482,6 +482,26 @@ def compare(case: Case, evaluation) -> list[Failure]:
             failures.append(Failure(e.span, e.index.name, " ".join(expected), " ".join(got),
                                     want_values, got_values))
     return failures
+
+
+def _agrees(expected, actual) -> bool:
+    """A figure as a test writes it holds for the actual one: exactly, or for a
+    decimal, to as many places as it is written with (`+0.478261` for 11/23)."""
+    if expected == actual:
+        return True
+    denominator = getattr(expected, "denominator", 1)
+    if denominator == 1 or actual is None or isinstance(actual, str):
+        return False
+    places = 0
+    while 10 ** places % denominator and places < 15:
+        places += 1
+    from fractions import Fraction
+
+    shifted = Fraction(actual) * 10 ** places if not isinstance(actual, float) else \
+        Fraction(repr(actual)) * 10 ** places
+    rounded = (shifted + Fraction(1, 2)).__floor__() if shifted >= 0 else \
+        -((-shifted + Fraction(1, 2)).__floor__())
+    return Fraction(rounded, 10 ** places) == expected
 
 
 def _split(pos, neg) -> str:

@@ -532,12 +532,30 @@ def smallest_flips(evaluation, params, arrays, all_scales) -> dict:
             continue
         best.sort(key=lambda b: (b[0], b[1]))
         size, past, p, delta, direction = best[0]
+        if not past:
+            delta = _first_float(evaluation, arrays, all_scales, params, name, p, delta,
+                                 direction, result.colour)
         after = _colour_after(evaluation, arrays, all_scales, params, name, p, delta, past,
                               direction)
         ties = tuple((q.key, float(d), pa, di) for s, pa, q, d, di in best[1:]
                      if (s, pa) == (size, past))
         found[name] = Flip(name, p, float(delta), result.colour, after, past, ties, direction)
     return found
+
+
+def _first_float(evaluation, arrays, all_scales, params, name, p, delta, direction, nominal):
+    """The exact move as the float nearest it at which sampling's float arithmetic
+    flips too (a third of a point is not a float; within a few units in the last
+    place, the arithmetic agrees)."""
+    import math
+
+    value = float(delta)
+    j = params.index(p)
+    for _ in range(64):
+        if _at(evaluation, params, arrays, all_scales, {j: value})[1][name] != nominal:
+            return value
+        value = math.nextafter(value, math.inf * direction)
+    return float(delta)
 
 
 def _colour_after(evaluation, arrays, all_scales, params, name, p, delta, past, direction):

@@ -52,9 +52,15 @@ def test_the_shipped_tests_pass(monkeypatch):
         "ok   rules/minsk-barometer.test:17 No 19, events counted\n"
         "ok   rules/minsk-barometer.test:29 No 19 from the spreadsheet export\n"
         "ok   rules/minsk-by-category.test:4 No 19, scored by category\n"
+        "ok   rules/minsk-capped-statements.test:3 No 19, statements capped\n"
+        "ok   rules/minsk-cooperation-share.test:2 No 19, cooperation share\n"
         "ok   rules/minsk-direction-only.test:5 No 19, direction only\n"
+        "ok   rules/minsk-east-west.test:2 No 19, East-West balance\n"
         "ok   rules/minsk-even-bands.test:4 No 19, even 4-point bands\n"
-        "6 passed, 0 failed\n")
+        "ok   rules/minsk-goldstein-weights.test:3 No 19, Goldstein-style weights\n"
+        "ok   rules/minsk-peak-intensity.test:2 No 19, peak intensity\n"
+        "ok   rules/minsk-per-event-mean.test:2 No 19, mean per event\n"
+        "12 passed, 0 failed\n")
     assert result.exit_code == 0
 
 
@@ -86,8 +92,8 @@ def test_from_python():
     import barometer
 
     result = barometer.test(ROOT / "rules")
-    assert (result.passed, result.failed, result.status) == (6, 0, 0)
-    assert [o.status for o in result.outcomes] == ["passed"] * 6
+    assert (result.passed, result.failed, result.status) == (12, 0, 0)
+    assert [o.status for o in result.outcomes] == ["passed"] * 12
 
 
 # --- failures: expected and got ----------------------------------------------------

@@ -322,3 +322,15 @@ def test_the_same_file_given_twice(tmp_path_factory, how, events):
     before = findings(folder, "--rules", r, "e.events")
     assert answers_properly("fmt", *twice).exit_code in (0, 2)
     assert findings(folder, "--rules", r, "e.events") == before
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: IndexError at dsl/csvfile.py:93 when every row "
+                   "after the period line is a comment, e.g. a heading that begins with #")
+@FIXED
+@given(heading=st.sampled_from(["#date,event,russia", "# date,event", "#"]),
+       rows=st.lists(st.sampled_from(["#", "# a comment, with a comma", "#4 January,x,+1", ""]),
+                     max_size=3))
+def test_csv_whose_heading_begins_with_a_hash(tmp_path_factory, heading, rows):
+    text = "\n".join(['# period "x" from 2021-01-01 to 2021-02-28', heading, *rows]) + "\n"
+    c = write(tmp_path_factory.mktemp("hash"), "c.csv", text)
+    answers_properly("check", "--rules", str(RULES), c)

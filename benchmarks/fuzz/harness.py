@@ -149,6 +149,15 @@ def classify(result) -> tuple[str, str, str]:
     return "ok", "", ""
 
 
+def normalise(message: str) -> str:
+    """A finding's message, without what a layout change may move or respell:
+    places (`t.events:3:1`, `line 12`) and the written sign of a number (fmt writes
+    `+` before an unsigned score and `-` for a typographic minus, by design)."""
+    message = re.sub(r"\S+:\d+:\d+", "FILE:L:C", message)
+    message = re.sub(r"\blines? \d+", "line N", message)
+    return re.sub(r"\+(?=\d)", "", re.sub(r"[−–](?=\d)", "-", message))
+
+
 def _check_json(folder: Path, args: list[str], seconds: float):
     """`check --format json` in `folder`: the findings as a Counter, or None."""
     old = os.getcwd()
@@ -168,7 +177,7 @@ def _check_json(folder: Path, args: list[str], seconds: float):
     for d in data.get("diagnostics", []):
         if d["code"] == "B505":  # a score without its sign: fmt writes the sign, by design
             continue
-        message = re.sub(r"\bline \d+", "line N", d["message"])
+        message = normalise(d["message"])
         found[(d["file"], d["code"], d["severity"], message)] += 1
     return found
 
@@ -284,8 +293,8 @@ def shrink(case: dict, outcome: str, cause: str, seconds: float, budget: float,
            scratch: str | None = None) -> tuple[dict, int]:
     """The smallest case (by delta debugging over lines, then characters, of
     every file and of standard input) that still gives the same outcome and
-    cause; and how many runs it took. Hangs are shrunk at a shorter timeout;
-    the result is checked against the full one by the caller."""
+    cause; and how many runs it took. Hangs are shrunk by lines only (each
+    step that still hangs costs a full timeout); the caller checks the result."""
     deadline = time.monotonic() + budget
     runs = 0
 
@@ -340,7 +349,8 @@ def shrink(case: dict, outcome: str, cause: str, seconds: float, budget: float,
         return new
 
     best = case
-    for granularity in ("lines", "chars"):
+    # a hang is shrunk by lines only: each success costs a full timeout
+    for granularity in ("lines",) if outcome == "hang" else ("lines", "chars"):
         for slot in slots(best):
             content = get(best, slot)
             if not content:

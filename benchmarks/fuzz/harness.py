@@ -72,11 +72,18 @@ def _forget_sources() -> None:
         pass
 
 
-def package_frame(tb) -> tuple[str, int, str] | None:
+# Helpers a hang may be caught in whatever the loop that calls them: not a cause.
+GENERIC = {"<listcomp>", "<genexpr>", "<dictcomp>", "<setcomp>", "__getattr__", "__eq__",
+           "__hash__", "plain", "signed"}
+
+
+def package_frame(tb, skip=()) -> tuple[str, int, str] | None:
     """The innermost frame of barometer's own code: (file relative to the
-    checkout, line, function)."""
+    checkout, line, function), passing over functions named in `skip`."""
     found = None
     for frame in traceback.extract_tb(tb):
+        if frame.name in skip:
+            continue
         name = frame.filename
         rel = None
         if name.startswith(PACKAGE_DIRS):
@@ -256,7 +263,7 @@ def run_case(case: dict, seconds: float, scratch: str | None = None) -> dict:
         os.chdir(old)
         took = time.perf_counter() - start
         if hung is not None:
-            where = package_frame(hung)
+            where = package_frame(hung, GENERIC)
             cause = f"hang in {where[0]}:{where[2]}" if where else "hang outside barometer"
             detail = "".join(traceback.format_tb(hung)[-8:])
             outcome = ("hang", cause, detail)

@@ -245,3 +245,106 @@ def event_files(draw, rules: RulesCase | None = None, max_size=12) -> EventsCase
 def schemes_and_catalogues(draw, max_size=12):
     rules = draw(rules_files())
     return rules, draw(event_files(rules, max_size=max_size))
+
+
+# --- issue 13 item 10: the fuzzer's families, for tests/test_robustness.py ---------
+
+# Characters Python's str.splitlines() takes for line breaks though the grammars do not:
+# the Unicode line and paragraph separators, form feed and NEL.
+SEPARATORS = ["\u2028", "\u2029", "\f", "\x85"]
+
+# The words of both languages, and of event lines, that a name may collide with.
+KEYWORD_NAMES = ["note", "source", "category", "tags", "period", "published", "ongoing", "when",
+                 "rule", "index", "tag", "text", "date", "score", "range", "bands", "then",
+                 "always", "recorded", "direction", "weight", "scheme", "group", "vary", "and",
+                 "or", "not", "is", "in", "to", "from", "by", "of", "event", "yes"]
+
+
+@st.composite
+def separated(draw, text: str, max_count: int = 3) -> str:
+    """`text` with a few line-like separators put anywhere: in comments, quoted texts,
+    event texts and notes, between tokens, at a line's start or end, or instead of
+    a line break."""
+    for _ in range(draw(st.integers(1, max_count))):
+        sep = draw(st.sampled_from(SEPARATORS))
+        at = draw(st.integers(0, len(text)))
+        instead = at < len(text) and text[at] == "\n" and draw(st.booleans())
+        text = text[:at] + sep + text[at + instead:]
+    return text
+
+
+@st.composite
+def line_endings(draw, text: str) -> str:
+    """`text` with CR-only, CRLF or mixed line endings."""
+    lines = text.split("\n")
+    style = draw(st.sampled_from(["\r", "\r\n", "mixed"]))
+    if style != "mixed":
+        return style.join(lines)
+    return "".join(line + draw(st.sampled_from(["\n", "\r\n", "\r"])) for line in lines)
+
+
+@attrs.frozen
+class KeywordCase:
+    rules: str
+    events: str
+    csv: str
+    indices: tuple[str, ...]
+
+
+@st.composite
+def keyword_named(draw) -> KeywordCase:
+    """A scheme whose indices, categories and tags are named with the language's
+    own words (`index note`, `category when`, ...), and a catalogue using them."""
+    indices = tuple(draw(st.lists(st.sampled_from(KEYWORD_NAMES), min_size=1, max_size=3,
+                                  unique=True)))
+    category = draw(st.sampled_from(KEYWORD_NAMES))
+    tag = draw(st.sampled_from(KEYWORD_NAMES))
+    rules = ['scheme "Keywords" version "1"', "range -3 to +3"]
+    rules += [f'index {i} "Index {i}"' for i in indices]
+    rules += [f'category {category} "A category"', f'tag {tag} "A tag"']
+    if draw(st.booleans()):
+        rules.append(f"rule r when index is {indices[0]} and category is {category} "
+                     f"then add +1, clamp")
+    if draw(st.booleans()):
+        rules += [f"bands {indices[0]} {{", '    low < 0 "low"', '    high >= 0 "high"', "}"]
+    events = ['period "Keywords" from 2021-01-01 to 2021-02-28', ""]
+    rows = ["# period \"Keywords\" from 2021-01-01 to 2021-02-28",
+            ",".join(["date", "event", *indices, "category", "tags"])]
+    for n in range(draw(st.integers(1, 3))):
+        scores = [(i, draw(st.integers(-3, 3))) for i in indices]
+        events.append(f"[{n + 1} January] Event {n}")
+        if draw(st.booleans()):
+            events.append("    " + "  ".join(f"{i} {signed(v)}" for i, v in scores))
+        else:
+            events += [f"    {i} {signed(v)}" for i, v in scores]
+        events += [f"    category {category}", f"    tags {tag}", ""]
+        rows.append(",".join([f"{n + 1} January", f"Event {n}", *(signed(v) for _, v in scores),
+                              category, tag]))
+    return KeywordCase("\n".join(rules) + "\n", "\n".join(events), "\n".join(rows) + "\n",
+                       indices)
+
+
+@st.composite
+def hash_cells(draw, csv_text: str) -> str:
+    """`csv_text` with cells that begin with `#`: in the heading, in a row's first
+    cell (a comment row), in a score, a text or a quoted cell, or rows of them."""
+    lines = csv_text.split("\n")
+    head = next(i for i, line in enumerate(lines) if line and not line.startswith("#"))
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(head, max(head, len(lines) - 2)))
+        cells = lines[i].split(",")
+        j = draw(st.integers(0, len(cells) - 1))
+        how = draw(st.sampled_from(["cell", "quoted", "row", "heading", "insert"]))
+        if how == "cell":
+            cells[j] = "#" + cells[j]
+        elif how == "quoted":
+            cells[j] = '"#' + cells[j].replace('"', "") + ', x"'
+        elif how == "row":
+            cells = ["#"] * len(cells)
+        elif how == "heading":
+            i, cells = head, ("#" + lines[head]).split(",")
+        else:
+            lines.insert(i, draw(st.sampled_from(["#", "# a comment, with a comma", "#,#,#"])))
+            continue
+        lines[i] = ",".join(cells)
+    return "\n".join(lines)

@@ -1,15 +1,20 @@
 """Whatever the input, check and eval answer with located findings and an exit
 status of 0, 1 or 2: never a Python traceback."""
 
+import collections
+import json
+import os
 import re
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from barometer.main import main
 
-from .conftest import EVENTS, RULES
+from .conftest import CSV, EVENTS, RULES
+from .strategies import KeywordCase, hash_cells, keyword_named, line_endings, separated
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -134,3 +139,198 @@ def test_long_chains_of_and_are_fine(tmp_path):
     path.write_text(f'scheme "Long"\nextends "{RULES}"\nrule long when {condition} then add 0\n',
                     encoding="utf-8")
     assert answers_properly("eval", str(path), str(EVENTS)).exit_code == 0
+
+
+# --- issue 13 item 10: the fuzzer's families (benchmarks/fuzz.py), a few examples each ---
+
+FEW = settings(max_examples=8, deadline=None,
+               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# For the tests marked xfail(strict): the same examples on every run, so that they
+# flip when, and only when, the cause is fixed.
+FIXED = settings(FEW, derandomize=True, database=None)
+CSV_TEXT = CSV.read_text(encoding="utf-8")
+SMALL_EVENTS = """period "Small" from 2021-01-01 to 2021-02-28
+
+published russia +1
+
+# Appendix 1
+[4 January] Lukashenka and Medvedev have a telephone conversation
+    russia +1
+    category contacts
+    note Listed twice # kept as written
+
+[25 January- mid-February] Inspection of the armed forces
+    national_security +3  regional_tension +3
+    category exercises
+    tags covid, energy
+"""
+
+
+def findings(folder, *args):
+    """What `check --format json` says in `folder`, without line numbers (which a
+    layout change moves) and without B505 (fmt writes the missing sign, by design)."""
+    old = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(main, ["check", "--format", "json", *args])
+    finally:
+        os.chdir(old)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{type(result.exception).__name__}: {result.exception}")
+    assert result.exit_code in (0, 1), result.output
+    return collections.Counter(
+        (d["file"], d["code"], re.sub(r"\bline \d+", "line N", d["message"]))
+        for d in json.loads(result.stdout)["diagnostics"] if d["code"] != "B505")
+
+
+def fmt_keeps_meaning(folder, name, rules=None):
+    """fmt answers properly; where it rewrites the file, `check` says of the result
+    what it said of the input, and a second fmt changes nothing."""
+    path = folder / name
+    before = path.read_bytes()
+    check_args = (["--rules", str(rules)] if rules else []) + [name]
+    expected = findings(folder, *check_args)
+    result = answers_properly("fmt", str(path))
+    assert "[B006]" not in result.output, result.output  # fmt distrusting its own layout
+    if result.exit_code != 0 or path.read_bytes() == before:
+        return
+    assert findings(folder, *check_args) == expected, path.read_text(encoding="utf-8")
+    assert answers_properly("fmt", "--check", str(path)).exit_code == 0
+
+
+def write(folder, name, text):
+    (folder / name).write_bytes(text.encode("utf-8"))
+    return str(folder / name)
+
+
+@FEW
+@given(rules=separated(RULES_TEXT), events=separated(EVENTS_TEXT))
+def test_separators_and_form_feeds_in_check_and_eval(tmp_path_factory, rules, events):
+    folder = tmp_path_factory.mktemp("sep")
+    r, e = write(folder, "r.rules", rules), write(folder, "e.events", events)
+    answers_properly("check", r, e)
+    answers_properly("eval", r, e)
+    answers_properly("eval", str(RULES), e)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: fmt raises ValueError at dsl/format.py:70 "
+                   "when an event's text, note or a comment holds U+2028, U+2029, FF or NEL")
+@FIXED
+@given(events=separated(SMALL_EVENTS))
+@example(events=SMALL_EVENTS.replace("Lukashenka and", "Lukashenka\u2028and"))
+def test_fmt_of_an_event_file_with_separators(tmp_path_factory, events):
+    folder = tmp_path_factory.mktemp("fsep")
+    write(folder, "e.events", events)
+    fmt_keeps_meaning(folder, "e.events", RULES)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: fmt writes a rules file that does not parse "
+                   "when a comment holds U+2028, U+2029, FF or NEL (and refuses with B006 when "
+                   "a quoted text does)")
+@FIXED
+@given(rules=separated(RULES_TEXT))
+@example(rules="# a comment\u2028index x\n" + RULES_TEXT)
+def test_fmt_of_a_rules_file_with_separators(tmp_path_factory, rules):
+    folder = tmp_path_factory.mktemp("fsep")
+    write(folder, "r.rules", rules)
+    fmt_keeps_meaning(folder, "r.rules")
+
+
+@FEW
+@given(data=st.data())
+def test_cr_crlf_and_mixed_line_endings(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("eol")
+    r = write(folder, "r.rules", data.draw(line_endings(RULES_TEXT)))
+    e = write(folder, "e.events", data.draw(line_endings(SMALL_EVENTS)))
+    c = write(folder, "c.csv", data.draw(line_endings(CSV_TEXT)))
+    answers_properly("check", r, e, c)
+    answers_properly("eval", r, e)
+    answers_properly("eval", str(RULES), c)
+    fmt_keeps_meaning(folder, "e.events", RULES)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: with CR-only line endings a rules file's first "
+                   "`#` comment runs to the end of the file (COMMENT is /#[^\\n]*/), so check "
+                   "reads no scheme, and fmt, which splits lines at CR, refuses with B006")
+@FIXED
+@given(rules=line_endings(RULES_TEXT))
+@example(rules=RULES_TEXT.replace("\n", "\r"))
+def test_fmt_of_rules_with_cr_crlf_and_mixed_line_endings(tmp_path_factory, rules):
+    folder = tmp_path_factory.mktemp("eol")
+    write(folder, "r.rules", rules)
+    fmt_keeps_meaning(folder, "r.rules")
+
+
+@FEW
+@given(case=keyword_named())
+def test_language_words_as_names(tmp_path_factory, case):
+    folder = tmp_path_factory.mktemp("kw")
+    r = write(folder, "r.rules", case.rules)
+    e = write(folder, "e.events", case.events)
+    c = write(folder, "c.csv", case.csv)
+    answers_properly("check", r, e, c)
+    answers_properly("eval", r, e)
+    answers_properly("eval", r, c)
+    fmt_keeps_meaning(folder, "r.rules")
+
+
+KEYWORD_RULES = ('scheme "Keywords" version "1"\nrange -3 to +3\nindex {0} "Index"\n'
+                 'index when "When"\ncategory note "A category"\n')
+KEYWORD_EVENTS = ('period "Keywords" from 2021-01-01 to 2021-02-28\n\n[1 January] Event 0\n'
+                  '    {0}\n    category note\n')
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: fmt raises IndexError at dsl/format.py:301 on "
+                   "the event line `published +0` (an index named published), and refuses with "
+                   "B006 the line `when +0  note +0` (an index named note)")
+@FIXED
+@given(case=keyword_named())
+@example(case=KeywordCase(KEYWORD_RULES.format("published"),
+                          KEYWORD_EVENTS.format("published +0"), "", ("published",)))
+@example(case=KeywordCase(KEYWORD_RULES.format("note"),
+                          KEYWORD_EVENTS.format("when +0  note +0"), "", ("note", "when")))
+def test_fmt_of_events_naming_indices_with_language_words(tmp_path_factory, case):
+    folder = tmp_path_factory.mktemp("kw")
+    write(folder, "r.rules", case.rules)
+    write(folder, "e.events", case.events)
+    fmt_keeps_meaning(folder, "e.events", folder / "r.rules")
+
+
+@FEW
+@given(csv_text=hash_cells(CSV_TEXT))
+def test_csv_cells_beginning_with_a_hash(tmp_path_factory, csv_text):
+    c = write(tmp_path_factory.mktemp("hash"), "c.csv", csv_text)
+    answers_properly("check", "--rules", str(RULES), c)
+    answers_properly("eval", str(RULES), c, "--format", "json")
+
+
+@settings(FEW, max_examples=4)
+@given(how=st.sampled_from(["same", "dot", "thrice"]), events=st.sampled_from(
+    [SMALL_EVENTS, SMALL_EVENTS.replace("russia +1", "russia 1"),
+     SMALL_EVENTS.replace("    russia +1\n", "    russia +1\n    russia -1\n")]))
+def test_the_same_file_given_twice(tmp_path_factory, how, events):
+    folder = tmp_path_factory.mktemp("twice")
+    e = write(folder, "e.events", events)
+    c = write(folder, "c.csv", CSV_TEXT)
+    r = write(folder, "r.rules", RULES_TEXT)
+    twice = {"same": [e, e], "dot": [e, os.path.join(str(folder), ".", "e.events")],
+             "thrice": [e, e, e]}[how]
+    answers_properly("eval", r, *twice)
+    answers_properly("eval", r, c, c)
+    answers_properly("check", r, *twice)
+    answers_properly("check", r, r)
+    before = findings(folder, "--rules", r, "e.events")
+    assert answers_properly("fmt", *twice).exit_code in (0, 2)
+    assert findings(folder, "--rules", r, "e.events") == before
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: IndexError at dsl/csvfile.py:93 when every row "
+                   "after the period line is a comment, e.g. a heading that begins with #")
+@FIXED
+@given(heading=st.sampled_from(["#date,event,russia", "# date,event", "#"]),
+       rows=st.lists(st.sampled_from(["#", "# a comment, with a comma", "#4 January,x,+1", ""]),
+                     max_size=3))
+def test_csv_whose_heading_begins_with_a_hash(tmp_path_factory, heading, rows):
+    text = "\n".join(['# period "x" from 2021-01-01 to 2021-02-28', heading, *rows]) + "\n"
+    c = write(tmp_path_factory.mktemp("hash"), "c.csv", text)
+    answers_properly("check", "--rules", str(RULES), c)

@@ -33,6 +33,7 @@ import attrs
 
 from .diagnostics import Diagnostic, Span, error
 from .files import dominant_ending, normalise
+from .resolve import EVENT_WORDS
 from .syntax import RULES_DECLARATIONS, parse
 
 INDENT = "    "
@@ -363,6 +364,12 @@ def format_events(text: str) -> str:
         if kind == "scores":
             tokens, comment = item[1], item[2]
             pairs = list(zip(tokens[::2], tokens[1::2]))
+            if any(index in EVENT_WORDS for index, _ in pairs[1:]):
+                # `when +0  note +0`: on a line of its own, `note +0` would be a note
+                flush()
+                out.append(_with_comment(INDENT + "  ".join(
+                    f"{index} {_signed_number(value)}" for index, value in pairs), comment))
+                continue
             for n, (index, value) in enumerate(pairs):
                 last = n == len(pairs) - 1
                 scores.append((index, _signed_number(value), comment if last else None))

@@ -213,8 +213,6 @@ def test_separators_and_form_feeds_in_check_and_eval(tmp_path_factory, rules, ev
     answers_properly("eval", str(RULES), e)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: fmt raises ValueError at dsl/format.py:70 "
-                   "when an event's text, note or a comment holds U+2028, U+2029, FF or NEL")
 @FIXED
 @given(events=separated(SMALL_EVENTS))
 @example(events=SMALL_EVENTS.replace("Lukashenka and", "Lukashenka\u2028and"))
@@ -224,9 +222,6 @@ def test_fmt_of_an_event_file_with_separators(tmp_path_factory, events):
     fmt_keeps_meaning(folder, "e.events", RULES)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: fmt writes a rules file that does not parse "
-                   "when a comment holds U+2028, U+2029, FF or NEL (and refuses with B006 when "
-                   "a quoted text does)")
 @FIXED
 @given(rules=separated(RULES_TEXT))
 @example(rules="# a comment\u2028index x\n" + RULES_TEXT)
@@ -249,9 +244,6 @@ def test_cr_crlf_and_mixed_line_endings(tmp_path_factory, data):
     fmt_keeps_meaning(folder, "e.events", RULES)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: with CR-only line endings a rules file's first "
-                   "`#` comment runs to the end of the file (COMMENT is /#[^\\n]*/), so check "
-                   "reads no scheme, and fmt, which splits lines at CR, refuses with B006")
 @FIXED
 @given(rules=line_endings(RULES_TEXT))
 @example(rules=RULES_TEXT.replace("\n", "\r"))
@@ -280,9 +272,6 @@ KEYWORD_EVENTS = ('period "Keywords" from 2021-01-01 to 2021-02-28\n\n[1 January
                   '    {0}\n    category note\n')
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: fmt raises IndexError at dsl/format.py:301 on "
-                   "the event line `published +0` (an index named published), and refuses with "
-                   "B006 the line `when +0  note +0` (an index named note)")
 @FIXED
 @given(case=keyword_named())
 @example(case=KeywordCase(KEYWORD_RULES.format("published"),
@@ -324,8 +313,6 @@ def test_the_same_file_given_twice(tmp_path_factory, how, events):
     assert findings(folder, "--rules", r, "e.events") == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: IndexError at dsl/csvfile.py:93 when every row "
-                   "after the period line is a comment, e.g. a heading that begins with #")
 @FIXED
 @given(heading=st.sampled_from(["#date,event,russia", "# date,event", "#"]),
        rows=st.lists(st.sampled_from(["#", "# a comment, with a comma", "#4 January,x,+1", ""]),

@@ -67,6 +67,13 @@ class _Point:
         return dt.date(year, self.month, first), dt.date(year, self.month, last)
 
 
+def _day(tok) -> int:
+    """A day number as written (a number too long to be one is said so at once)."""
+    if len(tok[0]) > 4:
+        raise DateProblem(f"{tok[0][:6]}... is not a day of a month", tok[1], tok[2])
+    return int(tok[0])
+
+
 def read(text: str) -> tuple[_Point, _Point | None]:
     """The one or two points a printed date names."""
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -100,10 +107,10 @@ def read(text: str) -> tuple[_Point, _Point | None]:
         start = tok[1]
         first = last = None
         if tok[0].isdigit():
-            first = last = int(tok[0])
+            first = last = _day(tok)
             pos += 1
             if is_dash(peek()) and peek(1) is not None and peek(1)[0].isdigit():
-                last = int(peek(1)[0])
+                last = _day(peek(1))
                 pos += 2
             for day, where in ((first, tok), (last, tokens[pos - 1])):
                 if not 1 <= day <= 31:

@@ -514,6 +514,8 @@ def format_text(text: str, kind: str, name: str) -> str:
     layout would change what the file says."""
     ending = dominant_ending(text)
     text = normalise(text)
+    if kind == "rules":
+        _not_too_deep(text, name)
     before, lines, problems = _meaning(kind, text, name)
     syntax = [p for p in problems if p.code == "B001"]
     if syntax or before is None:
@@ -536,6 +538,29 @@ def format_text(text: str, kind: str, name: str) -> str:
                         if i >= len(after) or after[i] != item), len(before) - 1)
         raise _refusal(name, lines[differs] or 1, text)
     return formatted if ending == "\n" else formatted.replace("\n", ending)
+
+
+def _not_too_deep(text: str, name: str) -> None:
+    """A rules file whose expressions or conditions nest past what barometer takes
+    (B109) is left as it is: its meaning cannot be compared safely."""
+    from .resolve import MAX_DEPTH, depth
+    from .nodes import expression_depth
+
+    items, _ = parse("rules", text, name)
+    for kind, value in items or ():
+        found = []
+        if kind == "score":
+            found.append((expression_depth(value[0]), value[1], "the score expression"))
+        elif kind == "index" and value.formula is not None:
+            found.append((expression_depth(value.formula), value.span, f"index `{value.name}`"))
+        elif kind == "rule":
+            found.append((depth(value.condition), value.span, f"rule `{value.name}`"))
+        for nesting, span, what in found:
+            if nesting > MAX_DEPTH:
+                raise FormatError([error(
+                    "B109", f"{what} is nested {nesting} deep; barometer takes at most "
+                    f"{MAX_DEPTH}, so fmt leaves the file as it is", span,
+                    "write it shorter (see barometer check)")])
 
 
 def _refusal(name: str, line: int, text: str) -> FormatError:

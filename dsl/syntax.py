@@ -506,7 +506,10 @@ def parse(kind: str, text: str, file: str, fast: bool = True):
     lines exactly as the parser does; anything else it leaves to the parser
     (`fast=False` always does), so that every diagnostic comes from one place."""
     if kind == "events" and fast:
-        value = read_events_fast(text, file)
+        try:
+            value = read_events_fast(text, file)
+        except NumberTooLong:  # the parser says where, and why
+            value = None
         if value is not None:
             return value, []
     parser = _parser(kind)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from barometer.main import main
 
-from .conftest import CSV, EVENTS, RULES
+from .conftest import CSV, EVENTS, ROOT, RULES
 from .strategies import KeywordCase, hash_cells, keyword_named, line_endings, separated
 
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -321,3 +321,29 @@ def test_csv_whose_heading_begins_with_a_hash(tmp_path_factory, heading, rows):
     text = "\n".join(['# period "x" from 2021-01-01 to 2021-02-28', heading, *rows]) + "\n"
     c = write(tmp_path_factory.mktemp("hash"), "c.csv", text)
     answers_properly("check", "--rules", str(RULES), c)
+
+
+# --- what the fuzzer found, kept as regressions -------------------------------------
+
+FINDINGS = sorted((ROOT / "benchmarks" / "fuzz-findings").glob("[0-9]*"))
+
+
+@pytest.mark.parametrize("folder", FINDINGS, ids=[f.name[:40] for f in FINDINGS])
+def test_what_the_fuzzer_found_answers_properly(folder, monkeypatch):
+    """Each reproducer the fuzzer saved (a traceback, a hang or a broken fmt when it
+    was found) now answers with located findings and 0, 1 or 2, in seconds."""
+    import shlex
+    import time
+
+    cause = (folder / "cause.txt").read_text(encoding="utf-8")
+    command = re.search(r"^run here: barometer (.*)$", cause, re.M).group(1)
+    monkeypatch.chdir(folder)
+    args = shlex.split(command.split(" < ")[0])
+    stdin = (folder / command.split(" < ")[1]).read_text(encoding="utf-8") \
+        if " < " in command else None
+    started = time.process_time()
+    result = CliRunner().invoke(main, args, input=stdin)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{type(result.exception).__name__}: {result.exception}")
+    assert result.exit_code in (0, 1, 2)
+    assert time.process_time() - started < 10  # the hangs took over 10 s on their own

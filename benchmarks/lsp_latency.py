@@ -58,6 +58,7 @@ class Server:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self.messages: queue.Queue = queue.Queue()
         self.next_id = 0
+        self.backlog: list = []
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -88,12 +89,19 @@ class Server:
         return self.next_id
 
     def wait(self, wanted, timeout: float = 120):
-        """The first message `wanted` accepts, and when it arrived."""
+        """The first message `wanted` accepts, and when it arrived; messages it does
+        not accept are kept for later waits (diagnostics may come while a hover
+        is awaited)."""
+        for n, (at, message) in enumerate(self.backlog):
+            if wanted(message):
+                del self.backlog[n]
+                return at, message
         end = time.perf_counter() + timeout
         while True:
             at, message = self.messages.get(timeout=max(0.01, end - time.perf_counter()))
             if wanted(message):
                 return at, message
+            self.backlog.append((at, message))
 
     def close(self):
         self.ask("shutdown", None)

@@ -53,7 +53,7 @@ _DID_YOU_MEAN = re.compile(r"did you mean `([^`]+)`\?")
 
 # Diagnostics wait this long after the last change, so that a burst of typing
 # is checked once.
-DEBOUNCE = 0.15
+DEBOUNCE = 0.1
 
 
 # --- paths ------------------------------------------------------------------

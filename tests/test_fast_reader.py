@@ -135,7 +135,7 @@ def edited(draw):
     return text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(edited())
 def test_edited_files_read_alike_either_way(text):
     fast, (value, problems) = both(text)
@@ -196,7 +196,7 @@ def test_csv_lines_split_as_they_scan(text, monkeypatch):
     rows_both_ways(text, monkeypatch)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.lists(st.text(st.sampled_from('ab ,;"\t\r\n#+1'), max_size=6),
                          min_size=1, max_size=5), max_size=6))
 def test_generated_csv_splits_as_it_scans(rows):

@@ -137,7 +137,7 @@ def test_eval_refuses_exactly_what_check_calls_an_error(case, data):
 
 # --- the LALR driver against Lark, on text that does not parse ----------------------
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(case=schemes_and_catalogues(), data=st.data())
 def test_the_driver_fails_where_lark_fails_expecting_the_same(case, data):
     from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken

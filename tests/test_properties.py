@@ -9,7 +9,7 @@ from barometer import evaluate, load_catalogue, load_scheme
 
 from .strategies import event_files, rules_files, schemes_and_catalogues
 
-SETTINGS = settings(max_examples=80, deadline=None,
+SETTINGS = settings(max_examples=50, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 

@@ -6,6 +6,7 @@ so that published figures are reproduced to the last point on any machine.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from numbers import Rational
 
@@ -15,7 +16,12 @@ Number = Rational  # int or Fraction
 def plain(value) -> str:
     """A number as a methodologist writes it (2, 1.5, 0.333333), never a non-zero
     value that looks whole: -1/10**7 is -0.0000001, not -0 or 0."""
-    if getattr(value, "denominator", 1) == 1:
+    if isinstance(value, float):  # no longer exact (a log, a square root)
+        if not math.isfinite(value):
+            return str(value)
+        if value.is_integer():
+            return str(int(value))
+    elif getattr(value, "denominator", 1) == 1:
         return str(int(value))
     text = f"{float(value):.6f}".rstrip("0").rstrip(".")
     if "." in text or value == 0:

@@ -363,7 +363,7 @@ def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
         values = totals[:, col]
         p5, median, p95 = np.percentile(values, [5, 50, 95])
         probability, changes = {}, 0.0
-        if name in all_scales and result.events:  # an index with no events has no colour
+        if name in all_scales and (result.events or result.index.derived):  # none: no colour
             scale = all_scales[name]
             counts = np.bincount(positions[name], minlength=len(scale.names))
             probability = {scale.names[i]: float(counts[i] / samples)

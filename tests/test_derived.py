@@ -31,6 +31,7 @@ index us_capped "U.S., statements capped at 4 points"
     = us - sum(us where category is statements) + clamp(sum(us where category is statements), -4, 4)
 index mean_rt   "Mean regional tension score" = mean(regional_tension)
 index spread    = max(russia, eu, china, us, ukraine) - min(russia, eu, china, us, ukraine)
+index growth    = log(positive(russia)) + sqrt(abs(us))
 '''
 
 
@@ -75,6 +76,11 @@ def test_outputs_show_derived_figures_and_say_when_rounded(no19_derived):
                                  "exact": True}
     assert data["coop_us"]["aggregate"] == 0.153846 and data["coop_us"]["exact"] is False
     assert "formula" not in data["russia"]  # a base index's keys are as before
+    import math
+
+    assert data["growth"]["aggregate"] == round(math.log(22) + math.sqrt(18), 6)
+    assert data["growth"]["exact"] is False
+    assert f"+{round(math.log(22) + math.sqrt(18), 6)}" in run("eval", path, EVENTS).output
     table = run("eval", path, EVENTS).output
     assert "│ East-West balance" in table and "+23.5" in table and "+0.153846" in table
     text = run("explain", path, EVENTS, "--index", "coop_us").output

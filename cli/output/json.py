@@ -12,7 +12,10 @@ def number(value):
 def _number(value):
     """A number for JSON: an int where whole, else a float to six places; a
     value that six places would make look whole (-0.0 for -1/10**7, 2.0 for
-    2.0000001) in full, as the nearest float (-1e-07, 2.0000001)."""
+    2.0000001) in full, as the nearest float (-1e-07, 2.0000001). A figure no
+    longer exact (a log) is a float to six places."""
+    if isinstance(value, float):
+        return round(value, 6) if value == value and abs(value) != float("inf") else None
     if getattr(value, "denominator", 1) == 1:
         return int(value)
     rounded = round(float(value), 6)

@@ -213,22 +213,24 @@ def ranges(scheme: m.Scheme):
     The range bounds the recorded scores; the expression's own values (a weighted
     score may well exceed the range) are its scale; only a rule that goes past
     that scale, on the entries its condition lets through, is reported."""
-    if not _sound(scheme.score, m.Reference, m.Selection):
+    if not _sound(scheme.score, m.Reference, m.Selection, m.Current):
         return  # B109 or B113 says what is wrong; the expression is not evaluated
     limits = scale(scheme)
     low, high = scheme.range.low, scheme.range.high
     for rule in _live(scheme):
         found = worlds(scheme, [rule.condition])
-        if found is None:
+        if found is None or not all(_sound(a.value, m.Reference, m.Selection)
+                                    for a in rule.actions if a.kind in ("set", "add", "multiply")):
             continue
         named = {n for c in parts(rule.condition) if isinstance(c, m.CategoryIn) for n in c.names}
         reach = None
         for w in found:
             if not rule.condition.holds(w):
                 continue
-            value = scheme.score.evaluate(w.cell, _weights(scheme, w.category, named), INTERVALS)
+            weight = _weights(scheme, w.category, named)
+            value = scheme.score.evaluate(w.cell, weight, INTERVALS)
             for action in rule.actions:
-                value = action.apply(value, INTERVALS, low, high)
+                value = action.apply(value, INTERVALS, low, high, w.cell, weight)
                 if value is EXCLUDED:
                     break
             if value is not EXCLUDED:
@@ -303,7 +305,7 @@ def divisions(scheme: m.Scheme):
     figures = _IntervalFigures()
     for index in scheme.indices.values():
         if index.formula is None or not _sound(index.formula, m.Recorded, m.Direction,
-                                                   m.Weight):
+                                                   m.Weight, m.Current):
             continue
         for e in subexpressions(index.formula):
             if isinstance(e, m.Binary) and e.op == "/":

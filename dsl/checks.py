@@ -98,9 +98,40 @@ def non_whole(scheme: m.Scheme) -> list[tuple[str, object]]:
                       if c.weight is not None and getattr(c.weight, "denominator", 1) != 1]
     for rule in scheme.rules:
         for action in rule.actions:
-            if action.value is not None and getattr(action.value, "denominator", 1) != 1:
+            if action.kind not in ("set", "add", "multiply") and not (
+                    action.kind == "clamp" and action.value is not None):
+                continue  # round, trunc and a bare clamp keep whole numbers whole
+            if action.kind == "clamp":
+                fraction = any(getattr(n, "denominator", 1) != 1 for n in action.value)
+            else:
+                fraction = not _whole(action.value, scheme)
+            if fraction:
                 found.append((f"rule `{rule.name}` ({action.text()})", action.span))
     return found
+
+
+def _whole(expr, scheme: m.Scheme) -> bool:
+    """Whether an action's expression gives whole numbers where the score so far is
+    whole: `trunc(score / 2)` does, `score / 2` may not."""
+    from .nodes import expression_depth
+
+    if expression_depth(expr) > 64:
+        return False  # B109 says so
+    if isinstance(expr, m.Constant):
+        return getattr(expr.value, "denominator", 1) == 1
+    if isinstance(expr, m.Weight):
+        return all(getattr(c.weight, "denominator", 1) == 1 for c in scheme.categories.values()
+                   if c.weight is not None)
+    if isinstance(expr, m.Binary):
+        return expr.op != "/" and _whole(expr.left, scheme) and _whole(expr.right, scheme)
+    if isinstance(expr, m.Negate):
+        return _whole(expr.operand, scheme)
+    if isinstance(expr, m.Call):
+        if expr.function in ("round", "trunc"):
+            return True
+        return expr.function in ("min", "max", "abs", "clamp") and all(
+            _whole(a, scheme) for a in expr.arguments)
+    return True  # recorded, direction, the score so far
 
 
 def totals_are_whole(scheme: m.Scheme) -> bool:

@@ -209,7 +209,7 @@ class Intervals:
 
     @staticmethod
     def replace(x, value):
-        return Interval(value, value)
+        return Interval.of(value)
 
 
 class Arrays:
@@ -260,7 +260,7 @@ class Arrays:
     def replace(x, value):
         import numpy as np
 
-        return np.full_like(x, float(value), dtype=float)
+        return np.broadcast_to(np.asarray(value, dtype=float), np.shape(x)).copy()
 
 
 EXACT, INTERVALS, ARRAYS = Exact(), Intervals(), Arrays()

@@ -14,6 +14,7 @@ import attrs
 from .diagnostics import Span
 from .node import Node, node
 from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Condition, Constant,
+                    Current,
                     DateAfter, DateBefore, DateWithin, Direction, IndexIn, Negate, Not, Recorded,
                     RecordedCompare, Reference, Rule, Selection, Tagged, TextContains, Weight)
 from .numbers import Number, plain, signed

@@ -37,7 +37,7 @@ class Recorded(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d):
+    def evaluate(self, recorded, weight, d, score=None):
         return recorded
 
     def text(self, binding: int = 0) -> str:
@@ -50,7 +50,7 @@ class Direction(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d):
+    def evaluate(self, recorded, weight, d, score=None):
         return d.sign(recorded)
 
     def text(self, binding: int = 0) -> str:
@@ -63,7 +63,7 @@ class Weight(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d):
+    def evaluate(self, recorded, weight, d, score=None):
         return weight
 
     def text(self, binding: int = 0) -> str:
@@ -71,11 +71,24 @@ class Weight(Node):
 
 
 @node
+class Current(Node):
+    """The score so far, in an action: `set to trunc(score / 2)`."""
+
+    span: Span
+
+    def evaluate(self, recorded, weight, d, score=None):
+        return score
+
+    def text(self, binding: int = 0) -> str:
+        return "score"
+
+
+@node
 class Constant(Node):
     value: Number
     span: Span
 
-    def evaluate(self, recorded, weight, d):
+    def evaluate(self, recorded, weight, d, score=None):
         return d.const(self.value)
 
     def figure(self, figures, d):
@@ -102,9 +115,9 @@ class Binary(Node):
     right: object
     span: Span
 
-    def evaluate(self, recorded, weight, d):
-        return _combine(self.op, self.left.evaluate(recorded, weight, d),
-                        self.right.evaluate(recorded, weight, d), d, self.span)
+    def evaluate(self, recorded, weight, d, score=None):
+        return _combine(self.op, self.left.evaluate(recorded, weight, d, score),
+                        self.right.evaluate(recorded, weight, d, score), d, self.span)
 
     def figure(self, figures, d):
         return _combine(self.op, self.left.figure(figures, d), self.right.figure(figures, d), d,
@@ -121,8 +134,8 @@ class Negate(Node):
     operand: object
     span: Span
 
-    def evaluate(self, recorded, weight, d):
-        return -self.operand.evaluate(recorded, weight, d)
+    def evaluate(self, recorded, weight, d, score=None):
+        return -self.operand.evaluate(recorded, weight, d, score)
 
     def figure(self, figures, d):
         return -self.operand.figure(figures, d)
@@ -178,8 +191,8 @@ class Call(Node):
         return (self.function in INDEX_FUNCTIONS and len(self.arguments) == 1
                 and isinstance(self.arguments[0], (Reference, Selection)))
 
-    def evaluate(self, recorded, weight, d):
-        return d.call(self.function, [a.evaluate(recorded, weight, d) for a in self.arguments],
+    def evaluate(self, recorded, weight, d, score=None):
+        return d.call(self.function, [a.evaluate(recorded, weight, d, score) for a in self.arguments],
                       self.span)
 
     def figure(self, figures, d):
@@ -416,41 +429,57 @@ EXCLUDED = None  # what `exclude` makes of a score: it counts nowhere
 
 @node
 class Action(Node):
-    kind: str  # set, add, multiply, clamp, exclude
-    value: Number | None
+    kind: str  # set, add, multiply, clamp, round, trunc, exclude
+    value: object  # set, add, multiply: an expression; clamp: None or (low, high)
     span: Span
 
-    def apply(self, score, d, low, high):
+    def apply(self, score, d, low, high, recorded=None, weight=None):
         """The score after this action, in domain `d`; `low`..`high` is the
-        scheme's range, which `clamp` keeps the score to. EXCLUDED for `exclude`."""
+        scheme's range, which a bare `clamp` keeps the score to; `recorded` and
+        `weight` are the entry's, for expressions such as `add direction`.
+        EXCLUDED for `exclude`."""
         kind = self.kind
-        if kind == "set":
-            return d.replace(score, self.value)
-        if kind == "add":
-            return score + d.const(self.value)
-        if kind == "multiply":
-            return score * d.const(self.value)
+        if kind in ("set", "add", "multiply"):
+            amount = self.value.evaluate(recorded, weight, d, score)
+            if kind == "set":
+                return d.replace(score, amount)
+            return score + amount if kind == "add" else score * amount
         if kind == "clamp":
-            return d.clamp(score, low, high)
+            bounds = self.value or (low, high)
+            return d.clamp(score, bounds[0], bounds[1])
+        if kind in ("round", "trunc"):
+            return d.call(kind, [score], self.span)
         return EXCLUDED
 
+    def number(self):
+        """The action's number where it is one (`add +1`, `add -1`), else None."""
+        if isinstance(self.value, Constant):
+            return self.value.value
+        if isinstance(self.value, Negate) and isinstance(self.value.operand, Constant):
+            return -self.value.operand.value
+        return None
+
     def changes_nothing(self) -> bool:
-        return (self.kind == "multiply" and self.value == 1) or (self.kind == "add"
-                                                                 and self.value == 0)
+        return (self.kind == "multiply" and self.number() == 1) or (
+            self.kind == "add" and self.number() == 0)
 
     def text(self) -> str:
+        n = self.number()
         if self.kind == "set":
-            return f"set to {signed(self.value)}"
+            return f"set to {signed(n) if n is not None else self.value.text()}"
         if self.kind == "add":
-            return f"add {signed(self.value)}"
+            return f"add {signed(n) if n is not None else self.value.text()}"
         if self.kind == "multiply":
-            return f"multiply by {plain(self.value)}"
+            return f"multiply by {plain(n) if n is not None else self.value.text()}"
+        if self.kind == "clamp" and self.value is not None:
+            return f"clamp {signed(self.value[0])} to {signed(self.value[1])}"
         return self.kind
 
     def describe(self) -> str:
         """The action in words, for explanations."""
-        return {"clamp": "clamp to the range", "exclude": "exclude the event"}.get(
-            self.kind, self.text())
+        if self.kind == "clamp" and self.value is None:
+            return "clamp to the range"
+        return {"exclude": "exclude the event"}.get(self.kind, self.text())
 
 
 @node

@@ -181,6 +181,9 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
         problems += vary_names(vary, scheme)
     for rule in scheme.rules:
         _condition_names(rule.condition, scheme, problems)
+        for action in rule.actions:
+            if action.kind in ("set", "add", "multiply"):
+                problems += expression_names(action.value, scheme, None, in_action=True)
         nesting = depth(rule.condition)
         if nesting > MAX_DEPTH:
             problems.append(error(
@@ -218,12 +221,21 @@ def _condition_names(condition, scheme: m.Scheme, problems: list) -> None:
             _known(c.tag, scheme.tags, "tag", c.span, problems)
 
 
-def expression_names(expr, scheme: m.Scheme, index: m.Index | None) -> list[Diagnostic]:
+def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
+                     in_action: bool = False) -> list[Diagnostic]:
     """Every word of an expression means something where it stands: in a score,
-    the event's recorded score, direction and weight; in a derived index (`index`),
-    other indices and the functions of their entries."""
+    the event's recorded score, direction and weight (and in an action, the
+    `score` so far); in a derived index (`index`), other indices and the functions
+    of their entries."""
     problems: list[Diagnostic] = []
     for e in subexpressions(expr):
+        if isinstance(e, m.Current) and not in_action:
+            problems.append(error(
+                "B113", "`score` cannot stand here: it is the score so far, which only a "
+                "rule's action can use (set to trunc(score / 2))", e.span,
+                "use recorded, direction or weight" if index is None else
+                "name indices, or use positive(x), sum(x where ...), mean(x), ..."))
+            continue
         if index is None and isinstance(e, (m.Reference, m.Selection)) or (
                 index is None and isinstance(e, m.Call) and e.function in INDEX_FUNCTIONS
                 and e.function not in NUMBER_FUNCTIONS):

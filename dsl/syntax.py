@@ -254,16 +254,28 @@ class RulesBuilder(_Builder):
 
     # actions
     def set(self, meta, children):
-        return m.Action("set", children[0].value, self.span(meta))
+        return m.Action("set", children[0], self.span(meta))
 
     def add(self, meta, children):
-        return m.Action("add", children[0].value, self.span(meta))
+        return m.Action("add", children[0], self.span(meta))
 
     def multiply(self, meta, children):
-        return m.Action("multiply", children[0].value, self.span(meta))
+        return m.Action("multiply", children[0], self.span(meta))
 
     def clamp(self, meta, children):
-        return m.Action("clamp", None, self.span(meta))
+        bounds = (children[0].value, children[1].value) if children else None
+        if bounds is not None and bounds[0] > bounds[1]:
+            self.problems.append(error("B203", f"`clamp {children[0].text} to "
+                                       f"{children[1].text}` runs from high to low",
+                                       self.span(meta), f"write clamp {children[1].text} to "
+                                       f"{children[0].text}"))
+        return m.Action("clamp", bounds, self.span(meta))
+
+    def round(self, meta, children):
+        return m.Action("round", None, self.span(meta))
+
+    def trunc(self, meta, children):
+        return m.Action("trunc", None, self.span(meta))
 
     def exclude(self, meta, children):
         return m.Action("exclude", None, self.span(meta))
@@ -308,6 +320,9 @@ class RulesBuilder(_Builder):
 
     def weight(self, meta, children):
         return m.Weight(self.span(meta))
+
+    def current(self, meta, children):
+        return m.Current(self.span(meta))
 
 
 # --- event files -----------------------------------------------------------------

@@ -156,7 +156,7 @@ class Plan:
         low, high = self.low, self.high
         for rule in entry.rules:
             for action in rule.actions:
-                after = action.apply(value, d, low, high)
+                after = action.apply(value, d, low, high, entry.recorded, weight)
                 if observe is not None:
                     observe(rule, action, value, after)
                 if after is EXCLUDED:

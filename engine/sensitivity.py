@@ -224,14 +224,15 @@ class _Arrays:
         import numpy as np
 
         with_weight = np.concatenate([weights, np.zeros((weights.shape[0], 1))], axis=1)
-        base = self.scheme.score.evaluate(self.recorded[None, :], with_weight[:, self.category],
-                                          ARRAYS)
+        sampled = with_weight[:, self.category]
+        base = self.scheme.score.evaluate(self.recorded[None, :], sampled, ARRAYS)
         base = np.broadcast_to(base, (weights.shape[0], len(self.recorded))).astype(float)
         low, high = self.scheme.range.low, self.scheme.range.high
         for actions, cols in self.action_groups:
             block = base[:, cols]
+            recorded, weight = self.recorded[None, cols], sampled[:, cols]
             for action in actions:
-                block = action.apply(block, ARRAYS, low, high)
+                block = action.apply(block, ARRAYS, low, high, recorded, weight)
             base[:, cols] = block
         totals = base @ self.membership
         if self.derived:

@@ -121,6 +121,9 @@ ACTIONS = st.one_of(
     st.sampled_from(["2", "0.5", "3", "-1", "1.5"]).map(lambda v: f"multiply by {v}"),
     st.just("clamp"),
     st.just("exclude"),
+    # over the score so far (whole where the score is whole)
+    st.sampled_from(["set to trunc(score / 2)", "add direction", "round", "trunc",
+                     "clamp -1 to 1", "set to max(score, recorded)", "add abs(score) - 1"]),
 )
 
 

@@ -213,3 +213,51 @@ def test_a_derived_index_is_its_formula_of_the_base_results(case, data):
     finally:
         dsl_files.OVERLAY.pop("/virtual/d.rules", None)
         dsl_files.OVERLAY.pop("/virtual/d.events", None)
+
+
+# --- actions over the score so far ----------------------------------------------------
+
+ACTIONS = f'''scheme "Actions" version "1"
+extends "{RULES.parent / 'minsk-by-category.rules'}"
+rule halve "Statements count half" when category is statements then set to trunc(score / 2)
+rule visits "Visits: one more point" when category is visits then add direction
+rule cap when always then clamp -2 to 2
+'''
+
+
+def test_actions_over_the_score_so_far_are_a_hand_loops(tmp_path):
+    import math
+
+    path = tmp_path / "a.rules"
+    path.write_text(ACTIONS, encoding="utf-8")
+    scheme = load_scheme(str(path))
+    ev = evaluate(scheme, load_catalogue([str(EVENTS)], scheme))
+    totals = {name: 0 for name in scheme.indices}
+    for event in ev.catalogue.events:
+        category = event.category.name
+        weight = scheme.categories[category].weight
+        for s in event.scores:
+            direction = (s.value > 0) - (s.value < 0)
+            score = direction * weight
+            if category == "statements":
+                score = math.trunc(Fraction(score, 2))
+            if category == "visits":
+                score += direction
+            totals[s.index] += min(max(score, -2), 2)
+    assert {n: r.aggregate for n, r in ev.indices.items()} == totals
+    text = run("explain", path, EVENTS, "--index", "us").output
+    assert "rule halve (" in text and "set to trunc(score / 2), -1 -> 0" in text
+
+
+def test_the_score_so_far_only_in_actions(tmp_path):
+    bad = tmp_path / "b.rules"
+    bad.write_text(f'scheme "B"\nextends "{RULES}"\nscore recorded + score\n'
+                   "index x = score\nrule r when always then clamp 2 to -2\n", encoding="utf-8")
+    lines = [line for line in run("check", bad).output.splitlines() if "error[" in line]
+    assert lines == [
+        f"{bad}:3:18: error[B113]: `score` cannot stand here: it is the score so far, which "
+        "only a rule's action can use (set to trunc(score / 2))",
+        f"{bad}:4:11: error[B113]: `score` cannot stand here: it is the score so far, which "
+        "only a rule's action can use (set to trunc(score / 2))",
+        f"{bad}:5:25: error[B203]: `clamp 2 to -2` runs from high to low",
+    ]

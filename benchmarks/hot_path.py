@@ -42,7 +42,7 @@ GOALS = {"eval": 3.0, "e2e": 5.0, "events_rate": 30_000, "csv_rate": 200_000, "s
 def run_eval_command(scheme, path: str):
     """`barometer eval` after the scheme is loaded: read, check, evaluate, render."""
     from barometer import evaluate, output
-    from barometer.checker import read_catalogue_checked
+    from barometer.engine.verify import read_catalogue_checked
 
     catalogue, problems = read_catalogue_checked([path], scheme, None, errors_only=True)
     assert catalogue is not None and not [p for p in problems if p.severity == "error"], \

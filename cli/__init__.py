@@ -25,7 +25,7 @@ _LAZY = {
     "compare": ("engine.compare", "compare"),
     "sensitivity": ("engine.sensitivity", "analyse"),
     "fmt": ("dsl.format", "format_text"),
-    "test": ("dsl.methodtests", "run_tests"),
+    "test": ("engine.methodtests", "run_tests"),
 }
 
 

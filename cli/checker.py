@@ -15,9 +15,7 @@ import os
 from .dsl.node import Node, node
 
 from .dsl import model as m
-from .dsl.checks import check_catalogue
-from .dsl.diagnostics import Diagnostic, InputError
-from .dsl.events import read_catalogue
+from .dsl.diagnostics import Diagnostic
 from .dsl.files import OVERLAY
 from .dsl.load import read_scheme
 from .dsl.suppress import suppress
@@ -140,69 +138,6 @@ def _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics) -> m.Schem
 def _check_catalogue(path: str, scheme: m.Scheme | None, period) -> list[Diagnostic]:
     if scheme is None:
         return []  # the scheme's own errors are reported; names cannot be checked without it
+    from .engine.verify import read_catalogue_checked
+
     return read_catalogue_checked([path], scheme, period)[1]
-
-
-def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> list | None:
-    """What a catalogue's published figures are compared with, file by file: the
-    aggregates of that file's events under the root of the scheme's `extends`
-    chain, the scheme the figures were published for (a variant is not held to
-    them)."""
-    import attrs
-
-    from .dsl.load import load_scheme
-    from .engine import evaluate
-
-    root = scheme.files[-1]
-    if root != scheme.path:
-        try:
-            scheme = load_scheme(root)
-        except InputError:
-            return None  # the root's own errors are reported with it
-    found = []
-    for path in catalogue.files:
-        stated = tuple(p for p in catalogue.period.published if p.span.file == path)
-        if not stated:
-            continue
-        own = attrs.evolve(catalogue, events=tuple(e for e in catalogue.events
-                                                   if e.span.file == path))
-        found.append((stated, root, {k: r.aggregate for k, r in
-                                     evaluate(scheme, own).indices.items()}))
-    return found
-
-
-def read_catalogue_checked(paths: list[str], scheme: m.Scheme, period=None,
-                           errors_only: bool = False) -> tuple[m.Catalogue | None,
-                                                               list[Diagnostic]]:
-    """A catalogue read, resolved and put through the catalogue stages, as `eval`
-    (errors only) and `check` (everything) both do."""
-    catalogue, problems = read_catalogue(paths, scheme, period)
-    found = list(problems)
-    if catalogue is not None:
-        published = None
-        if not any(p.severity == "error" and not _on_published(p, catalogue)
-                   for p in problems):  # every event read: the sums mean something
-            published = published_for(scheme, catalogue)
-            found += figure_problems(scheme, catalogue)
-        found += check_catalogue(scheme, catalogue, published, errors_only)
-    return catalogue, found
-
-
-def figure_problems(scheme: m.Scheme, catalogue: m.Catalogue) -> list[Diagnostic]:
-    """The derived indices can be computed on this catalogue (B208: no division by
-    zero, no log of 0)."""
-    if not any(index.derived for index in scheme.indices.values()):
-        return []
-    from .engine import evaluate
-
-    try:
-        evaluate(scheme, catalogue)
-    except InputError as e:
-        return list(e.diagnostics)
-    return []
-
-
-def _on_published(p: Diagnostic, catalogue: m.Catalogue) -> bool:
-    """Whether a finding is about a published total (which does not stop the
-    events from being added up)."""
-    return p.span is not None and any(x.span == p.span for x in catalogue.period.published)

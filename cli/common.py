@@ -161,7 +161,7 @@ def load(rules: str, events: tuple[str, ...], period=None):
     """The scheme and catalogue, or every problem printed and status 2. What
     `check` calls an error stops here too; warnings that concern the figures
     (an event counted twice across files) are printed."""
-    from .checker import read_catalogue_checked
+    from .engine.verify import read_catalogue_checked
     from .dsl import InputError, load_scheme
 
     if list(events).count("-") > 1 or (rules == "-" and "-" in events):

@@ -46,7 +46,7 @@ def load_catalogue(paths: list[str], scheme: m.Scheme,
     """The events of all `paths`, read as one catalogue with every name resolved
     against `scheme`; raises InputError with every problem in every file. (The
     stages that need the evaluation, such as published totals, are run by
-    `barometer.checker.read_catalogue_checked`, as `eval` and `check` do.)"""
+    `barometer.engine.verify.read_catalogue_checked`, as `eval` and `check` do.)"""
     catalogue, problems = read_catalogue(paths, scheme, period)
     errors = _errors(problems)
     if errors or catalogue is None:

@@ -31,7 +31,7 @@ def command(paths, fmt):
       barometer test rules/minsk-barometer.test
       barometer test --format json
     """
-    from ..dsl.methodtests import UsageProblem, run_tests
+    from ..engine.methodtests import UsageProblem, run_tests
 
     try:
         run = run_tests(list(paths) or ["."])

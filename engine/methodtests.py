@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import os
 
-from . import model as m
-from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error
-from .node import Node, node
-from .numbers import plain, signed
+from ..dsl import model as m
+from ..dsl.diagnostics import Diagnostic, InputError, Span, did_you_mean, error
+from ..dsl.node import Node, node
+from ..dsl.numbers import plain, signed
 
 EXTENSION = ".test"
 RULES_KINDS = (".rules",)
@@ -203,8 +203,8 @@ def read_test_file(path: str) -> tuple[list[tuple[Case, list[Diagnostic]]], list
     """The cases of a test file, each with its own problems (B606-B609), and the
     problems of the file as a whole (it cannot be read, or does not parse: then
     no case runs)."""
-    from .files import read_source
-    from .syntax import parse
+    from ..dsl.files import read_source
+    from ..dsl.syntax import parse
 
     try:
         text = read_source(path)
@@ -446,7 +446,7 @@ def _listed(what: str, names) -> str:
 
 def compare(case: Case, evaluation) -> list[Failure]:
     """Every expectation of the case that the evaluation does not meet."""
-    from ..engine.compare import ranking
+    from .compare import ranking
 
     failures = []
     for e in case.expectations:
@@ -531,7 +531,7 @@ class _Loaded:
 
     def scheme(self, path: str):
         if path not in self.schemes:
-            from .load import read_scheme
+            from ..dsl.load import read_scheme
 
             scheme, problems = read_scheme(path, errors_only=True)
             errors = [p for p in problems if p.severity == "error"]
@@ -541,8 +541,8 @@ class _Loaded:
     def evaluation(self, rules: str, scheme, events: tuple[str, ...]):
         key = (rules, events)
         if key not in self.evaluations:
-            from ..checker import read_catalogue_checked
-            from ..engine import evaluate
+            from . import evaluate
+            from .verify import read_catalogue_checked
 
             catalogue, problems = read_catalogue_checked(list(events), scheme, None,
                                                          errors_only=True)

@@ -723,6 +723,8 @@ def _describe(kind: str, thing) -> str:
         return f"**rule {thing.name}**: {thing.title}"
     if kind == "group":
         return f"**group {thing.name}**: {thing.title} ({', '.join(thing.indices)})"
+    if kind == "index" and thing.formula is not None:  # a derived index: what it computes
+        return f"**index {thing.name}**: {thing.title}\n\n= `{thing.formula.text()}`"
     return f"**{kind} {thing.name}**: {thing.title}"
 
 

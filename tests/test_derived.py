@@ -261,3 +261,11 @@ def test_the_score_so_far_only_in_actions(tmp_path):
         "only a rule's action can use (set to trunc(score / 2))",
         f"{bad}:5:25: error[B203]: `clamp 2 to -2` runs from high to low",
     ]
+
+
+def test_hovering_over_a_derived_index_shows_its_expression(no19_derived):
+    from barometer.lsp import _describe
+
+    path, ev = no19_derived
+    assert _describe("index", ev.scheme.indices["east_west"]) == (
+        "**index east_west**: East-West balance\n\n= `(russia + china) / 2 - (eu + us) / 2`")

@@ -49,7 +49,7 @@ _SIGNS = ("+", "-", "−", "–")
 _TOKEN = re.compile(
     r'"[^"\n]*"?|“[^”\n]*”?|#.*|\d{4}-\d{2}-\d{2}|[+\-−–]?\d+(?:\.\d+)?|>=|<=|[A-Za-z_]\w*|\S')
 _TIGHT_AFTER = {"[", "("}
-_TIGHT_BEFORE = {"]", ")", ","}
+_TIGHT_BEFORE = {"]", ")", ",", "%"}
 
 
 class FormatError(Exception):

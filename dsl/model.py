@@ -142,6 +142,7 @@ class Vary(Node):
     names: tuple[str, ...] | None
     by: Number
     span: Span
+    relative: bool = False  # `by 20%`: a share of each weight, not points
 
 
 @node

@@ -185,7 +185,13 @@ class RulesBuilder(_Builder):
 
     def _vary(self, kind, meta, children):
         names = tuple(t.value for t in children[0]) if len(children) > 1 else None
-        return _Item("vary", m.Vary(kind, names, children[-1].value, self.span(meta)))
+        by = children[-1]
+        if isinstance(by, tuple) and by and by[0] == "%":
+            return _Item("vary", m.Vary(kind, names, by[1].value, self.span(meta), True))
+        return _Item("vary", m.Vary(kind, names, by.value, self.span(meta)))
+
+    def percent(self, meta, children):
+        return ("%", children[0])
 
     def vary_weights(self, meta, children):
         return self._vary("weights", meta, children)

@@ -176,8 +176,9 @@ def parameters(scheme: m.Scheme, varies: list[m.Vary]) -> list[Parameter]:
                 category = scheme.categories[name]
                 if category.weight is None:
                     raise SensitivityProblem(f"category {name} has no weight to vary")
+                by = float(vary.by) * (abs(float(category.weight)) / 100 if vary.relative else 1)
                 found[f"weight:{name}"] = Parameter(
-                    "weight", name, f"weight of {name}", float(category.weight), float(vary.by))
+                    "weight", name, f"weight of {name}", float(category.weight), by)
         else:
             for index in vary.names or list(scheme.bands):
                 scale = all_scales[index]

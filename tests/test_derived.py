@@ -269,3 +269,18 @@ def test_hovering_over_a_derived_index_shows_its_expression(no19_derived):
     path, ev = no19_derived
     assert _describe("index", ev.scheme.indices["east_west"]) == (
         "**index east_west**: East-West balance\n\n= `(russia + china) / 2 - (eu + us) / 2`")
+
+
+def test_weights_vary_by_a_share_of_themselves(tmp_path):
+    from barometer.engine.sensitivity import analyse
+
+    path = tmp_path / "p.rules"
+    path.write_text(f'scheme "P"\nextends "{RULES.parent / "minsk-by-category.rules"}"\n'
+                    "vary weights of sanctions, contacts by 20%\n", encoding="utf-8")
+    scheme = load_scheme(str(path))
+    ev = evaluate(scheme, load_catalogue([str(EVENTS)], scheme))
+    result = analyse(ev, list(scheme.varies), samples=50)
+    by = {p.key: p.by for p in result.parameters}
+    assert by == pytest.approx({"sanctions": 0.6, "contacts": 0.2})
+    out = run("sensitivity", path, EVENTS, "--samples", "50", "--vary", "weights by 50%").output
+    assert "weight of sanctions ±1.5" in out and "weight of contacts ±0.5" in out

@@ -7,7 +7,7 @@ import itertools
 from fractions import Fraction
 
 from . import model as m
-from .checks import non_whole
+from .checks import non_whole, whole_expression
 from .diagnostics import error, warning
 
 
@@ -70,9 +70,14 @@ def _because(sources) -> str:
 def bands(scheme: m.Scheme):
     """Every value an index can take falls in exactly one band, and the bands
     are written in order."""
-    sources = non_whole(scheme)
-    whole = not sources
+    base_sources = non_whole(scheme)
     for bandset in scheme.bands.values():
+        index = scheme.indices.get(bandset.index)
+        sources = list(base_sources)
+        if index is not None and index.derived and not whole_expression(index.formula, scheme):
+            sources.append((f"the expression of derived index `{index.name}`",
+                            index.formula.span))
+        whole = not sources
         bands = [b for b in bandset.bands if not _empty(b)]
         points = _points(bandset, whole)
         status = []

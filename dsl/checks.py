@@ -97,17 +97,27 @@ def non_whole(scheme: m.Scheme) -> list[tuple[str, object]]:
                       for c in scheme.categories.values()
                       if c.weight is not None and getattr(c.weight, "denominator", 1) != 1]
     for rule in scheme.rules:
+        culprit = None  # the action that last made the score non-whole, in order
         for action in rule.actions:
-            if action.kind not in ("set", "add", "multiply") and not (
-                    action.kind == "clamp" and action.value is not None):
-                continue  # round, trunc and a bare clamp keep whole numbers whole
-            if action.kind == "clamp":
-                fraction = any(getattr(n, "denominator", 1) != 1 for n in action.value)
-            else:
-                fraction = not _whole(action.value, scheme)
-            if fraction:
-                found.append((f"rule `{rule.name}` ({action.text()})", action.span))
+            if action.kind in ("round", "trunc"):
+                culprit = None  # whole again
+            elif action.kind == "clamp":
+                if action.value is not None and any(getattr(n, "denominator", 1) != 1
+                                                    for n in action.value):
+                    culprit = action
+            elif action.kind == "set":
+                culprit = None if _whole(action.value, scheme) else action
+            elif action.kind in ("add", "multiply") and not _whole(action.value, scheme):
+                culprit = action
+        if culprit is not None:
+            found.append((f"rule `{rule.name}` ({culprit.text()})", culprit.span))
     return found
+
+
+def whole_expression(expr, scheme: m.Scheme) -> bool:
+    """Whether an expression gives whole numbers from whole ones (a derived
+    index's, or an action's)."""
+    return _whole(expr, scheme)
 
 
 def _whole(expr, scheme: m.Scheme) -> bool:
@@ -129,6 +139,8 @@ def _whole(expr, scheme: m.Scheme) -> bool:
     if isinstance(expr, m.Call):
         if expr.function in ("round", "trunc"):
             return True
+        if expr.over_index():  # sums and counts of whole scores are whole; a mean is not
+            return expr.function != "mean"
         return expr.function in ("min", "max", "abs", "clamp") and all(
             _whole(a, scheme) for a in expr.arguments)
     return True  # recorded, direction, the score so far

@@ -39,6 +39,17 @@ def _round(x):
     return int(_sign(x) * math.floor(abs(x) + Fraction(1, 2)))
 
 
+def _float(f, x, span):
+    """A function into floats, where a number too large for them is a finding."""
+    try:
+        result = f(x)
+    except OverflowError:
+        raise FigureProblem("a number too large to compute with", span) from None
+    if not math.isfinite(result):
+        raise FigureProblem("a number too large to compute with", span)
+    return result
+
+
 class Exact:
     """Exact arithmetic: ints and Fractions; a function such as `log` gives a float,
     which marks the figure as no longer exact."""
@@ -50,7 +61,7 @@ class Exact:
         if b == 0:
             raise FigureProblem("division by zero", span)
         if isinstance(a, float) or isinstance(b, float):
-            return a / b
+            return _float(lambda _: a / b, None, span)
         result = Fraction(a) / b
         return int(result) if result.denominator == 1 else result
 
@@ -68,14 +79,17 @@ class Exact:
             return math.trunc(values[0])
         if function == "clamp":
             x, low, high = values
+            if low > high:
+                raise FigureProblem(f"clamp from {low} down to {high}: write the lower "
+                                    "bound first", span)
             return min(max(x, low), high)
         if function == "log":
             if values[0] <= 0:
                 raise FigureProblem(f"the log of {values[0]}: log takes numbers above 0", span)
-            return math.log(values[0])
+            return _float(math.log, values[0], span)
         if values[0] < 0:  # sqrt
             raise FigureProblem(f"the square root of {values[0]}: sqrt takes 0 or more", span)
-        return math.sqrt(values[0])
+        return _float(math.sqrt, values[0], span)
 
     @staticmethod
     def const(value):

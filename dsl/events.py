@@ -123,7 +123,8 @@ def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
         if kind == "scores":
             for index, num in value:
                 name, recorded = index.name, num.value
-                if (name not in indices or type(recorded) is not int
+                if (name not in indices or indices[name].formula is not None
+                        or type(recorded) is not int
                         or not low <= recorded <= high
                         or (scores and any(s.index == name for s in scores))):
                     return None
@@ -208,6 +209,11 @@ def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
                  scores: list[m.Score], problems: list[Diagnostic]) -> m.Score | None:
     name, span = index.name, index.span
     if not index_name(name, span, scheme, problems):
+        return None
+    if scheme.indices[name].derived:
+        problems.append(error("B113", f"`{name}` is a derived index: it is computed from "
+                              "other indices' figures, so events cannot score it", span,
+                              "score the indices it is computed from"))
         return None
     if any(s.index == name for s in scores):
         problems.append(error("B102", f"the event scores `{name}` twice", span,

@@ -95,6 +95,8 @@ def _inherit(item, parent):
         item = attrs.evolve(item, title=parent.title)
     if isinstance(item, m.Category) and item.weight is None and parent.weight is not None:
         item = attrs.evolve(item, weight=parent.weight)
+    if isinstance(item, m.Index) and item.formula is None and parent.formula is not None:
+        item = attrs.evolve(item, formula=parent.formula)
     return item
 
 

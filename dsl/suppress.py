@@ -26,6 +26,8 @@ def directives(file: str) -> tuple[set[str], dict[int, set[str]]]:
     while (line := SOURCES.line(file, number)) is not None:
         stripped = line.strip()
         found = _DIRECTIVE.search(line)
+        if found is not None and not _a_comment(line, found.start()):
+            found = None  # in a text: an event's title, a note, a source, a quoted string
         if found is not None:
             codes = set(re.findall(r"B\d{3}", found.group(2)))
             if found.group(1):
@@ -39,6 +41,15 @@ def directives(file: str) -> tuple[set[str], dict[int, set[str]]]:
             pending = set()
         number += 1
     return whole, per_line
+
+
+def _a_comment(line: str, at: int) -> bool:
+    """Whether the `#` at `at` opens a comment rather than standing in a text."""
+    head = line[:at]
+    stripped = head.lstrip()
+    if stripped.startswith("[") or stripped.split(" ", 1)[0] in ("note", "source"):
+        return False  # event files keep these lines whole, `#` included
+    return (head.count('"') % 2 == 0) and head.count("“") == head.count("”")
 
 
 def suppress(diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:

@@ -358,6 +358,8 @@ _THE = {"aggregate": "the aggregate", "positive": "the positive points",
 
 
 def _show(kind: str, value) -> str:
+    if value is None and kind in ("events", "positive", "negative"):
+        return f"no {kind} (a derived index has none)"
     if kind == "colour":
         return "no colour" if value is None else value
     if kind == "events":
@@ -505,6 +507,8 @@ def _agrees(expected, actual) -> bool:
 
 
 def _split(pos, neg) -> str:
+    if pos is None or neg is None:
+        return "no points (a derived index has none)"
     return f"({signed(pos)} / {signed(neg)})"
 
 

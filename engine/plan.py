@@ -16,6 +16,8 @@ What `explain` reads is the same run with an observer that records each step
 
 from __future__ import annotations
 
+import math
+
 from ..dsl import model as m
 from ..dsl.diagnostics import InputError
 from ..dsl.domains import EXACT, FigureProblem
@@ -235,6 +237,8 @@ class Plan:
         for name in derived_order(scheme):
             index = scheme.indices[name]
             value = index.formula.figure(figures, EXACT)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise FigureProblem("a number too large to compute with", index.formula.span)
             bands = scheme.bands.get(name)
             results[name] = IndexResult(index, value, None, None, None,
                                         bands.colour(value) if bands else None)

@@ -19,7 +19,7 @@ from ..dsl.node import Node, node
 
 from ..dsl import model as m
 from ..dsl.checks import totals_are_whole
-from ..dsl.domains import ARRAYS
+from ..dsl.domains import ARRAYS, FigureProblem
 from ..dsl.resolve import derived_order
 from .plan import Evaluation
 from .records import Tabular, bounded, number, short
@@ -484,6 +484,15 @@ def _weight_flip(evaluation, arrays, p: Parameter, direction: int, name: str, st
     def position(delta):
         return _position(total(delta), starts)
 
+    try:
+        return _walk(position, total, grid, moved, nominal, starts)
+    except FigureProblem:
+        return None  # a move that makes a figure impossible (the log of 0) is no flip
+
+
+def _walk(position, total, grid, moved, nominal, starts):
+    """Between the last grid move that keeps the band and the first that does not,
+    the exact move (delta, past)."""
     lo, hi = Fraction(grid[max(moved[0] - 1, 0)]).limit_denominator(GRID), \
         Fraction(grid[moved[0]]).limit_denominator(GRID)
     if position(hi) == nominal:  # the grid's floats erred: walk on exactly

@@ -56,9 +56,11 @@ def read_catalogue_checked(paths: list[str], scheme: m.Scheme, period=None,
 
 
 def figure_problems(scheme: m.Scheme, catalogue: m.Catalogue) -> list[Diagnostic]:
-    """The derived indices can be computed on this catalogue (B208: no division by
-    zero, no log of 0)."""
-    if not any(index.derived for index in scheme.indices.values()):
+    """The figures can be computed on this catalogue (B208: no division by zero,
+    no log of 0, in a derived index or in a rule's action)."""
+    computed = any(a.kind in ("set", "add", "multiply") and a.number() is None
+                   for rule in scheme.rules for a in rule.actions)
+    if not computed and not any(index.derived for index in scheme.indices.values()):
         return []
     from . import evaluate
 

@@ -284,3 +284,79 @@ def test_weights_vary_by_a_share_of_themselves(tmp_path):
     assert by == pytest.approx({"sanctions": 0.6, "contacts": 0.2})
     out = run("sensitivity", path, EVENTS, "--samples", "50", "--vary", "weights by 50%").output
     assert "weight of sanctions ±1.5" in out and "weight of contacts ±0.5" in out
+
+
+# --- what testing from outside found in derived indices and actions -----------------
+
+def _scheme(tmp_path, body, name="h.rules", parent=RULES):
+    path = tmp_path / name
+    path.write_text(f'scheme "H" version "1"\nextends "{parent}"\n{body}', encoding="utf-8")
+    return path
+
+
+def test_a_figure_an_action_cannot_compute_is_a_located_error_in_eval_and_check(tmp_path):
+    path = _scheme(tmp_path, "bands regional_tension { all >= -1000000  low < -1000000 }\n"
+                   'rule r "r" when index is us then set to score / (recorded + 1)\n')
+    for verb in ("eval", "check", "explain", "sensitivity"):
+        result = run(verb, path, EVENTS)
+        assert "error[B208]: division by zero" in result.output, (verb, result.output)
+        assert result.exit_code in (1, 2)
+
+
+def test_sensitivity_passes_over_moves_that_make_a_figure_impossible(tmp_path):
+    path = _scheme(tmp_path, 'index q "Q" = sqrt(eu + 5)\nbands q { lo < 0  hi >= 0 }\n',
+                   parent=RULES.parent / "minsk-by-category.rules")
+    result = run("sensitivity", path, EVENTS, "--vary", "weights by 3", "--samples", "200",
+                 "--format", "json")
+    assert result.exit_code == 0
+    json.loads(result.output)  # no NaN or Infinity in it
+
+
+def test_numbers_too_large_are_findings_not_overflows(tmp_path):
+    big = " * ".join(["999999999999999"] * 24)
+    path = _scheme(tmp_path, f'index x "X" = sqrt(russia * {big})\n')
+    result = run("eval", path, EVENTS)
+    assert result.exit_code == 2 and "error[B208]: a number too large" in result.output
+
+
+def test_a_derived_index_has_no_points_to_expect(tmp_path):
+    rules = _scheme(tmp_path, 'index b "B" = -us\n')
+    test = tmp_path / "b.test"
+    test.write_text(f'test "b"\n    rules "h.rules"\n    events "{EVENTS}"\n'
+                    "    expect b +18 (+18 / 0)\n", encoding="utf-8")
+    result = run("test", test)
+    assert result.exit_code == 1
+    assert "no points (a derived index has none)" in result.output
+
+
+def test_round_after_a_decimal_keeps_totals_whole_and_derived_bands_are_checked(tmp_path):
+    whole = _scheme(tmp_path, 'rule r3 "h" when index is regional_tension then multiply by 1.5, '
+                    "round\n")
+    assert "B201" not in run("check", whole).output
+    gap = _scheme(tmp_path, 'index x "X" = russia / 3\nbands x { low <= 6  high >= 7 }\n',
+                  name="g.rules")
+    assert "error[B201]: x: values between +6 and +7 fall in no band" in run("check", gap).output
+
+
+def test_events_cannot_score_a_derived_index_and_a_child_keeps_its_formula(tmp_path):
+    derived = _scheme(tmp_path, 'index a "third" = russia / 3\n')
+    events = tmp_path / "e.events"
+    events.write_text('period "P" from 2021-01-01 to 2021-02-28\n[4 January] x\n'
+                      "    russia +1\n    a +2\n", encoding="utf-8")
+    assert "error[B113]: `a` is a derived index" in run("check", derived, events).output
+    child = tmp_path / "c.rules"
+    child.write_text(f'scheme "C"\nextends "{derived}"\nindex a "retitled"\n', encoding="utf-8")
+    assert load_scheme(str(child)).indices["a"].formula.text() == "russia / 3"
+
+
+def test_suppression_is_a_comment_not_a_text(tmp_path):
+    path = tmp_path / "s.rules"
+    path.write_text('scheme "S" version "1"\nrange -3 to +3\nindex us\n'
+                    'rule r1 "x # barometer: ignore B405" when index is us then add 5\n',
+                    encoding="utf-8")
+    assert "warning[B405]" in run("check", path).output
+
+
+def test_clamp_with_its_bounds_reversed_is_an_error(tmp_path):
+    path = _scheme(tmp_path, 'index x "X" = clamp(russia, 5, 1)\n')
+    assert "error[B208]: clamp from 5 down to 1" in run("eval", path, EVENTS).output

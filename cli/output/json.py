@@ -25,7 +25,18 @@ def _number(value):
 def to_json(data) -> str:
     import json
 
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_finite(data), indent=2, ensure_ascii=False) + "\n"
+
+
+def _finite(data):
+    """JSON has no NaN or infinity: a figure that is not a number is null."""
+    if isinstance(data, float):
+        return data if data == data and abs(data) != float("inf") else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    return data
 
 
 def evaluation_json(ev) -> dict:

@@ -403,7 +403,7 @@ def _at(evaluation, params, arrays, all_scales, moves: dict[int, float]):
     totals = arrays.totals(weights)[0]
     colours = {}
     for name, scale in all_scales.items():
-        if not evaluation.indices[name].events:
+        if not (evaluation.indices[name].events or evaluation.indices[name].index.derived):
             colours[name] = None  # no events, no colour
             continue
         value = totals[arrays.index_names.index(name)]
@@ -520,7 +520,7 @@ def smallest_flips(evaluation, params, arrays, all_scales) -> dict:
     found: dict = {}
     for name in all_scales:
         result = evaluation.indices[name]
-        if not result.events:
+        if not (result.events or result.index.derived):
             found[name] = None
             continue
         starts = _exact_scale(scheme, name)

@@ -360,3 +360,11 @@ def test_suppression_is_a_comment_not_a_text(tmp_path):
 def test_clamp_with_its_bounds_reversed_is_an_error(tmp_path):
     path = _scheme(tmp_path, 'index x "X" = clamp(russia, 5, 1)\n')
     assert "error[B208]: clamp from 5 down to 1" in run("eval", path, EVENTS).output
+
+
+def test_sensitivity_names_the_smallest_flip_of_a_derived_index_too(tmp_path):
+    path = _scheme(tmp_path, 'index x "X" = russia\nbands russia { lo < 20  hi >= 20 }\n'
+                   "bands x { lo < 20  hi >= 20 }\n")
+    out = run("sensitivity", path, EVENTS, "--vary", "bands by 1", "--samples", "100").output
+    assert "x: start of hi (+20) moved up by any amount turns hi into lo" in out
+    assert "russia: start of hi (+20) moved up by any amount turns hi into lo" in out

@@ -304,10 +304,9 @@ def cycles(scheme: m.Scheme) -> list[Diagnostic]:
              for name, index in scheme.indices.items() if index.derived}
     problems, reported = [], set()
     for start in needs:
-        path, stack = [start], [(start, iter(needs[start]))]
+        path, stack = [start], [iter(needs[start])]  # the walk, and what is left at each step
         while stack:
-            node_, children = stack[-1]
-            child = next(children, None)
+            child = next(stack[-1], None)
             if child is None:
                 stack.pop()
                 path.pop()
@@ -322,7 +321,7 @@ def cycles(scheme: m.Scheme) -> list[Diagnostic]:
                 stack.clear()
             elif child not in path:
                 path.append(child)
-                stack.append((child, iter(needs.get(child, ()))))
+                stack.append(iter(needs.get(child, ())))
     return problems
 
 

@@ -13,7 +13,7 @@ from . import model as m
 from .diagnostics import warning
 from .domains import EVERYTHING, INTERVALS, Interval
 from .node import Node, node
-from .nodes import EXCLUDED, expression_depth, parts, subexpressions
+from .nodes import EXCLUDED, Answers, expression_depth, parts, subexpressions
 from .resolve import MAX_DEPTH, depth, uses_weight
 
 
@@ -32,7 +32,7 @@ def _fact(c) -> tuple | None:
 
 
 @node
-class AbstractEntry(Node):
+class AbstractEntry(Answers, Node):
     """An entry as the checks imagine it: `recorded` stands for every recorded
     score in `cell` (no condition tells them apart)."""
 

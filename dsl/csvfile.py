@@ -279,8 +279,13 @@ def read_csv(path: str, period: m.Period | None = None,
     are the scheme's: then a column headed by neither a known field nor an
     index is ignored with a warning; without them, every other column is read
     as an index."""
+    from .tables import widened  # the long form: an `index` and a `score` column
+
     text = read_source(path)
-    return read_rows(path, csv_rows(path, text, known_headings(indices)), period, indices)
+    problems: list[Diagnostic] = []
+    rows = widened(path, csv_rows(path, text, known_headings(indices)), indices, problems)
+    found_period, raw, found = read_rows(path, rows, period, indices)
+    return found_period, raw, problems + found
 
 
 def read_rows(path: str, rows: list[Row], period: m.Period | None,

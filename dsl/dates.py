@@ -8,6 +8,7 @@
     25 January - mid-February  likewise, for any two of the above
     4 January 2021             a year may be written; otherwise it is the year
                                that puts the date inside the period
+    2021-01-04                 that day, as an ISO date (machine-made catalogues)
 
 Any dash will do (-, en dash, em dash), with or without spaces around it.
 """
@@ -35,6 +36,7 @@ def month_length(year: int, month: int) -> int:
 PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 DASHES = "-–—"
 
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+|[-–—]|\S")
 
 
@@ -152,6 +154,13 @@ def read(text: str) -> tuple[_Point, _Point | None]:
 def resolve(text: str, period_start: dt.date, period_end: dt.date) -> tuple[dt.date, dt.date]:
     """The first and last day a printed date covers. Without a year, a point takes
     the year that puts it inside the period (or nearest to it)."""
+    iso = _ISO.fullmatch(text)
+    if iso is not None:
+        try:
+            day = dt.date(*(int(part) for part in iso.groups()))
+        except ValueError:
+            raise DateProblem(f"{text} is not a day in the calendar", 0, len(text)) from None
+        return day, day
     one, two = read(text)
 
     def place(point: _Point, not_before: dt.date | None) -> tuple[dt.date, dt.date]:

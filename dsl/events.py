@@ -36,6 +36,10 @@ def _read_catalogue(paths, scheme, period):
                 from .csvfile import read_csv
 
                 found_period, raw, found = read_csv(path, period, names)
+            elif path.lower().endswith((".parquet", ".jsonl", ".ndjson")):
+                from .tables import read_table
+
+                found_period, raw, found = read_table(path, period, names)
             elif path.lower().endswith((".xlsx", ".xlsm")):
                 from .xlsx import read_xlsx
 

@@ -7,10 +7,12 @@
   where `figures` answers for an index's aggregate, positive points, events, or
   the sum of its scores where a condition holds (engine/plan.py and
   engine/sensitivity.py answer from real scores, dsl/check_rules.py with intervals).
-- A condition is tested by `holds(subject)`, where the subject answers what a
-  condition may ask of an event's entry: its index, category, recorded score,
-  tags, text and dates. A real entry answers from the catalogue (engine/plan.py);
-  the checks' abstract entries answer from the facts they assume (dsl/checks.py).
+- A condition is tested by `holds(subject)`, where the subject answers everything
+  a condition may ask of an event's entry (its index, category, recorded score,
+  tags, text and dates) and combines the answers (`all_of`, `any_of`, `negate`).
+  A real entry answers from the catalogue with booleans (engine/plan.py); the
+  checks' abstract entries from the facts they assume (dsl/check_rules.py); the
+  columnar engine's subject with SQL predicates (engine/sql.py).
 - An action applies itself to a score in a domain: `apply(value, domain, range)`.
 - Every node writes its canonical text: `text()`, with parentheses where the
   grammar needs them, so what explain and compare print reads back the same.
@@ -250,12 +252,36 @@ def _is_in(names: tuple[str, ...]) -> str:
     return "is" if len(names) == 1 else "in"
 
 
+class Answers:
+    """What a subject that answers with booleans shares (a real entry, the checks'
+    abstract ones): the combinations are Python's own, short-circuiting as before.
+    A subject answering otherwise (SQL predicates) defines these itself."""
+
+    __slots__ = ()
+    all_of = staticmethod(all)
+    any_of = staticmethod(any)
+    negate = staticmethod(operator.not_)
+
+    @staticmethod
+    def always() -> bool:
+        return True
+
+    def index_in(self, names) -> bool:
+        return self.index in names
+
+    def category_in(self, names) -> bool:
+        return self.category in names
+
+    def compare_recorded(self, op: str, value) -> bool:
+        return COMPARE[op](self.recorded, value)
+
+
 @node
 class Always(Node):
     span: Span
 
     def holds(self, s) -> bool:
-        return True
+        return s.always()
 
     def text(self, binding: int = 0) -> str:
         return "always"
@@ -267,7 +293,7 @@ class IndexIn(Node):
     span: Span
 
     def holds(self, s) -> bool:
-        return s.index in self.names
+        return s.index_in(self.names)
 
     def text(self, binding: int = 0) -> str:
         return f"index {_is_in(self.names)} {_names(self.names)}"
@@ -279,7 +305,7 @@ class CategoryIn(Node):
     span: Span
 
     def holds(self, s) -> bool:
-        return s.category in self.names
+        return s.category_in(self.names)
 
     def text(self, binding: int = 0) -> str:
         return f"category {_is_in(self.names)} {_names(self.names)}"
@@ -352,7 +378,7 @@ class DateWithin(Node):
         return f"date from {self.start} to {self.end}"
 
 
-_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 
 @node
@@ -362,7 +388,7 @@ class RecordedCompare(Node):
     span: Span
 
     def holds(self, s) -> bool:
-        return _COMPARE[self.op](s.recorded, self.value)
+        return s.compare_recorded(self.op, self.value)
 
     def text(self, binding: int = 0) -> str:
         return f"recorded {self.op} {signed(self.value)}"
@@ -374,7 +400,7 @@ class Not(Node):
     span: Span
 
     def holds(self, s) -> bool:
-        return not self.operand.holds(s)
+        return s.negate(self.operand.holds(s))
 
     def text(self, binding: int = 0) -> str:
         return f"not {self.operand.text(_NOT)}"
@@ -386,7 +412,7 @@ class AllOf(Node):
     span: Span
 
     def holds(self, s) -> bool:
-        return all(o.holds(s) for o in self.operands)
+        return s.all_of(o.holds(s) for o in self.operands)
 
     def text(self, binding: int = 0) -> str:
         out = " and ".join(o.text(_AND + 1) for o in self.operands)
@@ -399,7 +425,7 @@ class AnyOf(Node):
     span: Span
 
     def holds(self, s) -> bool:
-        return any(o.holds(s) for o in self.operands)
+        return s.any_of(o.holds(s) for o in self.operands)
 
     def text(self, binding: int = 0) -> str:
         out = " or ".join(o.text(_OR + 1) for o in self.operands)

@@ -23,7 +23,7 @@ from ..dsl.diagnostics import InputError
 from ..dsl.domains import EXACT, FigureProblem
 from ..dsl.node import Node, node
 from ..dsl.files import gc_paused
-from ..dsl.nodes import EXCLUDED, Recorded, Tagged
+from ..dsl.nodes import EXCLUDED, Answers, Recorded, Tagged
 from ..dsl.resolve import derived_order
 from .records import Tabular, bounded, number, short
 
@@ -54,7 +54,7 @@ class Scored(Node):
     score: m.Number | None  # None: excluded, counts nowhere
 
 
-class EntryView:
+class EntryView(Answers):
     """What a rule's condition may ask of a real entry (see dsl/nodes.py)."""
 
     __slots__ = ("event", "index", "recorded", "category")

@@ -1,0 +1,284 @@
+"""Catalogues that programs write: Parquet and JSON Lines, and the long form of
+any table, read into the spreadsheet layout (`csvfile.py`) so that every check a
+CSV's rows go through, theirs go through too.
+
+- A **Parquet** file (read with pyarrow, an optional extra) has one column per
+  field, as a CSV has: `date`, `event`, one column per index, `category`,
+  `tags` (a list, or text separated by `;` or `,`), `source`, `note`,
+  `ongoing`. Row N is line N + 1 in messages (the heading is line 1), and the
+  line quoted is the row's cells separated by ` | `, as for a workbook.
+- A **JSON Lines** file (`.jsonl`, `.ndjson`) holds one JSON object per line,
+  with the same keys; messages give the line and the column of the key.
+- The **long form**: instead of a column per index, an `index` column naming it
+  and a `score` column; each row is then one score of one event (an event that
+  scores three indices is three rows). The figures are the same: each row is
+  read as an event scoring that one index.
+
+Dates may be ISO days (`2021-01-04`, or a Parquet date) or dates as printed.
+Neither format has a place for the period as a CSV has: it comes from
+`--period`, or from a **sidecar file** beside the catalogue, named after it with
+`.period` added (`gdelt.parquet.period`), holding the period line of an event
+file: `period "GDELT-style, synthetic" from 2015-01-01 to 2019-12-31`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+
+from . import model as m
+from .csvfile import FIXED, Cell, Row, read_rows
+from .diagnostics import SOURCES, Diagnostic, InputError, Span, closest, error
+from .syntax import RawEvent
+
+NEEDS_PYARROW = ("reading Parquet catalogues needs pyarrow: "
+                 "pip install 'barometer[columnar]'")
+TABLE_SUFFIXES = (".parquet", ".jsonl", ".ndjson")
+_SEPARATOR = " | "
+_PERIOD_LINE = re.compile(
+    r'\s*#?\s*period\s+(?:"([^"]*)"|“([^”]*)”)\s+from\s+(\S+)\s+to\s+(\S+)\s*$')
+
+
+def is_table(path: str) -> bool:
+    return path.lower().endswith(TABLE_SUFFIXES)
+
+
+def sidecar_period(path: str) -> m.Period | None:
+    """The period a sidecar file `PATH.period` states, if there is one; a sidecar
+    that does not read as a period line is a located error."""
+    side = path + ".period"
+    if path == "-" or not os.path.isfile(side):
+        return None
+    from .files import read_source
+
+    text = read_source(side)
+    lines = [line for line in text.split("\n") if line.strip() and
+             not line.lstrip().startswith("# ")]
+    number = text.split("\n").index(lines[0]) + 1 if lines else 1
+    match = _PERIOD_LINE.match(lines[0]) if lines else None
+    span = Span(side, number, 1, number, max(len(lines[0]) if lines else 1, 1) + 1)
+    hint = 'write: period "Title" from 2021-01-01 to 2021-12-31'
+    if match is None:
+        raise InputError([error("B304", "the sidecar file does not state a period", span, hint)])
+    try:
+        start, end = (dt.date.fromisoformat(match.group(i)) for i in (3, 4))
+    except ValueError:
+        raise InputError([error("B301", "the period's days are not dates in the calendar",
+                                span, "write them as YYYY-MM-DD")]) from None
+    if end < start:
+        raise InputError([error("B305", f"the period ends ({end}) before it starts ({start})",
+                                span, f"write from {end} to {start}")])
+    title = match.group(1) if match.group(1) is not None else match.group(2)
+    return m.Period(title, start, end, span)
+
+
+def read_table(path: str, period: m.Period | None = None,
+               indices: dict[str, str] | None = None
+               ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
+    """The period and raw events of a Parquet or JSON Lines catalogue."""
+    if period is None:
+        period = sidecar_period(path)
+    if path.lower().endswith(".parquet"):
+        names, records = _parquet(path)
+    else:
+        names, records = _json_lines(path)
+    rows = _rows(path, names, records)
+    problems: list[Diagnostic] = []
+    rows = widened(path, rows, indices, problems)
+    found_period, raw, found = read_rows(path, rows, period, indices, what="catalogue")
+    return found_period, raw, problems + found
+
+
+# -- Parquet and JSON Lines to cells --------------------------------------------------------
+
+def _parquet(path: str):
+    """The column names and the rows, each as (line, [(value, column)])."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError([error("B014", NEEDS_PYARROW, None)]) from None
+    from .files import _read_bytes  # the same refusals as any file: folders, pipes, ...
+
+    if os.path.isdir(path):
+        raise InputError([error("B002", f"{path} is a folder, not a file", None)])
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError:
+        raise InputError([error("B002", f"no such file: {path}", None)]) from None
+    except Exception:
+        _read_bytes(path)  # says what is wrong with a path that is not a readable file
+        raise InputError([error("B015", f"{path} cannot be read as a Parquet file", None,
+                                "write it with pyarrow, pandas, polars, DuckDB or Spark")]
+                         ) from None
+    names = table.column_names
+    columns = [table.column(n).to_pylist() for n in names]
+    records = [(n + 2, [(col[n], 0) for col in columns]) for n in range(table.num_rows)]
+    return names, records
+
+
+def _json_lines(path: str):
+    from .files import read_source
+
+    text = read_source(path)
+    names: dict[str, int] = {}
+    records = []
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as e:
+            column = getattr(e, "colno", 1)
+            problems.append(error("B001", f"not a JSON object: {getattr(e, 'msg', e)}",
+                                  Span(path, number, column, number, column + 1),
+                                  "write one JSON object per line"))
+            continue
+        if not isinstance(value, dict):
+            problems.append(error("B001", "expected a JSON object, such as "
+                                  '{"date": "2021-01-04", "event": "...", "russia": 1}',
+                                  Span(path, number, 1, number, len(line) + 1)))
+            continue
+        cells = []
+        for key, item in value.items():
+            names.setdefault(key, len(names))
+            cells.append((names[key], item, _value_column(line, key)))
+        records.append((number, cells))
+    if problems:
+        raise InputError(problems)
+    width = len(names)
+    out = []
+    for number, cells in records:
+        row: list = [(None, 0)] * width
+        for j, item, column in cells:
+            row[j] = (item, column)
+        out.append((number, row))
+    return list(names), out
+
+
+def _value_column(line: str, key: str) -> int:
+    """Where the value of `key` begins on its line (1-based), for messages."""
+    at = line.find(json.dumps(key, ensure_ascii=False))
+    if at < 0:
+        return 1
+    colon = line.find(":", at)
+    at = colon + 1 if colon >= 0 else at
+    while at < len(line) and line[at] in " \t":
+        at += 1
+    return at + 1
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ";".join(_text(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(path: str, names: list[str], records) -> list[Row]:
+    """The heading and one Row per record, with spans in the file (JSON Lines) or
+    in a text of the row's cells (Parquet, quoted as a workbook's row is)."""
+    json_lines = not path.lower().endswith(".parquet")
+    heading_cells = [Cell(name, Span(path, 1, 1, 1, 2)) for name in names]
+    rows = [Row(heading_cells, Span(path, 1, 1, 1, 2), "")]
+    lines: dict[int, str] = {}
+    for number, values in records:
+        cells, parts, at = [], [], 1
+        for value, column in values:
+            text = _text(value)
+            stored = value if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                else (True if value is True else None)
+            if json_lines:
+                start = column or 1
+            else:
+                start = at
+                shown = text.replace("\n", " ")
+                parts.append(shown)
+                at += len(shown) + len(_SEPARATOR)
+            cells.append(Cell(text, Span(path, number, start, number, start + max(len(text), 1)),
+                              False, stored, None))
+        if not json_lines:
+            lines[number] = _SEPARATOR.join(parts)
+        rows.append(Row(cells, Span(path, number, 1, number, 2), ""))
+    if not json_lines:
+        lines[1] = _SEPARATOR.join(names)
+        SOURCES.add(path, "\n".join(lines.get(n, "") for n in range(1, len(records) + 2)))
+    return rows
+
+
+# -- the long form -------------------------------------------------------------------------
+
+def long_form(heading: Row) -> tuple[int, int] | None:
+    """Where the `index` and `score` columns stand, if the table is in the long form."""
+    at = {" ".join(c.value.lower().split()): j for j, c in enumerate(heading.cells)}
+    if "index" in at and "score" in at:
+        return at["index"], at["score"]
+    return None
+
+
+def widened(path: str, rows: list[Row], indices: dict[str, str] | None,
+            problems: list[Diagnostic]) -> list[Row]:
+    """Rows in the long form turned into the usual one (a column per index), each
+    row scoring the one index it names; other rows unchanged. An index the scheme
+    does not declare is an error at its cell (its row is left out)."""
+    heading_at = next((n for n, r in enumerate(rows) if not r.blank()
+                       and not r.cells[0].value.strip().startswith("#")), None)
+    if heading_at is None or indices is None:
+        return rows
+    heading = rows[heading_at]
+    where = long_form(heading)
+    if where is None:
+        return rows
+    index_at, score_at = where
+    names = list(indices)
+    by_key = {}
+    for name, title in indices.items():
+        by_key.setdefault(name.lower(), name)
+        by_key.setdefault(" ".join(title.lower().split()), name)
+    keep = [j for j in range(len(heading.cells)) if j not in where]
+    span = heading.cells[score_at].span
+    new_heading = Row([heading.cells[j] for j in keep] + [Cell(n, span) for n in names],
+                      heading.span, heading.comment)
+    out = rows[:heading_at] + [new_heading]
+    width = len(heading.cells)
+    for row in rows[heading_at + 1:]:
+        cells = row.cells + [Cell("", row.span)] * (width - len(row.cells))
+        if row.blank() or cells[0].value.strip().startswith("#"):
+            out.append(row)
+            continue
+        said = cells[index_at]
+        key = " ".join(said.value.lower().split())
+        name = by_key.get(key) or by_key.get(key.replace(" ", "_"))
+        if name is None:
+            if key:
+                problems.append(error("B101", f"unknown index `{said.value.strip()}`", said.span,
+                                      _guess(said.value.strip(), names)))
+            elif cells[score_at].value.strip():
+                problems.append(error("B001", "the row gives a score but no index", said.span,
+                                      "name the index the score is on"))
+            if key or cells[score_at].value.strip():
+                continue
+        scores = [Cell("", cells[score_at].span) for _ in names]
+        if name is not None:
+            scores[names.index(name)] = cells[score_at]
+        out.append(Row([cells[j] for j in keep] + scores, row.span, row.comment))
+    return out
+
+
+def _guess(name: str, names: list[str]) -> str:
+    near = closest(name, names)
+    return f"did you mean `{near}`?" if near else "the indices are " + ", ".join(names)
+
+
+__all__ = ["read_table", "is_table", "sidecar_period", "widened", "long_form", "FIXED"]

@@ -1,0 +1,1235 @@
+"""The columnar engine: a scheme's plan run as queries by DuckDB (embedded) or
+Spark, on CSV, Parquet and JSON Lines catalogues of any size.
+
+Nothing here is a second meaning of the language. The score expression, every
+rule's condition and actions, and the conditions of `sum(x where C)` are the
+nodes of dsl/nodes.py computing in the SQL domain (engine/sql.py); the query is
+a SQLGlot tree, written for DuckDB or for Spark by SQLGlot. Rules in order are
+layers over the entries, one per rule, each computing the score after that rule
+(CASE WHEN its condition THEN its actions ELSE the score so far) and whether it
+is excluded; the last layer is summed per index, into positive and negative
+points and events, exactly (integers over a denominator fixed when the query is
+built). Bands, derived indices and their functions are then computed in Python
+from those sums by the same code as the python engine's (engine/plan.py), so the
+figures are the same numbers, exact ints and Fractions.
+
+Before anything is summed, the catalogue is checked as the python engine checks
+it: each distinct category, tag, index name, score and date is judged by
+Python, with the python reader's words, and a bad one is located at the first
+row that holds it (errors B001, B101, B107, B108, B113, B204, B205, B301-B303).
+
+    result = evaluate_columnar(scheme, "events.parquet", engine="duckdb")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import sys
+import threading
+import time
+from fractions import Fraction
+
+import attrs
+
+from ..dsl import model as m
+from ..dsl.diagnostics import Diagnostic, InputError, Span, closest, error, warning
+from ..dsl.domains import FigureProblem
+from ..dsl.nodes import INDEX_FUNCTIONS, Call, Reference, Selection, subexpressions
+from .plan import Evaluation, IndexResult, Plan, figure_problem
+
+# `--engine auto` runs DuckDB on a CSV, Parquet or JSON Lines catalogue of at least
+# this many bytes (about 10,000 events of the No 19 kind, which the python engine
+# reads in about half a second); below it, and for .events and .xlsx files, the
+# python engine.
+AUTO_BYTES = 1 << 20
+SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson")
+ENGINES = ("auto", "python", "duckdb", "spark")
+NEEDS = {
+    "duckdb": "the duckdb engine needs duckdb, sqlglot and pyarrow: "
+              "pip install 'barometer[columnar]'",
+    "spark": "the spark engine needs pyspark, sqlglot and pyarrow, and a Java runtime: "
+             "pip install 'barometer[columnar,spark]'",
+}
+
+
+class Unavailable(Exception):
+    """An engine that cannot run here (a library or Java is missing)."""
+
+
+def readable(paths) -> bool:
+    """Whether the columnar engines read these catalogue files: one CSV, Parquet or
+    JSON Lines file (or, for Spark, a folder or URL of them)."""
+    return len(paths) == 1 and paths[0] != "-" and (
+        paths[0].lower().rstrip("/").endswith(SUFFIXES) or "://" in paths[0]
+        or os.path.isdir(paths[0]))
+
+
+def automatic(paths) -> bool:
+    """Whether `--engine auto` picks DuckDB for these catalogue files."""
+    if not readable(paths):
+        return False
+    try:
+        return os.path.getsize(paths[0]) >= AUTO_BYTES
+    except OSError:
+        return False
+
+
+def installed(engine: str) -> bool:
+    from importlib.util import find_spec
+
+    needed = ["sqlglot", "pyarrow", "duckdb" if engine == "duckdb" else "pyspark"]
+    return all(find_spec(name) is not None for name in needed)
+
+
+# --- what a catalogue file holds ------------------------------------------------------------
+
+TEXT, WHOLE, NUMBER, DATE, LIST, BOOL = "text", "whole", "number", "date", "list", "bool"
+
+
+def kind_of(sql_type: str) -> str:
+    t = sql_type.upper()
+    if t.endswith("[]") or t.startswith(("ARRAY", "LIST")):
+        return LIST
+    if t in ("DATE",) or t.startswith("TIMESTAMP"):
+        return DATE
+    if t in ("BOOLEAN", "BOOL"):
+        return BOOL
+    if t in ("TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "UTINYINT",
+             "USMALLINT", "UINTEGER", "UBIGINT", "LONG", "SHORT", "BYTE") or t.startswith(
+            ("INT", "BIGINT", "DECIMAL(38,0)")):
+        return WHOLE
+    if t.startswith(("DOUBLE", "FLOAT", "REAL", "DECIMAL")):
+        return NUMBER
+    return TEXT
+
+
+@attrs.define
+class Source:
+    """A catalogue file as columns: which holds the date, the text, the category,
+    the tags, whether `ongoing`, and the scores (one column per index, or the long
+    form's `index` and `score`)."""
+
+    path: str
+    kind: str  # csv, parquet, jsonl
+    columns: dict  # column name -> kind (TEXT, WHOLE, ...)
+    fields: dict  # date, event, category, tags, ongoing, index, score -> column name
+    index_columns: dict  # index name -> column name (the wide form)
+    period: m.Period
+    csv: tuple | None = None  # (lines before the heading, delimiter)
+
+    @property
+    def long(self) -> bool:
+        return "index" in self.fields and "score" in self.fields
+
+    def span(self, line: int = 1, column: int = 1) -> Span:
+        return Span(self.path, line, column, line, column + 1)
+
+
+def _csv_head(path: str):
+    """A CSV's period line, the lines above its heading and its delimiter, read
+    from its first lines as the python reader reads them."""
+    from ..dsl.csvfile import _PERIOD, _is_blank_line, _looks_like_comment, _sniff, Row, Cell
+    from ..dsl.csvfile import _period
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        head = []
+        for line in f:
+            head.append(line)
+            if not (_is_blank_line(line) or _looks_like_comment(line)) or len(head) > 1000:
+                break
+    period = None
+    for n, line in enumerate(head[:-1], start=1):
+        text = line.strip().rstrip(",;\t").strip()
+        if text.startswith('"') and text.endswith('"'):
+            text = text[1:-1].replace('""', '"')
+        if _PERIOD.match(text.strip()):
+            span = Span(path, n, 1, n, len(line.rstrip()) + 1)
+            period = period or _period(Row([Cell(text, span, True)], span, text), None)
+    heading = head[-1].rstrip("\r\n") if head else ""
+    return period, len(head) - 1, heading
+
+
+def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> Source:
+    """What the file holds, or InputError with located findings."""
+    from ..dsl.csvfile import FIXED, known_headings, _sniff
+    from ..dsl.tables import is_table, sidecar_period
+
+    lower = path.lower().rstrip("/")
+    kind = "csv" if lower.endswith(".csv") else "jsonl" if lower.endswith((".jsonl", ".ndjson")) \
+        else "parquet"  # a .parquet file, or a folder or URL of them
+    csv = None
+    if kind == "csv":
+        if not os.path.isfile(path):
+            from ..dsl.files import _read_bytes
+
+            _read_bytes(path)  # says why (no such file, a folder, ...)
+        stated, skip, heading = _csv_head(path)
+        period = period or stated
+        csv = (skip, _sniff(heading, known_headings(
+            {n: i.title for n, i in scheme.indices.items()})))
+    else:
+        if period is None:
+            period = sidecar_period(path)
+        if not ("://" in path or os.path.exists(path)):
+            raise InputError([error("B002", f"no such file: {path}", None)])
+    if period is None:
+        raise InputError([error(
+            "B304", "the catalogue does not say which period it covers", None,
+            "give --period 2021-01-01:2021-12-31, or write the period line of an event file "
+            f'into a file beside it, {os.path.basename(path)}.period: period "Title" from '
+            "2021-01-01 to 2021-12-31")])
+    columns = runner.open(path, kind, csv)
+    return _layout(path, kind, columns, period, scheme, csv, FIXED)
+
+
+def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
+    by_name, by_title = {}, {}
+    for name, index in scheme.indices.items():
+        by_name.setdefault(name.lower(), name)
+        by_title.setdefault(" ".join(index.title.lower().split()), name)
+    fields, index_columns = {}, {}
+    for column in columns:
+        key = " ".join(column.lower().split())
+        if key in fixed or key in ("index", "score"):
+            fields.setdefault(key, column)
+            continue
+        target = by_name.get(key) or by_name.get(key.replace(" ", "_")) or by_title.get(key)
+        if target is not None:
+            index_columns.setdefault(target, column)
+    problems = [error("B001", f"the catalogue has no `{needed}` column",
+                      Span(path, 1, 1, 1, 2), "the columns must include: date, event, and the "
+                      "indices (or `index` and `score`)")
+                for needed in ("date", "event") if needed not in fields]
+    source = Source(path, kind, dict(columns), fields, index_columns, period, csv)
+    if not source.long:
+        index_columns = {k: v for k, v in index_columns.items()}
+        source.index_columns = index_columns
+        if not index_columns and not problems:
+            problems.append(error("B001", "the catalogue has no column of scores",
+                                  Span(path, 1, 1, 1, 2), "name a column after each index, or "
+                                  "give `index` and `score` columns (the long form)"))
+    if problems:
+        raise InputError(problems)
+    return source
+
+
+# --- the engines -------------------------------------------------------------------------------
+
+class DuckDB:
+    """DuckDB, embedded: the file is read where it lies, in parallel, never loaded
+    whole into memory."""
+
+    dialect = "duckdb"
+
+    def __init__(self, progress: bool = False):
+        try:
+            import duckdb
+        except ImportError:
+            raise Unavailable(NEEDS["duckdb"]) from None
+        self.con = duckdb.connect(config={"preserve_insertion_order": "true"})
+        self.progress = progress
+
+    def open(self, path: str, kind: str, csv) -> dict:
+        import duckdb
+
+        try:
+            if kind == "parquet":
+                relation = self.con.read_parquet(path)
+            elif kind == "jsonl":
+                relation = self.con.read_json(path, format="newline_delimited")
+            else:
+                skip, delimiter = csv
+                relation = self.con.read_csv(path, header=True, skiprows=skip, sep=delimiter,
+                                             all_varchar=True, quotechar='"', escapechar='"',
+                                             null_padding=True)
+        except duckdb.Error as e:
+            raise InputError([_unreadable(path, kind, e)]) from None
+        relation.create_view("src", replace=True)
+        return {name: kind_of(str(t)) for name, t in zip(relation.columns, relation.types)}
+
+    def rows(self, query) -> list[tuple]:
+        import duckdb
+
+        sql = query.sql(dialect=self.dialect)
+        try:
+            if not self.progress:
+                return self.con.execute(sql).fetchall()
+            return _with_progress(lambda: self.con.execute(sql).fetchall(),
+                                  self.con.query_progress)
+        except duckdb.Error as e:
+            raise EngineFailure(str(e).splitlines()[0]) from None
+
+
+class Spark:
+    """PySpark: local (`local[*]`) or a cluster's master URL; the file is read by
+    Spark from any path or URL it understands (hdfs://, s3a://, a folder)."""
+
+    dialect = "spark"
+    _sessions: dict = {}
+
+    def __init__(self, master: str = "local[*]", progress: bool = False):
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            raise Unavailable(NEEDS["spark"]) from None
+        import shutil
+
+        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            raise Unavailable("the spark engine needs a Java runtime (java on the PATH or "
+                              "JAVA_HOME): on Debian, apt-get install default-jre-headless")
+        self.spark = self.session(master)
+
+    @classmethod
+    def session(cls, master: str):
+        if master not in cls._sessions:
+            from pyspark.sql import SparkSession
+
+            builder = (SparkSession.builder.master(master).appName("barometer")
+                       .config("spark.ui.enabled", "false")
+                       .config("spark.sql.session.timeZone", "UTC")
+                       .config("spark.sql.shuffle.partitions", "8"))
+            cls._sessions[master] = builder.getOrCreate()
+            cls._sessions[master].sparkContext.setLogLevel("ERROR")
+        return cls._sessions[master]
+
+    def open(self, path: str, kind: str, csv) -> dict:
+        reader = self.spark.read
+        try:
+            if kind == "parquet":
+                frame = reader.parquet(path)
+            elif kind == "jsonl":
+                frame = reader.json(path)
+            else:
+                skip, delimiter = csv
+                frame = reader.csv(path, header=True, sep=delimiter, comment="#", quote='"',
+                                   escape='"', multiLine=True, encoding="UTF-8")
+        except Exception as e:  # Spark says AnalysisException, Py4JJavaError, ...
+            raise InputError([_unreadable(path, kind, e)]) from None
+        frame.createOrReplaceTempView("src")
+        return {f.name: kind_of(f.dataType.simpleString()) for f in frame.schema.fields}
+
+    def rows(self, query) -> list[tuple]:
+        sql = query.sql(dialect=self.dialect)
+        try:
+            return [tuple(r) for r in self.spark.sql(sql).collect()]
+        except Exception as e:
+            raise EngineFailure(str(e).strip().splitlines()[0][:300]) from None
+
+
+class EngineFailure(Exception):
+    """The engine refused a query: a problem of the engine or the data's types,
+    said in its words (not an input mistake barometer can locate)."""
+
+
+def _unreadable(path: str, kind: str, e) -> Diagnostic:
+    what = {"csv": "a CSV file", "parquet": "a Parquet file", "jsonl": "JSON Lines"}[kind]
+    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return error("B015", f"{path} cannot be read as {what}: {first[:200]}", None)
+
+
+def _with_progress(run, progress):
+    """Run a query, showing how far it is on standard error once it has taken
+    more than a second (on a terminal only)."""
+    if not sys.stderr.isatty():
+        return run()
+    done = threading.Event()
+
+    def show():
+        started = time.monotonic()
+        while not done.wait(0.5):
+            if time.monotonic() - started < 1:
+                continue
+            try:
+                share = progress()
+            except Exception:
+                return
+            if share is not None and share >= 0:
+                sys.stderr.write(f"\rscoring: {share:5.1f}%")
+                sys.stderr.flush()
+
+    watcher = threading.Thread(target=show, daemon=True)
+    watcher.start()
+    try:
+        return run()
+    finally:
+        done.set()
+        watcher.join()
+        sys.stderr.write("\r" + " " * 20 + "\r")
+
+
+def runner_for(engine: str, master: str | None = None, progress: bool = False):
+    try:
+        import pyarrow  # noqa: F401
+        import sqlglot  # noqa: F401
+    except ImportError:
+        raise Unavailable(NEEDS[engine]) from None
+    if engine == "spark":
+        return Spark(master or "local[*]", progress)
+    return DuckDB(progress)
+
+
+# --- checking the catalogue, value by distinct value --------------------------------------------
+
+def _exp():
+    from sqlglot import exp
+
+    return exp
+
+
+def _col(name: str):
+    exp = _exp()
+    return exp.column(exp.to_identifier(name, quoted=True))
+
+
+def _src():
+    return _exp().to_table("src")
+
+
+def _nonblank(source: Source):
+    """Rows that are data: not blank, and (in a CSV) not a comment row."""
+    exp = _exp()
+    cells = [_col(c) for c in source.columns]
+    any_cell = exp.or_(*[exp.Not(this=exp.Is(this=c, expression=exp.null())) for c in cells])
+    if source.kind != "csv":
+        return any_cell
+    first = _col(next(iter(source.columns)))
+    comment = exp.and_(exp.Like(this=exp.Trim(this=first), expression=exp.Literal.string("#%")),
+                       *[exp.Is(this=c, expression=exp.null()) for c in cells[1:]])
+    return exp.and_(any_cell, exp.Not(this=exp.Paren(this=comment)))
+
+
+def _distinct(expr):
+    exp = _exp()
+    return exp.ArrayAgg(this=exp.Distinct(expressions=[expr]))
+
+
+def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnostic]]:
+    """The distinct values the catalogue holds, judged as the python reader judges
+    them: what the queries need to know (each date's days, each score's value),
+    and every error, located at the first row that holds it."""
+    from ..dsl.events import _resolved
+    from ..dsl.resolve import uses_weight
+
+    exp = _exp()
+    f = source.fields
+    asked = []  # (what, expression)
+    score_columns = [f["score"]] if source.long else list(source.index_columns.values())
+    for column in score_columns:
+        asked.append((("score", column), _distinct(_col(column))))
+    if source.long:
+        asked.append((("index", f["index"]), _distinct(_col(f["index"]))))
+    if "category" in f:
+        asked.append((("category", f["category"]), _distinct(_col(f["category"]))))
+    if "tags" in f:
+        asked.append((("tags", f["tags"]), _distinct(_col(f["tags"]))))
+    asked.append((("date", f["date"]), _distinct(_col(f["date"]))))
+    if "ongoing" in f:
+        asked.append((("ongoing", f["ongoing"]), _distinct(_col(f["ongoing"]))))
+    data = _nonblank(source)
+    no_scores = exp.and_(*[exp.Is(this=_col(c), expression=exp.null()) for c in score_columns])
+    counts = [exp.Count(this=exp.Star()),
+              exp.Count(this=exp.Case(ifs=[exp.If(this=no_scores, true=exp.Literal.number(1))]))]
+    weighted = uses_weight(scheme.score)
+    if weighted:
+        missing = exp.Is(this=_col(f["category"]), expression=exp.null()) if "category" in f \
+            else exp.true()
+        counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=missing,
+                                                           true=exp.Literal.number(1))])))
+    query = exp.select(*[e for _, e in asked], *counts).from_(_src()).where(data)
+    [row] = runner.rows(query)
+    values = dict(zip([w for w, _ in asked], row[:len(asked)]))
+    rows, empty = row[len(asked)], row[len(asked) + 1]
+    without_category = row[len(asked) + 2] if weighted else 0
+
+    found: list[tuple] = []  # (code, message, hint, column, value or a predicate)
+    known: dict = {"scores": {}, "dates": {}, "rows": rows}
+    for (what, column), distinct in values.items():
+        for value in distinct or []:
+            if value is None:
+                continue
+            if what == "score":
+                problem = _score_problem(value, scheme)
+                if isinstance(problem, tuple):
+                    found.append((*problem, column, value))
+                else:
+                    known["scores"][value] = problem
+            elif what == "index":
+                name = _index_named(value, scheme)
+                if name is None:
+                    found.append(("B101", f"unknown index `{str(value).strip()}`",
+                                  _guess(str(value).strip(), list(scheme.indices)), column, value))
+                elif scheme.indices[name].derived:
+                    found.append(("B113", f"`{name}` is a derived index: it is computed from "
+                                  "other indices' figures, so events cannot score it",
+                                  "score the indices it is computed from", column, value))
+            elif what == "category":
+                if str(value).strip() not in scheme.categories:
+                    found.append(("B101", f"unknown category `{str(value).strip()}`",
+                                  _guess(str(value).strip(), list(scheme.categories)), column,
+                                  value))
+            elif what == "tags":
+                for tag in _tags(value):
+                    if tag not in scheme.tags:
+                        found.append(("B101", f"unknown tag `{tag}`",
+                                      _guess(tag, list(scheme.tags)), column, ("tag", tag)))
+            elif what == "ongoing":
+                flag = str(value).strip().lower()
+                if value is not True and value is not False and flag not in (
+                        "yes", "y", "true", "1", "x", "ongoing", "", "false"):
+                    found.append(("B001", f"`ongoing` is `yes` or empty, not `{str(value).strip()}`",
+                                  None, column, value))
+            elif what == "date":
+                text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+                text = text[:10] if isinstance(value, dt.datetime) else text
+                days = _resolved(text.strip(), source.period.start, source.period.end)
+                if not isinstance(days, tuple):
+                    found.append(("B301", f"cannot read the date `{text.strip()}`: {days.message}",
+                                  days.hint, column, value))
+                    continue
+                start, end = days
+                period = source.period
+                if end < period.start or start > period.end:
+                    found.append(("B302", f"the date `{text.strip()}` ({_days(start, end)}) is "
+                                  f"outside the period {period.start} to {period.end}",
+                                  "check the date, or the period at the top of the file",
+                                  column, value))
+                    continue
+                known["dates"][value] = days
+                if start < period.start or end > period.end:
+                    known.setdefault("past", []).append((value, text.strip(), start, end))
+    if empty and source.long:
+        found.append(("B108", "the event carries no score", "add a score", f["score"], None))
+    elif empty:
+        found.append(("B108", "the event carries no score", "add a score in an index's column",
+                      None, ("empty",)))
+    if without_category:
+        found.append(("B107", "the event has no category, but the scheme scores events by "
+                      "their category's weight", "add the event's category",
+                      f.get("category"), ("empty category",)))
+    for value, text, start, end in known.get("past", []):
+        ongoing = _ongoing(source)
+        where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),
+                         exp.Not(this=ongoing))
+        found.append(("B303", f"the date `{text}` ({_days(start, end)}) runs past the period "
+                      f"{source.period.start} to {source.period.end}",
+                      "if the event really spans the period's edge, mark it `ongoing`",
+                      f["date"], ("where", where)))
+    problems = _locate(found[:50], source, runner, score_columns) if found else []
+    return known, problems
+
+
+def _ongoing(source: Source):
+    exp = _exp()
+    if "ongoing" not in source.fields:
+        return exp.false()
+    column = _col(source.fields["ongoing"])
+    if source.columns[source.fields["ongoing"]] == BOOL:
+        return exp.Coalesce(this=column, expressions=[exp.false()])
+    return exp.Coalesce(this=exp.In(this=exp.Lower(this=exp.Trim(this=column)),
+                                    expressions=[exp.Literal.string(v) for v in
+                                                 ("yes", "y", "true", "1", "x", "ongoing")]),
+                        expressions=[exp.false()])
+
+
+def _value(value):
+    from .sql import date_literal, literal
+
+    exp = _exp()
+    if isinstance(value, dt.datetime):
+        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")),
+                        exp.DataType.build("TIMESTAMP"))
+    if isinstance(value, dt.date):
+        return date_literal(value)
+    if isinstance(value, float):
+        return exp.Literal.number(repr(value))
+    if isinstance(value, (list, tuple)):
+        return exp.Array(expressions=[_value(v) for v in value])
+    return literal(value)
+
+
+def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
+    """Each finding at the first row that holds its value: its line in the file
+    (CSV, JSON Lines) or its row (Parquet, heading as line 1)."""
+    exp = _exp()
+    out = []
+    for code, message, hint, column, value in found:
+        if isinstance(value, tuple) and value and value[0] == "where":
+            where = value[1]
+        elif isinstance(value, tuple) and value and value[0] == "tag":
+            where = _tag_holds(source, value[1])
+        elif isinstance(value, tuple) and value == ("empty",):
+            where = exp.and_(*[exp.Is(this=_col(c), expression=exp.null())
+                               for c in score_columns])
+        elif isinstance(value, tuple) and value == ("empty category",):
+            where = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
+        elif value is None:
+            where = exp.Is(this=_col(column), expression=exp.null())
+        else:
+            where = exp.EQ(this=_col(column), expression=_value(value))
+        found = _diagnostic(code, message, hint, column, where, source, runner)
+        if found is not None:  # no row holds it (a date run past the period, but ongoing)
+            out.append(found)
+    return out
+
+
+def _diagnostic(code, message, hint, column, where, source: Source, runner) -> Diagnostic:
+    exp = _exp()
+    if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
+        query = exp.select(exp.Count(this=exp.Star())).from_(_src()).where(
+            exp.and_(where, _nonblank(source)))
+        if not runner.rows(query)[0][0]:
+            return None
+        return error(code, f"{source.path}: {message}", None, hint)
+    numbered = exp.select(exp.Star(), exp.alias_(
+        exp.Window(this=exp.RowNumber()), "barometer_row")).from_(_src())
+    query = (exp.select(exp.column("barometer_row")).from_(numbered.subquery("numbered"))
+             .where(exp.and_(where, _nonblank(source)))
+             .order_by(exp.column("barometer_row")).limit(1))
+    rows = runner.rows(query)
+    if not rows:
+        return None
+    row = rows[0][0]
+    names = list(source.columns)
+    cell = names.index(column) if column in names else 0
+    line, col, text = _place(source, row, cell)
+    if text is not None:
+        _remember_line(source.path, line, text)
+    span = Span(source.path, line, col, line, col + 1)
+    return error(code, message, span, hint)
+
+
+def _place(source: Source, row: int, cell: int):
+    """The line, column and text of a row's cell in the file, as far as it can be
+    known without reading the file through: a CSV's line is its heading's plus the
+    row (a cell holding a line break shifts it), a JSON Lines file's is the row's
+    own, and a Parquet row is a line after the heading."""
+    if source.kind == "parquet" or not os.path.isfile(source.path):
+        return row + 1, 1, None
+    if source.kind == "csv":
+        number = source.csv[0] + 1 + row
+    else:
+        number = row
+    text = _line_of(source.path, number, skip_blank=source.kind == "jsonl")
+    if text is None:
+        return number, 1, None
+    if source.kind == "jsonl":
+        from ..dsl.tables import _value_column
+
+        name = list(source.columns)[cell]
+        return number, _value_column(text, name), text
+    column, at = 1, 0
+    delimiter = source.csv[1]
+    for _ in range(cell):  # good enough for the cells before it: unquoted, in most files
+        found = text.find(delimiter, at)
+        if found < 0:
+            break
+        at = found + 1
+    return number, at + 1, text
+
+
+def _line_of(path: str, number: int, skip_blank: bool = False) -> str | None:
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
+        seen = 0
+        for n, line in enumerate(f, start=1):
+            if skip_blank and not line.strip():
+                continue
+            seen += 1
+            if (seen if skip_blank else n) == number:
+                return line.rstrip("\r\n")
+    return None
+
+
+def _remember_line(path: str, number: int, text: str) -> None:
+    """Keep one line of a large file for messages to quote, without reading it all."""
+    from ..dsl.diagnostics import SOURCES
+
+    lines = SOURCES._lines.setdefault(path, [])
+    if len(lines) < number:
+        lines.extend([""] * (number - len(lines)))
+    lines[number - 1] = text
+
+
+def _score_problem(value, scheme: m.Scheme):
+    """A score as the python reader reads it: its whole value, or a problem as
+    (code, message, hint)."""
+    from ..dsl.csvfile import _SCORE, _signed_number
+    from ..dsl.syntax import NumberTooLong, number
+
+    text = _signed_number(value) if isinstance(value, (int, float)) and \
+        not isinstance(value, bool) else str(value)
+    match = _SCORE.match(text)
+    if match is None:
+        return ("B001", f"expected a score such as +1, found `{text.strip()}`",
+                "a score is a whole number with its sign")
+    sign, digits = match.groups()
+    try:
+        points = number(digits)
+    except NumberTooLong:
+        return ("B206", f"the number {digits[:24]} has more digits than barometer takes", None)
+    points = -points if sign and sign != "+" else points
+    low, high = scheme.range.low, scheme.range.high
+    if getattr(points, "denominator", 1) != 1:
+        return ("B205", f"scores are whole points, not {text.strip()}", None)
+    if not low <= points <= high:
+        return ("B204", f"the score {text.strip()} is outside the scheme's range "
+                f"{m.signed(low)} to {m.signed(high)}",
+                f"scores run from {m.signed(low)} to {m.signed(high)}")
+    return int(points)
+
+
+def _index_named(value, scheme: m.Scheme) -> str | None:
+    key = " ".join(str(value).lower().split())
+    for name, index in scheme.indices.items():
+        if key in (name.lower(), " ".join(index.title.lower().split())) or \
+                key.replace(" ", "_") == name.lower():
+            return name
+    return None
+
+
+def _tags(value) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(t).strip() for t in value if t is not None and str(t).strip()]
+    return [t.strip() for t in re.split(r"[;,]", str(value)) if t.strip()]
+
+
+def _guess(name: str, names: list[str]) -> str | None:
+    near = closest(name, names)
+    return f"did you mean `{near}`?" if near else None
+
+
+def _days(start: dt.date, end: dt.date) -> str:
+    return str(start) if start == end else f"{start} to {end}"
+
+
+def _tag_holds(source: Source, tag: str):
+    exp = _exp()
+    column = _col(source.fields["tags"])
+    if source.columns[source.fields["tags"]] == LIST:
+        return exp.ArrayContains(this=column, expression=exp.Literal.string(tag))
+    return exp.RegexpLike(this=column, expression=exp.Literal.string(
+        r"(^|[;,])\s*" + re.escape(tag) + r"\s*([;,]|$)"))
+
+
+# --- the query ----------------------------------------------------------------------------------
+
+class Columns:
+    """The columns of the entries' relation, as a condition's subject and the
+    score's expression read them."""
+
+    def __init__(self, source: Source, index=None):
+        exp = _exp()
+        self.source = source
+        self.index = index if index is not None else exp.column("idx")
+        self.recorded = exp.column("recorded")
+        self.category = exp.column("category")
+        self.text = exp.column("text")
+        self.start = exp.column("day_start")
+        self.end = exp.column("day_end")
+
+    def tagged(self, tag: str):
+        exp = _exp()
+        if "tags" not in self.source.fields:
+            return exp.false()
+        if self.source.columns[self.source.fields["tags"]] == LIST:
+            return exp.ArrayContains(this=exp.column("tags"), expression=exp.Literal.string(tag))
+        return exp.RegexpLike(this=exp.column("tags"), expression=exp.Literal.string(
+            r"(^|[;,])\s*" + re.escape(tag) + r"\s*([;,]|$)"))
+
+
+@attrs.define
+class Layer:
+    """The score after a rule: its column, denominator and exclusion flag."""
+
+    score: str
+    den: int
+    excluded: str | None  # the column saying the entry is excluded, if a rule can say so
+
+
+@attrs.define
+class Compiled:
+    """A scheme as a query: the entries (with what conditions ask), the layers of
+    rules, and the aggregate columns derived indices ask for."""
+
+    ctes: list  # (name, select)
+    layers: list  # Layer per step: the score expression's, then each rule's
+    rules: list  # (rule, layer index) for rules that can apply
+    requests: dict  # (function, index, condition text) -> (column names)
+    needs: set
+
+
+def _asks(scheme: m.Scheme) -> set:
+    """What the rules' and derived indices' conditions ask of an entry."""
+    from ..dsl.nodes import parts
+
+    asked = set()
+    conditions = [r.condition for r in scheme.rules]
+    for index in scheme.indices.values():
+        if index.formula is not None:
+            conditions += [e.arguments[0].condition for e in subexpressions(index.formula)
+                           if isinstance(e, Call) and e.over_index()
+                           and isinstance(e.arguments[0], Selection)]
+    for condition in conditions:
+        for c in parts(condition):
+            kind = type(c).__name__
+            if kind == "Tagged":
+                asked.add("tags")
+            elif kind == "TextContains":
+                asked.add("text")
+            elif kind in ("DateBefore", "DateAfter", "DateWithin"):
+                asked.add("dates")
+            elif kind == "CategoryIn":
+                asked.add("category")
+    return asked
+
+
+def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: bool = False
+                   ) -> Compiled:
+    """The scheme as a query over `src`; NotCompilable names what cannot be."""
+    from ..dsl.resolve import uses_weight
+    from .sql import SQL, NotCompilable, Scaled, SqlSubject, literal
+
+    exp = _exp()
+    f = source.fields
+    needs = _asks(scheme) | ({"category"} if by_category else set())
+    weighted = uses_weight(scheme.score) or any(
+        uses_weight(a.value) for r in scheme.rules for a in r.actions
+        if a.kind in ("set", "add", "multiply"))
+    if weighted:
+        needs.add("weight")
+    # the entries: one row per score, with what the conditions ask
+    common = []
+    if needs & {"category", "weight"}:
+        common.append(exp.alias_(_text_of(source, "category"), "category"))
+    if "tags" in needs:
+        common.append(exp.alias_(_col(f["tags"]) if "tags" in f else exp.null(), "tags"))
+    if "text" in needs:
+        common.append(exp.alias_(exp.Trim(this=_col(f["event"])), "text"))
+    if "dates" in needs:
+        start, end = _days_of(source, known)
+        common += [exp.alias_(start, "day_start"), exp.alias_(end, "day_end")]
+    if source.long:
+        name_of = _index_case(source, scheme)
+        entries = (exp.select(exp.alias_(name_of, "idx"),
+                              exp.alias_(_recorded(source, f["score"], known), "recorded"),
+                              *common)
+                   .from_(_src()).where(exp.Not(this=exp.Is(this=_col(f["score"]),
+                                                           expression=exp.null()))))
+    else:
+        branches = []
+        for index, column in source.index_columns.items():
+            branches.append(exp.select(exp.alias_(literal(index), "idx"),
+                                       exp.alias_(_recorded(source, column, known), "recorded"),
+                                       *common)
+                            .from_(_src()).where(exp.Not(this=exp.Is(
+                                this=_col(column), expression=exp.null()))))
+        entries = branches[0]
+        for branch in branches[1:]:
+            entries = exp.union(entries, branch, distinct=False)
+    ctes = [("entries", entries)]
+    columns = Columns(source)
+    weight = None
+    if weighted:
+        weights = {c.name: c.weight for c in scheme.categories.values() if c.weight is not None}
+        den = 1
+        for w in weights.values():
+            den = math.lcm(den, Fraction(w).denominator)
+        if weights:
+            table = exp.Values(expressions=[exp.Tuple(expressions=[literal(name),
+                                                                   literal(Fraction(w) * den)])
+                                            for name, w in weights.items()],
+                               alias=exp.TableAlias(this=exp.to_identifier("w"), columns=[
+                                   exp.to_identifier("wname"), exp.to_identifier("wnum")]))
+            weighted_entries = (exp.select(exp.Star()).from_(exp.to_table("entries"))
+                                .join(table, on=exp.EQ(this=exp.column("category"),
+                                                       expression=exp.column("wname")),
+                                      join_type="left"))
+            ctes.append(("weighted", weighted_entries))
+            weight = Scaled(exp.column("wnum"), den)
+        else:
+            weight = 0
+    recorded = Scaled(columns.recorded)
+    base = scheme.score.evaluate(recorded, weight, SQL)
+    layers = [_layer(ctes, base, None, None, 0)]
+    subject = SqlSubject(columns)
+    low, high = scheme.range.low, scheme.range.high
+    applied = []
+    for rule in scheme.rules:
+        condition = rule.condition.holds(subject)
+        if condition is False:
+            continue
+        previous = layers[-1]
+        value = Scaled(exp.column(previous.score), previous.den)
+        excluded = False
+        for action in rule.actions:
+            if action.kind == "exclude":
+                excluded = True
+                break
+            value = action.apply(value, SQL, low, high, recorded, weight)
+        layers.append(_layer(ctes, value, condition, previous, len(layers), excluded))
+        applied.append((rule, len(layers) - 1))
+    requests = _requests(scheme, subject, layers[-1])
+    return Compiled(ctes, layers, applied, requests, needs)
+
+
+def _layer(ctes: list, value, condition, previous: Layer | None, n: int,
+           excludes: bool = False) -> Layer:
+    """A layer over the previous one: the score after a rule whose condition is
+    `condition` (None: the score expression's own), and whether it is excluded."""
+    from .sql import Scaled, literal, predicate
+
+    exp = _exp()
+    name = f"s{n}"
+    before = ctes[-1][0]
+    outputs = [exp.Star()]
+    den = value.den if isinstance(value, Scaled) else Fraction(value).denominator
+    if previous is None:
+        score = value.at(den) if isinstance(value, Scaled) else literal(Fraction(value) * den)
+        layer = Layer(name, den, None)
+    else:
+        den = math.lcm(previous.den, den)
+        old = exp.column(previous.score)
+        old = old if den == previous.den else exp.Mul(this=old, expression=literal(
+            den // previous.den))
+        new = old if excludes else (value.at(den) if isinstance(value, Scaled)
+                                    else literal(Fraction(value) * den))
+        when = predicate(condition)
+        score = new if condition is True else exp.Case(ifs=[exp.If(this=when, true=new)],
+                                                       default=old)
+        excluded = previous.excluded
+        if excludes:
+            flag = when if excluded is None else exp.or_(exp.column(excluded), when)
+            outputs.append(exp.alias_(flag, f"x{n}"))
+            excluded = f"x{n}"
+        layer = Layer(name, den, excluded)
+    outputs.append(exp.alias_(score, name))
+    ctes.append((f"l{n}", exp.select(*outputs).from_(exp.to_table(before))))
+    return layer
+
+
+def _counted(layer: Layer):
+    exp = _exp()
+    if layer.excluded is None:
+        return True
+    return exp.Not(this=exp.column(layer.excluded))
+
+
+def _when(condition, then):
+    exp = _exp()
+    from .sql import predicate
+
+    if condition is True:
+        return then
+    return exp.Case(ifs=[exp.If(this=predicate(condition), true=then)])
+
+
+def _and(a, b):
+    from .sql import SqlSubject
+
+    return SqlSubject.all_of([a, b])
+
+
+def _requests(scheme: m.Scheme, subject, last: Layer) -> dict:
+    """The aggregates derived indices ask for: sum, count, mean, max and min of an
+    index's scores (where a condition holds), as columns of the final query."""
+    exp = _exp()
+    out = {}
+    for index in scheme.indices.values():
+        if index.formula is None:
+            continue
+        for e in subexpressions(index.formula):
+            if not (isinstance(e, Call) and e.over_index()):
+                continue
+            if e.function in ("positive", "negative", "events"):
+                continue
+            arg = e.arguments[0]
+            name, condition = (arg.index, arg.condition) if isinstance(arg, Selection) else \
+                (arg.name, None)
+            key = (name, condition.text() if condition is not None else None)
+            if key in out:
+                continue
+            when = _counted(last)
+            if condition is not None:
+                when = _and(when, condition.holds(subject))
+            score = exp.column(last.score)
+            n = len(out)
+            out[key] = [
+                (f"q{n}_sum", exp.Sum(this=_when(when, score))),
+                (f"q{n}_count", exp.Count(this=_when(when, exp.Literal.number(1)))),
+                (f"q{n}_max", exp.Max(this=_when(when, score))),
+                (f"q{n}_min", exp.Min(this=_when(when, score))),
+            ]
+    return out
+
+
+def _final(compiled: Compiled, group: list[str], extra=()):
+    """The query: the layers as CTEs, then the sums per `group`."""
+    exp = _exp()
+    last = compiled.layers[-1]
+    counted = _counted(last)
+    score = exp.column(last.score)
+    positive = _when(_and(counted, exp.GT(this=score, expression=exp.Literal.number(0))), score)
+    negative = _when(_and(counted, exp.LTE(this=score, expression=exp.Literal.number(0))), score)
+    outputs = [exp.column(g) for g in group] + [
+        exp.alias_(exp.Sum(this=positive), "positive"),
+        exp.alias_(exp.Sum(this=negative), "negative"),
+        exp.alias_(exp.Count(this=_when(counted, exp.Literal.number(1))), "events")]
+    for columns in compiled.requests.values():
+        outputs += [exp.alias_(e, name) for name, e in columns]
+    outputs += list(extra)
+    query = exp.select(*outputs).from_(exp.to_table(compiled.ctes[-1][0])).group_by(
+        *[exp.column(g) for g in group])
+    for name, cte in compiled.ctes:
+        query = query.with_(name, as_=cte)
+    return query
+
+
+def _text_of(source: Source, field: str):
+    exp = _exp()
+    if field not in source.fields:
+        return exp.null()
+    column = _col(source.fields[field])
+    if source.columns[source.fields[field]] == TEXT:
+        return exp.Trim(this=column)
+    return exp.cast(column, exp.DataType.build("VARCHAR"))
+
+
+def _index_case(source: Source, scheme: m.Scheme):
+    """The long form's index column as the scheme's names (written as names or
+    titles, in any case)."""
+    exp = _exp()
+    column = _col(source.fields["index"])
+    key = exp.Lower(this=exp.Trim(this=column))
+    names = {}
+    for name, index in scheme.indices.items():
+        for said in (name.lower(), " ".join(index.title.lower().split()),
+                     name.lower().replace("_", " ")):
+            names.setdefault(said, name)
+    from .sql import literal
+
+    return exp.Case(this=key, ifs=[exp.If(this=literal(said), true=literal(name))
+                                   for said, name in names.items()])
+
+
+def _recorded(source: Source, column: str, known: dict):
+    """A column of scores as whole numbers: typed numbers as they are, scores
+    written as text by the value the python reader gives each."""
+    exp = _exp()
+    from .sql import literal
+
+    kind = source.columns[column]
+    if kind in (WHOLE, NUMBER):
+        return exp.cast(_col(column), exp.DataType.build("BIGINT"))
+    texts = {k: v for k, v in known["scores"].items() if isinstance(k, str)}
+    if not texts:
+        return exp.cast(_col(column), exp.DataType.build("BIGINT"))
+    return exp.Case(this=_col(column), ifs=[exp.If(this=literal(k), true=literal(v))
+                                            for k, v in texts.items()])
+
+
+def _days_of(source: Source, known: dict):
+    """The first and last day of each entry, from an ISO or typed date (one day)
+    or from the days the python reader resolved each printed date to."""
+    exp = _exp()
+    from .sql import date_literal
+
+    column = _col(source.fields["date"])
+    if source.columns[source.fields["date"]] == DATE:
+        day = exp.cast(column, exp.DataType.build("DATE"))
+        return day, day
+    dates = known["dates"]
+    start = exp.Case(this=column, ifs=[exp.If(this=exp.Literal.string(str(k)),
+                                              true=date_literal(v[0])) for k, v in dates.items()])
+    end = exp.Case(this=column, ifs=[exp.If(this=exp.Literal.string(str(k)),
+                                            true=date_literal(v[1])) for k, v in dates.items()])
+    return start, end
+
+
+# --- results ------------------------------------------------------------------------------------
+
+def _figure(num, den: int):
+    if num is None:
+        return 0
+    value = Fraction(int(num), den)
+    return int(value) if value.denominator == 1 else value
+
+
+class ColumnarFigures:
+    """What a derived index's expression may ask (see engine/plan.py's Figures),
+    answered from the query's sums."""
+
+    def __init__(self, results: dict, rows: dict, compiled: Compiled):
+        self.results, self.rows, self.compiled = results, rows, compiled
+
+    def aggregate(self, name: str, d):
+        return self.results[name].aggregate
+
+    def entries(self, function: str, name: str, condition, d, span):
+        from ..dsl.domains import EXACT
+
+        if function in ("positive", "negative", "events") and condition is None:
+            result = self.results[name]
+            return {"positive": result.positive, "negative": result.negative,
+                    "events": result.events}[function]
+        columns = self.compiled.requests[(name, condition.text() if condition else None)]
+        row = self.rows.get(name, {})
+        den = self.compiled.layers[-1].den
+        total, count, high, low = (row.get(c) for c, _ in columns)
+        count = int(count or 0)
+        if function == "count":
+            return count
+        if function == "sum":
+            return _figure(total, den)
+        if not count:
+            raise FigureProblem(f"{function}() of {name} with no events", span)
+        if function == "mean":
+            return EXACT.divide(_figure(total, den), count, span)
+        return _figure(high if function == "max" else low, den)
+
+
+class ColumnarEvaluation(Evaluation):
+    """A scheme run on a catalogue by a columnar engine: the same figures as the
+    python engine's Evaluation; the catalogue's events stay in the file, so there
+    is no per-event record (explain reads contributions per rule and category)."""
+
+    __slots__ = ("engine", "source", "compiled", "runner")
+
+    @property
+    def scored(self):
+        raise TypeError("a columnar evaluation keeps no per-event record: explain it with "
+                        "contributions(), or run the python engine")
+
+
+def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = None,
+                      engine: str = "duckdb", master: str | None = None,
+                      progress: bool = False) -> ColumnarEvaluation:
+    """The scheme's figures on the catalogue in `path`, computed by DuckDB or Spark.
+    Raises InputError for mistakes in the catalogue (located), NotCompilable for a
+    construct that cannot be computed exactly as a query, Unavailable when the
+    engine cannot run here."""
+    runner = runner_for(engine, master, progress)
+    source = describe(path, period, scheme, runner)
+    known, problems = check(source, scheme, runner)
+    if [p for p in problems if p.severity == "error"]:
+        raise InputError(problems)
+    compiled = compile_scheme(scheme, source, known)
+    rows = _run(runner, _final(compiled, ["idx"]))
+    catalogue = m.Catalogue(source.period, (), (path,))
+    try:
+        indices = _indices(scheme, rows, compiled)
+    except FigureProblem as e:
+        raise InputError([figure_problem(e, catalogue)]) from None
+    result = ColumnarEvaluation(scheme, catalogue, indices, Plan(scheme), ())
+    result.engine, result.source, result.compiled, result.runner = engine, source, compiled, runner
+    return result
+
+
+def _run(runner, query) -> dict:
+    """The query's rows by index, each as a dict of its columns."""
+    names = [e.alias_or_name for e in query.expressions]
+    return {row[0]: dict(zip(names, row)) for row in runner.rows(query)}
+
+
+def _indices(scheme: m.Scheme, rows: dict, compiled: Compiled) -> dict:
+    den = compiled.layers[-1].den
+    results = {}
+    for name, index in scheme.indices.items():
+        if index.derived:
+            continue
+        row = rows.get(name, {})
+        positive, negative = _figure(row.get("positive"), den), _figure(row.get("negative"), den)
+        events = int(row.get("events") or 0)
+        aggregate = positive + negative
+        bands = scheme.bands.get(name)
+        colour = bands.colour_of(aggregate, events) if bands else None
+        results[name] = IndexResult(index, aggregate, positive, negative, events, colour)
+    if len(results) < len(scheme.indices):
+        Plan(scheme).derive(results, ColumnarFigures(results, rows, compiled))
+    return {name: results[name] for name in scheme.indices if name in results}
+
+
+# --- explain: contributions per rule and per category --------------------------------------------
+
+@attrs.frozen
+class Contribution:
+    index: str
+    category: str | None
+    rule: str | None  # None: the category's scores as summed
+    entries: int
+    points: m.Number  # the rule's change to the index's total (or the category's total)
+
+
+def contributions(result: ColumnarEvaluation) -> list[Contribution]:
+    """Per index, each category's total and events, and each rule's change to the
+    total and how many scores it changed (excluded ones included), from one query."""
+    exp = _exp()
+    compiled = compile_scheme(result.scheme, result.source, check(
+        result.source, result.scheme, result.runner)[0], by_category=True)
+    extra = []
+    for rule, n in compiled.rules:
+        layer, before = compiled.layers[n], compiled.layers[n - 1]
+        den = layer.den
+        applied = _counted(before)
+        from .sql import literal
+
+        old = exp.column(before.score)
+        old = old if den == before.den else exp.Mul(this=old, expression=literal(
+            den // before.den))
+        if layer.excluded != before.excluded:  # the rule excludes: its change is the score
+            hit = _and(applied, exp.column(layer.excluded))
+            change = exp.Neg(this=old)
+        else:
+            hit = _and(applied, exp.Not(this=exp.EQ(this=exp.column(layer.score), expression=old)))
+            change = exp.Sub(this=exp.column(layer.score), expression=old)
+        extra += [exp.alias_(exp.Count(this=_when(hit, exp.Literal.number(1))), f"r{n}_count"),
+                  exp.alias_(exp.Sum(this=_when(hit, change)), f"r{n}_sum")]
+    query = _final(compiled, ["idx", "category"], extra)
+    names = [e.alias_or_name for e in query.expressions]
+    out = []
+    last = compiled.layers[-1].den
+    rows = sorted((dict(zip(names, r)) for r in result.runner.rows(query)),
+                  key=lambda r: (str(r["idx"]), str(r["category"])))
+    for row in rows:
+        total = _figure(row["positive"], last) + _figure(row["negative"], last)
+        out.append(Contribution(row["idx"], row["category"], None, int(row["events"] or 0),
+                                total))
+    for rule, n in compiled.rules:
+        per_index: dict = {}
+        for row in rows:
+            count, points = int(row[f"r{n}_count"] or 0), row[f"r{n}_sum"]
+            if count:
+                c, p = per_index.get(row["idx"], (0, 0))
+                per_index[row["idx"]] = (c + count, p + _figure(points, compiled.layers[n].den))
+        out += [Contribution(index, None, rule.name, c, p) for index, (c, p) in per_index.items()]
+    return out
+
+
+# --- the located warning when a scheme cannot run as a query ----------------------------------
+
+def not_compilable(e, scheme: m.Scheme) -> Diagnostic:
+    return warning("B701", f"{e.message}: the columnar engine cannot compute this exactly, "
+                   "so the python engine runs the scheme", e.span,
+                   "rewrite it without it, or run with --engine python")
+
+
+def check_compiles(scheme: m.Scheme) -> Diagnostic | None:
+    """B701 where a construct of the scheme cannot be a query, found without any
+    catalogue (a wide, text-typed one stands in)."""
+    from .sql import NotCompilable
+
+    source = Source("-", "csv", {"date": TEXT, "event": TEXT, "category": TEXT, "tags": TEXT},
+                    {"date": "date", "event": "event", "category": "category", "tags": "tags"},
+                    {name: name for name, i in scheme.indices.items() if not i.derived},
+                    m.Period("", dt.date(2000, 1, 1), dt.date(2000, 1, 1), None))
+    source.columns.update({name: WHOLE for name in source.index_columns})
+    try:
+        compile_scheme(scheme, source, {"scores": {}, "dates": {}})
+    except NotCompilable as e:
+        return not_compilable(e, scheme)
+    return None
+
+
+__all__ = ["evaluate_columnar", "contributions", "check_compiles", "AUTO_BYTES", "ENGINES",
+           "Unavailable", "EngineFailure", "readable", "automatic", "installed"]

@@ -186,3 +186,75 @@ def load(rules: str, events: tuple[str, ...], period=None):
 
 # Warnings `eval` shows: the figures it prints would mislead without them.
 FIGURE_WARNINGS = {"B506"}
+
+
+# --- which engine evaluates: the python interpreter, or a columnar one -----------------
+
+ENGINE_CHOICES = ["auto", "python", "duckdb", "spark"]
+engine_option = click.option(
+    "--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True,
+    help="Who computes the figures: python (the exact interpreter), duckdb (embedded, for "
+         "large CSV, Parquet and JSON Lines catalogues) or spark; auto takes duckdb for such a "
+         "catalogue of 1 MiB or more when it is installed, else python.")
+spark_master_option = click.option(
+    "--spark-master", "master", metavar="URL", default=None,
+    help="With --engine spark: the cluster's master URL (spark://host:7077, yarn, ...); "
+         "default local[*], Spark inside this process.")
+
+_TABLES = (".csv", ".parquet", ".jsonl", ".ndjson")
+
+
+def chosen_engine(engine: str, events) -> str:
+    """The engine `auto` stands for on these catalogue files."""
+    if engine != "auto":
+        return engine
+    if len(events) == 1 and events[0].lower().endswith(_TABLES):
+        from .engine import columnar
+
+        if columnar.automatic(events) and columnar.installed("duckdb"):
+            return "duckdb"
+    return "python"
+
+
+def evaluate_with(rules: str, events, period: str | None, engine: str = "auto",
+                  master: str | None = None):
+    """The evaluation of `events` under `rules` by the chosen engine; every problem
+    printed and status 2 where the files have mistakes or the engine cannot run. A
+    scheme a columnar engine cannot compute exactly is said in a located warning
+    (B701), and the python engine computes it."""
+    from .engine import evaluate
+
+    chosen = chosen_engine(engine, events)
+    when = parse_period(period)
+    if chosen == "python":
+        scheme, catalogue = load(rules, events, when)
+        return evaluate(scheme, catalogue)
+    from .dsl import InputError, load_scheme
+    from .engine import columnar
+
+    if not columnar.readable(list(events)):
+        raise click.UsageError(f"--engine {chosen} reads one CSV, Parquet or JSON Lines "
+                               "catalogue (a file, or for spark a folder or URL); for .events "
+                               "and .xlsx files, or several files, use --engine python")
+    try:
+        scheme = load_scheme(rules)
+    except InputError as e:
+        report(e)
+        raise InputFailure() from None
+    problem = columnar.check_compiles(scheme)
+    if problem is not None:
+        report(InputError([problem]))
+        scheme, catalogue = load(rules, events, when)
+        return evaluate(scheme, catalogue)
+    try:
+        return columnar.evaluate_columnar(scheme, events[0], when, chosen, master,
+                                          progress=True)
+    except InputError as e:
+        report(e)
+        raise InputFailure() from None
+    except columnar.Unavailable as e:
+        echo(f"error: {e}", err=True)
+        raise InputFailure() from None
+    except columnar.EngineFailure as e:
+        echo(f"error: the {chosen} engine could not evaluate {events[0]}: {e}", err=True)
+        raise InputFailure() from None

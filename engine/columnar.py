@@ -204,13 +204,6 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
                       "indices (or `index` and `score`)")
                 for needed in ("date", "event") if needed not in fields]
     source = Source(path, kind, dict(columns), fields, index_columns, period, csv)
-    if not source.long:
-        index_columns = {k: v for k, v in index_columns.items()}
-        source.index_columns = index_columns
-        if not index_columns and not problems:
-            problems.append(error("B001", "the catalogue has no column of scores",
-                                  Span(path, 1, 1, 1, 2), "name a column after each index, or "
-                                  "give `index` and `score` columns (the long form)"))
     if problems:
         raise InputError(problems)
     return source
@@ -429,7 +422,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     if "ongoing" in f:
         asked.append((("ongoing", f["ongoing"]), _distinct(_col(f["ongoing"]))))
     data = _nonblank(source)
-    no_scores = exp.and_(*[exp.Is(this=_col(c), expression=exp.null()) for c in score_columns])
+    no_scores = exp.and_(*[exp.Is(this=_col(c), expression=exp.null()) for c in score_columns]
+                         ) if score_columns else exp.true()
     counts = [exp.Count(this=exp.Star()),
               exp.Count(this=exp.Case(ifs=[exp.If(this=no_scores, true=exp.Literal.number(1))]))]
     weighted = uses_weight(scheme.score)
@@ -562,7 +556,7 @@ def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
             where = _tag_holds(source, value[1])
         elif isinstance(value, tuple) and value == ("empty",):
             where = exp.and_(*[exp.Is(this=_col(c), expression=exp.null())
-                               for c in score_columns])
+                               for c in score_columns]) if score_columns else exp.true()
         elif isinstance(value, tuple) and value == ("empty category",):
             where = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
         elif value is None:
@@ -825,6 +819,10 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
                                        *common)
                             .from_(_src()).where(exp.Not(this=exp.Is(
                                 this=_col(column), expression=exp.null()))))
+        if not branches:  # no column of scores: no entries (a row is then without a score)
+            branches.append(exp.select(exp.alias_(exp.cast(exp.null(), exp.DataType.build(
+                "VARCHAR")), "idx"), exp.alias_(exp.cast(exp.null(), exp.DataType.build(
+                    "BIGINT")), "recorded"), *common).from_(_src()).where(exp.false()))
         entries = branches[0]
         for branch in branches[1:]:
             entries = exp.union(entries, branch, distinct=False)
@@ -1040,6 +1038,9 @@ def _days_of(source: Source, known: dict):
         day = exp.cast(column, exp.DataType.build("DATE"))
         return day, day
     dates = known["dates"]
+    if not dates:
+        nothing = exp.cast(exp.null(), exp.DataType.build("DATE"))
+        return nothing, nothing
     start = exp.Case(this=column, ifs=[exp.If(this=exp.Literal.string(str(k)),
                                               true=date_literal(v[0])) for k, v in dates.items()])
     end = exp.Case(this=column, ifs=[exp.If(this=exp.Literal.string(str(k)),

@@ -176,7 +176,7 @@ class Sql:
                 whole = exp.IntDiv(this=exp.Paren(this=exp.Add(this=_times(size, 2),
                                                                expression=literal(x.den))),
                                    expression=literal(2 * x.den))
-            return Scaled(exp.Mul(this=exp.Sign(this=x.num), expression=whole), 1)
+            return Scaled(exp.Mul(this=_sign(x.num), expression=whole), 1)
         if function == "clamp":
             low, high = values[1], values[2]
             if isinstance(low, Scaled) or isinstance(high, Scaled):
@@ -193,7 +193,7 @@ class Sql:
     @staticmethod
     def sign(x):
         if isinstance(x, Scaled):
-            return Scaled(exp.Sign(this=x.num), 1)
+            return Scaled(_sign(x.num), 1)
         return (x > 0) - (x < 0)
 
     @staticmethod
@@ -210,6 +210,11 @@ class Sql:
 
 
 SQL = Sql()
+
+
+def _sign(num: exp.Expression) -> exp.Expression:
+    """-1, 0 or 1 as a whole number (Spark's SIGN gives a double)."""
+    return exp.cast(exp.Sign(this=num), exp.DataType.build("BIGINT"))
 
 
 def _false_if_null(predicate: exp.Expression) -> exp.Expression:

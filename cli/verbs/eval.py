@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..common import FILE, FORMATS, colour_wanted, complete_rules, format_option, load, output_option, parse_period, period_option, write_output
+from ..common import FILE, FORMATS, colour_wanted, complete_rules, engine_option, evaluate_with, format_option, output_option, period_option, spark_master_option, write_output
 
 
 @click.command("eval")
@@ -15,7 +15,9 @@ from ..common import FILE, FORMATS, colour_wanted, complete_rules, format_option
 @format_option(FORMATS + ["svg", "xlsx"], "table")
 @output_option
 @period_option
-def command(rules, events, fmt, out, period):
+@engine_option
+@spark_master_option
+def command(rules, events, fmt, out, period, engine, master):
     """Evaluate EVENTS under the scheme in RULES.
 
     Several event files (or CSV catalogues) are read as one catalogue. For each
@@ -30,11 +32,16 @@ def command(rules, events, fmt, out, period):
       barometer eval rules/minsk-barometer.rules - < examples/minsk-barometer-19.events
       barometer eval rules/minsk-barometer.rules data.csv --period 2021-01-01:2021-02-28 -o out.json --format json
       barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events --format svg -o no19.svg
+      barometer eval rules/gdelt-style.rules gdelt.parquet --engine duckdb
+      barometer eval rules/gdelt-style.rules hdfs:///data/gdelt/ --engine spark --spark-master yarn --period 2015-01-01:2019-12-31
+
+    Large catalogues (CSV, Parquet, JSON Lines) are computed by DuckDB, embedded,
+    from 1 MiB on, or by Spark with --engine spark; the figures are the same.
+    A Parquet or JSON Lines catalogue takes its period from --period or from a
+    file beside it named after it with .period added.
     """
     from .. import output
-    from ..engine import evaluate
 
-    scheme, catalogue = load(rules, events, parse_period(period))
-    result = evaluate(scheme, catalogue)
+    result = evaluate_with(rules, events, period, engine, master)
     colour = out in (None, "-") and colour_wanted(sys.stdout)
     write_output(output.evaluation(result, fmt, colour=colour), out)

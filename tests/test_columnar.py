@@ -1,0 +1,271 @@
+"""The columnar engine gives the python engine's figures: a differential property
+over random schemes (weights, decimal ones too, rules, bands, derived indices with
+`sum(x where ...)`) and random catalogues written as CSV, JSON Lines and Parquet,
+wide and long; the shipped schemes on No 19; located findings; the choice of engine."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("duckdb", reason="the columnar extra is not installed: "
+                    "pip install -e '.[test,columnar]'")
+pytest.importorskip("sqlglot")
+pytest.importorskip("pyarrow")
+
+from barometer import evaluate, load_catalogue, load_scheme  # noqa: E402
+from barometer.dsl import InputError  # noqa: E402
+from barometer.engine.columnar import contributions, evaluate_columnar  # noqa: E402
+from barometer.main import main  # noqa: E402
+
+from .conftest import CSV, PUBLISHED, ROOT  # noqa: E402
+from .strategies import CATEGORIES, TAGS, conditions, rules_files, event_files  # noqa: E402
+from .test_derived import formulas  # noqa: E402
+
+SETTINGS = settings(max_examples=30, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+# How many examples the differential property ran and how many of them gave
+# figures (the others: findings, the same on both engines); printed at the end.
+COUNTS = {"examples": 0, "figures": 0, "findings": 0, "entries": 0}
+
+
+def figures(result) -> dict:
+    return {name: (r.aggregate, r.positive, r.negative, r.events, r.colour)
+            for name, r in result.indices.items()}
+
+
+def signed(v: int) -> str:
+    return f"+{v}" if v > 0 else str(v)
+
+
+def write_catalogue(folder, events, fmt: str, long: bool, typed_dates: bool) -> str:
+    """The generated catalogue as a file of this format and layout."""
+    import datetime as dt
+
+    indices = sorted({i for e in events.events for i, _ in e.scores}) or ["alpha"]
+    records = []
+    for e in events.events:
+        date = e.start if typed_dates and e.start == e.end else e.when
+        base = {"date": date, "event": e.text, "category": e.category,
+                "tags": list(e.tags)}
+        if long:
+            records += [{**base, "index": i, "score": v} for i, v in e.scores]
+        else:
+            records.append({**base, **dict(e.scores)})
+    path = folder / f"catalogue.{fmt}"
+    period = f'period "{events.title}" from {events.start} to {events.end}'
+    if fmt == "csv":
+        out = io.StringIO()
+        columns = ["date", "event", "category", "tags"] + (["index", "score"] if long else indices)
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow([f"# {period}"])
+        w.writerow(columns)
+        for r in records:
+            w.writerow([";".join(r[c]) if c == "tags" else
+                        (r[c].isoformat() if isinstance(r.get(c), dt.date) else
+                         signed(r[c]) if isinstance(r.get(c), int) else r.get(c, ""))
+                        for c in columns])
+        path.write_text(out.getvalue(), encoding="utf-8")
+        return str(path)
+    (folder / f"catalogue.{fmt}.period").write_text(period + "\n", encoding="utf-8")
+    if fmt == "jsonl":
+        with path.open("w", encoding="utf-8") as f:
+            for r in records:
+                f.write(json.dumps({k: (v.isoformat() if isinstance(v, dt.date) else v)
+                                    for k, v in r.items()}) + "\n")
+        return str(path)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = {"date": [r["date"] for r in records] if typed_dates else
+               [str(r["date"]) for r in records],
+               "event": [r["event"] for r in records],
+               "category": [r["category"] for r in records],
+               "tags": [r["tags"] for r in records]}
+    for c in (["index", "score"] if long else indices):
+        columns[c] = [r.get(c) for r in records]
+    if typed_dates and any(isinstance(d, str) for d in columns["date"]):
+        columns["date"] = [str(d) for d in columns["date"]]
+    table = pa.table(columns) if records else pa.table(
+        {k: pa.array([], type=pa.string()) for k in columns})
+    pq.write_table(table, str(path))
+    return str(path)
+
+
+@st.composite
+def schemes(draw):
+    """A generated scheme, some weights made decimal, with derived indices."""
+    rules = draw(rules_files())
+    text = rules.text
+    if not rules.bands and draw(st.booleans()):  # decimal totals: the bands would have gaps
+        text = re.sub(r"weight (\d)", lambda m: f"weight {m.group(1)}.5"
+                      if draw(st.booleans()) else m.group(0), text)
+    formula, _ = draw(formulas(list(rules.indices)))
+    condition = draw(conditions(list(rules.indices), CATEGORIES, list(TAGS)))
+    base = rules.indices[0]
+    function = draw(st.sampled_from(["sum", "sum", "count", "max", "mean"]))
+    text += (f"index derived = {formula}\n"
+             f"index part = {function}({base} where {condition})\n")
+    return rules, text
+
+
+def both(rules_text: str, path: str):
+    """What each engine makes of the files: figures, or the findings' codes."""
+    rules_path = path.rsplit("/", 1)[0] + "/scheme.rules"
+    with open(rules_path, "w", encoding="utf-8") as f:
+        f.write(rules_text)
+    scheme = load_scheme(rules_path)
+    out = []
+    for run in (lambda: evaluate(scheme, load_catalogue([path], scheme)),
+                lambda: evaluate_columnar(scheme, path, engine="duckdb")):
+        try:
+            out.append(figures(run()))
+        except InputError as e:
+            out.append(sorted({(d.code, d.span.line if d.span else None)
+                               for d in e.diagnostics if d.severity == "error"}))
+    return out
+
+
+@SETTINGS
+@given(case=schemes(), data=st.data(), fmt=st.sampled_from(["csv", "jsonl", "parquet"]),
+       long=st.booleans(), typed=st.booleans())
+def test_duckdb_gives_the_python_engines_figures(tmp_path_factory, case, data, fmt, long, typed):
+    rules, text = case
+    events = data.draw(event_files(rules, max_size=15))
+    folder = tmp_path_factory.mktemp("c")
+    path = write_catalogue(folder, events, fmt, long, typed)
+    python, columnar = both(text, path)
+    assert columnar == python
+    COUNTS["examples"] += 1
+    COUNTS["figures" if isinstance(python, dict) else "findings"] += 1
+    COUNTS["entries"] += sum(len(e.scores) for e in events.events)
+
+
+def test_report_the_differential_counts(capsys):
+    """The counts of the property above (run before this test), for the record."""
+    if COUNTS["examples"]:
+        with capsys.disabled():
+            print(f"\ndifferential python vs duckdb: {COUNTS['examples']} examples, "
+                  f"{COUNTS['figures']} with figures, {COUNTS['findings']} with findings, "
+                  f"{COUNTS['entries']} scores")
+        assert COUNTS["figures"] > 0
+
+
+# --- fixed cases -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", sorted(p.name for p in (ROOT / "rules").glob("minsk-*.rules")))
+def test_every_shipped_scheme_gives_the_same_figures_on_no19(scheme):
+    rules = load_scheme(str(ROOT / "rules" / scheme))
+    python = evaluate(rules, load_catalogue([str(CSV)], rules))
+    columnar = evaluate_columnar(rules, str(CSV), engine="duckdb")
+    assert figures(columnar) == figures(python)
+    if scheme == "minsk-barometer.rules":
+        assert {k: (r.aggregate, r.positive, r.negative) for k, r in columnar.indices.items()
+                } == PUBLISHED
+
+
+def test_the_command_line_prints_the_same_json_on_both_engines():
+    runner = CliRunner()
+    args = ["eval", str(ROOT / "rules" / "minsk-cooperation-share.rules"), str(CSV),
+            "--format", "json"]
+    python = runner.invoke(main, args + ["--engine", "python"])
+    duckdb = runner.invoke(main, args + ["--engine", "duckdb"])
+    assert python.exit_code == duckdb.exit_code == 0, duckdb.output
+    assert json.loads(duckdb.output) == json.loads(python.output)
+
+
+def test_mistakes_in_a_large_catalogue_are_located_as_the_python_engine_locates_them(tmp_path):
+    text = CSV.read_text(encoding="utf-8").splitlines()
+    heading = text[1].split(",")
+    rows = [r for r in csv.reader(text[2:])]
+    bad = rows[4][:]
+    bad[heading.index("category")] = "contcts"
+    rows[4] = bad
+    worse = rows[9][:]
+    worse[heading.index("russia")] = "+7"
+    rows[9] = worse
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerows(rows)
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(text[:2]) + "\n" + out.getvalue(), encoding="utf-8")
+    runner = CliRunner()
+    rules = str(ROOT / "rules" / "minsk-barometer.rules")
+    python = runner.invoke(main, ["eval", rules, str(path), "--engine", "python"])
+    duckdb = runner.invoke(main, ["eval", rules, str(path), "--engine", "duckdb"])
+    assert python.exit_code == duckdb.exit_code == 2
+    found = re.findall(r"^(\S+:\d+):\d+: error\[(B\d+)\]: (.*)$", duckdb.output, re.M)
+    assert found == [(f"{path}:7", "B101", "unknown category `contcts`"),
+                     (f"{path}:12", "B204", "the score +7 is outside the scheme's range "
+                                            "-3 to +3")]
+    assert [f[:2] for f in re.findall(r"^(\S+:\d+):\d+: error\[(B\d+)\]", python.output, re.M)
+            ] == [f[:2] for f in found]
+    assert "did you mean `contacts`?" in duckdb.output
+
+
+ROOTS = "rule roots when category is statements then set to round(sqrt(abs(score)))"
+
+
+def test_a_construct_that_cannot_be_a_query_is_named_and_python_computes(tmp_path):
+    rules = tmp_path / "root.rules"
+    rules.write_text(f'scheme "Roots" version "1"\nextends "{ROOT / "rules" / "minsk-barometer.rules"}"\n'
+                     f"{ROOTS}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(rules), str(CSV), "--engine", "duckdb",
+                                       "--format", "json"])
+    assert result.exit_code == 0
+    assert f"{rules}:3:{ROOTS.index('sqrt') + 1}: warning[B701]: sqrt() is not exact: the columnar engine cannot " \
+           "compute this exactly, so the python engine runs the scheme" in result.output
+    assert json.loads(result.output[result.output.index("{"):])["indices"]["us"]["aggregate"] \
+        == evaluate(load_scheme(str(rules)), load_catalogue([str(CSV)], load_scheme(
+            str(rules)))).indices["us"].aggregate
+
+
+def test_auto_picks_duckdb_from_a_mebibyte_and_python_below(tmp_path):
+    from barometer.common import chosen_engine
+
+    small = tmp_path / "small.csv"
+    small.write_text(CSV.read_text(encoding="utf-8"), encoding="utf-8")
+    big = tmp_path / "big.csv"
+    text = CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    big.write_text("".join(text[:2] + text[2:] * 800), encoding="utf-8")
+    assert big.stat().st_size >= 1 << 20
+    assert chosen_engine("auto", [str(small)]) == "python"
+    assert chosen_engine("auto", [str(big)]) == "duckdb"
+    assert chosen_engine("auto", [str(ROOT / "examples" / "minsk-barometer-19.events")]) == \
+        "python"
+
+
+def test_explain_on_the_columnar_path_gives_rules_and_categories_contributions():
+    rules = load_scheme(str(ROOT / "rules" / "minsk-by-category.rules"))
+    result = evaluate_columnar(rules, str(CSV), engine="duckdb")
+    parts = contributions(result)
+    python = evaluate(rules, load_catalogue([str(CSV)], rules))
+    for name, r in python.indices.items():
+        if r.index.derived:
+            continue
+        mine = [p for p in parts if p.index == name and p.rule is None]
+        assert sum(p.points for p in mine) == r.aggregate
+        assert sum(p.entries for p in mine) == r.events
+        # each rule's change, as the python engine's own record adds it up
+        for rule in rules.rules:
+            steps = [(s, st) for s in python.scored if s.entry.index == name
+                     for st in s.steps if st.rule is rule]
+            changed = {id(s): s for s, st in steps}
+            if not steps:
+                continue
+            expected = 0
+            for s in changed.values():
+                before = [st.before for st in s.steps if st.rule is rule][0]
+                after = [st.after for st in s.steps if st.rule is rule][-1]
+                expected += -before if after is None else after - before
+            said = [p for p in parts if p.index == name and p.rule == rule.name]
+            assert sum(p.points for p in said) == expected

@@ -30,7 +30,7 @@ from ..dsl.numbers import plain, signed
 
 EXTENSION = ".test"
 RULES_KINDS = (".rules",)
-EVENTS_KINDS = (".events", ".csv", ".xlsx", ".xlsm")
+EVENTS_KINDS = (".events", ".csv", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".parquet")
 
 # Folders a search for test files does not enter: hidden ones (.git, .venv),
 # caches, and Python environments (which ship test files of their own).
@@ -246,7 +246,7 @@ def _case(raw, path: str) -> tuple[Case, list[Diagnostic]]:
             for written, span in events:
                 if not written.lower().endswith(EVENTS_KINDS):
                     problems.append(error("B606", f"`{written}` is not a catalogue", span,
-                                          "catalogues end in .events, .csv or .xlsx"))
+                                          "catalogues end in .events, .csv, .xlsx, .jsonl or .parquet"))
         elif item.kind == "expect":
             expect, found = _expect(item.value)
             expectations.append(expect)

@@ -24,3 +24,42 @@ def minsk():
     from barometer import load_scheme
 
     return load_scheme(str(RULES))
+
+
+# --- Spark's JVM takes seconds to start: boot it while the other tests run --------------
+
+SPARK_MASTER = "local[2]"
+SPARK: dict = {}  # "thread", and then "session" or "error"
+
+
+def spark_missing() -> str | None:
+    """Why the Spark tests cannot run here, or None."""
+    import importlib.util
+    import os
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install -e '.[test,columnar,spark]'; .ci/run does)"
+    if importlib.util.find_spec("duckdb") is None or importlib.util.find_spec("sqlglot") is None:
+        return "the columnar extra is not installed (pip install -e '.[test,columnar]')"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "no Java runtime (apt-get install default-jre-headless; .ci/run does)"
+    return None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Start Spark in a thread as soon as the Spark tests are among those to run."""
+    if SPARK or spark_missing() or not any("test_spark" in item.nodeid for item in items):
+        return
+    import threading
+
+    def boot():
+        try:
+            from barometer.engine.columnar import Spark
+
+            SPARK["session"] = Spark.session(SPARK_MASTER)
+        except Exception as e:  # said by the tests that need it
+            SPARK["error"] = f"{type(e).__name__}: {e}"
+
+    SPARK["thread"] = threading.Thread(target=boot, daemon=True)
+    SPARK["thread"].start()

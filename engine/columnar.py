@@ -282,6 +282,7 @@ class Spark:
 
             builder = (SparkSession.builder.master(master).appName("barometer")
                        .config("spark.ui.enabled", "false")
+                       .config("spark.ui.showConsoleProgress", "false")
                        .config("spark.sql.session.timeZone", "UTC")
                        .config("spark.sql.shuffle.partitions", "8"))
             cls._sessions[master] = builder.getOrCreate()
@@ -295,10 +296,15 @@ class Spark:
                 frame = reader.parquet(path)
             elif kind == "jsonl":
                 frame = reader.json(path)
-            else:
+            else:  # the lines above the heading (the period) left out, as DuckDB skips them
+                from pyspark.sql import functions as F
+
                 skip, delimiter = csv
-                frame = reader.csv(path, header=True, sep=delimiter, comment="#", quote='"',
-                                   escape='"', multiLine=True, encoding="UTF-8")
+                lines = reader.text(path).select(
+                    F.regexp_replace("value", "^\ufeff", "").alias("value"),
+                    F.monotonically_increasing_id().alias("n"))  # consecutive in the first part
+                lines = lines.where(F.col("n") >= skip).select("value")
+                frame = reader.csv(lines, header=True, sep=delimiter, quote='"', escape='"')
         except Exception as e:  # Spark says AnalysisException, Py4JJavaError, ...
             raise InputError([_unreadable(path, kind, e)]) from None
         frame.createOrReplaceTempView("src")

@@ -58,6 +58,12 @@ def pytest_collection_modifyitems(session, config, items):
             from barometer.engine.columnar import Spark
 
             SPARK["session"] = Spark.session(SPARK_MASTER)
+            # a first evaluation warms the JVM up, here rather than in the tests
+            from barometer import load_scheme
+            from barometer.engine.columnar import evaluate_columnar
+
+            evaluate_columnar(load_scheme(str(RULES)), str(CSV), engine="spark",
+                              master=SPARK_MASTER)
         except Exception as e:  # said by the tests that need it
             SPARK["error"] = f"{type(e).__name__}: {e}"
 

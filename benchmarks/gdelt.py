@@ -1,10 +1,10 @@
-"""SYNTHETIC GDELT-style events, for `rules/gdelt-style.rules` and the columnar
+"""SYNTHETIC GDELT-style events, for `rules/gdelt/gdelt-style.rules` and the columnar
 benchmarks. Nothing in these files happened: every row is drawn at random.
 
 GDELT codes news reports by machine: each event has a date, two actors (here
 country codes, the pair being the index: `blr_rus`), a CAMEO event code, grouped
 here into its 20 root categories (consult, threaten, fight, ...), which
-`rules/gdelt-style.rules` weighs on a Goldstein-style scale from -10 to +10,
+`rules/gdelt/gdelt-style.rules` weighs on a Goldstein-style scale from -10 to +10,
 and how widely it was reported (the recorded score, 1 to 3). Tags mark
 military actors, reports from state media and local stories. The layout is the
 long form (an `index` and a `score` column; one row per event and pair), with
@@ -17,7 +17,7 @@ The period goes to a sidecar file beside the catalogue (`NAME.period`).
 
     python benchmarks/gdelt.py --events 10000000 gdelt-1e7.parquet
     python benchmarks/gdelt.py --sample 100000 --of gdelt-1e7.parquet gdelt-1e5.parquet
-    python benchmarks/gdelt.py --events 1000 --seed 19 examples/gdelt-style-sample.jsonl
+    python benchmarks/gdelt.py --events 1000 --seed 19 examples/gdelt/gdelt-style-sample.jsonl
 """
 
 from __future__ import annotations

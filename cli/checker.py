@@ -21,7 +21,7 @@ from .dsl.load import read_scheme
 from .dsl.suppress import suppress
 
 KINDS = {".rules": "rules", ".events": "events", ".csv": "events", ".xlsx": "events",
-         ".xlsm": "events"}
+         ".xlsm": "events", ".jsonl": "events", ".ndjson": "events", ".parquet": "events"}
 
 
 class UsageProblem(Exception):

@@ -228,20 +228,33 @@ class DuckDB:
     def open(self, path: str, kind: str, csv) -> dict:
         import duckdb
 
+        exp = _exp()
+        from .sql import literal
+
+        def option(name, value):
+            return exp.EQ(this=exp.column(name), expression=literal(value))
+
+        if kind == "parquet":
+            reader = exp.func("read_parquet", literal(path))
+        elif kind == "jsonl":
+            reader = exp.func("read_json", literal(path),
+                              option("format", "newline_delimited"))
+        else:
+            skip, delimiter = csv
+            reader = exp.func("read_csv", literal(path), option("header", True),
+                              option("skip", skip), option("delim", delimiter),
+                              option("all_varchar", True), option("quote", '"'),
+                              option("escape", '"'), option("null_padding", True))
+        # a view of SQL (not of a Python relation), so that DuckDB reads only the
+        # columns and row groups a query needs
+        view = exp.Create(this=exp.to_table("src"), kind="VIEW", replace=True,
+                          expression=exp.select(exp.Star()).from_(reader))
         try:
-            if kind == "parquet":
-                relation = self.con.read_parquet(path)
-            elif kind == "jsonl":
-                relation = self.con.read_json(path, format="newline_delimited")
-            else:
-                skip, delimiter = csv
-                relation = self.con.read_csv(path, header=True, skiprows=skip, sep=delimiter,
-                                             all_varchar=True, quotechar='"', escapechar='"',
-                                             null_padding=True)
+            self.con.execute(view.sql(dialect=self.dialect))
+            described = self.con.execute("DESCRIBE src").fetchall()
         except duckdb.Error as e:
             raise InputError([_unreadable(path, kind, e)]) from None
-        relation.create_view("src", replace=True)
-        return {name: kind_of(str(t)) for name, t in zip(relation.columns, relation.types)}
+        return {row[0]: kind_of(str(row[1])) for row in described}
 
     def rows(self, query) -> list[tuple]:
         import duckdb

@@ -60,7 +60,8 @@ def test_the_shipped_tests_pass(monkeypatch):
         "ok   rules/minsk-goldstein-weights.test:3 No 19, Goldstein-style weights\n"
         "ok   rules/minsk-peak-intensity.test:2 No 19, peak intensity\n"
         "ok   rules/minsk-per-event-mean.test:2 No 19, mean per event\n"
-        "12 passed, 0 failed\n")
+        "ok   rules/gdelt/gdelt-style.test:4 1,000 synthetic GDELT-style events\n"
+        "13 passed, 0 failed\n")
     assert result.exit_code == 0
 
 
@@ -92,8 +93,8 @@ def test_from_python():
     import barometer
 
     result = barometer.test(ROOT / "rules")
-    assert (result.passed, result.failed, result.status) == (12, 0, 0)
-    assert [o.status for o in result.outcomes] == ["passed"] * 12
+    assert (result.passed, result.failed, result.status) == (13, 0, 0)
+    assert [o.status for o in result.outcomes] == ["passed"] * 13
 
 
 # --- failures: expected and got ----------------------------------------------------

@@ -38,8 +38,8 @@ def spark():
 
 
 def test_the_shipped_synthetic_sample_and_no19_give_the_same_figures(spark):
-    gdelt = load_scheme(str(ROOT / "rules" / "gdelt-style.rules"))
-    sample = str(ROOT / "examples" / "gdelt-style-sample.jsonl")
+    gdelt = load_scheme(str(ROOT / "rules" / "gdelt" / "gdelt-style.rules"))
+    sample = str(ROOT / "examples" / "gdelt" / "gdelt-style-sample.jsonl")
     python = figures(evaluate(gdelt, load_catalogue([sample], gdelt)))
     assert figures(evaluate_columnar(gdelt, sample, engine="spark", master=SPARK_MASTER)) \
         == python

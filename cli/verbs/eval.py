@@ -32,8 +32,8 @@ def command(rules, events, fmt, out, period, engine, master):
       barometer eval rules/minsk-barometer.rules - < examples/minsk-barometer-19.events
       barometer eval rules/minsk-barometer.rules data.csv --period 2021-01-01:2021-02-28 -o out.json --format json
       barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events --format svg -o no19.svg
-      barometer eval rules/gdelt-style.rules gdelt.parquet --engine duckdb
-      barometer eval rules/gdelt-style.rules hdfs:///data/gdelt/ --engine spark --spark-master yarn --period 2015-01-01:2019-12-31
+      barometer eval rules/gdelt/gdelt-style.rules gdelt.parquet --engine duckdb
+      barometer eval rules/gdelt/gdelt-style.rules hdfs:///data/gdelt/ --engine spark --spark-master yarn --period 2015-01-01:2019-12-31
 
     Large catalogues (CSV, Parquet, JSON Lines) are computed by DuckDB, embedded,
     from 1 MiB on, or by Spark with --engine spark; the figures are the same.

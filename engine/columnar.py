@@ -252,6 +252,17 @@ class DuckDB:
         try:
             self.con.execute(view.sql(dialect=self.dialect))
             described = self.con.execute("DESCRIBE src").fetchall()
+            if any(str(row[1]).startswith("JSON") for row in described):
+                # a JSON column whose values DuckDB could not type (lists that are all
+                # empty, cells that are all null): tags as a list of texts, others text
+                view.set("expression", exp.select(*[
+                    exp.alias_(exp.cast(_col(name), exp.DataType.build(
+                        "VARCHAR[]" if name.strip().lower() == "tags" else "VARCHAR",
+                        dialect="duckdb")), name, quoted=True)
+                    if str(t).startswith("JSON") else _col(name) for name, t, *_ in described]
+                ).from_(reader))
+                self.con.execute(view.sql(dialect=self.dialect))
+                described = self.con.execute("DESCRIBE src").fetchall()
         except duckdb.Error as e:
             raise InputError([_unreadable(path, kind, e)]) from None
         return {row[0]: kind_of(str(row[1])) for row in described}
@@ -471,6 +482,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                     known["scores"][value] = problem
             elif what == "index":
                 name = _index_named(value, scheme)
+                known.setdefault("index", {})[value] = name
                 if name is None:
                     found.append(("B101", f"unknown index `{str(value).strip()}`",
                                   _guess(str(value).strip(), list(scheme.indices)), column, value))
@@ -479,6 +491,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                                   "other indices' figures, so events cannot score it",
                                   "score the indices it is computed from", column, value))
             elif what == "category":
+                if str(value) != str(value).strip():
+                    known["untrimmed"] = True
                 if str(value).strip() not in scheme.categories:
                     found.append(("B101", f"unknown category `{str(value).strip()}`",
                                   _guess(str(value).strip(), list(scheme.categories)), column,
@@ -815,7 +829,7 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
     # the entries: one row per score, with what the conditions ask
     common = []
     if needs & {"category", "weight"}:
-        common.append(exp.alias_(_text_of(source, "category"), "category"))
+        common.append(exp.alias_(_text_of(source, "category", known), "category"))
     if "tags" in needs:
         common.append(exp.alias_(_col(f["tags"]) if "tags" in f else exp.null(), "tags"))
     if "text" in needs:
@@ -824,7 +838,7 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         start, end = _days_of(source, known)
         common += [exp.alias_(start, "day_start"), exp.alias_(end, "day_end")]
     if source.long:
-        name_of = _index_case(source, scheme)
+        name_of = _index_case(source, known)
         entries = (exp.select(exp.alias_(name_of, "idx"),
                               exp.alias_(_recorded(source, f["score"], known), "recorded"),
                               *common)
@@ -859,10 +873,12 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
                                             for name, w in weights.items()],
                                alias=exp.TableAlias(this=exp.to_identifier("w"), columns=[
                                    exp.to_identifier("wname"), exp.to_identifier("wnum")]))
+            # every event has a weighted category where the score reads `weight` (B107)
             weighted_entries = (exp.select(exp.Star()).from_(exp.to_table("entries"))
                                 .join(table, on=exp.EQ(this=exp.column("category"),
                                                        expression=exp.column("wname")),
-                                      join_type="left"))
+                                      join_type="inner" if uses_weight(scheme.score)
+                                      else "left"))
             ctes.append(("weighted", weighted_entries))
             weight = Scaled(exp.column("wnum"), den)
         else:
@@ -878,17 +894,53 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         if condition is False:
             continue
         previous = layers[-1]
-        value = Scaled(exp.column(previous.score), previous.den)
+        value = _one_reference(rule, previous, condition, recorded, weight)
         excluded = False
-        for action in rule.actions:
-            if action.kind == "exclude":
-                excluded = True
-                break
-            value = action.apply(value, SQL, low, high, recorded, weight)
+        if value is None:
+            value = Scaled(exp.column(previous.score), previous.den)
+            for action in rule.actions:
+                if action.kind == "exclude":
+                    excluded = True
+                    break
+                value = action.apply(value, SQL, low, high, recorded, weight)
+        else:
+            condition = True  # the choice is inside the value
         layers.append(_layer(ctes, value, condition, previous, len(layers), excluded))
         applied.append((rule, len(layers) - 1))
     requests = _requests(scheme, subject, layers[-1])
     return Compiled(ctes, layers, applied, requests, needs)
+
+
+def _one_reference(rule, previous: Layer, condition, recorded, weight):
+    """The score after a rule that adds to it or multiplies it by an amount that
+    does not read the score, written so that the score so far is read once (DuckDB
+    writes the layers into one expression, where `CASE WHEN c THEN s * 2 ELSE s`
+    would read `s`, and all it is made of, twice): `s * CASE WHEN c THEN 2 ELSE 1`.
+    None for any other rule."""
+    from ..dsl.nodes import Current
+    from .sql import SQL, Scaled, _times, literal, predicate
+
+    exp = _exp()
+    if condition is True or len(rule.actions) != 1:
+        return None
+    action = rule.actions[0]
+    if action.kind not in ("add", "multiply") or any(
+            isinstance(e, Current) for e in subexpressions(action.value)):
+        return None
+    amount = action.value.evaluate(recorded, weight, SQL)
+    den = amount.den if isinstance(amount, Scaled) else Fraction(amount).denominator
+    num = amount.at(den) if isinstance(amount, Scaled) else literal(Fraction(amount) * den)
+    old = exp.column(previous.score)
+
+    def pick(then, otherwise):
+        return exp.Paren(this=exp.Case(ifs=[exp.If(this=predicate(condition), true=then)],
+                                       default=otherwise))
+
+    if action.kind == "multiply":
+        return Scaled(exp.Mul(this=old, expression=pick(num, literal(den))), previous.den * den)
+    common = math.lcm(previous.den, den)
+    return Scaled(exp.Add(this=_times(old, common // previous.den),
+                          expression=pick(_times(num, common // den), literal(0))), common)
 
 
 def _layer(ctes: list, value, condition, previous: Layer | None, n: int,
@@ -917,6 +969,9 @@ def _layer(ctes: list, value, condition, previous: Layer | None, n: int,
                                                        default=old)
         excluded = previous.excluded
         if excludes:
+            from .sql import false_if_null
+
+            when = false_if_null(when)  # a flag never NULL: `not` of it must hold
             flag = when if excluded is None else exp.or_(exp.column(excluded), when)
             outputs.append(exp.alias_(flag, f"x{n}"))
             excluded = f"x{n}"
@@ -1003,31 +1058,29 @@ def _final(compiled: Compiled, group: list[str], extra=()):
     return query
 
 
-def _text_of(source: Source, field: str):
+def _text_of(source: Source, field: str, known: dict):
     exp = _exp()
     if field not in source.fields:
         return exp.null()
     column = _col(source.fields[field])
     if source.columns[source.fields[field]] == TEXT:
-        return exp.Trim(this=column)
+        return exp.Trim(this=column) if known.get("untrimmed") else column
     return exp.cast(column, exp.DataType.build("VARCHAR"))
 
 
-def _index_case(source: Source, scheme: m.Scheme):
-    """The long form's index column as the scheme's names (written as names or
-    titles, in any case)."""
-    exp = _exp()
-    column = _col(source.fields["index"])
-    key = exp.Lower(this=exp.Trim(this=column))
-    names = {}
-    for name, index in scheme.indices.items():
-        for said in (name.lower(), " ".join(index.title.lower().split()),
-                     name.lower().replace("_", " ")):
-            names.setdefault(said, name)
+def _index_case(source: Source, known: dict):
+    """The long form's index column as the scheme's names: as it is where it holds
+    them as they are; else each value the catalogue holds (a title, another case)
+    with the name it stands for."""
     from .sql import literal
 
-    return exp.Case(this=key, ifs=[exp.If(this=literal(said), true=literal(name))
-                                   for said, name in names.items()])
+    exp = _exp()
+    column = _col(source.fields["index"])
+    said = {k: v for k, v in known.get("index", {}).items() if v is not None}
+    if all(k == v for k, v in said.items()):
+        return column
+    return exp.Case(this=column, ifs=[exp.If(this=literal(k), true=literal(v))
+                                      for k, v in said.items()])
 
 
 def _recorded(source: Source, column: str, known: dict):

@@ -163,7 +163,7 @@ class Sql:
         if function in ("min", "max"):
             nums, den = _common(values)
             kind = exp.Least if function == "min" else exp.Greatest
-            return Scaled(kind(this=nums[0], expressions=nums[1:]), den)
+            return Scaled(kind(this=nums[0], expressions=nums[1:], ignore_nulls=True), den)
         if function == "abs":
             return Scaled(exp.Abs(this=x.num), x.den)
         if function in ("trunc", "round"):
@@ -171,11 +171,11 @@ class Sql:
                 return x
             size = exp.Abs(this=x.num)
             if function == "trunc":  # toward zero: the whole part of |num| / den
-                whole = exp.IntDiv(this=size, expression=literal(x.den))
+                whole = exp.Paren(this=exp.IntDiv(this=size, expression=literal(x.den)))
             else:  # half away from zero: (2|num| + den) div 2den
-                whole = exp.IntDiv(this=exp.Paren(this=exp.Add(this=_times(size, 2),
-                                                               expression=literal(x.den))),
-                                   expression=literal(2 * x.den))
+                whole = exp.Paren(this=exp.IntDiv(
+                    this=exp.Paren(this=exp.Add(this=_times(size, 2), expression=literal(x.den))),
+                    expression=literal(2 * x.den)))
             return Scaled(exp.Mul(this=_sign(x.num), expression=whole), 1)
         if function == "clamp":
             low, high = values[1], values[2]
@@ -201,8 +201,9 @@ class Sql:
         if not isinstance(x, Scaled):
             return min(max(x, low), high)
         nums, den = _common([x, low, high])
-        return Scaled(exp.Least(this=exp.Greatest(this=nums[0], expressions=[nums[1]]),
-                                expressions=[nums[2]]), den)
+        return Scaled(exp.Least(this=exp.Greatest(this=nums[0], expressions=[nums[1]],
+                                                  ignore_nulls=True),
+                                expressions=[nums[2]], ignore_nulls=True), den)
 
     @staticmethod
     def replace(x, value):
@@ -217,10 +218,11 @@ def _sign(num: exp.Expression) -> exp.Expression:
     return exp.cast(exp.Sign(this=num), exp.DataType.build("BIGINT"))
 
 
-def _false_if_null(predicate: exp.Expression) -> exp.Expression:
+def false_if_null(predicate: exp.Expression) -> exp.Expression:
     """A predicate that is false, never NULL, where a value is missing: `category
     is x` on an event without a category does not hold, and `not` of it does,
-    as in the python engine."""
+    as in the python engine. (Where a predicate picks rows, NULL already counts
+    as false: only `not` and the exclusion flags need it.)"""
     return exp.Coalesce(this=predicate, expressions=[exp.false()])
 
 
@@ -260,7 +262,7 @@ class SqlSubject:
     def negate(value):
         if isinstance(value, bool):
             return not value
-        return exp.Not(this=exp.Paren(this=value))
+        return exp.Not(this=false_if_null(value))
 
     def index_in(self, names):
         index = self.c.index
@@ -269,29 +271,28 @@ class SqlSubject:
         return exp.In(this=index, expressions=[literal(n) for n in names])
 
     def category_in(self, names):
-        return _false_if_null(exp.In(this=self.c.category,
-                                     expressions=[literal(n) for n in names]))
+        return exp.In(this=self.c.category, expressions=[literal(n) for n in names])
 
     def compare_recorded(self, op: str, value):
         return Scaled(self.c.recorded).compared(op, value)
 
     def tagged(self, tag: str):
-        return _false_if_null(self.c.tagged(tag))
+        return self.c.tagged(tag)
 
     def mentions(self, phrase: str):
         position = exp.StrPosition(this=exp.Lower(this=self.c.text),
                                    substr=literal(phrase.casefold()))
-        return _false_if_null(exp.GT(this=position, expression=literal(0)))
+        return exp.GT(this=position, expression=literal(0))
 
     def ended_before(self, date):
-        return _false_if_null(exp.LT(this=self.c.end, expression=date_literal(date)))
+        return exp.LT(this=self.c.end, expression=date_literal(date))
 
     def began_after(self, date):
-        return _false_if_null(exp.GT(this=self.c.start, expression=date_literal(date)))
+        return exp.GT(this=self.c.start, expression=date_literal(date))
 
     def lies_within(self, start, end):
-        return _false_if_null(exp.and_(exp.GTE(this=self.c.start, expression=date_literal(start)),
-                                       exp.LTE(this=self.c.end, expression=date_literal(end))))
+        return exp.and_(exp.GTE(this=self.c.start, expression=date_literal(start)),
+                        exp.LTE(this=self.c.end, expression=date_literal(end)))
 
 
 def predicate(value) -> exp.Expression:

@@ -209,9 +209,9 @@ def chosen_engine(engine: str, events) -> str:
     if engine != "auto":
         return engine
     if len(events) == 1 and events[0].lower().endswith(_TABLES):
-        from .engine import columnar
+        from .engine import choice
 
-        if columnar.automatic(events) and columnar.installed("duckdb"):
+        if choice.automatic(events) and choice.installed("duckdb"):
             return "duckdb"
     return "python"
 

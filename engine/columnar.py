@@ -37,51 +37,14 @@ import attrs
 from ..dsl import model as m
 from ..dsl.diagnostics import Diagnostic, InputError, Span, closest, error, warning
 from ..dsl.domains import FigureProblem
-from ..dsl.nodes import INDEX_FUNCTIONS, Call, Reference, Selection, subexpressions
+from ..dsl.nodes import Call, Selection, subexpressions
 from .plan import Evaluation, IndexResult, Plan, figure_problem
 
-# `--engine auto` runs DuckDB on a CSV, Parquet or JSON Lines catalogue of at least
-# this many bytes (about 10,000 events of the No 19 kind, which the python engine
-# reads in about half a second); below it, and for .events and .xlsx files, the
-# python engine.
-AUTO_BYTES = 1 << 20
-SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson")
-ENGINES = ("auto", "python", "duckdb", "spark")
-NEEDS = {
-    "duckdb": "the duckdb engine needs duckdb, sqlglot and pyarrow: "
-              "pip install 'barometer[columnar]'",
-    "spark": "the spark engine needs pyspark, sqlglot and pyarrow, and a Java runtime: "
-             "pip install 'barometer[columnar,spark]'",
-}
+from .choice import AUTO_BYTES, ENGINES, NEEDS, automatic, installed, readable  # noqa: F401
 
 
 class Unavailable(Exception):
     """An engine that cannot run here (a library or Java is missing)."""
-
-
-def readable(paths) -> bool:
-    """Whether the columnar engines read these catalogue files: one CSV, Parquet or
-    JSON Lines file (or, for Spark, a folder or URL of them)."""
-    return len(paths) == 1 and paths[0] != "-" and (
-        paths[0].lower().rstrip("/").endswith(SUFFIXES) or "://" in paths[0]
-        or os.path.isdir(paths[0]))
-
-
-def automatic(paths) -> bool:
-    """Whether `--engine auto` picks DuckDB for these catalogue files."""
-    if not readable(paths):
-        return False
-    try:
-        return os.path.getsize(paths[0]) >= AUTO_BYTES
-    except OSError:
-        return False
-
-
-def installed(engine: str) -> bool:
-    from importlib.util import find_spec
-
-    needed = ["sqlglot", "pyarrow", "duckdb" if engine == "duckdb" else "pyspark"]
-    return all(find_spec(name) is not None for name in needed)
 
 
 # --- what a catalogue file holds ------------------------------------------------------------
@@ -131,8 +94,7 @@ class Source:
 def _csv_head(path: str):
     """A CSV's period line, the lines above its heading and its delimiter, read
     from its first lines as the python reader reads them."""
-    from ..dsl.csvfile import _PERIOD, _is_blank_line, _looks_like_comment, _sniff, Row, Cell
-    from ..dsl.csvfile import _period
+    from ..dsl.csvfile import _PERIOD, Cell, Row, _is_blank_line, _looks_like_comment, _period
 
     with open(path, encoding="utf-8-sig", newline="") as f:
         head = []
@@ -155,7 +117,7 @@ def _csv_head(path: str):
 def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> Source:
     """What the file holds, or InputError with located findings."""
     from ..dsl.csvfile import FIXED, known_headings, _sniff
-    from ..dsl.tables import is_table, sidecar_period
+    from ..dsl.tables import sidecar_period
 
     lower = path.lower().rstrip("/")
     kind = "csv" if lower.endswith(".csv") else "jsonl" if lower.endswith((".jsonl", ".ndjson")) \
@@ -647,7 +609,7 @@ def _place(source: Source, row: int, cell: int):
 
         name = list(source.columns)[cell]
         return number, _value_column(text, name), text
-    column, at = 1, 0
+    at = 0
     delimiter = source.csv[1]
     for _ in range(cell):  # good enough for the cells before it: unquoted, in most files
         found = text.find(delimiter, at)
@@ -816,7 +778,7 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
                    ) -> Compiled:
     """The scheme as a query over `src`; NotCompilable names what cannot be."""
     from ..dsl.resolve import uses_weight
-    from .sql import SQL, NotCompilable, Scaled, SqlSubject, literal
+    from .sql import SQL, Scaled, SqlSubject, literal
 
     exp = _exp()
     f = source.fields

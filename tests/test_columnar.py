@@ -271,3 +271,17 @@ def test_explain_on_the_columnar_path_gives_rules_and_categories_contributions()
                 expected += -before if after is None else after - before
             said = [p for p in parts if p.index == name and p.rule == rule.name]
             assert sum(p.points for p in said) == expected
+
+
+def test_explain_on_a_large_catalogue_says_what_each_category_and_rule_adds():
+    result = CliRunner().invoke(main, ["explain", str(ROOT / "rules" / "gdelt" / "gdelt-style.rules"),
+                                       str(ROOT / "examples" / "gdelt" / "gdelt-style-sample.jsonl"),
+                                       "--engine", "duckdb", "--index", "blr_rus",
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [(name, data)] = json.loads(result.output)["indices"].items()
+    assert name == "blr_rus"
+    assert sum(c["points"] for c in data["categories"].values()) == data["aggregate"]
+    assert sum(c["scores"] for c in data["categories"].values()) == data["events"]
+    assert set(data["rules"]) <= {"state_media", "military_threat", "local", "cap"}
+    assert data["rules"]["local"]["points"] != 0  # local stories excluded: their points gone

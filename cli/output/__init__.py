@@ -84,6 +84,11 @@ def explanation(explained, fmt: str = "text", details: bool = False) -> str:
     return _module(fmt).explanation(explained, details)
 
 
+def contributions(result, parts, fmt: str = "text") -> str:
+    """explain on the columnar path: per index, each category's and rule's share."""
+    return _module(fmt).contributions(result, parts)
+
+
 def comparison(c, fmt: str = "table", colour: bool = False) -> str:
     if fmt == "xlsx":
         return _binary(_xlsx().comparison(c))

@@ -150,3 +150,17 @@ def sensitivity(s) -> str:
                 "ties": [{"parameter": k, "delta": d, "past": p, "direction": di}
                          for k, d, p, di in f.ties]} for k, f in s.smallest_flips.items()},
     })
+
+
+def contributions(result, parts) -> str:
+    """{"indices": {name: {figures..., "categories": {...}, "rules": {...}}}}"""
+    data = evaluation_json(result)
+    for name, entry in data["indices"].items():
+        mine = [p for p in parts if p.index == name]
+        if result.indices[name].index.derived:
+            continue
+        entry["categories"] = {p.category: {"points": number(p.points), "scores": p.entries}
+                               for p in mine if p.rule is None}
+        entry["rules"] = {p.rule: {"points": number(p.points), "scores": p.entries}
+                          for p in mine if p.rule is not None}
+    return to_json(data)

@@ -277,3 +277,31 @@ def sensitivity(s) -> str:
             for key, delta, past, direction in f.ties:
                 out.append(f"    as small: {key} moved {_by(delta, past, direction)}")
     return "\n".join(out) + "\n"
+
+
+def contributions(result, parts) -> str:
+    """Each index's figures, then what each category adds up to and what each rule
+    changed (the columnar engine keeps no per-event record)."""
+    out = []
+    for name, r in result.indices.items():
+        if r.index.derived:
+            colour = f", {r.colour.capitalize()}" if r.colour else ""
+            out += [f"{r.index.title}: {signed(r.aggregate)}{colour}",
+                    f"  = {r.index.formula.text()}", ""]
+            continue
+        colour = f", {r.colour.capitalize()}" if r.colour else ""
+        out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}  ({signed(r.positive)} "
+                   f"positive, {signed(r.negative) if r.negative else '0'} negative, "
+                   f"{r.events} events)")
+        mine = [p for p in parts if p.index == name]
+        rows = [["category " + (p.category or "(none)"), signed(p.points), str(p.entries)]
+                for p in mine if p.rule is None]
+        rows += [[f"rule {p.rule}", signed(p.points), str(p.entries)]
+                 for p in mine if p.rule is not None]
+        if rows:
+            out.append(plain_table(["", "points", "scores", ""], [r + [""] for r in rows],
+                                   {1, 2}).rstrip("\n"))
+        out.append("")
+    out.append("Per category: the points its scores add up to; per rule: how much it changed "
+               "the total, over how many scores. Each event's lines: --engine python.")
+    return "\n".join(out) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..common import FILE, complete_index, complete_rules, format_option, load, output_option, parse_period, period_option, write_output
+from ..common import FILE, chosen_engine, complete_index, complete_rules, engine_option, evaluate_with, format_option, load, output_option, parse_period, period_option, spark_master_option, write_output
 
 
 @click.command("explain")
@@ -19,7 +19,9 @@ from ..common import FILE, complete_index, complete_rules, format_option, load, 
 @format_option(["text", "json"], "text")
 @output_option
 @period_option
-def command(rules, events, index, event, details, fmt, out, period):
+@engine_option
+@spark_master_option
+def command(rules, events, index, event, details, fmt, out, period, engine, master):
     """Explain every point: each index's events in date order, with their scores,
     the rules that changed them, a running total, and how far the total is from
     the next colour.
@@ -28,11 +30,31 @@ def command(rules, events, index, event, details, fmt, out, period):
     Examples:
       barometer explain rules/minsk-barometer.rules examples/minsk-barometer-19.events --index regional_tension
       barometer explain rules/minsk-by-category.rules examples/minsk-barometer-19.events --event oil --details
+      barometer explain rules/gdelt/gdelt-style.rules gdelt.parquet --engine duckdb --index blr_rus
+
+    On a large catalogue (the duckdb or spark engine, see `barometer eval --help`),
+    each index's figures come with what each category adds up to and what each
+    rule changed, over how many scores; each event's lines need --engine python.
     """
     from .. import output
     from ..engine import evaluate
     from ..engine.explain import explain
 
+    if chosen_engine(engine, events) != "python":
+        result = evaluate_with(rules, events, period, engine, master)
+        if getattr(result, "engine", None) is not None:  # else B701: python computed it
+            from ..engine.columnar import contributions
+
+            if index is not None and index not in result.scheme.indices:
+                from ..dsl.diagnostics import did_you_mean
+
+                hint = did_you_mean(index, result.scheme.indices)
+                raise click.BadParameter(f"the scheme has no index {index}" +
+                                         (f"; {hint}" if hint else ""), param_hint="--index")
+            if index is not None:
+                result.indices = {index: result.indices[index]}
+            write_output(output.contributions(result, contributions(result), fmt), out)
+            return
     scheme, catalogue = load(rules, events, parse_period(period))
     if index is not None and index not in scheme.indices:
         from ..dsl.diagnostics import did_you_mean

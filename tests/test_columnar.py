@@ -30,8 +30,8 @@ from .conftest import CSV, PUBLISHED, ROOT  # noqa: E402
 from .strategies import CATEGORIES, TAGS, conditions, rules_files, event_files  # noqa: E402
 from .test_derived import formulas  # noqa: E402
 
-# BAROMETER_EXAMPLES=500 runs the property longer, by hand (the suite keeps to 30)
-SETTINGS = settings(max_examples=int(os.environ.get("BAROMETER_EXAMPLES", 30)), deadline=None,
+# BAROMETER_EXAMPLES=500 runs the property longer, by hand (the suite keeps to 20)
+SETTINGS = settings(max_examples=int(os.environ.get("BAROMETER_EXAMPLES", 20)), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 

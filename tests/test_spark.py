@@ -1,7 +1,8 @@
 """Spark, in local mode, gives the python engine's figures: one Spark session for
 the module (booted while the other tests run, see conftest.py), a few fixed
 catalogues and a handful of generated ones. Skipped, with the reason, where
-PySpark or a Java runtime is missing."""
+PySpark or a Java runtime is missing, and unless BAROMETER_SPARK_TESTS=1 (Spark's
+JVM would cost the suite more than its whole budget; .ci/run runs them apart)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def test_a_mistake_is_found_by_spark_too(spark, tmp_path):
     assert "did you mean `contacts`?" in result.output
 
 
-@settings(max_examples=2, deadline=None, database=None,
+@settings(max_examples=5, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=schemes(), data=st.data(), fmt=st.sampled_from(["csv", "parquet"]),
        long=st.booleans())

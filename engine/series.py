@@ -10,6 +10,8 @@ that overlap are an error, a gap between two periods a warning.
 
 from __future__ import annotations
 
+import re
+
 from ..dsl import model as m
 from ..dsl.diagnostics import Diagnostic, InputError, error, warning
 from ..dsl.node import Node, node
@@ -99,7 +101,8 @@ def published_only(catalogue: m.Catalogue) -> bool:
 def build_series(scheme: m.Scheme, catalogues) -> Series:
     """The series of `catalogues`, each its own issue, in period order; raises
     InputError where periods overlap."""
-    ordered = sorted(catalogues, key=lambda c: (c.period.start, c.period.end, c.period.title))
+    ordered = sorted(catalogues, key=lambda c: (c.period.start, c.period.end, c.period.title,
+                                                c.files))
     problems = order_problems([c.period for c in ordered])
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -144,12 +147,30 @@ def _figure(index, aggregate, positive, negative, events, colour, published, bef
                        previous.colour if previous is not None else None)
 
 
+# An issue's number in its title: "No 19", "No. 19", "№ 19", "#19", "Issue 19".
+_NUMBER = re.compile(r"(?:\bNo\.?|№|#|\bIssue)\s*(\d+)\b", re.I)
+
+
+def issue_number(title: str) -> int | None:
+    found = _NUMBER.search(title)
+    return int(found.group(1)) if found else None
+
+
 def order_problems(periods: list[m.Period]) -> list[Diagnostic]:
-    """Periods, in order, that overlap (B701, an error) or leave days between
-    them (B703, a warning)."""
+    """Periods, in order, that overlap (B701, an error), whose issue numbers run
+    against their dates (B702, an error), or that leave days between them (B703,
+    a warning)."""
     import datetime as dt
 
     problems = []
+    numbered = [(p, issue_number(p.title)) for p in periods]
+    numbered = [(p, n) for p, n in numbered if n is not None]
+    for (a, x), (b, y) in zip(numbered, numbered[1:]):
+        if y <= x:
+            problems.append(error(
+                "B702", f"{b.title!r} is numbered {y}, but its period ({b.start} to {b.end}) "
+                f"comes after that of {a.title!r}, numbered {x}", b.span or a.span,
+                "issues are put in the order of their dates: is a date or a number mistyped?"))
     for a, b in zip(periods, periods[1:]):
         if b.start <= a.end:
             problems.append(error(

@@ -33,6 +33,8 @@ def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> list | None:
             continue
         own = attrs.evolve(catalogue, events=tuple(e for e in catalogue.events
                                                    if e.span.file == path))
+        if not own.events:
+            continue  # a published issue: its figures are the published ones (engine/series.py)
         found.append((stated, root, {k: r.aggregate for k, r in
                                      evaluate(scheme, own).indices.items()}))
     return found

@@ -1,0 +1,208 @@
+"""A barometer is a series: many issues, each evaluated (or known only by its
+published figures), in period order, with the change since the previous one.
+
+Each catalogue is its own issue (unlike `eval`, which reads several files as one
+catalogue). An issue whose file holds a period and `published` lines but no
+events is a published issue: its figures are the published ones, marked so.
+Issues are put in period order, whatever order the files were given in; periods
+that overlap are an error, a gap between two periods a warning.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..dsl import model as m
+from ..dsl.diagnostics import Diagnostic, InputError, error, warning
+from ..dsl.node import Node, node
+from ..dsl.numbers import Number
+from .records import Tabular, bounded, number, short
+
+
+@node
+class IssueFigure(Node):
+    """One index in one issue."""
+
+    index: m.Index
+    aggregate: Number | None  # None: not known for this issue (no catalogue, nothing published)
+    positive: Number | None
+    negative: Number | None
+    events: int | None
+    colour: str | None
+    published: bool  # True: a published figure, no catalogue behind it
+    change: Number | None  # aggregate minus the previous issue's; None for the first or unknown
+    previous_colour: str | None  # the previous issue's colour (a transition where it differs)
+
+    @property
+    def transition(self) -> bool:
+        """Whether the colour changed since the previous issue (both known)."""
+        return (self.colour is not None and self.previous_colour is not None
+                and self.colour != self.previous_colour)
+
+
+@node
+class Issue(Node):
+    label: str  # the period title, e.g. "Minsk Barometer No 19"
+    period: m.Period
+    evaluation: object | None  # engine.plan.Evaluation; None for a published-only issue
+    figures: dict  # index name -> IssueFigure, in the scheme's order
+
+    @property
+    def published(self) -> bool:
+        """Whether the issue is known only by its published figures."""
+        return self.evaluation is None
+
+
+class Series(Tabular):
+    """Issues in period order under one scheme, with the changes between them."""
+
+    __slots__ = ("scheme", "issues", "warnings")
+
+    def __init__(self, scheme: m.Scheme, issues: tuple[Issue, ...],
+                 warnings: tuple[Diagnostic, ...] = ()):
+        self.scheme, self.issues, self.warnings = scheme, tuple(issues), tuple(warnings)
+
+    def __eq__(self, other):
+        if not isinstance(other, Series):
+            return NotImplemented
+        return (self.scheme, self.issues) == (other.scheme, other.issues)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return bounded(f"<Series under {short(self.scheme.name, 40)!r}, "
+                       f"{len(self.issues)} issue{'' if len(self.issues) == 1 else 's'}: ",
+                       [short(i.label, 40) for i in self.issues])
+
+    columns = ("issue", "start", "end", "published", "index", "name", "aggregate", "positive",
+               "negative", "events", "colour", "change", "previous_colour")
+
+    def to_records(self) -> list[dict]:
+        """One record per issue and index, issues in period order, indices in the
+        scheme's (the keys of `columns`)."""
+        return [{"issue": issue.label, "start": issue.period.start.isoformat(),
+                 "end": issue.period.end.isoformat(), "published": f.published,
+                 "index": name, "name": f.index.title, "aggregate": number(f.aggregate),
+                 "positive": number(f.positive), "negative": number(f.negative),
+                 "events": f.events, "colour": f.colour, "change": number(f.change),
+                 "previous_colour": f.previous_colour}
+                for issue in self.issues for name, f in issue.figures.items()]
+
+
+# --- building -----------------------------------------------------------------------
+
+
+def published_only(catalogue: m.Catalogue) -> bool:
+    """Whether a catalogue is known only by its published figures: a period and
+    `published` lines, no events."""
+    return not catalogue.events and bool(catalogue.period.published)
+
+
+def build_series(scheme: m.Scheme, catalogues) -> Series:
+    """The series of `catalogues`, each its own issue, in period order; raises
+    InputError where periods overlap."""
+    ordered = sorted(catalogues, key=lambda c: (c.period.start, c.period.end, c.period.title,
+                                                c.files))
+    problems = order_problems([c.period for c in ordered])
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    issues: list[Issue] = []
+    for catalogue in ordered:
+        before = issues[-1] if issues else None
+        issues.append(_issue(scheme, catalogue, before))
+    return Series(scheme, tuple(issues), tuple(problems))
+
+
+def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None) -> Issue:
+    from . import evaluate
+
+    period = catalogue.period
+    figures = {}
+    if published_only(catalogue):
+        stated = {p.index: p.value for p in period.published}
+        for name, index in scheme.indices.items():
+            value = stated.get(name)
+            bands = scheme.bands.get(name)
+            colour = bands.colour(value) if bands is not None and value is not None else None
+            figures[name] = _figure(index, value, None, None, None, colour, True, before)
+        return Issue(period.title, period, None, figures)
+    evaluation = evaluate(scheme, catalogue)
+    for name, index in scheme.indices.items():
+        r = evaluation.indices.get(name)
+        if r is None:
+            figures[name] = _figure(index, None, None, None, None, None, False, before)
+        else:
+            figures[name] = _figure(index, r.aggregate, r.positive, r.negative, r.events,
+                                    r.colour, False, before)
+    return Issue(period.title, period, evaluation, figures)
+
+
+def _figure(index, aggregate, positive, negative, events, colour, published, before):
+    previous = before.figures.get(index.name) if before is not None else None
+    change = None
+    if previous is not None and previous.aggregate is not None and aggregate is not None:
+        change = aggregate - previous.aggregate
+    return IssueFigure(index, aggregate, positive, negative, events, colour, published, change,
+                       previous.colour if previous is not None else None)
+
+
+# An issue's number in its title: "No 19", "No. 19", "№ 19", "#19", "Issue 19".
+_NUMBER = re.compile(r"(?:\bNo\.?|№|#|\bIssue)\s*(\d+)\b", re.I)
+
+
+def issue_number(title: str) -> int | None:
+    found = _NUMBER.search(title)
+    return int(found.group(1)) if found else None
+
+
+def order_problems(periods: list[m.Period]) -> list[Diagnostic]:
+    """Periods, in order, that overlap (B701, an error), whose issue numbers run
+    against their dates (B702, an error), or that leave days between them (B703,
+    a warning)."""
+    import datetime as dt
+
+    problems = []
+    numbered = [(p, issue_number(p.title)) for p in periods]
+    numbered = [(p, n) for p, n in numbered if n is not None]
+    for (a, x), (b, y) in zip(numbered, numbered[1:]):
+        if y <= x:
+            problems.append(error(
+                "B702", f"{b.title!r} is numbered {y}, but its period ({b.start} to {b.end}) "
+                f"comes after that of {a.title!r}, numbered {x}", b.span or a.span,
+                "issues are put in the order of their dates: is a date or a number mistyped?"))
+    for a, b in zip(periods, periods[1:]):
+        if b.start <= a.end:
+            problems.append(error(
+                "B701", f"the period of {b.title!r} ({b.start} to {b.end}) overlaps that of "
+                f"{a.title!r} ({a.start} to {a.end}): an event would count in two issues",
+                b.span or a.span, "each issue covers its own days; is one file given twice, or "
+                "a date mistyped?"))
+        elif b.start - a.end > dt.timedelta(days=1):
+            problems.append(warning(
+                "B703", f"{(b.start - a.end).days - 1} days between {a.title!r} (to {a.end}) "
+                f"and {b.title!r} (from {b.start}) belong to no issue", b.span or a.span,
+                "the change since the previous issue spans the gap; add the missing issue if "
+                "there is one"))
+    return problems
+
+
+def load_series(scheme: m.Scheme, paths: list[str]) -> tuple[Series | None, list[Diagnostic]]:
+    """Each path its own issue, read and checked as `eval` reads one catalogue
+    (errors only), then put in period order: the series, or None, and every
+    finding (warnings too)."""
+    from .verify import read_catalogue_checked
+
+    catalogues, problems = [], []
+    for path in paths:
+        catalogue, found = read_catalogue_checked([path], scheme, errors_only=True)
+        problems += found
+        if catalogue is not None:
+            catalogues.append(catalogue)
+    if any(p.severity == "error" for p in problems) or not catalogues:
+        return None, problems
+    try:
+        series = build_series(scheme, catalogues)
+    except InputError as e:
+        return None, problems + list(e.diagnostics)
+    return series, problems + list(series.warnings)

@@ -302,21 +302,22 @@ def series(s):
         published_shown = False
         for k, name in enumerate(names):
             index = scheme.indices[name]
-            ax = fig.add_axes((0.1, 1 - top - row * (k + 1) + 0.3 / height, 0.86,
+            ax = fig.add_axes((0.1, 1 - top - row * (k + 1) + 0.3 / height, 0.8,
                                row - 0.52 / height))
             figures = [i.figures.get(name) for i in issues]
             values = [_float(f.aggregate if f else None) for f in figures]
             known = [v for v in values if v == v]
             low, high = (min(known + [0]), max(known + [0])) if known else (-1, 1)
-            pad = max((high - low) * 0.25, 1)
+            pad = max((high - low) * 0.45, 2)
             low, high = low - pad, high + pad
             if name in scheme.bands:
                 stretches, _ = _stretches(scheme.bands[name], known)
                 for rank, (band, start, end) in enumerate(stretches):
                     ax.axhspan(start, end, color=band_colour(band.name, rank, len(stretches)),
                                alpha=0.45, linewidth=0, zorder=0, gid=f"band-{name}-{band.name}")
+                    seen = min(end, high) - max(start, low)
                     middle = (max(start, low) + min(end, high)) / 2
-                    if low < middle < high:
+                    if seen > (high - low) * 0.12:
                         ax.text(1.005, middle, band.name.capitalize(), fontsize=7,
                                 transform=ax.get_yaxis_transform(), va="center", color=MUTED)
             ax.set_ylim(low, high)

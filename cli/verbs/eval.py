@@ -12,7 +12,7 @@ from ..common import FILE, FORMATS, colour_wanted, complete_rules, format_option
 @click.command("eval")
 @click.argument("rules", type=FILE, shell_complete=complete_rules)
 @click.argument("events", nargs=-1, required=True, type=FILE)
-@format_option(FORMATS + ["svg", "xlsx"], "table")
+@format_option(FORMATS + ["svg", "png", "xlsx"], "table")
 @output_option
 @period_option
 def command(rules, events, fmt, out, period):

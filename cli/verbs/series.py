@@ -13,7 +13,7 @@ from ..common import (FILE, FORMATS, InputFailure, colour_wanted, complete_rules
 @click.command("series")
 @click.argument("rules", type=FILE, shell_complete=complete_rules)
 @click.argument("catalogues", nargs=-1, required=True, type=FILE)
-@format_option(FORMATS, "table")
+@format_option(FORMATS + ["svg", "png"], "table")
 @output_option
 def command(rules, catalogues, fmt, out):
     """Evaluate each of CATALOGUES as its own issue under the scheme in RULES.

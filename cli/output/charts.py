@@ -71,10 +71,22 @@ def _style():
         yield
 
 
-def _figure(height: float):
+def _figure(body: float, title: str, subtitle: str):
+    """A figure with a bold title and a grey subtitle at the top, wrapped, and
+    `body` inches below them: the figure, its height, and the share of the
+    height the heading takes."""
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(WIDTH, height), facecolor="white")
+    title, subtitle = wrap(title, 64), wrap(subtitle, 96)
+    lines = title.count("\n") + 1 + (subtitle.count("\n") + 1 if subtitle else 0)
+    top = 0.2 + 0.2 * lines
+    height = top + body
+    fig = Figure(figsize=(WIDTH, height), facecolor="white")
+    fig.text(0.02, 1 - 0.12 / height, title, fontsize=12, fontweight="bold", color=INK, va="top")
+    if subtitle:
+        fig.text(0.02, 1 - (0.12 + 0.22 * (title.count("\n") + 1)) / height, subtitle,
+                 fontsize=9, color=MUTED, va="top")
+    return fig, height, top / height
 
 
 def render(figure, fmt: str) -> bytes:
@@ -100,19 +112,6 @@ def band_colour(name: str, rank: int = 0, count: int = 1) -> str:
     return "#" + f"{round(shade * 255):02x}" * 3
 
 
-def _heading(fig, title: str, subtitle: str, height: float) -> float:
-    """A bold title and a grey subtitle at the top, wrapped; the share of the
-    figure's height they take."""
-    title, subtitle = wrap(title, 64), wrap(subtitle, 96)
-    lines = title.count("\n") + 1 + (subtitle.count("\n") + 1 if subtitle else 0)
-    top = 0.12 / height
-    fig.text(0.02, 1 - top, title, fontsize=12, fontweight="bold", color=INK, va="top")
-    if subtitle:
-        fig.text(0.02, 1 - top - 0.22 * (title.count("\n") + 1) / height, subtitle,
-                 fontsize=9, color=MUTED, va="top")
-    return (0.2 + 0.2 * lines) / height
-
-
 def _scheme_words(scheme) -> str:
     return scheme.name + (f", {scheme.version}" if scheme.version else "")
 
@@ -135,12 +134,13 @@ def issue(ev):
     with _style():
         results = list(ev.indices.values())
         rows = len(results)
-        height = 1.5 + 0.5 * rows
-        fig = _figure(height)
         period, scheme = ev.catalogue.period, ev.scheme
-        top = _heading(fig, period.title, f"{_scheme_words(scheme)}; {_period_words(period)}. "
-                       "Positive and negative points of each index; the diamond is the "
-                       "aggregate.", height)
+        labels = [wrap(r.index.title, 26) for r in results]
+        each = max([0.5] + [0.17 * (label.count("\n") + 1) + 0.1 for label in labels])
+        fig, height, top = _figure(1.2 + each * rows, period.title,
+                                   f"{_scheme_words(scheme)}; {_period_words(period)}. Positive "
+                                   "and negative points of each index; the diamond is the "
+                                   "aggregate.")
         ax = fig.add_axes((0.27, 1.0 / height, 0.5, 1 - top - 1.2 / height))
         extent = max([abs(_float(r.positive)) for r in results if not r.index.derived]
                      + [abs(_float(r.negative)) for r in results if not r.index.derived]
@@ -179,7 +179,7 @@ def issue(ev):
         if any(r.colour for r in results):
             ax.text(1.25, -0.62, "Colour", transform=side, ha="left", va="bottom", color=MUTED,
                     fontsize=8)
-        ax.set_yticks(range(rows), [wrap(r.index.title, 26) for r in results])
+        ax.set_yticks(range(rows), labels)
         ax.tick_params(axis="y", length=0)
         ax.set_xlabel("points")
         ax.grid(axis="x", color="#eeeeee", linewidth=0.6, zorder=0)
@@ -227,12 +227,13 @@ def scale(ev, names: list[str] | None = None):
     with _style():
         scheme = ev.scheme
         names = [n for n in (names or list(scheme.bands)) if n in ev.indices]
-        height = 0.9 + 1.25 * max(len(names), 1)
-        fig = _figure(height)
+        if not names:
+            raise ValueError("the scheme has no colour bands")
         period = ev.catalogue.period
-        top = _heading(fig, f"{ev.indices[names[0]].index.title}: the colour scale"
-                       if len(names) == 1 else "The colour scales",
-                       f"{period.title}; {_scheme_words(scheme)}", height)
+        fig, height, top = _figure(0.1 + 1.25 * len(names),
+                                   f"{ev.indices[names[0]].index.title}: the colour scale"
+                                   if len(names) == 1 else "The colour scales",
+                                   f"{period.title}; {_scheme_words(scheme)}")
         usable = 1 - top - 0.1 / height
         for k, name in enumerate(names):
             r = ev.indices[name]
@@ -289,13 +290,12 @@ def series(s):
         names = list(scheme.indices)
         issues = list(s.issues)
         panel = 1.25
-        height = 1.1 + panel * len(names) + 0.5
-        fig = _figure(height)
         first, last = issues[0], issues[-1]
-        top = _heading(fig, f"{scheme.name}: each index over {len(issues)} "
-                       f"issue{'s' if len(issues) != 1 else ''}",
-                       f"{first.label} to {last.label}" if len(issues) > 1 else first.label,
-                       height)
+        fig, height, top = _figure(panel * len(names) + 0.65,
+                                   f"{scheme.name}: each index over {len(issues)} "
+                                   f"issue{'s' if len(issues) != 1 else ''}",
+                                   f"{first.label} to {last.label}" if len(issues) > 1
+                                   else first.label)
         xs = list(range(len(issues)))
         bottom = 0.55 / height
         row = (1 - top - bottom) / len(names)
@@ -390,8 +390,6 @@ def sensitivity(s, ev=None):
 
     with _style():
         rows = len(s.indices)
-        height = 1.9 + 0.65 * rows
-        fig = _figure(height)
 
         def title_of(name):
             if ev is not None and name in ev.scheme.indices:
@@ -402,12 +400,14 @@ def sensitivity(s, ev=None):
             heading = f"Sensitivity: {_scheme_words(ev.scheme)}, {ev.catalogue.period.title}"
         else:
             heading = "Sensitivity"
-        top = _heading(fig, heading, f"{s.samples} samples, seed {s.seed}; varied uniformly: "
-                       f"{_varied(s.parameters, title_of)}", height)
+        fig, height, top = _figure(1.2 + 0.65 * rows, heading,
+                                   f"{s.samples} samples, seed {s.seed}; varied uniformly: "
+                                   f"{_varied(s.parameters, title_of)}")
         bottom = 0.75 / height
         box = (0.25, bottom, 0.38, 1 - top - bottom - 0.15 / height)
         ax = fig.add_axes(box)
         shares = fig.add_axes((0.67, bottom, 0.29, box[3]))
+        shares.patch.set_gid("shares-axis")
         low = min(min(i.p5, i.nominal) for i in s.indices)
         high = max(max(i.p95, i.nominal) for i in s.indices)
         pad = max((high - low) * 0.08, 0.5)

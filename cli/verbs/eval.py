@@ -30,6 +30,11 @@ def command(rules, events, fmt, out, period):
       barometer eval rules/minsk-barometer.rules - < examples/minsk-barometer-19.events
       barometer eval rules/minsk-barometer.rules data.csv --period 2021-01-01:2021-02-28 -o out.json --format json
       barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events --format svg -o no19.svg
+      barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events --format png -o no19.png
+
+    svg and png are charts (positive and negative points per index, with values,
+    the aggregate and its colour), drawn with matplotlib: pip install
+    'barometer[charts]'.
     """
     from .. import output
     from ..engine import evaluate

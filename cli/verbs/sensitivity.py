@@ -37,6 +37,9 @@ def command(rules, events, samples, seed, varies, fmt, out, period):
       barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events
       barometer sensitivity rules/minsk-barometer.rules examples/minsk-barometer-19.events --vary 'bands by 2' --samples 50000
       barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events --format svg -o spread.svg
+      barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events --format png -o spread.png
+
+    svg and png are charts, drawn with matplotlib: pip install 'barometer[charts]'.
     """
     from .. import output
     from ..engine import evaluate

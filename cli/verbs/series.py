@@ -31,6 +31,10 @@ def command(rules, catalogues, fmt, out):
     Examples:
       barometer series rules/minsk-barometer.rules examples/history/*.events examples/minsk-barometer-19.events
       barometer series rules/minsk-barometer.rules examples/history/*.events examples/minsk-barometer-19.events --format csv -o series.csv
+      barometer series rules/minsk-barometer.rules examples/history/*.events examples/minsk-barometer-19.events --format svg -o series.svg
+
+    svg and png draw each index across the issues, its colour bands behind
+    (matplotlib: pip install 'barometer[charts]').
     """
     from .. import output
     from ..dsl import InputError, load_scheme

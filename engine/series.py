@@ -3,7 +3,8 @@ published figures), in period order, with the change since the previous one.
 
 Each catalogue is its own issue (unlike `eval`, which reads several files as one
 catalogue). An issue whose file holds a period and `published` lines but no
-events is a published issue: its figures are the published ones, marked so.
+events is a published issue: its figures are the published ones, marked so (and
+those it does not publish are not known).
 Issues are put in period order, whatever order the files were given in; periods
 that overlap are an error, a gap between two periods a warning.
 """
@@ -95,9 +96,11 @@ class Series(Tabular):
 
 
 def published_only(catalogue: m.Catalogue) -> bool:
-    """Whether a catalogue is known only by its published figures: a period and
-    `published` lines, no events."""
-    return not catalogue.events and bool(catalogue.period.published)
+    """Whether an issue is known only by its published figures: a file with a
+    period, perhaps `published` lines, and no events. In a series, a period
+    without a single event is an issue whose catalogue is not at hand (every
+    figure it does not publish is not known), not one in which nothing happened."""
+    return not catalogue.events
 
 
 def build_series(scheme: m.Scheme, catalogues) -> Series:

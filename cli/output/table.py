@@ -308,7 +308,8 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     for issue in s.issues:
         about = [issue.label, f"{issue.period.start} to {issue.period.end}"]
         if issue.published:
-            about.append("published figures")
+            known = any(f.aggregate is not None for f in issue.figures.values())
+            about.append("published figures" if known else "no figures known")
         for k, (name, f) in enumerate(issue.figures.items()):
             if f.aggregate is None:
                 aggregate = "not published" if f.published else "n/a"

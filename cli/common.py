@@ -172,6 +172,10 @@ def load(rules: str, events: tuple[str, ...], period=None):
         report(e)
         raise InputFailure() from None
     catalogue, problems = read_catalogue_checked(list(events), scheme, period, errors_only=True)
+    if catalogue is not None:
+        from .engine.verify import published_only
+
+        problems += published_only(catalogue)
     errors = [p for p in problems if p.severity == "error"]
     if errors or catalogue is None:
         report(InputError(errors or problems))

@@ -25,8 +25,8 @@ import attrs
 
 from . import model as m
 from .diagnostics import Diagnostic, Span, did_you_mean, error
-from .nodes import (INDEX_FUNCTIONS, NUMBER_FUNCTIONS, SELECTING, expression_depth, parts,
-                    subexpressions)
+from .nodes import (HISTORY_FUNCTIONS, INDEX_FUNCTIONS, NUMBER_FUNCTIONS, SELECTING,
+                    expression_depth, parts, subexpressions)
 from .rules import read_rules_file
 
 # Words that open a line of an event file: an index so named could not be scored
@@ -208,7 +208,7 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
 
 
 _SCORE_WORDS = (m.Recorded, m.Direction, m.Weight)
-FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS))
+FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS))
 
 
 def _condition_names(condition, scheme: m.Scheme, problems: list) -> None:
@@ -240,7 +240,7 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
             continue
         if index is None and isinstance(e, (m.Reference, m.Selection)) or (
                 index is None and isinstance(e, m.Call) and e.function in INDEX_FUNCTIONS
-                and e.function not in NUMBER_FUNCTIONS):
+                + HISTORY_FUNCTIONS and e.function not in NUMBER_FUNCTIONS):
             word = e.name if isinstance(e, m.Reference) else e.text()
             problems.append(error(
                 "B113", f"`{word}` cannot stand in a score: a score is computed for one event "
@@ -261,6 +261,8 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
 
 def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
     name, arguments = call.function, call.arguments
+    if name in HISTORY_FUNCTIONS:
+        return _previous(call, scheme)
     if name not in NUMBER_FUNCTIONS and name not in INDEX_FUNCTIONS:
         return [error("B111", f"unknown function `{name}`", call.span,
                       did_you_mean(name, FUNCTIONS) or "the functions are " + ", ".join(FUNCTIONS))]
@@ -296,10 +298,42 @@ def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
     return problems
 
 
+def _previous(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
+    """previous(x) or previous(x, n): an index, and how many issues back (whole, 1 or more)."""
+    arguments = call.arguments
+    if not arguments or len(arguments) > 2 or not isinstance(arguments[0], m.Reference):
+        return [error("B111", "previous() takes an index and, if more than one issue back, how "
+                      "many: previous(russia), previous(russia, 2)", call.span)]
+    problems: list[Diagnostic] = []
+    if len(arguments) == 2:
+        n = arguments[1]
+        if not (isinstance(n, m.Constant) and n.value == int(n.value) and n.value >= 1):
+            problems.append(error("B111", f"previous() counts issues back with a whole number, "
+                                  f"1 or more, not {n.text()}", n.span,
+                                  "e.g. previous(russia, 2): the figure two issues before"))
+    return problems
+
+
+def current_references(expr):
+    """The indices an expression reads in the issue at hand: every name, except
+    inside previous(), which reads an earlier issue."""
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, m.Reference):
+            yield e
+        elif isinstance(e, m.Binary):
+            stack += [e.right, e.left]
+        elif isinstance(e, m.Negate):
+            stack.append(e.operand)
+        elif isinstance(e, m.Call) and e.function not in HISTORY_FUNCTIONS:
+            stack.extend(reversed(e.arguments))
+
+
 def cycles(scheme: m.Scheme) -> list[Diagnostic]:
     """Derived indices that depend on themselves, directly or through others."""
-    needs = {name: [e.name for e in subexpressions(index.formula)
-                    if isinstance(e, m.Reference) and e.name in scheme.indices
+    needs = {name: [e.name for e in current_references(index.formula)
+                    if e.name in scheme.indices
                     and scheme.indices[e.name].derived]
              for name, index in scheme.indices.items() if index.derived}
     problems, reported = [], set()
@@ -331,8 +365,7 @@ def derived_order(scheme: m.Scheme) -> list[str]:
     pending = [n for n, i in scheme.indices.items() if i.derived]
     while pending:
         for name in pending:
-            uses = {e.name for e in subexpressions(scheme.indices[name].formula)
-                    if isinstance(e, m.Reference)}
+            uses = {e.name for e in current_references(scheme.indices[name].formula)}
             if not any(u in pending and u != name for u in uses):
                 done.append(name)
                 pending.remove(name)

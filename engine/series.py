@@ -3,7 +3,8 @@ published figures), in period order, with the change since the previous one.
 
 Each catalogue is its own issue (unlike `eval`, which reads several files as one
 catalogue). An issue whose file holds a period and `published` lines but no
-events is a published issue: its figures are the published ones, marked so.
+events is a published issue: its figures are the published ones, marked so (and
+those it does not publish are not known).
 Issues are put in period order, whatever order the files were given in; periods
 that overlap are an error, a gap between two periods a warning.
 """
@@ -11,6 +12,8 @@ that overlap are an error, a gap between two periods a warning.
 from __future__ import annotations
 
 import re
+
+import attrs
 
 from ..dsl import model as m
 from ..dsl.diagnostics import Diagnostic, InputError, error, warning
@@ -93,9 +96,11 @@ class Series(Tabular):
 
 
 def published_only(catalogue: m.Catalogue) -> bool:
-    """Whether a catalogue is known only by its published figures: a period and
-    `published` lines, no events."""
-    return not catalogue.events and bool(catalogue.period.published)
+    """Whether an issue is known only by its published figures: a file with a
+    period, perhaps `published` lines, and no events. In a series, a period
+    without a single event is an issue whose catalogue is not at hand (every
+    figure it does not publish is not known), not one in which nothing happened."""
+    return not catalogue.events
 
 
 def build_series(scheme: m.Scheme, catalogues) -> Series:
@@ -107,17 +112,58 @@ def build_series(scheme: m.Scheme, catalogues) -> Series:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
+    from .plan import Past
+
     issues: list[Issue] = []
+    failed: list[Diagnostic] = []
     for catalogue in ordered:
         before = issues[-1] if issues else None
-        issues.append(_issue(scheme, catalogue, before))
-    return Series(scheme, tuple(issues), tuple(problems))
+        history = tuple(Past(i.label, {name: f.aggregate for name, f in i.figures.items()})
+                        for i in issues)
+        try:
+            issues.append(_issue(scheme, catalogue, before, history))
+        except InputError as e:  # a figure that cannot be computed (B208): said, then on
+            failed += e.diagnostics
+            issues.append(_issue(scheme, attrs.evolve(catalogue, events=()), before, history,
+                                 unknown=True))
+    if failed:
+        raise InputError(failed)
+    return Series(scheme, tuple(issues), tuple(problems) + tuple(_short(issues)))
 
 
-def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None) -> Issue:
+def _short(issues: list[Issue]) -> list[Diagnostic]:
+    """One warning (B705) for each figure or colour that some issues lack for
+    want of earlier issues, naming them."""
+    found: dict = {}  # (what, span) -> the exception, [issue labels]
+    for issue in issues:
+        if issue.evaluation is None:
+            continue
+        for name, e in issue.evaluation.short.items():
+            key = (e.what, e.span)
+            found.setdefault(key, (e, []))[1].append((name, issue.label))
+    problems = []
+    for (what, span), (e, where) in found.items():
+        names = list(dict.fromkeys(n for n, _ in where))
+        labels = list(dict.fromkeys(label for _, label in where))
+        shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3
+                                          else "")
+        lacks = "colour" if what.startswith("the colour") else "figure"
+        problems.append(warning(
+            "B705", f"{what} needs {e.needed} earlier issue{'' if e.needed == 1 else 's'} "
+            f"with the figure: {', '.join(names)} has no {lacks} in {shown}", span,
+            "name the earlier issues too (their published figures are enough)"))
+    return problems
+
+
+def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, history,
+           unknown: bool = False) -> Issue:
     from . import evaluate
 
     period = catalogue.period
+    if unknown:
+        figures = {name: _figure(index, None, None, None, None, None, False, before)
+                   for name, index in scheme.indices.items()}
+        return Issue(period.title, period, None, figures)
     figures = {}
     if published_only(catalogue):
         stated = {p.index: p.value for p in period.published}
@@ -127,7 +173,7 @@ def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None) -> Is
             colour = bands.colour(value) if bands is not None and value is not None else None
             figures[name] = _figure(index, value, None, None, None, colour, True, before)
         return Issue(period.title, period, None, figures)
-    evaluation = evaluate(scheme, catalogue)
+    evaluation = evaluate(scheme, catalogue, history)
     for name, index in scheme.indices.items():
         r = evaluation.indices.get(name)
         if r is None:
@@ -195,7 +241,7 @@ def load_series(scheme: m.Scheme, paths: list[str]) -> tuple[Series | None, list
 
     catalogues, problems = [], []
     for path in paths:
-        catalogue, found = read_catalogue_checked([path], scheme, errors_only=True)
+        catalogue, found = read_catalogue_checked([path], scheme, errors_only=True, alone=False)
         problems += found
         if catalogue is not None:
             catalogues.append(catalogue)

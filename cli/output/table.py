@@ -308,7 +308,8 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     for issue in s.issues:
         about = [issue.label, f"{issue.period.start} to {issue.period.end}"]
         if issue.published:
-            about.append("published figures")
+            known = any(f.aggregate is not None for f in issue.figures.values())
+            about.append("published figures" if known else "no figures known")
         for k, (name, f) in enumerate(issue.figures.items()):
             if f.aggregate is None:
                 aggregate = "not published" if f.published else "n/a"
@@ -327,6 +328,9 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     notes = []
     if any(f.published and f.aggregate is not None for i in s.issues for f in i.figures.values()):
         notes.append(PUBLISHED_NOTE)
+    if any(not f.published and f.aggregate is None for i in s.issues for f in i.figures.values()):
+        notes.append("n/a: a figure that needs more earlier issues than the series has "
+                     "(see the warnings)")
     changes = [f"  {f.index.title}: {f.previous_colour.capitalize()} -> {f.colour.capitalize()} "
                f"in {issue.label}" for issue in s.issues for f in issue.figures.values()
                if f.transition]

@@ -157,10 +157,11 @@ class InputFailure(click.exceptions.Exit):
         super().__init__(2)
 
 
-def load(rules: str, events: tuple[str, ...], period=None):
+def load(rules: str, events: tuple[str, ...], period=None, alone: bool = True):
     """The scheme and catalogue, or every problem printed and status 2. What
     `check` calls an error stops here too; warnings that concern the figures
-    (an event counted twice across files) are printed."""
+    (an event counted twice across files) are printed. `alone`: the figures are
+    computed without history (not so for an issue of a series)."""
     from .engine.verify import read_catalogue_checked
     from .dsl import InputError, load_scheme
 
@@ -171,7 +172,8 @@ def load(rules: str, events: tuple[str, ...], period=None):
     except InputError as e:
         report(e)
         raise InputFailure() from None
-    catalogue, problems = read_catalogue_checked(list(events), scheme, period, errors_only=True)
+    catalogue, problems = read_catalogue_checked(list(events), scheme, period, errors_only=True,
+                                                 alone=alone)
     if catalogue is not None:
         from .engine.verify import published_only
 

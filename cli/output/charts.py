@@ -282,6 +282,21 @@ def issue_label(issue) -> str:
     return f"{start:%b %Y}-\n{end:%b %Y}"
 
 
+def _axis_labels(issues) -> tuple[list[str], str]:
+    """Each issue's label on the time axis, and the axis's name: their months
+    ("Jan-Feb\\n2021"), or for many numbered issues their numbers."""
+    from ..engine.series import issue_number
+
+    numbers = [issue_number(i.label) for i in issues]
+    if len(issues) > 6 and None not in numbers:
+        return [str(n) for n in numbers], "issue (No)"
+    labels = [issue_label(i) for i in issues]
+    labels = [label if "\n" in label else "\n".join(label.rsplit(" ", 1)) for label in labels]
+    step = -(-len(issues) // 8)
+    return [label if (len(issues) - 1 - k) % step == 0 else "" for k, label in
+            enumerate(labels)], ""
+
+
 def series(s):
     """Each index over the issues, one panel each, its colour bands behind; a
     published figure without a catalogue is a hollow point."""
@@ -297,6 +312,7 @@ def series(s):
                                    f"{first.label} to {last.label}" if len(issues) > 1
                                    else first.label)
         xs = list(range(len(issues)))
+        labels, axis = _axis_labels(issues)
         bottom = 0.55 / height
         row = (1 - top - bottom) / len(names)
         published_shown = False
@@ -308,7 +324,7 @@ def series(s):
             values = [_float(f.aggregate if f else None) for f in figures]
             known = [v for v in values if v == v]
             low, high = (min(known + [0]), max(known + [0])) if known else (-1, 1)
-            pad = max((high - low) * 0.45, 2)
+            pad = max((high - low) * 0.6, 3)  # room for the values written by the points
             low, high = low - pad, high + pad
             if name in scheme.bands:
                 stretches, _ = _stretches(scheme.bands[name], known)
@@ -324,6 +340,11 @@ def series(s):
             ax.set_xlim(-0.5, len(issues) - 0.5)
             ax.axhline(0, color=RULE, linewidth=0.8, zorder=1)
             ax.plot(xs, values, color=AGGREGATE, linewidth=1.4, zorder=2, gid=f"line-{name}")
+            seen = [x for x in xs if values[x] == values[x]]
+            for a, b in zip(seen, seen[1:]):  # issues between that do not know the figure
+                if b > a + 1:
+                    ax.plot([a, b], [values[a], values[b]], color=MUTED, linewidth=0.9,
+                            linestyle=(0, (1.5, 2)), zorder=2)
             for x, f, v in zip(xs, figures, values):
                 if v != v:
                     continue
@@ -340,13 +361,14 @@ def series(s):
                             zorder=4)
             ax.set_title(wrap(index.title, 60), loc="left", fontsize=9, fontweight="bold",
                          color=INK, pad=3)
-            ax.set_xticks(xs, [issue_label(i) for i in issues] if k == len(names) - 1
-                          else [""] * len(xs))
+            ax.set_xticks(xs, labels if k == len(names) - 1 else [""] * len(xs))
+            if k == len(names) - 1 and axis:
+                ax.set_xlabel(axis, fontsize=7.5, color=MUTED)
             ax.tick_params(axis="both", labelsize=7.5, length=2)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
         note = "Filled points: evaluated from a catalogue; in brackets: the change since the " \
-               "previous issue."
+               "previous issue; dotted: across issues whose figure is not known."
         if published_shown:
             note += " Hollow points: published figures, no catalogue."
         fig.text(0.02, 0.12 / height, wrap(note, 120), fontsize=7.5, color=MUTED, va="bottom")

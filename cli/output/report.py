@@ -87,6 +87,16 @@ def _current(series, ev):
     return None, None
 
 
+def _last_known(series, issue, name):
+    """The latest issue before `issue` that knows the index's figure, and the figure."""
+    before = series.issues[:series.issues.index(issue)]
+    for earlier in reversed(before):
+        f = earlier.figures.get(name)
+        if f is not None and f.aggregate is not None:
+            return earlier, f
+    return None, None
+
+
 # --- the parts ---------------------------------------------------------------------
 
 
@@ -162,15 +172,34 @@ def _changes(ev, series, issue, previous, chart) -> str:
         out.append("<p>No earlier issue was given, so there is nothing to compare with "
                    "(name past issues with <code>--history</code>).</p></section>")
         return "".join(out)
-    marked = " (published figures)" if previous.published else ""
+    nothing = all(f.aggregate is None for f in previous.figures.values())
+    marked = " (no figure of it is known)" if nothing else \
+        " (published figures)" if previous.published else ""
     out.append(f"<p>Since <strong>{_e(previous.label)}</strong>{_e(marked)}, "
-               f"{_e(previous.period.start)} to {_e(previous.period.end)}:</p><ul class=changes>")
+               f'<span class="colour">{_e(previous.period.start)}</span> to '
+               f'<span class="colour">{_e(previous.period.end)}</span>'
+               f"{', against the last figure known of each index' if nothing else ''}:</p>"
+               "<ul class=changes>")
     for name, f in issue.figures.items():
         before = previous.figures.get(name)
         title = _e(f.index.title)
-        if f.aggregate is None or before is None or before.aggregate is None:
-            out.append(f"<li>{title}: {_e(signed(f.aggregate)) if f.aggregate is not None else 'unknown'}"
-                       "; not known in the previous issue.</li>")
+        if f.aggregate is None:
+            out.append(f"<li>{title}: not known in this issue.</li>")
+            continue
+        if before is None or before.aggregate is None:
+            earlier, known = _last_known(series, issue, name)
+            text = f"<li>{title}: <strong>{_e(signed(f.aggregate))}</strong>"
+            if not nothing:
+                text += f"; not known in {_e(previous.label)}"
+            if earlier is not None:
+                change = f.aggregate - known.aggregate
+                how = (f"{_points(abs(change))} {'higher' if change > 0 else 'lower'} than"
+                       if change else "the same as")
+                text += (f"; {_e(how)} the last figure known, {_e(signed(known.aggregate))}, "
+                         f"{'published ' if known.published else ''}in {_e(earlier.label)}")
+            else:
+                text += "; no earlier figure is known"
+            out.append(text + ".</li>")
             continue
         if f.change == 0:
             how = "unchanged"
@@ -185,7 +214,9 @@ def _changes(ev, series, issue, previous, chart) -> str:
         out.append(f"<li>{title}: <strong>{_e(signed(f.aggregate))}</strong>, {how} from "
                    f"{_e(signed(before.aggregate))}{colour}.</li>")
     out.append("</ul>")
-    issues = list(series.issues)
+    issues = [i for i in series.issues
+              if any(f.aggregate is not None for f in i.figures.values())]
+    unknown = [i for i in series.issues if i not in issues]
     names = list(series.scheme.indices)
     headings = ["Issue"] + [series.scheme.indices[n].title for n in names]
     rows = []
@@ -205,9 +236,19 @@ def _changes(ev, series, issue, previous, chart) -> str:
             row.append(cell)
         rows.append(row)
     out.append(_table(headings, rows, set(range(1, len(headings))), "series"))
+    notes = []
     if any(i.published for i in issues):
-        out.append('<p class="note">* published figures, with no catalogue behind them. In '
-                   "brackets: the change since the previous issue.</p>")
+        notes.append("* published figures, with no catalogue behind them.")
+    notes.append("In brackets: the change since the previous issue.")
+    if unknown:
+        from ..engine.series import issue_number
+
+        numbers = [issue_number(i.label) for i in unknown]
+        listed = ("No " + ", ".join(str(n) for n in numbers) if None not in numbers
+                  else "; ".join(i.label for i in unknown))
+        notes.append(f"Left out: {len(unknown)} issue{'s' if len(unknown) > 1 else ''} of "
+                     f"which no figure is known ({listed}).")
+    out.append(f'<p class="note">{_e(" ".join(notes))}</p>')
     out.append(chart(charts.series(series), "Each index across the issues",
                      "Each index across the issues, with its colour bands behind."))
     out.append("</section>")

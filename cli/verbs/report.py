@@ -12,9 +12,9 @@ from ..common import FILE, InputFailure, complete_rules, load, output_option, pa
 @click.argument("catalogue", type=FILE)
 @click.argument("more", nargs=-1, type=FILE, metavar="")
 @click.option("--history", "history", multiple=True, type=FILE, metavar="CATALOGUES...",
-              help="Past issues (event files, or files of published figures only), for what "
+              help="Other issues (event files, or files of published figures only), for what "
                    "changed since the previous issue and each index across the issues. Put "
-                   "it last: every file after it is a past issue.")
+                   "it last: every file after it is one of them.")
 @output_option
 @period_option
 def command(rules, catalogue, more, history, out, period):
@@ -46,37 +46,33 @@ def command(rules, catalogue, more, history, out, period):
 
         click.echo(f"error: {NEEDS_MATPLOTLIB}", err=True)
         raise click.exceptions.Exit(2) from None
-    scheme, issue = load(rules, (catalogue,), parse_period(period))
-    evaluation = evaluate(scheme, issue)
-    series = None
-    if history:
+    scheme, issue = load(rules, (catalogue,), parse_period(period), alone=not history)
+    if not history:
+        evaluation, series = evaluate(scheme, issue), None
+    else:
         series = _series(scheme, issue, history)
+        evaluation = next(i.evaluation for i in series.issues if i.period == issue.period)
     write_output(report_html(evaluation, series), out)
 
 
 def _series(scheme, issue, history):
     """The past issues and this one, in period order; every problem printed and
-    status 2 where they do not make a series, or where a past issue comes after
-    this one."""
+    status 2 where they do not make a series. Issues after this one are shown
+    across the issues, and said so, in case --history took the wrong files."""
     from ..dsl import InputError
     from ..dsl.suppress import suppress
-    from ..engine.series import build_series, order_problems
+    from ..engine.series import build_series
     from ..engine.verify import read_catalogue_checked
 
     catalogues, problems = [], []
     for path in history:
-        found, found_problems = read_catalogue_checked([path], scheme, errors_only=True)
+        found, found_problems = read_catalogue_checked([path], scheme, errors_only=True,
+                                                       alone=False)
         problems += found_problems
         if found is not None:
             catalogues.append(found)
     errors = [p for p in problems if p.severity == "error"]
-    later = [c for c in catalogues if c.period.start > issue.period.end]
-    if later and not errors:
-        c = later[0]
-        raise click.UsageError(
-            f"--history names past issues, and {c.files[0]} ({c.period.title}, from "
-            f"{c.period.start}) comes after the reported issue ({issue.period.title}, to "
-            f"{issue.period.end}): name the latest issue as CATALOGUE, or put --history last")
+    series = None
     if not errors:
         try:
             series = build_series(scheme, catalogues + [issue])
@@ -91,4 +87,11 @@ def _series(scheme, issue, history):
                       if p.severity == "warning" and p.code in SHOWN])[0]
     if shown:
         report(InputError(shown))
+    later = [c for c in catalogues if c.period.start > issue.period.end]
+    if later:
+        click.echo(f"note: the report is of {issue.period.title}; "
+                   f"{len(later)} later issue{'s' if len(later) > 1 else ''} given with "
+                   f"--history ({later[0].period.title}"
+                   f"{', ...' if len(later) > 1 else ''}) "
+                   "only appear across the issues", err=True)
     return series

@@ -304,7 +304,7 @@ def series(s):
         scheme = s.scheme
         names = list(scheme.indices)
         issues = list(s.issues)
-        panel = 1.25
+        panel = 1.5
         first, last = issues[0], issues[-1]
         fig, height, top = _figure(panel * len(names) + 0.65,
                                    f"{scheme.name}: each index over {len(issues)} "
@@ -337,6 +337,10 @@ def series(s):
                         ax.text(1.005, middle, band.name.capitalize(), fontsize=7,
                                 transform=ax.get_yaxis_transform(), va="center", color=MUTED)
             ax.set_ylim(low, high)
+            from matplotlib.ticker import MaxNLocator
+
+            whole = all(float(v).is_integer() for v in known)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=whole))
             ax.set_xlim(-0.5, len(issues) - 0.5)
             ax.axhline(0, color=RULE, linewidth=0.8, zorder=1)
             ax.plot(xs, values, color=AGGREGATE, linewidth=1.4, zorder=2, gid=f"line-{name}")

@@ -11,7 +11,7 @@ import datetime as dt
 
 from . import model as m
 from .dates import DateProblem, resolve
-from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error
+from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
 from .files import gc_paused, read_source
 from .resolve import index_name, published_names, unknown, uses_weight
 from .syntax import Num, RawEvent, parse
@@ -32,14 +32,15 @@ def _read_catalogue(paths, scheme, period):
     for path in paths:
         try:
             names = {name: index.title for name, index in scheme.indices.items()}
+            attributes = {name: a.title for name, a in scheme.attributes.items()}
             if path.lower().endswith(".csv"):
                 from .csvfile import read_csv
 
-                found_period, raw, found = read_csv(path, period, names)
+                found_period, raw, found = read_csv(path, period, names, attributes)
             elif path.lower().endswith((".xlsx", ".xlsm")):
                 from .xlsx import read_xlsx
 
-                found_period, raw, found = read_xlsx(path, period, names)
+                found_period, raw, found = read_xlsx(path, period, names, attributes)
             else:
                 found_period, raw, found = read_event_file(path)
         except InputError as e:
@@ -58,10 +59,35 @@ def _read_catalogue(paths, scheme, period):
             elif _has_syntax_error(item, raw[n + 1] if n + 1 < len(raw) else None, broken):
                 # a line of it could not be read: "no score" would only mislead
                 problems[before:] = [p for p in problems[before:] if p.code != "B108"]
+    problems = _once_per_attribute(problems)
     if not periods:
         return None, problems
     catalogue = m.Catalogue(_join(periods), tuple(events), tuple(paths))
     return catalogue, problems + published_names(catalogue.period, scheme)
+
+
+def _once_per_attribute(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """An attribute the scheme does not read is said once, where it first appears,
+    with how many events more record it (a catalogue kept for several schemes
+    would otherwise drown the other findings)."""
+    import attrs
+
+    first: dict[str, int] = {}
+    more: dict[str, int] = {}
+    out = []
+    for p in problems:
+        if p.code == "B116":
+            name = p.message.split("`")[1]
+            if name in first:
+                more[name] = more.get(name, 0) + 1
+                continue
+            first[name] = len(out)
+        out.append(p)
+    for name, extra in more.items():
+        p = out[first[name]]
+        out[first[name]] = attrs.evolve(p, message=f"{p.message} (nor on {extra} more "
+                                        f"event{'s' if extra > 1 else ''})")
+    return out
 
 
 def _has_syntax_error(item: RawEvent, following: RawEvent | None, broken: list[int]) -> bool:
@@ -259,7 +285,7 @@ def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Schem
                               "add a line such as: category contacts"))
     filled = _filled(values, scheme.attributes, raw, problems)
     when = _resolve_when(raw, period, ongoing, problems)
-    if len(problems) > before or when is None:
+    if when is None or any(p.severity == "error" for p in problems[before:]):
         return None
     return m.Event(number, when, raw.text, tuple(scores), category, tuple(tags), tuple(sources),
                    tuple(notes), ongoing, raw.span, filled)
@@ -275,12 +301,17 @@ def _check_value(name: m.Declared, value, text: str, span: Span, scheme: m.Schem
         return
     if attribute is None:
         words = ["category", "tags", "source", "note", "ongoing"]
-        problems.append(error(
-            "B101", f"unknown attribute `{name.name}`", name.span,
-            did_you_mean(name.name, list(scheme.attributes) + words)
-            or (f"`{name.name} {text}` gives an attribute a value; the scheme declares "
-                + ("the attributes " + ", ".join(scheme.attributes) if scheme.attributes
-                   else "none") + "; a score is written with its number: russia +1")))
+        near = did_you_mean(name.name, list(scheme.attributes) + words)
+        if near is not None:  # a slip of the keyboard: it would be lost
+            problems.append(error("B101", f"unknown attribute `{name.name}`", name.span, near))
+        else:  # a value another scheme reads: said, and set aside
+            problems.append(warning(
+                "B116", f"the scheme declares no attribute `{name.name}`: the event's "
+                f"`{name.name} {text}` is not read", _joined(name.span, span),
+                "declare it in the scheme (attribute " + name.name +
+                (" number" if not isinstance(value, str) else " one of [...]") +
+                ") to use it" + (f"; its attributes are {', '.join(scheme.attributes)}"
+                                 if scheme.attributes else "")))
         return
     if name.name in values:
         problems.append(error("B102", f"the event gives `{name.name}` twice", name.span,

@@ -106,10 +106,35 @@ def wrap(text: str, width: int) -> str:
 
 
 def band_colour(name: str, rank: int = 0, count: int = 1) -> str:
+    """A band named for a colour has it; any other, a grey by its place from low
+    (light) to high (dark)."""
     if name.casefold() in BAND_COLOURS:
         return BAND_COLOURS[name.casefold()]
     shade = 0.92 - 0.6 * rank / max(count - 1, 1)
     return "#" + f"{round(shade * 255):02x}" * 3
+
+
+def _low_to_high(bandset) -> list:
+    return sorted(bandset.bands, key=lambda b: (
+        b.lower is not None, float(b.lower.value) if b.lower else 0.0,
+        float(b.upper.value) if b.upper else float("inf")))
+
+
+def palette(bandset) -> dict[str, str]:
+    """Each band's colour on every chart and in the report."""
+    bands = _low_to_high(bandset)
+    return {b.name: band_colour(b.name, k, len(bands)) for k, b in enumerate(bands)}
+
+
+def band_word(name: str) -> str:
+    """A band's name as a reader reads it: strongly_east is "Strongly east"."""
+    return name.replace("_", " ").capitalize()
+
+
+def ink(colour: str) -> str:
+    """Text that reads on a fill of `colour`."""
+    r, g, b = (int(colour[k:k + 2], 16) / 255 for k in (1, 3, 5))
+    return INK if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "#ffffff"
 
 
 def _scheme_words(scheme) -> str:
@@ -141,7 +166,9 @@ def issue(ev):
                                    f"{_scheme_words(scheme)}; {_period_words(period)}. Positive "
                                    "and negative points of each index; the diamond is the "
                                    "aggregate.")
-        ax = fig.add_axes((0.27, 1.0 / height, 0.5, 1 - top - 1.2 / height))
+        coloured = any(r.colour for r in results)
+        ax = fig.add_axes((0.27, 1.0 / height, 0.47 if coloured else 0.55,
+                           1 - top - 1.2 / height))
         extent = max([abs(_float(r.positive)) for r in results if not r.index.derived]
                      + [abs(_float(r.negative)) for r in results if not r.index.derived]
                      + [abs(_float(r.aggregate)) for r in results] + [1])
@@ -170,9 +197,10 @@ def issue(ev):
             ax.text(1.04, y, signed(r.aggregate), transform=side, va="center", ha="left",
                     fontweight="bold", color=INK, fontsize=10)
             if r.colour:
+                colours = palette(scheme.bands[name]) if name in scheme.bands else {}
                 ax.text(1.25, y, "\u25a0", transform=side, va="center", ha="left", fontsize=13,
-                        color=band_colour(r.colour))
-                ax.text(1.3, y, r.colour.capitalize(), transform=side, va="center",
+                        color=colours.get(r.colour, band_colour(r.colour)))
+                ax.text(1.3, y, wrap(band_word(r.colour), 13), transform=side, va="center",
                         ha="left", color=INK)
         ax.text(1.04, -0.62, "Aggregate", transform=side, ha="left", va="bottom", color=MUTED,
                 fontsize=8)
@@ -200,9 +228,7 @@ def _stretches(bandset, values: list[float]):
     the gap between whole-number bands (-12 to -7, -6 to -2) split in the
     middle, so that every whole value sits inside its band; and the axis's
     limits, wide enough for the values and every finite bound."""
-    bands = sorted(bandset.bands, key=lambda b: (
-        b.lower is not None, float(b.lower.value) if b.lower else 0.0,
-        float(b.upper.value) if b.upper else float("inf")))
+    bands = _low_to_high(bandset)
     bounds = [float(x.value) for b in bands for x in (b.lower, b.upper) if x is not None]
     known = bounds + [v for v in values if v == v]
     low, high = min(known), max(known)
@@ -244,13 +270,15 @@ def scale(ev, names: list[str] | None = None):
                                row - 0.75 / height))
             ax.set_xlim(low, high)
             ax.set_ylim(0, 1)
-            for rank, (band, start, end) in enumerate(stretches):
-                ax.axvspan(start, end, color=band_colour(band.name, rank, len(stretches)),
-                           ec="#555555", linewidth=0.6, gid=f"band-{name}-{band.name}")
+            colours = palette(scheme.bands[name])
+            for band, start, end in stretches:
+                fill = colours[band.name]
+                ax.axvspan(start, end, color=fill, ec="#555555", linewidth=0.6,
+                           gid=f"band-{name}-{band.name}")
                 middle = (max(start, low) + min(end, high)) / 2
-                ax.text(middle, 0.62, band.name.capitalize(), ha="center", va="center",
-                        fontweight="bold", color=INK, fontsize=9)
-                ax.text(middle, 0.3, band.describe(), ha="center", va="center", color=INK,
+                ax.text(middle, 0.62, wrap(band_word(band.name), 12), ha="center", va="center",
+                        fontweight="bold", color=ink(fill), fontsize=9)
+                ax.text(middle, 0.22, band.describe(), ha="center", va="center", color=ink(fill),
                         fontsize=7.5)
             title = r.index.title
             if value == value:
@@ -259,7 +287,7 @@ def scale(ev, names: list[str] | None = None):
                 ax.axvline(value, color=AGGREGATE, linewidth=1.6, zorder=3)
                 where = (value - low) / (high - low)
                 ax.text(value, 1.22, f"{title}: {signed(r.aggregate)}"
-                        + (f" ({r.colour.capitalize()})" if r.colour else " (no colour)"),
+                        + (f" ({band_word(r.colour)})" if r.colour else " (no colour)"),
                         ha="left" if where < 0.3 else "right" if where > 0.7 else "center",
                         va="bottom", fontweight="bold", color=INK, fontsize=9.5)
             ax.set_yticks([])
@@ -328,13 +356,14 @@ def series(s):
             low, high = low - pad, high + pad
             if name in scheme.bands:
                 stretches, _ = _stretches(scheme.bands[name], known)
-                for rank, (band, start, end) in enumerate(stretches):
-                    ax.axhspan(start, end, color=band_colour(band.name, rank, len(stretches)),
-                               alpha=0.45, linewidth=0, zorder=0, gid=f"band-{name}-{band.name}")
+                colours = palette(scheme.bands[name])
+                for band, start, end in stretches:
+                    ax.axhspan(start, end, color=colours[band.name], alpha=0.45, linewidth=0,
+                               zorder=0, gid=f"band-{name}-{band.name}")
                     seen = min(end, high) - max(start, low)
                     middle = (max(start, low) + min(end, high)) / 2
                     if seen > (high - low) * 0.12:
-                        ax.text(1.005, middle, band.name.capitalize(), fontsize=7,
+                        ax.text(1.005, middle, band_word(band.name), fontsize=7,
                                 transform=ax.get_yaxis_transform(), va="center", color=MUTED)
             ax.set_ylim(low, high)
             from matplotlib.ticker import MaxNLocator
@@ -464,18 +493,21 @@ def sensitivity(s, ev=None):
                 shares.text(0.0, y, "no bands", va="center", fontsize=7.5, color=MUTED)
             small = []
             ordered = list(i.colour_probability.items())
+            colours = palette(ev.scheme.bands[i.name]) if ev is not None and \
+                i.name in ev.scheme.bands else {}
             for rank, (colour, share) in enumerate(ordered):
                 if share <= 0:
                     continue
+                fill = colours.get(colour, band_colour(colour, rank, len(ordered)))
                 shares.barh(y, share, left=left, height=0.5, gid=f"share-{i.name}-{colour}",
-                            color=band_colour(colour, rank, len(ordered)), edgecolor="#555555",
+                            color=fill, edgecolor="#555555",
                             linewidth=0.4)
                 if share >= 0.16:
-                    shares.text(left + share / 2, y, f"{colour}\n{_share(share)}",
-                                ha="center", va="center", fontsize=6.8, color=INK,
+                    shares.text(left + share / 2, y, f"{band_word(colour)}\n{_share(share)}",
+                                ha="center", va="center", fontsize=6.8, color=ink(fill),
                                 linespacing=1.0)
                 else:
-                    small.append(f"{colour} {_share(share)}")
+                    small.append(f"{band_word(colour)} {_share(share)}")
                 left += share
             if small:
                 shares.text(0.0, y + 0.4, ", ".join(small), fontsize=6.5, color=MUTED,

@@ -53,12 +53,19 @@ class _Charts:
                 f"<figcaption>{_e(caption)}</figcaption></figure>")
 
 
-def _swatch(colour: str | None) -> str:
+def _swatch(colour: str | None, scheme=None, index: str | None = None) -> str:
+    """A band's name with its colour, as the charts draw it."""
     if not colour:
         return ""
-    return (f'<span class="colour"><span class="swatch" '
-            f'style="background:{charts.band_colour(colour)}"></span>'
-            f"{_e(colour.capitalize())}</span>")
+    bands = scheme.bands.get(index) if scheme is not None else None
+    fill = (charts.palette(bands) if bands is not None else {}).get(
+        colour, charts.band_colour(colour))
+    return (f'<span class="colour"><span class="swatch" style="background:{fill}"></span>'
+            f"{_e(charts.band_word(colour))}</span>")
+
+
+def _word(colour: str) -> str:
+    return _e(charts.band_word(colour))
 
 
 def _points(n) -> str:
@@ -116,7 +123,7 @@ def _figures(ev, issue, previous, chart) -> str:
         row = [_e(r.index.title), f"<strong>{_e(signed(r.aggregate))}</strong>",
                "" if derived else _e(signed(r.positive)),
                "" if derived else _e(signed(r.negative) if r.negative else "0"),
-               "" if derived else str(r.events), _swatch(r.colour)]
+               "" if derived else str(r.events), _swatch(r.colour, ev.scheme, name)]
         if previous is not None:
             f = issue.figures.get(name)
             row.append(_change_words(f) if f is not None else "")
@@ -140,7 +147,7 @@ def _change_words(f) -> str:
         return ""
     text = _e(signed(f.change))
     if f.transition:
-        text += f" ({_e(f.previous_colour.capitalize())} &rarr; {_e(f.colour.capitalize())})"
+        text += f" ({_word(f.previous_colour)} &rarr; {_word(f.colour)})"
     return text
 
 
@@ -157,10 +164,11 @@ def _scale(ev, chart) -> str:
         rows = []
         for band in ev.scheme.bands[name].bands:
             here = band.name == r.colour
-            rows.append([_swatch(band.name), f'<span class="colour">{_e(band.describe())}</span>',
+            rows.append([_swatch(band.name, ev.scheme, name),
+                         f'<span class="colour">{_e(band.describe())}</span>',
                          _e(band.interpretation), "&#9664; this issue" if here else ""])
         out.append(f"<h3>{_e(r.index.title)}: {_e(signed(r.aggregate))}"
-                   f"{', ' + _e(r.colour.capitalize()) if r.colour else ''}</h3>")
+                   f"{', ' + _word(r.colour) if r.colour else ''}</h3>")
         out.append(_table(["Band", "Values", "Meaning", ""], rows, cls="bands"))
     out.append("</section>")
     return "".join(out)
@@ -207,10 +215,10 @@ def _changes(ev, series, issue, previous, chart) -> str:
             how = (f"{'up' if f.change > 0 else 'down'} {_e(_points(abs(f.change)))}")
         colour = ""
         if f.transition:
-            colour = (f"; from {_e(f.previous_colour.capitalize())} to "
-                      f"<strong>{_e(f.colour.capitalize())}</strong>")
+            colour = (f"; from {_word(f.previous_colour)} to "
+                      f"<strong>{_word(f.colour)}</strong>")
         elif f.colour:
-            colour = f"; still {_e(f.colour.capitalize())}"
+            colour = f"; still {_word(f.colour)}"
         out.append(f"<li>{title}: <strong>{_e(signed(f.aggregate))}</strong>, {how} from "
                    f"{_e(signed(before.aggregate))}{colour}.</li>")
     out.append("</ul>")
@@ -232,7 +240,7 @@ def _changes(ev, series, issue, previous, chart) -> str:
             if f.change is not None:
                 cell += f'<br><span class="change">({_e(signed(f.change))})</span>'
             if f.colour:
-                cell += "<br>" + _swatch(f.colour)
+                cell += "<br>" + _swatch(f.colour, series.scheme, name)
             row.append(cell)
         rows.append(row)
     out.append(_table(headings, rows, set(range(1, len(headings))), "series"))
@@ -263,7 +271,7 @@ def _explain(ev) -> str:
            "them, and the running total.</p>"]
     for x in explain(ev):
         r = x.result
-        colour = f", {_e(r.colour.capitalize())}" if r.colour else ""
+        colour = f", {_word(r.colour)}" if r.colour else ""
         out.append(f'<article class="index" id="explain-{_e(r.index.name)}">'
                    f"<h3>{_e(r.index.title)}: {_e(signed(r.aggregate))}{colour}</h3>")
         near = "; ".join(f"{_points(b.points)} from {(b.colour or 'no colour').lower()} "

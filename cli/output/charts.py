@@ -482,7 +482,7 @@ def sensitivity(s, ev=None):
                     zorder=3, label="median" if y == 0 else None)
             ax.plot([i.nominal], [y], marker="o", markersize=6.5, markerfacecolor="none",
                     markeredgecolor="#c62828", markeredgewidth=1.6, linestyle="none", zorder=4,
-                    label="nominal (published scheme)" if y == 0 else None)
+                    label="nominal (the scheme as written)" if y == 0 else None)
             middle = (i.p5 + i.p95) / 2
             where = (middle - (low - pad)) / (high - low + 2 * pad)
             ax.text(middle, y + 0.43, f"nominal {_fmt(i.nominal)}; 5% to 95%: "

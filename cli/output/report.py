@@ -423,6 +423,7 @@ footer { margin-top: 3rem; font-size: .85rem; border-top: 1px solid var(--rule);
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2, h3 { break-after: avoid; }
   figure.chart, tr, .index > p { break-inside: avoid; }
+  svg.chart { width: auto; max-width: 100%; max-height: 245mm; margin: 0 auto; }
   .index > p { break-after: avoid; }
   thead { display: table-header-group; }
   #explain, #catalogue { break-before: page; }

@@ -112,14 +112,11 @@ def build_series(scheme: m.Scheme, catalogues) -> Series:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
-    from .plan import Past
-
     issues: list[Issue] = []
     failed: list[Diagnostic] = []
     for catalogue in ordered:
         before = issues[-1] if issues else None
-        history = tuple(Past(i.label, {name: f.aggregate for name, f in i.figures.items()})
-                        for i in issues)
+        history = _history(issues)
         try:
             issues.append(_issue(scheme, catalogue, before, history))
         except InputError as e:  # a figure that cannot be computed (B208): said, then on
@@ -129,6 +126,45 @@ def build_series(scheme: m.Scheme, catalogues) -> Series:
     if failed:
         raise InputError(failed)
     return Series(scheme, tuple(issues), tuple(problems) + tuple(_short(issues)))
+
+
+def _history(issues) -> tuple:
+    """The issues as the history a later issue reads (`engine.plan.Past`)."""
+    from .plan import Past
+
+    return tuple(Past(i.label, {name: f.aggregate for name, f in i.figures.items()})
+                 for i in issues)
+
+
+def evaluate_after(scheme: m.Scheme, catalogue: m.Catalogue, history: list[str]
+                   ) -> tuple[object | None, list[Diagnostic]]:
+    """The catalogue evaluated as the issue after those in `history` (paths, each
+    its own issue, in any order), as `eval --history` does: the evaluation, or
+    None, and every finding. The history must end before the catalogue begins
+    (B708)."""
+    from . import evaluate
+
+    series, problems = load_series(scheme, history)
+    if series is None:
+        return None, problems
+    # what the earlier issues themselves lack matters here only as this issue reads it
+    problems = [p for p in problems if p.code != "B705"]
+    period = catalogue.period
+    later = [i for i in series.issues if i.period.end >= period.start]
+    if later:
+        problems.append(error(
+            "B708", f"the history must come before the issue evaluated: {later[0].label!r} "
+            f"({later[0].period.start} to {later[0].period.end}) does not end before "
+            f"{period.title!r} begins ({period.start})", later[0].period.span or period.span,
+            "give the earlier issues with --history, and the issue to evaluate as EVENTS"))
+        return None, problems
+    problems += order_problems([series.issues[-1].period, period])
+    try:
+        evaluation = evaluate(scheme, catalogue, _history(series.issues))
+    except InputError as e:
+        return None, problems + list(e.diagnostics)
+    this = Issue(period.title, period, evaluation, {})
+    return evaluation, problems + _short([this])
 
 
 def _short(issues: list[Issue]) -> list[Diagnostic]:

@@ -21,7 +21,7 @@ from .conftest import EVENTS, PUBLISHED, ROOT, RULES
 from .strategies import event_file_text, event_lists, rules_files
 
 HISTORY = sorted((ROOT / "examples" / "history").glob("*.events"))
-SETTINGS = settings(max_examples=15, deadline=None,
+SETTINGS = settings(max_examples=10, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
@@ -336,3 +336,22 @@ def test_files_of_published_figures(tmp_path):
     assert "minsk-barometer-20.events:14:11: error[B707]" in result.output
     assert run("check", RULES, no20).exit_code == 0  # not held to events it does not have
     assert "Minsk Barometer No 20" in run("series", RULES, no20).output
+
+
+def test_eval_and_explain_read_the_history_they_are_given(tmp_path):
+    write(tmp_path, "r.rules", RELATIVE)
+    paths = [issue_file(tmp_path, n, s) for n, s in [(1, 1), (2, 3), (3, 2)]]
+    result = run("eval", tmp_path / "r.rules", paths[2], "--history", paths[1],
+                 "--history", paths[0], "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{"):])
+    assert (data["indices"]["russia"]["colour"], data["indices"]["change"]["aggregate"]) == (
+        "usual", -1)
+    explained = run("explain", tmp_path / "r.rules", paths[2], "--history", paths[1],
+                    "--index", "change").output
+    assert "with russia +2, previous(russia) +3" in explained
+    result = run("eval", tmp_path / "r.rules", paths[1], "--history", paths[2])
+    assert result.exit_code == 2
+    assert ("i3.events:1:1: error[B708]: the history must come before the issue evaluated: "
+            "'Test No 3' (2021-05-01 to 2021-06-30) does not end before 'Test No 2' begins "
+            "(2021-03-01)") in result.output

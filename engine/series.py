@@ -42,6 +42,17 @@ class IssueFigure(Node):
         return (self.colour is not None and self.previous_colour is not None
                 and self.colour != self.previous_colour)
 
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        value = "not known" if self.aggregate is None else m.signed(self.aggregate)
+        parts = [f"{value}{' published' if self.published else ''}"]
+        if self.change is not None:
+            parts.append(f"change {m.signed(self.change) if self.change else '0'}")
+        if self.colour:
+            parts.append(self.colour + (f" (was {self.previous_colour})" if self.transition
+                                        else ""))
+        return (f"<IssueFigure {short(self.index.name, 40)} {short(self.index.title, 60)!r}: "
+                f"{', '.join(parts)}>")
+
 
 @node
 class Issue(Node):
@@ -54,6 +65,11 @@ class Issue(Node):
     def published(self) -> bool:
         """Whether the issue is known only by its published figures."""
         return self.evaluation is None
+
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        return bounded(f"<Issue {short(self.label)!r}{' (published)' if self.published else ''}: ",
+                       [f"{short(k, 30)} {m.signed(f.aggregate)}"
+                        for k, f in self.figures.items() if f.aggregate is not None])
 
 
 class Series(Tabular):
@@ -76,6 +92,20 @@ class Series(Tabular):
         return bounded(f"<Series under {short(self.scheme.name, 40)!r}, "
                        f"{len(self.issues)} issue{'' if len(self.issues) == 1 else 's'}: ",
                        [short(i.label, 40) for i in self.issues])
+
+    def _html_table(self):
+        first, last = self.issues[0].period, self.issues[-1].period
+        caption = (f"{self.scheme.name}: {len(self.issues)} issues, {first.start} to {last.end}"
+                   "; * a published figure")
+        rows = []
+        for issue in self.issues:
+            for k, f in enumerate(issue.figures.values()):
+                rows.append([issue.label if k == 0 else "", f.index.title,
+                             "" if f.aggregate is None else
+                             m.signed(f.aggregate) + ("*" if f.published else ""),
+                             "" if f.change is None else m.signed(f.change) if f.change else "0",
+                             f.colour.capitalize() if f.colour else ""])
+        return caption, ["Issue", "Index", "Aggregate", "Change", "Colour"], rows, {2, 3}
 
     columns = ("issue", "start", "end", "published", "index", "name", "aggregate", "positive",
                "negative", "events", "colour", "change", "previous_colour")

@@ -232,10 +232,13 @@ def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, histo
         return Issue(period.title, period, None, figures)
     figures = {}
     if published_only(catalogue):
+        from .plan import bands_now
+
         stated = {p.index: p.value for p in period.published}
+        now = bands_now(scheme, history, {})  # relative bands, as this issue's history sets them
         for name, index in scheme.indices.items():
             value = stated.get(name)
-            bands = scheme.bands.get(name)
+            bands = now.bands.get(name)
             colour = bands.colour(value) if bands is not None and value is not None else None
             figures[name] = _figure(index, value, None, None, None, colour, True, before)
         return Issue(period.title, period, None, figures)

@@ -355,3 +355,12 @@ def test_eval_and_explain_read_the_history_they_are_given(tmp_path):
     assert ("i3.events:1:1: error[B708]: the history must come before the issue evaluated: "
             "'Test No 3' (2021-05-01 to 2021-06-30) does not end before 'Test No 2' begins "
             "(2021-03-01)") in result.output
+
+
+def test_a_published_issue_takes_its_colour_from_bands_relative_to_its_history(tmp_path):
+    scheme = load_scheme(write(tmp_path, "r.rules", RELATIVE))
+    paths = [issue_file(tmp_path, n, s) for n, s in [(1, 1), (2, 3)]]
+    paths.append(write(tmp_path, "i3.events", 'period "Test No 3" from 2021-05-01 to 2021-06-30\n'
+                       "published russia +20\n"))
+    series = load_series(scheme, paths)[0]
+    assert [i.figures["russia"].colour for i in series.issues] == [None, None, "high"]

@@ -234,12 +234,16 @@ def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, histo
     if published_only(catalogue):
         from .plan import bands_now
 
-        stated = {p.index: p.value for p in period.published}
+        stated = {p.index: p for p in period.published}
         now = bands_now(scheme, history, {})  # relative bands, as this issue's history sets them
         for name, index in scheme.indices.items():
-            value = stated.get(name)
+            line = stated.get(name)
+            value = line.value if line is not None else None
             bands = now.bands.get(name)
-            colour = bands.colour(value) if bands is not None and value is not None else None
+            if line is not None and line.colour is not None:
+                colour = line.colour.name  # as published, even where the scheme's bands differ
+            else:
+                colour = bands.colour(value) if bands is not None and value is not None else None
             figures[name] = _figure(index, value, None, None, None, colour, True, before)
         return Issue(period.title, period, None, figures)
     evaluation = evaluate(scheme, catalogue, history)

@@ -294,6 +294,12 @@ def test_published_figures_as_the_sources_state_them(history):
     no20 = series.issues[19].figures
     assert (no20["russia"].change, no20["us"].change, no20["ukraine"].change) == (16, -13, -18)
     assert all(f.published and f.positive is None and f.events is None for f in no20.values())
+    tension = [i.figures["regional_tension"] for i in series.issues]
+    assert [(n + 1, f.colour) for n, f in enumerate(tension) if f.colour] == [
+        (3, "green"), (4, "green"), (5, "yellow"), (6, "green"), (16, "orange"), (19, "yellow"),
+        (20, "orange")]
+    assert [(n + 1, f.previous_colour) for n, f in enumerate(tension) if f.transition] == [
+        (5, "green"), (6, "yellow"), (20, "yellow")]
 
 
 def test_every_published_figure_has_its_source():
@@ -311,7 +317,7 @@ def test_series_command_in_every_format(tmp_path):
     assert table.exit_code == 0
     assert "│ Minsk Barometer No 20 (March and April 2021)       │ Relationship with Russia   │" \
            "          +36* │    +16 │" in table.output
-    assert "* a published figure, with no catalogue behind it" in table.output
+    assert "* a published figure or colour, with no catalogue behind it" in table.output
     md = run(*args, "--format", "markdown").output
     assert "| Relationship with the U.S. | -31* | -13 |  |  |  |  |" in md
     csv = run(*args, "--format", "csv").output.splitlines()
@@ -364,3 +370,17 @@ def test_a_published_issue_takes_its_colour_from_bands_relative_to_its_history(t
                        "published russia +20\n"))
     series = load_series(scheme, paths)[0]
     assert [i.figures["russia"].colour for i in series.issues] == [None, None, "high"]
+
+
+def test_published_colours_are_checked(tmp_path):
+    wrong = write(tmp_path, "19.events", EVENTS.read_text(encoding="utf-8").replace(
+        "published regional_tension   -7 yellow", "published regional_tension   -7 orange"))
+    result = run("check", RULES, wrong)
+    assert ("19.events:20:33: error[B503]: the catalogue publishes orange for regional_tension, "
+            "but its events add up to -7, yellow") in result.output
+    bad = write(tmp_path, "20.events", 'period "No 20" from 2021-03-01 to 2021-04-30\n'
+                "published regional_tension orang\npublished russia +3 red\n")
+    result = run("check", RULES, bad)
+    assert "20.events:2:28: error[B101]: unknown band `orang` of regional_tension" in result.output
+    assert "did you mean `orange`?" in result.output
+    assert "20.events:3:21: error[B101]: russia has no bands" in result.output

@@ -13,7 +13,7 @@ from . import model as m
 from .diagnostics import warning
 from .domains import EVERYTHING, INTERVALS, Interval
 from .node import Node, node
-from .nodes import EXCLUDED, expression_depth, parts, subexpressions
+from .nodes import EXCLUDED, compare, expression_depth, parts, subexpressions
 from .resolve import MAX_DEPTH, depth, uses_weight
 
 
@@ -41,6 +41,14 @@ class AbstractEntry(Node):
     recorded: object
     cell: Interval
     facts: frozenset
+    values: tuple = ()  # (attribute, the value it stands for here), for those conditions ask
+
+    def value_in(self, name, names):
+        return dict(self.values).get(name) in names
+
+    def value_compares(self, name, op, value):
+        found = dict(self.values).get(name)
+        return found is not None and compare(op, found, value)
 
     def tagged(self, tag):
         return ("tag", tag) in self.facts
@@ -59,6 +67,53 @@ class AbstractEntry(Node):
 
 
 MAX_FACTS = 8
+MAX_WORLDS = 20_000
+
+
+def domain(scheme: m.Scheme, name: str) -> Interval:
+    """Every value a number attribute can take (the built-ins `age` from 0,
+    `days` from 1)."""
+    import math
+
+    attribute = scheme.attributes.get(name)
+    if attribute is None:
+        return Interval(0 if name == "age" else 1, math.inf)
+    return Interval(-math.inf if attribute.low is None else attribute.low,
+                    math.inf if attribute.high is None else attribute.high)
+
+
+def _attribute_options(scheme: m.Scheme, conditions) -> list[tuple[str, list]] | None:
+    """For each attribute the conditions ask, values that stand for all it can take:
+    a choice attribute's named values and one it does not name; a number's
+    thresholds, a value between each two, and one beyond each end, in its domain."""
+    from fractions import Fraction
+
+    named: dict[str, set] = {}
+    for condition in conditions:
+        for c in parts(condition):
+            if isinstance(c, m.ValueIn):
+                named.setdefault(c.name, set()).update(c.names)
+            elif isinstance(c, m.ValueCompare):
+                named.setdefault(c.name, set()).add(c.value)
+    options = []
+    for name, values in named.items():
+        attribute = scheme.attributes.get(name)
+        if attribute is not None and not attribute.numeric:
+            chosen = sorted(values & set(attribute.choices))
+            chosen += [c for c in attribute.choices if c not in values][:1]
+        elif attribute is None and name not in m.BUILTIN_ATTRIBUTES:
+            return None  # an unknown name has its own error
+        else:
+            if any(not isinstance(v, (int, Fraction)) for v in values):
+                return None
+            whole = domain(scheme, name)
+            cuts = sorted(values)
+            points = set(cuts) | {cuts[0] - 1, cuts[-1] + 1}
+            points |= {Fraction(a + b, 2) for a, b in zip(cuts, cuts[1:])}
+            points |= {b for b in (whole.lo, whole.hi) if b not in (float("inf"), -float("inf"))}
+            chosen = sorted(p for p in points if whole.lo <= p <= whole.hi)
+        options.append((name, chosen))
+    return options
 
 
 def _cells(scheme: m.Scheme, conditions) -> list[Interval]:
@@ -94,6 +149,11 @@ def worlds(scheme: m.Scheme, conditions: list, index: str | None = None):
                 facts.add(_fact(c))
     if len(facts) > MAX_FACTS:
         return None
+    options = _attribute_options(scheme, conditions)
+    if options is None:
+        return None
+    value_sets = [tuple(zip([n for n, _ in options], chosen))
+                  for chosen in itertools.product(*[values for _, values in options])]
     other = [i for i in scheme.indices if i not in indices][:1]
     index_values = [index] if index else sorted(indices & set(scheme.indices)) + other
     other = [c for c in scheme.categories if c not in categories][:1]
@@ -101,8 +161,12 @@ def worlds(scheme: m.Scheme, conditions: list, index: str | None = None):
     facts = sorted(facts, key=repr)
     fact_sets = [frozenset(f for f, on in zip(facts, bits) if on)
                  for bits in itertools.product((False, True), repeat=len(facts))]
-    return [AbstractEntry(i, c, cell.lo, cell, f) for i in index_values for c in category_values
-            for cell in _cells(scheme, conditions) for f in fact_sets]
+    cells = _cells(scheme, conditions)
+    if (len(index_values) * len(category_values) * len(cells) * len(fact_sets)
+            * len(value_sets)) > MAX_WORLDS:
+        return None
+    return [AbstractEntry(i, c, cell.lo, cell, f, v) for i in index_values
+            for c in category_values for cell in cells for f in fact_sets for v in value_sets]
 
 
 def _checkable(scheme: m.Scheme) -> list[m.Rule]:
@@ -116,6 +180,14 @@ def _checkable(scheme: m.Scheme) -> list[m.Rule]:
                 return False
             if isinstance(c, m.Tagged) and c.tag not in scheme.tags:
                 return False
+            if isinstance(c, m.ValueIn):
+                a = scheme.attributes.get(c.name)
+                if a is None or a.numeric or not set(c.names) <= set(a.choices):
+                    return False
+            if isinstance(c, m.ValueCompare):
+                a = scheme.attributes.get(c.name)
+                if (a is None and c.name not in m.BUILTIN_ATTRIBUTES) or (a and not a.numeric):
+                    return False
         return True
 
     return [r for r in scheme.rules if depth(r.condition) <= MAX_DEPTH and known(r)]
@@ -205,7 +277,8 @@ def _weights(scheme: m.Scheme, category: str | None, told_apart: set) -> Interva
 def scale(scheme: m.Scheme) -> Interval:
     """Every value the score expression can give, before any rule."""
     recorded = Interval(scheme.range.low, scheme.range.high)
-    return Interval.of(scheme.score.evaluate(recorded, _weights(scheme, None, set()), INTERVALS))
+    return Interval.of(scheme.score.evaluate(recorded, _weights(scheme, None, set()), INTERVALS,
+                                             None, lambda name: domain(scheme, name)))
 
 
 def ranges(scheme: m.Scheme):
@@ -228,9 +301,10 @@ def ranges(scheme: m.Scheme):
             if not rule.condition.holds(w):
                 continue
             weight = _weights(scheme, w.category, named)
-            value = scheme.score.evaluate(w.cell, weight, INTERVALS)
+            values = _values_in(scheme, w)
+            value = scheme.score.evaluate(w.cell, weight, INTERVALS, None, values)
             for action in rule.actions:
-                value = action.apply(value, INTERVALS, low, high, w.cell, weight)
+                value = action.apply(value, INTERVALS, low, high, w.cell, weight, values)
                 if value is EXCLUDED:
                     break
             if value is not EXCLUDED:
@@ -245,6 +319,12 @@ def ranges(scheme: m.Scheme):
                           f"every value the score expression gives ({m.signed(limits.lo)} to "
                           f"{m.signed(limits.hi)})", rule.span,
                           "add `clamp` after its actions if scores must stay in the range")
+
+
+def _values_in(scheme: m.Scheme, world: AbstractEntry):
+    """A number attribute's values in an abstract entry: its domain, as wide as the
+    entries it stands for (a point chosen for a condition stands for a stretch)."""
+    return lambda name: domain(scheme, name)
 
 
 def exclusion(scheme: m.Scheme):

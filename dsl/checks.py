@@ -39,12 +39,14 @@ class Stage(NamedTuple):
 # one table names every code.
 STAGES: list[Stage] = [
     Stage("read", "read", ("B001", "B002", "B003", "B004", "B006"), None, True),
-    Stage("declarations", "read", ("B102", "B104", "B203", "B205", "B206", "B706"), None, True),
+    Stage("declarations", "read", ("B102", "B104", "B203", "B205", "B206", "B209", "B706"), None,
+          True),
     Stage("spreadsheets", "read", ("B010", "B011", "B012", "B013", "B014", "B015"), None, True),
     Stage("resolve", "resolve", ("B101", "B102", "B105", "B106", "B107", "B109", "B110", "B111",
-                                 "B112", "B113"), None, True),
-    Stage("entries", "resolve", ("B101", "B102", "B107", "B108", "B204", "B205", "B301",
-                                 "B302", "B303", "B304", "B305"), None, True),
+                                 "B112", "B113", "B114"), None, True),
+    Stage("entries", "resolve", ("B101", "B102", "B107", "B108", "B115", "B116", "B204", "B205",
+                                 "B209",
+                                 "B301", "B302", "B303", "B304", "B305"), None, True),
     Stage("bands", "scheme", ("B201", "B202", "B207"), "check_bands:bands", True),
     Stage("conditions", "scheme", ("B401",), "check_rules:conditions", False),
     Stage("shadowing", "scheme", ("B402", "B403"), "check_rules:shadowing", False),

@@ -324,6 +324,8 @@ def format_events(text: str) -> str:
             kind = tokens[0]  # in an event, `published -1` scores an index so named
         elif tokens[0] in ("category", "tags", "ongoing"):
             kind = "detail"
+        elif len(tokens) == 2 and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", tokens[1]):
+            kind = "detail"  # level minister: an attribute's value
         else:
             kind = "scores"
             if len(tokens) % 2:

@@ -16,7 +16,8 @@ from .node import Node, node
 from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Condition, Constant,
                     Current,
                     DateAfter, DateBefore, DateWithin, Direction, IndexIn, Negate, Not, Recorded,
-                    RecordedCompare, Reference, Rule, Selection, Tagged, TextContains, Weight)
+                    RecordedCompare, Reference, Rule, Selection, Tagged, TextContains, ValueCompare,
+                    ValueIn, Weight)
 from .numbers import Number, plain, signed
 
 # --- the methodology -------------------------------------------------------------
@@ -47,6 +48,46 @@ class Tag(Node):
     name: str
     title: str
     span: Span
+
+
+@node
+class Attribute(Node):
+    """A value each event records beside its category: one of a list of names
+    (`one of [minister, official]`), or a number (`number from 0`)."""
+
+    name: str
+    title: str
+    choices: tuple[str, ...] | None  # None: a number attribute
+    low: Number | None  # a number attribute's bounds, both included; None: open
+    high: Number | None
+    default: object  # the value of an event that records none; None: it must record one
+    span: Span
+
+    @property
+    def numeric(self) -> bool:
+        return self.choices is None
+
+    def admits(self, value) -> bool:
+        if self.choices is not None:
+            return value in self.choices
+        return ((self.low is None or value >= self.low)
+                and (self.high is None or value <= self.high))
+
+    def describe(self) -> str:
+        """The values it takes, as a rules file writes them."""
+        if self.choices is not None:
+            return "one of [" + ", ".join(self.choices) + "]"
+        out = "number"
+        if self.low is not None:
+            out += f" from {plain(self.low)}"
+        if self.high is not None:
+            out += f" to {plain(self.high)}"
+        return out
+
+
+# The attributes every event has without declaring them: days from its end to the
+# period's end, and the days it lasts.
+BUILTIN_ATTRIBUTES = ("age", "days")
 
 
 @node
@@ -202,6 +243,7 @@ class RulesFile(Node):
     drops: tuple[Declared, ...]
     groups: tuple[Group, ...] = ()
     varies: tuple[Vary, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
 
 
 @node
@@ -222,6 +264,7 @@ class Scheme(Node):
     rules: tuple[Rule, ...]
     groups: dict[str, Group] = attrs.Factory(dict)
     varies: tuple[Vary, ...] = ()
+    attributes: dict[str, Attribute] = attrs.Factory(dict)
 
     def __repr__(self):  # short, for notebooks; equality and hash stay Node's
         def count(n, one, many):
@@ -256,6 +299,15 @@ class Score(Node):
 
 
 @node
+class Value(Node):
+    """An event's value of an attribute: `level minister`, `fatalities 12`."""
+
+    name: str
+    value: object  # a choice's name, or a number
+    span: Span | None  # None: the attribute's default, not written
+
+
+@node
 class Event(Node):
     number: int  # 1-based, in catalogue order across files
     when: When
@@ -267,9 +319,23 @@ class Event(Node):
     notes: tuple[str, ...]
     ongoing: bool
     span: Span
+    values: tuple[Value, ...] = ()  # every declared attribute's, defaults included
 
     def has_tag(self, name: str) -> bool:
         return any(t.name == name for t in self.tags)
+
+    def value(self, name: str, period_end: dt.date | None = None):
+        """The event's value of an attribute (None if it has none); the built-in
+        `age` counts the days from its end to `period_end` (0 if it ends on or
+        after it), `days` the days it lasts, both included."""
+        for v in self.values:
+            if v.name == name:
+                return v.value
+        if name == "age" and period_end is not None:
+            return max((period_end - self.when.end).days, 0)
+        if name == "days":
+            return (self.when.end - self.when.start).days + 1
+        return None
 
 
 @node

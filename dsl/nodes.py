@@ -37,7 +37,7 @@ class Recorded(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
+    def evaluate(self, recorded, weight, d, score=None, values=None):
         return recorded
 
     def text(self, binding: int = 0) -> str:
@@ -50,7 +50,7 @@ class Direction(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
+    def evaluate(self, recorded, weight, d, score=None, values=None):
         return d.sign(recorded)
 
     def text(self, binding: int = 0) -> str:
@@ -63,7 +63,7 @@ class Weight(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
+    def evaluate(self, recorded, weight, d, score=None, values=None):
         return weight
 
     def text(self, binding: int = 0) -> str:
@@ -76,7 +76,7 @@ class Current(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
+    def evaluate(self, recorded, weight, d, score=None, values=None):
         return score
 
     def text(self, binding: int = 0) -> str:
@@ -88,7 +88,7 @@ class Constant(Node):
     value: Number
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
+    def evaluate(self, recorded, weight, d, score=None, values=None):
         return d.const(self.value)
 
     def figure(self, figures, d):
@@ -115,9 +115,9 @@ class Binary(Node):
     right: object
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
-        return _combine(self.op, self.left.evaluate(recorded, weight, d, score),
-                        self.right.evaluate(recorded, weight, d, score), d, self.span)
+    def evaluate(self, recorded, weight, d, score=None, values=None):
+        return _combine(self.op, self.left.evaluate(recorded, weight, d, score, values),
+                        self.right.evaluate(recorded, weight, d, score, values), d, self.span)
 
     def figure(self, figures, d):
         return _combine(self.op, self.left.figure(figures, d), self.right.figure(figures, d), d,
@@ -134,8 +134,8 @@ class Negate(Node):
     operand: object
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
-        return -self.operand.evaluate(recorded, weight, d, score)
+    def evaluate(self, recorded, weight, d, score=None, values=None):
+        return -self.operand.evaluate(recorded, weight, d, score, values)
 
     def figure(self, figures, d):
         return -self.operand.figure(figures, d)
@@ -147,10 +147,15 @@ class Negate(Node):
 
 @node
 class Reference(Node):
-    """Another index's figure, in a derived index: `russia`."""
+    """A name: in a score expression, the event's value of a number attribute
+    (`fatalities`, or the built-in `age` and `days`); in a derived index, another
+    index's figure (`russia`)."""
 
     name: str
     span: Span
+
+    def evaluate(self, recorded, weight, d, score=None, values=None):
+        return values(self.name)
 
     def figure(self, figures, d):
         return figures.aggregate(self.name, d)
@@ -194,8 +199,9 @@ class Call(Node):
         return (self.function in INDEX_FUNCTIONS and len(self.arguments) == 1
                 and isinstance(self.arguments[0], (Reference, Selection)))
 
-    def evaluate(self, recorded, weight, d, score=None):
-        return d.call(self.function, [a.evaluate(recorded, weight, d, score) for a in self.arguments],
+    def evaluate(self, recorded, weight, d, score=None, values=None):
+        return d.call(self.function, [a.evaluate(recorded, weight, d, score, values)
+                                      for a in self.arguments],
                       self.span)
 
     def issues_back(self) -> int:
@@ -365,6 +371,41 @@ _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operato
 
 
 @node
+class ValueIn(Node):
+    """The event's value of a choice attribute is one of these: `level is minister`."""
+
+    name: str
+    names: tuple[str, ...]
+    span: Span
+
+    def holds(self, s) -> bool:
+        return s.value_in(self.name, self.names)
+
+    def text(self, binding: int = 0) -> str:
+        return f"{self.name} {_is_in(self.names)} {_names(self.names)}"
+
+
+@node
+class ValueCompare(Node):
+    """The event's value of a number attribute compared: `fatalities > 10`, `age <= 30`."""
+
+    name: str
+    op: str
+    value: Number
+    span: Span
+
+    def holds(self, s) -> bool:
+        return s.value_compares(self.name, self.op, self.value)
+
+    def text(self, binding: int = 0) -> str:
+        return f"{self.name} {self.op} {signed(self.value)}"
+
+
+def compare(op: str, a, b) -> bool:
+    return _COMPARE[op](a, b)
+
+
+@node
 class RecordedCompare(Node):
     op: str  # one of > >= < <= (written ≥ ≤ too)
     value: Number
@@ -416,7 +457,7 @@ class AnyOf(Node):
 
 
 Condition = (Always | IndexIn | CategoryIn | Tagged | TextContains | DateBefore | DateAfter
-             | DateWithin | RecordedCompare | Not | AllOf | AnyOf)
+             | DateWithin | RecordedCompare | ValueIn | ValueCompare | Not | AllOf | AnyOf)
 
 
 def parts(condition):
@@ -442,14 +483,14 @@ class Action(Node):
     value: object  # set, add, multiply: an expression; clamp: None or (low, high)
     span: Span
 
-    def apply(self, score, d, low, high, recorded=None, weight=None):
+    def apply(self, score, d, low, high, recorded=None, weight=None, values=None):
         """The score after this action, in domain `d`; `low`..`high` is the
-        scheme's range, which a bare `clamp` keeps the score to; `recorded` and
-        `weight` are the entry's, for expressions such as `add direction`.
-        EXCLUDED for `exclude`."""
+        scheme's range, which a bare `clamp` keeps the score to; `recorded`,
+        `weight` and `values` (the event's attribute values, by name) are the
+        entry's, for expressions such as `add direction`. EXCLUDED for `exclude`."""
         kind = self.kind
         if kind in ("set", "add", "multiply"):
-            amount = self.value.evaluate(recorded, weight, d, score)
+            amount = self.value.evaluate(recorded, weight, d, score, values)
             if kind == "set":
                 return d.replace(score, amount)
             return score + amount if kind == "add" else score * amount

@@ -107,6 +107,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
     bands: dict[str, m.BandSet] = {}
     rules: dict[str, m.Rule] = {}
     groups: dict[str, m.Group] = {}
+    attributes: dict[str, m.Attribute] = {}
     varies: tuple[m.Vary, ...] = ()
     name = version = description = ""
     score_range = score = None
@@ -119,6 +120,8 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         for table, items in ((indices, f.indices), (categories, f.categories), (tags, f.tags)):
             for item in items:
                 table[item.name] = _inherit(item, table.get(item.name))
+        for attribute in f.attributes:  # a child's declaration replaces its parent's
+            attributes[attribute.name] = _inherit(attribute, attributes.get(attribute.name))
         bands.update((b.index, b) for b in f.bands)
         groups.update((g.name, g) for g in f.groups)
         varies = f.varies or varies  # a child's `vary` lines replace its parent's
@@ -143,7 +146,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         name=name, version=version, description=description, path=leaf.path,
         files=tuple(f.path for f in chain), range=score_range, score=score,
         indices=indices, categories=categories, tags=tags, bands=bands,
-        rules=tuple(rules.values()), groups=groups, varies=varies,
+        rules=tuple(rules.values()), groups=groups, varies=varies, attributes=attributes,
     )
     problems.extend(scheme_names(scheme))
     return scheme
@@ -165,6 +168,7 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
                 f"`{index.name} +1` is read as {'an' if index.name[0] in 'aeiou' else 'a'} "
                 f"`{index.name}` line, not as a score", index.span,
                 f"choose another name, e.g. {index.name}_index; the title may say anything"))
+    problems += attribute_names(scheme)
     problems += expression_names(scheme.score, scheme, None)
     for index in scheme.indices.values():
         if index.formula is not None:
@@ -211,6 +215,60 @@ _SCORE_WORDS = (m.Recorded, m.Direction, m.Weight)
 FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS))
 
 
+def attribute_names(scheme: m.Scheme) -> list[Diagnostic]:
+    """An attribute's name says one thing on an event's line and in a condition:
+    not an index, not a built-in, not a word of the event language."""
+    problems = []
+    for attribute in scheme.attributes.values():
+        name = attribute.name
+        clash = ("an index" if name in scheme.indices else
+                 "a built-in attribute" if name in m.BUILTIN_ATTRIBUTES else
+                 "a word of event files" if name in EVENT_WORDS else None)
+        if clash is not None:
+            problems.append(error(
+                "B114", f"`{name}` cannot name an attribute: it is already {clash}",
+                attribute.span, f"choose another name, e.g. {name}_value; the title may say "
+                "anything"))
+    return problems
+
+
+def _numbers(scheme: m.Scheme) -> list[str]:
+    """The names that stand for an event's number in a score or a comparison."""
+    return [n for n, a in scheme.attributes.items() if a.numeric] + list(m.BUILTIN_ATTRIBUTES)
+
+
+def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
+                   problems: list, index_words: str | None = None) -> m.Attribute | None:
+    """The attribute `name` stands for, where a number (or a choice) is wanted; a
+    finding where it is not declared, or is of the other kind."""
+    if numeric and name in m.BUILTIN_ATTRIBUTES and name not in scheme.attributes:
+        return None
+    attribute = scheme.attributes.get(name)
+    if attribute is None:
+        if index_words is not None and name in scheme.indices:
+            problems.append(error("B113", f"`{name}` cannot stand in a score: a score is "
+                                  f"computed for one event {index_words}", span,
+                                  "to compute from indices' figures, declare a derived index: "
+                                  "index NAME = EXPRESSION"))
+            return None
+        wanted = _numbers(scheme) if numeric else [
+            n for n, a in scheme.attributes.items() if not a.numeric]
+        problems.append(error("B101", f"unknown attribute `{name}`", span, did_you_mean(
+            name, wanted) or (f"declare it: attribute {name} " +
+                              ("number from 0" if numeric else "one of [...]"))))
+        return None
+    if attribute.numeric != numeric:
+        if attribute.numeric:
+            problems.append(error("B114", f"`{name}` is a number ({attribute.describe()}), not one "
+                                  "of names", span, f"compare it: {name} > 2"))
+        else:
+            problems.append(error("B114", f"`{name}` is {attribute.describe()}, not a number",
+                                  span, f"ask which in a condition: {name} is "
+                                  f"{attribute.choices[0]}"))
+        return None
+    return attribute
+
+
 def _condition_names(condition, scheme: m.Scheme, problems: list) -> None:
     for c in parts(condition):
         if isinstance(c, m.IndexIn):
@@ -221,6 +279,16 @@ def _condition_names(condition, scheme: m.Scheme, problems: list) -> None:
                 _known(name, scheme.categories, "category", c.span, problems)
         elif isinstance(c, m.Tagged):
             _known(c.tag, scheme.tags, "tag", c.span, problems)
+        elif isinstance(c, m.ValueIn):
+            attribute = _attribute_use(c.name, c.span, scheme, False, problems)
+            for name in c.names if attribute is not None else ():
+                if name not in attribute.choices:
+                    problems.append(error(
+                        "B101", f"`{name}` is not a value of `{c.name}`", c.span,
+                        did_you_mean(name, attribute.choices)
+                        or f"its values are {', '.join(attribute.choices)}"))
+        elif isinstance(c, m.ValueCompare):
+            _attribute_use(c.name, c.span, scheme, True, problems)
 
 
 def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
@@ -238,7 +306,10 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
                 "use recorded, direction or weight" if index is None else
                 "name indices, or use positive(x), sum(x where ...), mean(x), ..."))
             continue
-        if index is None and isinstance(e, (m.Reference, m.Selection)) or (
+        if index is None and isinstance(e, m.Reference):
+            _attribute_use(e.name, e.span, scheme, True, problems,
+                           "from its recorded score, direction, weight and attributes")
+        elif index is None and isinstance(e, m.Selection) or (
                 index is None and isinstance(e, m.Call) and e.function in INDEX_FUNCTIONS
                 + HISTORY_FUNCTIONS and e.function not in NUMBER_FUNCTIONS):
             word = e.name if isinstance(e, m.Reference) else e.text()
@@ -253,7 +324,14 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
                 "other indices' figures, after every event is scored", e.span,
                 "name indices, or use positive(x), sum(x where ...), mean(x), ..."))
         elif isinstance(e, m.Reference):
-            _known(e.name, scheme.indices, "index", e.span, problems)
+            if e.name in scheme.attributes or (e.name in m.BUILTIN_ATTRIBUTES
+                                               and e.name not in scheme.indices):
+                problems.append(error(
+                    "B113", f"`{e.name}` cannot stand in a derived index: it is an event's "
+                    "attribute, and a derived index is computed from indices' figures", e.span,
+                    f"select events by it: sum(INDEX where {e.name} ...)"))
+            else:
+                _known(e.name, scheme.indices, "index", e.span, problems)
         elif isinstance(e, m.Call):
             problems += _call(e, scheme)
     return problems

@@ -143,6 +143,48 @@ class RulesBuilder(_Builder):
         title = _string(children[1]) if len(children) > 1 else name.value
         return _Item("tag", m.Tag(name.value, title, self.span(name)))
 
+    def attribute(self, meta, children):
+        name = children[0]
+        rest = children[1:]
+        title = name.value
+        if isinstance(rest[0], Token) and rest[0].type == "STRING":
+            title = _string(rest[0])
+            rest = rest[1:]
+        (kind, domain), default = rest[0], (rest[1] if len(rest) > 1 else None)
+        if isinstance(default, Token):
+            default = (default.value, self.span(default))
+        elif isinstance(default, Num):
+            default = (default.value, default.span)
+        if kind == "choices":
+            return _Item("attribute", (m.Attribute(name.value, title, domain, None, None, None,
+                                                   self.span(name)), default))
+        low, high = domain
+        if low is not None and high is not None and low.value > high.value:
+            self.problems.append(error("B203", f"`number from {low.text} to {high.text}` runs "
+                                       "from high to low", self.span(meta),
+                                       f"write from {high.text} to {low.text}"))
+        return _Item("attribute", (m.Attribute(
+            name.value, title, None, low.value if low is not None else None,
+            high.value if high is not None else None, None, self.span(name)), default))
+
+    def choices(self, meta, children):
+        return ("choices", tuple(t.value for t in children[0]))
+
+    def numeric(self, meta, children):
+        low = high = None
+        for marker, num in zip(children[::2], children[1::2]):
+            if marker == "from":
+                low = num
+            else:
+                high = num
+        return ("numeric", (low, high))
+
+    def from_(self, meta, children):
+        return "from"
+
+    def to_(self, meta, children):
+        return "to"
+
     def bands(self, meta, children):
         index = children[0]
         bands = tuple(c for c in children[1:] if isinstance(c, m.Band))
@@ -316,6 +358,13 @@ class RulesBuilder(_Builder):
         op = {"≥": ">=", "≤": "<="}.get(children[0].value, children[0].value)
         return m.RecordedCompare(op, children[1].value, self.span(meta))
 
+    def value_in(self, meta, children):
+        return m.ValueIn(children[0].value, self._names(children[1:]), self.span(meta))
+
+    def value_compare(self, meta, children):
+        op = {"≥": ">=", "≤": "<="}.get(children[1].value, children[1].value)
+        return m.ValueCompare(children[0].value, op, children[2].value, self.span(meta))
+
     # actions
     def set(self, meta, children):
         return m.Action("set", children[0], self.span(meta))
@@ -443,6 +492,11 @@ class EventsBuilder(_Builder):
     def category(self, meta, children):
         return _Item("category", m.Declared(children[0].value, self.span(children[0])))
 
+    def value(self, meta, children):
+        name, value = children
+        return _Item("value", (m.Declared(name.value, self.span(name)),
+                               m.Declared(value.value, self.span(value))))
+
     def tags(self, meta, children):
         return _Item("tags", [m.Declared(c.value, self.span(c)) for c in children])
 
@@ -553,7 +607,7 @@ _PARSERS: dict[str, tuple[Parser, type]] = {}
 
 # The words that open a declaration in a rules file (the grammar's `_item`s).
 RULES_DECLARATIONS = ("scheme", "description", "extends", "range", "score", "index", "category",
-                      "tag", "bands", "rule", "drop", "group", "vary")
+                      "tag", "attribute", "bands", "rule", "drop", "group", "vary")
 
 # Where parsing may resume after a syntax error: a line that opens a declaration.
 _RESYNC = {
@@ -641,6 +695,7 @@ _F_ONE_NAME = re.compile(_W + "(" + _NAME_P + ")" + _TAIL_P)
 _F_TAGS = re.compile(_W + _NAME_P + "(?:" + _W + "," + _W + _NAME_P + ")*+" + _TAIL_P)
 _F_TAG = re.compile(_NAME_P)
 _F_TEXT = re.compile(_W + r"(\S[^\n]*+)")
+_F_VALUE = re.compile("(" + _NAME_P + ")" + _W + "(" + _NAME_P + ")" + _TAIL_P)
 
 
 def read_events_fast(text: str, file: str):
@@ -737,6 +792,11 @@ def read_events_fast(text: str, file: str):
             if tail(body, size) is None:
                 return None
             details.append(Item("ongoing", True))
+        elif (match := _F_VALUE.match(body)) is not None:  # level minister
+            details.append(Item("value", (
+                Declared(word, Span(file, n, indent + 1, n, indent + size + 1)),
+                Declared(match.group(2), Span(file, n, indent + match.start(2) + 1, n,
+                                              indent + match.end(2) + 1)))))
         else:  # scores: NAME signed, one or more
             scores = []
             pos = 0

@@ -24,7 +24,7 @@ from ..dsl.diagnostics import InputError
 from ..dsl.domains import EXACT, FigureProblem
 from ..dsl.node import Node, node
 from ..dsl.files import gc_paused
-from ..dsl.nodes import EXCLUDED, Recorded, Tagged
+from ..dsl.nodes import EXCLUDED, Recorded, Reference, Tagged, compare, subexpressions
 from ..dsl.resolve import derived_order
 from .records import Tabular, bounded, number, short
 
@@ -35,6 +35,11 @@ class Entry(Node):
     index: str
     recorded: int
     rules: tuple[m.Rule, ...]  # the rules whose condition holds, in scheme order
+    end: object = None  # the period's last day, for the built-in attribute `age`
+
+    def values(self, name: str):
+        """The event's value of an attribute, for score expressions."""
+        return self.event.value(name, self.end)
 
 
 @node
@@ -58,11 +63,18 @@ class Scored(Node):
 class EntryView:
     """What a rule's condition may ask of a real entry (see dsl/nodes.py)."""
 
-    __slots__ = ("event", "index", "recorded", "category")
+    __slots__ = ("event", "index", "recorded", "category", "end")
 
-    def __init__(self, event: m.Event):
+    def __init__(self, event: m.Event, end=None):
         self.event = event
         self.category = event.category.name if event.category is not None else None
+        self.end = end  # the period's last day
+
+    def value_in(self, name: str, names) -> bool:
+        return self.event.value(name, self.end) in names
+
+    def value_compares(self, name: str, op: str, value) -> bool:
+        return compare(op, self.event.value(name, self.end), value)
 
     def tagged(self, tag: str) -> bool:
         return self.event.has_tag(tag)
@@ -91,6 +103,8 @@ class Plan:
         self.weights = {name: c.weight for name, c in scheme.categories.items()}
         # the published method's shape: every score as recorded, no rules
         self.as_recorded = type(scheme.score) is Recorded and not scheme.rules
+        # the attributes the score expression and the actions read, in order
+        self.reads = reads(scheme)
 
     def match(self, catalogue: m.Catalogue) -> list[Entry]:
         # A condition asks only what EntryView answers, so entries that answer
@@ -100,21 +114,22 @@ class Plan:
         # relies on that sharing.
         entries = []
         rules = self.rules
+        end = catalogue.period.end
         if not rules:
             for event in catalogue.events:
                 for score in event.scores:
-                    entries.append(Entry(event, score.index, score.value, ()))
+                    entries.append(Entry(event, score.index, score.value, (), end))
             return entries
         asks = _asks(rules)
         if asks is None:  # a condition this does not know: ask every entry
             for event in catalogue.events:
-                view = EntryView(event)
+                view = EntryView(event, end)
                 for score in event.scores:
                     view.index, view.recorded = score.index, score.value
                     matched = tuple(r for r in rules if r.condition.holds(view))
-                    entries.append(Entry(event, score.index, score.value, matched))
+                    entries.append(Entry(event, score.index, score.value, matched, end))
             return entries
-        tags, text, dates = asks
+        tags, text, dates, values = asks
         tags = frozenset(tags)
         known: dict = {}  # what the entry answers -> the rules matched
         append = entries.append
@@ -122,11 +137,12 @@ class Plan:
             for event in catalogue.events:
                 category = event.category
                 facts = category.name if category is not None else None
-                if tags or text or dates:
+                if tags or text or dates or values:
                     facts = (facts, tuple([t.name for t in event.tags if t.name in tags])
                              if tags and event.tags else (),
                              event.text if text else None,
-                             (event.when.start, event.when.end) if dates else None)
+                             (event.when.start, event.when.end) if dates else None,
+                             tuple([event.value(n, end) for n in values]) if values else None)
                 table = known.get(facts)
                 if table is None:
                     table = known[facts] = {}
@@ -137,11 +153,11 @@ class Plan:
                     matched = table.get(key)
                     if matched is None:
                         if view is None:
-                            view = EntryView(event)
+                            view = EntryView(event, end)
                         view.index, view.recorded = index, recorded
                         matched = table[key] = tuple(r for r in rules
                                                      if r.condition.holds(view))
-                    append(Entry(event, index, recorded, matched))
+                    append(Entry(event, index, recorded, matched, end))
         return entries
 
     def weight_of(self, entry: Entry, weights: dict | None = None):
@@ -155,11 +171,12 @@ class Plan:
     def score(self, entry: Entry, d=EXACT, weight=None, observe=None):
         """The entry's score in domain `d` (EXCLUDED if a rule excludes it);
         `observe(rule, action, before, after)` sees every step, if given."""
-        value = self.expression.evaluate(entry.recorded, weight, d)
+        values = entry.values if self.reads else None
+        value = self.expression.evaluate(entry.recorded, weight, d, None, values)
         low, high = self.low, self.high
         for rule in entry.rules:
             for action in rule.actions:
-                after = action.apply(value, d, low, high, entry.recorded, weight)
+                after = action.apply(value, d, low, high, entry.recorded, weight, values)
                 if observe is not None:
                     observe(rule, action, value, after)
                 if after is EXCLUDED:
@@ -179,10 +196,13 @@ class Plan:
         out = []
         append = out.append
         missing = _MISSING
+        reads = self.reads
         for entry in entries:
             category = entry.event.category
             rules = entry.rules
             key = (category.name if category is not None else None, entry.recorded, id(rules))
+            if reads:
+                key += tuple([entry.event.value(n, entry.end) for n in reads])
             found = done.get(key, missing)
             if found is missing:
                 found = done[key] = self.score(entry, EXACT, self.weight_of(entry, weights))
@@ -195,7 +215,8 @@ class Plan:
         for entry in entries:
             steps: list[Step] = []
             weight = self.weight_of(entry, weights)
-            base = self.expression.evaluate(entry.recorded, weight, EXACT)
+            base = self.expression.evaluate(entry.recorded, weight, EXACT, None,
+                                            entry.values if self.reads else None)
             score = self.score(entry, EXACT, weight,
                                lambda rule, action, before, after:
                                steps.append(Step(rule, action, before, after)))
@@ -319,7 +340,7 @@ class Figures:
             if entry.index != name:
                 continue
             if condition is not None:
-                view = EntryView(entry.event)
+                view = EntryView(entry.event, entry.end)
                 view.index, view.recorded = entry.index, entry.recorded
                 if not condition.holds(view):
                     continue
@@ -342,15 +363,17 @@ _MISSING = object()  # in a dict of scores: no score yet
 _FACTS = {"Always": None, "IndexIn": None, "CategoryIn": None, "RecordedCompare": None,
           "Not": None, "AllOf": None, "AnyOf": None, "Tagged": "tags",
           "TextContains": "text", "DateBefore": "dates", "DateAfter": "dates",
-          "DateWithin": "dates"}
+          "DateWithin": "dates", "ValueIn": "values", "ValueCompare": "values"}
 
 
-def _asks(rules) -> tuple[tuple[str, ...], bool, bool] | None:
-    """The tags the rules' conditions name, and whether any asks the text or the
-    dates; None if a condition is of a kind `_FACTS` does not list."""
+def _asks(rules) -> tuple[tuple[str, ...], bool, bool, tuple[str, ...]] | None:
+    """The tags the rules' conditions name, whether any asks the text or the
+    dates, and the attributes they ask; None if a condition is of a kind `_FACTS`
+    does not list."""
     from ..dsl.nodes import parts
 
     tags: list[str] = []
+    values: list[str] = []
     asked = set()
     for rule in rules:
         for c in parts(rule.condition):
@@ -360,7 +383,21 @@ def _asks(rules) -> tuple[tuple[str, ...], bool, bool] | None:
             asked.add(_FACTS[kind])
             if kind == "Tagged" and c.tag not in tags:
                 tags.append(c.tag)
-    return tuple(tags), "text" in asked, "dates" in asked
+            elif _FACTS[kind] == "values" and c.name not in values:
+                values.append(c.name)
+    return tuple(tags), "text" in asked, "dates" in asked, tuple(values)
+
+
+def reads(scheme: m.Scheme) -> tuple[str, ...]:
+    """The attributes a scheme's score expression and rules' actions read."""
+    exprs = [scheme.score] + [a.value for r in scheme.rules for a in r.actions
+                              if a.kind in ("set", "add", "multiply")]
+    found: list[str] = []
+    for expr in exprs:
+        for e in subexpressions(expr):
+            if isinstance(e, Reference) and e.name not in found:
+                found.append(e.name)
+    return tuple(found)
 
 
 @node

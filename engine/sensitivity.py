@@ -218,6 +218,9 @@ class _Arrays:
         self.action_groups = [(actions, np.array(cols)) for actions, cols in groups.items()
                               if actions]
         self.weights = np.array([float(scheme.categories[c].weight or 0) for c in self.categories])
+        # the attributes the score expression and actions read: one row of values each
+        self.values = {name: np.array([float(e.values(name)) for e in self.kept])[None, :]
+                       for name in evaluation.plan.reads}
 
     def totals(self, weights):
         """Aggregates per sample (rows) and index (columns) for these weights:
@@ -226,14 +229,16 @@ class _Arrays:
 
         with_weight = np.concatenate([weights, np.zeros((weights.shape[0], 1))], axis=1)
         sampled = with_weight[:, self.category]
-        base = self.scheme.score.evaluate(self.recorded[None, :], sampled, ARRAYS)
+        values = self.values.__getitem__ if self.values else None
+        base = self.scheme.score.evaluate(self.recorded[None, :], sampled, ARRAYS, None, values)
         base = np.broadcast_to(base, (weights.shape[0], len(self.recorded))).astype(float)
         low, high = self.scheme.range.low, self.scheme.range.high
         for actions, cols in self.action_groups:
             block = base[:, cols]
             recorded, weight = self.recorded[None, cols], sampled[:, cols]
+            some = (lambda name, cols=cols: self.values[name][:, cols]) if self.values else None
             for action in actions:
-                block = action.apply(block, ARRAYS, low, high, recorded, weight)
+                block = action.apply(block, ARRAYS, low, high, recorded, weight, some)
             base[:, cols] = block
         totals = base @ self.membership
         if self.derived:
@@ -256,7 +261,7 @@ class _Arrays:
             for entry in self.kept:
                 ok = entry.index == name
                 if ok and condition is not None:
-                    view = EntryView(entry.event)
+                    view = EntryView(entry.event, entry.end)
                     view.index, view.recorded = entry.index, entry.recorded
                     ok = condition.holds(view)
                 chosen.append(ok)

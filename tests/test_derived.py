@@ -112,7 +112,7 @@ def test_mistakes_in_derived_indices_are_located(tmp_path):
         f"{bad}:8:20: error[B111]: positive() looks at an index's events, and `a` is derived "
         "from other indices: it has none",
         f"{bad}:9:7: error[B113]: `russia` cannot stand in a score: a score is computed for one "
-        "event from its recorded score, direction and weight",
+        "event from its recorded score, direction, weight and attributes",
     ]
     assert "hint: did you mean `russia`?" in result.output
     assert "hint: did you mean `abs`?" in result.output or "the functions are" in result.output

@@ -507,7 +507,9 @@ def published_names(period: m.Period, scheme: m.Scheme) -> list[Diagnostic]:
                                   "twice", stated.span, "keep one"))
         seen.add(stated.index)
         colour = stated.colour
-        if colour is not None:
+        # A colour is the report's, as its totals are: it names a band of the scheme that
+        # extends no other (a variant's bands may differ; `published_totals` compares it).
+        if colour is not None and len(scheme.files) == 1:
             bands = scheme.bands.get(stated.index)
             names = [b.name for b in bands.bands] if bands is not None else []
             if colour.name not in names:

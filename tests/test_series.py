@@ -384,3 +384,10 @@ def test_published_colours_are_checked(tmp_path):
     assert "20.events:2:28: error[B101]: unknown band `orang` of regional_tension" in result.output
     assert "did you mean `orange`?" in result.output
     assert "20.events:3:21: error[B101]: russia has no bands" in result.output
+
+
+def test_a_variant_with_other_bands_still_reads_the_reports_colour(tmp_path):
+    variant = write(tmp_path, "v.rules", f'scheme "V"\nextends "{RULES}"\n'
+                    "bands regional_tension { calm >= -5  tense < -5 }\n")
+    result = run("eval", variant, EVENTS)
+    assert result.exit_code == 0 and "Tense" in result.output

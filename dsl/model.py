@@ -340,11 +340,13 @@ class Event(Node):
 
 @node
 class Published(Node):
-    """A total the report states, to be compared with the computed one."""
+    """A total the report states, to be compared with the computed one; and the
+    colour it states, if any (then the total may be left out)."""
 
     index: str
-    value: int
+    value: int | None
     span: Span
+    colour: Declared | None = None
 
 
 @node

@@ -506,4 +506,16 @@ def published_names(period: m.Period, scheme: m.Scheme) -> list[Diagnostic]:
             problems.append(error("B102", f"the published total of `{stated.index}` is stated "
                                   "twice", stated.span, "keep one"))
         seen.add(stated.index)
+        colour = stated.colour
+        # A colour is the report's, as its totals are: it names a band of the scheme that
+        # extends no other (a variant's bands may differ; `published_totals` compares it).
+        if colour is not None and len(scheme.files) == 1:
+            bands = scheme.bands.get(stated.index)
+            names = [b.name for b in bands.bands] if bands is not None else []
+            if colour.name not in names:
+                problems.append(error(
+                    "B101", f"unknown band `{colour.name}` of {stated.index}" if names else
+                    f"{stated.index} has no bands: no colour can be published for it",
+                    colour.span, did_you_mean(colour.name, names) if names else
+                    "publish its total alone"))
     return problems

@@ -472,8 +472,11 @@ class EventsBuilder(_Builder):
         return (_string(title), dates[0], dates[1], self.span(meta))
 
     def published(self, meta, children):
-        name, value = children
-        return m.Published(name.value, value.value, self.span(name))
+        name, rest = children[0], children[1:]
+        value = rest[0].value if isinstance(rest[0], Num) else None
+        colour = rest[-1] if isinstance(rest[-1], Token) else None
+        return m.Published(name.value, value, self.span(name),
+                           m.Declared(colour.value, self.span(colour)) if colour else None)
 
     def event(self, meta, children):
         when, text = children[0], children[1]
@@ -682,7 +685,8 @@ _TAIL_P = _W + r"(?:#[^\n]*)?\Z"
 _F_PERIOD = re.compile(r'period' + _W + r'("[^"\n]*+"|“[^”\n]*+”)' + _W + r"from" + _W
                        + r"(\d{4}-\d{2}-\d{2})" + _W + "to" + _W + r"(\d{4}-\d{2}-\d{2})"
                        + _TAIL_P)
-_F_PUBLISHED = re.compile(r"published" + _W + "(" + _NAME_P + ")" + _SIGNED_P + _TAIL_P)
+_F_PUBLISHED = re.compile(r"published" + _W + "(" + _NAME_P + ")(?:" + _SIGNED_P + ")?+"
+                          r"(?:[ \t\f]++(" + _NAME_P + "))?+" + _TAIL_P)
 _F_EVENT = re.compile(r"\[([^\]\n]++)\]" + _W + r"(\S[^\n]*+)")
 _F_NAME = re.compile(_NAME_P)
 _F_PAIR = re.compile(_W + "(" + _NAME_P + ")" + _SIGNED_P)
@@ -750,11 +754,15 @@ def read_events_fast(text: str, file: str):
             continue
         if not events:  # the header: published totals
             match = _F_PUBLISHED.match(body)
-            if match is None:
+            if match is None or match.group(3) is None and match.group(4) is None:
                 return None
+            colour = match.group(4)
             published.append(m.Published(
-                match.group(1), _fast_num(match, 2, file, n, indent).value,
-                Span(file, n, indent + match.start(1) + 1, n, indent + match.end(1) + 1)))
+                match.group(1),
+                _fast_num(match, 2, file, n, indent).value if match.group(3) else None,
+                Span(file, n, indent + match.start(1) + 1, n, indent + match.end(1) + 1),
+                Declared(colour, Span(file, n, indent + match.start(4) + 1, n,
+                                      indent + match.end(4) + 1)) if colour else None))
             continue
         word = name_at(body)
         if word is None:

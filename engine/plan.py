@@ -539,8 +539,8 @@ def history_short(e: HistoryShort, catalogue: m.Catalogue):
 
     return error("B704", f"{e.words()}; {catalogue.period.title} is evaluated alone, with no "
                  "issue before it", e.span, "evaluate it after the issues before it: barometer "
-                 "series RULES EARLIER... THIS (an earlier issue may be its published figures "
-                 "alone)")
+                 "series RULES EARLIER... THIS, or eval RULES THIS --history EARLIER (an earlier "
+                 "issue may be its published figures alone)")
 
 
 def figure_problem(e: FigureProblem, catalogue: m.Catalogue):

@@ -42,6 +42,17 @@ class IssueFigure(Node):
         return (self.colour is not None and self.previous_colour is not None
                 and self.colour != self.previous_colour)
 
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        value = "not known" if self.aggregate is None else m.signed(self.aggregate)
+        parts = [f"{value}{' published' if self.published else ''}"]
+        if self.change is not None:
+            parts.append(f"change {m.signed(self.change) if self.change else '0'}")
+        if self.colour:
+            parts.append(self.colour + (f" (was {self.previous_colour})" if self.transition
+                                        else ""))
+        return (f"<IssueFigure {short(self.index.name, 40)} {short(self.index.title, 60)!r}: "
+                f"{', '.join(parts)}>")
+
 
 @node
 class Issue(Node):
@@ -54,6 +65,11 @@ class Issue(Node):
     def published(self) -> bool:
         """Whether the issue is known only by its published figures."""
         return self.evaluation is None
+
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        return bounded(f"<Issue {short(self.label)!r}{' (published)' if self.published else ''}: ",
+                       [f"{short(k, 30)} {m.signed(f.aggregate)}"
+                        for k, f in self.figures.items() if f.aggregate is not None])
 
 
 class Series(Tabular):
@@ -76,6 +92,20 @@ class Series(Tabular):
         return bounded(f"<Series under {short(self.scheme.name, 40)!r}, "
                        f"{len(self.issues)} issue{'' if len(self.issues) == 1 else 's'}: ",
                        [short(i.label, 40) for i in self.issues])
+
+    def _html_table(self):
+        first, last = self.issues[0].period, self.issues[-1].period
+        caption = (f"{self.scheme.name}: {len(self.issues)} issues, {first.start} to {last.end}"
+                   "; * a published figure")
+        rows = []
+        for issue in self.issues:
+            for k, f in enumerate(issue.figures.values()):
+                rows.append([issue.label if k == 0 else "", f.index.title,
+                             "" if f.aggregate is None else
+                             m.signed(f.aggregate) + ("*" if f.published else ""),
+                             "" if f.change is None else m.signed(f.change) if f.change else "0",
+                             f.colour.capitalize() if f.colour else ""])
+        return caption, ["Issue", "Index", "Aggregate", "Change", "Colour"], rows, {2, 3}
 
     columns = ("issue", "start", "end", "published", "index", "name", "aggregate", "positive",
                "negative", "events", "colour", "change", "previous_colour")
@@ -112,14 +142,11 @@ def build_series(scheme: m.Scheme, catalogues) -> Series:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
-    from .plan import Past
-
     issues: list[Issue] = []
     failed: list[Diagnostic] = []
     for catalogue in ordered:
         before = issues[-1] if issues else None
-        history = tuple(Past(i.label, {name: f.aggregate for name, f in i.figures.items()})
-                        for i in issues)
+        history = _history(issues)
         try:
             issues.append(_issue(scheme, catalogue, before, history))
         except InputError as e:  # a figure that cannot be computed (B208): said, then on
@@ -129,6 +156,45 @@ def build_series(scheme: m.Scheme, catalogues) -> Series:
     if failed:
         raise InputError(failed)
     return Series(scheme, tuple(issues), tuple(problems) + tuple(_short(issues)))
+
+
+def _history(issues) -> tuple:
+    """The issues as the history a later issue reads (`engine.plan.Past`)."""
+    from .plan import Past
+
+    return tuple(Past(i.label, {name: f.aggregate for name, f in i.figures.items()})
+                 for i in issues)
+
+
+def evaluate_after(scheme: m.Scheme, catalogue: m.Catalogue, history: list[str]
+                   ) -> tuple[object | None, list[Diagnostic]]:
+    """The catalogue evaluated as the issue after those in `history` (paths, each
+    its own issue, in any order), as `eval --history` does: the evaluation, or
+    None, and every finding. The history must end before the catalogue begins
+    (B708)."""
+    from . import evaluate
+
+    series, problems = load_series(scheme, history)
+    if series is None:
+        return None, problems
+    # what the earlier issues themselves lack matters here only as this issue reads it
+    problems = [p for p in problems if p.code != "B705"]
+    period = catalogue.period
+    later = [i for i in series.issues if i.period.end >= period.start]
+    if later:
+        problems.append(error(
+            "B708", f"the history must come before the issue evaluated: {later[0].label!r} "
+            f"({later[0].period.start} to {later[0].period.end}) does not end before "
+            f"{period.title!r} begins ({period.start})", later[0].period.span or period.span,
+            "give the earlier issues with --history, and the issue to evaluate as EVENTS"))
+        return None, problems
+    problems += order_problems([series.issues[-1].period, period])
+    try:
+        evaluation = evaluate(scheme, catalogue, _history(series.issues))
+    except InputError as e:
+        return None, problems + list(e.diagnostics)
+    this = Issue(period.title, period, evaluation, {})
+    return evaluation, problems + _short([this])
 
 
 def _short(issues: list[Issue]) -> list[Diagnostic]:
@@ -166,11 +232,18 @@ def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, histo
         return Issue(period.title, period, None, figures)
     figures = {}
     if published_only(catalogue):
-        stated = {p.index: p.value for p in period.published}
+        from .plan import bands_now
+
+        stated = {p.index: p for p in period.published}
+        now = bands_now(scheme, history, {})  # relative bands, as this issue's history sets them
         for name, index in scheme.indices.items():
-            value = stated.get(name)
-            bands = scheme.bands.get(name)
-            colour = bands.colour(value) if bands is not None and value is not None else None
+            line = stated.get(name)
+            value = line.value if line is not None else None
+            bands = now.bands.get(name)
+            if line is not None and line.colour is not None:
+                colour = line.colour.name  # as published, even where the scheme's bands differ
+            else:
+                colour = bands.colour(value) if bands is not None and value is not None else None
             figures[name] = _figure(index, value, None, None, None, colour, True, before)
         return Issue(period.title, period, None, figures)
     evaluation = evaluate(scheme, catalogue, history)

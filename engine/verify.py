@@ -12,7 +12,7 @@ from ..dsl.events import read_catalogue
 
 def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> list | None:
     """What a catalogue's published figures are compared with, file by file: the
-    aggregates of that file's events under the root of the scheme's `extends`
+    aggregates (and colours) of that file's events under the root of the scheme's `extends`
     chain, the scheme the figures were published for (a variant is not held to
     them)."""
     import attrs
@@ -35,7 +35,7 @@ def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> list | None:
                                                    if e.span.file == path))
         if not own.events:
             continue  # a published issue: its figures are the published ones (engine/series.py)
-        found.append((stated, root, {k: r.aggregate for k, r in
+        found.append((stated, root, {k: (r.aggregate, r.colour) for k, r in
                                      evaluate(scheme, own).indices.items()}))
     return found
 

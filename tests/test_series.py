@@ -21,7 +21,7 @@ from .conftest import EVENTS, PUBLISHED, ROOT, RULES
 from .strategies import event_file_text, event_lists, rules_files
 
 HISTORY = sorted((ROOT / "examples" / "history").glob("*.events"))
-SETTINGS = settings(max_examples=15, deadline=None,
+SETTINGS = settings(max_examples=10, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
@@ -294,6 +294,12 @@ def test_published_figures_as_the_sources_state_them(history):
     no20 = series.issues[19].figures
     assert (no20["russia"].change, no20["us"].change, no20["ukraine"].change) == (16, -13, -18)
     assert all(f.published and f.positive is None and f.events is None for f in no20.values())
+    tension = [i.figures["regional_tension"] for i in series.issues]
+    assert [(n + 1, f.colour) for n, f in enumerate(tension) if f.colour] == [
+        (3, "green"), (4, "green"), (5, "yellow"), (6, "green"), (16, "orange"), (19, "yellow"),
+        (20, "orange")]
+    assert [(n + 1, f.previous_colour) for n, f in enumerate(tension) if f.transition] == [
+        (5, "green"), (6, "yellow"), (20, "yellow")]
 
 
 def test_every_published_figure_has_its_source():
@@ -311,7 +317,7 @@ def test_series_command_in_every_format(tmp_path):
     assert table.exit_code == 0
     assert "│ Minsk Barometer No 20 (March and April 2021)       │ Relationship with Russia   │" \
            "          +36* │    +16 │" in table.output
-    assert "* a published figure, with no catalogue behind it" in table.output
+    assert "* a published figure or colour, with no catalogue behind it" in table.output
     md = run(*args, "--format", "markdown").output
     assert "| Relationship with the U.S. | -31* | -13 |  |  |  |  |" in md
     csv = run(*args, "--format", "csv").output.splitlines()
@@ -336,3 +342,52 @@ def test_files_of_published_figures(tmp_path):
     assert "minsk-barometer-20.events:14:11: error[B707]" in result.output
     assert run("check", RULES, no20).exit_code == 0  # not held to events it does not have
     assert "Minsk Barometer No 20" in run("series", RULES, no20).output
+
+
+def test_eval_and_explain_read_the_history_they_are_given(tmp_path):
+    write(tmp_path, "r.rules", RELATIVE)
+    paths = [issue_file(tmp_path, n, s) for n, s in [(1, 1), (2, 3), (3, 2)]]
+    result = run("eval", tmp_path / "r.rules", paths[2], "--history", paths[1],
+                 "--history", paths[0], "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{"):])
+    assert (data["indices"]["russia"]["colour"], data["indices"]["change"]["aggregate"]) == (
+        "usual", -1)
+    explained = run("explain", tmp_path / "r.rules", paths[2], "--history", paths[1],
+                    "--index", "change").output
+    assert "with russia +2, previous(russia) +3" in explained
+    result = run("eval", tmp_path / "r.rules", paths[1], "--history", paths[2])
+    assert result.exit_code == 2
+    assert ("i3.events:1:1: error[B708]: the history must come before the issue evaluated: "
+            "'Test No 3' (2021-05-01 to 2021-06-30) does not end before 'Test No 2' begins "
+            "(2021-03-01)") in result.output
+
+
+def test_a_published_issue_takes_its_colour_from_bands_relative_to_its_history(tmp_path):
+    scheme = load_scheme(write(tmp_path, "r.rules", RELATIVE))
+    paths = [issue_file(tmp_path, n, s) for n, s in [(1, 1), (2, 3)]]
+    paths.append(write(tmp_path, "i3.events", 'period "Test No 3" from 2021-05-01 to 2021-06-30\n'
+                       "published russia +20\n"))
+    series = load_series(scheme, paths)[0]
+    assert [i.figures["russia"].colour for i in series.issues] == [None, None, "high"]
+
+
+def test_published_colours_are_checked(tmp_path):
+    wrong = write(tmp_path, "19.events", EVENTS.read_text(encoding="utf-8").replace(
+        "published regional_tension   -7 yellow", "published regional_tension   -7 orange"))
+    result = run("check", RULES, wrong)
+    assert ("19.events:20:33: error[B503]: the catalogue publishes orange for regional_tension, "
+            "but its events add up to -7, yellow") in result.output
+    bad = write(tmp_path, "20.events", 'period "No 20" from 2021-03-01 to 2021-04-30\n'
+                "published regional_tension orang\npublished russia +3 red\n")
+    result = run("check", RULES, bad)
+    assert "20.events:2:28: error[B101]: unknown band `orang` of regional_tension" in result.output
+    assert "did you mean `orange`?" in result.output
+    assert "20.events:3:21: error[B101]: russia has no bands" in result.output
+
+
+def test_a_variant_with_other_bands_still_reads_the_reports_colour(tmp_path):
+    variant = write(tmp_path, "v.rules", f'scheme "V"\nextends "{RULES}"\n'
+                    "bands regional_tension { calm >= -5  tense < -5 }\n")
+    result = run("eval", variant, EVENTS)
+    assert result.exit_code == 0 and "Tense" in result.output

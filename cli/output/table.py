@@ -281,8 +281,8 @@ def sensitivity(s) -> str:
 
 # --- series ------------------------------------------------------------------------
 
-PUBLISHED_NOTE = ("* a published figure, with no catalogue behind it: its positive and negative "
-                  "points and events are not known")
+PUBLISHED_NOTE = ("* a published figure or colour, with no catalogue behind it: its positive and "
+                  "negative points and events are not known")
 
 
 def _change(f) -> str:
@@ -294,9 +294,10 @@ def _change(f) -> str:
 def _series_colour(f) -> str:
     if f.colour is None:
         return ""
+    mark = "*" if f.published else ""
     if f.transition:
-        return f"{f.colour.capitalize()} (was {f.previous_colour.capitalize()})"
-    return f.colour.capitalize()
+        return f"{f.colour.capitalize()}{mark} (was {f.previous_colour.capitalize()})"
+    return f.colour.capitalize() + mark
 
 
 def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
@@ -326,7 +327,8 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     title = f"{scheme.name}: {count} issue{'' if count == 1 else 's'}, {first.start} to {last.end}"
     subtitle = f"Scheme: {scheme.name}" + (f", {scheme.version}" if scheme.version else "")
     notes = []
-    if any(f.published and f.aggregate is not None for i in s.issues for f in i.figures.values()):
+    if any(f.published and (f.aggregate is not None or f.colour is not None)
+           for i in s.issues for f in i.figures.values()):
         notes.append(PUBLISHED_NOTE)
     if any(not f.published and f.aggregate is None for i in s.issues for f in i.figures.values()):
         notes.append("n/a: a figure that needs more earlier issues than the series has "

@@ -46,7 +46,7 @@ def command(rules, catalogue, more, history, out, period):
 
         click.echo(f"error: {NEEDS_MATPLOTLIB}", err=True)
         raise click.exceptions.Exit(2) from None
-    scheme, issue = load(rules, (catalogue,), parse_period(period), alone=not history)
+    scheme, issue = load(rules, (catalogue,), parse_period(period), tuple(history))
     if not history:
         evaluation, series = evaluate(scheme, issue), None
     else:

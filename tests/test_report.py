@@ -21,9 +21,10 @@ TITLES = {"russia": "Relationship with Russia", "eu": "Relationship with the EU"
           "ukraine": "Relationship with Ukraine", "national_security": "National security",
           "regional_tension": "Regional tension"}
 
-# Two earlier issues known only by figures made up for this test (not the
-# Minsk Barometer's): regional tension goes orange, then green, then No 19's yellow.
-EARLIER = {"Test issue A": ("2020-09-01", "2020-10-31", {
+# Earlier issues known only by figures made up for this test (not the Minsk
+# Barometer's): regional tension is red (a colour alone), orange, green, then No 19's yellow.
+EARLIER = {"Test issue R": ("2020-07-01", "2020-08-31", {"regional_tension": "red"}),
+           "Test issue A": ("2020-09-01", "2020-10-31", {
                "russia": 14, "eu": -9, "china": 6, "us": -12, "ukraine": -10,
                "national_security": -2, "regional_tension": -14}),
            "Test issue B": ("2020-11-01", "2020-12-31", {
@@ -38,7 +39,8 @@ def built(tmp_path_factory):
     for title, (start, end, figures) in EARLIER.items():
         path = folder / f"{title.split()[-1]}.events"
         path.write_text(f'period "{title}" from {start} to {end}\n'
-                        + "".join(f"published {k} {signed(v)}\n" for k, v in figures.items()),
+                        + "".join(f"published {k} {v if isinstance(v, str) else signed(v)}\n"
+                                  for k, v in figures.items()),
                         encoding="utf-8")
         history.append(str(path))
     out = folder / "no19.html"
@@ -87,7 +89,7 @@ MEASURE = """<script>
 var charts = Array.prototype.map.call(document.querySelectorAll('figure.chart svg'), function (svg) {
   var box = svg.getBoundingClientRect(), marks = {};
   svg.querySelectorAll('g[id]').forEach(function (g) {
-    var m = /^c\\d+-(positive|negative|aggregate|band|line|point|value)-/.exec(g.id), b;
+    var m = /^c\\d+-(positive|negative|aggregate|band|line|point|colour|value)-/.exec(g.id), b;
     if (!m) return;
     b = g.getBoundingClientRect();
     if (b.width > 0 && b.height > 0) marks[m[1]] = (marks[m[1]] || 0) + 1;
@@ -133,3 +135,4 @@ def test_a_reader_sees_every_figure_and_no_empty_chart(built, tmp_path):
     assert issue["marks"] == {"positive": 7, "negative": nonzero - 7, "aggregate": 7}
     assert scale["marks"] == {"band": 5, "value": 1}
     assert series["marks"]["point"] == 3 * 7 and series["marks"]["line"] == 7
+    assert series["marks"]["colour"] == 1  # red, published without its figure

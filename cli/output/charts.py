@@ -223,7 +223,7 @@ def issue(ev):
 # --- the colour scale ----------------------------------------------------------------
 
 
-def _stretches(bandset, values: list[float]):
+def _stretches(bandset, values: list[float], limits: tuple[float, float] | None = None):
     """Each band as a stretch of the axis, low to high: (band, start, end), with
     the gap between whole-number bands (-12 to -7, -6 to -2) split in the
     middle, so that every whole value sits inside its band; and the axis's
@@ -233,7 +233,7 @@ def _stretches(bandset, values: list[float]):
     known = bounds + [v for v in values if v == v]
     low, high = min(known), max(known)
     pad = max((high - low) * 0.18, 2.0)
-    low, high = low - pad, high + pad
+    low, high = limits if limits is not None else (low - pad, high + pad)
     edges = []
     for below, above in zip(bands, bands[1:]):
         top = float(below.upper.value) if below.upper else None
@@ -310,6 +310,16 @@ def issue_label(issue) -> str:
     return f"{start:%b %Y}-\n{end:%b %Y}"
 
 
+def _colour_bounds(bandset, figures) -> list[float]:
+    """The finite bounds of the bands of colours published without their figures,
+    so that their squares are in view."""
+    if bandset is None:
+        return []
+    wanted = {f.colour for f in figures if f is not None and f.aggregate is None and f.colour}
+    return [float(x.value) for b in bandset.bands if b.name in wanted
+            for x in (b.lower, b.upper) if x is not None]
+
+
 def _axis_labels(issues) -> tuple[list[str], str]:
     """Each issue's label on the time axis, and the axis's name: their months
     ("Jan-Feb\\n2021"), or for many numbered issues their numbers."""
@@ -343,7 +353,7 @@ def series(s):
         labels, axis = _axis_labels(issues)
         bottom = 0.55 / height
         row = (1 - top - bottom) / len(names)
-        published_shown = False
+        published_shown = colour_only = False
         for k, name in enumerate(names):
             index = scheme.indices[name]
             ax = fig.add_axes((0.1, 1 - top - row * (k + 1) + 0.3 / height, 0.8,
@@ -351,11 +361,12 @@ def series(s):
             figures = [i.figures.get(name) for i in issues]
             values = [_float(f.aggregate if f else None) for f in figures]
             known = [v for v in values if v == v]
-            low, high = (min(known + [0]), max(known + [0])) if known else (-1, 1)
+            shown = known + _colour_bounds(scheme.bands.get(name), figures)
+            low, high = (min(shown + [0]), max(shown + [0])) if shown else (-1, 1)
             pad = max((high - low) * 0.6, 3)  # room for the values written by the points
             low, high = low - pad, high + pad
             if name in scheme.bands:
-                stretches, _ = _stretches(scheme.bands[name], known)
+                stretches, _ = _stretches(scheme.bands[name], known, (low, high))
                 colours = palette(scheme.bands[name])
                 for band, start, end in stretches:
                     ax.axhspan(start, end, color=colours[band.name], alpha=0.45, linewidth=0,
@@ -379,6 +390,16 @@ def series(s):
                     ax.plot([a, b], [values[a], values[b]], color=MUTED, linewidth=0.9,
                             linestyle=(0, (1.5, 2)), zorder=2)
             for x, f, v in zip(xs, figures, values):
+                if v != v and f is not None and f.colour and name in scheme.bands:
+                    # a colour published without its figure: a square in its band
+                    band = next((b for b, _, _ in stretches if b.name == f.colour), None)
+                    if band is not None:
+                        _, start, end = next(t for t in stretches if t[0] is band)
+                        middle = (max(start, low) + min(end, high)) / 2
+                        ax.plot([x], [middle], marker="s", markersize=6.5, linestyle="none",
+                                markerfacecolor=colours[f.colour], markeredgecolor=AGGREGATE,
+                                zorder=3, gid=f"colour-{name}-{x}")
+                        colour_only = True
                 if v != v:
                     continue
                 hollow = bool(f.published)
@@ -404,6 +425,8 @@ def series(s):
                "previous issue; dotted: across issues whose figure is not known."
         if published_shown:
             note += " Hollow points: published figures, no catalogue."
+        if colour_only:
+            note += " Squares: a colour published without its figure, in the middle of its band."
         fig.text(0.02, 0.12 / height, wrap(note, 120), fontsize=7.5, color=MUTED, va="bottom")
         return fig
 

@@ -94,12 +94,13 @@ def _current(series, ev):
     return None, None
 
 
-def _last_known(series, issue, name):
-    """The latest issue before `issue` that knows the index's figure, and the figure."""
+def _last_known(series, issue, name, what="aggregate"):
+    """The latest issue before `issue` that knows the index's figure (or colour),
+    and its figure."""
     before = series.issues[:series.issues.index(issue)]
     for earlier in reversed(before):
         f = earlier.figures.get(name)
-        if f is not None and f.aggregate is not None:
+        if f is not None and getattr(f, what) is not None:
             return earlier, f
     return None, None
 
@@ -207,6 +208,12 @@ def _changes(ev, series, issue, previous, chart) -> str:
                          f"{'published ' if known.published else ''}in {_e(earlier.label)}")
             else:
                 text += "; no earlier figure is known"
+            if f.colour and (earlier is None or known.colour is None):
+                where, seen = _last_known(series, issue, name, "colour")
+                if where is not None:
+                    text += (f"; the last colour known, {_word(seen.colour)}, "
+                             f"{'was published' if seen.published else 'was'} in "
+                             f"{_e(where.label)}")
             out.append(text + ".</li>")
             continue
         if f.change == 0:
@@ -222,8 +229,8 @@ def _changes(ev, series, issue, previous, chart) -> str:
         out.append(f"<li>{title}: <strong>{_e(signed(f.aggregate))}</strong>, {how} from "
                    f"{_e(signed(before.aggregate))}{colour}.</li>")
     out.append("</ul>")
-    issues = [i for i in series.issues
-              if any(f.aggregate is not None for f in i.figures.values())]
+    issues = [i for i in series.issues if any(
+        f.aggregate is not None or f.colour is not None for f in i.figures.values())]
     unknown = [i for i in series.issues if i not in issues]
     names = list(series.scheme.indices)
     headings = ["Issue"] + [series.scheme.indices[n].title for n in names]
@@ -233,14 +240,14 @@ def _changes(ev, series, issue, previous, chart) -> str:
                f'<br><span class="label">{_e(i.label)}</span>']
         for name in names:
             f = i.figures.get(name)
-            if f is None or f.aggregate is None:
+            if f is None or (f.aggregate is None and f.colour is None):
                 row.append("")
                 continue
-            cell = _e(signed(f.aggregate))
+            cell = _e(signed(f.aggregate)) if f.aggregate is not None else ""
             if f.change is not None:
                 cell += f'<br><span class="change">({_e(signed(f.change))})</span>'
             if f.colour:
-                cell += "<br>" + _swatch(f.colour, series.scheme, name)
+                cell += ("<br>" if cell else "") + _swatch(f.colour, series.scheme, name)
             row.append(cell)
         rows.append(row)
     out.append(_table(headings, rows, set(range(1, len(headings))), "series"))
@@ -255,7 +262,7 @@ def _changes(ev, series, issue, previous, chart) -> str:
         listed = ("No " + ", ".join(str(n) for n in numbers) if None not in numbers
                   else "; ".join(i.label for i in unknown))
         notes.append(f"Left out: {len(unknown)} issue{'s' if len(unknown) > 1 else ''} of "
-                     f"which no figure is known ({listed}).")
+                     f"which no figure or colour is known ({listed}).")
     out.append(f'<p class="note">{_e(" ".join(notes))}</p>')
     out.append(chart(charts.series(series), "Each index across the issues",
                      "Each index across the issues, with its colour bands behind."))

@@ -281,3 +281,18 @@ def test_conditions_on_attributes_that_cannot_hold_are_found(tmp_path):
     never = sorted(int(line.split(":")[1]) for line in result.output.splitlines()
                    if "warning[B401]" in line)
     assert never == [6, 7, 8, 10]
+
+
+def test_the_editor_knows_attributes(tmp_path):
+    from barometer.lsp import _completion_table, _describe
+
+    scheme = load_scheme(write(tmp_path, "s.rules", SCHEME))
+    values, label, _ = _completion_table("value:level", scheme)
+    assert list(values) == list(LEVELS) and label == "value of level"
+    assert _completion_table("value:fatalities", scheme) is None  # a number: nothing to offer
+    names = set(_completion_table("expression", scheme)[0])
+    assert {"fatalities", "age", "days", "recorded", "trunc"} <= names and "level" not in names
+    assert {"russia", "summits", "sum", "positive"} <= set(_completion_table("formula", scheme)[0])
+    assert set(_completion_table("attribute", scheme)[0]) == {"level", "fatalities", "age", "days"}
+    assert _describe("attribute", scheme.attributes["fatalities"]) == (
+        "**attribute fatalities**: Reported fatalities\n\nnumber from 0 to 1000, default 0")

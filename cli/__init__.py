@@ -13,6 +13,7 @@ The command line's verbs, from Python:
     barometer.compare([result, other_result])                # compare
     barometer.sensitivity(result, list(scheme.varies))       # sensitivity
     barometer.fmt(text, "rules", "my.rules")                 # fmt
+    barometer.series(scheme, [catalogue_18, catalogue_19])   # series
 """
 
 from .dsl import Diagnostic, InputError, load_catalogue, load_scheme, render
@@ -26,6 +27,7 @@ _LAZY = {
     "sensitivity": ("engine.sensitivity", "analyse"),
     "fmt": ("dsl.format", "format_text"),
     "test": ("engine.methodtests", "run_tests"),
+    "series": ("engine.series", "build_series"),
 }
 
 

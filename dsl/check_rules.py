@@ -388,6 +388,9 @@ class _IntervalFigures:
     def aggregate(self, name: str, d):
         return EVERYTHING
 
+    def previous(self, name: str, n: int, d, span):
+        return EVERYTHING
+
     def entries(self, function: str, name: str, condition, d, span):
         import math
 

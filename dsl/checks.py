@@ -39,7 +39,8 @@ class Stage(NamedTuple):
 # one table names every code.
 STAGES: list[Stage] = [
     Stage("read", "read", ("B001", "B002", "B003", "B004", "B006"), None, True),
-    Stage("declarations", "read", ("B102", "B104", "B203", "B205", "B206", "B209"), None, True),
+    Stage("declarations", "read", ("B102", "B104", "B203", "B205", "B206", "B209", "B706"), None,
+          True),
     Stage("spreadsheets", "read", ("B010", "B011", "B012", "B013", "B014", "B015"), None, True),
     Stage("resolve", "resolve", ("B101", "B102", "B105", "B106", "B107", "B109", "B110", "B111",
                                  "B112", "B113", "B114", "B117"), None, True),
@@ -56,10 +57,12 @@ STAGES: list[Stage] = [
     Stage("order", "catalogue", ("B501",), "check_catalogue:order", False),
     Stage("duplicates", "catalogue", ("B502",), "check_catalogue:duplicates", False),
     Stage("files", "catalogue", ("B506", "B507"), "check_catalogue:same_entries", True),
-    Stage("figures", "evaluate", ("B208",), None, True),
+    Stage("figures", "evaluate", ("B208", "B704", "B707"), None, True),
     Stage("published", "catalogue", ("B503",), "check_catalogue:published_totals", True),
     Stage("ongoing", "catalogue", ("B504",), "check_catalogue:ongoing", False),
     Stage("signs", "catalogue", ("B505",), "check_catalogue:signs", False),
+    # A series (engine/series.py) puts issues in period order before evaluating them.
+    Stage("series", "series", ("B701", "B702", "B703", "B705", "B708"), None, True),
     Stage("methodology tests", "read", ("B601", "B602", "B603", "B604", "B605", "B606", "B607",
                                         "B608", "B609"), None, True),
 ]
@@ -138,7 +141,7 @@ def _whole(expr, scheme: m.Scheme) -> bool:
     if isinstance(expr, m.Negate):
         return _whole(expr.operand, scheme)
     if isinstance(expr, m.Call):
-        if expr.function in ("round", "trunc"):
+        if expr.function in ("round", "trunc", "previous"):  # previous(x): as whole as x
             return True
         if expr.over_index():  # sums and counts of whole scores are whole; a mean is not
             return expr.function != "mean"

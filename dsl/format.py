@@ -348,8 +348,10 @@ def format_events(text: str) -> str:
                 out.append(_with_comment(f"{INDENT}{index.ljust(width)} {value}", comment))
             scores.clear()
         if published:
-            width = max(len(c[2]) for c, _ in published)
-            rows = [c[:2] + [c[2].rjust(width)] + c[3:] for c, _ in published]
+            numbers = [c for c, _ in published if c[2][:1] in "+-0123456789"]
+            width = max((len(c[2]) for c in numbers), default=0)
+            rows = [c[:2] + [c[2].rjust(width)] + c[3:] if c in numbers else c
+                    for c, _ in published]
             for (_, comment), line in zip(published, _align(rows)):
                 out.append(_with_comment(line, comment))
             published.clear()
@@ -382,8 +384,9 @@ def format_events(text: str) -> str:
                 if previous != "published":
                     _blank_before(out, is_comment)
             tokens, comment = item[1], item[2]
-            published.append((["published", tokens[1], _signed_number(tokens[2])] + tokens[3:],
-                              comment))
+            value = tokens[2:3] if tokens[2][:1] in "+-−–0123456789" else []
+            published.append((["published", tokens[1], *map(_signed_number, value)]
+                              + tokens[2 + len(value):], comment))
             continue
         flush()
         if kind == "blank":
@@ -430,7 +433,8 @@ def _meaning(kind: str, text: str, name: str):
         (title, start, end, _), published = value[0]
         events = [(_trim(e.when), e.text, _details(e.details)) for e in value[1]]
         lines = [e.span.line for e in value[1]]
-        value = [(title, start, end, [(p.index, p.value) for p in published])] + events
+        value = [(title, start, end, [(p.index, p.value, p.colour and p.colour.name)
+                                      for p in published])] + events
         lines = [1] + lines
     elif value is not None:
         lines = [_line_of(item) for item in value]

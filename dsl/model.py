@@ -94,6 +94,10 @@ BUILTIN_ATTRIBUTES = ("age", "days")
 class Bound(Node):
     value: Number
     inclusive: bool
+    percentile: bool = False  # `p20`: the value is a percentile of the index's history
+
+    def text(self) -> str:
+        return f"p{plain(self.value)}" if self.percentile else signed(self.value)
 
 
 @node
@@ -118,12 +122,12 @@ class Band(Node):
         """The bounds as a rules file writes them."""
         lo, hi = self.lower, self.upper
         if lo and hi and lo.inclusive and hi.inclusive:
-            return f"{signed(lo.value)} to {signed(hi.value)}"
+            return f"{lo.text()} to {hi.text()}"
         parts = []
         if lo:
-            parts.append(f"{'>=' if lo.inclusive else '>'} {signed(lo.value)}")
+            parts.append(f"{'>=' if lo.inclusive else '>'} {lo.text()}")
         if hi:
-            parts.append(f"{'<=' if hi.inclusive else '<'} {signed(hi.value)}")
+            parts.append(f"{'<=' if hi.inclusive else '<'} {hi.text()}")
         return " and ".join(parts) or "any value"
 
 
@@ -133,6 +137,21 @@ class BandSet(Node):
     bands: tuple[Band, ...]
     span: Span
     empty: Declared | None = None  # the band of an index with no events, if the scheme says
+    relative: int | None = None  # `relative to history over N issues`: bounds are percentiles
+
+    def against(self, past) -> BandSet:
+        """The bands with each percentile bound made the value it stands for among
+        `past`, the index's figures in the issues before (see `percentile`)."""
+        import attrs
+
+        def bound(b):
+            if b is None or not b.percentile:
+                return b
+            return Bound(percentile(past, b.value), b.inclusive)
+
+        return attrs.evolve(self, relative=None, bands=tuple(
+            attrs.evolve(band, lower=bound(band.lower), upper=bound(band.upper))
+            for band in self.bands))
 
     def colour(self, value: Number) -> str | None:
         """The first band, in declared order, that holds the value."""
@@ -147,6 +166,24 @@ class BandSet(Node):
         if events == 0:
             return self.empty.name if self.empty is not None else None
         return self.colour(value)
+
+
+def percentile(values, p) -> Number:
+    """The `p`th percentile of `values` by linear interpolation between the
+    closest ranks (Hyndman and Fan's definition 7, as numpy's default and Excel's
+    PERCENTILE.INC): sorted x[0] <= ... <= x[n-1], h = (n - 1) * p / 100, then
+    x[floor h] + (h - floor h) * (x[floor h + 1] - x[floor h]). Exact on whole
+    numbers and fractions: p50 of 1 and 2 is 3/2."""
+    import math
+    from fractions import Fraction
+
+    ordered = sorted(values)
+    h = (len(ordered) - 1) * Fraction(p) / 100
+    low = math.floor(h)
+    if low + 1 >= len(ordered):
+        return ordered[-1]
+    value = ordered[low] + (h - low) * (ordered[low + 1] - ordered[low])
+    return int(value) if getattr(value, "denominator", 1) == 1 else value
 
 
 @node
@@ -305,11 +342,13 @@ class Event(Node):
 
 @node
 class Published(Node):
-    """A total the report states, to be compared with the computed one."""
+    """A total the report states, to be compared with the computed one; and the
+    colour it states, if any (then the total may be left out)."""
 
     index: str
-    value: int
+    value: int | None
     span: Span
+    colour: Declared | None = None
 
 
 @node

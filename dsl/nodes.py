@@ -183,6 +183,9 @@ NUMBER_FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "round": 
 # Functions of an index's scored entries: one argument, an index (or a selection).
 INDEX_FUNCTIONS = ("positive", "negative", "events", "sum", "count", "mean", "max", "min")
 SELECTING = ("sum", "count", "mean", "max", "min")  # those that take `x where C`
+# Functions of an index's past: previous(russia), previous(russia, 2), its figure in
+# the issue before, or two before (in a series: engine/series.py).
+HISTORY_FUNCTIONS = ("previous",)
 
 
 @node
@@ -201,7 +204,13 @@ class Call(Node):
                                       for a in self.arguments],
                       self.span)
 
+    def issues_back(self) -> int:
+        """How many issues back `previous(x, n)` looks (1 for `previous(x)`)."""
+        return self.arguments[1].value if len(self.arguments) > 1 else 1
+
     def figure(self, figures, d):
+        if self.function == "previous":
+            return figures.previous(self.arguments[0].name, self.issues_back(), d, self.span)
         if self.over_index():
             arg = self.arguments[0]
             if isinstance(arg, Selection):

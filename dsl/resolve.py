@@ -25,8 +25,8 @@ import attrs
 
 from . import model as m
 from .diagnostics import Diagnostic, Span, did_you_mean, error
-from .nodes import (INDEX_FUNCTIONS, NUMBER_FUNCTIONS, SELECTING, expression_depth, parts,
-                    subexpressions)
+from .nodes import (HISTORY_FUNCTIONS, INDEX_FUNCTIONS, NUMBER_FUNCTIONS, SELECTING,
+                    expression_depth, parts, subexpressions)
 from .rules import read_rules_file
 
 # Words that open a line of an event file: an index so named could not be scored
@@ -212,7 +212,7 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
 
 
 _SCORE_WORDS = (m.Recorded, m.Direction, m.Weight)
-FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS))
+FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS))
 
 
 def attribute_names(scheme: m.Scheme) -> list[Diagnostic]:
@@ -313,7 +313,7 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
                            "from its recorded score, direction, weight and attributes")
         elif index is None and isinstance(e, m.Selection) or (
                 index is None and isinstance(e, m.Call) and e.function in INDEX_FUNCTIONS
-                and e.function not in NUMBER_FUNCTIONS):
+                + HISTORY_FUNCTIONS and e.function not in NUMBER_FUNCTIONS):
             word = e.name if isinstance(e, m.Reference) else e.text()
             problems.append(error(
                 "B113", f"`{word}` cannot stand in a score: a score is computed for one event "
@@ -341,6 +341,8 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
 
 def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
     name, arguments = call.function, call.arguments
+    if name in HISTORY_FUNCTIONS:
+        return _previous(call, scheme)
     if name not in NUMBER_FUNCTIONS and name not in INDEX_FUNCTIONS:
         return [error("B111", f"unknown function `{name}`", call.span,
                       did_you_mean(name, FUNCTIONS) or "the functions are " + ", ".join(FUNCTIONS))]
@@ -376,10 +378,42 @@ def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
     return problems
 
 
+def _previous(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
+    """previous(x) or previous(x, n): an index, and how many issues back (whole, 1 or more)."""
+    arguments = call.arguments
+    if not arguments or len(arguments) > 2 or not isinstance(arguments[0], m.Reference):
+        return [error("B111", "previous() takes an index and, if more than one issue back, how "
+                      "many: previous(russia), previous(russia, 2)", call.span)]
+    problems: list[Diagnostic] = []
+    if len(arguments) == 2:
+        n = arguments[1]
+        if not (isinstance(n, m.Constant) and n.value == int(n.value) and n.value >= 1):
+            problems.append(error("B111", f"previous() counts issues back with a whole number, "
+                                  f"1 or more, not {n.text()}", n.span,
+                                  "e.g. previous(russia, 2): the figure two issues before"))
+    return problems
+
+
+def current_references(expr):
+    """The indices an expression reads in the issue at hand: every name, except
+    inside previous(), which reads an earlier issue."""
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, m.Reference):
+            yield e
+        elif isinstance(e, m.Binary):
+            stack += [e.right, e.left]
+        elif isinstance(e, m.Negate):
+            stack.append(e.operand)
+        elif isinstance(e, m.Call) and e.function not in HISTORY_FUNCTIONS:
+            stack.extend(reversed(e.arguments))
+
+
 def cycles(scheme: m.Scheme) -> list[Diagnostic]:
     """Derived indices that depend on themselves, directly or through others."""
-    needs = {name: [e.name for e in subexpressions(index.formula)
-                    if isinstance(e, m.Reference) and e.name in scheme.indices
+    needs = {name: [e.name for e in current_references(index.formula)
+                    if e.name in scheme.indices
                     and scheme.indices[e.name].derived]
              for name, index in scheme.indices.items() if index.derived}
     problems, reported = [], set()
@@ -411,8 +445,7 @@ def derived_order(scheme: m.Scheme) -> list[str]:
     pending = [n for n, i in scheme.indices.items() if i.derived]
     while pending:
         for name in pending:
-            uses = {e.name for e in subexpressions(scheme.indices[name].formula)
-                    if isinstance(e, m.Reference)}
+            uses = {e.name for e in current_references(scheme.indices[name].formula)}
             if not any(u in pending and u != name for u in uses):
                 done.append(name)
                 pending.remove(name)
@@ -502,4 +535,16 @@ def published_names(period: m.Period, scheme: m.Scheme) -> list[Diagnostic]:
             problems.append(error("B102", f"the published total of `{stated.index}` is stated "
                                   "twice", stated.span, "keep one"))
         seen.add(stated.index)
+        colour = stated.colour
+        # A colour is the report's, as its totals are: it names a band of the scheme that
+        # extends no other (a variant's bands may differ; `published_totals` compares it).
+        if colour is not None and len(scheme.files) == 1:
+            bands = scheme.bands.get(stated.index)
+            names = [b.name for b in bands.bands] if bands is not None else []
+            if colour.name not in names:
+                problems.append(error(
+                    "B101", f"unknown band `{colour.name}` of {stated.index}" if names else
+                    f"{stated.index} has no bands: no colour can be published for it",
+                    colour.span, did_you_mean(colour.name, names) if names else
+                    "publish its total alone"))
     return problems

@@ -28,6 +28,14 @@ class Num(NamedTuple):
     span: Span
 
 
+class Percent(NamedTuple):
+    """A percentile bound as written (`p20`), in bands relative to history."""
+
+    value: object  # int or Fraction, 0 to 100
+    text: str
+    span: Span
+
+
 MAX_DIGITS = 15  # before and after the point: far beyond any score or weight
 
 
@@ -181,11 +189,60 @@ class RulesBuilder(_Builder):
         index = children[0]
         bands = tuple(c for c in children[1:] if isinstance(c, m.Band))
         empty = [c for c in children[1:] if isinstance(c, m.Declared)]
+        relative = next((c for c in children[1:] if isinstance(c, Num)), None)
         for extra in empty[1:]:
             self.problems.append(error("B102", f"`empty` is given twice in the bands of "
                                        f"`{index.value}`", extra.span, "keep one"))
+        self._percentiles(index.value, bands, relative)
         return _Item("bands", m.BandSet(index.value, bands, self.span(index),
-                                        empty[0] if empty else None))
+                                        empty[0] if empty else None,
+                                        relative.value if relative is not None else None))
+
+    def relative(self, meta, children):
+        token = children[0]
+        try:
+            value = number(token.value)
+        except NumberTooLong:
+            value = 0
+        if value != int(value) or value < 1:
+            self.problems.append(error("B706", f"bands relative to history need a whole number "
+                                       f"of past issues, at least 1, not {token.value}",
+                                       self.span(token), "e.g. relative to history over 8 issues"))
+            value = 1
+        return Num(int(value), token.value, False, self.span(token))
+
+    def percentile(self, meta, children):
+        token = children[0]
+        try:
+            value = number(token.value[1:])
+        except NumberTooLong:
+            self.problems.append(too_long(token.value, self.span(token)))
+            value = 0
+        if value > 100:
+            self.problems.append(error("B706", f"`{token.value}` is past the 100th percentile",
+                                       self.span(token), "percentiles run from p0 to p100"))
+            value = 100
+        return Percent(value, token.value, self.span(token))
+
+    def _percentiles(self, index: str, bands, relative) -> None:
+        """Percentile bounds in relative bands, numbers in the others (B706)."""
+        for band in bands:
+            for bound in (band.lower, band.upper):
+                if bound is None or bound.percentile == (relative is not None):
+                    continue
+                if relative is None:
+                    self.problems.append(error(
+                        "B706", f"band `{band.name}` of {index} is bounded by a percentile, but "
+                        "the bands are not relative to history", band.span,
+                        f"write: bands {index} relative to history over 8 issues {{ ... }}, "
+                        "or bound it by a number"))
+                else:
+                    self.problems.append(error(
+                        "B706", f"band `{band.name}` of {index} is bounded by the number "
+                        f"{m.signed(bound.value)}, but the bands are relative to history",
+                        band.span, "bound every band of relative bands by percentiles: "
+                        "low < p20, usual p20 to p80, high > p80"))
+                break
 
     def empty(self, meta, children):
         return m.Declared(children[0].value, self.span(children[0]))
@@ -197,16 +254,17 @@ class RulesBuilder(_Builder):
 
     def closed(self, meta, children):
         low, high = children
-        return (m.Bound(low.value, True), m.Bound(high.value, True))
+        return (m.Bound(low.value, True, isinstance(low, Percent)),
+                m.Bound(high.value, True, isinstance(high, Percent)))
 
     def compared(self, meta, children):
         lower = upper = None
         for op, num in zip(children[::2], children[1::2]):
             op = {"≥": ">=", "≤": "<="}.get(op.value, op.value)
             if op.startswith(">"):
-                lower = m.Bound(num.value, op == ">=")
+                lower = m.Bound(num.value, op == ">=", isinstance(num, Percent))
             else:
-                upper = m.Bound(num.value, op == "<=")
+                upper = m.Bound(num.value, op == "<=", isinstance(num, Percent))
         return (lower, upper)
 
     def rule(self, meta, children):
@@ -421,8 +479,11 @@ class EventsBuilder(_Builder):
         return (_string(title), dates[0], dates[1], self.span(meta))
 
     def published(self, meta, children):
-        name, value = children
-        return m.Published(name.value, value.value, self.span(name))
+        name, rest = children[0], children[1:]
+        value = rest[0].value if isinstance(rest[0], Num) else None
+        colour = rest[-1] if isinstance(rest[-1], Token) else None
+        return m.Published(name.value, value, self.span(name),
+                           m.Declared(colour.value, self.span(colour)) if colour else None)
 
     def event(self, meta, children):
         when, text = children[0], children[1]
@@ -631,7 +692,8 @@ _TAIL_P = _W + r"(?:#[^\n]*)?\Z"
 _F_PERIOD = re.compile(r'period' + _W + r'("[^"\n]*+"|“[^”\n]*+”)' + _W + r"from" + _W
                        + r"(\d{4}-\d{2}-\d{2})" + _W + "to" + _W + r"(\d{4}-\d{2}-\d{2})"
                        + _TAIL_P)
-_F_PUBLISHED = re.compile(r"published" + _W + "(" + _NAME_P + ")" + _SIGNED_P + _TAIL_P)
+_F_PUBLISHED = re.compile(r"published" + _W + "(" + _NAME_P + ")(?:" + _SIGNED_P + ")?+"
+                          r"(?:[ \t\f]++(" + _NAME_P + "))?+" + _TAIL_P)
 _F_EVENT = re.compile(r"\[([^\]\n]++)\]" + _W + r"(\S[^\n]*+)")
 _F_NAME = re.compile(_NAME_P)
 _F_PAIR = re.compile(_W + "(" + _NAME_P + ")" + _SIGNED_P)
@@ -699,11 +761,15 @@ def read_events_fast(text: str, file: str):
             continue
         if not events:  # the header: published totals
             match = _F_PUBLISHED.match(body)
-            if match is None:
+            if match is None or match.group(3) is None and match.group(4) is None:
                 return None
+            colour = match.group(4)
             published.append(m.Published(
-                match.group(1), _fast_num(match, 2, file, n, indent).value,
-                Span(file, n, indent + match.start(1) + 1, n, indent + match.end(1) + 1)))
+                match.group(1),
+                _fast_num(match, 2, file, n, indent).value if match.group(3) else None,
+                Span(file, n, indent + match.start(1) + 1, n, indent + match.end(1) + 1),
+                Declared(colour, Span(file, n, indent + match.start(4) + 1, n,
+                                      indent + match.end(4) + 1)) if colour else None))
             continue
         word = name_at(body)
         if word is None:

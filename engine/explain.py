@@ -139,11 +139,12 @@ def _inputs(evaluation: Evaluation, formula) -> tuple:
     from .plan import Figures
 
     plan = evaluation.plan
-    figures = Figures(evaluation.indices, evaluation.entries, plan.scores(evaluation.entries))
+    figures = Figures(evaluation.indices, evaluation.entries, plan.scores(evaluation.entries),
+                      evaluation.history)
     found: dict[str, object] = {}
     inside = set()  # the index a function of its entries names is not read as a figure
     for e in subexpressions(formula):
-        if isinstance(e, m.Call) and e.over_index():
+        if isinstance(e, m.Call) and (e.over_index() or e.function == "previous"):
             inside.add(id(e.arguments[0]))
             found.setdefault(e.text(), e.figure(figures, EXACT))
         elif isinstance(e, m.Reference) and id(e) not in inside:

@@ -17,6 +17,7 @@ What `explain` reads is the same run with an observer that records each step
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from ..dsl import model as m
 from ..dsl.diagnostics import InputError
@@ -222,7 +223,12 @@ class Plan:
             out.append(Scored(entry, base, tuple(steps), score))
         return tuple(out)
 
-    def totals(self, entries: list[Entry], scores: list) -> dict[str, "IndexResult"]:
+    def totals(self, entries: list[Entry], scores: list, history=None,
+               short: dict | None = None) -> dict[str, "IndexResult"]:
+        """Each index's figures. `history`: the issues before, oldest first (`Past`),
+        for previous(); None where there is none (then a previous() raises
+        HistoryShort). `short`: where given, an index whose figure needs more
+        history than there is gets none, and is noted there instead of raising."""
         scheme = self.scheme
         positive = {name: 0 for name in scheme.indices}
         negative = dict(positive)
@@ -248,16 +254,22 @@ class Plan:
             results[name] = IndexResult(index, aggregate, positive[name], negative[name],
                                         counts[name], colour)
         if len(results) < len(scheme.indices):
-            self.derive(results, Figures(results, entries, scores))
+            self.derive(results, Figures(results, entries, scores, history, short), short)
         return {name: results[name] for name in scheme.indices if name in results}
 
-    def derive(self, results: dict, figures: "Figures") -> None:
+    def derive(self, results: dict, figures: "Figures", short: dict | None = None) -> None:
         """The derived indices' figures, each after the ones it uses (a division by
         zero raises FigureProblem, said where the expression asks for it)."""
         scheme = self.scheme
         for name in derived_order(scheme):
             index = scheme.indices[name]
-            value = index.formula.figure(figures, EXACT)
+            try:
+                value = index.formula.figure(figures, EXACT)
+            except HistoryShort as e:
+                if short is None:
+                    raise
+                short[name] = e
+                continue
             if isinstance(value, float) and not math.isfinite(value):
                 raise FigureProblem("a number too large to compute with", index.formula.span)
             bands = scheme.bands.get(name)
@@ -265,16 +277,58 @@ class Plan:
                                         bands.colour(value) if bands else None)
 
 
+class Past(NamedTuple):
+    """An earlier issue, as the history a figure may read: its label, and each
+    index's aggregate (None where it is not known)."""
+
+    label: str
+    figures: dict
+
+
+class HistoryShort(Exception):
+    """A figure or colour that needs more earlier issues than there are: `what`
+    needs `needed` issues before, and there are `have` (or the one it reads,
+    `missing`, does not know the figure)."""
+
+    def __init__(self, what: str, needed: int, have: int, span, missing: str | None = None):
+        super().__init__(what)
+        self.what, self.needed, self.have, self.span, self.missing = (what, needed, have, span,
+                                                                      missing)
+
+    def words(self) -> str:
+        if self.missing is not None:
+            return f"{self.what} reads {self.missing}, which has no such figure"
+        issues = f"{self.needed} earlier issue{'' if self.needed == 1 else 's'}"
+        return f"{self.what} needs {issues}" + (
+            f", and there {'is' if self.have == 1 else 'are'} {self.have}" if self.have else "")
+
+
 class Figures:
     """What a derived index's expression may ask, answered from the scored entries:
-    another index's figure, or its entries' scores (where a condition holds)."""
+    another index's figure, or its entries' scores (where a condition holds), or
+    an index's figure in an earlier issue (from `history`)."""
 
-    def __init__(self, results: dict, entries: list, scores: list):
-        self.results = results
+    def __init__(self, results: dict, entries: list, scores: list, history=None,
+                 short: dict | None = None):
+        self.results, self.history, self.short = results, history, short
         self.pairs = [(e, s) for e, s in zip(entries, scores) if s is not EXCLUDED]
 
     def aggregate(self, name: str, d):
-        return self.results[name].aggregate
+        result = self.results.get(name)
+        if result is None and self.short and name in self.short:
+            raise self.short[name]  # a derived index this issue has no history for
+        return result.aggregate if result is not None else self.results[name].aggregate
+
+    def previous(self, name: str, n: int, d, span):
+        what = f"previous({name}{'' if n == 1 else f', {n}'})"
+        history = self.history or ()
+        if len(history) < n:
+            raise HistoryShort(what, n, len(history), span)
+        past = history[-n]
+        value = past.figures.get(name)
+        if value is None:
+            raise HistoryShort(what, n, len(history), span, past.label)
+        return value
 
     def entries(self, function: str, name: str, condition, d, span):
         if function in ("positive", "negative", "events") and condition is None:
@@ -370,13 +424,19 @@ class IndexResult(Node):
 
 
 class Evaluation(Tabular):
-    """A scheme run on a catalogue: the figures, and the record behind them."""
+    """A scheme run on a catalogue: the figures, and the record behind them.
+    Evaluated in a series (engine/series.py), `history` holds the issues before
+    (`Past`), the scheme's bands relative to history are made absolute for this
+    issue, and `short` names the indices whose figure or colour needs more
+    history than there is (they have no figure, or no colour)."""
 
-    __slots__ = ("scheme", "catalogue", "indices", "plan", "entries", "_scored")
+    __slots__ = ("scheme", "catalogue", "indices", "plan", "entries", "_scored", "history",
+                 "short")
 
-    def __init__(self, scheme, catalogue, indices, plan, entries):
+    def __init__(self, scheme, catalogue, indices, plan, entries, history=None, short=None):
         self.scheme, self.catalogue, self.indices = scheme, catalogue, indices
         self.plan, self.entries, self._scored = plan, entries, None
+        self.history, self.short = history, short or {}
 
     @property
     def scored(self) -> tuple[Scored, ...]:
@@ -420,16 +480,67 @@ class Evaluation(Tabular):
                 {1, 2, 3, 4})
 
 
-def evaluate(scheme: m.Scheme, catalogue: m.Catalogue) -> Evaluation:
+def evaluate(scheme: m.Scheme, catalogue: m.Catalogue, history=None) -> Evaluation:
     """The scheme's figures on the catalogue; raises InputError where a derived
-    index cannot be computed (B208: a division by zero, say)."""
-    plan = Plan(scheme)
+    index cannot be computed (B208: a division by zero, say). `history`: the
+    issues before, oldest first (`Past`), as a series gives them; without it, a
+    figure or colour that reads history is an error (B704)."""
+    short: dict = {}
+    try:
+        now = bands_now(scheme, history, short)
+    except HistoryShort as e:
+        raise InputError([history_short(e, catalogue)]) from None
+    plan = Plan(now)
     entries = plan.match(catalogue)
     try:
-        indices = plan.totals(entries, plan.scores(entries))
+        indices = plan.totals(entries, plan.scores(entries), history,
+                              short if history is not None else None)
     except FigureProblem as e:
         raise InputError([figure_problem(e, catalogue)]) from None
-    return Evaluation(scheme, catalogue, indices, plan, entries)
+    except HistoryShort as e:
+        raise InputError([history_short(e, catalogue)]) from None
+    return Evaluation(now, catalogue, indices, plan, entries, history, short)
+
+
+def bands_now(scheme: m.Scheme, history, short: dict) -> m.Scheme:
+    """The scheme with its bands relative to history made absolute: each
+    percentile the value it stands for among the index's figures in the issues
+    before. Where there are too few of them, the index has no bands in this issue
+    (noted in `short`); with no history at all, HistoryShort is raised."""
+    if not any(b.relative for b in scheme.bands.values()):
+        return scheme
+    import attrs
+
+    bands = {}
+    for name, bandset in scheme.bands.items():
+        if not bandset.relative:
+            bands[name] = bandset
+            continue
+        n = bandset.relative
+        what = f"the colour of {name} (bands relative to history over {n} issue{'' if n == 1 else 's'})"
+        past = (history or ())[-n:]
+        try:
+            if len(past) < n:
+                raise HistoryShort(what, n, len(history or ()), bandset.span)
+            for p in past:
+                if p.figures.get(name) is None:
+                    raise HistoryShort(what, n, len(history), bandset.span, p.label)
+        except HistoryShort as e:
+            if history is None:
+                raise
+            short.setdefault(name, e)
+            continue
+        bands[name] = bandset.against([p.figures[name] for p in past])
+    return attrs.evolve(scheme, bands=bands)
+
+
+def history_short(e: HistoryShort, catalogue: m.Catalogue):
+    from ..dsl.diagnostics import error
+
+    return error("B704", f"{e.words()}; {catalogue.period.title} is evaluated alone, with no "
+                 "issue before it", e.span, "evaluate it after the issues before it: barometer "
+                 "series RULES EARLIER... THIS, or eval RULES THIS --history EARLIER (an earlier "
+                 "issue may be its published figures alone)")
 
 
 def figure_problem(e: FigureProblem, catalogue: m.Catalogue):

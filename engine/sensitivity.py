@@ -214,7 +214,7 @@ class _Arrays:
         import numpy as np
 
         scheme = evaluation.scheme
-        self.scheme = scheme
+        self.scheme, self.history = scheme, evaluation.history
         self.index_names = list(scheme.indices)
         self.categories = list(scheme.categories)
         kept = [s for s in evaluation.scored if s.score is not None]  # exclusion is fixed
@@ -339,6 +339,16 @@ class _ArrayFigures:
 
     def aggregate(self, name: str, d):
         return self.totals[:, self.arrays.index_names.index(name)]
+
+    def previous(self, name: str, n: int, d, span):
+        """An earlier issue's figure: history is not sampled, so it is the same in
+        every sample."""
+        import numpy as np
+
+        from .plan import Figures
+
+        value = Figures({}, [], [], self.arrays.history).previous(name, n, d, span)
+        return np.full(self.base.shape[0], float(value))
 
     def entries(self, function: str, name: str, condition, d, span):
         import numpy as np

@@ -78,6 +78,12 @@ def evaluation(ev, fmt: str = "table", colour: bool = False) -> str:
     return _module(fmt).evaluation(ev)
 
 
+def series(s, fmt: str = "table", colour: bool = False) -> str:
+    if fmt == "table":
+        return _module(fmt).series(s, colour=colour)
+    return _module(fmt).series(s)
+
+
 def explanation(explained, fmt: str = "text", details: bool = False) -> str:
     if fmt == "json":
         return _module(fmt).explanation(explained)

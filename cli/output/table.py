@@ -281,3 +281,80 @@ def sensitivity(s) -> str:
             for key, delta, past, direction in f.ties:
                 out.append(f"    as small: {key} moved {_by(delta, past, direction)}")
     return "\n".join(out) + "\n"
+
+
+# --- series ------------------------------------------------------------------------
+
+PUBLISHED_NOTE = ("* a published figure or colour, with no catalogue behind it: its positive and "
+                  "negative points and events are not known")
+
+
+def _change(f) -> str:
+    if f.change is None:
+        return ""
+    return signed(f.change) if f.change else "0"
+
+
+def _series_colour(f) -> str:
+    if f.colour is None:
+        return ""
+    mark = "*" if f.published else ""
+    if f.transition:
+        return f"{f.colour.capitalize()}{mark} (was {f.previous_colour.capitalize()})"
+    return f.colour.capitalize() + mark
+
+
+def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
+    """The series' title lines, headings, rows (one per issue and index) and the
+    notes under the table, for tables of any kind."""
+    headings = ["Issue", "Index", "Aggregate", "Change", "Positive", "Negative", "Events",
+                "Colour"]
+    rows = []
+    for issue in s.issues:
+        about = [issue.label, f"{issue.period.start} to {issue.period.end}"]
+        if issue.published:
+            known = any(f.aggregate is not None for f in issue.figures.values())
+            about.append("published figures" if known else "no figures known")
+        for k, (name, f) in enumerate(issue.figures.items()):
+            if f.aggregate is None:
+                aggregate = "not published" if f.published else "n/a"
+            else:
+                aggregate = signed(f.aggregate) + ("*" if f.published else "")
+            sums = (["", "", ""] if f.published or f.index.derived or f.events is None else
+                    [signed(f.positive), signed(f.negative) if f.negative else "0",
+                     str(f.events)])
+            rows.append([about[k] if k < len(about) else "", f.index.title, aggregate,
+                         _change(f), *sums, _series_colour(f)])
+    scheme = s.scheme
+    first, last = s.issues[0].period, s.issues[-1].period
+    count = len(s.issues)
+    title = f"{scheme.name}: {count} issue{'' if count == 1 else 's'}, {first.start} to {last.end}"
+    subtitle = f"Scheme: {scheme.name}" + (f", {scheme.version}" if scheme.version else "")
+    notes = []
+    if any(f.published and (f.aggregate is not None or f.colour is not None)
+           for i in s.issues for f in i.figures.values()):
+        notes.append(PUBLISHED_NOTE)
+    if any(not f.published and f.aggregate is None for i in s.issues for f in i.figures.values()):
+        notes.append("n/a: a figure that needs more earlier issues than the series has "
+                     "(see the warnings)")
+    changes = [f"  {f.index.title}: {f.previous_colour.capitalize()} -> {f.colour.capitalize()} "
+               f"in {issue.label}" for issue in s.issues for f in issue.figures.values()
+               if f.transition]
+    if changes:
+        notes.append("Colour changes:")
+        notes += changes
+    return f"{title}\n{subtitle}", headings, rows, notes
+
+
+def series(s, colour: bool = False) -> str:
+    titles, headings, rows, notes = series_rows(s)
+    figures = [f for issue in s.issues for f in issue.figures.values()]
+
+    def paint(row, col, text):
+        name = figures[row].colour
+        if col == 7 and colour and name in _ANSI:
+            return f"\x1b[{_ANSI[name]}m{text}\x1b[0m"
+        return text
+
+    out = f"{titles}\n" + table(headings, rows, {2, 3, 4, 5, 6}, paint)
+    return out + "".join(f"{n}\n" for n in notes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..common import FILE, complete_index, complete_rules, format_option, load, output_option, parse_period, period_option, write_output
+from ..common import FILE, complete_index, complete_rules, evaluation, format_option, history_option, load, output_option, parse_period, period_option, write_output
 
 
 @click.command("explain")
@@ -19,7 +19,8 @@ from ..common import FILE, complete_index, complete_rules, format_option, load, 
 @format_option(["text", "json"], "text")
 @output_option
 @period_option
-def command(rules, events, index, event, details, fmt, out, period):
+@history_option
+def command(rules, events, index, event, details, fmt, out, period, history):
     """Explain every point: each index's events in date order, with their scores,
     the rules that changed them, a running total, and how far the total is from
     the next colour.
@@ -30,15 +31,14 @@ def command(rules, events, index, event, details, fmt, out, period):
       barometer explain rules/minsk-by-category.rules examples/minsk-barometer-19.events --event oil --details
     """
     from .. import output
-    from ..engine import evaluate
     from ..engine.explain import explain
 
-    scheme, catalogue = load(rules, events, parse_period(period))
+    scheme, catalogue = load(rules, events, parse_period(period), history)
     if index is not None and index not in scheme.indices:
         from ..dsl.diagnostics import did_you_mean
 
         hint = did_you_mean(index, scheme.indices)
         raise click.BadParameter(f"the scheme has no index {index}" + (f"; {hint}" if hint else ""),
                                  param_hint="--index")
-    explained = explain(evaluate(scheme, catalogue), index, event)
+    explained = explain(evaluation(scheme, catalogue, history), index, event)
     write_output(output.explanation(explained, fmt, details), out)

@@ -290,7 +290,10 @@ def ranges(scheme: m.Scheme):
         return  # B109 or B113 says what is wrong; the expression is not evaluated
     limits = scale(scheme)
     low, high = scheme.range.low, scheme.range.high
-    for rule in _live(scheme):
+    live = _live(scheme)
+    for n, rule in enumerate(live):
+        if _clamped_later(scheme, rule, live[n + 1:], limits):
+            continue
         found = worlds(scheme, [rule.condition])
         if found is None or not all(_sound(a.value, m.Reference, m.Selection)
                                     for a in rule.actions if a.kind in ("set", "add", "multiply")):
@@ -325,6 +328,24 @@ def _values_in(scheme: m.Scheme, world: AbstractEntry):
     """A number attribute's values in an abstract entry: its domain, as wide as the
     entries it stands for (a point chosen for a condition stands for a stretch)."""
     return lambda name: domain(scheme, name)
+
+
+def _clamped_later(scheme: m.Scheme, rule: m.Rule, later: list, limits: Interval) -> bool:
+    """Whether a later rule brings every score this one touches back within the
+    scale: its last action a clamp inside the limits, its condition holding
+    wherever this rule's does."""
+    for other in later:
+        last = other.actions[-1]
+        if last.kind != "clamp":
+            continue
+        bounds = last.value or (scheme.range.low, scheme.range.high)
+        if not (limits.lo <= bounds[0] and bounds[1] <= limits.hi):
+            continue
+        found = worlds(scheme, [rule.condition, other.condition])
+        if found is not None and all(other.condition.holds(w) for w in found
+                                     if rule.condition.holds(w)):
+            return True
+    return False
 
 
 def exclusion(scheme: m.Scheme):

@@ -43,7 +43,7 @@ STAGES: list[Stage] = [
           True),
     Stage("spreadsheets", "read", ("B010", "B011", "B012", "B013", "B014", "B015"), None, True),
     Stage("resolve", "resolve", ("B101", "B102", "B105", "B106", "B107", "B109", "B110", "B111",
-                                 "B112", "B113", "B114"), None, True),
+                                 "B112", "B113", "B114", "B117"), None, True),
     Stage("entries", "resolve", ("B101", "B102", "B107", "B108", "B115", "B116", "B204", "B205",
                                  "B209",
                                  "B301", "B302", "B303", "B304", "B305"), None, True),

@@ -213,14 +213,16 @@ class Group(Node):
 
 @node
 class Vary(Node):
-    """What a sensitivity analysis perturbs: category weights or band
-    boundaries (of the names given, or all), uniformly within +-by."""
+    """What a sensitivity analysis perturbs: category weights, band boundaries
+    (of the names given, or all) or a rule's numbers, uniformly within +-by; or
+    the score expression, one of `options` per sample."""
 
-    kind: str  # "weights" or "bands"
+    kind: str  # "weights", "bands", "rule" (names: the rule's) or "score"
     names: tuple[str, ...] | None
     by: Number
     span: Span
     relative: bool = False  # `by 20%`: a share of each weight, not points
+    options: tuple = ()  # `vary score among [...]`: the score expressions sampled
 
 
 @node

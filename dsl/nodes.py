@@ -236,6 +236,24 @@ def subexpressions(expr):
             stack.extend(reversed(e.arguments))
 
 
+def rewritten(expr, swap):
+    """`expr` with each subexpression `swap` answers for (not None) put in its
+    place; the rest rebuilt around them."""
+    import attrs
+
+    found = swap(expr)
+    if found is not None:
+        return found
+    if isinstance(expr, Binary):
+        return attrs.evolve(expr, left=rewritten(expr.left, swap),
+                            right=rewritten(expr.right, swap))
+    if isinstance(expr, Negate):
+        return attrs.evolve(expr, operand=rewritten(expr.operand, swap))
+    if isinstance(expr, Call):
+        return attrs.evolve(expr, arguments=tuple(rewritten(a, swap) for a in expr.arguments))
+    return expr
+
+
 def expression_depth(expr) -> int:
     """How deeply an expression nests, counted without recursion."""
     deepest, stack = 0, [(expr, 1)]

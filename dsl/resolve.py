@@ -253,6 +253,8 @@ def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
             return None
         wanted = _numbers(scheme) if numeric else [
             n for n, a in scheme.attributes.items() if not a.numeric]
+        if index_words is not None:  # in a score: its own words too
+            wanted += ["recorded", "direction", "weight", "score"]
         problems.append(error("B101", f"unknown attribute `{name}`", span, did_you_mean(
             name, wanted) or (f"declare it: attribute {name} " +
                               ("number from 0" if numeric else "one of [...]"))))
@@ -454,12 +456,39 @@ def derived_order(scheme: m.Scheme) -> list[str]:
 
 
 def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
-    """The names a `vary` declaration gives are categories, or indices with bands."""
+    """The names a `vary` declaration gives are categories, indices with bands or
+    a rule with numbers to move; the score expressions it offers are scores."""
+    if vary.kind == "score":
+        problems = [p for option in vary.options
+                    for p in expression_names(option, scheme, None)]
+        if len(vary.options) < 2:
+            problems.append(error("B117", "`vary score among` needs two expressions or more to "
+                                  "choose between", vary.span,
+                                  "e.g. vary score among [recorded, direction]"))
+        return problems
+    if vary.kind == "rule":
+        rules = {r.name: r for r in scheme.rules}
+        name = vary.names[0]
+        if name not in rules:
+            return [error("B101", f"unknown rule `{name}`", vary.span,
+                          did_you_mean(name, rules) or "the scheme has no rule of that name")]
+        if not rule_numbers(rules[name]):
+            return [error("B117", f"rule `{name}` has no number to vary", vary.span,
+                          "vary a rule whose actions write numbers: add 1, multiply by 2, "
+                          "set to trunc(score / 2)")]
+        return []
     table, kind = ((scheme.categories, "category") if vary.kind == "weights"
                    else (scheme.bands, "index with bands"))
     return [error("B101", f"unknown {kind} `{name}`", vary.span,
                   did_you_mean(name, table) or f"the scheme declares no {kind} of that name")
             for name in vary.names or () if name not in table]
+
+
+def rule_numbers(rule: m.Rule) -> list:
+    """The numbers written in a rule's actions (`add 1`, `multiply by 2`, the 2 of
+    `trunc(score / 2)`), as their Constant nodes, in order."""
+    return [e for a in rule.actions if a.kind in ("set", "add", "multiply")
+            for e in subexpressions(a.value) if isinstance(e, m.Constant)]
 
 
 def depth(condition) -> int:

@@ -299,6 +299,13 @@ class RulesBuilder(_Builder):
     def vary_bands(self, meta, children):
         return self._vary("bands", meta, children)
 
+    def vary_rule(self, meta, children):
+        name, by = children
+        return _Item("vary", m.Vary("rule", (name.value,), by.value, self.span(meta)))
+
+    def vary_score(self, meta, children):
+        return _Item("vary", m.Vary("score", None, 0, self.span(meta), options=tuple(children)))
+
     def drop(self, meta, children):
         return _Item("drop", m.Declared(children[0].value, self.span(children[0])))
 

@@ -240,7 +240,8 @@ def _by(delta, past: bool, direction: int) -> str:
 
 
 def sensitivity(s) -> str:
-    varied = ", ".join(f"{p.label} ±{_fmt(p.by).lstrip('+')}" for p in s.parameters)
+    varied = ", ".join(f"{p.label}, one per sample" if p.kind == "score" else
+                       f"{p.label} ±{_fmt(p.by).lstrip('+')}" for p in s.parameters)
     out = [f"{s.samples} samples, seed {s.seed}; varied uniformly: {varied}", ""]
     rows = []
     for i in s.indices:
@@ -255,14 +256,17 @@ def sensitivity(s) -> str:
     for group, kept in s.ranking_kept.items():
         out.append(f"The nominal ranking of {group} holds in {_share(kept)} of samples.")
     out.append("")
-    out.append("One at a time, each moved by 1, most influential first:")
+    out.append("One at a time, each moved by 1 (each score expression in turn), most "
+               "influential first:" if any(p.kind == "score" for p in s.parameters) else
+               "One at a time, each moved by 1, most influential first:")
     for e in s.one_at_a_time[:12]:
         parts = []
         if e.changes:
             parts.append(", ".join(f"{k} {_fmt(v)}" for k, v in e.changes.items()))
         if e.flips:
             parts.append("flips " + ", ".join(f"{k} {a} -> {b}" for k, (a, b) in e.flips.items()))
-        out.append(f"  {e.parameter.label} {_fmt(e.delta)}: {'; '.join(parts) or 'no effect'}")
+        moved = "instead" if e.parameter.kind == "score" else _fmt(e.delta)
+        out.append(f"  {e.parameter.label} {moved}: {'; '.join(parts) or 'no effect'}")
     if len(s.one_at_a_time) > 12:
         out.append(f"  ... and {len(s.one_at_a_time) - 12} more (--format json lists all)")
     out.append("")

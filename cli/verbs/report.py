@@ -93,5 +93,6 @@ def _series(scheme, issue, history):
                    f"{len(later)} later issue{'s' if len(later) > 1 else ''} given with "
                    f"--history ({later[0].period.title}"
                    f"{', ...' if len(later) > 1 else ''}) "
-                   "only appear across the issues", err=True)
+                   f"{'only appear' if len(later) > 1 else 'only appears'} across the issues",
+                   err=True)
     return series

@@ -212,7 +212,7 @@ def format_rules(text: str) -> str:
             kind = "close" if tokens == ["}"] else (
                 "band_more" if tokens[0][:1] in '"“' else "band")
             in_bands = kind != "close"
-        elif tokens[0] == "bands" and tokens[-1] == "{":
+        elif tokens[0] in ("bands", "scale") and tokens[-1] == "{":
             kind, in_bands = "open", True
         else:
             kind = "top" if tokens[0] in RULES_DECLARATIONS else "more"

@@ -38,7 +38,7 @@ class Stage(NamedTuple):
 # indices in the evaluation (engine/plan.py); they are listed here so that this
 # one table names every code.
 STAGES: list[Stage] = [
-    Stage("read", "read", ("B001", "B002", "B003", "B004", "B006"), None, True),
+    Stage("read", "read", ("B001", "B002", "B003", "B004", "B006", "B007"), None, True),
     Stage("declarations", "read", ("B102", "B104", "B203", "B205", "B206", "B209", "B706"), None,
           True),
     Stage("spreadsheets", "read", ("B010", "B011", "B012", "B013", "B014", "B015"), None, True),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 
 from . import model as m
-from .diagnostics import warning
+from .diagnostics import error, warning
 from .domains import EVERYTHING, INTERVALS, Interval
 from .node import Node, node
 from .nodes import EXCLUDED, compare, expression_depth, parts, subexpressions
@@ -436,7 +436,12 @@ def divisions(scheme: m.Scheme):
         for e in subexpressions(index.formula):
             if isinstance(e, m.Binary) and e.op == "/":
                 divisor = Interval.of(e.right.figure(figures, INTERVALS))
-                if divisor.lo <= 0 <= divisor.hi:
+                if divisor.lo == divisor.hi == 0:
+                    which = "" if e.right.text() == "0" else ", which is 0 whatever the catalogue"
+                    yield error("B208", f"`{index.name}` divides by {e.right.text()}{which}: its "
+                                "figure can never be computed", e.right.span,
+                                "divide by something else, or not at all")
+                elif divisor.lo <= 0 <= divisor.hi:
                     yield warning("B408", f"`{index.name}` divides by {e.right.text()}, which "
                                   "can be 0 (for a period without the events it counts)",
                                   e.right.span, f"guard it, e.g. max({e.right.text()}, 1), if "

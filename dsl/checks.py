@@ -53,7 +53,7 @@ STAGES: list[Stage] = [
     Stage("ranges", "scheme", ("B405",), "check_rules:ranges", False),
     Stage("exclusion", "scheme", ("B406",), "check_rules:exclusion", False),
     Stage("weights", "scheme", ("B404",), "check_rules:weights", False),
-    Stage("divisions", "scheme", ("B408",), "check_rules:divisions", False),
+    Stage("divisions", "scheme", ("B208", "B408"), "check_rules:divisions", False),
     Stage("order", "catalogue", ("B501",), "check_catalogue:order", False),
     Stage("duplicates", "catalogue", ("B502",), "check_catalogue:duplicates", False),
     Stage("files", "catalogue", ("B506", "B507"), "check_catalogue:same_entries", True),

@@ -154,6 +154,9 @@ def explanation(explained, details: bool = False) -> str:
                     extra.append(f"category {event.category.name}")
                 if event.tags:
                     extra.append("tags " + ", ".join(t.name for t in event.tags))
+                for v in event.values:
+                    value = v.value if isinstance(v.value, str) else plain(v.value)
+                    extra.append(f"{v.name} {value}" + (" (default)" if v.span is None else ""))
                 rows.append(["", "", "", "  " + "; ".join(extra)])
             for step in s.steps:
                 after = "excluded" if step.after is None else signed(step.after)

@@ -13,6 +13,8 @@ The command line's verbs, from Python:
     barometer.compare([result, other_result])                # compare
     barometer.sensitivity(result, list(scheme.varies))       # sensitivity
     barometer.fmt(text, "rules", "my.rules")                 # fmt
+    barometer.series(scheme, [catalogue_18, catalogue_19])   # series
+    barometer.report(result, series)                         # report: the HTML text
 """
 
 from .dsl import Diagnostic, InputError, load_catalogue, load_scheme, render
@@ -26,6 +28,8 @@ _LAZY = {
     "sensitivity": ("engine.sensitivity", "analyse"),
     "fmt": ("dsl.format", "format_text"),
     "test": ("engine.methodtests", "run_tests"),
+    "series": ("engine.series", "build_series"),
+    "report": ("output.report", "report"),
 }
 
 

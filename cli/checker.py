@@ -107,6 +107,11 @@ def check_files(paths: list[str], rules: str | None = None,
         scheme = _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics)
         for path in catalogues:
             diagnostics += _check_catalogue(path, scheme, period)
+    from .dsl.suppress import unknown_codes
+
+    for path in files:
+        if path != "-":
+            diagnostics += unknown_codes(path)
     unique = sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
     kept, suppressed = suppress(unique)
     return Report(tuple(kept), tuple(files), skipped, tuple(suppressed))

@@ -157,10 +157,17 @@ class InputFailure(click.exceptions.Exit):
         super().__init__(2)
 
 
-def load(rules: str, events: tuple[str, ...], period=None):
+history_option = click.option(
+    "--history", "history", metavar="FILE", multiple=True, type=FILE,
+    help="An earlier issue, one file each (repeat the option; published figures are enough): "
+         "previous() and bands relative to history read them.")
+
+
+def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, ...] = ()):
     """The scheme and catalogue, or every problem printed and status 2. What
     `check` calls an error stops here too; warnings that concern the figures
-    (an event counted twice across files) are printed."""
+    (an event counted twice across files) are printed. With `history`, the
+    figures are computed later, by `evaluation`, with the issues before."""
     from .engine.verify import read_catalogue_checked
     from .dsl import InputError, load_scheme
 
@@ -171,7 +178,12 @@ def load(rules: str, events: tuple[str, ...], period=None):
     except InputError as e:
         report(e)
         raise InputFailure() from None
-    catalogue, problems = read_catalogue_checked(list(events), scheme, period, errors_only=True)
+    catalogue, problems = read_catalogue_checked(list(events), scheme, period, errors_only=True,
+                                                 alone=not history)
+    if catalogue is not None:
+        from .engine.verify import published_only
+
+        problems += published_only(catalogue)
     errors = [p for p in problems if p.severity == "error"]
     if errors or catalogue is None:
         report(InputError(errors or problems))
@@ -182,6 +194,30 @@ def load(rules: str, events: tuple[str, ...], period=None):
     if shown:
         report(InputError(shown))
     return scheme, catalogue
+
+
+def evaluation(scheme, catalogue, history: tuple[str, ...] = ()):
+    """The evaluation, after the issues in `history` where given (each file one
+    issue), or every problem printed and status 2."""
+    from .engine import evaluate
+
+    if not history:
+        return evaluate(scheme, catalogue)
+    from .dsl import InputError
+    from .dsl.suppress import suppress
+    from .engine.series import evaluate_after
+
+    if "-" in history:
+        raise click.UsageError("--history reads files; standard input (-) is not one")
+    result, problems = evaluate_after(scheme, catalogue, list(history))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or result is None:
+        report(InputError(errors or problems))
+        raise InputFailure()
+    shown = suppress([p for p in problems if p.code in FIGURE_WARNINGS | {"B703", "B705"}])[0]
+    if shown:
+        report(InputError(shown))
+    return result
 
 
 # Warnings `eval` shows: the figures it prints would mislead without them.
@@ -217,18 +253,20 @@ def chosen_engine(engine: str, events) -> str:
 
 
 def evaluate_with(rules: str, events, period: str | None, engine: str = "auto",
-                  master: str | None = None):
+                  master: str | None = None, history: tuple[str, ...] = ()):
     """The evaluation of `events` under `rules` by the chosen engine; every problem
     printed and status 2 where the files have mistakes or the engine cannot run. A
     scheme a columnar engine cannot compute exactly is said in a located warning
-    (B701), and the python engine computes it."""
-    from .engine import evaluate
-
-    chosen = chosen_engine(engine, events)
+    (B801), and the python engine computes it. After issues (`history`), the
+    python engine computes."""
+    chosen = "python" if history and engine == "auto" else chosen_engine(engine, events)
     when = parse_period(period)
     if chosen == "python":
-        scheme, catalogue = load(rules, events, when)
-        return evaluate(scheme, catalogue)
+        scheme, catalogue = load(rules, events, when, history)
+        return evaluation(scheme, catalogue, history)
+    if history:
+        raise click.UsageError(f"--engine {chosen} evaluates one catalogue; with --history, "
+                               "use --engine python")
     from .dsl import InputError, load_scheme
     from .engine import columnar
 
@@ -245,7 +283,7 @@ def evaluate_with(rules: str, events, period: str | None, engine: str = "auto",
     if problem is not None:
         report(InputError([problem]))
         scheme, catalogue = load(rules, events, when)
-        return evaluate(scheme, catalogue)
+        return evaluation(scheme, catalogue)
     try:
         return columnar.evaluate_columnar(scheme, events[0], when, chosen, master,
                                           progress=True)

@@ -40,7 +40,7 @@ class RulesLexer(RegexLexer):
             (words(grammar_keywords("rules"), prefix=r"\b", suffix=r"\b"), Keyword),
             (r"\d{4}-\d{2}-\d{2}", Literal.Date),
             (r"[+\-−–]?\d+(\.\d+)?", Number),
-            (r">=|<=|[<>≥≤*+\-]", Operator),
+            (r">=|<=|[<>≥≤*/=+\-]", Operator),
             (r"[\[\]{}(),]", Punctuation),
             (r"[A-Za-z_]\w*", Name.Variable),
             (r"\s+", Whitespace),

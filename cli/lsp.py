@@ -708,6 +708,9 @@ def declaration_at(ls: LanguageServer, uri: str, position: lsp.Position):
     for rule in scheme.rules:
         if rule.name == word:
             return "rule", rule
+    for attribute in scheme.attributes.values():
+        if word == attribute.name or word in (attribute.choices or ()):
+            return "attribute", attribute
     return None
 
 
@@ -723,6 +726,10 @@ def _describe(kind: str, thing) -> str:
         return f"**rule {thing.name}**: {thing.title}"
     if kind == "group":
         return f"**group {thing.name}**: {thing.title} ({', '.join(thing.indices)})"
+    if kind == "attribute":
+        default = "" if thing.default is None else (
+            f", default {thing.default if isinstance(thing.default, str) else m.plain(thing.default)}")
+        return f"**attribute {thing.name}**: {thing.title}\n\n{thing.describe()}{default}"
     if kind == "index" and thing.formula is not None:  # a derived index: what it computes
         return f"**index {thing.name}**: {thing.title}\n\n= `{thing.formula.text()}`"
     return f"**{kind} {thing.name}**: {thing.title}"
@@ -763,8 +770,10 @@ _EVENT_CONTEXTS = (
     (re.compile(r"^[ \t]*category[ \t]+\w*$"), "category"),
     (re.compile(r"^[ \t]*tags[ \t]+(\w+[ \t]*,[ \t]*)*\w*$"), "tag"),
     (re.compile(r"^[ \t]*published[ \t]+\w*$"), "index"),
-    # a score line: `index score` pairs, indented under an event
-    (re.compile(r"^[ \t]+(\w+[ \t]+[+\-−–]?\d+(\.\d+)?[ \t]+)*\w*$"), "index"),
+    # an attribute's value: `level min|`
+    (re.compile(r"^[ \t]+(?P<attribute>\w+)[ \t]+\w*$"), "value"),
+    # a score line: `index score` pairs, indented under an event (or an attribute's name)
+    (re.compile(r"^[ \t]+(\w+[ \t]+[+\-−–]?\d+(\.\d+)?[ \t]+)*\w*$"), "index or attribute"),
 )
 _NAMES = r"(\w+[ \t]*,[ \t]*)*\w*"
 _RULES_CONTEXTS = (
@@ -779,6 +788,15 @@ _RULES_CONTEXTS = (
     (re.compile(r"^[ \t]*vary[ \t]+weights[ \t]+of[ \t]+" + _NAMES + "$"), "category"),
     (re.compile(r"^[ \t]*vary[ \t]+bands[ \t]+of[ \t]+" + _NAMES + "$"), "bands"),
     (re.compile(r"^[ \t]*drop[ \t]+rule[ \t]+\w*$"), "rule"),
+    (re.compile(r"\b(?P<attribute>\w+)[ \t]+is[ \t]+\w*$"), "value"),
+    (re.compile(r"\b(?P<attribute>\w+)[ \t]+in[ \t]*\[[ \t]*" + _NAMES + "$"), "value"),
+    # where a condition begins: the attributes it may ask
+    (re.compile(r"(\bwhen|\band|\bor|\bnot|\bwhere|\()[ \t]+\w*$"), "attribute"),
+    # in a derived index's expression: indices and functions
+    (re.compile(r"^[ \t]*(index[ \t]+\w+[^=\n]*)?=([^\"\n]*[+\-*/(,])?[ \t]*\w*$"), "formula"),
+    # in a score expression or an action's: number attributes and functions
+    (re.compile(r"(^[ \t]*score|\bset([ \t]+to)?|\badd|\bmultiply([ \t]+by)?)[ \t]+"
+                r"([^\n]*[+\-*/(,][ \t]*)?\w*$"), "expression"),
 )
 
 
@@ -797,9 +815,53 @@ def completion_kind(kind: str, before: str) -> str | None:
             return None
         contexts = _RULES_CONTEXTS
     for pattern, what in contexts:
-        if pattern.search(before):
+        found = pattern.search(before)
+        if found:
+            attribute = found.groupdict().get("attribute")
+            if what == "value":
+                if attribute in _KEYWORDS_BEFORE_NAMES:
+                    continue
+                return f"value:{attribute}"
             return what
     return None
+
+
+# Words that take names after them, whose names are not an attribute's values.
+_KEYWORDS_BEFORE_NAMES = {"index", "category", "tagged", "tags", "published", "bands", "group",
+                          "rule", "drop", "of", "weights", "vary"}
+
+
+def _completion_table(what: str, scheme: m.Scheme) -> tuple[dict, str, object] | None:
+    """The names that fit, what to call them, and their kind of item."""
+    from barometer.dsl.nodes import INDEX_FUNCTIONS, NUMBER_FUNCTIONS
+
+    kinds = lsp.CompletionItemKind
+    functions = {f: None for f in sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS))}
+    numbers = {n: a for n, a in scheme.attributes.items() if a.numeric}
+    builtins = {"age": "days from the event's end to the period's end",
+                "days": "the days the event lasts"}
+    if what.startswith("value:"):
+        attribute = scheme.attributes.get(what[6:])
+        if attribute is None or attribute.numeric:
+            return None
+        return {c: None for c in attribute.choices}, f"value of {attribute.name}", kinds.EnumMember
+    if what == "rule":
+        return {r.name: r for r in scheme.rules}, "rule", kinds.Function
+    if what == "bands":
+        return ({name: scheme.indices.get(name) for name in scheme.bands}, "index with bands",
+                kinds.Variable)
+    if what == "attribute":
+        return {**scheme.attributes, **builtins}, "attribute", kinds.Field
+    if what == "index or attribute":
+        return ({**{n: i for n, i in scheme.indices.items() if not i.derived},
+                 **scheme.attributes}, "index or attribute", kinds.Variable)
+    if what == "formula":
+        return {**scheme.indices, **functions}, "index or function", kinds.Variable
+    if what == "expression":
+        return {**numbers, **builtins, **{w: None for w in ("recorded", "direction", "weight")},
+                **{f: None for f in NUMBER_FUNCTIONS}}, "attribute, word or function", kinds.Field
+    return ({"index": scheme.indices, "category": scheme.categories, "tag": scheme.tags}[what],
+            what, {"index": kinds.Variable, "category": kinds.Enum, "tag": kinds.Constant}[what])
 
 
 def completion(ls: LanguageServer, params: lsp.CompletionParams):
@@ -812,19 +874,13 @@ def completion(ls: LanguageServer, params: lsp.CompletionParams):
     scheme = None if what is None else _scheme_for(ls, doc)
     if scheme is None:
         return empty
-    if what == "rule":
-        table = {r.name: r for r in scheme.rules}
-    elif what == "bands":
-        table = {name: scheme.indices.get(name) for name in scheme.bands}
-    else:
-        table = {"index": scheme.indices, "category": scheme.categories,
-                 "tag": scheme.tags}[what]
-    item_kind = {"index": lsp.CompletionItemKind.Variable, "bands": lsp.CompletionItemKind.Variable,
-                 "category": lsp.CompletionItemKind.Enum, "tag": lsp.CompletionItemKind.Constant,
-                 "rule": lsp.CompletionItemKind.Function}[what]
-    label = {"bands": "index with bands"}.get(what, what)
+    found = _completion_table(what, scheme)
+    if found is None:
+        return empty
+    table, label, item_kind = found
     items = [lsp.CompletionItem(label=name, kind=item_kind,
-                                detail=f"{label}: {getattr(thing, 'title', '') or name}")
+                                detail=f"{label}: " + (thing if isinstance(thing, str) else
+                                                       getattr(thing, 'title', '') or name))
              for name, thing in table.items()]
     return lsp.CompletionList(is_incomplete=False, items=items)
 

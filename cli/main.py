@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from .verbs import check, compare, eval, explain, fmt, lsp, sensitivity, test
+from .verbs import check, compare, eval, explain, fmt, lsp, report, sensitivity, series, test
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -25,12 +25,14 @@ def main():
     Examples:
       barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.events
       barometer eval rules/minsk-barometer.rules examples/minsk-barometer-19.csv --format json
+      barometer series rules/minsk-barometer.rules examples/history/*.events examples/minsk-barometer-19.events
+      barometer report rules/minsk-barometer.rules examples/minsk-barometer-19.events -o no19.html
       barometer check rules/*.rules examples/*
       barometer test rules/
     """
 
 
-for _verb in (eval, check, explain, compare, sensitivity, fmt, lsp, test):
+for _verb in (eval, series, report, check, explain, compare, sensitivity, fmt, lsp, test):
     main.add_command(_verb.command)
 
 if __name__ == "__main__":

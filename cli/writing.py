@@ -105,12 +105,26 @@ def echo(text: str, err: bool = False, nl: bool = True) -> None:
 # --- files -------------------------------------------------------------------------
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Write to the named file safely (never half a file), or to stdout."""
+def write_output(text: str | bytes, output: str | None) -> None:
+    """Write to the named file safely (never half a file), or to stdout; bytes
+    (a PNG) as they are, and not to a terminal."""
     if output in (None, "-"):
-        echo(text, nl=False)
+        if isinstance(text, bytes):
+            _write_binary_stdout(text)
+        else:
+            echo(text, nl=False)
         return
     write_file(output, text)
+
+
+def _write_binary_stdout(data: bytes) -> None:
+    stream = sys.stdout
+    if getattr(stream, "isatty", lambda: False)():
+        raise WriteFailure("a picture is not for a terminal: name the file with -o FILE, "
+                           "or redirect standard output")
+    stream.flush()
+    getattr(stream, "buffer", stream).write(data)
+    stream.flush()
 
 
 def _shown(path: str) -> str:
@@ -151,7 +165,7 @@ def read_only(path: str, st: os.stat_result) -> bool:
     return not os.access(path, os.W_OK) or not st.st_mode & 0o222
 
 
-def write_file(path: str, text: str) -> None:
+def write_file(path: str, text: str | bytes) -> None:
     """`text` as the file `path`, as the module's docstring says; WriteFailure
     with one line if it cannot be."""
     shown = _shown(path)
@@ -160,7 +174,8 @@ def write_file(path: str, text: str) -> None:
         end = f" ({shown} is unchanged)" if unchanged else ""
         return WriteFailure(f"cannot write {shown}: {reason}{end}")
 
-    data = text.encode("utf-8", errors="replace")  # lone surrogates, from undecodable names
+    data = text if isinstance(text, bytes) else \
+        text.encode("utf-8", errors="replace")  # lone surrogates, from undecodable names
     if "\x00" in path:
         raise fail("a file name cannot hold a NUL character")
     if not path:

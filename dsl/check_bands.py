@@ -11,6 +11,13 @@ from .checks import non_whole, whole_expression
 from .diagnostics import error, warning
 
 
+def _word(bandset: m.BandSet):
+    """How a bound is written: a signed number, or a percentile in bands
+    relative to history (whose gaps and overlaps are found among percentiles:
+    a value's percentile rises with the value)."""
+    return (lambda v: f"p{m.plain(v)}") if bandset.relative else m.signed
+
+
 def _points(bandset: m.BandSet, whole: bool) -> list[tuple[Fraction, str]]:
     """Values to test, with how to speak of each: the whole numbers next to each
     bound (a run of equal findings between two of them holds for every whole
@@ -19,19 +26,20 @@ def _points(bandset: m.BandSet, whole: bool) -> list[tuple[Fraction, str]]:
     bounds = sorted({b.value for band in bandset.bands for b in (band.lower, band.upper) if b})
     if not bounds:
         return []
+    signed = _word(bandset)
     if whole:
         import math
 
         near = sorted({v for b in bounds for v in (math.floor(b) - 1, math.floor(b),
                                                    math.ceil(b), math.ceil(b) + 1)})
-        return [(Fraction(v), m.signed(v)) for v in near]
-    points = [(Fraction(bounds[0]) - 1, f"below {m.signed(bounds[0])}")]
+        return [(Fraction(v), signed(v)) for v in near]
+    points = [(Fraction(bounds[0]) - 1, f"below {signed(bounds[0])}")]
     for a, b in zip(bounds, bounds[1:] + [None]):
-        points.append((Fraction(a), m.signed(a)))
+        points.append((Fraction(a), signed(a)))
         if b is not None:
             points.append(((Fraction(a) + Fraction(b)) / 2,
-                           f"between {m.signed(a)} and {m.signed(b)}"))
-    points.append((Fraction(bounds[-1]) + 1, f"above {m.signed(bounds[-1])}"))
+                           f"between {signed(a)} and {signed(b)}"))
+    points.append((Fraction(bounds[-1]) + 1, f"above {signed(bounds[-1])}"))
     return points
 
 
@@ -77,7 +85,7 @@ def bands(scheme: m.Scheme):
         if index is not None and index.derived and not whole_expression(index.formula, scheme):
             sources.append((f"the expression of derived index `{index.name}`",
                             index.formula.span))
-        whole = not sources
+        whole = not sources and not bandset.relative  # percentiles are rarely whole
         bands = [b for b in bandset.bands if not _empty(b)]
         points = _points(bandset, whole)
         status = []

@@ -78,12 +78,19 @@ def published_totals(scheme: m.Scheme, catalogue: m.Catalogue, published):
     be read."""
     for stated, under, totals in published or ():
         for line in stated:
-            computed = totals.get(line.index)
-            if computed is not None and computed != line.value:
+            computed, colour = totals.get(line.index, (None, None))
+            if computed is None:
+                continue
+            where = "" if under == scheme.path else f" under {under}"
+            if line.value is not None and computed != line.value:
                 yield error("B503", f"the catalogue publishes {m.signed(line.value)} for "
                             f"{line.index}, but its events add up to {m.signed(computed)}"
-                            + ("" if under == scheme.path else f" under {under}"),
-                            line.span, "check the scores, or the published figure")
+                            + where, line.span, "check the scores, or the published figure")
+            elif line.colour is not None and line.colour.name != colour:
+                yield error("B503", f"the catalogue publishes {line.colour.name} for "
+                            f"{line.index}, but its events add up to {m.signed(computed)}, "
+                            f"{colour or 'no colour'}" + where, line.colour.span,
+                            "check the scores, or the published colour")
 
 
 def ongoing(scheme: m.Scheme, catalogue: m.Catalogue, published):

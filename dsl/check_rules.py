@@ -10,10 +10,10 @@ from __future__ import annotations
 import itertools
 
 from . import model as m
-from .diagnostics import warning
+from .diagnostics import error, warning
 from .domains import EVERYTHING, INTERVALS, Interval
 from .node import Node, node
-from .nodes import EXCLUDED, Answers, expression_depth, parts, subexpressions
+from .nodes import EXCLUDED, Answers, compare, expression_depth, parts, subexpressions
 from .resolve import MAX_DEPTH, depth, uses_weight
 
 
@@ -41,6 +41,14 @@ class AbstractEntry(Answers, Node):
     recorded: object
     cell: Interval
     facts: frozenset
+    values: tuple = ()  # (attribute, the value it stands for here), for those conditions ask
+
+    def value_in(self, name, names):
+        return dict(self.values).get(name) in names
+
+    def value_compares(self, name, op, value):
+        found = dict(self.values).get(name)
+        return found is not None and compare(op, found, value)
 
     def tagged(self, tag):
         return ("tag", tag) in self.facts
@@ -59,6 +67,53 @@ class AbstractEntry(Answers, Node):
 
 
 MAX_FACTS = 8
+MAX_WORLDS = 20_000
+
+
+def domain(scheme: m.Scheme, name: str) -> Interval:
+    """Every value a number attribute can take (the built-ins `age` from 0,
+    `days` from 1)."""
+    import math
+
+    attribute = scheme.attributes.get(name)
+    if attribute is None:
+        return Interval(0 if name == "age" else 1, math.inf)
+    return Interval(-math.inf if attribute.low is None else attribute.low,
+                    math.inf if attribute.high is None else attribute.high)
+
+
+def _attribute_options(scheme: m.Scheme, conditions) -> list[tuple[str, list]] | None:
+    """For each attribute the conditions ask, values that stand for all it can take:
+    a choice attribute's named values and one it does not name; a number's
+    thresholds, a value between each two, and one beyond each end, in its domain."""
+    from fractions import Fraction
+
+    named: dict[str, set] = {}
+    for condition in conditions:
+        for c in parts(condition):
+            if isinstance(c, m.ValueIn):
+                named.setdefault(c.name, set()).update(c.names)
+            elif isinstance(c, m.ValueCompare):
+                named.setdefault(c.name, set()).add(c.value)
+    options = []
+    for name, values in named.items():
+        attribute = scheme.attributes.get(name)
+        if attribute is not None and not attribute.numeric:
+            chosen = sorted(values & set(attribute.choices))
+            chosen += [c for c in attribute.choices if c not in values][:1]
+        elif attribute is None and name not in m.BUILTIN_ATTRIBUTES:
+            return None  # an unknown name has its own error
+        else:
+            if any(not isinstance(v, (int, Fraction)) for v in values):
+                return None
+            whole = domain(scheme, name)
+            cuts = sorted(values)
+            points = set(cuts) | {cuts[0] - 1, cuts[-1] + 1}
+            points |= {Fraction(a + b, 2) for a, b in zip(cuts, cuts[1:])}
+            points |= {b for b in (whole.lo, whole.hi) if b not in (float("inf"), -float("inf"))}
+            chosen = sorted(p for p in points if whole.lo <= p <= whole.hi)
+        options.append((name, chosen))
+    return options
 
 
 def _cells(scheme: m.Scheme, conditions) -> list[Interval]:
@@ -94,6 +149,11 @@ def worlds(scheme: m.Scheme, conditions: list, index: str | None = None):
                 facts.add(_fact(c))
     if len(facts) > MAX_FACTS:
         return None
+    options = _attribute_options(scheme, conditions)
+    if options is None:
+        return None
+    value_sets = [tuple(zip([n for n, _ in options], chosen))
+                  for chosen in itertools.product(*[values for _, values in options])]
     other = [i for i in scheme.indices if i not in indices][:1]
     index_values = [index] if index else sorted(indices & set(scheme.indices)) + other
     other = [c for c in scheme.categories if c not in categories][:1]
@@ -101,13 +161,23 @@ def worlds(scheme: m.Scheme, conditions: list, index: str | None = None):
     facts = sorted(facts, key=repr)
     fact_sets = [frozenset(f for f, on in zip(facts, bits) if on)
                  for bits in itertools.product((False, True), repeat=len(facts))]
-    return [AbstractEntry(i, c, cell.lo, cell, f) for i in index_values for c in category_values
-            for cell in _cells(scheme, conditions) for f in fact_sets]
+    cells = _cells(scheme, conditions)
+    if (len(index_values) * len(category_values) * len(cells) * len(fact_sets)
+            * len(value_sets)) > MAX_WORLDS:
+        return None
+    return [AbstractEntry(i, c, cell.lo, cell, f, v) for i in index_values
+            for c in category_values for cell in cells for f in fact_sets for v in value_sets]
 
 
 def _checkable(scheme: m.Scheme) -> list[m.Rule]:
     """Rules the stages can reason about: not too deep, every name declared (a
     rule with an unknown name has its own error already)."""
+    return [r for r in scheme.rules if depth(r.condition) <= MAX_DEPTH
+            and _checkable_rule(scheme, r)]
+
+
+def _checkable_rule(scheme: m.Scheme, rule: m.Rule) -> bool:
+    """Whether every name the rule's condition uses is declared, as its kind."""
     def known(rule: m.Rule) -> bool:
         for c in parts(rule.condition):
             if isinstance(c, m.IndexIn) and not set(c.names) <= scheme.indices.keys():
@@ -116,9 +186,17 @@ def _checkable(scheme: m.Scheme) -> list[m.Rule]:
                 return False
             if isinstance(c, m.Tagged) and c.tag not in scheme.tags:
                 return False
+            if isinstance(c, m.ValueIn):
+                a = scheme.attributes.get(c.name)
+                if a is None or a.numeric or not set(c.names) <= set(a.choices):
+                    return False
+            if isinstance(c, m.ValueCompare):
+                a = scheme.attributes.get(c.name)
+                if (a is None and c.name not in m.BUILTIN_ATTRIBUTES) or (a and not a.numeric):
+                    return False
         return True
 
-    return [r for r in scheme.rules if depth(r.condition) <= MAX_DEPTH and known(r)]
+    return known(rule)
 
 
 def _holds_somewhere(scheme: m.Scheme, rule: m.Rule) -> bool:
@@ -142,12 +220,28 @@ def _live(scheme: m.Scheme) -> list[m.Rule]:
 
 
 def conditions(scheme: m.Scheme):
-    """A rule whose condition no event can meet."""
+    """A rule whose condition no event can meet; a selection (`sum(x where C)`)
+    that no event of its index can meet."""
     for rule in _checkable(scheme):
         if not _holds_somewhere(scheme, rule):
             yield warning("B401", f"the condition of rule `{rule.name}` can never hold",
                           rule.span, "look for two things it asks for at once that exclude "
                           "each other, e.g. `index is a and index is b`")
+    for index in scheme.indices.values():
+        if index.formula is None or expression_depth(index.formula) > MAX_DEPTH:
+            continue
+        for e in subexpressions(index.formula):
+            if not isinstance(e, m.Selection) or e.index not in scheme.indices:
+                continue
+            probe = m.Rule("where", "", e.condition, (), e.span)
+            if depth(e.condition) > MAX_DEPTH or not _checkable_rule(scheme, probe):
+                continue
+            found = worlds(scheme, [e.condition], index=e.index)
+            if found is not None and not any(e.condition.holds(w) for w in found):
+                yield warning("B401", f"`{e.text()}` selects nothing: no event of `{e.index}` "
+                              "can meet the condition", e.span,
+                              f"the selection is always empty, so it counts as 0 in "
+                              f"`{index.name}`")
 
 
 # Pairs of rules the shadowing stage compares at most: it costs what the file's
@@ -205,7 +299,8 @@ def _weights(scheme: m.Scheme, category: str | None, told_apart: set) -> Interva
 def scale(scheme: m.Scheme) -> Interval:
     """Every value the score expression can give, before any rule."""
     recorded = Interval(scheme.range.low, scheme.range.high)
-    return Interval.of(scheme.score.evaluate(recorded, _weights(scheme, None, set()), INTERVALS))
+    return Interval.of(scheme.score.evaluate(recorded, _weights(scheme, None, set()), INTERVALS,
+                                             None, lambda name: domain(scheme, name)))
 
 
 def ranges(scheme: m.Scheme):
@@ -217,7 +312,10 @@ def ranges(scheme: m.Scheme):
         return  # B109 or B113 says what is wrong; the expression is not evaluated
     limits = scale(scheme)
     low, high = scheme.range.low, scheme.range.high
-    for rule in _live(scheme):
+    live = _live(scheme)
+    for n, rule in enumerate(live):
+        if _clamped_later(scheme, rule, live[n + 1:], limits):
+            continue
         found = worlds(scheme, [rule.condition])
         if found is None or not all(_sound(a.value, m.Reference, m.Selection)
                                     for a in rule.actions if a.kind in ("set", "add", "multiply")):
@@ -228,9 +326,10 @@ def ranges(scheme: m.Scheme):
             if not rule.condition.holds(w):
                 continue
             weight = _weights(scheme, w.category, named)
-            value = scheme.score.evaluate(w.cell, weight, INTERVALS)
+            values = _values_in(scheme, w)
+            value = scheme.score.evaluate(w.cell, weight, INTERVALS, None, values)
             for action in rule.actions:
-                value = action.apply(value, INTERVALS, low, high, w.cell, weight)
+                value = action.apply(value, INTERVALS, low, high, w.cell, weight, values)
                 if value is EXCLUDED:
                     break
             if value is not EXCLUDED:
@@ -245,6 +344,30 @@ def ranges(scheme: m.Scheme):
                           f"every value the score expression gives ({m.signed(limits.lo)} to "
                           f"{m.signed(limits.hi)})", rule.span,
                           "add `clamp` after its actions if scores must stay in the range")
+
+
+def _values_in(scheme: m.Scheme, world: AbstractEntry):
+    """A number attribute's values in an abstract entry: its domain, as wide as the
+    entries it stands for (a point chosen for a condition stands for a stretch)."""
+    return lambda name: domain(scheme, name)
+
+
+def _clamped_later(scheme: m.Scheme, rule: m.Rule, later: list, limits: Interval) -> bool:
+    """Whether a later rule brings every score this one touches back within the
+    scale: its last action a clamp inside the limits, its condition holding
+    wherever this rule's does."""
+    for other in later:
+        last = other.actions[-1]
+        if last.kind != "clamp":
+            continue
+        bounds = last.value or (scheme.range.low, scheme.range.high)
+        if not (limits.lo <= bounds[0] and bounds[1] <= limits.hi):
+            continue
+        found = worlds(scheme, [rule.condition, other.condition])
+        if found is not None and all(other.condition.holds(w) for w in found
+                                     if rule.condition.holds(w)):
+            return True
+    return False
 
 
 def exclusion(scheme: m.Scheme):
@@ -287,6 +410,9 @@ class _IntervalFigures:
     def aggregate(self, name: str, d):
         return EVERYTHING
 
+    def previous(self, name: str, n: int, d, span):
+        return EVERYTHING
+
     def entries(self, function: str, name: str, condition, d, span):
         import math
 
@@ -310,7 +436,12 @@ def divisions(scheme: m.Scheme):
         for e in subexpressions(index.formula):
             if isinstance(e, m.Binary) and e.op == "/":
                 divisor = Interval.of(e.right.figure(figures, INTERVALS))
-                if divisor.lo <= 0 <= divisor.hi:
+                if divisor.lo == divisor.hi == 0:
+                    which = "" if e.right.text() == "0" else ", which is 0 whatever the catalogue"
+                    yield error("B208", f"`{index.name}` divides by {e.right.text()}{which}: its "
+                                "figure can never be computed", e.right.span,
+                                "divide by something else, or not at all")
+                elif divisor.lo <= 0 <= divisor.hi:
                     yield warning("B408", f"`{index.name}` divides by {e.right.text()}, which "
                                   "can be 0 (for a period without the events it counts)",
                                   e.right.span, f"guard it, e.g. max({e.right.text()}, 1), if "

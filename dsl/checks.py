@@ -38,29 +38,33 @@ class Stage(NamedTuple):
 # indices in the evaluation (engine/plan.py); they are listed here so that this
 # one table names every code.
 STAGES: list[Stage] = [
-    Stage("read", "read", ("B001", "B002", "B003", "B004", "B006"), None, True),
-    Stage("declarations", "read", ("B102", "B104", "B203", "B205", "B206"), None, True),
+    Stage("read", "read", ("B001", "B002", "B003", "B004", "B006", "B007"), None, True),
+    Stage("declarations", "read", ("B102", "B104", "B203", "B205", "B206", "B209", "B706"), None,
+          True),
     Stage("spreadsheets", "read", ("B010", "B011", "B012", "B013", "B014", "B015"), None, True),
     Stage("resolve", "resolve", ("B101", "B102", "B105", "B106", "B107", "B109", "B110", "B111",
-                                 "B112", "B113"), None, True),
-    Stage("entries", "resolve", ("B101", "B102", "B107", "B108", "B204", "B205", "B301",
-                                 "B302", "B303", "B304", "B305"), None, True),
+                                 "B112", "B113", "B114", "B117"), None, True),
+    Stage("entries", "resolve", ("B101", "B102", "B107", "B108", "B115", "B116", "B204", "B205",
+                                 "B209",
+                                 "B301", "B302", "B303", "B304", "B305"), None, True),
     Stage("bands", "scheme", ("B201", "B202", "B207"), "check_bands:bands", True),
     Stage("conditions", "scheme", ("B401",), "check_rules:conditions", False),
     Stage("shadowing", "scheme", ("B402", "B403"), "check_rules:shadowing", False),
     Stage("ranges", "scheme", ("B405",), "check_rules:ranges", False),
     Stage("exclusion", "scheme", ("B406",), "check_rules:exclusion", False),
     Stage("weights", "scheme", ("B404",), "check_rules:weights", False),
-    Stage("divisions", "scheme", ("B408",), "check_rules:divisions", False),
+    Stage("divisions", "scheme", ("B208", "B408"), "check_rules:divisions", False),
     Stage("order", "catalogue", ("B501",), "check_catalogue:order", False),
     Stage("duplicates", "catalogue", ("B502",), "check_catalogue:duplicates", False),
     Stage("files", "catalogue", ("B506", "B507"), "check_catalogue:same_entries", True),
-    Stage("figures", "evaluate", ("B208",), None, True),
+    Stage("figures", "evaluate", ("B208", "B704", "B707"), None, True),
     # a construct the columnar engines cannot compute exactly (engine/columnar.py)
-    Stage("columnar", "evaluate", ("B701",), None, False),
+    Stage("columnar", "evaluate", ("B801",), None, False),
     Stage("published", "catalogue", ("B503",), "check_catalogue:published_totals", True),
     Stage("ongoing", "catalogue", ("B504",), "check_catalogue:ongoing", False),
     Stage("signs", "catalogue", ("B505",), "check_catalogue:signs", False),
+    # A series (engine/series.py) puts issues in period order before evaluating them.
+    Stage("series", "series", ("B701", "B702", "B703", "B705", "B708"), None, True),
     Stage("methodology tests", "read", ("B601", "B602", "B603", "B604", "B605", "B606", "B607",
                                         "B608", "B609"), None, True),
 ]
@@ -139,7 +143,7 @@ def _whole(expr, scheme: m.Scheme) -> bool:
     if isinstance(expr, m.Negate):
         return _whole(expr.operand, scheme)
     if isinstance(expr, m.Call):
-        if expr.function in ("round", "trunc"):
+        if expr.function in ("round", "trunc", "previous"):  # previous(x): as whole as x
             return True
         if expr.over_index():  # sums and counts of whole scores are whole; a mean is not
             return expr.function != "mean"

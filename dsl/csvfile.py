@@ -273,24 +273,26 @@ def _said(cell: Cell, message: str) -> str:
 
 
 def read_csv(path: str, period: m.Period | None = None,
-             indices: dict[str, str] | None = None
+             indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None
              ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
     """The period and raw events of a CSV catalogue. `indices` (name: title)
     are the scheme's: then a column headed by neither a known field nor an
     index is ignored with a warning; without them, every other column is read
-    as an index."""
+    as an index. `attributes` (name: title) are the scheme's attributes: their
+    columns hold each event's value (`minister`, `12`)."""
     from .tables import widened  # the long form: an `index` and a `score` column
 
     text = read_source(path)
+    both = {**(indices or {}), **(attributes or {})} if indices is not None else None
     problems: list[Diagnostic] = []
-    rows = widened(path, csv_rows(path, text, known_headings(indices)), indices, problems)
-    found_period, raw, found = read_rows(path, rows, period, indices)
+    rows = widened(path, csv_rows(path, text, known_headings(both)), indices, problems)
+    found_period, raw, found = read_rows(path, rows, period, indices, attributes=attributes)
     return found_period, raw, problems + found
 
 
 def read_rows(path: str, rows: list[Row], period: m.Period | None,
               indices: dict[str, str] | None, period_row: Row | None = None,
-              what: str = "spreadsheet"
+              what: str = "spreadsheet", attributes: dict[str, str] | None = None
               ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     heading_at = None
@@ -318,7 +320,8 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             "below the period, a row names the columns: date, event, and the indices "
             "(e.g. date,event,russia,eu), then one row per event")])
     heading = rows[heading_at]
-    columns, index_columns, unknown = _heading(heading, indices, problems)
+    named = {**(indices or {}), **(attributes or {})} if indices is not None else None
+    columns, index_columns, unknown = _heading(heading, named, problems)
     data = rows[heading_at + 1:]
     missing = [needed for needed in ("date", "event") if needed not in columns]
     for needed in missing:
@@ -336,13 +339,14 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             index_columns.append((j, m.Declared(" ".join(name.lower().split()).replace(" ", "_"),
                                                 cell.span)))
         else:
-            guess = closest(name, list(indices or {}) + _FIELD_ORDER)
+            guess = closest(name, list(indices or {}) + list(attributes or {}) + _FIELD_ORDER)
             problems.append(warning(
                 "B010", _said(cell, f"the column `{name}` is ignored: it is neither an index "
-                              "of the scheme nor a column barometer reads"), cell.span,
-                f"did you mean `{guess}`?" if guess else
+                              "nor an attribute of the scheme, nor a column barometer reads"),
+                cell.span, f"did you mean `{guess}`?" if guess else
                 "the columns read are " + ", ".join(
-                    ["date", "event"] + list(indices or {}) + _FIELD_ORDER[2:])))
+                    ["date", "event"] + list(indices or {}) + list(attributes or {})
+                    + _FIELD_ORDER[2:])))
     if missing:
         return period, [], problems
     raw: list[RawEvent] = []
@@ -359,7 +363,7 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
                     "if it is an event, fill in its date and scores; for a comment, write "
                     "`# ` with a space"))
             continue
-        event = _event(path, row, columns, index_columns, problems)
+        event = _event(path, row, columns, index_columns, problems, set(attributes or ()))
         raw.append(event)
     return period, raw, problems
 
@@ -434,7 +438,8 @@ def printed_date(value: dt.date) -> str:
 
 
 def _event(path: str, row: Row, columns: dict[str, int],
-           index_columns: list[tuple[int, m.Declared]], problems: list[Diagnostic]) -> RawEvent:
+           index_columns: list[tuple[int, m.Declared]], problems: list[Diagnostic],
+           attributes: set[str] = frozenset()) -> RawEvent:
     end = row.span
     cells = row.cells
     count = len(cells)
@@ -474,6 +479,9 @@ def _event(path: str, row: Row, columns: dict[str, int],
         if not value or not value.strip():
             continue
         match = _SCORE.match(value)
+        if match is None and index.name in attributes:  # level: minister
+            details.append(_Item("value", (index, m.Declared(value.strip(), score.span))))
+            continue
         if match is None:
             problems.append(error("B001", _said(score, f"expected a score such as +1, found "
                                                 f"`{value.strip()}`"), score.span,

@@ -11,7 +11,7 @@ import datetime as dt
 
 from . import model as m
 from .dates import DateProblem, resolve
-from .diagnostics import Diagnostic, InputError, Span, error
+from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
 from .files import gc_paused, read_source
 from .resolve import index_name, published_names, unknown, uses_weight
 from .syntax import Num, RawEvent, parse
@@ -32,18 +32,19 @@ def _read_catalogue(paths, scheme, period):
     for path in paths:
         try:
             names = {name: index.title for name, index in scheme.indices.items()}
+            attributes = {name: a.title for name, a in scheme.attributes.items()}
             if path.lower().endswith(".csv"):
                 from .csvfile import read_csv
 
-                found_period, raw, found = read_csv(path, period, names)
+                found_period, raw, found = read_csv(path, period, names, attributes)
             elif path.lower().endswith((".parquet", ".jsonl", ".ndjson")):
                 from .tables import read_table
 
-                found_period, raw, found = read_table(path, period, names)
+                found_period, raw, found = read_table(path, period, names, attributes)
             elif path.lower().endswith((".xlsx", ".xlsm")):
                 from .xlsx import read_xlsx
 
-                found_period, raw, found = read_xlsx(path, period, names)
+                found_period, raw, found = read_xlsx(path, period, names, attributes)
             else:
                 found_period, raw, found = read_event_file(path)
         except InputError as e:
@@ -62,10 +63,35 @@ def _read_catalogue(paths, scheme, period):
             elif _has_syntax_error(item, raw[n + 1] if n + 1 < len(raw) else None, broken):
                 # a line of it could not be read: "no score" would only mislead
                 problems[before:] = [p for p in problems[before:] if p.code != "B108"]
+    problems = _once_per_attribute(problems)
     if not periods:
         return None, problems
     catalogue = m.Catalogue(_join(periods), tuple(events), tuple(paths))
     return catalogue, problems + published_names(catalogue.period, scheme)
+
+
+def _once_per_attribute(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """An attribute the scheme does not read is said once, where it first appears,
+    with how many events more record it (a catalogue kept for several schemes
+    would otherwise drown the other findings)."""
+    import attrs
+
+    first: dict[str, int] = {}
+    more: dict[str, int] = {}
+    out = []
+    for p in problems:
+        if p.code == "B116":
+            name = p.message.split("`")[1]
+            if name in first:
+                more[name] = more.get(name, 0) + 1
+                continue
+            first[name] = len(out)
+        out.append(p)
+    for name, extra in more.items():
+        p = out[first[name]]
+        out[first[name]] = attrs.evolve(p, message=f"{p.message} (nor on {extra} more "
+                                        f"event{'s' if extra > 1 else ''})")
+    return out
 
 
 def _has_syntax_error(item: RawEvent, following: RawEvent | None, broken: list[int]) -> bool:
@@ -122,11 +148,20 @@ def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
     tags: list[m.Declared] = []
     sources, notes, ongoing = [], [], False
     indices = scheme.indices
+    attributes = scheme.attributes
+    values: dict = {}
     low, high = scheme.range.low, scheme.range.high
     for kind, value in raw.details:
         if kind == "scores":
             for index, num in value:
                 name, recorded = index.name, num.value
+                if name in attributes and name not in indices:
+                    attribute = attributes[name]
+                    if (not attribute.numeric or name in values
+                            or not attribute.admits(recorded)):
+                        return None
+                    values[name] = m.Value(name, recorded, _joined(index.span, num.span))
+                    continue
                 if (name not in indices or indices[name].formula is not None
                         or type(recorded) is not int
                         or not low <= recorded <= high
@@ -136,6 +171,13 @@ def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
                 scores.append(m.Score(name, recorded, Span(span.file, span.line, span.column,
                                                            end.end_line, end.end_column),
                                       num.signed or recorded == 0))
+        elif kind == "value":
+            name, choice = value
+            attribute = attributes.get(name.name)
+            if (attribute is None or attribute.numeric or name.name in values
+                    or choice.name not in attribute.choices):
+                return None
+            values[name.name] = m.Value(name.name, choice.name, _joined(name.span, choice.span))
         elif kind == "category":
             if category is not None or value.name not in scheme.categories:
                 return None
@@ -153,12 +195,48 @@ def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
             ongoing = True
     if not scores or (weighted and category is None):
         return None
+    if attributes:
+        filled = _filled(values, attributes, raw, None)
+        if filled is None:
+            return None
+    else:
+        filled = ()
     problems: list[Diagnostic] = []
     when = _resolve_when(raw, period, ongoing, problems)
     if when is None or problems:
         return None
     return m.Event(number, when, raw.text, tuple(scores), category, tuple(tags), tuple(sources),
-                   tuple(notes), ongoing, raw.span)
+                   tuple(notes), ongoing, raw.span, filled)
+
+
+def _joined(first: Span, last: Span) -> Span:
+    return Span(first.file, first.line, first.column, last.end_line, last.end_column)
+
+
+def _filled(values: dict, attributes: dict, raw: RawEvent,
+            problems: list[Diagnostic] | None) -> tuple | None:
+    """Every declared attribute's value, in the scheme's order, defaults filled in;
+    None (and, where `problems` is given, a finding) where one is missing."""
+    out = []
+    for name, attribute in attributes.items():
+        value = values.get(name)
+        if value is None:
+            if name in values:
+                continue  # written wrongly, and said so
+            if attribute.default is None:
+                if problems is None:
+                    return None
+                example = (f"{name} {attribute.choices[0]}" if not attribute.numeric
+                           else f"{name} {m.plain(attribute.low or 0)}")
+                problems.append(error(
+                    "B115", f"the event records no `{name}`, which the scheme's attribute "
+                    "asks of every event", raw.span,
+                    f"add a line such as: {example}; or give the attribute a default "
+                    f"(attribute {name} ... default ...)"))
+                continue
+            value = m.Value(name, attribute.default, None)
+        out.append(value)
+    return tuple(out)
 
 
 def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
@@ -169,14 +247,21 @@ def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Schem
     tags: list[m.Declared] = []
     sources, notes, ongoing = [], [], False
     written = 0  # scores written, valid or not
+    values: dict = {}
     for item in raw.details:
         kind, value = item
         if kind == "scores":
             for index, num in value:
+                if index.name in scheme.attributes and index.name not in scheme.indices:
+                    _check_value(index, num.value, num.text, num.span, scheme, values, problems)
+                    continue
                 written += 1
                 score = _check_score(index, num, raw, scheme, scores, problems)
                 if score is not None:
                     scores.append(score)
+        elif kind == "value":
+            name, choice = value
+            _check_value(name, choice.name, choice.name, choice.span, scheme, values, problems)
         elif kind == "category":
             if category is not None:
                 problems.append(error("B102", "the event has two categories", value.span,
@@ -202,11 +287,57 @@ def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Schem
         problems.append(error("B107", "the event has no category, but the scheme scores "
                               "events by their category's weight", raw.span,
                               "add a line such as: category contacts"))
+    filled = _filled(values, scheme.attributes, raw, problems)
     when = _resolve_when(raw, period, ongoing, problems)
-    if len(problems) > before or when is None:
+    if when is None or any(p.severity == "error" for p in problems[before:]):
         return None
     return m.Event(number, when, raw.text, tuple(scores), category, tuple(tags), tuple(sources),
-                   tuple(notes), ongoing, raw.span)
+                   tuple(notes), ongoing, raw.span, filled)
+
+
+def _check_value(name: m.Declared, value, text: str, span: Span, scheme: m.Scheme,
+                 values: dict, problems: list[Diagnostic]) -> None:
+    """An attribute's value on an event line: `level minister`, `fatalities 12`."""
+    attribute = scheme.attributes.get(name.name)
+    if attribute is None and name.name in scheme.indices:
+        problems.append(error("B001", f"expected a score for `{name.name}`, found `{text}`", span,
+                              f"a score is a whole number with its sign: {name.name} +1"))
+        return
+    if attribute is None:
+        words = ["category", "tags", "source", "note", "ongoing"]
+        near = did_you_mean(name.name, list(scheme.attributes) + words)
+        if near is not None:  # a slip of the keyboard: it would be lost
+            problems.append(error("B101", f"unknown attribute `{name.name}`", name.span, near))
+        else:  # a value another scheme reads: said, and set aside
+            problems.append(warning(
+                "B116", f"the scheme declares no attribute `{name.name}`: the event's "
+                f"`{name.name} {text}` is not read", _joined(name.span, span),
+                "declare it in the scheme (attribute " + name.name +
+                (" number" if not isinstance(value, str) else " one of [...]") +
+                ") to use it" + (f"; its attributes are {', '.join(scheme.attributes)}"
+                                 if scheme.attributes else "")))
+        return
+    if name.name in values:
+        problems.append(error("B102", f"the event gives `{name.name}` twice", name.span,
+                              "give each attribute one value"))
+        return
+    values[name.name] = None  # written, if not as it should be: not also "missing"
+    where = _joined(name.span, span)
+    if attribute.numeric and isinstance(value, str):
+        problems.append(error("B209", f"`{name.name}` is a number ({attribute.describe()}), not "
+                              f"`{text}`", span, f"write it as a number: {name.name} 3"))
+    elif not attribute.numeric and not isinstance(value, str):
+        problems.append(error("B209", f"`{name.name}` is {attribute.describe()}, not {text}",
+                              span, f"write one of its values: {name.name} "
+                              f"{attribute.choices[0]}"))
+    elif not attribute.admits(value):
+        problems.append(error(
+            "B209", f"`{text}` is not a value of `{name.name}`: it is {attribute.describe()}",
+            span, (did_you_mean(value, attribute.choices) if not attribute.numeric else None)
+            or (f"its values are {', '.join(attribute.choices)}" if not attribute.numeric
+                else None)))
+    else:
+        values[name.name] = m.Value(name.name, value, where)
 
 
 def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,

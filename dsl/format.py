@@ -77,11 +77,26 @@ def _call(before: str, token: str) -> bool:
         before[:1].isalpha() and before not in RULES_WORDS()))
 
 
+def _operand(token: str) -> bool:
+    """Whether a token ends an operand (`x`, `2`, `)`), so that a `-` after it
+    subtracts rather than negates."""
+    from .syntax import RULES_WORDS
+
+    if token in (")", "]") or token[-1:].isdigit():
+        return True
+    return (token[:1].isalpha() or token[:1] == "_") and (
+        token not in RULES_WORDS() or token in ("recorded", "direction", "weight", "score"))
+
+
 def join(tokens: list[str]) -> str:
     out = ""
     for i, token in enumerate(tokens):
-        if i and not (tokens[i - 1] in _TIGHT_AFTER or token in _TIGHT_BEFORE
-                      or _call(tokens[i - 1], token)):
+        before = tokens[i - 1] if i else None
+        # `set -score`: a sign after a word or operator negates; at the start of a
+        # line (a continued expression) it is the operator it was
+        unary = i >= 2 and before in _SIGNS and not _operand(tokens[i - 2])
+        if i and not (before in _TIGHT_AFTER or token in _TIGHT_BEFORE or unary
+                      or _call(before, token)):
             out += " "
         out += token
     return out
@@ -212,7 +227,7 @@ def format_rules(text: str) -> str:
             kind = "close" if tokens == ["}"] else (
                 "band_more" if tokens[0][:1] in '"“' else "band")
             in_bands = kind != "close"
-        elif tokens[0] == "bands" and tokens[-1] == "{":
+        elif tokens[0] in ("bands", "scale") and tokens[-1] == "{":
             kind, in_bands = "open", True
         else:
             kind = "top" if tokens[0] in RULES_DECLARATIONS else "more"
@@ -324,6 +339,8 @@ def format_events(text: str) -> str:
             kind = tokens[0]  # in an event, `published -1` scores an index so named
         elif tokens[0] in ("category", "tags", "ongoing"):
             kind = "detail"
+        elif len(tokens) == 2 and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", tokens[1]):
+            kind = "detail"  # level minister: an attribute's value
         else:
             kind = "scores"
             if len(tokens) % 2:
@@ -346,8 +363,10 @@ def format_events(text: str) -> str:
                 out.append(_with_comment(f"{INDENT}{index.ljust(width)} {value}", comment))
             scores.clear()
         if published:
-            width = max(len(c[2]) for c, _ in published)
-            rows = [c[:2] + [c[2].rjust(width)] + c[3:] for c, _ in published]
+            numbers = [c for c, _ in published if c[2][:1] in "+-0123456789"]
+            width = max((len(c[2]) for c in numbers), default=0)
+            rows = [c[:2] + [c[2].rjust(width)] + c[3:] if c in numbers else c
+                    for c, _ in published]
             for (_, comment), line in zip(published, _align(rows)):
                 out.append(_with_comment(line, comment))
             published.clear()
@@ -380,8 +399,9 @@ def format_events(text: str) -> str:
                 if previous != "published":
                     _blank_before(out, is_comment)
             tokens, comment = item[1], item[2]
-            published.append((["published", tokens[1], _signed_number(tokens[2])] + tokens[3:],
-                              comment))
+            value = tokens[2:3] if tokens[2][:1] in "+-−–0123456789" else []
+            published.append((["published", tokens[1], *map(_signed_number, value)]
+                              + tokens[2 + len(value):], comment))
             continue
         flush()
         if kind == "blank":
@@ -428,7 +448,8 @@ def _meaning(kind: str, text: str, name: str):
         (title, start, end, _), published = value[0]
         events = [(_trim(e.when), e.text, _details(e.details)) for e in value[1]]
         lines = [e.span.line for e in value[1]]
-        value = [(title, start, end, [(p.index, p.value) for p in published])] + events
+        value = [(title, start, end, [(p.index, p.value, p.colour and p.colour.name)
+                                      for p in published])] + events
         lines = [1] + lines
     elif value is not None:
         lines = [_line_of(item) for item in value]

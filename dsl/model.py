@@ -16,7 +16,8 @@ from .node import Node, node
 from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Condition, Constant,
                     Current,
                     DateAfter, DateBefore, DateWithin, Direction, IndexIn, Negate, Not, Recorded,
-                    RecordedCompare, Reference, Rule, Selection, Tagged, TextContains, Weight)
+                    RecordedCompare, Reference, Rule, Selection, Tagged, TextContains, ValueCompare,
+                    ValueIn, Weight)
 from .numbers import Number, plain, signed
 
 # --- the methodology -------------------------------------------------------------
@@ -50,9 +51,53 @@ class Tag(Node):
 
 
 @node
+class Attribute(Node):
+    """A value each event records beside its category: one of a list of names
+    (`one of [minister, official]`), or a number (`number from 0`)."""
+
+    name: str
+    title: str
+    choices: tuple[str, ...] | None  # None: a number attribute
+    low: Number | None  # a number attribute's bounds, both included; None: open
+    high: Number | None
+    default: object  # the value of an event that records none; None: it must record one
+    span: Span
+
+    @property
+    def numeric(self) -> bool:
+        return self.choices is None
+
+    def admits(self, value) -> bool:
+        if self.choices is not None:
+            return value in self.choices
+        return ((self.low is None or value >= self.low)
+                and (self.high is None or value <= self.high))
+
+    def describe(self) -> str:
+        """The values it takes, as a rules file writes them."""
+        if self.choices is not None:
+            return "one of [" + ", ".join(self.choices) + "]"
+        out = "number"
+        if self.low is not None:
+            out += f" from {plain(self.low)}"
+        if self.high is not None:
+            out += f" to {plain(self.high)}"
+        return out
+
+
+# The attributes every event has without declaring them: days from its end to the
+# period's end, and the days it lasts.
+BUILTIN_ATTRIBUTES = ("age", "days")
+
+
+@node
 class Bound(Node):
     value: Number
     inclusive: bool
+    percentile: bool = False  # `p20`: the value is a percentile of the index's history
+
+    def text(self) -> str:
+        return f"p{plain(self.value)}" if self.percentile else signed(self.value)
 
 
 @node
@@ -77,12 +122,12 @@ class Band(Node):
         """The bounds as a rules file writes them."""
         lo, hi = self.lower, self.upper
         if lo and hi and lo.inclusive and hi.inclusive:
-            return f"{signed(lo.value)} to {signed(hi.value)}"
+            return f"{lo.text()} to {hi.text()}"
         parts = []
         if lo:
-            parts.append(f"{'>=' if lo.inclusive else '>'} {signed(lo.value)}")
+            parts.append(f"{'>=' if lo.inclusive else '>'} {lo.text()}")
         if hi:
-            parts.append(f"{'<=' if hi.inclusive else '<'} {signed(hi.value)}")
+            parts.append(f"{'<=' if hi.inclusive else '<'} {hi.text()}")
         return " and ".join(parts) or "any value"
 
 
@@ -92,6 +137,22 @@ class BandSet(Node):
     bands: tuple[Band, ...]
     span: Span
     empty: Declared | None = None  # the band of an index with no events, if the scheme says
+    relative: int | None = None  # `relative to history over N issues`: bounds are percentiles
+    scale: Declared | None = None  # `bands x scale NAME`: the shared scale's bands, once resolved
+
+    def against(self, past) -> BandSet:
+        """The bands with each percentile bound made the value it stands for among
+        `past`, the index's figures in the issues before (see `percentile`)."""
+        import attrs
+
+        def bound(b):
+            if b is None or not b.percentile:
+                return b
+            return Bound(percentile(past, b.value), b.inclusive)
+
+        return attrs.evolve(self, relative=None, bands=tuple(
+            attrs.evolve(band, lower=bound(band.lower), upper=bound(band.upper))
+            for band in self.bands))
 
     def colour(self, value: Number) -> str | None:
         """The first band, in declared order, that holds the value."""
@@ -106,6 +167,24 @@ class BandSet(Node):
         if events == 0:
             return self.empty.name if self.empty is not None else None
         return self.colour(value)
+
+
+def percentile(values, p) -> Number:
+    """The `p`th percentile of `values` by linear interpolation between the
+    closest ranks (Hyndman and Fan's definition 7, as numpy's default and Excel's
+    PERCENTILE.INC): sorted x[0] <= ... <= x[n-1], h = (n - 1) * p / 100, then
+    x[floor h] + (h - floor h) * (x[floor h + 1] - x[floor h]). Exact on whole
+    numbers and fractions: p50 of 1 and 2 is 3/2."""
+    import math
+    from fractions import Fraction
+
+    ordered = sorted(values)
+    h = (len(ordered) - 1) * Fraction(p) / 100
+    low = math.floor(h)
+    if low + 1 >= len(ordered):
+        return ordered[-1]
+    value = ordered[low] + (h - low) * (ordered[low + 1] - ordered[low])
+    return int(value) if getattr(value, "denominator", 1) == 1 else value
 
 
 @node
@@ -135,14 +214,16 @@ class Group(Node):
 
 @node
 class Vary(Node):
-    """What a sensitivity analysis perturbs: category weights or band
-    boundaries (of the names given, or all), uniformly within +-by."""
+    """What a sensitivity analysis perturbs: category weights, band boundaries
+    (of the names given, or all) or a rule's numbers, uniformly within +-by; or
+    the score expression, one of `options` per sample."""
 
-    kind: str  # "weights" or "bands"
+    kind: str  # "weights", "bands", "rule" (names: the rule's) or "score"
     names: tuple[str, ...] | None
     by: Number
     span: Span
     relative: bool = False  # `by 20%`: a share of each weight, not points
+    options: tuple = ()  # `vary score among [...]`: the score expressions sampled
 
 
 @node
@@ -165,6 +246,9 @@ class RulesFile(Node):
     drops: tuple[Declared, ...]
     groups: tuple[Group, ...] = ()
     varies: tuple[Vary, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
+    scales: tuple[BandSet, ...] = ()  # `scale NAME { ... }`: index is the scale's name
+    dropped_bands: tuple[Declared, ...] = ()
 
 
 @node
@@ -185,6 +269,7 @@ class Scheme(Node):
     rules: tuple[Rule, ...]
     groups: dict[str, Group] = attrs.Factory(dict)
     varies: tuple[Vary, ...] = ()
+    attributes: dict[str, Attribute] = attrs.Factory(dict)
 
     def __repr__(self):  # short, for notebooks; equality and hash stay Node's
         def count(n, one, many):
@@ -219,6 +304,15 @@ class Score(Node):
 
 
 @node
+class Value(Node):
+    """An event's value of an attribute: `level minister`, `fatalities 12`."""
+
+    name: str
+    value: object  # a choice's name, or a number
+    span: Span | None  # None: the attribute's default, not written
+
+
+@node
 class Event(Node):
     number: int  # 1-based, in catalogue order across files
     when: When
@@ -230,18 +324,34 @@ class Event(Node):
     notes: tuple[str, ...]
     ongoing: bool
     span: Span
+    values: tuple[Value, ...] = ()  # every declared attribute's, defaults included
 
     def has_tag(self, name: str) -> bool:
         return any(t.name == name for t in self.tags)
 
+    def value(self, name: str, period_end: dt.date | None = None):
+        """The event's value of an attribute (None if it has none); the built-in
+        `age` counts the days from its end to `period_end` (0 if it ends on or
+        after it), `days` the days it lasts, both included."""
+        for v in self.values:
+            if v.name == name:
+                return v.value
+        if name == "age" and period_end is not None:
+            return max((period_end - self.when.end).days, 0)
+        if name == "days":
+            return (self.when.end - self.when.start).days + 1
+        return None
+
 
 @node
 class Published(Node):
-    """A total the report states, to be compared with the computed one."""
+    """A total the report states, to be compared with the computed one; and the
+    colour it states, if any (then the total may be left out)."""
 
     index: str
-    value: int
+    value: int | None
     span: Span
+    colour: Declared | None = None
 
 
 @node

@@ -39,7 +39,7 @@ class Recorded(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
+    def evaluate(self, recorded, weight, d, score=None, values=None):
         return recorded
 
     def text(self, binding: int = 0) -> str:
@@ -52,7 +52,7 @@ class Direction(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
+    def evaluate(self, recorded, weight, d, score=None, values=None):
         return d.sign(recorded)
 
     def text(self, binding: int = 0) -> str:
@@ -65,7 +65,7 @@ class Weight(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
+    def evaluate(self, recorded, weight, d, score=None, values=None):
         return weight
 
     def text(self, binding: int = 0) -> str:
@@ -78,7 +78,7 @@ class Current(Node):
 
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
+    def evaluate(self, recorded, weight, d, score=None, values=None):
         return score
 
     def text(self, binding: int = 0) -> str:
@@ -90,7 +90,7 @@ class Constant(Node):
     value: Number
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
+    def evaluate(self, recorded, weight, d, score=None, values=None):
         return d.const(self.value)
 
     def figure(self, figures, d):
@@ -117,9 +117,9 @@ class Binary(Node):
     right: object
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
-        return _combine(self.op, self.left.evaluate(recorded, weight, d, score),
-                        self.right.evaluate(recorded, weight, d, score), d, self.span)
+    def evaluate(self, recorded, weight, d, score=None, values=None):
+        return _combine(self.op, self.left.evaluate(recorded, weight, d, score, values),
+                        self.right.evaluate(recorded, weight, d, score, values), d, self.span)
 
     def figure(self, figures, d):
         return _combine(self.op, self.left.figure(figures, d), self.right.figure(figures, d), d,
@@ -136,8 +136,8 @@ class Negate(Node):
     operand: object
     span: Span
 
-    def evaluate(self, recorded, weight, d, score=None):
-        return -self.operand.evaluate(recorded, weight, d, score)
+    def evaluate(self, recorded, weight, d, score=None, values=None):
+        return -self.operand.evaluate(recorded, weight, d, score, values)
 
     def figure(self, figures, d):
         return -self.operand.figure(figures, d)
@@ -149,10 +149,15 @@ class Negate(Node):
 
 @node
 class Reference(Node):
-    """Another index's figure, in a derived index: `russia`."""
+    """A name: in a score expression, the event's value of a number attribute
+    (`fatalities`, or the built-in `age` and `days`); in a derived index, another
+    index's figure (`russia`)."""
 
     name: str
     span: Span
+
+    def evaluate(self, recorded, weight, d, score=None, values=None):
+        return values(self.name)
 
     def figure(self, figures, d):
         return figures.aggregate(self.name, d)
@@ -180,6 +185,9 @@ NUMBER_FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "round": 
 # Functions of an index's scored entries: one argument, an index (or a selection).
 INDEX_FUNCTIONS = ("positive", "negative", "events", "sum", "count", "mean", "max", "min")
 SELECTING = ("sum", "count", "mean", "max", "min")  # those that take `x where C`
+# Functions of an index's past: previous(russia), previous(russia, 2), its figure in
+# the issue before, or two before (in a series: engine/series.py).
+HISTORY_FUNCTIONS = ("previous",)
 
 
 @node
@@ -193,11 +201,18 @@ class Call(Node):
         return (self.function in INDEX_FUNCTIONS and len(self.arguments) == 1
                 and isinstance(self.arguments[0], (Reference, Selection)))
 
-    def evaluate(self, recorded, weight, d, score=None):
-        return d.call(self.function, [a.evaluate(recorded, weight, d, score) for a in self.arguments],
+    def evaluate(self, recorded, weight, d, score=None, values=None):
+        return d.call(self.function, [a.evaluate(recorded, weight, d, score, values)
+                                      for a in self.arguments],
                       self.span)
 
+    def issues_back(self) -> int:
+        """How many issues back `previous(x, n)` looks (1 for `previous(x)`)."""
+        return self.arguments[1].value if len(self.arguments) > 1 else 1
+
     def figure(self, figures, d):
+        if self.function == "previous":
+            return figures.previous(self.arguments[0].name, self.issues_back(), d, self.span)
         if self.over_index():
             arg = self.arguments[0]
             if isinstance(arg, Selection):
@@ -221,6 +236,24 @@ def subexpressions(expr):
             stack.append(e.operand)
         elif isinstance(e, Call):
             stack.extend(reversed(e.arguments))
+
+
+def rewritten(expr, swap):
+    """`expr` with each subexpression `swap` answers for (not None) put in its
+    place; the rest rebuilt around them."""
+    import attrs
+
+    found = swap(expr)
+    if found is not None:
+        return found
+    if isinstance(expr, Binary):
+        return attrs.evolve(expr, left=rewritten(expr.left, swap),
+                            right=rewritten(expr.right, swap))
+    if isinstance(expr, Negate):
+        return attrs.evolve(expr, operand=rewritten(expr.operand, swap))
+    if isinstance(expr, Call):
+        return attrs.evolve(expr, arguments=tuple(rewritten(a, swap) for a in expr.arguments))
+    return expr
 
 
 def expression_depth(expr) -> int:
@@ -273,7 +306,7 @@ class Answers:
         return self.category in names
 
     def compare_recorded(self, op: str, value) -> bool:
-        return COMPARE[op](self.recorded, value)
+        return compare(op, self.recorded, value)
 
 
 @node
@@ -378,7 +411,42 @@ class DateWithin(Node):
         return f"date from {self.start} to {self.end}"
 
 
-COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+
+
+@node
+class ValueIn(Node):
+    """The event's value of a choice attribute is one of these: `level is minister`."""
+
+    name: str
+    names: tuple[str, ...]
+    span: Span
+
+    def holds(self, s) -> bool:
+        return s.value_in(self.name, self.names)
+
+    def text(self, binding: int = 0) -> str:
+        return f"{self.name} {_is_in(self.names)} {_names(self.names)}"
+
+
+@node
+class ValueCompare(Node):
+    """The event's value of a number attribute compared: `fatalities > 10`, `age <= 30`."""
+
+    name: str
+    op: str
+    value: Number
+    span: Span
+
+    def holds(self, s) -> bool:
+        return s.value_compares(self.name, self.op, self.value)
+
+    def text(self, binding: int = 0) -> str:
+        return f"{self.name} {self.op} {signed(self.value)}"
+
+
+def compare(op: str, a, b) -> bool:
+    return _COMPARE[op](a, b)
 
 
 @node
@@ -433,7 +501,7 @@ class AnyOf(Node):
 
 
 Condition = (Always | IndexIn | CategoryIn | Tagged | TextContains | DateBefore | DateAfter
-             | DateWithin | RecordedCompare | Not | AllOf | AnyOf)
+             | DateWithin | RecordedCompare | ValueIn | ValueCompare | Not | AllOf | AnyOf)
 
 
 def parts(condition):
@@ -459,14 +527,14 @@ class Action(Node):
     value: object  # set, add, multiply: an expression; clamp: None or (low, high)
     span: Span
 
-    def apply(self, score, d, low, high, recorded=None, weight=None):
+    def apply(self, score, d, low, high, recorded=None, weight=None, values=None):
         """The score after this action, in domain `d`; `low`..`high` is the
-        scheme's range, which a bare `clamp` keeps the score to; `recorded` and
-        `weight` are the entry's, for expressions such as `add direction`.
-        EXCLUDED for `exclude`."""
+        scheme's range, which a bare `clamp` keeps the score to; `recorded`,
+        `weight` and `values` (the event's attribute values, by name) are the
+        entry's, for expressions such as `add direction`. EXCLUDED for `exclude`."""
         kind = self.kind
         if kind in ("set", "add", "multiply"):
-            amount = self.value.evaluate(recorded, weight, d, score)
+            amount = self.value.evaluate(recorded, weight, d, score, values)
             if kind == "set":
                 return d.replace(score, amount)
             return score + amount if kind == "add" else score * amount

@@ -12,7 +12,10 @@ How a child overrides its parent:
   keeping what it does not say again (a title, a category's weight);
 - `bands INDEX { ... }`: the child's set replaces the parent's for that index;
 - `rule NAME`: a rule named like a parent's takes its place in the order, a new
-  one comes after all inherited rules; `drop rule NAME` removes an inherited one.
+  one comes after all inherited rules; `drop rule NAME` removes an inherited one;
+- `scale NAME { ... }`: the child's replaces the parent's of that name, and
+  `bands x scale NAME` takes the scale the whole chain ends with; `drop bands x`
+  removes an inherited index's bands.
 
 A catalogue: each event's indices, category and tags, and the published totals.
 """
@@ -25,8 +28,8 @@ import attrs
 
 from . import model as m
 from .diagnostics import Diagnostic, Span, did_you_mean, error
-from .nodes import (INDEX_FUNCTIONS, NUMBER_FUNCTIONS, SELECTING, expression_depth, parts,
-                    subexpressions)
+from .nodes import (HISTORY_FUNCTIONS, INDEX_FUNCTIONS, NUMBER_FUNCTIONS, SELECTING,
+                    expression_depth, parts, subexpressions)
 from .rules import read_rules_file
 
 # Words that open a line of an event file: an index so named could not be scored
@@ -107,6 +110,8 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
     bands: dict[str, m.BandSet] = {}
     rules: dict[str, m.Rule] = {}
     groups: dict[str, m.Group] = {}
+    attributes: dict[str, m.Attribute] = {}
+    scales: dict[str, m.BandSet] = {}
     varies: tuple[m.Vary, ...] = ()
     name = version = description = ""
     score_range = score = None
@@ -119,6 +124,15 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         for table, items in ((indices, f.indices), (categories, f.categories), (tags, f.tags)):
             for item in items:
                 table[item.name] = _inherit(item, table.get(item.name))
+        for attribute in f.attributes:  # a child's declaration replaces its parent's
+            attributes[attribute.name] = _inherit(attribute, attributes.get(attribute.name))
+        for drop in f.dropped_bands:
+            if drop.name in bands:
+                del bands[drop.name]
+            else:
+                problems.append(error("B101", f"there are no inherited bands of `{drop.name}` to "
+                                      "drop", drop.span, did_you_mean(drop.name, bands)))
+        scales.update((s.index, s) for s in f.scales)  # a child's scale of a name replaces it
         bands.update((b.index, b) for b in f.bands)
         groups.update((g.name, g) for g in f.groups)
         varies = f.varies or varies  # a child's `vary` lines replace its parent's
@@ -139,11 +153,23 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         return None
     if score is None:
         score = m.Recorded(Span(leaf.path, 1, 1, 1, 2))
+    for index, bandset in list(bands.items()):  # `bands x scale s`: the scale's bands, as x's
+        used = bandset.scale
+        if used is None:
+            continue
+        shared = scales.get(used.name)
+        if shared is None:
+            problems.append(error("B101", f"unknown scale `{used.name}`", used.span,
+                                  did_you_mean(used.name, scales)
+                                  or f"declare it: scale {used.name} {{ ... }}"))
+            del bands[index]  # said; no colour rather than a colour from nothing
+        else:
+            bands[index] = attrs.evolve(bandset, bands=shared.bands, empty=shared.empty)
     scheme = m.Scheme(
         name=name, version=version, description=description, path=leaf.path,
         files=tuple(f.path for f in chain), range=score_range, score=score,
         indices=indices, categories=categories, tags=tags, bands=bands,
-        rules=tuple(rules.values()), groups=groups, varies=varies,
+        rules=tuple(rules.values()), groups=groups, varies=varies, attributes=attributes,
     )
     problems.extend(scheme_names(scheme))
     return scheme
@@ -165,6 +191,7 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
                 f"`{index.name} +1` is read as {'an' if index.name[0] in 'aeiou' else 'a'} "
                 f"`{index.name}` line, not as a score", index.span,
                 f"choose another name, e.g. {index.name}_index; the title may say anything"))
+    problems += attribute_names(scheme)
     problems += expression_names(scheme.score, scheme, None)
     for index in scheme.indices.values():
         if index.formula is not None:
@@ -208,7 +235,63 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
 
 
 _SCORE_WORDS = (m.Recorded, m.Direction, m.Weight)
-FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS))
+FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS))
+
+
+def attribute_names(scheme: m.Scheme) -> list[Diagnostic]:
+    """An attribute's name says one thing on an event's line and in a condition:
+    not an index, not a built-in, not a word of the event language."""
+    problems = []
+    for attribute in scheme.attributes.values():
+        name = attribute.name
+        clash = ("an index" if name in scheme.indices else
+                 "a built-in attribute" if name in m.BUILTIN_ATTRIBUTES else
+                 "a word of event files" if name in EVENT_WORDS else None)
+        if clash is not None:
+            problems.append(error(
+                "B114", f"`{name}` cannot name an attribute: it is already {clash}",
+                attribute.span, f"choose another name, e.g. {name}_value; the title may say "
+                "anything"))
+    return problems
+
+
+def _numbers(scheme: m.Scheme) -> list[str]:
+    """The names that stand for an event's number in a score or a comparison."""
+    return [n for n, a in scheme.attributes.items() if a.numeric] + list(m.BUILTIN_ATTRIBUTES)
+
+
+def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
+                   problems: list, index_words: str | None = None) -> m.Attribute | None:
+    """The attribute `name` stands for, where a number (or a choice) is wanted; a
+    finding where it is not declared, or is of the other kind."""
+    if numeric and name in m.BUILTIN_ATTRIBUTES and name not in scheme.attributes:
+        return None
+    attribute = scheme.attributes.get(name)
+    if attribute is None:
+        if index_words is not None and name in scheme.indices:
+            problems.append(error("B113", f"`{name}` cannot stand in a score: a score is "
+                                  f"computed for one event {index_words}", span,
+                                  "to compute from indices' figures, declare a derived index: "
+                                  "index NAME = EXPRESSION"))
+            return None
+        wanted = _numbers(scheme) if numeric else [
+            n for n, a in scheme.attributes.items() if not a.numeric]
+        if index_words is not None:  # in a score: its own words too
+            wanted += ["recorded", "direction", "weight", "score"]
+        problems.append(error("B101", f"unknown attribute `{name}`", span, did_you_mean(
+            name, wanted) or (f"declare it: attribute {name} " +
+                              ("number from 0" if numeric else "one of [...]"))))
+        return None
+    if attribute.numeric != numeric:
+        if attribute.numeric:
+            problems.append(error("B114", f"`{name}` is a number ({attribute.describe()}), not one "
+                                  "of names", span, f"compare it: {name} > 2"))
+        else:
+            problems.append(error("B114", f"`{name}` is {attribute.describe()}, not a number",
+                                  span, f"ask which in a condition: {name} is "
+                                  f"{attribute.choices[0]}"))
+        return None
+    return attribute
 
 
 def _condition_names(condition, scheme: m.Scheme, problems: list) -> None:
@@ -221,6 +304,16 @@ def _condition_names(condition, scheme: m.Scheme, problems: list) -> None:
                 _known(name, scheme.categories, "category", c.span, problems)
         elif isinstance(c, m.Tagged):
             _known(c.tag, scheme.tags, "tag", c.span, problems)
+        elif isinstance(c, m.ValueIn):
+            attribute = _attribute_use(c.name, c.span, scheme, False, problems)
+            for name in c.names if attribute is not None else ():
+                if name not in attribute.choices:
+                    problems.append(error(
+                        "B101", f"`{name}` is not a value of `{c.name}`", c.span,
+                        did_you_mean(name, attribute.choices)
+                        or f"its values are {', '.join(attribute.choices)}"))
+        elif isinstance(c, m.ValueCompare):
+            _attribute_use(c.name, c.span, scheme, True, problems)
 
 
 def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
@@ -238,9 +331,12 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
                 "use recorded, direction or weight" if index is None else
                 "name indices, or use positive(x), sum(x where ...), mean(x), ..."))
             continue
-        if index is None and isinstance(e, (m.Reference, m.Selection)) or (
+        if index is None and isinstance(e, m.Reference):
+            _attribute_use(e.name, e.span, scheme, True, problems,
+                           "from its recorded score, direction, weight and attributes")
+        elif index is None and isinstance(e, m.Selection) or (
                 index is None and isinstance(e, m.Call) and e.function in INDEX_FUNCTIONS
-                and e.function not in NUMBER_FUNCTIONS):
+                + HISTORY_FUNCTIONS and e.function not in NUMBER_FUNCTIONS):
             word = e.name if isinstance(e, m.Reference) else e.text()
             problems.append(error(
                 "B113", f"`{word}` cannot stand in a score: a score is computed for one event "
@@ -253,7 +349,14 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
                 "other indices' figures, after every event is scored", e.span,
                 "name indices, or use positive(x), sum(x where ...), mean(x), ..."))
         elif isinstance(e, m.Reference):
-            _known(e.name, scheme.indices, "index", e.span, problems)
+            if e.name in scheme.attributes or (e.name in m.BUILTIN_ATTRIBUTES
+                                               and e.name not in scheme.indices):
+                problems.append(error(
+                    "B113", f"`{e.name}` cannot stand in a derived index: it is an event's "
+                    "attribute, and a derived index is computed from indices' figures", e.span,
+                    f"select events by it: sum(INDEX where {e.name} ...)"))
+            else:
+                _known(e.name, scheme.indices, "index", e.span, problems)
         elif isinstance(e, m.Call):
             problems += _call(e, scheme)
     return problems
@@ -261,6 +364,8 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
 
 def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
     name, arguments = call.function, call.arguments
+    if name in HISTORY_FUNCTIONS:
+        return _previous(call, scheme)
     if name not in NUMBER_FUNCTIONS and name not in INDEX_FUNCTIONS:
         return [error("B111", f"unknown function `{name}`", call.span,
                       did_you_mean(name, FUNCTIONS) or "the functions are " + ", ".join(FUNCTIONS))]
@@ -296,10 +401,42 @@ def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
     return problems
 
 
+def _previous(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
+    """previous(x) or previous(x, n): an index, and how many issues back (whole, 1 or more)."""
+    arguments = call.arguments
+    if not arguments or len(arguments) > 2 or not isinstance(arguments[0], m.Reference):
+        return [error("B111", "previous() takes an index and, if more than one issue back, how "
+                      "many: previous(russia), previous(russia, 2)", call.span)]
+    problems: list[Diagnostic] = []
+    if len(arguments) == 2:
+        n = arguments[1]
+        if not (isinstance(n, m.Constant) and n.value == int(n.value) and n.value >= 1):
+            problems.append(error("B111", f"previous() counts issues back with a whole number, "
+                                  f"1 or more, not {n.text()}", n.span,
+                                  "e.g. previous(russia, 2): the figure two issues before"))
+    return problems
+
+
+def current_references(expr):
+    """The indices an expression reads in the issue at hand: every name, except
+    inside previous(), which reads an earlier issue."""
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, m.Reference):
+            yield e
+        elif isinstance(e, m.Binary):
+            stack += [e.right, e.left]
+        elif isinstance(e, m.Negate):
+            stack.append(e.operand)
+        elif isinstance(e, m.Call) and e.function not in HISTORY_FUNCTIONS:
+            stack.extend(reversed(e.arguments))
+
+
 def cycles(scheme: m.Scheme) -> list[Diagnostic]:
     """Derived indices that depend on themselves, directly or through others."""
-    needs = {name: [e.name for e in subexpressions(index.formula)
-                    if isinstance(e, m.Reference) and e.name in scheme.indices
+    needs = {name: [e.name for e in current_references(index.formula)
+                    if e.name in scheme.indices
                     and scheme.indices[e.name].derived]
              for name, index in scheme.indices.items() if index.derived}
     problems, reported = [], set()
@@ -331,8 +468,7 @@ def derived_order(scheme: m.Scheme) -> list[str]:
     pending = [n for n, i in scheme.indices.items() if i.derived]
     while pending:
         for name in pending:
-            uses = {e.name for e in subexpressions(scheme.indices[name].formula)
-                    if isinstance(e, m.Reference)}
+            uses = {e.name for e in current_references(scheme.indices[name].formula)}
             if not any(u in pending and u != name for u in uses):
                 done.append(name)
                 pending.remove(name)
@@ -343,12 +479,39 @@ def derived_order(scheme: m.Scheme) -> list[str]:
 
 
 def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
-    """The names a `vary` declaration gives are categories, or indices with bands."""
+    """The names a `vary` declaration gives are categories, indices with bands or
+    a rule with numbers to move; the score expressions it offers are scores."""
+    if vary.kind == "score":
+        problems = [p for option in vary.options
+                    for p in expression_names(option, scheme, None)]
+        if len(vary.options) < 2:
+            problems.append(error("B117", "`vary score among` needs two expressions or more to "
+                                  "choose between", vary.span,
+                                  "e.g. vary score among [recorded, direction]"))
+        return problems
+    if vary.kind == "rule":
+        rules = {r.name: r for r in scheme.rules}
+        name = vary.names[0]
+        if name not in rules:
+            return [error("B101", f"unknown rule `{name}`", vary.span,
+                          did_you_mean(name, rules) or "the scheme has no rule of that name")]
+        if not rule_numbers(rules[name]):
+            return [error("B117", f"rule `{name}` has no number to vary", vary.span,
+                          "vary a rule whose actions write numbers: add 1, multiply by 2, "
+                          "set to trunc(score / 2)")]
+        return []
     table, kind = ((scheme.categories, "category") if vary.kind == "weights"
                    else (scheme.bands, "index with bands"))
     return [error("B101", f"unknown {kind} `{name}`", vary.span,
                   did_you_mean(name, table) or f"the scheme declares no {kind} of that name")
             for name in vary.names or () if name not in table]
+
+
+def rule_numbers(rule: m.Rule) -> list:
+    """The numbers written in a rule's actions (`add 1`, `multiply by 2`, the 2 of
+    `trunc(score / 2)`), as their Constant nodes, in order."""
+    return [e for a in rule.actions if a.kind in ("set", "add", "multiply")
+            for e in subexpressions(a.value) if isinstance(e, m.Constant)]
 
 
 def depth(condition) -> int:
@@ -395,4 +558,16 @@ def published_names(period: m.Period, scheme: m.Scheme) -> list[Diagnostic]:
             problems.append(error("B102", f"the published total of `{stated.index}` is stated "
                                   "twice", stated.span, "keep one"))
         seen.add(stated.index)
+        colour = stated.colour
+        # A colour is the report's, as its totals are: it names a band of the scheme that
+        # extends no other (a variant's bands may differ; `published_totals` compares it).
+        if colour is not None and len(scheme.files) == 1:
+            bands = scheme.bands.get(stated.index)
+            names = [b.name for b in bands.bands] if bands is not None else []
+            if colour.name not in names:
+                problems.append(error(
+                    "B101", f"unknown band `{colour.name}` of {stated.index}" if names else
+                    f"{stated.index} has no bands: no colour can be published for it",
+                    colour.span, did_you_mean(colour.name, names) if names else
+                    "publish its total alone"))
     return problems

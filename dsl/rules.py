@@ -5,7 +5,7 @@ chain and resolving names is `dsl/resolve.py`'s job."""
 from __future__ import annotations
 
 from . import model as m
-from .diagnostics import Diagnostic, Span, error
+from .diagnostics import Diagnostic, Span, did_you_mean, error
 from .files import read_source
 from .syntax import parse
 
@@ -40,8 +40,11 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
             problems.append(error("B203", f"the range runs from {low.text} down to {high.text}",
                                   span, f"write range {high.text} to {low.text}"))
         score_range = m.ScoreRange(int(low.value), int(high.value), span)
-    for kind in ("index", "category", "tag", "bands", "rule", "group"):
+    attributes = tuple(_attribute(a, default, problems)
+                       for a, default in found.get("attribute", []))
+    for kind in ("index", "category", "tag", "bands", "rule", "group", "scale"):
         _no_duplicates(found.get(kind, []), kind, problems)
+    _no_duplicates(list(attributes), "attribute", problems)
     rules_file = m.RulesFile(
         path=path,
         name=scheme[0] if scheme else None,
@@ -59,13 +62,41 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
         drops=tuple(found.get("drop", [])),
         groups=tuple(found.get("group", [])),
         varies=tuple(found.get("vary", [])),
+        attributes=attributes,
+        scales=tuple(found.get("scale", [])),
+        dropped_bands=tuple(found.get("drop_bands", [])),
     )
-    for bandset in rules_file.bands:
+    for bandset in rules_file.bands + rules_file.scales:
         problems.extend(_check_bands_written(bandset))
     if scheme is None and not any(p.code == "B001" for p in problems):
         problems.append(error("B104", "the file does not name its scheme", Span(path, 1, 1, 1, 2),
                               'begin it with: scheme "Name of the scheme" version "1"'))
     return rules_file, problems
+
+
+def _attribute(attribute: m.Attribute, default, problems: list) -> m.Attribute:
+    """The attribute with its default, which must be one of its own values."""
+    import attrs
+
+    if default is None:
+        return attribute
+    value, span = default
+    if attribute.numeric and isinstance(value, str):
+        problems.append(error("B209", f"the default of `{attribute.name}` must be a number: "
+                              f"it is {attribute.describe()}", span, "write default 0"))
+    elif not attribute.numeric and not isinstance(value, str):
+        problems.append(error("B209", f"the default of `{attribute.name}` must be one of its "
+                              f"values, {', '.join(attribute.choices)}", span,
+                              f"write default {attribute.choices[-1]}"))
+    elif not attribute.admits(value):
+        problems.append(error("B209", f"the default {m.plain(value) if attribute.numeric else value}"
+                              f" is not a value of `{attribute.name}`: it is "
+                              f"{attribute.describe()}", span,
+                              did_you_mean(value, attribute.choices) if not attribute.numeric
+                              else None))
+    else:
+        return attrs.evolve(attribute, default=value)
+    return attribute
 
 
 def _span_of(value, path: str) -> Span:
@@ -76,7 +107,7 @@ def _span_of(value, path: str) -> Span:
 
 
 def _key(value) -> str:
-    return value.index if isinstance(value, m.BandSet) else value.name
+    return value.index if isinstance(value, m.BandSet) else value.name  # a scale's: its name
 
 
 def _no_duplicates(values: list, kind: str, problems: list) -> None:

@@ -28,6 +28,14 @@ class Num(NamedTuple):
     span: Span
 
 
+class Percent(NamedTuple):
+    """A percentile bound as written (`p20`), in bands relative to history."""
+
+    value: object  # int or Fraction, 0 to 100
+    text: str
+    span: Span
+
+
 MAX_DIGITS = 15  # before and after the point: far beyond any score or weight
 
 
@@ -89,7 +97,10 @@ class _Item(NamedTuple):
 
 class RulesBuilder(_Builder):
     def start(self, meta, children):
-        return children
+        out = []  # `bands [a, b] scale s` declares several: one item each
+        for child in children:
+            out.extend(child) if isinstance(child, list) else out.append(child)
+        return out
 
     def scheme(self, meta, children):
         name = children[0]
@@ -135,15 +146,127 @@ class RulesBuilder(_Builder):
         title = _string(children[1]) if len(children) > 1 else name.value
         return _Item("tag", m.Tag(name.value, title, self.span(name)))
 
+    def attribute(self, meta, children):
+        name = children[0]
+        rest = children[1:]
+        title = name.value
+        if isinstance(rest[0], Token) and rest[0].type == "STRING":
+            title = _string(rest[0])
+            rest = rest[1:]
+        (kind, domain), default = rest[0], (rest[1] if len(rest) > 1 else None)
+        if isinstance(default, Token):
+            default = (default.value, self.span(default))
+        elif isinstance(default, Num):
+            default = (default.value, default.span)
+        if kind == "choices":
+            return _Item("attribute", (m.Attribute(name.value, title, domain, None, None, None,
+                                                   self.span(name)), default))
+        low, high = domain
+        if low is not None and high is not None and low.value > high.value:
+            self.problems.append(error("B203", f"`number from {low.text} to {high.text}` runs "
+                                       "from high to low", self.span(meta),
+                                       f"write from {high.text} to {low.text}"))
+        return _Item("attribute", (m.Attribute(
+            name.value, title, None, low.value if low is not None else None,
+            high.value if high is not None else None, None, self.span(name)), default))
+
+    def choices(self, meta, children):
+        return ("choices", tuple(t.value for t in children[0]))
+
+    def numeric(self, meta, children):
+        low = high = None
+        for marker, num in zip(children[::2], children[1::2]):
+            if marker == "from":
+                low = num
+            else:
+                high = num
+        return ("numeric", (low, high))
+
+    def from_(self, meta, children):
+        return "from"
+
+    def to_(self, meta, children):
+        return "to"
+
     def bands(self, meta, children):
         index = children[0]
         bands = tuple(c for c in children[1:] if isinstance(c, m.Band))
         empty = [c for c in children[1:] if isinstance(c, m.Declared)]
+        relative = next((c for c in children[1:] if isinstance(c, Num)), None)
         for extra in empty[1:]:
             self.problems.append(error("B102", f"`empty` is given twice in the bands of "
                                        f"`{index.value}`", extra.span, "keep one"))
+        self._percentiles(index.value, bands, relative)
         return _Item("bands", m.BandSet(index.value, bands, self.span(index),
+                                        empty[0] if empty else None,
+                                        relative.value if relative is not None else None))
+
+    def bands_scale(self, meta, children):
+        *targets, scale = children
+        names = targets[0] if isinstance(targets[0], list) else targets
+        used = m.Declared(scale.value, self.span(scale))
+        return [_Item("bands", m.BandSet(t.value, (), self.span(t), None, None, used))
+                for t in names]
+
+    def scale(self, meta, children):
+        name = children[0]
+        rest = [c for c in children[1:] if not (isinstance(c, Token) and c.type == "STRING")]
+        bands = tuple(c for c in rest if isinstance(c, m.Band))
+        empty = [c for c in rest if isinstance(c, m.Declared)]
+        for extra in empty[1:]:
+            self.problems.append(error("B102", f"`empty` is given twice in scale "
+                                       f"`{name.value}`", extra.span, "keep one"))
+        return _Item("scale", m.BandSet(name.value, bands, self.span(name),
                                         empty[0] if empty else None))
+
+    def drop_bands(self, meta, children):
+        return _Item("drop_bands", m.Declared(children[0].value, self.span(children[0])))
+
+    def relative(self, meta, children):
+        token = children[0]
+        try:
+            value = number(token.value)
+        except NumberTooLong:
+            value = 0
+        if value != int(value) or value < 1:
+            self.problems.append(error("B706", f"bands relative to history need a whole number "
+                                       f"of past issues, at least 1, not {token.value}",
+                                       self.span(token), "e.g. relative to history over 8 issues"))
+            value = 1
+        return Num(int(value), token.value, False, self.span(token))
+
+    def percentile(self, meta, children):
+        token = children[0]
+        try:
+            value = number(token.value[1:])
+        except NumberTooLong:
+            self.problems.append(too_long(token.value, self.span(token)))
+            value = 0
+        if value > 100:
+            self.problems.append(error("B706", f"`{token.value}` is past the 100th percentile",
+                                       self.span(token), "percentiles run from p0 to p100"))
+            value = 100
+        return Percent(value, token.value, self.span(token))
+
+    def _percentiles(self, index: str, bands, relative) -> None:
+        """Percentile bounds in relative bands, numbers in the others (B706)."""
+        for band in bands:
+            for bound in (band.lower, band.upper):
+                if bound is None or bound.percentile == (relative is not None):
+                    continue
+                if relative is None:
+                    self.problems.append(error(
+                        "B706", f"band `{band.name}` of {index} is bounded by a percentile, but "
+                        "the bands are not relative to history", band.span,
+                        f"write: bands {index} relative to history over 8 issues {{ ... }}, "
+                        "or bound it by a number"))
+                else:
+                    self.problems.append(error(
+                        "B706", f"band `{band.name}` of {index} is bounded by the number "
+                        f"{m.signed(bound.value)}, but the bands are relative to history",
+                        band.span, "bound every band of relative bands by percentiles: "
+                        "low < p20, usual p20 to p80, high > p80"))
+                break
 
     def empty(self, meta, children):
         return m.Declared(children[0].value, self.span(children[0]))
@@ -155,16 +278,17 @@ class RulesBuilder(_Builder):
 
     def closed(self, meta, children):
         low, high = children
-        return (m.Bound(low.value, True), m.Bound(high.value, True))
+        return (m.Bound(low.value, True, isinstance(low, Percent)),
+                m.Bound(high.value, True, isinstance(high, Percent)))
 
     def compared(self, meta, children):
         lower = upper = None
         for op, num in zip(children[::2], children[1::2]):
             op = {"≥": ">=", "≤": "<="}.get(op.value, op.value)
             if op.startswith(">"):
-                lower = m.Bound(num.value, op == ">=")
+                lower = m.Bound(num.value, op == ">=", isinstance(num, Percent))
             else:
-                upper = m.Bound(num.value, op == "<=")
+                upper = m.Bound(num.value, op == "<=", isinstance(num, Percent))
         return (lower, upper)
 
     def rule(self, meta, children):
@@ -198,6 +322,13 @@ class RulesBuilder(_Builder):
 
     def vary_bands(self, meta, children):
         return self._vary("bands", meta, children)
+
+    def vary_rule(self, meta, children):
+        name, by = children
+        return _Item("vary", m.Vary("rule", (name.value,), by.value, self.span(meta)))
+
+    def vary_score(self, meta, children):
+        return _Item("vary", m.Vary("score", None, 0, self.span(meta), options=tuple(children)))
 
     def drop(self, meta, children):
         return _Item("drop", m.Declared(children[0].value, self.span(children[0])))
@@ -257,6 +388,13 @@ class RulesBuilder(_Builder):
     def recorded_compare(self, meta, children):
         op = {"≥": ">=", "≤": "<="}.get(children[0].value, children[0].value)
         return m.RecordedCompare(op, children[1].value, self.span(meta))
+
+    def value_in(self, meta, children):
+        return m.ValueIn(children[0].value, self._names(children[1:]), self.span(meta))
+
+    def value_compare(self, meta, children):
+        op = {"≥": ">=", "≤": "<="}.get(children[1].value, children[1].value)
+        return m.ValueCompare(children[0].value, op, children[2].value, self.span(meta))
 
     # actions
     def set(self, meta, children):
@@ -365,8 +503,11 @@ class EventsBuilder(_Builder):
         return (_string(title), dates[0], dates[1], self.span(meta))
 
     def published(self, meta, children):
-        name, value = children
-        return m.Published(name.value, value.value, self.span(name))
+        name, rest = children[0], children[1:]
+        value = rest[0].value if isinstance(rest[0], Num) else None
+        colour = rest[-1] if isinstance(rest[-1], Token) else None
+        return m.Published(name.value, value, self.span(name),
+                           m.Declared(colour.value, self.span(colour)) if colour else None)
 
     def event(self, meta, children):
         when, text = children[0], children[1]
@@ -381,6 +522,11 @@ class EventsBuilder(_Builder):
 
     def category(self, meta, children):
         return _Item("category", m.Declared(children[0].value, self.span(children[0])))
+
+    def value(self, meta, children):
+        name, value = children
+        return _Item("value", (m.Declared(name.value, self.span(name)),
+                               m.Declared(value.value, self.span(value))))
 
     def tags(self, meta, children):
         return _Item("tags", [m.Declared(c.value, self.span(c)) for c in children])
@@ -492,7 +638,7 @@ _PARSERS: dict[str, tuple[Parser, type]] = {}
 
 # The words that open a declaration in a rules file (the grammar's `_item`s).
 RULES_DECLARATIONS = ("scheme", "description", "extends", "range", "score", "index", "category",
-                      "tag", "bands", "rule", "drop", "group", "vary")
+                      "tag", "attribute", "bands", "scale", "rule", "drop", "group", "vary")
 
 # Where parsing may resume after a syntax error: a line that opens a declaration.
 _RESYNC = {
@@ -570,7 +716,8 @@ _TAIL_P = _W + r"(?:#[^\n]*)?\Z"
 _F_PERIOD = re.compile(r'period' + _W + r'("[^"\n]*+"|“[^”\n]*+”)' + _W + r"from" + _W
                        + r"(\d{4}-\d{2}-\d{2})" + _W + "to" + _W + r"(\d{4}-\d{2}-\d{2})"
                        + _TAIL_P)
-_F_PUBLISHED = re.compile(r"published" + _W + "(" + _NAME_P + ")" + _SIGNED_P + _TAIL_P)
+_F_PUBLISHED = re.compile(r"published" + _W + "(" + _NAME_P + ")(?:" + _SIGNED_P + ")?+"
+                          r"(?:[ \t\f]++(" + _NAME_P + "))?+" + _TAIL_P)
 _F_EVENT = re.compile(r"\[([^\]\n]++)\]" + _W + r"(\S[^\n]*+)")
 _F_NAME = re.compile(_NAME_P)
 _F_PAIR = re.compile(_W + "(" + _NAME_P + ")" + _SIGNED_P)
@@ -579,6 +726,7 @@ _F_ONE_NAME = re.compile(_W + "(" + _NAME_P + ")" + _TAIL_P)
 _F_TAGS = re.compile(_W + _NAME_P + "(?:" + _W + "," + _W + _NAME_P + ")*+" + _TAIL_P)
 _F_TAG = re.compile(_NAME_P)
 _F_TEXT = re.compile(_W + r"(\S[^\n]*+)")
+_F_VALUE = re.compile("(" + _NAME_P + ")" + _W + "(" + _NAME_P + ")" + _TAIL_P)
 
 
 def read_events_fast(text: str, file: str):
@@ -637,11 +785,15 @@ def read_events_fast(text: str, file: str):
             continue
         if not events:  # the header: published totals
             match = _F_PUBLISHED.match(body)
-            if match is None:
+            if match is None or match.group(3) is None and match.group(4) is None:
                 return None
+            colour = match.group(4)
             published.append(m.Published(
-                match.group(1), _fast_num(match, 2, file, n, indent).value,
-                Span(file, n, indent + match.start(1) + 1, n, indent + match.end(1) + 1)))
+                match.group(1),
+                _fast_num(match, 2, file, n, indent).value if match.group(3) else None,
+                Span(file, n, indent + match.start(1) + 1, n, indent + match.end(1) + 1),
+                Declared(colour, Span(file, n, indent + match.start(4) + 1, n,
+                                      indent + match.end(4) + 1)) if colour else None))
             continue
         word = name_at(body)
         if word is None:
@@ -671,6 +823,11 @@ def read_events_fast(text: str, file: str):
             if tail(body, size) is None:
                 return None
             details.append(Item("ongoing", True))
+        elif (match := _F_VALUE.match(body)) is not None:  # level minister
+            details.append(Item("value", (
+                Declared(word, Span(file, n, indent + 1, n, indent + size + 1)),
+                Declared(match.group(2), Span(file, n, indent + match.start(2) + 1, n,
+                                              indent + match.end(2) + 1)))))
         else:  # scores: NAME signed, one or more
             scores = []
             pos = 0

@@ -75,9 +75,10 @@ def sidecar_period(path: str) -> m.Period | None:
 
 
 def read_table(path: str, period: m.Period | None = None,
-               indices: dict[str, str] | None = None
+               indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None
                ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
-    """The period and raw events of a Parquet or JSON Lines catalogue."""
+    """The period and raw events of a Parquet or JSON Lines catalogue; `attributes`
+    (name: title) are the scheme's, whose columns hold each event's value."""
     if period is None:
         period = sidecar_period(path)
     if path.lower().endswith(".parquet"):
@@ -87,7 +88,8 @@ def read_table(path: str, period: m.Period | None = None,
     rows = _rows(path, names, records)
     problems: list[Diagnostic] = []
     rows = widened(path, rows, indices, problems)
-    found_period, raw, found = read_rows(path, rows, period, indices, what="catalogue")
+    found_period, raw, found = read_rows(path, rows, period, indices, what="catalogue",
+                                         attributes=attributes)
     return found_period, raw, problems + found
 
 

@@ -98,7 +98,7 @@ def _open(path: str):
 
 
 def read_xlsx(path: str, period: m.Period | None = None,
-              indices: dict[str, str] | None = None
+              indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None
               ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
     workbook = _open(path)
     try:
@@ -146,7 +146,8 @@ def read_xlsx(path: str, period: m.Period | None = None,
         text = defined if defined.lstrip().startswith("#") else "# " + defined.lstrip()
         cell = Cell(text, Span(path, 1, 1, 1, 2), True, None, "the name `period`")
         period_row = Row([cell], cell.span, text)
-    return read_rows(path, rows, period, indices, period_row, what="workbook")
+    return read_rows(path, rows, period, indices, period_row, what="workbook",
+                     attributes=attributes)
 
 
 def _defined_period(workbook) -> str | None:

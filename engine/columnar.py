@@ -82,6 +82,7 @@ class Source:
     index_columns: dict  # index name -> column name (the wide form)
     period: m.Period
     csv: tuple | None = None  # (lines before the heading, delimiter)
+    attribute_columns: dict = attrs.Factory(dict)  # attribute name -> column name
 
     @property
     def long(self) -> bool:
@@ -152,7 +153,11 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
     for name, index in scheme.indices.items():
         by_name.setdefault(name.lower(), name)
         by_title.setdefault(" ".join(index.title.lower().split()), name)
-    fields, index_columns = {}, {}
+    by_attribute = {}
+    for name, attribute in scheme.attributes.items():
+        by_attribute.setdefault(name.lower(), name)
+        by_attribute.setdefault(" ".join(attribute.title.lower().split()), name)
+    fields, index_columns, attribute_columns = {}, {}, {}
     for column in columns:
         key = " ".join(column.lower().split())
         if key in fixed or key in ("index", "score"):
@@ -161,11 +166,16 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
         target = by_name.get(key) or by_name.get(key.replace(" ", "_")) or by_title.get(key)
         if target is not None:
             index_columns.setdefault(target, column)
+            continue
+        target = by_attribute.get(key) or by_attribute.get(key.replace(" ", "_"))
+        if target is not None:
+            attribute_columns.setdefault(target, column)
     problems = [error("B001", f"the catalogue has no `{needed}` column",
                       Span(path, 1, 1, 1, 2), "the columns must include: date, event, and the "
                       "indices (or `index` and `score`)")
                 for needed in ("date", "event") if needed not in fields]
-    source = Source(path, kind, dict(columns), fields, index_columns, period, csv)
+    source = Source(path, kind, dict(columns), fields, index_columns, period, csv,
+                    attribute_columns)
     if problems:
         raise InputError(problems)
     return source
@@ -413,6 +423,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     asked.append((("date", f["date"]), _distinct(_col(f["date"]))))
     if "ongoing" in f:
         asked.append((("ongoing", f["ongoing"]), _distinct(_col(f["ongoing"]))))
+    for name, column in source.attribute_columns.items():
+        asked.append((("attribute", column), _distinct(_col(column))))
     data = _nonblank(source)
     no_scores = exp.and_(*[exp.Is(this=_col(c), expression=exp.null()) for c in score_columns]
                          ) if score_columns else exp.true()
@@ -424,11 +436,20 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
             else exp.true()
         counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=missing,
                                                            true=exp.Literal.number(1))])))
+    # attributes without a default: every event must record a value (B115)
+    required = [name for name, a in scheme.attributes.items() if a.default is None]
+    for name in required:
+        column = source.attribute_columns.get(name)
+        missing = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
+        counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=missing,
+                                                           true=exp.Literal.number(1))])))
     query = exp.select(*[e for _, e in asked], *counts).from_(_src()).where(data)
     [row] = runner.rows(query)
     values = dict(zip([w for w, _ in asked], row[:len(asked)]))
     rows, empty = row[len(asked)], row[len(asked) + 1]
     without_category = row[len(asked) + 2] if weighted else 0
+    lacking = dict(zip(required, row[len(asked) + 2 + weighted:]))
+    by_column = {c: n for n, c in source.attribute_columns.items()}
 
     found: list[tuple] = []  # (code, message, hint, column, value or a predicate)
     known: dict = {"scores": {}, "dates": {}, "rows": rows}
@@ -464,6 +485,13 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                     if tag not in scheme.tags:
                         found.append(("B101", f"unknown tag `{tag}`",
                                       _guess(tag, list(scheme.tags)), column, ("tag", tag)))
+            elif what == "attribute":
+                name = by_column[column]
+                said = _value_problem(value, scheme.attributes[name])
+                if isinstance(said, tuple) and said and said[0] == "B209":
+                    found.append((*said, column, value))
+                else:
+                    known.setdefault("values", {}).setdefault(name, {})[value] = said
             elif what == "ongoing":
                 flag = str(value).strip().lower()
                 if value is not True and value is not False and flag not in (
@@ -498,6 +526,15 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         found.append(("B107", "the event has no category, but the scheme scores events by "
                       "their category's weight", "add the event's category",
                       f.get("category"), ("empty category",)))
+    for name, count in lacking.items():
+        if count:
+            a = scheme.attributes[name]
+            example = (f"{name} {a.choices[0]}" if not a.numeric else f"{name} {m.plain(a.low or 0)}")
+            column = source.attribute_columns.get(name)
+            found.append(("B115", f"the event records no `{name}`, which the scheme's attribute "
+                          "has no default for", f"add a value such as: {example}; or give the "
+                          f"attribute a default (attribute {name} ... default ...)", column,
+                          None if column else ("where", exp.true())))
     for value, text, start, end in known.get("past", []):
         ongoing = _ongoing(source)
         where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),
@@ -669,6 +706,41 @@ def _score_problem(value, scheme: m.Scheme):
     return int(points)
 
 
+def _value_problem(value, attribute):
+    """An attribute's value as the python reader reads it (a number written like a
+    score, or one of the choices): the value, or a problem as (code, message, hint)."""
+    from ..dsl.csvfile import _SCORE, _signed_number
+    from ..dsl.diagnostics import did_you_mean
+    from ..dsl.syntax import NumberTooLong, number
+
+    name = attribute.name
+    text = _signed_number(value) if isinstance(value, (int, float)) and \
+        not isinstance(value, bool) else str(value).strip()
+    match = _SCORE.match(text)
+    if attribute.numeric:
+        if match is None:
+            return ("B209", f"`{name}` is a number ({attribute.describe()}), not `{text}`",
+                    f"write it as a number: {name} 3")
+        sign, digits = match.groups()
+        try:
+            found = number(digits)
+        except NumberTooLong:
+            return ("B209", f"`{text}` is not a value of `{name}`: it is {attribute.describe()}",
+                    None)
+        found = -found if sign and sign != "+" else found
+    else:
+        found = text
+        if match is not None:
+            return ("B209", f"`{name}` is {attribute.describe()}, not {text}",
+                    f"write one of its values: {name} {attribute.choices[0]}")
+    if not attribute.admits(found):
+        return ("B209", f"`{text}` is not a value of `{name}`: it is {attribute.describe()}",
+                (did_you_mean(found, attribute.choices) if not attribute.numeric else None)
+                or (f"its values are {', '.join(attribute.choices)}" if not attribute.numeric
+                    else None))
+    return found
+
+
 def _index_named(value, scheme: m.Scheme) -> str | None:
     key = " ".join(str(value).lower().split())
     for name, index in scheme.indices.items():
@@ -717,6 +789,18 @@ class Columns:
         self.text = exp.column("text")
         self.start = exp.column("day_start")
         self.end = exp.column("day_end")
+        self.dens: dict = {}  # a number attribute's column -> its denominator
+        self.constants: dict = {}  # an attribute no column holds -> its default
+
+    def value(self, name: str):
+        """An attribute's value: a text (a choice), or a number (Scaled, or the
+        default where the catalogue has no column for it)."""
+        from .sql import Scaled
+
+        if name in self.constants:
+            return self.constants[name]
+        column = _exp().column(f"v_{name}")
+        return Scaled(column, self.dens[name]) if name in self.dens else column
 
     def tagged(self, tag: str):
         exp = _exp()
@@ -771,6 +855,13 @@ def _asks(scheme: m.Scheme) -> set:
                 asked.add("dates")
             elif kind == "CategoryIn":
                 asked.add("category")
+            elif kind in ("ValueIn", "ValueCompare"):
+                asked.add(("value", c.name))
+    from .plan import reads
+
+    asked |= {("value", name) for name in reads(scheme)}
+    if {("value", "age"), ("value", "days")} & asked:
+        asked.add("dates")  # the built-in attributes count days
     return asked
 
 
@@ -799,6 +890,11 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
     if "dates" in needs:
         start, end = _days_of(source, known)
         common += [exp.alias_(start, "day_start"), exp.alias_(end, "day_end")]
+    columns = Columns(source)
+    for name in sorted(n for kind, n in (x for x in needs if isinstance(x, tuple))):
+        expression = _attribute(name, scheme, source, known, columns)
+        if expression is not None:
+            common.append(exp.alias_(expression, f"v_{name}"))
     if source.long:
         name_of = _index_case(source, known)
         entries = (exp.select(exp.alias_(name_of, "idx"),
@@ -822,7 +918,6 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         for branch in branches[1:]:
             entries = exp.union(entries, branch, distinct=False)
     ctes = [("entries", entries)]
-    columns = Columns(source)
     weight = None
     if weighted:
         weights = {c.name: c.weight for c in scheme.categories.values() if c.weight is not None}
@@ -846,7 +941,8 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         else:
             weight = 0
     recorded = Scaled(columns.recorded)
-    base = scheme.score.evaluate(recorded, weight, SQL)
+    values = columns.value
+    base = scheme.score.evaluate(recorded, weight, SQL, None, values)
     layers = [_layer(ctes, base, None, None, 0)]
     subject = SqlSubject(columns)
     low, high = scheme.range.low, scheme.range.high
@@ -856,7 +952,7 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         if condition is False:
             continue
         previous = layers[-1]
-        value = _one_reference(rule, previous, condition, recorded, weight)
+        value = _one_reference(rule, previous, condition, recorded, weight, values)
         excluded = False
         if value is None:
             value = Scaled(exp.column(previous.score), previous.den)
@@ -864,7 +960,7 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
                 if action.kind == "exclude":
                     excluded = True
                     break
-                value = action.apply(value, SQL, low, high, recorded, weight)
+                value = action.apply(value, SQL, low, high, recorded, weight, values)
         else:
             condition = True  # the choice is inside the value
         layers.append(_layer(ctes, value, condition, previous, len(layers), excluded))
@@ -873,7 +969,7 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
     return Compiled(ctes, layers, applied, requests, needs)
 
 
-def _one_reference(rule, previous: Layer, condition, recorded, weight):
+def _one_reference(rule, previous: Layer, condition, recorded, weight, values):
     """The score after a rule that adds to it or multiplies it by an amount that
     does not read the score, written so that the score so far is read once (DuckDB
     writes the layers into one expression, where `CASE WHEN c THEN s * 2 ELSE s`
@@ -889,7 +985,7 @@ def _one_reference(rule, previous: Layer, condition, recorded, weight):
     if action.kind not in ("add", "multiply") or any(
             isinstance(e, Current) for e in subexpressions(action.value)):
         return None
-    amount = action.value.evaluate(recorded, weight, SQL)
+    amount = action.value.evaluate(recorded, weight, SQL, None, values)
     den = amount.den if isinstance(amount, Scaled) else Fraction(amount).denominator
     num = amount.at(den) if isinstance(amount, Scaled) else literal(Fraction(amount) * den)
     old = exp.column(previous.score)
@@ -1018,6 +1114,52 @@ def _final(compiled: Compiled, group: list[str], extra=()):
     for name, cte in compiled.ctes:
         query = query.with_(name, as_=cte)
     return query
+
+
+def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns: Columns):
+    """An attribute's column in the entries (None where it is a constant, noted in
+    `columns`): a choice as text, a number as a whole numerator over a denominator
+    noted in `columns`, the built-ins `age` and `days` counted from the days."""
+    from .sql import literal
+
+    exp = _exp()
+
+    def days(later, earlier):
+        return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
+
+    if name not in scheme.attributes:  # the built-ins
+        columns.dens[name] = 1
+        if name == "age":
+            from .sql import date_literal
+
+            return exp.Greatest(this=days(date_literal(source.period.end), columns.end),
+                                expressions=[literal(0)], ignore_nulls=True)
+        return exp.Add(this=days(columns.end, columns.start), expression=literal(1))
+    attribute = scheme.attributes[name]
+    column = source.attribute_columns.get(name)
+    default = attribute.default
+    if column is None:
+        columns.constants[name] = default
+        return None
+    kind = source.columns[column]
+    if not attribute.numeric:
+        text = _col(column) if kind != TEXT else exp.Trim(this=_col(column))
+        return exp.Coalesce(this=text, expressions=[literal(default)]) if default is not None \
+            else text
+    said = known.get("values", {}).get(name, {})
+    den = 1
+    for v in list(said.values()) + ([default] if default is not None else []):
+        den = math.lcm(den, Fraction(v).denominator)
+    columns.dens[name] = den
+    otherwise = literal(Fraction(default) * den) if default is not None else exp.null()
+    if kind == WHOLE:
+        value = exp.cast(_col(column), exp.DataType.build("BIGINT"))
+        value = value if den == 1 else exp.Mul(this=value, expression=literal(den))
+        return exp.Coalesce(this=value, expressions=[otherwise])
+    if not said:
+        return otherwise
+    return exp.Case(this=_col(column), ifs=[exp.If(this=_value(raw), true=literal(
+        Fraction(v) * den)) for raw, v in said.items()], default=otherwise)
 
 
 def _text_of(source: Source, field: str, known: dict):
@@ -1244,13 +1386,13 @@ def contributions(result: ColumnarEvaluation) -> list[Contribution]:
 # --- the located warning when a scheme cannot run as a query ----------------------------------
 
 def not_compilable(e, scheme: m.Scheme) -> Diagnostic:
-    return warning("B701", f"{e.message}: the columnar engine cannot compute this exactly, "
+    return warning("B801", f"{e.message}: the columnar engine cannot compute this exactly, "
                    "so the python engine runs the scheme", e.span,
                    "rewrite it without it, or run with --engine python")
 
 
 def check_compiles(scheme: m.Scheme) -> Diagnostic | None:
-    """B701 where a construct of the scheme cannot be a query, found without any
+    """B801 where a construct of the scheme cannot be a query, found without any
     catalogue (a wide, text-typed one stands in)."""
     from .sql import NotCompilable
 

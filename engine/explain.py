@@ -32,7 +32,7 @@ class Boundary(Node):
 
 
 LINE_COLUMNS = ("index", "event", "date", "start", "end", "text", "category", "recorded",
-                "base", "score", "total", "rules")
+                "base", "score", "total", "rules", "values")
 
 
 def _near(b: Boundary) -> str:
@@ -69,7 +69,9 @@ class IndexExplanation(Tabular, Node):
                         "category": event.category.name if event.category else None,
                         "recorded": s.entry.recorded, "base": number(s.base),
                         "score": number(s.score), "total": number(line.running),
-                        "rules": [step.rule.name for step in s.steps]})
+                        "rules": [step.rule.name for step in s.steps],
+                        "values": {v.name: number(v.value) if not isinstance(v.value, str)
+                                   else v.value for v in event.values}})
         return out
 
 
@@ -139,11 +141,12 @@ def _inputs(evaluation: Evaluation, formula) -> tuple:
     from .plan import Figures
 
     plan = evaluation.plan
-    figures = Figures(evaluation.indices, evaluation.entries, plan.scores(evaluation.entries))
+    figures = Figures(evaluation.indices, evaluation.entries, plan.scores(evaluation.entries),
+                      evaluation.history)
     found: dict[str, object] = {}
     inside = set()  # the index a function of its entries names is not read as a figure
     for e in subexpressions(formula):
-        if isinstance(e, m.Call) and e.over_index():
+        if isinstance(e, m.Call) and (e.over_index() or e.function == "previous"):
             inside.add(id(e.arguments[0]))
             found.setdefault(e.text(), e.figure(figures, EXACT))
         elif isinstance(e, m.Reference) and id(e) not in inside:

@@ -17,13 +17,14 @@ What `explain` reads is the same run with an observer that records each step
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from ..dsl import model as m
 from ..dsl.diagnostics import InputError
 from ..dsl.domains import EXACT, FigureProblem
 from ..dsl.node import Node, node
 from ..dsl.files import gc_paused
-from ..dsl.nodes import EXCLUDED, Answers, Recorded, Tagged
+from ..dsl.nodes import EXCLUDED, Answers, Recorded, Reference, Tagged, compare, subexpressions
 from ..dsl.resolve import derived_order
 from .records import Tabular, bounded, number, short
 
@@ -34,6 +35,11 @@ class Entry(Node):
     index: str
     recorded: int
     rules: tuple[m.Rule, ...]  # the rules whose condition holds, in scheme order
+    end: object = None  # the period's last day, for the built-in attribute `age`
+
+    def values(self, name: str):
+        """The event's value of an attribute, for score expressions."""
+        return self.event.value(name, self.end)
 
 
 @node
@@ -57,11 +63,18 @@ class Scored(Node):
 class EntryView(Answers):
     """What a rule's condition may ask of a real entry (see dsl/nodes.py)."""
 
-    __slots__ = ("event", "index", "recorded", "category")
+    __slots__ = ("event", "index", "recorded", "category", "end")
 
-    def __init__(self, event: m.Event):
+    def __init__(self, event: m.Event, end=None):
         self.event = event
         self.category = event.category.name if event.category is not None else None
+        self.end = end  # the period's last day
+
+    def value_in(self, name: str, names) -> bool:
+        return self.event.value(name, self.end) in names
+
+    def value_compares(self, name: str, op: str, value) -> bool:
+        return compare(op, self.event.value(name, self.end), value)
 
     def tagged(self, tag: str) -> bool:
         return self.event.has_tag(tag)
@@ -90,6 +103,8 @@ class Plan:
         self.weights = {name: c.weight for name, c in scheme.categories.items()}
         # the published method's shape: every score as recorded, no rules
         self.as_recorded = type(scheme.score) is Recorded and not scheme.rules
+        # the attributes the score expression and the actions read, in order
+        self.reads = reads(scheme)
 
     def match(self, catalogue: m.Catalogue) -> list[Entry]:
         # A condition asks only what EntryView answers, so entries that answer
@@ -99,21 +114,22 @@ class Plan:
         # relies on that sharing.
         entries = []
         rules = self.rules
+        end = catalogue.period.end
         if not rules:
             for event in catalogue.events:
                 for score in event.scores:
-                    entries.append(Entry(event, score.index, score.value, ()))
+                    entries.append(Entry(event, score.index, score.value, (), end))
             return entries
         asks = _asks(rules)
         if asks is None:  # a condition this does not know: ask every entry
             for event in catalogue.events:
-                view = EntryView(event)
+                view = EntryView(event, end)
                 for score in event.scores:
                     view.index, view.recorded = score.index, score.value
                     matched = tuple(r for r in rules if r.condition.holds(view))
-                    entries.append(Entry(event, score.index, score.value, matched))
+                    entries.append(Entry(event, score.index, score.value, matched, end))
             return entries
-        tags, text, dates = asks
+        tags, text, dates, values = asks
         tags = frozenset(tags)
         known: dict = {}  # what the entry answers -> the rules matched
         append = entries.append
@@ -121,11 +137,12 @@ class Plan:
             for event in catalogue.events:
                 category = event.category
                 facts = category.name if category is not None else None
-                if tags or text or dates:
+                if tags or text or dates or values:
                     facts = (facts, tuple([t.name for t in event.tags if t.name in tags])
                              if tags and event.tags else (),
                              event.text if text else None,
-                             (event.when.start, event.when.end) if dates else None)
+                             (event.when.start, event.when.end) if dates else None,
+                             tuple([event.value(n, end) for n in values]) if values else None)
                 table = known.get(facts)
                 if table is None:
                     table = known[facts] = {}
@@ -136,11 +153,11 @@ class Plan:
                     matched = table.get(key)
                     if matched is None:
                         if view is None:
-                            view = EntryView(event)
+                            view = EntryView(event, end)
                         view.index, view.recorded = index, recorded
                         matched = table[key] = tuple(r for r in rules
                                                      if r.condition.holds(view))
-                    append(Entry(event, index, recorded, matched))
+                    append(Entry(event, index, recorded, matched, end))
         return entries
 
     def weight_of(self, entry: Entry, weights: dict | None = None):
@@ -154,11 +171,12 @@ class Plan:
     def score(self, entry: Entry, d=EXACT, weight=None, observe=None):
         """The entry's score in domain `d` (EXCLUDED if a rule excludes it);
         `observe(rule, action, before, after)` sees every step, if given."""
-        value = self.expression.evaluate(entry.recorded, weight, d)
+        values = entry.values if self.reads else None
+        value = self.expression.evaluate(entry.recorded, weight, d, None, values)
         low, high = self.low, self.high
         for rule in entry.rules:
             for action in rule.actions:
-                after = action.apply(value, d, low, high, entry.recorded, weight)
+                after = action.apply(value, d, low, high, entry.recorded, weight, values)
                 if observe is not None:
                     observe(rule, action, value, after)
                 if after is EXCLUDED:
@@ -178,10 +196,13 @@ class Plan:
         out = []
         append = out.append
         missing = _MISSING
+        reads = self.reads
         for entry in entries:
             category = entry.event.category
             rules = entry.rules
             key = (category.name if category is not None else None, entry.recorded, id(rules))
+            if reads:
+                key += tuple([entry.event.value(n, entry.end) for n in reads])
             found = done.get(key, missing)
             if found is missing:
                 found = done[key] = self.score(entry, EXACT, self.weight_of(entry, weights))
@@ -194,14 +215,20 @@ class Plan:
         for entry in entries:
             steps: list[Step] = []
             weight = self.weight_of(entry, weights)
-            base = self.expression.evaluate(entry.recorded, weight, EXACT)
+            base = self.expression.evaluate(entry.recorded, weight, EXACT, None,
+                                            entry.values if self.reads else None)
             score = self.score(entry, EXACT, weight,
                                lambda rule, action, before, after:
                                steps.append(Step(rule, action, before, after)))
             out.append(Scored(entry, base, tuple(steps), score))
         return tuple(out)
 
-    def totals(self, entries: list[Entry], scores: list) -> dict[str, "IndexResult"]:
+    def totals(self, entries: list[Entry], scores: list, history=None,
+               short: dict | None = None) -> dict[str, "IndexResult"]:
+        """Each index's figures. `history`: the issues before, oldest first (`Past`),
+        for previous(); None where there is none (then a previous() raises
+        HistoryShort). `short`: where given, an index whose figure needs more
+        history than there is gets none, and is noted there instead of raising."""
         scheme = self.scheme
         positive = {name: 0 for name in scheme.indices}
         negative = dict(positive)
@@ -227,16 +254,22 @@ class Plan:
             results[name] = IndexResult(index, aggregate, positive[name], negative[name],
                                         counts[name], colour)
         if len(results) < len(scheme.indices):
-            self.derive(results, Figures(results, entries, scores))
+            self.derive(results, Figures(results, entries, scores, history, short), short)
         return {name: results[name] for name in scheme.indices if name in results}
 
-    def derive(self, results: dict, figures: "Figures") -> None:
+    def derive(self, results: dict, figures: "Figures", short: dict | None = None) -> None:
         """The derived indices' figures, each after the ones it uses (a division by
         zero raises FigureProblem, said where the expression asks for it)."""
         scheme = self.scheme
         for name in derived_order(scheme):
             index = scheme.indices[name]
-            value = index.formula.figure(figures, EXACT)
+            try:
+                value = index.formula.figure(figures, EXACT)
+            except HistoryShort as e:
+                if short is None:
+                    raise
+                short[name] = e
+                continue
             if isinstance(value, float) and not math.isfinite(value):
                 raise FigureProblem("a number too large to compute with", index.formula.span)
             bands = scheme.bands.get(name)
@@ -244,16 +277,58 @@ class Plan:
                                         bands.colour(value) if bands else None)
 
 
+class Past(NamedTuple):
+    """An earlier issue, as the history a figure may read: its label, and each
+    index's aggregate (None where it is not known)."""
+
+    label: str
+    figures: dict
+
+
+class HistoryShort(Exception):
+    """A figure or colour that needs more earlier issues than there are: `what`
+    needs `needed` issues before, and there are `have` (or the one it reads,
+    `missing`, does not know the figure)."""
+
+    def __init__(self, what: str, needed: int, have: int, span, missing: str | None = None):
+        super().__init__(what)
+        self.what, self.needed, self.have, self.span, self.missing = (what, needed, have, span,
+                                                                      missing)
+
+    def words(self) -> str:
+        if self.missing is not None:
+            return f"{self.what} reads {self.missing}, which has no such figure"
+        issues = f"{self.needed} earlier issue{'' if self.needed == 1 else 's'}"
+        return f"{self.what} needs {issues}" + (
+            f", and there {'is' if self.have == 1 else 'are'} {self.have}" if self.have else "")
+
+
 class Figures:
     """What a derived index's expression may ask, answered from the scored entries:
-    another index's figure, or its entries' scores (where a condition holds)."""
+    another index's figure, or its entries' scores (where a condition holds), or
+    an index's figure in an earlier issue (from `history`)."""
 
-    def __init__(self, results: dict, entries: list, scores: list):
-        self.results = results
+    def __init__(self, results: dict, entries: list, scores: list, history=None,
+                 short: dict | None = None):
+        self.results, self.history, self.short = results, history, short
         self.pairs = [(e, s) for e, s in zip(entries, scores) if s is not EXCLUDED]
 
     def aggregate(self, name: str, d):
-        return self.results[name].aggregate
+        result = self.results.get(name)
+        if result is None and self.short and name in self.short:
+            raise self.short[name]  # a derived index this issue has no history for
+        return result.aggregate if result is not None else self.results[name].aggregate
+
+    def previous(self, name: str, n: int, d, span):
+        what = f"previous({name}{'' if n == 1 else f', {n}'})"
+        history = self.history or ()
+        if len(history) < n:
+            raise HistoryShort(what, n, len(history), span)
+        past = history[-n]
+        value = past.figures.get(name)
+        if value is None:
+            raise HistoryShort(what, n, len(history), span, past.label)
+        return value
 
     def entries(self, function: str, name: str, condition, d, span):
         if function in ("positive", "negative", "events") and condition is None:
@@ -265,7 +340,7 @@ class Figures:
             if entry.index != name:
                 continue
             if condition is not None:
-                view = EntryView(entry.event)
+                view = EntryView(entry.event, entry.end)
                 view.index, view.recorded = entry.index, entry.recorded
                 if not condition.holds(view):
                     continue
@@ -288,15 +363,17 @@ _MISSING = object()  # in a dict of scores: no score yet
 _FACTS = {"Always": None, "IndexIn": None, "CategoryIn": None, "RecordedCompare": None,
           "Not": None, "AllOf": None, "AnyOf": None, "Tagged": "tags",
           "TextContains": "text", "DateBefore": "dates", "DateAfter": "dates",
-          "DateWithin": "dates"}
+          "DateWithin": "dates", "ValueIn": "values", "ValueCompare": "values"}
 
 
-def _asks(rules) -> tuple[tuple[str, ...], bool, bool] | None:
-    """The tags the rules' conditions name, and whether any asks the text or the
-    dates; None if a condition is of a kind `_FACTS` does not list."""
+def _asks(rules) -> tuple[tuple[str, ...], bool, bool, tuple[str, ...]] | None:
+    """The tags the rules' conditions name, whether any asks the text or the
+    dates, and the attributes they ask; None if a condition is of a kind `_FACTS`
+    does not list."""
     from ..dsl.nodes import parts
 
     tags: list[str] = []
+    values: list[str] = []
     asked = set()
     for rule in rules:
         for c in parts(rule.condition):
@@ -306,7 +383,21 @@ def _asks(rules) -> tuple[tuple[str, ...], bool, bool] | None:
             asked.add(_FACTS[kind])
             if kind == "Tagged" and c.tag not in tags:
                 tags.append(c.tag)
-    return tuple(tags), "text" in asked, "dates" in asked
+            elif _FACTS[kind] == "values" and c.name not in values:
+                values.append(c.name)
+    return tuple(tags), "text" in asked, "dates" in asked, tuple(values)
+
+
+def reads(scheme: m.Scheme) -> tuple[str, ...]:
+    """The attributes a scheme's score expression and rules' actions read."""
+    exprs = [scheme.score] + [a.value for r in scheme.rules for a in r.actions
+                              if a.kind in ("set", "add", "multiply")]
+    found: list[str] = []
+    for expr in exprs:
+        for e in subexpressions(expr):
+            if isinstance(e, Reference) and e.name not in found:
+                found.append(e.name)
+    return tuple(found)
 
 
 @node
@@ -333,13 +424,19 @@ class IndexResult(Node):
 
 
 class Evaluation(Tabular):
-    """A scheme run on a catalogue: the figures, and the record behind them."""
+    """A scheme run on a catalogue: the figures, and the record behind them.
+    Evaluated in a series (engine/series.py), `history` holds the issues before
+    (`Past`), the scheme's bands relative to history are made absolute for this
+    issue, and `short` names the indices whose figure or colour needs more
+    history than there is (they have no figure, or no colour)."""
 
-    __slots__ = ("scheme", "catalogue", "indices", "plan", "entries", "_scored")
+    __slots__ = ("scheme", "catalogue", "indices", "plan", "entries", "_scored", "history",
+                 "short")
 
-    def __init__(self, scheme, catalogue, indices, plan, entries):
+    def __init__(self, scheme, catalogue, indices, plan, entries, history=None, short=None):
         self.scheme, self.catalogue, self.indices = scheme, catalogue, indices
         self.plan, self.entries, self._scored = plan, entries, None
+        self.history, self.short = history, short or {}
 
     @property
     def scored(self) -> tuple[Scored, ...]:
@@ -383,16 +480,67 @@ class Evaluation(Tabular):
                 {1, 2, 3, 4})
 
 
-def evaluate(scheme: m.Scheme, catalogue: m.Catalogue) -> Evaluation:
+def evaluate(scheme: m.Scheme, catalogue: m.Catalogue, history=None) -> Evaluation:
     """The scheme's figures on the catalogue; raises InputError where a derived
-    index cannot be computed (B208: a division by zero, say)."""
-    plan = Plan(scheme)
+    index cannot be computed (B208: a division by zero, say). `history`: the
+    issues before, oldest first (`Past`), as a series gives them; without it, a
+    figure or colour that reads history is an error (B704)."""
+    short: dict = {}
+    try:
+        now = bands_now(scheme, history, short)
+    except HistoryShort as e:
+        raise InputError([history_short(e, catalogue)]) from None
+    plan = Plan(now)
     entries = plan.match(catalogue)
     try:
-        indices = plan.totals(entries, plan.scores(entries))
+        indices = plan.totals(entries, plan.scores(entries), history,
+                              short if history is not None else None)
     except FigureProblem as e:
         raise InputError([figure_problem(e, catalogue)]) from None
-    return Evaluation(scheme, catalogue, indices, plan, entries)
+    except HistoryShort as e:
+        raise InputError([history_short(e, catalogue)]) from None
+    return Evaluation(now, catalogue, indices, plan, entries, history, short)
+
+
+def bands_now(scheme: m.Scheme, history, short: dict) -> m.Scheme:
+    """The scheme with its bands relative to history made absolute: each
+    percentile the value it stands for among the index's figures in the issues
+    before. Where there are too few of them, the index has no bands in this issue
+    (noted in `short`); with no history at all, HistoryShort is raised."""
+    if not any(b.relative for b in scheme.bands.values()):
+        return scheme
+    import attrs
+
+    bands = {}
+    for name, bandset in scheme.bands.items():
+        if not bandset.relative:
+            bands[name] = bandset
+            continue
+        n = bandset.relative
+        what = f"the colour of {name} (bands relative to history over {n} issue{'' if n == 1 else 's'})"
+        past = (history or ())[-n:]
+        try:
+            if len(past) < n:
+                raise HistoryShort(what, n, len(history or ()), bandset.span)
+            for p in past:
+                if p.figures.get(name) is None:
+                    raise HistoryShort(what, n, len(history), bandset.span, p.label)
+        except HistoryShort as e:
+            if history is None:
+                raise
+            short.setdefault(name, e)
+            continue
+        bands[name] = bandset.against([p.figures[name] for p in past])
+    return attrs.evolve(scheme, bands=bands)
+
+
+def history_short(e: HistoryShort, catalogue: m.Catalogue):
+    from ..dsl.diagnostics import error
+
+    return error("B704", f"{e.words()}; {catalogue.period.title} is evaluated alone, with no "
+                 "issue before it", e.span, "evaluate it after the issues before it: barometer "
+                 "series RULES EARLIER... THIS, or eval RULES THIS --history EARLIER (an earlier "
+                 "issue may be its published figures alone)")
 
 
 def figure_problem(e: FigureProblem, catalogue: m.Catalogue):

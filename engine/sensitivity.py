@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import attrs
+
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
 from ..dsl.checks import totals_are_whole
 from ..dsl.domains import ARRAYS, FigureProblem
 from ..dsl.resolve import derived_order
-from .plan import Evaluation
+from .plan import Evaluation, Plan
 from .records import Tabular, bounded, number, short
 
 
@@ -179,6 +181,21 @@ def parameters(scheme: m.Scheme, varies: list[m.Vary]) -> list[Parameter]:
                 by = float(vary.by) * (abs(float(category.weight)) / 100 if vary.relative else 1)
                 found[f"weight:{name}"] = Parameter(
                     "weight", name, f"weight of {name}", float(category.weight), by)
+        elif vary.kind == "rule":
+            from ..dsl.resolve import rule_numbers
+
+            rule = next(r for r in scheme.rules if r.name == vary.names[0])
+            numbers = rule_numbers(rule)
+            for k, constant in enumerate(numbers):
+                which = f", its number {k + 1} of {len(numbers)}" if len(numbers) > 1 else ""
+                found[f"rule:{rule.name}#{k}"] = Parameter(
+                    "rule", f"{rule.name}#{k}",
+                    f"rule {rule.name}: {m.plain(constant.value)}{which}",
+                    float(constant.value), float(vary.by))
+        elif vary.kind == "score":
+            found["score"] = Parameter(
+                "score", "score", "score among [" + ", ".join(o.text() for o in vary.options)
+                + "]", -1.0, float(len(vary.options)))
         else:
             for index in vary.names or list(scheme.bands):
                 scale = all_scales[index]
@@ -193,11 +210,11 @@ def parameters(scheme: m.Scheme, varies: list[m.Vary]) -> list[Parameter]:
 class _Arrays:
     """The catalogue as arrays: one column per entry that counts."""
 
-    def __init__(self, evaluation: Evaluation):
+    def __init__(self, evaluation: Evaluation, varies=()):
         import numpy as np
 
         scheme = evaluation.scheme
-        self.scheme = scheme
+        self.scheme, self.history = scheme, evaluation.history
         self.index_names = list(scheme.indices)
         self.categories = list(scheme.categories)
         kept = [s for s in evaluation.scored if s.score is not None]  # exclusion is fixed
@@ -211,29 +228,61 @@ class _Arrays:
         self.membership = np.zeros((len(kept), len(self.index_names)))
         for col, s in enumerate(kept):
             self.membership[col, self.index_names.index(s.entry.index)] = 1.0
+        self.options = ()  # `vary score among [...]`: the score expressions
+        varied: dict = {}  # a varied rule's name -> its numbers' keys
+        for vary in varies:
+            if vary.kind == "score":
+                self.options = vary.options
+            elif vary.kind == "rule":
+                varied[vary.names[0]] = True
         groups: dict[tuple, list[int]] = {}
         for col, s in enumerate(kept):
-            actions = tuple(a for r in s.entry.rules for a in r.actions)
+            actions = tuple(a for r in s.entry.rules
+                            for a in (_sampled_actions(r) if r.name in varied else r.actions))
             groups.setdefault(actions, []).append(col)
         self.action_groups = [(actions, np.array(cols)) for actions, cols in groups.items()
                               if actions]
         self.weights = np.array([float(scheme.categories[c].weight or 0) for c in self.categories])
+        # the attributes the score expression and actions read: one row of values each
+        self.values = {name: np.array([float(e.values(name)) for e in self.kept])[None, :]
+                       for name in evaluation.plan.reads}
 
-    def totals(self, weights):
-        """Aggregates per sample (rows) and index (columns) for these weights:
-        the scheme's own expression and actions, in the arrays domain."""
+    def totals(self, weights, extra=None):
+        """Aggregates per sample (rows) and index (columns) for these weights (and,
+        in `extra`, the sampled numbers of varied rules, `#rule#k`, and the score
+        expression chosen, `score`): the scheme's own expression and actions, in
+        the arrays domain."""
         import numpy as np
 
-        with_weight = np.concatenate([weights, np.zeros((weights.shape[0], 1))], axis=1)
+        extra = extra or {}
+        n = weights.shape[0]
+        with_weight = np.concatenate([weights, np.zeros((n, 1))], axis=1)
         sampled = with_weight[:, self.category]
-        base = self.scheme.score.evaluate(self.recorded[None, :], sampled, ARRAYS)
-        base = np.broadcast_to(base, (weights.shape[0], len(self.recorded))).astype(float)
+        shape = (n, len(self.recorded))
+
+        def values(name, cols=slice(None)):
+            if name.startswith("#"):
+                return extra[name]  # a varied rule's number: one per sample
+            return self.values[name][:, cols]
+
+        if self.options and "score" in extra:
+            bases = [np.broadcast_to(o.evaluate(self.recorded[None, :], sampled, ARRAYS, None,
+                                                values), shape) for o in self.options]
+            base = np.choose(extra["score"][:, None], bases).astype(float)
+        else:
+            base = self.scheme.score.evaluate(self.recorded[None, :], sampled, ARRAYS, None,
+                                              values)
+            base = np.broadcast_to(base, shape).astype(float)
         low, high = self.scheme.range.low, self.scheme.range.high
         for actions, cols in self.action_groups:
             block = base[:, cols]
             recorded, weight = self.recorded[None, cols], sampled[:, cols]
+
+            def some(name, cols=cols):
+                return values(name, cols)
+
             for action in actions:
-                block = action.apply(block, ARRAYS, low, high, recorded, weight)
+                block = action.apply(block, ARRAYS, low, high, recorded, weight, some)
             base[:, cols] = block
         totals = base @ self.membership
         if self.derived:
@@ -256,12 +305,29 @@ class _Arrays:
             for entry in self.kept:
                 ok = entry.index == name
                 if ok and condition is not None:
-                    view = EntryView(entry.event)
+                    view = EntryView(entry.event, entry.end)
                     view.index, view.recorded = entry.index, entry.recorded
                     ok = condition.holds(view)
                 chosen.append(ok)
             self._masks[key] = np.array(chosen, dtype=bool)
         return self._masks[key]
+
+
+def _sampled_actions(rule: m.Rule) -> tuple:
+    """A varied rule's actions with each number written in them standing for its
+    sampled value, `#RULE#k` (read like an attribute, one value per sample)."""
+    from ..dsl.resolve import rule_numbers
+
+    keys = {id(c): f"#{rule.name}#{k}" for k, c in enumerate(rule_numbers(rule))}
+    return _actions_rewritten(rule, lambda e: m.Reference(keys[id(e)], e.span)
+                              if id(e) in keys else None)
+
+
+def _actions_rewritten(rule: m.Rule, swap) -> tuple:
+    from ..dsl.nodes import rewritten
+
+    return tuple(attrs.evolve(a, value=rewritten(a.value, swap))
+                 if a.kind in ("set", "add", "multiply") else a for a in rule.actions)
 
 
 class _ArrayFigures:
@@ -273,6 +339,16 @@ class _ArrayFigures:
 
     def aggregate(self, name: str, d):
         return self.totals[:, self.arrays.index_names.index(name)]
+
+    def previous(self, name: str, n: int, d, span):
+        """An earlier issue's figure: history is not sampled, so it is the same in
+        every sample."""
+        import numpy as np
+
+        from .plan import Figures
+
+        value = Figures({}, [], [], self.arrays.history).previous(name, n, d, span)
+        return np.full(self.base.shape[0], float(value))
 
     def entries(self, function: str, name: str, condition, d, span):
         import numpy as np
@@ -321,30 +397,38 @@ def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
     if not params:
         raise SensitivityProblem("nothing to vary: the scheme declares no `vary`, and none "
                                  "was given (e.g. --vary 'weights by 1' or --vary 'bands by 1')")
-    arrays = _Arrays(evaluation)
+    arrays = _Arrays(evaluation, varies)
     all_scales = scales(scheme)
     rng = np.random.default_rng(seed)
-    shifts = rng.uniform(-1.0, 1.0, size=(samples, len(params))) * np.array([p.by for p in params])
+    shifts = rng.uniform(-1.0, 1.0, size=(samples, len(params))) * np.array(
+        [0.0 if p.kind == "score" else p.by for p in params])
+    choices = (rng.integers(0, len(arrays.options), size=samples) if arrays.options
+               else None)
 
     def draw(rows):
         weights = np.tile(arrays.weights, (len(rows), 1))
         starts = {name: np.tile(np.array(s.starts), (len(rows), 1))
                   for name, s in all_scales.items()}
+        extra = {}
         for j, p in enumerate(params):
             if p.kind == "weight":
                 weights[:, arrays.categories.index(p.key)] += shifts[rows, j]
+            elif p.kind == "rule":
+                extra[f"#{p.key}"] = (p.nominal + shifts[rows, j])[:, None]
+            elif p.kind == "score":
+                extra["score"] = choices[rows]
             else:
                 index, band = p.key.split(":")
                 starts[index][:, all_scales[index].names.index(band) - 1] += shifts[rows, j]
-        return weights, starts
+        return weights, starts, extra
 
     totals = np.empty((samples, len(arrays.index_names)))
     positions = {name: np.empty(samples, dtype=int) for name in all_scales}
     chunk = 2000
     for first in range(0, samples, chunk):
         rows = np.arange(first, min(first + chunk, samples))
-        weights, starts = draw(rows)
-        block = arrays.totals(weights)
+        weights, starts, extra = draw(rows)
+        block = arrays.totals(weights, extra)
         totals[rows] = block
         for name, scale in all_scales.items():
             col = arrays.index_names.index(name)
@@ -393,14 +477,19 @@ def _at(evaluation, params, arrays, all_scales, moves: dict[int, float]):
 
     weights = arrays.weights.copy()[None, :]
     starts = {name: np.array(s.starts, dtype=float) for name, s in all_scales.items()}
+    extra = {f"#{p.key}": np.array([[p.nominal]]) for p in params if p.kind == "rule"}
     for j, delta in moves.items():
         p = params[j]
         if p.kind == "weight":
             weights[0, arrays.categories.index(p.key)] += delta
+        elif p.kind == "rule":
+            extra[f"#{p.key}"] = np.array([[p.nominal + delta]])
+        elif p.kind == "score":
+            extra["score"] = np.array([int(delta)])
         else:
             index, band = p.key.split(":")
             starts[index][all_scales[index].names.index(band) - 1] += delta
-    totals = arrays.totals(weights)[0]
+    totals = arrays.totals(weights, extra)[0]
     colours = {}
     for name, scale in all_scales.items():
         if not (evaluation.indices[name].events or evaluation.indices[name].index.derived):
@@ -416,6 +505,15 @@ def one_at_a_time(evaluation, params, arrays, all_scales) -> list[Effect]:
     nominal, nominal_colours = _at(evaluation, params, arrays, all_scales, {})
     effects = []
     for j, p in enumerate(params):
+        if p.kind == "score":  # each expression in turn, against the scheme's own
+            for k, option in enumerate(arrays.options):
+                totals, colours = _at(evaluation, params, arrays, all_scales, {j: k})
+                changes = {n: totals[n] - nominal[n] for n in totals if totals[n] != nominal[n]}
+                flips = {n: (nominal_colours[n], colours[n]) for n in colours
+                         if colours[n] != nominal_colours[n]}
+                effects.append(Effect(Parameter("score", f"score:{k}", f"score {option.text()}",
+                                                -1.0, 0.0), float(k), changes, flips))
+            continue
         for delta in (-1.0, 1.0):
             totals, colours = _at(evaluation, params, arrays, all_scales, {j: delta})
             changes = {n: totals[n] - nominal[n] for n in totals if totals[n] != nominal[n]}
@@ -459,27 +557,44 @@ def _boundary_flip(total, starts, k: int, direction: int):
     return None
 
 
-def _weight_flip(evaluation, arrays, p: Parameter, direction: int, name: str, starts):
-    """The smallest move of a category's weight that moves the index to another
-    band: scanned on a grid with arrays, then found exactly. (delta, past) or None."""
+def _weight_flip(evaluation, arrays, p: Parameter, direction: int, name: str, starts,
+                 params=()):
+    """The smallest move of a category's weight (or a rule's number) that moves
+    the index to another band: scanned on a grid with arrays, then found exactly.
+    (delta, past) or None."""
     import numpy as np
 
     plan, scheme = evaluation.plan, evaluation.scheme
     col = arrays.index_names.index(name)
     grid = np.arange(0, MAX_STEPS * GRID + 1) / GRID * direction
     weights = np.tile(arrays.weights, (len(grid), 1))
-    weights[:, arrays.categories.index(p.key)] += grid
-    totals = arrays.totals(weights)[:, col]
+    extra = {f"#{q.key}": np.full((len(grid), 1), q.nominal) for q in params
+             if q.kind == "rule"}
+    if p.kind == "rule":
+        extra[f"#{p.key}"] = (p.nominal + grid)[:, None]
+    else:
+        weights[:, arrays.categories.index(p.key)] += grid
+    with np.errstate(divide="ignore", invalid="ignore"):  # a number moved to 0 divides by it
+        totals = arrays.totals(weights, extra)[:, col]
+    totals = np.where(np.isfinite(totals), totals, float(evaluation.indices[name].aggregate))
     nominal = _position(evaluation.indices[name].aggregate, starts)
     float_starts = [(float(v), inc) for v, inc in starts]
     moved = [i for i, t in enumerate(totals) if _position(t, float_starts) != nominal]
     if not moved:
         return None
-    weight = scheme.categories[p.key].weight
+    if p.kind == "rule":
+        def total(delta):
+            moved = _with_number(scheme, p.key, delta)
+            other = Plan(moved)
+            entries = other.match(evaluation.catalogue)
+            return other.totals(entries, other.scores(entries))[name].aggregate
+    else:
+        weight = scheme.categories[p.key].weight
 
-    def total(delta):
-        entries = evaluation.entries
-        return plan.totals(entries, plan.scores(entries, {p.key: weight + delta}))[name].aggregate
+        def total(delta):
+            entries = evaluation.entries
+            return plan.totals(entries, plan.scores(entries, {p.key: weight + delta})
+                               )[name].aggregate
 
     def position(delta):
         return _position(total(delta), starts)
@@ -488,6 +603,19 @@ def _weight_flip(evaluation, arrays, p: Parameter, direction: int, name: str, st
         return _walk(position, total, grid, moved, nominal, starts)
     except FigureProblem:
         return None  # a move that makes a figure impossible (the log of 0) is no flip
+
+
+def _with_number(scheme: m.Scheme, key: str, delta) -> m.Scheme:
+    """The scheme with one number of a rule's actions moved by `delta`, exactly."""
+    from ..dsl.resolve import rule_numbers
+
+    name, k = key.rsplit("#", 1)
+    rule = next(r for r in scheme.rules if r.name == name)
+    target = rule_numbers(rule)[int(k)]
+
+    moved = attrs.evolve(rule, actions=_actions_rewritten(
+        rule, lambda e: m.Constant(e.value + delta, e.span) if e is target else None))
+    return attrs.evolve(scheme, rules=tuple(moved if r is rule else r for r in scheme.rules))
 
 
 def _walk(position, total, grid, moved, nominal, starts):
@@ -528,8 +656,8 @@ def smallest_flips(evaluation, params, arrays, all_scales) -> dict:
         best = []
         for p in params:
             for direction in (-1, 1):
-                if p.kind == "weight":
-                    hit = _weight_flip(evaluation, arrays, p, direction, name, starts)
+                if p.kind in ("weight", "rule"):
+                    hit = _weight_flip(evaluation, arrays, p, direction, name, starts, params)
                 elif p.key.split(":")[0] == name:
                     k = names.index(p.key.split(":")[1]) - 1
                     hit = _boundary_flip(result.aggregate, starts, k, direction)

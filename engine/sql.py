@@ -279,6 +279,20 @@ class SqlSubject:
     def tagged(self, tag: str):
         return self.c.tagged(tag)
 
+    def value_in(self, name: str, names):
+        value = self.c.value(name)
+        if isinstance(value, str) or value is None:  # no column: the default
+            return value in names
+        return exp.In(this=value, expressions=[literal(n) for n in names])
+
+    def value_compares(self, name: str, op: str, value):
+        mine = self.c.value(name)
+        if isinstance(mine, Scaled):
+            return mine.compared(op, value)
+        from ..dsl.nodes import compare
+
+        return compare(op, mine, value)
+
     def mentions(self, phrase: str):
         position = exp.StrPosition(this=exp.Lower(this=self.c.text),
                                    substr=literal(phrase.casefold()))

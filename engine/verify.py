@@ -12,7 +12,7 @@ from ..dsl.events import read_catalogue
 
 def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> list | None:
     """What a catalogue's published figures are compared with, file by file: the
-    aggregates of that file's events under the root of the scheme's `extends`
+    aggregates (and colours) of that file's events under the root of the scheme's `extends`
     chain, the scheme the figures were published for (a variant is not held to
     them)."""
     import attrs
@@ -33,16 +33,20 @@ def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> list | None:
             continue
         own = attrs.evolve(catalogue, events=tuple(e for e in catalogue.events
                                                    if e.span.file == path))
-        found.append((stated, root, {k: r.aggregate for k, r in
+        if not own.events:
+            continue  # a published issue: its figures are the published ones (engine/series.py)
+        found.append((stated, root, {k: (r.aggregate, r.colour) for k, r in
                                      evaluate(scheme, own).indices.items()}))
     return found
 
 
 def read_catalogue_checked(paths: list[str], scheme: m.Scheme, period=None,
-                           errors_only: bool = False) -> tuple[m.Catalogue | None,
-                                                               list[Diagnostic]]:
+                           errors_only: bool = False, alone: bool = True
+                           ) -> tuple[m.Catalogue | None, list[Diagnostic]]:
     """A catalogue read, resolved and put through the catalogue stages, as `eval`
-    (errors only) and `check` (everything) both do."""
+    (errors only) and `check` (everything) both do. `alone`: whether its figures
+    are computed here, without history; a series computes them with the issues
+    before (engine/series.py)."""
     catalogue, problems = read_catalogue(paths, scheme, period)
     found = list(problems)
     if catalogue is not None:
@@ -50,7 +54,8 @@ def read_catalogue_checked(paths: list[str], scheme: m.Scheme, period=None,
         if not any(p.severity == "error" and not _on_published(p, catalogue)
                    for p in problems):  # every event read: the sums mean something
             published = published_for(scheme, catalogue)
-            found += figure_problems(scheme, catalogue)
+            if alone:
+                found += figure_problems(scheme, catalogue)
         found += check_catalogue(scheme, catalogue, published, errors_only)
     return catalogue, found
 
@@ -60,7 +65,8 @@ def figure_problems(scheme: m.Scheme, catalogue: m.Catalogue) -> list[Diagnostic
     no log of 0, in a derived index or in a rule's action)."""
     computed = any(a.kind in ("set", "add", "multiply") and a.number() is None
                    for rule in scheme.rules for a in rule.actions)
-    if not computed and not any(index.derived for index in scheme.indices.values()):
+    if not computed and not any(index.derived for index in scheme.indices.values()) and not any(
+            b.relative for b in scheme.bands.values()):
         return []
     from . import evaluate
 
@@ -75,3 +81,22 @@ def _on_published(p: Diagnostic, catalogue: m.Catalogue) -> bool:
     """Whether a finding is about a published total (which does not stop the
     events from being added up)."""
     return p.span is not None and any(x.span == p.span for x in catalogue.period.published)
+
+
+def published_only(catalogue: m.Catalogue) -> list[Diagnostic]:
+    """A file with published figures and no events, among the files of one
+    evaluation (B707): there is nothing to add up, and its figures would be
+    taken for zeros. A series shows such a file as a published issue."""
+    from ..dsl.diagnostics import error
+
+    problems = []
+    for path in catalogue.files:
+        if any(e.span.file == path for e in catalogue.events):
+            continue
+        stated = [p for p in catalogue.period.published if p.span.file == path]
+        if stated:
+            problems.append(error(
+                "B707", f"{path} holds published figures but no events: there is nothing to "
+                "evaluate", stated[0].span, "show it beside evaluated issues with barometer "
+                f"series RULES {path} OTHER.events"))
+    return problems

@@ -247,18 +247,3 @@ def test_scale_orders_an_exclusive_start_after_an_inclusive_one(tmp_path):
     scale = scales(load_scheme(str(rules)))["beta"]
     assert scale.names == ("white", "green", "yellow", "orange")
     assert scale.starts == (0.0, 1.0, 1.0) and scale.inclusive == (True, True, False)
-
-
-def test_sensitivity_as_a_picture():
-    import xml.etree.ElementTree as ET
-
-    result = CliRunner().invoke(main, ["sensitivity", str(ROOT / "rules" / "minsk-by-category.rules"),
-                                       str(EVENTS), "--samples", "500", "--format", "svg"])
-    assert result.exit_code == 0, result.output
-    ns = "{http://www.w3.org/2000/svg}"
-    svg = ET.fromstring(result.output)
-    shares = [r for r in svg.iter(ns + "rect") if r.find(ns + "title") is not None
-              and r.find(ns + "title").text.split()[0] in ("green", "yellow", "orange", "red")]
-    assert abs(sum(float(r.get("width")) for r in shares) - 200) < 0.5  # all samples, one colour each
-    texts = [t.text for t in svg.iter(ns + "text")]
-    assert "regional_tension" in texts and any(t.startswith("-14 (") for t in texts)

@@ -66,22 +66,6 @@ def test_stdin_only_once():
     assert "standard input (-) can be read only once" in result.output
 
 
-def test_eval_as_a_picture():
-    import xml.etree.ElementTree as ET
-
-    result = run("eval", str(RULES), str(EVENTS), "--format", "svg")
-    assert result.exit_code == 0
-    svg = ET.fromstring(result.output)
-    ns = "{http://www.w3.org/2000/svg}"
-    texts = [t.text for t in svg.iter(ns + "text")]
-    assert "Relationship with the U.S." in texts and "-18" in texts and "Yellow" in texts
-    bars = {r.find(ns + "title").text: float(r.get("width")) for r in svg.iter(ns + "rect")
-            if r.find(ns + "title") is not None}
-    # bar lengths are proportional to the points: U.S. -22 against Russia +22
-    assert bars["negative -22"] == bars["positive +22"]
-    assert bars["negative -25"] > bars["negative -22"] > bars["negative -13"]
-
-
 def test_the_verbs_from_python():
     import barometer
 

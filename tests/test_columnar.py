@@ -224,7 +224,7 @@ def test_a_construct_that_cannot_be_a_query_is_named_and_python_computes(tmp_pat
     result = CliRunner().invoke(main, ["eval", str(rules), str(CSV), "--engine", "duckdb",
                                        "--format", "json"])
     assert result.exit_code == 0
-    assert f"{rules}:3:{ROOTS.index('sqrt') + 1}: warning[B701]: sqrt() is not exact: the columnar engine cannot " \
+    assert f"{rules}:3:{ROOTS.index('sqrt') + 1}: warning[B801]: sqrt() is not exact: the columnar engine cannot " \
            "compute this exactly, so the python engine runs the scheme" in result.output
     assert json.loads(result.output[result.output.index("{"):])["indices"]["us"]["aggregate"] \
         == evaluate(load_scheme(str(rules)), load_catalogue([str(CSV)], load_scheme(

@@ -74,7 +74,7 @@ def test_every_mistake_in_an_event_file_in_one_run(tmp_path):
          16 | [1 March] After the period
             |  ^^^^^^^
             = hint: check the date, or the period at the top of the file
-        {f}:20:11: error[B001]: expected a number or a sign (+ or -), found the end of the line
+        {f}:20:11: error[B001]: expected a name, a number or a sign (+ or -), found the end of the line
          20 |     russia
             |           ^
         7 errors
@@ -98,8 +98,8 @@ def test_rules_file_mistakes(tmp_path):
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if "error[" in line]
     assert lines == [
-        f"{rules}:4:1: error[B001]: expected `bands`, `category`, `description`, `drop`, "
-        "`extends`, `group`, `index`, `range` or another declaration, found `catgory`",
+        f"{rules}:4:1: error[B001]: expected `attribute`, `bands`, `category`, `description`, "
+        "`drop`, `extends`, `group`, `index` or another declaration, found `catgory`",
         f"{rules}:7:5: error[B203]: band `green` holds no value: it is written -2 to -6",
         f"{rules}:9:14: error[B101]: unknown index `rusia`",
         f"{rules}:10:28: error[B001]: expected `add`, `clamp`, `exclude`, `multiply`, `round`, `set` or `trunc`, "

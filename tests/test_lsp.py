@@ -340,9 +340,19 @@ def test_a_quick_fix_for_every_did_you_mean(client, tmp_path):
 
 
 @pytest.mark.parametrize("kind, before, expected", [
-    ("events", "    ", "index"),
-    ("events", "    rus", "index"),
-    ("events", "    russia +1 ", "index"),
+    ("events", "    ", "index or attribute"),
+    ("events", "    rus", "index or attribute"),
+    ("events", "    russia +1 ", "index or attribute"),
+    ("events", "    level min", "value:level"),
+    ("rules", "rule r when level is ", "value:level"),
+    ("rules", "rule r when level in [minister, ", "value:level"),
+    ("rules", "rule r when ", "attribute"),
+    ("rules", "rule r when index is russia and fat", "attribute"),
+    ("rules", "index x = ", "formula"),
+    ("rules", "index x \"X\" = positive(us) / (ru", "formula"),
+    ("rules", "    = max(", "formula"),
+    ("rules", "score recorded * (1 + fat", "expression"),
+    ("rules", "rule r when always then set to trunc(", "expression"),
     ("events", "    category ", "category"),
     ("events", "    tags covid, ", "tag"),
     ("events", "published ", "index"),

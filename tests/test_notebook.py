@@ -335,7 +335,7 @@ def test_python_md_runs_and_shows_what_it_says(monkeypatch):
         have_pandas = False
     monkeypatch.chdir(ROOT)
     blocks = _blocks((ROOT / "docs" / "python.md").read_text(encoding="utf-8"))
-    assert len(blocks) == 7
+    assert len(blocks) == 8
     namespace: dict = {}
     checked = 0
     for block in blocks:
@@ -353,7 +353,7 @@ def test_python_md_runs_and_shows_what_it_says(monkeypatch):
             else:
                 assert shown is None, f"a comment on a line that is not an expression: {code}"
                 exec(compile(ast.Module([statement], []), "python.md", "exec"), namespace)
-    assert checked == (24 if have_pandas else 21)  # every comment on the page
+    assert checked == (30 if have_pandas else 27)  # every comment on the page
 
 
 def test_python_md_checks_would_catch_a_wrong_comment():

@@ -20,10 +20,10 @@ def every_entry_asked(plan, catalogue):
     entries = []
     for event in catalogue.events:
         for score in event.scores:
-            view = EntryView(event)
+            view = EntryView(event, catalogue.period.end)
             view.index, view.recorded = score.index, score.value
             matched = tuple(r for r in plan.rules if r.condition.holds(view))
-            entries.append(Entry(event, score.index, score.value, matched))
+            entries.append(Entry(event, score.index, score.value, matched, catalogue.period.end))
     return entries
 
 

@@ -1,9 +1,12 @@
 """Results rendered for people and programs, one module per format: `table`
-(terminal), `markdown`, `csv`, `json`, `svg` and `xlsx`. Each format module renders
-the result types it supports; the functions here pick the module for a format.
+(terminal), `markdown`, `csv`, `json`, `svg`, `png` and `xlsx`. Each format module
+renders the result types it supports; the functions here pick the module for a
+format. `svg` and `png` are charts (`charts.py`), drawn with the optional
+matplotlib; `report.py` is the HTML report.
 
 `xlsx` gives bytes, not text: from Python, the workbook's bytes; on the command
-line, written here to the file named with `-o` (a workbook is not for a terminal)."""
+line, written here to the file named with `-o` (a workbook is not for a terminal).
+`png` gives bytes too, which the verbs write as they are."""
 
 from __future__ import annotations
 
@@ -22,6 +25,20 @@ def _xlsx():
 
         _leave(NEEDS_OPENPYXL, ImportError)
     return _module("xlsx")
+
+
+def _charts(fmt: str):
+    """The chart format's module, or a one-line message when matplotlib is missing."""
+    try:
+        import matplotlib  # noqa: F401  (an optional extra)
+    except ImportError:
+        from .charts import NEEDS_MATPLOTLIB
+
+        _leave(NEEDS_MATPLOTLIB, ImportError)
+    return _module(fmt)
+
+
+CHARTS = ("svg", "png")
 
 
 def _leave(message: str, kind=ValueError):
@@ -71,11 +88,21 @@ def _binary(data: bytes):
 
 
 def evaluation(ev, fmt: str = "table", colour: bool = False) -> str:
+    if fmt in CHARTS:
+        return _charts(fmt).evaluation(ev)
     if fmt == "xlsx":
         return _binary(_xlsx().evaluation(ev))
     if fmt == "table":
         return _module(fmt).evaluation(ev, colour=colour)
     return _module(fmt).evaluation(ev)
+
+
+def series(s, fmt: str = "table", colour: bool = False) -> str:
+    if fmt in CHARTS:
+        return _charts(fmt).series(s)
+    if fmt == "table":
+        return _module(fmt).series(s, colour=colour)
+    return _module(fmt).series(s)
 
 
 def explanation(explained, fmt: str = "text", details: bool = False) -> str:
@@ -95,5 +122,9 @@ def comparison(c, fmt: str = "table", colour: bool = False) -> str:
     return _module(fmt).comparison(c)
 
 
-def sensitivity(s, fmt: str = "text") -> str:
+def sensitivity(s, fmt: str = "text", evaluation=None) -> str:
+    """`evaluation`, where given, names the indices by their titles and the
+    scheme and period in a chart."""
+    if fmt in CHARTS:
+        return _charts(fmt).sensitivity(s, evaluation)
     return _module(fmt).sensitivity(s)

@@ -29,3 +29,10 @@ def comparison(c) -> str:
                     + [f"colour_{chr(97 + k)}" for k in range(len(names))],
                     [[i.name] + [number(v) if v is not None else "" for v in i.values]
                      + [col or "" for col in i.colours] for i in c.indices])
+
+
+def series(s) -> str:
+    """One row per issue and index: the records of `Series.to_records()`."""
+    columns = list(s.columns)
+    return csv_text(columns, [["" if r[k] is None else str(r[k]).lower() if isinstance(r[k], bool)
+                               else r[k] for k in columns] for r in s.to_records()])

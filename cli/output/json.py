@@ -152,6 +152,32 @@ def sensitivity(s) -> str:
     })
 
 
+def series(s) -> str:
+    scheme = s.scheme
+    return to_json({
+        "scheme": {"name": scheme.name, "version": scheme.version, "file": scheme.path,
+                   "extends": list(scheme.files[1:])},
+        "issues": [{
+            "label": issue.label,
+            "start": issue.period.start.isoformat(),
+            "end": issue.period.end.isoformat(),
+            "published": issue.published,
+            "files": [] if issue.evaluation is None else list(issue.evaluation.catalogue.files),
+            "indices": {name: {
+                "name": f.index.title,
+                "aggregate": number(f.aggregate),
+                "positive": number(f.positive),
+                "negative": number(f.negative),
+                "events": f.events,
+                "colour": f.colour,
+                "published": f.published,
+                "change": number(f.change),
+                "previous_colour": f.previous_colour,
+            } for name, f in issue.figures.items()},
+        } for issue in s.issues],
+    })
+
+
 def contributions(result, parts) -> str:
     """{"indices": {name: {figures..., "categories": {...}, "rules": {...}}}}"""
     data = evaluation_json(result)

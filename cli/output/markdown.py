@@ -23,3 +23,11 @@ def evaluation(ev) -> str:
 
 def comparison(c) -> str:
     return _table.comparison(c, grid=markdown, events_grid=markdown)
+
+
+def series(s) -> str:
+    titles, headings, rows, notes = _table.series_rows(s)
+    title, subtitle = titles.split("\n")
+    out = f"**{title}**\n\n{subtitle}\n\n" + markdown(headings, rows, {2, 3, 4, 5, 6})
+    return out + ("\n" + "\n".join(n.strip() if n.startswith("  ") else n for n in notes) + "\n"
+                  if notes else "")

@@ -154,6 +154,9 @@ def explanation(explained, details: bool = False) -> str:
                     extra.append(f"category {event.category.name}")
                 if event.tags:
                     extra.append("tags " + ", ".join(t.name for t in event.tags))
+                for v in event.values:
+                    value = v.value if isinstance(v.value, str) else plain(v.value)
+                    extra.append(f"{v.name} {value}" + (" (default)" if v.span is None else ""))
                 rows.append(["", "", "", "  " + "; ".join(extra)])
             for step in s.steps:
                 after = "excluded" if step.after is None else signed(step.after)
@@ -240,7 +243,8 @@ def _by(delta, past: bool, direction: int) -> str:
 
 
 def sensitivity(s) -> str:
-    varied = ", ".join(f"{p.label} ±{_fmt(p.by).lstrip('+')}" for p in s.parameters)
+    varied = ", ".join(f"{p.label}, one per sample" if p.kind == "score" else
+                       f"{p.label} ±{_fmt(p.by).lstrip('+')}" for p in s.parameters)
     out = [f"{s.samples} samples, seed {s.seed}; varied uniformly: {varied}", ""]
     rows = []
     for i in s.indices:
@@ -255,14 +259,17 @@ def sensitivity(s) -> str:
     for group, kept in s.ranking_kept.items():
         out.append(f"The nominal ranking of {group} holds in {_share(kept)} of samples.")
     out.append("")
-    out.append("One at a time, each moved by 1, most influential first:")
+    out.append("One at a time, each moved by 1 (each score expression in turn), most "
+               "influential first:" if any(p.kind == "score" for p in s.parameters) else
+               "One at a time, each moved by 1, most influential first:")
     for e in s.one_at_a_time[:12]:
         parts = []
         if e.changes:
             parts.append(", ".join(f"{k} {_fmt(v)}" for k, v in e.changes.items()))
         if e.flips:
             parts.append("flips " + ", ".join(f"{k} {a} -> {b}" for k, (a, b) in e.flips.items()))
-        out.append(f"  {e.parameter.label} {_fmt(e.delta)}: {'; '.join(parts) or 'no effect'}")
+        moved = "instead" if e.parameter.kind == "score" else _fmt(e.delta)
+        out.append(f"  {e.parameter.label} {moved}: {'; '.join(parts) or 'no effect'}")
     if len(s.one_at_a_time) > 12:
         out.append(f"  ... and {len(s.one_at_a_time) - 12} more (--format json lists all)")
     out.append("")
@@ -277,6 +284,83 @@ def sensitivity(s) -> str:
             for key, delta, past, direction in f.ties:
                 out.append(f"    as small: {key} moved {_by(delta, past, direction)}")
     return "\n".join(out) + "\n"
+
+
+# --- series ------------------------------------------------------------------------
+
+PUBLISHED_NOTE = ("* a published figure or colour, with no catalogue behind it: its positive and "
+                  "negative points and events are not known")
+
+
+def _change(f) -> str:
+    if f.change is None:
+        return ""
+    return signed(f.change) if f.change else "0"
+
+
+def _series_colour(f) -> str:
+    if f.colour is None:
+        return ""
+    mark = "*" if f.published else ""
+    if f.transition:
+        return f"{f.colour.capitalize()}{mark} (was {f.previous_colour.capitalize()})"
+    return f.colour.capitalize() + mark
+
+
+def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
+    """The series' title lines, headings, rows (one per issue and index) and the
+    notes under the table, for tables of any kind."""
+    headings = ["Issue", "Index", "Aggregate", "Change", "Positive", "Negative", "Events",
+                "Colour"]
+    rows = []
+    for issue in s.issues:
+        about = [issue.label, f"{issue.period.start} to {issue.period.end}"]
+        if issue.published:
+            known = any(f.aggregate is not None for f in issue.figures.values())
+            about.append("published figures" if known else "no figures known")
+        for k, (name, f) in enumerate(issue.figures.items()):
+            if f.aggregate is None:
+                aggregate = "not published" if f.published else "n/a"
+            else:
+                aggregate = signed(f.aggregate) + ("*" if f.published else "")
+            sums = (["", "", ""] if f.published or f.index.derived or f.events is None else
+                    [signed(f.positive), signed(f.negative) if f.negative else "0",
+                     str(f.events)])
+            rows.append([about[k] if k < len(about) else "", f.index.title, aggregate,
+                         _change(f), *sums, _series_colour(f)])
+    scheme = s.scheme
+    first, last = s.issues[0].period, s.issues[-1].period
+    count = len(s.issues)
+    title = f"{scheme.name}: {count} issue{'' if count == 1 else 's'}, {first.start} to {last.end}"
+    subtitle = f"Scheme: {scheme.name}" + (f", {scheme.version}" if scheme.version else "")
+    notes = []
+    if any(f.published and (f.aggregate is not None or f.colour is not None)
+           for i in s.issues for f in i.figures.values()):
+        notes.append(PUBLISHED_NOTE)
+    if any(not f.published and f.aggregate is None for i in s.issues for f in i.figures.values()):
+        notes.append("n/a: a figure that needs more earlier issues than the series has "
+                     "(see the warnings)")
+    changes = [f"  {f.index.title}: {f.previous_colour.capitalize()} -> {f.colour.capitalize()} "
+               f"in {issue.label}" for issue in s.issues for f in issue.figures.values()
+               if f.transition]
+    if changes:
+        notes.append("Colour changes:")
+        notes += changes
+    return f"{title}\n{subtitle}", headings, rows, notes
+
+
+def series(s, colour: bool = False) -> str:
+    titles, headings, rows, notes = series_rows(s)
+    figures = [f for issue in s.issues for f in issue.figures.values()]
+
+    def paint(row, col, text):
+        name = figures[row].colour
+        if col == 7 and colour and name in _ANSI:
+            return f"\x1b[{_ANSI[name]}m{text}\x1b[0m"
+        return text
+
+    out = f"{titles}\n" + table(headings, rows, {2, 3, 4, 5, 6}, paint)
+    return out + "".join(f"{n}\n" for n in notes)
 
 
 def contributions(result, parts) -> str:

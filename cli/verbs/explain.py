@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..common import FILE, chosen_engine, complete_index, complete_rules, engine_option, evaluate_with, format_option, load, output_option, parse_period, period_option, spark_master_option, write_output
+from ..common import FILE, chosen_engine, complete_index, complete_rules, engine_option, evaluate_with, evaluation, format_option, history_option, load, output_option, parse_period, period_option, spark_master_option, write_output
 
 
 @click.command("explain")
@@ -19,9 +19,10 @@ from ..common import FILE, chosen_engine, complete_index, complete_rules, engine
 @format_option(["text", "json"], "text")
 @output_option
 @period_option
+@history_option
 @engine_option
 @spark_master_option
-def command(rules, events, index, event, details, fmt, out, period, engine, master):
+def command(rules, events, index, event, details, fmt, out, period, history, engine, master):
     """Explain every point: each index's events in date order, with their scores,
     the rules that changed them, a running total, and how far the total is from
     the next colour.
@@ -37,12 +38,11 @@ def command(rules, events, index, event, details, fmt, out, period, engine, mast
     rule changed, over how many scores; each event's lines need --engine python.
     """
     from .. import output
-    from ..engine import evaluate
     from ..engine.explain import explain
 
-    if chosen_engine(engine, events) != "python":
+    if not history and chosen_engine(engine, events) != "python":
         result = evaluate_with(rules, events, period, engine, master)
-        if getattr(result, "engine", None) is not None:  # else B701: python computed it
+        if getattr(result, "engine", None) is not None:  # else B801: python computed it
             from ..engine.columnar import contributions
 
             if index is not None and index not in result.scheme.indices:
@@ -55,12 +55,12 @@ def command(rules, events, index, event, details, fmt, out, period, engine, mast
                 result.indices = {index: result.indices[index]}
             write_output(output.contributions(result, contributions(result), fmt), out)
             return
-    scheme, catalogue = load(rules, events, parse_period(period))
+    scheme, catalogue = load(rules, events, parse_period(period), history)
     if index is not None and index not in scheme.indices:
         from ..dsl.diagnostics import did_you_mean
 
         hint = did_you_mean(index, scheme.indices)
         raise click.BadParameter(f"the scheme has no index {index}" + (f"; {hint}" if hint else ""),
                                  param_hint="--index")
-    explained = explain(evaluate(scheme, catalogue), index, event)
+    explained = explain(evaluation(scheme, catalogue, history), index, event)
     write_output(output.explanation(explained, fmt, details), out)

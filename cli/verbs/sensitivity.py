@@ -20,7 +20,7 @@ from ..common import FILE, complete_rules, format_option, load, output_option, p
               help="What to perturb, instead of the scheme's own `vary` lines: "
                    "'weights by 1', 'weights of sanctions, conflict by 2', 'bands by 1', "
                    "'bands of regional_tension by 2'. May be repeated.")
-@format_option(["text", "json", "svg"], "text")
+@format_option(["text", "json", "svg", "png"], "text")
 @output_option
 @period_option
 def command(rules, events, samples, seed, varies, fmt, out, period):
@@ -37,6 +37,9 @@ def command(rules, events, samples, seed, varies, fmt, out, period):
       barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events
       barometer sensitivity rules/minsk-barometer.rules examples/minsk-barometer-19.events --vary 'bands by 2' --samples 50000
       barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events --format svg -o spread.svg
+      barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events --format png -o spread.png
+
+    svg and png are charts, drawn with matplotlib: pip install 'barometer[charts]'.
     """
     from .. import output
     from ..engine import evaluate
@@ -54,7 +57,7 @@ def command(rules, events, samples, seed, varies, fmt, out, period):
             result = analyse(evaluation, chosen, samples, seed)
     except SensitivityProblem as e:
         raise click.UsageError(str(e)) from None
-    write_output(output.sensitivity(result, fmt), out)
+    write_output(output.sensitivity(result, fmt, evaluation), out)
 
 
 def parse_varies(specs, scheme):

@@ -1,0 +1,98 @@
+"""barometer report: one issue as a self-contained HTML file to publish."""
+
+from __future__ import annotations
+
+import click
+
+from ..common import FILE, InputFailure, complete_rules, load, output_option, parse_period, period_option, report, write_output
+
+
+@click.command("report")
+@click.argument("rules", type=FILE, shell_complete=complete_rules)
+@click.argument("catalogue", type=FILE)
+@click.argument("more", nargs=-1, type=FILE, metavar="")
+@click.option("--history", "history", multiple=True, type=FILE, metavar="CATALOGUES...",
+              help="Other issues (event files, or files of published figures only), for what "
+                   "changed since the previous issue and each index across the issues. Put "
+                   "it last: every file after it is one of them.")
+@output_option
+@period_option
+def command(rules, catalogue, more, history, out, period):
+    """Write the report of the issue in CATALOGUE, under the scheme in RULES, as
+    one HTML file that needs nothing else to be read (and prints to PDF): the
+    figures, their chart, the colour scale, what changed since the previous
+    issue (with --history), what each figure is made of, and the catalogue.
+
+    Charts need matplotlib: pip install 'barometer[charts]'.
+
+    \b
+    Examples:
+      barometer report rules/minsk-barometer.rules examples/minsk-barometer-19.events -o no19.html
+      barometer report rules/minsk-barometer.rules examples/minsk-barometer-19.events --history examples/history/*.events -o no19.html
+    """
+    from ..engine import evaluate
+    from ..output.report import report as report_html
+
+    if more and not history:
+        raise click.UsageError(f"unexpected file {more[0]!r}: name past issues with "
+                               "--history FILE...")
+    history = list(history) + list(more)
+    if "-" in history:
+        raise click.UsageError("a past issue cannot be read from standard input (-)")
+    try:
+        import matplotlib  # noqa: F401  (an optional extra)
+    except ImportError:
+        from ..output.charts import NEEDS_MATPLOTLIB
+
+        click.echo(f"error: {NEEDS_MATPLOTLIB}", err=True)
+        raise click.exceptions.Exit(2) from None
+    scheme, issue = load(rules, (catalogue,), parse_period(period), tuple(history))
+    if not history:
+        evaluation, series = evaluate(scheme, issue), None
+    else:
+        series = _series(scheme, issue, history)
+        evaluation = next(i.evaluation for i in series.issues if i.period == issue.period)
+    write_output(report_html(evaluation, series), out)
+
+
+def _series(scheme, issue, history):
+    """The past issues and this one, in period order; every problem printed and
+    status 2 where they do not make a series. Issues after this one are shown
+    across the issues, and said so, in case --history took the wrong files."""
+    from ..dsl import InputError
+    from ..dsl.suppress import suppress
+    from ..engine.series import build_series
+    from ..engine.verify import read_catalogue_checked
+
+    catalogues, problems = [], []
+    for path in history:
+        found, found_problems = read_catalogue_checked([path], scheme, errors_only=True,
+                                                       alone=False)
+        problems += found_problems
+        if found is not None:
+            catalogues.append(found)
+    errors = [p for p in problems if p.severity == "error"]
+    series = None
+    if not errors:
+        try:
+            series = build_series(scheme, catalogues + [issue])
+        except InputError as e:
+            errors = list(e.diagnostics)
+    if errors:
+        report(InputError(errors))
+        raise InputFailure()
+    from .series import SHOWN
+
+    shown = suppress([p for p in problems + list(series.warnings)
+                      if p.severity == "warning" and p.code in SHOWN])[0]
+    if shown:
+        report(InputError(shown))
+    later = [c for c in catalogues if c.period.start > issue.period.end]
+    if later:
+        click.echo(f"note: the report is of {issue.period.title}; "
+                   f"{len(later)} later issue{'s' if len(later) > 1 else ''} given with "
+                   f"--history ({later[0].period.title}"
+                   f"{', ...' if len(later) > 1 else ''}) "
+                   f"{'only appear' if len(later) > 1 else 'only appears'} across the issues",
+                   err=True)
+    return series

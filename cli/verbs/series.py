@@ -1,0 +1,65 @@
+"""barometer series: many issues under one scheme, with the change since the last."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..common import (FILE, FORMATS, InputFailure, colour_wanted, complete_rules, format_option,
+                      output_option, report, write_output)
+
+
+@click.command("series")
+@click.argument("rules", type=FILE, shell_complete=complete_rules)
+@click.argument("catalogues", nargs=-1, required=True, type=FILE)
+@format_option(FORMATS + ["svg", "png"], "table")
+@output_option
+def command(rules, catalogues, fmt, out):
+    """Evaluate each of CATALOGUES as its own issue under the scheme in RULES.
+
+    Unlike `eval`, which reads several files as one catalogue, each file here is
+    one issue, with its own period. The issues are put in period order (the order
+    the files are named in does not matter). For each issue and index: the
+    aggregate, positive and negative points, events and colour, the change since
+    the previous issue, and where the colour changed. A file that holds only a
+    period and `published` lines is an issue known by its published figures,
+    marked as such. Periods that overlap are an error; days between two periods
+    that belong to no issue, a warning.
+
+    \b
+    Examples:
+      barometer series rules/minsk-barometer.rules examples/history/*.events examples/minsk-barometer-19.events
+      barometer series rules/minsk-barometer.rules examples/history/*.events examples/minsk-barometer-19.events --format csv -o series.csv
+      barometer series rules/minsk-barometer.rules examples/history/*.events examples/minsk-barometer-19.events --format svg -o series.svg
+
+    svg and png draw each index across the issues, its colour bands behind
+    (matplotlib: pip install 'barometer[charts]').
+    """
+    from .. import output
+    from ..dsl import InputError, load_scheme
+    from ..engine.series import load_series
+
+    if list(catalogues).count("-") > 1 or (rules == "-" and "-" in catalogues):
+        raise click.UsageError("standard input (-) can be read only once")
+    try:
+        scheme = load_scheme(rules)
+    except InputError as e:
+        report(e)
+        raise InputFailure() from None
+    series, problems = load_series(scheme, list(catalogues))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or series is None:
+        report(InputError(errors or problems))
+        raise InputFailure()
+    from ..dsl.suppress import suppress
+
+    shown = suppress([p for p in problems if p.severity == "warning" and p.code in SHOWN])[0]
+    if shown:
+        report(InputError(shown))
+    colour = out in (None, "-") and colour_wanted(sys.stdout)
+    write_output(output.series(series, fmt, colour=colour), out)
+
+
+# Warnings `series` shows: its changes would mislead without them.
+SHOWN = {"B506", "B703", "B705"}

@@ -1,0 +1,327 @@
+"""A barometer is a series: many issues, each evaluated (or known only by its
+published figures), in period order, with the change since the previous one.
+
+Each catalogue is its own issue (unlike `eval`, which reads several files as one
+catalogue). An issue whose file holds a period and `published` lines but no
+events is a published issue: its figures are the published ones, marked so (and
+those it does not publish are not known).
+Issues are put in period order, whatever order the files were given in; periods
+that overlap are an error, a gap between two periods a warning.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from ..dsl import model as m
+from ..dsl.diagnostics import Diagnostic, InputError, error, warning
+from ..dsl.node import Node, node
+from ..dsl.numbers import Number
+from .records import Tabular, bounded, number, short
+
+
+@node
+class IssueFigure(Node):
+    """One index in one issue."""
+
+    index: m.Index
+    aggregate: Number | None  # None: not known for this issue (no catalogue, nothing published)
+    positive: Number | None
+    negative: Number | None
+    events: int | None
+    colour: str | None
+    published: bool  # True: a published figure, no catalogue behind it
+    change: Number | None  # aggregate minus the previous issue's; None for the first or unknown
+    previous_colour: str | None  # the previous issue's colour (a transition where it differs)
+
+    @property
+    def transition(self) -> bool:
+        """Whether the colour changed since the previous issue (both known)."""
+        return (self.colour is not None and self.previous_colour is not None
+                and self.colour != self.previous_colour)
+
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        value = "not known" if self.aggregate is None else m.signed(self.aggregate)
+        parts = [f"{value}{' published' if self.published else ''}"]
+        if self.change is not None:
+            parts.append(f"change {m.signed(self.change) if self.change else '0'}")
+        if self.colour:
+            parts.append(self.colour + (f" (was {self.previous_colour})" if self.transition
+                                        else ""))
+        return (f"<IssueFigure {short(self.index.name, 40)} {short(self.index.title, 60)!r}: "
+                f"{', '.join(parts)}>")
+
+
+@node
+class Issue(Node):
+    label: str  # the period title, e.g. "Minsk Barometer No 19"
+    period: m.Period
+    evaluation: object | None  # engine.plan.Evaluation; None for a published-only issue
+    figures: dict  # index name -> IssueFigure, in the scheme's order
+
+    @property
+    def published(self) -> bool:
+        """Whether the issue is known only by its published figures."""
+        return self.evaluation is None
+
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        return bounded(f"<Issue {short(self.label)!r}{' (published)' if self.published else ''}: ",
+                       [f"{short(k, 30)} {m.signed(f.aggregate)}"
+                        for k, f in self.figures.items() if f.aggregate is not None])
+
+
+class Series(Tabular):
+    """Issues in period order under one scheme, with the changes between them."""
+
+    __slots__ = ("scheme", "issues", "warnings")
+
+    def __init__(self, scheme: m.Scheme, issues: tuple[Issue, ...],
+                 warnings: tuple[Diagnostic, ...] = ()):
+        self.scheme, self.issues, self.warnings = scheme, tuple(issues), tuple(warnings)
+
+    def __eq__(self, other):
+        if not isinstance(other, Series):
+            return NotImplemented
+        return (self.scheme, self.issues) == (other.scheme, other.issues)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return bounded(f"<Series under {short(self.scheme.name, 40)!r}, "
+                       f"{len(self.issues)} issue{'' if len(self.issues) == 1 else 's'}: ",
+                       [short(i.label, 40) for i in self.issues])
+
+    def _html_table(self):
+        first, last = self.issues[0].period, self.issues[-1].period
+        caption = (f"{self.scheme.name}: {len(self.issues)} issues, {first.start} to {last.end}"
+                   "; * a published figure")
+        rows = []
+        for issue in self.issues:
+            for k, f in enumerate(issue.figures.values()):
+                rows.append([issue.label if k == 0 else "", f.index.title,
+                             "" if f.aggregate is None else
+                             m.signed(f.aggregate) + ("*" if f.published else ""),
+                             "" if f.change is None else m.signed(f.change) if f.change else "0",
+                             f.colour.capitalize() if f.colour else ""])
+        return caption, ["Issue", "Index", "Aggregate", "Change", "Colour"], rows, {2, 3}
+
+    columns = ("issue", "start", "end", "published", "index", "name", "aggregate", "positive",
+               "negative", "events", "colour", "change", "previous_colour")
+
+    def to_records(self) -> list[dict]:
+        """One record per issue and index, issues in period order, indices in the
+        scheme's (the keys of `columns`)."""
+        return [{"issue": issue.label, "start": issue.period.start.isoformat(),
+                 "end": issue.period.end.isoformat(), "published": f.published,
+                 "index": name, "name": f.index.title, "aggregate": number(f.aggregate),
+                 "positive": number(f.positive), "negative": number(f.negative),
+                 "events": f.events, "colour": f.colour, "change": number(f.change),
+                 "previous_colour": f.previous_colour}
+                for issue in self.issues for name, f in issue.figures.items()]
+
+
+# --- building -----------------------------------------------------------------------
+
+
+def published_only(catalogue: m.Catalogue) -> bool:
+    """Whether an issue is known only by its published figures: a file with a
+    period, perhaps `published` lines, and no events. In a series, a period
+    without a single event is an issue whose catalogue is not at hand (every
+    figure it does not publish is not known), not one in which nothing happened."""
+    return not catalogue.events
+
+
+def build_series(scheme: m.Scheme, catalogues) -> Series:
+    """The series of `catalogues`, each its own issue, in period order; raises
+    InputError where periods overlap."""
+    ordered = sorted(catalogues, key=lambda c: (c.period.start, c.period.end, c.period.title,
+                                                c.files))
+    problems = order_problems([c.period for c in ordered])
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    issues: list[Issue] = []
+    failed: list[Diagnostic] = []
+    for catalogue in ordered:
+        before = issues[-1] if issues else None
+        history = _history(issues)
+        try:
+            issues.append(_issue(scheme, catalogue, before, history))
+        except InputError as e:  # a figure that cannot be computed (B208): said, then on
+            failed += e.diagnostics
+            issues.append(_issue(scheme, attrs.evolve(catalogue, events=()), before, history,
+                                 unknown=True))
+    if failed:
+        raise InputError(failed)
+    return Series(scheme, tuple(issues), tuple(problems) + tuple(_short(issues)))
+
+
+def _history(issues) -> tuple:
+    """The issues as the history a later issue reads (`engine.plan.Past`)."""
+    from .plan import Past
+
+    return tuple(Past(i.label, {name: f.aggregate for name, f in i.figures.items()})
+                 for i in issues)
+
+
+def evaluate_after(scheme: m.Scheme, catalogue: m.Catalogue, history: list[str]
+                   ) -> tuple[object | None, list[Diagnostic]]:
+    """The catalogue evaluated as the issue after those in `history` (paths, each
+    its own issue, in any order), as `eval --history` does: the evaluation, or
+    None, and every finding. The history must end before the catalogue begins
+    (B708)."""
+    from . import evaluate
+
+    series, problems = load_series(scheme, history)
+    if series is None:
+        return None, problems
+    # what the earlier issues themselves lack matters here only as this issue reads it
+    problems = [p for p in problems if p.code != "B705"]
+    period = catalogue.period
+    later = [i for i in series.issues if i.period.end >= period.start]
+    if later:
+        problems.append(error(
+            "B708", f"the history must come before the issue evaluated: {later[0].label!r} "
+            f"({later[0].period.start} to {later[0].period.end}) does not end before "
+            f"{period.title!r} begins ({period.start})", later[0].period.span or period.span,
+            "give the earlier issues with --history, and the issue to evaluate as EVENTS"))
+        return None, problems
+    problems += order_problems([series.issues[-1].period, period])
+    try:
+        evaluation = evaluate(scheme, catalogue, _history(series.issues))
+    except InputError as e:
+        return None, problems + list(e.diagnostics)
+    this = Issue(period.title, period, evaluation, {})
+    return evaluation, problems + _short([this])
+
+
+def _short(issues: list[Issue]) -> list[Diagnostic]:
+    """One warning (B705) for each figure or colour that some issues lack for
+    want of earlier issues, naming them."""
+    found: dict = {}  # (what, span) -> the exception, [issue labels]
+    for issue in issues:
+        if issue.evaluation is None:
+            continue
+        for name, e in issue.evaluation.short.items():
+            key = (e.what, e.span)
+            found.setdefault(key, (e, []))[1].append((name, issue.label))
+    problems = []
+    for (what, span), (e, where) in found.items():
+        names = list(dict.fromkeys(n for n, _ in where))
+        labels = list(dict.fromkeys(label for _, label in where))
+        shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3
+                                          else "")
+        lacks = "colour" if what.startswith("the colour") else "figure"
+        problems.append(warning(
+            "B705", f"{what} needs {e.needed} earlier issue{'' if e.needed == 1 else 's'} "
+            f"with the figure: {', '.join(names)} has no {lacks} in {shown}", span,
+            "name the earlier issues too (their published figures are enough)"))
+    return problems
+
+
+def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, history,
+           unknown: bool = False) -> Issue:
+    from . import evaluate
+
+    period = catalogue.period
+    if unknown:
+        figures = {name: _figure(index, None, None, None, None, None, False, before)
+                   for name, index in scheme.indices.items()}
+        return Issue(period.title, period, None, figures)
+    figures = {}
+    if published_only(catalogue):
+        from .plan import bands_now
+
+        stated = {p.index: p for p in period.published}
+        now = bands_now(scheme, history, {})  # relative bands, as this issue's history sets them
+        for name, index in scheme.indices.items():
+            line = stated.get(name)
+            value = line.value if line is not None else None
+            bands = now.bands.get(name)
+            if line is not None and line.colour is not None:
+                colour = line.colour.name  # as published, even where the scheme's bands differ
+            else:
+                colour = bands.colour(value) if bands is not None and value is not None else None
+            figures[name] = _figure(index, value, None, None, None, colour, True, before)
+        return Issue(period.title, period, None, figures)
+    evaluation = evaluate(scheme, catalogue, history)
+    for name, index in scheme.indices.items():
+        r = evaluation.indices.get(name)
+        if r is None:
+            figures[name] = _figure(index, None, None, None, None, None, False, before)
+        else:
+            figures[name] = _figure(index, r.aggregate, r.positive, r.negative, r.events,
+                                    r.colour, False, before)
+    return Issue(period.title, period, evaluation, figures)
+
+
+def _figure(index, aggregate, positive, negative, events, colour, published, before):
+    previous = before.figures.get(index.name) if before is not None else None
+    change = None
+    if previous is not None and previous.aggregate is not None and aggregate is not None:
+        change = aggregate - previous.aggregate
+    return IssueFigure(index, aggregate, positive, negative, events, colour, published, change,
+                       previous.colour if previous is not None else None)
+
+
+# An issue's number in its title: "No 19", "No. 19", "№ 19", "#19", "Issue 19".
+_NUMBER = re.compile(r"(?:\bNo\.?|№|#|\bIssue)\s*(\d+)\b", re.I)
+
+
+def issue_number(title: str) -> int | None:
+    found = _NUMBER.search(title)
+    return int(found.group(1)) if found else None
+
+
+def order_problems(periods: list[m.Period]) -> list[Diagnostic]:
+    """Periods, in order, that overlap (B701, an error), whose issue numbers run
+    against their dates (B702, an error), or that leave days between them (B703,
+    a warning)."""
+    import datetime as dt
+
+    problems = []
+    numbered = [(p, issue_number(p.title)) for p in periods]
+    numbered = [(p, n) for p, n in numbered if n is not None]
+    for (a, x), (b, y) in zip(numbered, numbered[1:]):
+        if y <= x:
+            problems.append(error(
+                "B702", f"{b.title!r} is numbered {y}, but its period ({b.start} to {b.end}) "
+                f"comes after that of {a.title!r}, numbered {x}", b.span or a.span,
+                "issues are put in the order of their dates: is a date or a number mistyped?"))
+    for a, b in zip(periods, periods[1:]):
+        if b.start <= a.end:
+            problems.append(error(
+                "B701", f"the period of {b.title!r} ({b.start} to {b.end}) overlaps that of "
+                f"{a.title!r} ({a.start} to {a.end}): an event would count in two issues",
+                b.span or a.span, "each issue covers its own days; is one file given twice, or "
+                "a date mistyped?"))
+        elif b.start - a.end > dt.timedelta(days=1):
+            problems.append(warning(
+                "B703", f"{(b.start - a.end).days - 1} days between {a.title!r} (to {a.end}) "
+                f"and {b.title!r} (from {b.start}) belong to no issue", b.span or a.span,
+                "the change since the previous issue spans the gap; add the missing issue if "
+                "there is one"))
+    return problems
+
+
+def load_series(scheme: m.Scheme, paths: list[str]) -> tuple[Series | None, list[Diagnostic]]:
+    """Each path its own issue, read and checked as `eval` reads one catalogue
+    (errors only), then put in period order: the series, or None, and every
+    finding (warnings too)."""
+    from .verify import read_catalogue_checked
+
+    catalogues, problems = [], []
+    for path in paths:
+        catalogue, found = read_catalogue_checked([path], scheme, errors_only=True, alone=False)
+        problems += found
+        if catalogue is not None:
+            catalogues.append(catalogue)
+    if any(p.severity == "error" for p in problems) or not catalogues:
+        return None, problems
+    try:
+        series = build_series(scheme, catalogues)
+    except InputError as e:
+        return None, problems + list(e.diagnostics)
+    return series, problems + list(series.warnings)

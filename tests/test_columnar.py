@@ -49,16 +49,19 @@ def signed(v: int) -> str:
     return f"+{v}" if v > 0 else str(v)
 
 
-def write_catalogue(folder, events, fmt: str, long: bool, typed_dates: bool) -> str:
-    """The generated catalogue as a file of this format and layout."""
+def write_catalogue(folder, events, fmt: str, long: bool, typed_dates: bool,
+                    values: dict | None = None) -> str:
+    """The generated catalogue as a file of this format and layout; `values`: for
+    each attribute, each event's value (None: not recorded)."""
     import datetime as dt
 
     indices = sorted({i for e in events.events for i, _ in e.scores}) or ["alpha"]
+    values = values or {}
     records = []
-    for e in events.events:
+    for n, e in enumerate(events.events):
         date = e.start if typed_dates and e.start == e.end else e.when
         base = {"date": date, "event": e.text, "category": e.category,
-                "tags": list(e.tags)}
+                "tags": list(e.tags), **{k: v[n] for k, v in values.items()}}
         if long:
             records += [{**base, "index": i, "score": v} for i, v in e.scores]
         else:
@@ -67,14 +70,15 @@ def write_catalogue(folder, events, fmt: str, long: bool, typed_dates: bool) -> 
     period = f'period "{events.title}" from {events.start} to {events.end}'
     if fmt == "csv":
         out = io.StringIO()
-        columns = ["date", "event", "category", "tags"] + (["index", "score"] if long else indices)
+        columns = ["date", "event", "category", "tags", *values] + (
+            ["index", "score"] if long else indices)
         w = csv.writer(out, lineterminator="\n")
         w.writerow([f"# {period}"])
         w.writerow(columns)
         for r in records:
             w.writerow([";".join(r[c]) if c == "tags" else
                         (r[c].isoformat() if isinstance(r.get(c), dt.date) else
-                         signed(r[c]) if isinstance(r.get(c), int) else r.get(c, ""))
+                         signed(r[c]) if isinstance(r.get(c), int) else r.get(c) or "")
                         for c in columns])
         path.write_text(out.getvalue(), encoding="utf-8")
         return str(path)
@@ -93,7 +97,7 @@ def write_catalogue(folder, events, fmt: str, long: bool, typed_dates: bool) -> 
                "event": [r["event"] for r in records],
                "category": [r["category"] for r in records],
                "tags": [r["tags"] for r in records]}
-    for c in (["index", "score"] if long else indices):
+    for c in [*values, *(["index", "score"] if long else indices)]:
         columns[c] = [r.get(c) for r in records]
     if typed_dates and any(isinstance(d, str) for d in columns["date"]):
         columns["date"] = [str(d) for d in columns["date"]]
@@ -117,7 +121,28 @@ def schemes(draw):
     function = draw(st.sampled_from(["sum", "sum", "count", "max", "mean"]))
     text += (f"index derived = {formula}\n"
              f"index part = {function}({base} where {condition})\n")
+    text += ATTRIBUTES + "".join(draw(st.lists(st.sampled_from(ATTRIBUTE_RULES), max_size=2,
+                                               unique=True)))
     return rules, text
+
+
+# Attributes, and rules that read them (after the generated ones, whole numbers all)
+ATTRIBUTES = ('attribute level "Level" one of [head, minister, official] default official\n'
+              'attribute fatalities "Fatalities" number from 0 default 0\n')
+ATTRIBUTE_RULES = ["rule lv when level is head then add direction\n",
+                   "rule lvs when level in [head, minister] and fatalities >= 2 then add -1\n",
+                   "rule ft when fatalities > 2 then multiply by 2\n",
+                   "rule fx when not (level is official) then add fatalities\n",
+                   "rule old when age > 20 then set to trunc(score / 2)\n",
+                   "rule long when days >= 3 then add -1\n"]
+
+
+def attribute_values(data, events) -> dict:
+    n = len(events.events)
+    return {"level": data.draw(st.lists(st.sampled_from(["head", "minister", "official", None]),
+                                        min_size=n, max_size=n)),
+            "fatalities": data.draw(st.lists(st.one_of(st.none(), st.integers(0, 5)),
+                                             min_size=n, max_size=n))}
 
 
 def both(rules_text: str, path: str):
@@ -144,7 +169,7 @@ def test_duckdb_gives_the_python_engines_figures(tmp_path_factory, case, data, f
     rules, text = case
     events = data.draw(event_files(rules, max_size=15))
     folder = tmp_path_factory.mktemp("c")
-    path = write_catalogue(folder, events, fmt, long, typed)
+    path = write_catalogue(folder, events, fmt, long, typed, attribute_values(data, events))
     python, columnar = both(text, path)
     assert columnar == python
     COUNTS["examples"] += 1

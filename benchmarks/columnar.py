@@ -4,9 +4,8 @@
 The task (the language issue's): 40 weighted categories, `score direction *
 weight`, four per-relationship overrides (`when index is us and category is c05
 then multiply by 2`, ...), one point more in the score's direction for events at
-head-of-state level (a tag here: the event attributes of the language issue were
-not merged when this was written), symbolic events halved toward zero
-(`set to trunc(score / 2)`), clamp to -3..+3, and bands. The catalogues are
+head-of-state level (`level`, an event attribute), symbolic events (a tag) halved
+toward zero (`set to trunc(score / 2)`), clamp to -3..+3, and bands. The catalogues are
 generated (random, seeded), in the long form: one row per event and index.
 
 For each size, in this process, alternating, median of several runs (wall time,
@@ -42,16 +41,18 @@ INDICES = ["russia", "eu", "china", "us", "ukraine"]
 CATEGORIES = {f"c{n:02d}": 1 + n % 3 for n in range(40)}
 OVERRIDES = [("us", "c05", "multiply by 2"), ("eu", "c12", "set to +3"),
              ("russia", "c20", "multiply by 3"), ("china", "c30", "set to -1")]
-TAGS = ["head_of_state", "symbolic", "media"]
+TAGS = ["symbolic", "media"]
+LEVELS = ["head_of_state", "minister", "official"]
 
 SCHEME = "\n".join(
     ['scheme "Columnar benchmark" version "1"', "range -3 to +3", "score direction * weight"]
     + [f"index {name}" for name in INDICES]
     + [f"category {name} weight {w}" for name, w in CATEGORIES.items()]
     + [f"tag {name}" for name in TAGS]
+    + [f"attribute level one of [{', '.join(LEVELS)}] default official"]
     + [f"rule override_{i}_{c} when index is {i} and category is {c} then {a}"
        for i, c, a in OVERRIDES]
-    + ["rule head_of_state when tagged head_of_state then add direction",
+    + ["rule head_of_state when level is head_of_state then add direction",
        "rule symbolic when tagged symbolic then set to trunc(score / 2)",
        "rule keep when always then clamp",
        "bands russia {", "    cold < 0", "    warm >= 0", "}",
@@ -70,7 +71,7 @@ def handwritten(path: str) -> str:
     return f"""
 WITH weights(category, weight) AS (VALUES {weights}),
 base AS (
-    SELECT "index" AS idx, score, tags,
+    SELECT "index" AS idx, score, tags, level,
         CASE
 {overrides}
             ELSE sign(score) * weight
@@ -79,7 +80,7 @@ base AS (
 ),
 levelled AS (
     SELECT idx, tags,
-        v1 + CASE WHEN list_contains(tags, 'head_of_state') THEN sign(score) ELSE 0 END AS v2
+        v1 + CASE WHEN level = 'head_of_state' THEN sign(score) ELSE 0 END AS v2
     FROM base
 ),
 scored AS (
@@ -108,7 +109,8 @@ def generate(path: str, n: int, seed: int = 12) -> None:
         category = rng.integers(0, len(CATEGORIES), size=k)
         score = rng.choice([-3, -2, -1, -1, 0, 1, 1, 2, 3], size=k).astype("int8")
         day = rng.integers(0, 365, size=k)
-        bits = np.stack([rng.random(k) < 0.1, rng.random(k) < 0.15, rng.random(k) < 0.2], axis=1)
+        bits = np.stack([rng.random(k) < 0.15, rng.random(k) < 0.2], axis=1)
+        level = rng.choice(len(LEVELS), size=k, p=[0.1, 0.3, 0.6])
         offsets = np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype("int32")
         values = np.array(TAGS, dtype=object)[np.nonzero(bits)[1]]
         texts = np.array([f"Event of kind {c}" for c in CATEGORIES], dtype=object)
@@ -119,6 +121,7 @@ def generate(path: str, n: int, seed: int = 12) -> None:
             "score": pa.array(score),
             "category": pa.array(names[category], type=pa.string()),
             "tags": pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.string())),
+            "level": pa.array(np.array(LEVELS, dtype=object)[level], type=pa.string()),
         })
         if writer is None:
             writer = pq.ParquetWriter(path, table.schema, compression="zstd")

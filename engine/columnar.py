@@ -456,6 +456,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     for (what, column), distinct in values.items():
         for value in distinct or []:
             if value is None:
+                known.setdefault("nulls", set()).add(column)
                 continue
             if what == "score":
                 problem = _score_problem(value, scheme)
@@ -487,6 +488,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                                       _guess(tag, list(scheme.tags)), column, ("tag", tag)))
             elif what == "attribute":
                 name = by_column[column]
+                if isinstance(value, str) and value != value.strip():
+                    known.setdefault("untrimmed columns", set()).add(column)
                 said = _value_problem(value, scheme.attributes[name])
                 if isinstance(said, tuple) and said and said[0] == "B209":
                     found.append((*said, column, value))
@@ -1142,10 +1145,12 @@ def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns
         columns.constants[name] = default
         return None
     kind = source.columns[column]
+    empty = column in known.get("nulls", ())  # else every row has a value: no default needed
     if not attribute.numeric:
-        text = _col(column) if kind != TEXT else exp.Trim(this=_col(column))
-        return exp.Coalesce(this=text, expressions=[literal(default)]) if default is not None \
-            else text
+        text = exp.Trim(this=_col(column)) if kind == TEXT and column in known.get(
+            "untrimmed columns", ()) else _col(column)
+        return exp.Coalesce(this=text, expressions=[literal(default)]) \
+            if default is not None and empty else text
     said = known.get("values", {}).get(name, {})
     den = 1
     for v in list(said.values()) + ([default] if default is not None else []):
@@ -1155,7 +1160,7 @@ def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns
     if kind == WHOLE:
         value = exp.cast(_col(column), exp.DataType.build("BIGINT"))
         value = value if den == 1 else exp.Mul(this=value, expression=literal(den))
-        return exp.Coalesce(this=value, expressions=[otherwise])
+        return exp.Coalesce(this=value, expressions=[otherwise]) if empty else value
     if not said:
         return otherwise
     return exp.Case(this=_col(column), ifs=[exp.If(this=_value(raw), true=literal(

@@ -169,13 +169,14 @@ class Sql:
         if function in ("trunc", "round"):
             if x.den == 1:
                 return x
+            if function == "trunc":  # toward zero, as DuckDB's // and Spark's DIV divide
+                return Scaled(exp.Paren(this=exp.IntDiv(this=_paren(x.num),
+                                                        expression=literal(x.den))), 1)
+            # round: half away from zero, (2|num| + den) div 2den, with num's sign
             size = exp.Abs(this=x.num)
-            if function == "trunc":  # toward zero: the whole part of |num| / den
-                whole = exp.Paren(this=exp.IntDiv(this=size, expression=literal(x.den)))
-            else:  # half away from zero: (2|num| + den) div 2den
-                whole = exp.Paren(this=exp.IntDiv(
-                    this=exp.Paren(this=exp.Add(this=_times(size, 2), expression=literal(x.den))),
-                    expression=literal(2 * x.den)))
+            whole = exp.Paren(this=exp.IntDiv(
+                this=exp.Paren(this=exp.Add(this=_times(size, 2), expression=literal(x.den))),
+                expression=literal(2 * x.den)))
             return Scaled(exp.Mul(this=_sign(x.num), expression=whole), 1)
         if function == "clamp":
             low, high = values[1], values[2]

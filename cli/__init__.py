@@ -13,6 +13,7 @@ The command line's verbs, from Python:
     barometer.compare([result, other_result])                # compare
     barometer.sensitivity(result, list(scheme.varies))       # sensitivity
     barometer.fmt(text, "rules", "my.rules")                 # fmt
+    barometer.evaluate_columnar(scheme, "big.parquet")       # eval --engine duckdb
     barometer.series(scheme, [catalogue_18, catalogue_19])   # series
     barometer.report(result, series)                         # report: the HTML text
 """
@@ -28,6 +29,7 @@ _LAZY = {
     "sensitivity": ("engine.sensitivity", "analyse"),
     "fmt": ("dsl.format", "format_text"),
     "test": ("engine.methodtests", "run_tests"),
+    "evaluate_columnar": ("engine.columnar", "evaluate_columnar"),
     "series": ("engine.series", "build_series"),
     "report": ("output.report", "report"),
 }

@@ -623,11 +623,20 @@ def _diagnostic(code, message, hint, column, where, source: Source, runner) -> D
     row = rows[0][0]
     names = list(source.columns)
     cell = names.index(column) if column in names else 0
-    line, col, text = _place(source, row, cell)
+    if source.kind == "parquet" and os.path.isfile(source.path):
+        # the row's cells separated by ` | `, as the python reader quotes a Parquet row
+        from ..dsl.tables import _SEPARATOR, _text
+
+        [cells] = runner.rows(exp.select(exp.Star()).from_(numbered.subquery("numbered")).where(
+            exp.EQ(this=exp.column("barometer_row"), expression=exp.Literal.number(row))))
+        shown = [_text(v).replace("\n", " ") for v in cells[:len(names)]]
+        col = sum(len(t) + len(_SEPARATOR) for t in shown[:cell]) + 1
+        line, end, text = row + 1, col + max(len(shown[cell]), 1), _SEPARATOR.join(shown)
+    else:
+        line, col, end, text = _place(source, row, cell)
     if text is not None:
         _remember_line(source.path, line, text)
-    span = Span(source.path, line, col, line, col + 1)
-    return error(code, message, span, hint)
+    return error(code, message, Span(source.path, line, col, line, max(end, col + 1)), hint)
 
 
 def _place(source: Source, row: int, cell: int):
@@ -636,19 +645,25 @@ def _place(source: Source, row: int, cell: int):
     row (a cell holding a line break shifts it), a JSON Lines file's is the row's
     own, and a Parquet row is a line after the heading."""
     if source.kind == "parquet" or not os.path.isfile(source.path):
-        return row + 1, 1, None
+        return row + 1, 1, 2, None
     if source.kind == "csv":
         number = source.csv[0] + 1 + row
     else:
         number = row
     text = _line_of(source.path, number, skip_blank=source.kind == "jsonl")
     if text is None:
-        return number, 1, None
+        return number, 1, 2, None
     if source.kind == "jsonl":
         from ..dsl.tables import _value_column
 
         name = list(source.columns)[cell]
-        return number, _value_column(text, name), text
+        column = _value_column(text, name)
+        if text[column - 1:column] == '"':  # a text: as wide as it, from its quote
+            close = text.find('"', column)
+            return number, column, close if close > column else column + 1, text
+        stop = min([i for i in (text.find(",", column), text.find("}", column)) if i >= 0],
+                   default=len(text))
+        return number, column, stop + 1, text
     at = 0
     delimiter = source.csv[1]
     for _ in range(cell):  # good enough for the cells before it: unquoted, in most files
@@ -656,7 +671,8 @@ def _place(source: Source, row: int, cell: int):
         if found < 0:
             break
         at = found + 1
-    return number, at + 1, text
+    stop = text.find(delimiter, at)
+    return number, at + 1, (stop if stop >= 0 else len(text)) + 1, text
 
 
 def _line_of(path: str, number: int, skip_blank: bool = False) -> str | None:

@@ -234,9 +234,38 @@ def test_mistakes_in_a_large_catalogue_are_located_as_the_python_engine_locates_
     assert found == [(f"{path}:7", "B101", "unknown category `contcts`"),
                      (f"{path}:12", "B204", "the score +7 is outside the scheme's range "
                                             "-3 to +3")]
-    assert [f[:2] for f in re.findall(r"^(\S+:\d+):\d+: error\[(B\d+)\]", python.output, re.M)
-            ] == [f[:2] for f in found]
+    assert duckdb.output == python.output  # the same words, places, quoted lines and carets
     assert "did you mean `contacts`?" in duckdb.output
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_mistakes_in_json_lines_and_parquet_read_as_the_python_reader_reads_them(tmp_path, fmt):
+    import pyarrow.parquet as pq
+
+    sample = ROOT / "examples" / "gdelt" / "gdelt-style-sample.jsonl"
+    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()[:40]]
+    rows[6]["category"] = "figth"
+    rows[11]["score"] = 5
+    rows[17]["index"] = "blr_rsu"
+    rows[23]["date"] = "31 February"
+    path = tmp_path / f"bad.{fmt}"
+    if fmt == "jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    else:
+        import pyarrow as pa
+
+        pq.write_table(pa.Table.from_pylist(rows), str(path))
+    (tmp_path / f"bad.{fmt}.period").write_text(
+        (ROOT / "examples" / "gdelt" / "gdelt-style-sample.jsonl.period").read_text())
+    rules = str(ROOT / "rules" / "gdelt" / "gdelt-style.rules")
+    runner = CliRunner()
+    python = runner.invoke(main, ["eval", rules, str(path), "--engine", "python"])
+    duckdb = runner.invoke(main, ["eval", rules, str(path), "--engine", "duckdb"])
+    assert python.exit_code == duckdb.exit_code == 2
+    assert [line for line in duckdb.output.splitlines() if "error[" in line] == [
+        line for line in python.output.splitlines() if "error[" in line]
+    assert re.findall(r"error\[(B\d+)\]", duckdb.output) == ["B101", "B204", "B101", "B301"]
+    assert "did you mean `fight`?" in duckdb.output and "did you mean `blr_rus`?" in duckdb.output
 
 
 ROOTS = "rule roots when category is statements then set to round(sqrt(abs(score)))"
@@ -310,3 +339,14 @@ def test_explain_on_a_large_catalogue_says_what_each_category_and_rule_adds():
     assert sum(c["scores"] for c in data["categories"].values()) == data["events"]
     assert set(data["rules"]) <= {"state_media", "military_threat", "local", "cap"}
     assert data["rules"]["local"]["points"] != 0  # local stories excluded: their points gone
+
+
+def test_an_engine_that_cannot_read_the_files_is_a_usage_error():
+    runner = CliRunner()
+    rules = str(ROOT / "rules" / "minsk-barometer.rules")
+    events = str(ROOT / "examples" / "minsk-barometer-19.events")
+    result = runner.invoke(main, ["eval", rules, events, "--engine", "duckdb"])
+    assert result.exit_code == 2
+    assert "--engine duckdb reads one CSV, Parquet or JSON Lines catalogue" in result.output
+    result = runner.invoke(main, ["eval", rules, str(CSV), str(CSV), "--engine", "spark"])
+    assert result.exit_code == 2 and "or several files, use --engine python" in result.output

@@ -59,8 +59,10 @@ def _probabilities(pairs):
     return weights / weights.sum()
 
 
-def batch(n: int, rng, first_day: int = 0):
-    """`n` synthetic events as a pyarrow table."""
+def batch(n: int, rng, share: tuple[float, float] = (0.0, 1.0)):
+    """`n` synthetic events as a pyarrow table, in date order, over the `share` of
+    the period given (a chunk of a large file takes its own stretch of days, so that
+    the whole file is in date order, as GDELT's daily files are)."""
     import numpy as np
     import pyarrow as pa
 
@@ -68,7 +70,8 @@ def batch(n: int, rng, first_day: int = 0):
     category = rng.choice(len(CATEGORIES), size=n, p=_probabilities(CATEGORIES))
     score = rng.choice([1, 2, 3], size=n, p=[0.6, 0.3, 0.1]).astype("int8")
     days = (END - START).days + 1
-    day = rng.integers(0, days, size=n)
+    first, last = int(share[0] * days), max(int(share[1] * days), int(share[0] * days) + 1)
+    day = np.sort(rng.integers(first, last, size=n))
     date = (np.datetime64(START.isoformat()) + day).astype("datetime64[D]")
     hostile = category >= 12  # threaten and worse
     bits = np.stack([rng.random(n) < np.where(hostile, 0.5, 0.05),
@@ -109,7 +112,8 @@ def write(path: str, n: int, seed: int = 2015, chunk: int = 1_000_000) -> None:
         writer = None
         done = 0
         while done < n:
-            table = batch(min(chunk, n - done), rng)
+            size = min(chunk, n - done)
+            table = batch(size, rng, (done / n, (done + size) / n))
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema, compression="zstd")
             writer.write_table(table, row_group_size=min(chunk, 1_000_000))
@@ -123,21 +127,28 @@ def write(path: str, n: int, seed: int = 2015, chunk: int = 1_000_000) -> None:
 
 
 def sample(source: str, path: str, n: int) -> None:
-    """The first `n` rows of a generated Parquet file (and its period)."""
+    """`n` rows of a generated Parquet file, evenly spread over it (every k-th), in
+    its order, and its period."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    batches, taken = [], 0
-    for b in pq.ParquetFile(source).iter_batches(batch_size=min(n, 1_000_000)):
-        batches.append(b.slice(0, n - taken))
-        taken += batches[-1].num_rows
+    whole = pq.ParquetFile(source)
+    step = max(whole.metadata.num_rows // n, 1)
+    batches, taken, seen = [], 0, 0
+    for b in whole.iter_batches(batch_size=1_000_000):
+        first = (-seen) % step
+        picked = np.arange(first, b.num_rows, step)[:n - taken]
+        batches.append(b.take(pa.array(picked)))
+        taken += len(picked)
+        seen += b.num_rows
         if taken >= n:
             break
     pq.write_table(pa.Table.from_batches(batches), path, compression="zstd")
     with open(source + ".period", encoding="utf-8") as f, open(path + ".period", "w",
                                                                encoding="utf-8") as out:
         out.write(f.read())
-    print(f"the first {taken:,} events of {source} written to {path}", file=sys.stderr)
+    print(f"{taken:,} events of {source} (every {step:,}th) written to {path}", file=sys.stderr)
 
 
 def _progress(done: int, n: int, started: float) -> None:
@@ -151,7 +162,7 @@ def main() -> int:
     parser.add_argument("path", help="the file to write: .parquet, or .jsonl")
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2015)
-    parser.add_argument("--sample", type=int, help="write the first N rows of --of instead")
+    parser.add_argument("--sample", type=int, help="write N rows of --of, spread over it, instead")
     parser.add_argument("--of", help="the generated Parquet file to sample")
     args = parser.parse_args()
     if args.sample:

@@ -1,0 +1,772 @@
+"""A catalogue file as columns, for the columnar engines (engine/columnar.py):
+what it holds (`describe`), the engine that reads it where it lies (DuckDB,
+embedded; or Spark), and its values judged as the python reader judges them
+(`check`): each distinct category, tag, index name, score, date and attribute
+value is read by barometer's own reader, and a bad one is an error located at
+the first row that holds it, in the python engine's words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import threading
+import time
+
+import attrs
+
+from ..dsl import model as m
+from ..dsl.diagnostics import Diagnostic, InputError, Span, closest, error
+
+from .choice import NEEDS
+
+
+class Unavailable(Exception):
+    """An engine that cannot run here (a library or Java is missing)."""
+
+
+# --- what a catalogue file holds ------------------------------------------------------------
+
+TEXT, WHOLE, NUMBER, DATE, LIST, BOOL = "text", "whole", "number", "date", "list", "bool"
+
+
+def kind_of(sql_type: str) -> str:
+    t = sql_type.upper()
+    if t.endswith("[]") or t.startswith(("ARRAY", "LIST")):
+        return LIST
+    if t in ("DATE",) or t.startswith("TIMESTAMP"):
+        return DATE
+    if t in ("BOOLEAN", "BOOL"):
+        return BOOL
+    if t in ("TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "UTINYINT",
+             "USMALLINT", "UINTEGER", "UBIGINT", "LONG", "SHORT", "BYTE") or t.startswith(
+            ("INT", "BIGINT", "DECIMAL(38,0)")):
+        return WHOLE
+    if t.startswith(("DOUBLE", "FLOAT", "REAL", "DECIMAL")):
+        return NUMBER
+    return TEXT
+
+
+@attrs.define
+class Source:
+    """A catalogue file as columns: which holds the date, the text, the category,
+    the tags, whether `ongoing`, and the scores (one column per index, or the long
+    form's `index` and `score`)."""
+
+    path: str
+    kind: str  # csv, parquet, jsonl
+    columns: dict  # column name -> kind (TEXT, WHOLE, ...)
+    fields: dict  # date, event, category, tags, ongoing, index, score -> column name
+    index_columns: dict  # index name -> column name (the wide form)
+    period: m.Period
+    csv: tuple | None = None  # (lines before the heading, delimiter)
+    attribute_columns: dict = attrs.Factory(dict)  # attribute name -> column name
+
+    @property
+    def long(self) -> bool:
+        return "index" in self.fields and "score" in self.fields
+
+    def span(self, line: int = 1, column: int = 1) -> Span:
+        return Span(self.path, line, column, line, column + 1)
+
+
+def _csv_head(path: str):
+    """A CSV's period line, the lines above its heading and its delimiter, read
+    from its first lines as the python reader reads them."""
+    from ..dsl.csvfile import _PERIOD, Cell, Row, _is_blank_line, _looks_like_comment, _period
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        head = []
+        for line in f:
+            head.append(line)
+            if not (_is_blank_line(line) or _looks_like_comment(line)) or len(head) > 1000:
+                break
+    period = None
+    for n, line in enumerate(head[:-1], start=1):
+        text = line.strip().rstrip(",;\t").strip()
+        if text.startswith('"') and text.endswith('"'):
+            text = text[1:-1].replace('""', '"')
+        if _PERIOD.match(text.strip()):
+            span = Span(path, n, 1, n, len(line.rstrip()) + 1)
+            period = period or _period(Row([Cell(text, span, True)], span, text), None)
+    heading = head[-1].rstrip("\r\n") if head else ""
+    return period, len(head) - 1, heading
+
+
+def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> Source:
+    """What the file holds, or InputError with located findings."""
+    from ..dsl.csvfile import FIXED, known_headings, _sniff
+    from ..dsl.tables import sidecar_period
+
+    lower = path.lower().rstrip("/")
+    kind = "csv" if lower.endswith(".csv") else "jsonl" if lower.endswith((".jsonl", ".ndjson")) \
+        else "parquet"  # a .parquet file, or a folder or URL of them
+    csv = None
+    if kind == "csv":
+        if not os.path.isfile(path):
+            from ..dsl.files import _read_bytes
+
+            _read_bytes(path)  # says why (no such file, a folder, ...)
+        stated, skip, heading = _csv_head(path)
+        period = period or stated
+        csv = (skip, _sniff(heading, known_headings(
+            {n: i.title for n, i in scheme.indices.items()})))
+    else:
+        if period is None:
+            period = sidecar_period(path)
+        if not ("://" in path or os.path.exists(path)):
+            raise InputError([error("B002", f"no such file: {path}", None)])
+    if period is None:
+        raise InputError([error(
+            "B304", "the catalogue does not say which period it covers", None,
+            "give --period 2021-01-01:2021-12-31, or write the period line of an event file "
+            f'into a file beside it, {os.path.basename(path)}.period: period "Title" from '
+            "2021-01-01 to 2021-12-31")])
+    columns = runner.open(path, kind, csv)
+    return _layout(path, kind, columns, period, scheme, csv, FIXED)
+
+
+def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
+    by_name, by_title = {}, {}
+    for name, index in scheme.indices.items():
+        by_name.setdefault(name.lower(), name)
+        by_title.setdefault(" ".join(index.title.lower().split()), name)
+    by_attribute = {}
+    for name, attribute in scheme.attributes.items():
+        by_attribute.setdefault(name.lower(), name)
+        by_attribute.setdefault(" ".join(attribute.title.lower().split()), name)
+    fields, index_columns, attribute_columns = {}, {}, {}
+    for column in columns:
+        key = " ".join(column.lower().split())
+        if key in fixed or key in ("index", "score"):
+            fields.setdefault(key, column)
+            continue
+        target = by_name.get(key) or by_name.get(key.replace(" ", "_")) or by_title.get(key)
+        if target is not None:
+            index_columns.setdefault(target, column)
+            continue
+        target = by_attribute.get(key) or by_attribute.get(key.replace(" ", "_"))
+        if target is not None:
+            attribute_columns.setdefault(target, column)
+    problems = [error("B001", f"the catalogue has no `{needed}` column",
+                      Span(path, 1, 1, 1, 2), "the columns must include: date, event, and the "
+                      "indices (or `index` and `score`)")
+                for needed in ("date", "event") if needed not in fields]
+    source = Source(path, kind, dict(columns), fields, index_columns, period, csv,
+                    attribute_columns)
+    if problems:
+        raise InputError(problems)
+    return source
+
+
+# --- the engines -------------------------------------------------------------------------------
+
+class DuckDB:
+    """DuckDB, embedded: the file is read where it lies, in parallel, never loaded
+    whole into memory."""
+
+    dialect = "duckdb"
+
+    def __init__(self, progress: bool = False):
+        try:
+            import duckdb
+        except ImportError:
+            raise Unavailable(NEEDS["duckdb"]) from None
+        self.con = duckdb.connect(config={"preserve_insertion_order": "true"})
+        self.progress = progress
+
+    def open(self, path: str, kind: str, csv) -> dict:
+        import duckdb
+
+        exp = _exp()
+        from .sql import literal
+
+        def option(name, value):
+            return exp.EQ(this=exp.column(name), expression=literal(value))
+
+        if kind == "parquet":
+            reader = exp.func("read_parquet", literal(path))
+        elif kind == "jsonl":
+            reader = exp.func("read_json", literal(path),
+                              option("format", "newline_delimited"))
+        else:
+            skip, delimiter = csv
+            reader = exp.func("read_csv", literal(path), option("header", True),
+                              option("skip", skip), option("delim", delimiter),
+                              option("all_varchar", True), option("quote", '"'),
+                              option("escape", '"'), option("null_padding", True))
+        # a view of SQL (not of a Python relation), so that DuckDB reads only the
+        # columns and row groups a query needs
+        view = exp.Create(this=exp.to_table("src"), kind="VIEW", replace=True,
+                          expression=exp.select(exp.Star()).from_(reader))
+        try:
+            self.con.execute(view.sql(dialect=self.dialect))
+            described = self.con.execute("DESCRIBE src").fetchall()
+            if any(str(row[1]).startswith("JSON") for row in described):
+                # a JSON column whose values DuckDB could not type (lists that are all
+                # empty, cells that are all null): tags as a list of texts, others text
+                view.set("expression", exp.select(*[
+                    exp.alias_(exp.cast(_col(name), exp.DataType.build(
+                        "VARCHAR[]" if name.strip().lower() == "tags" else "VARCHAR",
+                        dialect="duckdb")), name, quoted=True)
+                    if str(t).startswith("JSON") else _col(name) for name, t, *_ in described]
+                ).from_(reader))
+                self.con.execute(view.sql(dialect=self.dialect))
+                described = self.con.execute("DESCRIBE src").fetchall()
+        except duckdb.Error as e:
+            raise InputError([_unreadable(path, kind, e)]) from None
+        return {row[0]: kind_of(str(row[1])) for row in described}
+
+    def rows(self, query) -> list[tuple]:
+        import duckdb
+
+        sql = query.sql(dialect=self.dialect)
+        try:
+            if not self.progress:
+                return self.con.execute(sql).fetchall()
+            return _with_progress(lambda: self.con.execute(sql).fetchall(),
+                                  self.con.query_progress)
+        except duckdb.Error as e:
+            raise EngineFailure(str(e).splitlines()[0]) from None
+
+
+class Spark:
+    """PySpark: local (`local[*]`) or a cluster's master URL; the file is read by
+    Spark from any path or URL it understands (hdfs://, s3a://, a folder)."""
+
+    dialect = "spark"
+    _sessions: dict = {}
+
+    def __init__(self, master: str = "local[*]", progress: bool = False):
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            raise Unavailable(NEEDS["spark"]) from None
+        import shutil
+
+        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            raise Unavailable("the spark engine needs a Java runtime (java on the PATH or "
+                              "JAVA_HOME): on Debian, apt-get install default-jre-headless")
+        self.spark = self.session(master)
+
+    @classmethod
+    def session(cls, master: str):
+        if master not in cls._sessions:
+            from pyspark.sql import SparkSession
+
+            builder = (SparkSession.builder.master(master).appName("barometer")
+                       .config("spark.ui.enabled", "false")
+                       .config("spark.ui.showConsoleProgress", "false")
+                       .config("spark.sql.session.timeZone", "UTC")
+                       .config("spark.sql.shuffle.partitions", "8"))
+            cls._sessions[master] = builder.getOrCreate()
+            cls._sessions[master].sparkContext.setLogLevel("ERROR")
+        return cls._sessions[master]
+
+    def open(self, path: str, kind: str, csv) -> dict:
+        reader = self.spark.read
+        try:
+            if kind == "parquet":
+                frame = reader.parquet(path)
+            elif kind == "jsonl":
+                frame = reader.json(path)
+            else:  # the lines above the heading (the period) left out, as DuckDB skips them
+                from pyspark.sql import functions as F
+
+                skip, delimiter = csv
+                lines = reader.text(path).select(
+                    F.regexp_replace("value", "^\ufeff", "").alias("value"),
+                    F.monotonically_increasing_id().alias("n"))  # consecutive in the first part
+                lines = lines.where(F.col("n") >= skip).select("value")
+                frame = reader.csv(lines, header=True, sep=delimiter, quote='"', escape='"')
+        except Exception as e:  # Spark says AnalysisException, Py4JJavaError, ...
+            raise InputError([_unreadable(path, kind, e)]) from None
+        frame.createOrReplaceTempView("src")
+        return {f.name: kind_of(f.dataType.simpleString()) for f in frame.schema.fields}
+
+    def rows(self, query) -> list[tuple]:
+        sql = query.sql(dialect=self.dialect)
+        try:
+            return [tuple(r) for r in self.spark.sql(sql).collect()]
+        except Exception as e:
+            raise EngineFailure(str(e).strip().splitlines()[0][:300]) from None
+
+
+class EngineFailure(Exception):
+    """The engine refused a query: a problem of the engine or the data's types,
+    said in its words (not an input mistake barometer can locate)."""
+
+
+def _unreadable(path: str, kind: str, e) -> Diagnostic:
+    what = {"csv": "a CSV file", "parquet": "a Parquet file", "jsonl": "JSON Lines"}[kind]
+    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return error("B015", f"{path} cannot be read as {what}: {first[:200]}", None)
+
+
+def _with_progress(run, progress):
+    """Run a query, showing how far it is on standard error once it has taken
+    more than a second (on a terminal only)."""
+    if not sys.stderr.isatty():
+        return run()
+    done = threading.Event()
+
+    def show():
+        started = time.monotonic()
+        while not done.wait(0.5):
+            if time.monotonic() - started < 1:
+                continue
+            try:
+                share = progress()
+            except Exception:
+                return
+            if share is not None and share >= 0:
+                sys.stderr.write(f"\rscoring: {share:5.1f}%")
+                sys.stderr.flush()
+
+    watcher = threading.Thread(target=show, daemon=True)
+    watcher.start()
+    try:
+        return run()
+    finally:
+        done.set()
+        watcher.join()
+        sys.stderr.write("\r" + " " * 20 + "\r")
+
+
+def runner_for(engine: str, master: str | None = None, progress: bool = False):
+    try:
+        import pyarrow  # noqa: F401
+        import sqlglot  # noqa: F401
+    except ImportError:
+        raise Unavailable(NEEDS[engine]) from None
+    if engine == "spark":
+        return Spark(master or "local[*]", progress)
+    return DuckDB(progress)
+
+
+# --- checking the catalogue, value by distinct value --------------------------------------------
+
+def _exp():
+    from sqlglot import exp
+
+    return exp
+
+
+def _col(name: str):
+    exp = _exp()
+    return exp.column(exp.to_identifier(name, quoted=True))
+
+
+def _src():
+    return _exp().to_table("src")
+
+
+def _nonblank(source: Source):
+    """Rows that are data: not blank, and (in a CSV) not a comment row."""
+    exp = _exp()
+    cells = [_col(c) for c in source.columns]
+    any_cell = exp.or_(*[exp.Not(this=exp.Is(this=c, expression=exp.null())) for c in cells])
+    if source.kind != "csv":
+        return any_cell
+    first = _col(next(iter(source.columns)))
+    comment = exp.and_(exp.Like(this=exp.Trim(this=first), expression=exp.Literal.string("#%")),
+                       *[exp.Is(this=c, expression=exp.null()) for c in cells[1:]])
+    return exp.and_(any_cell, exp.Not(this=exp.Paren(this=comment)))
+
+
+def _distinct(expr):
+    exp = _exp()
+    return exp.ArrayAgg(this=exp.Distinct(expressions=[expr]))
+
+
+def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnostic]]:
+    """The distinct values the catalogue holds, judged as the python reader judges
+    them: what the queries need to know (each date's days, each score's value),
+    and every error, located at the first row that holds it."""
+    from ..dsl.events import _resolved
+    from ..dsl.resolve import uses_weight
+
+    exp = _exp()
+    f = source.fields
+    asked = []  # (what, expression)
+    score_columns = [f["score"]] if source.long else list(source.index_columns.values())
+    for column in score_columns:
+        asked.append((("score", column), _distinct(_col(column))))
+    if source.long:
+        asked.append((("index", f["index"]), _distinct(_col(f["index"]))))
+    if "category" in f:
+        asked.append((("category", f["category"]), _distinct(_col(f["category"]))))
+    if "tags" in f:
+        asked.append((("tags", f["tags"]), _distinct(_col(f["tags"]))))
+    asked.append((("date", f["date"]), _distinct(_col(f["date"]))))
+    if "ongoing" in f:
+        asked.append((("ongoing", f["ongoing"]), _distinct(_col(f["ongoing"]))))
+    for name, column in source.attribute_columns.items():
+        asked.append((("attribute", column), _distinct(_col(column))))
+    data = _nonblank(source)
+    no_scores = exp.and_(*[exp.Is(this=_col(c), expression=exp.null()) for c in score_columns]
+                         ) if score_columns else exp.true()
+    counts = [exp.Count(this=exp.Star()),
+              exp.Count(this=exp.Case(ifs=[exp.If(this=no_scores, true=exp.Literal.number(1))]))]
+    weighted = uses_weight(scheme.score)
+    if weighted:
+        missing = exp.Is(this=_col(f["category"]), expression=exp.null()) if "category" in f \
+            else exp.true()
+        counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=missing,
+                                                           true=exp.Literal.number(1))])))
+    # attributes without a default: every event must record a value (B115)
+    required = [name for name, a in scheme.attributes.items() if a.default is None]
+    for name in required:
+        column = source.attribute_columns.get(name)
+        missing = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
+        counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=missing,
+                                                           true=exp.Literal.number(1))])))
+    query = exp.select(*[e for _, e in asked], *counts).from_(_src()).where(data)
+    [row] = runner.rows(query)
+    values = dict(zip([w for w, _ in asked], row[:len(asked)]))
+    rows, empty = row[len(asked)], row[len(asked) + 1]
+    without_category = row[len(asked) + 2] if weighted else 0
+    lacking = dict(zip(required, row[len(asked) + 2 + weighted:]))
+    by_column = {c: n for n, c in source.attribute_columns.items()}
+
+    found: list[tuple] = []  # (code, message, hint, column, value or a predicate)
+    known: dict = {"scores": {}, "dates": {}, "rows": rows}
+    for (what, column), distinct in values.items():
+        for value in distinct or []:
+            if value is None:
+                known.setdefault("nulls", set()).add(column)
+                continue
+            if what == "score":
+                problem = _score_problem(value, scheme)
+                if isinstance(problem, tuple):
+                    found.append((*problem, column, value))
+                else:
+                    known["scores"][value] = problem
+            elif what == "index":
+                name = _index_named(value, scheme)
+                known.setdefault("index", {})[value] = name
+                if name is None:
+                    found.append(("B101", f"unknown index `{str(value).strip()}`",
+                                  _guess(str(value).strip(), list(scheme.indices)), column, value))
+                elif scheme.indices[name].derived:
+                    found.append(("B113", f"`{name}` is a derived index: it is computed from "
+                                  "other indices' figures, so events cannot score it",
+                                  "score the indices it is computed from", column, value))
+            elif what == "category":
+                if str(value) != str(value).strip():
+                    known["untrimmed"] = True
+                if str(value).strip() not in scheme.categories:
+                    found.append(("B101", f"unknown category `{str(value).strip()}`",
+                                  _guess(str(value).strip(), list(scheme.categories)), column,
+                                  value))
+            elif what == "tags":
+                for tag in _tags(value):
+                    if tag not in scheme.tags:
+                        found.append(("B101", f"unknown tag `{tag}`",
+                                      _guess(tag, list(scheme.tags)), column, ("tag", tag)))
+            elif what == "attribute":
+                name = by_column[column]
+                if isinstance(value, str) and value != value.strip():
+                    known.setdefault("untrimmed columns", set()).add(column)
+                said = _value_problem(value, scheme.attributes[name])
+                if isinstance(said, tuple) and said and said[0] == "B209":
+                    found.append((*said, column, value))
+                else:
+                    known.setdefault("values", {}).setdefault(name, {})[value] = said
+            elif what == "ongoing":
+                flag = str(value).strip().lower()
+                if value is not True and value is not False and flag not in (
+                        "yes", "y", "true", "1", "x", "ongoing", "", "false"):
+                    found.append(("B001", f"`ongoing` is `yes` or empty, not `{str(value).strip()}`",
+                                  None, column, value))
+            elif what == "date":
+                text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+                text = text[:10] if isinstance(value, dt.datetime) else text
+                days = _resolved(text.strip(), source.period.start, source.period.end)
+                if not isinstance(days, tuple):
+                    found.append(("B301", f"cannot read the date `{text.strip()}`: {days.message}",
+                                  days.hint, column, value))
+                    continue
+                start, end = days
+                period = source.period
+                if end < period.start or start > period.end:
+                    found.append(("B302", f"the date `{text.strip()}` ({_days(start, end)}) is "
+                                  f"outside the period {period.start} to {period.end}",
+                                  "check the date, or the period at the top of the file",
+                                  column, value))
+                    continue
+                known["dates"][value] = days
+                if start < period.start or end > period.end:
+                    known.setdefault("past", []).append((value, text.strip(), start, end))
+    if empty and source.long:
+        found.append(("B108", "the event carries no score", "add a score", f["score"], None))
+    elif empty:
+        found.append(("B108", "the event carries no score", "add a score in an index's column",
+                      None, ("empty",)))
+    if without_category:
+        found.append(("B107", "the event has no category, but the scheme scores events by "
+                      "their category's weight", "add the event's category",
+                      f.get("category"), ("empty category",)))
+    for name, count in lacking.items():
+        if count:
+            a = scheme.attributes[name]
+            example = (f"{name} {a.choices[0]}" if not a.numeric else f"{name} {m.plain(a.low or 0)}")
+            column = source.attribute_columns.get(name)
+            found.append(("B115", f"the event records no `{name}`, which the scheme's attribute "
+                          "has no default for", f"add a value such as: {example}; or give the "
+                          f"attribute a default (attribute {name} ... default ...)", column,
+                          None if column else ("where", exp.true())))
+    for value, text, start, end in known.get("past", []):
+        ongoing = _ongoing(source)
+        where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),
+                         exp.Not(this=ongoing))
+        found.append(("B303", f"the date `{text}` ({_days(start, end)}) runs past the period "
+                      f"{source.period.start} to {source.period.end}",
+                      "if the event really spans the period's edge, mark it `ongoing`",
+                      f["date"], ("where", where)))
+    problems = _locate(found[:50], source, runner, score_columns) if found else []
+    return known, problems
+
+
+def _ongoing(source: Source):
+    exp = _exp()
+    if "ongoing" not in source.fields:
+        return exp.false()
+    column = _col(source.fields["ongoing"])
+    if source.columns[source.fields["ongoing"]] == BOOL:
+        return exp.Coalesce(this=column, expressions=[exp.false()])
+    return exp.Coalesce(this=exp.In(this=exp.Lower(this=exp.Trim(this=column)),
+                                    expressions=[exp.Literal.string(v) for v in
+                                                 ("yes", "y", "true", "1", "x", "ongoing")]),
+                        expressions=[exp.false()])
+
+
+def _value(value):
+    from .sql import date_literal, literal
+
+    exp = _exp()
+    if isinstance(value, dt.datetime):
+        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")),
+                        exp.DataType.build("TIMESTAMP"))
+    if isinstance(value, dt.date):
+        return date_literal(value)
+    if isinstance(value, float):
+        return exp.Literal.number(repr(value))
+    if isinstance(value, (list, tuple)):
+        return exp.Array(expressions=[_value(v) for v in value])
+    return literal(value)
+
+
+def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
+    """Each finding at the first row that holds its value: its line in the file
+    (CSV, JSON Lines) or its row (Parquet, heading as line 1)."""
+    exp = _exp()
+    out = []
+    for code, message, hint, column, value in found:
+        if isinstance(value, tuple) and value and value[0] == "where":
+            where = value[1]
+        elif isinstance(value, tuple) and value and value[0] == "tag":
+            where = _tag_holds(source, value[1])
+        elif isinstance(value, tuple) and value == ("empty",):
+            where = exp.and_(*[exp.Is(this=_col(c), expression=exp.null())
+                               for c in score_columns]) if score_columns else exp.true()
+        elif isinstance(value, tuple) and value == ("empty category",):
+            where = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
+        elif value is None:
+            where = exp.Is(this=_col(column), expression=exp.null())
+        else:
+            where = exp.EQ(this=_col(column), expression=_value(value))
+        found = _diagnostic(code, message, hint, column, where, source, runner)
+        if found is not None:  # no row holds it (a date run past the period, but ongoing)
+            out.append(found)
+    return out
+
+
+def _diagnostic(code, message, hint, column, where, source: Source, runner) -> Diagnostic:
+    exp = _exp()
+    if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
+        query = exp.select(exp.Count(this=exp.Star())).from_(_src()).where(
+            exp.and_(where, _nonblank(source)))
+        if not runner.rows(query)[0][0]:
+            return None
+        return error(code, f"{source.path}: {message}", None, hint)
+    numbered = exp.select(exp.Star(), exp.alias_(
+        exp.Window(this=exp.RowNumber()), "barometer_row")).from_(_src())
+    query = (exp.select(exp.column("barometer_row")).from_(numbered.subquery("numbered"))
+             .where(exp.and_(where, _nonblank(source)))
+             .order_by(exp.column("barometer_row")).limit(1))
+    rows = runner.rows(query)
+    if not rows:
+        return None
+    row = rows[0][0]
+    names = list(source.columns)
+    cell = names.index(column) if column in names else 0
+    if source.kind == "parquet" and os.path.isfile(source.path):
+        # the row's cells separated by ` | `, as the python reader quotes a Parquet row
+        from ..dsl.tables import _SEPARATOR, _text
+
+        [cells] = runner.rows(exp.select(exp.Star()).from_(numbered.subquery("numbered")).where(
+            exp.EQ(this=exp.column("barometer_row"), expression=exp.Literal.number(row))))
+        shown = [_text(v).replace("\n", " ") for v in cells[:len(names)]]
+        col = sum(len(t) + len(_SEPARATOR) for t in shown[:cell]) + 1
+        line, end, text = row + 1, col + max(len(shown[cell]), 1), _SEPARATOR.join(shown)
+    else:
+        line, col, end, text = _place(source, row, cell)
+    if text is not None:
+        _remember_line(source.path, line, text)
+    return error(code, message, Span(source.path, line, col, line, max(end, col + 1)), hint)
+
+
+def _place(source: Source, row: int, cell: int):
+    """The line, column and text of a row's cell in the file, as far as it can be
+    known without reading the file through: a CSV's line is its heading's plus the
+    row (a cell holding a line break shifts it), a JSON Lines file's is the row's
+    own, and a Parquet row is a line after the heading."""
+    if source.kind == "parquet" or not os.path.isfile(source.path):
+        return row + 1, 1, 2, None
+    if source.kind == "csv":
+        number = source.csv[0] + 1 + row
+    else:
+        number = row
+    text = _line_of(source.path, number, skip_blank=source.kind == "jsonl")
+    if text is None:
+        return number, 1, 2, None
+    if source.kind == "jsonl":
+        from ..dsl.tables import _value_column
+
+        name = list(source.columns)[cell]
+        column = _value_column(text, name)
+        if text[column - 1:column] == '"':  # a text: as wide as it, from its quote
+            close = text.find('"', column)
+            return number, column, close if close > column else column + 1, text
+        stop = min([i for i in (text.find(",", column), text.find("}", column)) if i >= 0],
+                   default=len(text))
+        return number, column, stop + 1, text
+    at = 0
+    delimiter = source.csv[1]
+    for _ in range(cell):  # good enough for the cells before it: unquoted, in most files
+        found = text.find(delimiter, at)
+        if found < 0:
+            break
+        at = found + 1
+    stop = text.find(delimiter, at)
+    return number, at + 1, (stop if stop >= 0 else len(text)) + 1, text
+
+
+def _line_of(path: str, number: int, skip_blank: bool = False) -> str | None:
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
+        seen = 0
+        for n, line in enumerate(f, start=1):
+            if skip_blank and not line.strip():
+                continue
+            seen += 1
+            if (seen if skip_blank else n) == number:
+                return line.rstrip("\r\n")
+    return None
+
+
+def _remember_line(path: str, number: int, text: str) -> None:
+    """Keep one line of a large file for messages to quote, without reading it all."""
+    from ..dsl.diagnostics import SOURCES
+
+    lines = SOURCES._lines.setdefault(path, [])
+    if len(lines) < number:
+        lines.extend([""] * (number - len(lines)))
+    lines[number - 1] = text
+
+
+def _score_problem(value, scheme: m.Scheme):
+    """A score as the python reader reads it: its whole value, or a problem as
+    (code, message, hint)."""
+    from ..dsl.csvfile import _SCORE, _signed_number
+    from ..dsl.syntax import NumberTooLong, number
+
+    text = _signed_number(value) if isinstance(value, (int, float)) and \
+        not isinstance(value, bool) else str(value)
+    match = _SCORE.match(text)
+    if match is None:
+        return ("B001", f"expected a score such as +1, found `{text.strip()}`",
+                "a score is a whole number with its sign")
+    sign, digits = match.groups()
+    try:
+        points = number(digits)
+    except NumberTooLong:
+        return ("B206", f"the number {digits[:24]} has more digits than barometer takes", None)
+    points = -points if sign and sign != "+" else points
+    low, high = scheme.range.low, scheme.range.high
+    if getattr(points, "denominator", 1) != 1:
+        return ("B205", f"scores are whole points, not {text.strip()}", None)
+    if not low <= points <= high:
+        return ("B204", f"the score {text.strip()} is outside the scheme's range "
+                f"{m.signed(low)} to {m.signed(high)}",
+                f"scores run from {m.signed(low)} to {m.signed(high)}")
+    return int(points)
+
+
+def _value_problem(value, attribute):
+    """An attribute's value as the python reader reads it (a number written like a
+    score, or one of the choices): the value, or a problem as (code, message, hint)."""
+    from ..dsl.csvfile import _SCORE, _signed_number
+    from ..dsl.diagnostics import did_you_mean
+    from ..dsl.syntax import NumberTooLong, number
+
+    name = attribute.name
+    text = _signed_number(value) if isinstance(value, (int, float)) and \
+        not isinstance(value, bool) else str(value).strip()
+    match = _SCORE.match(text)
+    if attribute.numeric:
+        if match is None:
+            return ("B209", f"`{name}` is a number ({attribute.describe()}), not `{text}`",
+                    f"write it as a number: {name} 3")
+        sign, digits = match.groups()
+        try:
+            found = number(digits)
+        except NumberTooLong:
+            return ("B209", f"`{text}` is not a value of `{name}`: it is {attribute.describe()}",
+                    None)
+        found = -found if sign and sign != "+" else found
+    else:
+        found = text
+        if match is not None:
+            return ("B209", f"`{name}` is {attribute.describe()}, not {text}",
+                    f"write one of its values: {name} {attribute.choices[0]}")
+    if not attribute.admits(found):
+        return ("B209", f"`{text}` is not a value of `{name}`: it is {attribute.describe()}",
+                (did_you_mean(found, attribute.choices) if not attribute.numeric else None)
+                or (f"its values are {', '.join(attribute.choices)}" if not attribute.numeric
+                    else None))
+    return found
+
+
+def _index_named(value, scheme: m.Scheme) -> str | None:
+    key = " ".join(str(value).lower().split())
+    for name, index in scheme.indices.items():
+        if key in (name.lower(), " ".join(index.title.lower().split())) or \
+                key.replace(" ", "_") == name.lower():
+            return name
+    return None
+
+
+def _tags(value) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(t).strip() for t in value if t is not None and str(t).strip()]
+    return [t.strip() for t in re.split(r"[;,]", str(value)) if t.strip()]
+
+
+def _guess(name: str, names: list[str]) -> str | None:
+    near = closest(name, names)
+    return f"did you mean `{near}`?" if near else None
+
+
+def _days(start: dt.date, end: dt.date) -> str:
+    return str(start) if start == end else f"{start} to {end}"
+
+
+def _tag_holds(source: Source, tag: str):
+    exp = _exp()
+    column = _col(source.fields["tags"])
+    if source.columns[source.fields["tags"]] == LIST:
+        return exp.ArrayContains(this=column, expression=exp.Literal.string(tag))
+    return exp.RegexpLike(this=column, expression=exp.Literal.string(
+        r"(^|[;,])\s*" + re.escape(tag) + r"\s*([;,]|$)"))

@@ -175,6 +175,9 @@ class DuckDB:
             raise Unavailable(NEEDS["duckdb"]) from None
         self.con = duckdb.connect(config={"preserve_insertion_order": "true"})
         self.progress = progress
+        if progress:  # tracked for query_progress(), shown by _with_progress, not by DuckDB
+            self.con.execute("SET enable_progress_bar = true")
+            self.con.execute("SET enable_progress_bar_print = false")
 
     def open(self, path: str, kind: str, csv) -> dict:
         import duckdb
@@ -310,10 +313,11 @@ def _with_progress(run, progress):
     if not sys.stderr.isatty():
         return run()
     done = threading.Event()
+    shown = []
 
     def show():
         started = time.monotonic()
-        while not done.wait(0.5):
+        while not done.wait(0.25):
             if time.monotonic() - started < 1:
                 continue
             try:
@@ -321,8 +325,9 @@ def _with_progress(run, progress):
             except Exception:
                 return
             if share is not None and share >= 0:
-                sys.stderr.write(f"\rscoring: {share:5.1f}%")
+                sys.stderr.write(f"\rreading and scoring: {share:5.1f}%")
                 sys.stderr.flush()
+                shown.append(share)
 
     watcher = threading.Thread(target=show, daemon=True)
     watcher.start()
@@ -331,7 +336,8 @@ def _with_progress(run, progress):
     finally:
         done.set()
         watcher.join()
-        sys.stderr.write("\r" + " " * 20 + "\r")
+        if shown:
+            sys.stderr.write("\r" + " " * 30 + "\r")
 
 
 def runner_for(engine: str, master: str | None = None, progress: bool = False):

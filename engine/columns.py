@@ -202,7 +202,7 @@ class DuckDB:
         # a view of SQL (not of a Python relation), so that DuckDB reads only the
         # columns and row groups a query needs
         view = exp.Create(this=exp.to_table("src"), kind="VIEW", replace=True,
-                          expression=exp.select(exp.Star()).from_(reader))
+                          expression=exp.select(exp.Star(), copy=False).from_(reader, copy=False))
         try:
             self.con.execute(view.sql(dialect=self.dialect))
             described = self.con.execute("DESCRIBE src").fetchall()
@@ -214,7 +214,7 @@ class DuckDB:
                         "VARCHAR[]" if name.strip().lower() == "tags" else "VARCHAR",
                         dialect="duckdb")), name, quoted=True)
                     if str(t).startswith("JSON") else _col(name) for name, t, *_ in described]
-                ).from_(reader))
+                , copy=False).from_(reader, copy=False))
                 self.con.execute(view.sql(dialect=self.dialect))
                 described = self.con.execute("DESCRIBE src").fetchall()
         except duckdb.Error as e:
@@ -281,7 +281,7 @@ class Spark:
                 lines = reader.text(path).select(
                     F.regexp_replace("value", "^\ufeff", "").alias("value"),
                     F.monotonically_increasing_id().alias("n"))  # consecutive in the first part
-                lines = lines.where(F.col("n") >= skip).select("value")
+                lines = lines.where(F.col("n") >= skip, copy=False).select("value")
                 frame = reader.csv(lines, header=True, sep=delimiter, quote='"', escape='"')
         except Exception as e:  # Spark says AnalysisException, Py4JJavaError, ...
             raise InputError([_unreadable(path, kind, e)]) from None
@@ -428,7 +428,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         missing = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
         counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=missing,
                                                            true=exp.Literal.number(1))])))
-    query = exp.select(*[e for _, e in asked], *counts).from_(_src()).where(data)
+    query = (exp.select(*[e for _, e in asked], *counts, copy=False)
+             .from_(_src(), copy=False).where(data, copy=False))
     [row] = runner.rows(query)
     values = dict(zip([w for w, _ in asked], row[:len(asked)]))
     rows, empty = row[len(asked)], row[len(asked) + 1]
@@ -484,10 +485,12 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                 flag = str(value).strip().lower()
                 if value is not True and value is not False and flag not in (
                         "yes", "y", "true", "1", "x", "ongoing", "", "false"):
-                    found.append(("B001", f"`ongoing` is `yes` or empty, not `{str(value).strip()}`",
+                    found.append(("B001", "`ongoing` is `yes` or empty, not "
+                                  f"`{str(value).strip()}`",
                                   None, column, value))
             elif what == "date":
-                text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+                text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) \
+                    else str(value)
                 text = text[:10] if isinstance(value, dt.datetime) else text
                 days = _resolved(text.strip(), source.period.start, source.period.end)
                 if not isinstance(days, tuple):
@@ -517,7 +520,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     for name, count in lacking.items():
         if count:
             a = scheme.attributes[name]
-            example = (f"{name} {a.choices[0]}" if not a.numeric else f"{name} {m.plain(a.low or 0)}")
+            example = (f"{name} {a.choices[0]}" if not a.numeric
+                       else f"{name} {m.plain(a.low or 0)}")
             column = source.attribute_columns.get(name)
             found.append(("B115", f"the event records no `{name}`, which the scheme's attribute "
                           "has no default for", f"add a value such as: {example}; or give the "
@@ -592,16 +596,17 @@ def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
 def _diagnostic(code, message, hint, column, where, source: Source, runner) -> Diagnostic:
     exp = _exp()
     if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
-        query = exp.select(exp.Count(this=exp.Star())).from_(_src()).where(
-            exp.and_(where, _nonblank(source)))
+        query = exp.select(exp.Count(this=exp.Star()), copy=False).from_(_src(), copy=False).where(
+            exp.and_(where, _nonblank(source)), copy=False)
         if not runner.rows(query)[0][0]:
             return None
         return error(code, f"{source.path}: {message}", None, hint)
     numbered = exp.select(exp.Star(), exp.alias_(
-        exp.Window(this=exp.RowNumber()), "barometer_row")).from_(_src())
-    query = (exp.select(exp.column("barometer_row")).from_(numbered.subquery("numbered"))
-             .where(exp.and_(where, _nonblank(source)))
-             .order_by(exp.column("barometer_row")).limit(1))
+        exp.Window(this=exp.RowNumber()), "barometer_row"), copy=False).from_(_src(), copy=False)
+    query = (exp.select(exp.column("barometer_row"), copy=False)
+             .from_(numbered.subquery("numbered", copy=False), copy=False)
+             .where(exp.and_(where, _nonblank(source)), copy=False)
+             .order_by(exp.column("barometer_row"), copy=False).limit(1, copy=False))
     rows = runner.rows(query)
     if not rows:
         return None
@@ -612,8 +617,11 @@ def _diagnostic(code, message, hint, column, where, source: Source, runner) -> D
         # the row's cells separated by ` | `, as the python reader quotes a Parquet row
         from ..dsl.tables import _SEPARATOR, _text
 
-        [cells] = runner.rows(exp.select(exp.Star()).from_(numbered.subquery("numbered")).where(
-            exp.EQ(this=exp.column("barometer_row"), expression=exp.Literal.number(row))))
+        [cells] = runner.rows(
+            exp.select(exp.Star(), copy=False)
+            .from_(numbered.subquery("numbered", copy=False), copy=False)
+            .where(exp.EQ(this=exp.column("barometer_row"), expression=exp.Literal.number(row)),
+                   copy=False))
         shown = [_text(v).replace("\n", " ") for v in cells[:len(names)]]
         col = sum(len(t) + len(_SEPARATOR) for t in shown[:cell]) + 1
         line, end, text = row + 1, col + max(len(shown[cell]), 1), _SEPARATOR.join(shown)
@@ -740,7 +748,8 @@ def _value_problem(value, attribute):
     if not attribute.admits(found):
         return ("B209", f"`{text}` is not a value of `{name}`: it is {attribute.describe()}",
                 (did_you_mean(found, attribute.choices) if not attribute.numeric else None)
-                or (f"its values are {', '.join(attribute.choices)}" if not attribute.numeric
+                or (f"its values are {', '.join(attribute.choices)}"
+                    if not attribute.numeric
                     else None))
     return found
 

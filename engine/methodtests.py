@@ -246,7 +246,8 @@ def _case(raw, path: str) -> tuple[Case, list[Diagnostic]]:
             for written, span in events:
                 if not written.lower().endswith(EVENTS_KINDS):
                     problems.append(error("B606", f"`{written}` is not a catalogue", span,
-                                          "catalogues end in .events, .csv, .xlsx, .jsonl or .parquet"))
+                                          "catalogues end in .events, .csv, .xlsx, .jsonl or "
+                                          ".parquet"))
         elif item.kind == "expect":
             expect, found = _expect(item.value)
             expectations.append(expect)

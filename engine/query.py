@@ -144,24 +144,25 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         name_of = _index_case(source, known)
         entries = (exp.select(exp.alias_(name_of, "idx"),
                               exp.alias_(_recorded(source, f["score"], known), "recorded"),
-                              *common)
-                   .from_(_src()).where(exp.Not(this=exp.Is(this=_col(f["score"]),
-                                                           expression=exp.null()))))
+                              *common, copy=False)
+                   .from_(_src(), copy=False).where(exp.Not(this=exp.Is(this=_col(f["score"]),
+                                                           expression=exp.null())), copy=False))
     else:
         branches = []
         for index, column in source.index_columns.items():
             branches.append(exp.select(exp.alias_(literal(index), "idx"),
                                        exp.alias_(_recorded(source, column, known), "recorded"),
-                                       *common)
-                            .from_(_src()).where(exp.Not(this=exp.Is(
-                                this=_col(column), expression=exp.null()))))
+                                       *common, copy=False)
+                            .from_(_src(), copy=False).where(exp.Not(this=exp.Is(
+                                this=_col(column), expression=exp.null())), copy=False))
         if not branches:  # no column of scores: no entries (a row is then without a score)
             branches.append(exp.select(exp.alias_(exp.cast(exp.null(), exp.DataType.build(
                 "VARCHAR")), "idx"), exp.alias_(exp.cast(exp.null(), exp.DataType.build(
-                    "BIGINT")), "recorded"), *common).from_(_src()).where(exp.false()))
+                    "BIGINT")), "recorded"), *common, copy=False)
+                .from_(_src(), copy=False).where(exp.false(), copy=False))
         entries = branches[0]
         for branch in branches[1:]:
-            entries = exp.union(entries, branch, distinct=False)
+            entries = exp.union(entries, branch, distinct=False, copy=False)
     ctes = [("entries", entries)]
     weight = None
     if weighted:
@@ -176,11 +177,12 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
                                alias=exp.TableAlias(this=exp.to_identifier("w"), columns=[
                                    exp.to_identifier("wname"), exp.to_identifier("wnum")]))
             # every event has a weighted category where the score reads `weight` (B107)
-            weighted_entries = (exp.select(exp.Star()).from_(exp.to_table("entries"))
+            weighted_entries = (exp.select(exp.Star(), copy=False)
+                                .from_(exp.to_table("entries"), copy=False)
                                 .join(table, on=exp.EQ(this=exp.column("category"),
                                                        expression=exp.column("wname")),
                                       join_type="inner" if uses_weight(scheme.score)
-                                      else "left"))
+                                      else "left", copy=False))
             ctes.append(("weighted", weighted_entries))
             weight = Scaled(exp.column("wnum"), den)
         else:
@@ -280,7 +282,7 @@ def _layer(ctes: list, value, condition, previous: Layer | None, n: int,
             excluded = f"x{n}"
         layer = Layer(name, den, excluded)
     outputs.append(exp.alias_(score, name))
-    ctes.append((f"l{n}", exp.select(*outputs).from_(exp.to_table(before))))
+    ctes.append((f"l{n}", exp.select(*outputs, copy=False).from_(exp.to_table(before), copy=False)))
     return layer
 
 
@@ -354,10 +356,11 @@ def _final(compiled: Compiled, group: list[str], extra=()):
     for columns in compiled.requests.values():
         outputs += [exp.alias_(e, name) for name, e in columns]
     outputs += list(extra)
-    query = exp.select(*outputs).from_(exp.to_table(compiled.ctes[-1][0])).group_by(
-        *[exp.column(g) for g in group])
+    query = exp.select(*outputs, copy=False).from_(
+        exp.to_table(compiled.ctes[-1][0]), copy=False).group_by(
+        *[exp.column(g) for g in group], copy=False)
     for name, cte in compiled.ctes:
-        query = query.with_(name, as_=cte)
+        query = query.with_(name, as_=cte, copy=False)
     return query
 
 

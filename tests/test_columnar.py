@@ -30,8 +30,8 @@ from .conftest import CSV, PUBLISHED, ROOT  # noqa: E402
 from .strategies import CATEGORIES, TAGS, conditions, rules_files, event_files  # noqa: E402
 from .test_derived import formulas  # noqa: E402
 
-# BAROMETER_EXAMPLES=500 runs the property longer, by hand (the suite keeps to 20)
-SETTINGS = settings(max_examples=int(os.environ.get("BAROMETER_EXAMPLES", 20)), deadline=None,
+# BAROMETER_EXAMPLES=500 runs the property longer, by hand (the suite keeps to 15)
+SETTINGS = settings(max_examples=int(os.environ.get("BAROMETER_EXAMPLES", 15)), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
@@ -273,13 +273,14 @@ ROOTS = "rule roots when category is statements then set to round(sqrt(abs(score
 
 def test_a_construct_that_cannot_be_a_query_is_named_and_python_computes(tmp_path):
     rules = tmp_path / "root.rules"
-    rules.write_text(f'scheme "Roots" version "1"\nextends "{ROOT / "rules" / "minsk-barometer.rules"}"\n'
-                     f"{ROOTS}\n", encoding="utf-8")
+    parent = ROOT / "rules" / "minsk-barometer.rules"
+    rules.write_text(f'scheme "Roots" version "1"\nextends "{parent}"\n{ROOTS}\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["eval", str(rules), str(CSV), "--engine", "duckdb",
                                        "--format", "json"])
     assert result.exit_code == 0
-    assert f"{rules}:3:{ROOTS.index('sqrt') + 1}: warning[B801]: sqrt() is not exact: the columnar engine cannot " \
-           "compute this exactly, so the python engine runs the scheme" in result.output
+    assert (f"{rules}:3:{ROOTS.index('sqrt') + 1}: warning[B801]: sqrt() is not exact: the "
+            "columnar engine cannot compute this exactly, so the python engine runs the scheme"
+            ) in result.output
     assert json.loads(result.output[result.output.index("{"):])["indices"]["us"]["aggregate"] \
         == evaluate(load_scheme(str(rules)), load_catalogue([str(CSV)], load_scheme(
             str(rules)))).indices["us"].aggregate
@@ -328,8 +329,9 @@ def test_explain_on_the_columnar_path_gives_rules_and_categories_contributions()
 
 
 def test_explain_on_a_large_catalogue_says_what_each_category_and_rule_adds():
-    result = CliRunner().invoke(main, ["explain", str(ROOT / "rules" / "gdelt" / "gdelt-style.rules"),
-                                       str(ROOT / "examples" / "gdelt" / "gdelt-style-sample.jsonl"),
+    gdelt = ROOT / "rules" / "gdelt" / "gdelt-style.rules"
+    sample = ROOT / "examples" / "gdelt" / "gdelt-style-sample.jsonl"
+    result = CliRunner().invoke(main, ["explain", str(gdelt), str(sample),
                                        "--engine", "duckdb", "--index", "blr_rus",
                                        "--format", "json"])
     assert result.exit_code == 0, result.output

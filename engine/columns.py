@@ -209,12 +209,11 @@ class DuckDB:
             if any(str(row[1]).startswith("JSON") for row in described):
                 # a JSON column whose values DuckDB could not type (lists that are all
                 # empty, cells that are all null): tags as a list of texts, others text
-                view.set("expression", exp.select(*[
-                    exp.alias_(exp.cast(_col(name), exp.DataType.build(
-                        "VARCHAR[]" if name.strip().lower() == "tags" else "VARCHAR",
-                        dialect="duckdb")), name, quoted=True)
+                typed = [exp.alias_(exp.cast(_col(name), exp.DataType.build(
+                    "VARCHAR[]" if name.strip().lower() == "tags" else "VARCHAR",
+                    dialect="duckdb")), name, quoted=True)
                     if str(t).startswith("JSON") else _col(name) for name, t, *_ in described]
-                , copy=False).from_(reader, copy=False))
+                view.set("expression", exp.select(*typed, copy=False).from_(reader, copy=False))
                 self.con.execute(view.sql(dialect=self.dialect))
                 described = self.con.execute("DESCRIBE src").fetchall()
         except duckdb.Error as e:
@@ -281,7 +280,7 @@ class Spark:
                 lines = reader.text(path).select(
                     F.regexp_replace("value", "^\ufeff", "").alias("value"),
                     F.monotonically_increasing_id().alias("n"))  # consecutive in the first part
-                lines = lines.where(F.col("n") >= skip, copy=False).select("value")
+                lines = lines.where(F.col("n") >= skip).select("value")
                 frame = reader.csv(lines, header=True, sep=delimiter, quote='"', escape='"')
         except Exception as e:  # Spark says AnalysisException, Py4JJavaError, ...
             raise InputError([_unreadable(path, kind, e)]) from None

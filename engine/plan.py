@@ -390,8 +390,12 @@ def _asks(rules) -> tuple[tuple[str, ...], bool, bool, tuple[str, ...]] | None:
 
 def reads(scheme: m.Scheme) -> tuple[str, ...]:
     """The attributes a scheme's score expression and rules' actions read."""
-    exprs = [scheme.score] + [a.value for r in scheme.rules for a in r.actions
-                              if a.kind in ("set", "add", "multiply")]
+    return expression_reads([scheme.score] + [a.value for r in scheme.rules for a in r.actions
+                                              if a.kind in ("set", "add", "multiply")])
+
+
+def expression_reads(exprs) -> tuple[str, ...]:
+    """The attributes these score expressions read, each once, in order."""
     found: list[str] = []
     for expr in exprs:
         for e in subexpressions(expr):

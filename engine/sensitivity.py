@@ -23,7 +23,7 @@ from ..dsl import model as m
 from ..dsl.checks import totals_are_whole
 from ..dsl.domains import ARRAYS, FigureProblem
 from ..dsl.resolve import derived_order
-from .plan import Evaluation, Plan
+from .plan import Evaluation, Plan, expression_reads
 from .records import Tabular, bounded, number, short
 
 
@@ -243,9 +243,11 @@ class _Arrays:
         self.action_groups = [(actions, np.array(cols)) for actions, cols in groups.items()
                               if actions]
         self.weights = np.array([float(scheme.categories[c].weight or 0) for c in self.categories])
-        # the attributes the score expression and actions read: one row of values each
+        # the attributes the score expression, the actions and the score expressions
+        # sampled (`vary score among [recorded, age]`) read: one row of values each
+        names = dict.fromkeys(evaluation.plan.reads + expression_reads(self.options))
         self.values = {name: np.array([float(e.values(name)) for e in self.kept])[None, :]
-                       for name in evaluation.plan.reads}
+                       for name in names}
 
     def totals(self, weights, extra=None):
         """Aggregates per sample (rows) and index (columns) for these weights (and,

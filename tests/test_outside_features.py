@@ -42,3 +42,44 @@ def test_a_score_expression_sampled_may_read_an_attribute_the_scheme_does_not(tm
     effects = {e["parameter"]: e["changes"] for e in json.loads(result.output)["one_at_a_time"]}
     # ages 27 and 11 instead of +1 and -2; -2 + 12 fatalities instead of -2
     assert effects == {"score:0": {}, "score:1": {"russia": 39.0}, "score:2": {"russia": 12.0}}
+
+
+def test_a_score_expression_that_divides_by_zero_is_located_at_the_event(tmp_path):
+    # `score recorded / 0` passed `check` and crashed every verb with a traceback
+    rules = write(tmp_path, "s.rules", SCHEME.replace("index russia", "score recorded / fatalities"
+                                                      "\nindex russia"))
+    events = write(tmp_path, "e.events", EVENTS)
+    want = (f"{rules}:3:16: error[B208]: division by zero (the event [4 January] Call, "
+            f"{events}:3:1, on russia)\n"
+            " 3 | score recorded / fatalities\n"
+            "   |                ^\n"
+            "   = hint: guard the expression so that it gives a number on every event, e.g. "
+            "recorded / max(fatalities, 1)\n")
+    checked = run("check", rules, events)
+    assert checked.exit_code == 1 and want in checked.output
+    for verb in ("eval", "explain", "sensitivity", "series", "report"):
+        result = run(verb, rules, events)
+        assert result.exit_code == 2 and want in result.output, verb
+
+
+def test_a_mistake_no_verb_reported_is_still_located_not_a_traceback(tmp_path, monkeypatch):
+    import barometer.engine.verify as verify
+
+    monkeypatch.setattr(verify, "may_fail", lambda expr: False)  # as before the fix
+    rules = write(tmp_path, "s.rules", SCHEME.replace("index russia", "score log(0)\nindex russia"))
+    result = run("eval", rules, write(tmp_path, "e.events", EVENTS))
+    assert result.exit_code == 2
+    assert f"{rules}:3:7: error[B208]: the log of 0: log takes numbers above 0" in result.output
+
+
+def test_score_expressions_to_sample_are_computed_before_sampling(tmp_path):
+    # a RuntimeWarning from numpy and NaN figures
+    rules = write(tmp_path, "s.rules", SCHEME + "vary score among [recorded, recorded / 0]\n")
+    events = write(tmp_path, "e.events", EVENTS)
+    result = run("check", rules, events)
+    assert result.exit_code == 1
+    assert (f"{rules}:5:38: error[B208]: division by zero (the event [4 January] Call, "
+            f"{events}:3:1, on russia)") in result.output
+    plain = write(tmp_path, "p.rules", SCHEME)
+    result = run("sensitivity", plain, events, "--vary", "score among [recorded, 1 / fatalities]")
+    assert result.exit_code == 2 and "error[B208]: division by zero" in result.output

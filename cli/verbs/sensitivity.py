@@ -47,6 +47,13 @@ def command(rules, events, samples, seed, varies, fmt, out, period):
 
     scheme, catalogue = load(rules, events, parse_period(period))
     chosen = parse_varies(varies, scheme) if varies else list(scheme.varies)
+    if varies:
+        from ..dsl import InputError
+        from ..engine.verify import option_problems
+
+        problems = option_problems(scheme, catalogue, chosen)
+        if problems:
+            raise InputError(problems)
     evaluation = evaluate(scheme, catalogue)
     show = samples >= 20_000 and sys.stderr.isatty()  # a bar only on a terminal
     try:

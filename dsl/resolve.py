@@ -466,6 +466,12 @@ def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
                                   "choose between", vary.span,
                                   "e.g. vary score among [recorded, direction]"))
         return problems
+    if vary.by < 0:
+        what = f"{vary.kind} {vary.names[0]}" if vary.kind == "rule" else vary.kind
+        return [error("B117", f"`vary {what} by {m.plain(vary.by)}{'%' if vary.relative else ''}`"
+                      ": each number moves within plus or minus the amount, which cannot be "
+                      "negative",
+                      vary.span, f"vary by a positive amount: vary {what} by 1")]
     if vary.kind == "rule":
         rules = {r.name: r for r in scheme.rules}
         name = vary.names[0]
@@ -479,9 +485,23 @@ def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
         return []
     table, kind = ((scheme.categories, "category") if vary.kind == "weights"
                    else (scheme.bands, "index with bands"))
-    return [error("B101", f"unknown {kind} `{name}`", vary.span,
-                  did_you_mean(name, table) or f"the scheme declares no {kind} of that name")
-            for name in vary.names or () if name not in table]
+    problems = [error("B101", f"unknown {kind} `{name}`", vary.span,
+                      did_you_mean(name, table) or f"the scheme declares no {kind} of that name")
+                for name in vary.names or () if name not in table]
+    if vary.kind == "weights" and not problems:
+        unweighted = [n for n in vary.names or table if table[n].weight is None]
+        if unweighted:
+            problems.append(error(
+                "B117", f"{'category' if len(unweighted) == 1 else 'categories'} "
+                f"{', '.join(unweighted[:5])}"
+                f"{f' and {len(unweighted) - 5} more' if len(unweighted) > 5 else ''} "
+                f"{'has' if len(unweighted) == 1 else 'have'} no weight to vary", vary.span,
+                f"give each a weight (category {unweighted[0]} weight 1), or name the "
+                "categories whose weights vary: vary weights of a, b by 1"))
+    if vary.kind == "bands" and not table and not problems:
+        problems.append(error("B117", "no bands to vary: the scheme declares no bands",
+                              vary.span, "declare bands, or drop this line"))
+    return problems
 
 
 def rule_numbers(rule: m.Rule) -> list:

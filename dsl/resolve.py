@@ -215,6 +215,12 @@ _SCORE_WORDS = (m.Recorded, m.Direction, m.Weight)
 FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS))
 
 
+# Words that open a condition or stand in a score expression: an attribute of that
+# name could be declared, but `recorded > 2` or `score weight` would read the word.
+RULE_WORDS = ("always", "date", "direction", "index", "not", "recorded", "score", "tagged",
+              "text", "weight")
+
+
 def attribute_names(scheme: m.Scheme) -> list[Diagnostic]:
     """An attribute's name says one thing on an event's line and in a condition:
     not an index, not a built-in, not a word of the event language."""
@@ -223,7 +229,9 @@ def attribute_names(scheme: m.Scheme) -> list[Diagnostic]:
         name = attribute.name
         clash = ("an index" if name in scheme.indices else
                  "a built-in attribute" if name in m.BUILTIN_ATTRIBUTES else
-                 "a word of event files" if name in EVENT_WORDS else None)
+                 "a word of event files" if name in EVENT_WORDS else
+                 "a word of rules files, which a condition or a score would read instead"
+                 if name in RULE_WORDS else None)
         if clash is not None:
             problems.append(error(
                 "B114", f"`{name}` cannot name an attribute: it is already {clash}",

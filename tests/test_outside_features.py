@@ -101,3 +101,17 @@ def test_vary_by_a_negative_amount_or_weights_that_are_not_there(tmp_path):
                                       "high >= 0 }\n"), write(tmp_path, "e.events", EVENTS),
                  "--vary", "bands by -2")
     assert result.exit_code == 2 and "`vary bands by -2`" in result.output
+
+
+def test_an_attribute_cannot_take_a_word_that_a_condition_or_score_reads(tmp_path):
+    # `attribute recorded ...` was accepted, and `score recorded + recorded` read the
+    # recorded score twice; `attribute text ...` could not be asked in a condition
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex russia "R"\n'
+                  'attribute recorded "Recorded by" number from 0 default 0\n'
+                  'attribute text "T" one of [a, b] default a\n')
+    result = run("check", rules)
+    assert result.exit_code == 1
+    for line, name in ((4, "recorded"), (5, "text")):
+        assert (f"{rules}:{line}:11: error[B114]: `{name}` cannot name an attribute: it is already "
+                "a word of rules files, which a condition or a score would read instead"
+                ) in result.output

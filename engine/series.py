@@ -285,10 +285,13 @@ def order_problems(periods: list[m.Period]) -> list[Diagnostic]:
     numbered = [(p, issue_number(p.title)) for p in periods]
     numbered = [(p, n) for p, n in numbered if n is not None]
     for (a, x), (b, y) in zip(numbered, numbered[1:]):
-        if y <= x:
+        if y <= x and b.start > a.end:  # periods that overlap are B701's, said below
+            said = (f"{b.title!r} ({b.start} to {b.end}) is numbered {y}, as is {a.title!r} "
+                    f"({a.start} to {a.end}), which comes before it" if y == x else
+                    f"{b.title!r} is numbered {y}, but its period ({b.start} to {b.end}) "
+                    f"comes after that of {a.title!r}, numbered {x}")
             problems.append(error(
-                "B702", f"{b.title!r} is numbered {y}, but its period ({b.start} to {b.end}) "
-                f"comes after that of {a.title!r}, numbered {x}", b.span or a.span,
+                "B702", said, b.span or a.span,
                 "issues are put in the order of their dates: is a date or a number mistyped?"))
     for a, b in zip(periods, periods[1:]):
         if b.start <= a.end:

@@ -115,3 +115,17 @@ def test_an_attribute_cannot_take_a_word_that_a_condition_or_score_reads(tmp_pat
         assert (f"{rules}:{line}:11: error[B114]: `{name}` cannot name an attribute: it is already "
                 "a word of rules files, which a condition or a score would read instead"
                 ) in result.output
+
+
+def test_one_issue_given_twice_is_one_finding_that_says_so(tmp_path):
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex russia "R"\n')
+    one = write(tmp_path, "one.events", 'period "No 1" from 2021-01-01 to 2021-01-31\n'
+                "[4 January] x\n    russia +1\n")
+    result = run("series", rules, one, one)
+    assert result.exit_code == 2 and "B702" not in result.output
+    assert "error[B701]: the period of 'No 1' (2021-01-01 to 2021-01-31) overlaps" in result.output
+    again = write(tmp_path, "again.events", 'period "No 1" from 2021-02-01 to 2021-02-28\n'
+                  "[4 February] x\n    russia +1\n")
+    result = run("series", rules, one, again)
+    assert (f"{again}:1:1: error[B702]: 'No 1' (2021-02-01 to 2021-02-28) is numbered 1, as is "
+            "'No 1' (2021-01-01 to 2021-01-31), which comes before it") in result.output

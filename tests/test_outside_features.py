@@ -129,3 +129,23 @@ def test_one_issue_given_twice_is_one_finding_that_says_so(tmp_path):
     result = run("series", rules, one, again)
     assert (f"{again}:1:1: error[B702]: 'No 1' (2021-02-01 to 2021-02-28) is numbered 1, as is "
             "'No 1' (2021-01-01 to 2021-01-31), which comes before it") in result.output
+
+
+def test_a_sensitivity_chart_says_what_was_varied():
+    from barometer.engine.sensitivity import Parameter
+    from barometer.output.charts import _varied
+
+    said = _varied([Parameter("score", "score", "score among [recorded, direction]", -1.0, 2.0),
+                    Parameter("rule", "older#0", "rule older: 2, its number 1 of 2", 2.0, 1.0),
+                    Parameter("rule", "older#1", "rule older: 30, its number 2 of 2", 30.0, 1.0),
+                    Parameter("weight", "visits", "weight of visits", 2.0, 1.0)], str)
+    # was: "weights (score among [...]) ±2; weights (rule older: 2, ...) ±1; ..."
+    assert said == ("score among [recorded, direction], one per sample; the numbers of rule "
+                    "older (2, 30) \u00b11; weights (visits) \u00b11")
+
+
+def test_sensitivity_says_every_kind_of_vary_it_takes():
+    result = run("sensitivity", ROOT / "rules" / "minsk-barometer.rules",
+                 ROOT / "examples" / "minsk-barometer-19.events", "--vary", "rule by 1")
+    assert result.exit_code == 2
+    assert "'rule older by 1', 'score among [recorded, direction]'" in result.output

@@ -444,15 +444,21 @@ def _varied(parameters, title_of) -> str:
     """What was varied, in few words: the weights together, each index's band
     boundaries together, each group with how far it moved."""
     groups: dict = {}
+    parts = []
     for p in parameters:
+        if p.kind == "score":  # a choice, not a number moved
+            parts.append(f"{p.label}, one per sample")
+            continue
         if p.kind == "boundary":
             index, _, rest = p.label.partition(": ")
             what = f"the band boundaries of {title_of(index)}"
             item = rest
+        elif p.kind == "rule":
+            rule, _, item = p.label.partition(": ")
+            what, item = f"the numbers of {rule}", item.split(", its number")[0]
         else:
             what, item = "weights", p.label.removeprefix("weight of ")
         groups.setdefault((what, _fmt(p.by).lstrip("+")), []).append(item)
-    parts = []
     for (what, by), items in groups.items():
         listed = ", ".join(items) if len(items) <= 6 else f"{len(items)} of them"
         parts.append(f"{what} ({listed}) \u00b1{by}")

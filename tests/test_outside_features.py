@@ -149,3 +149,20 @@ def test_sensitivity_says_every_kind_of_vary_it_takes():
                  ROOT / "examples" / "minsk-barometer-19.events", "--vary", "rule by 1")
     assert result.exit_code == 2
     assert "'rule older by 1', 'score among [recorded, direction]'" in result.output
+
+
+def test_explain_shows_the_attribute_values_a_score_was_computed_from(tmp_path):
+    # --details gave "recorded -2, scheme's score -0.8" and nothing to tell why
+    rules = write(tmp_path, "s.rules", SCHEME.replace("index russia", "score recorded + "
+                                                      "fatalities / 10\nindex russia")
+                  + "rule old when age > 20 then add 1\n")
+    events = write(tmp_path, "e.events", EVENTS)
+    result = run("explain", rules, events, "--details")
+    assert result.exit_code == 0
+    assert f"{events}:6:1; recorded -2, scheme's score -0.8; fatalities 12; age 11\n" in \
+        result.output
+    assert f"{events}:3:1; recorded +1; fatalities 0; age 27\n" in result.output
+    lines = json.loads(run("explain", rules, events, "--format", "json").output)[
+        "indices"]["russia"]["lines"]
+    assert [line["values"] for line in lines] == [{"fatalities": 0, "age": 27},
+                                                  {"fatalities": 12, "age": 11}]

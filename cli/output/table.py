@@ -115,6 +115,11 @@ def _boundary_words(x) -> str:
     return "; ".join(parts)
 
 
+def _value(value) -> str:
+    """An attribute's value as an event file writes it: `minister`, `12`."""
+    return value if isinstance(value, str) else "-" if value is None else plain(value)
+
+
 def explanation(explained, details: bool = False) -> str:
     out = []
     for x in explained:
@@ -154,6 +159,7 @@ def explanation(explained, details: bool = False) -> str:
                     extra.append(f"category {event.category.name}")
                 if event.tags:
                     extra.append("tags " + ", ".join(t.name for t in event.tags))
+                extra += [f"{name} {_value(s.entry.values(name))}" for name in x.attributes]
                 rows.append(["", "", "", "  " + "; ".join(extra)])
             for step in s.steps:
                 after = "excluded" if step.after is None else signed(step.after)

@@ -33,14 +33,17 @@ def _read_catalogue(paths, scheme, period):
         try:
             names = {name: index.title for name, index in scheme.indices.items()}
             attributes = {name: a.title for name, a in scheme.attributes.items()}
+            required = {name: _example(a) for name, a in scheme.attributes.items()
+                        if a.default is None}
+            sheet = path.lower().endswith((".csv", ".xlsx", ".xlsm"))
             if path.lower().endswith(".csv"):
                 from .csvfile import read_csv
 
-                found_period, raw, found = read_csv(path, period, names, attributes)
-            elif path.lower().endswith((".xlsx", ".xlsm")):
+                found_period, raw, found = read_csv(path, period, names, attributes, required)
+            elif sheet:
                 from .xlsx import read_xlsx
 
-                found_period, raw, found = read_xlsx(path, period, names, attributes)
+                found_period, raw, found = read_xlsx(path, period, names, attributes, required)
             else:
                 found_period, raw, found = read_event_file(path)
         except InputError as e:
@@ -51,6 +54,7 @@ def _read_catalogue(paths, scheme, period):
             continue
         periods.append(found_period)
         broken = sorted(p.span.line for p in found if p.code == "B001" and p.span)
+        first = len(problems)
         for n, item in enumerate(raw):
             before = len(problems)
             event = check_event(item, len(events) + 1, found_period, scheme, problems, weighted)
@@ -59,11 +63,39 @@ def _read_catalogue(paths, scheme, period):
             elif _has_syntax_error(item, raw[n + 1] if n + 1 < len(raw) else None, broken):
                 # a line of it could not be read: "no score" would only mislead
                 problems[before:] = [p for p in problems[before:] if p.code != "B108"]
+        if sheet:
+            problems[first:] = _in_cells(problems[first:], found, required)
     problems = _once_per_attribute(problems)
     if not periods:
         return None, problems
     catalogue = m.Catalogue(_join(periods), tuple(events), tuple(paths))
     return catalogue, problems + published_names(catalogue.period, scheme)
+
+
+def _example(attribute: m.Attribute) -> str:
+    """A value of the attribute, to show how one is written."""
+    return (attribute.choices[0] if not attribute.numeric
+            else m.plain(attribute.low or 0))
+
+
+def _in_cells(problems: list[Diagnostic], heading: list[Diagnostic],
+              required: dict[str, str]) -> list[Diagnostic]:
+    """A spreadsheet's events without a value their scheme asks: not said on
+    every row where the heading lacks the column (said there once), and the
+    others told to fill in the cell, not to add a line."""
+    import attrs
+
+    absent = {p.message.split("`")[1] for p in heading if p.code == "B115"}
+    out = []
+    for p in problems:
+        if p.code == "B115":
+            name = p.message.split("`")[1]
+            if name in absent:
+                continue
+            p = attrs.evolve(p, hint=f"fill in the row's `{name}` cell ({required[name]}), or "
+                             f"give the attribute a default (attribute {name} ... default ...)")
+        out.append(p)
+    return out
 
 
 def _once_per_attribute(problems: list[Diagnostic]) -> list[Diagnostic]:
@@ -222,8 +254,7 @@ def _filled(values: dict, attributes: dict, raw: RawEvent,
             if attribute.default is None:
                 if problems is None:
                     return None
-                example = (f"{name} {attribute.choices[0]}" if not attribute.numeric
-                           else f"{name} {m.plain(attribute.low or 0)}")
+                example = f"{name} {_example(attribute)}"
                 problems.append(error(
                     "B115", f"the event records no `{name}`, which the scheme's attribute "
                     "asks of every event", raw.span,

@@ -166,3 +166,28 @@ def test_explain_shows_the_attribute_values_a_score_was_computed_from(tmp_path):
         "indices"]["russia"]["lines"]
     assert [line["values"] for line in lines] == [{"fatalities": 0, "age": 27},
                                                   {"fatalities": 12, "age": 11}]
+
+
+def test_a_spreadsheet_without_a_required_attributes_column_is_told_once_at_the_heading(tmp_path):
+    # every row said "add a line such as: level head_of_state", as if an event file
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex russia "R"\n'
+                  "attribute level \"L\" one of [minister, official]\n"
+                  "attribute n \"N\" number from 0\n")
+    sheet = write(tmp_path, "e.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                  "date,event,russia,n\n4 January,X,+1,\n5 January,Y,+1,3\n6 January,Z,+1,2\n")
+    result = run("check", rules, sheet)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{sheet}:2:1: error[B115]: the spreadsheet has no `level` column, which the scheme's "
+        "attribute asks of every event\n"
+        " 2 | date,event,russia,n\n"
+        "   | ^^^^^^^^^^^^^^^^^^^\n"
+        "   = hint: add a column headed `level` with each event's value (minister), or give the "
+        "attribute a default (attribute level ... default ...)\n"
+        f"{sheet}:3:1: error[B115]: the event records no `n`, which the scheme's attribute asks "
+        "of every event\n"
+        " 3 | 4 January,X,+1,\n"
+        "   | ^^^^^^^^^^^^^^^\n"
+        "   = hint: fill in the row's `n` cell (0), or give the attribute a default "
+        "(attribute n ... default ...)\n"
+        "2 errors, 0 warnings in 2 files\n")

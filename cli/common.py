@@ -163,11 +163,13 @@ history_option = click.option(
          "previous() and bands relative to history read them.")
 
 
-def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, ...] = ()):
+def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, ...] = (),
+         others: frozenset[str] = frozenset()):
     """The scheme and catalogue, or every problem printed and status 2. What
     `check` calls an error stops here too; warnings that concern the figures
     (an event counted twice across files) are printed. With `history`, the
-    figures are computed later, by `evaluation`, with the issues before."""
+    figures are computed later, by `evaluation`, with the issues before. `others`:
+    the attributes other schemes read from the same catalogue (compare)."""
     from .engine.verify import read_catalogue_checked
     from .dsl import InputError, load_scheme
 
@@ -179,7 +181,7 @@ def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, .
         report(e)
         raise InputFailure() from None
     catalogue, problems = read_catalogue_checked(list(events), scheme, period, errors_only=True,
-                                                 alone=not history)
+                                                 alone=not history, others=others)
     if catalogue is not None:
         from .engine.verify import published_only
 

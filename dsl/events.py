@@ -13,18 +13,22 @@ from . import model as m
 from .dates import DateProblem, resolve
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
 from .files import gc_paused, read_source
-from .resolve import index_name, published_names, unknown, uses_weight
+from .resolve import published_names, unknown, uses_weight
 from .syntax import Num, RawEvent, parse
 
 
-def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None = None
+def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None = None,
+                   others: frozenset[str] = frozenset()
                    ) -> tuple[m.Catalogue | None, list[Diagnostic]]:
-    """The events that could be read, and every problem found in any file."""
+    """The events that could be read, and every problem found in any file.
+    `others`: the attributes other schemes read from the same catalogue (those
+    compared with this one): `fatalities 12` is then one of them, which this
+    scheme does not read (B116), not a score on an unknown index."""
     with gc_paused():
-        return _read_catalogue(paths, scheme, period)
+        return _read_catalogue(paths, scheme, period, others)
 
 
-def _read_catalogue(paths, scheme, period):
+def _read_catalogue(paths, scheme, period, others=frozenset()):
     weighted = uses_weight(scheme.score)  # then every event needs a category
     problems: list[Diagnostic] = []
     periods: list[m.Period] = []
@@ -57,7 +61,8 @@ def _read_catalogue(paths, scheme, period):
         first = len(problems)
         for n, item in enumerate(raw):
             before = len(problems)
-            event = check_event(item, len(events) + 1, found_period, scheme, problems, weighted)
+            event = check_event(item, len(events) + 1, found_period, scheme, problems, weighted,
+                                others)
             if event is not None:
                 events.append(event)
             elif _has_syntax_error(item, raw[n + 1] if n + 1 < len(raw) else None, broken):
@@ -157,12 +162,13 @@ def read_event_file(path: str) -> tuple[m.Period | None, list[RawEvent], list[Di
 
 
 def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
-                problems: list[Diagnostic], weighted: bool) -> m.Event | None:
+                problems: list[Diagnostic], weighted: bool,
+                others: frozenset[str] = frozenset()) -> m.Event | None:
     """The event, checked; its problems are added to `problems`."""
     event = _sound_event(raw, number, period, scheme, weighted)
     if event is not None:
         return event
-    return _checked_event(raw, number, period, scheme, problems, weighted)
+    return _checked_event(raw, number, period, scheme, problems, weighted, others)
 
 
 def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
@@ -267,7 +273,8 @@ def _filled(values: dict, attributes: dict, raw: RawEvent,
 
 
 def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
-                   problems: list[Diagnostic], weighted: bool) -> m.Event | None:
+                   problems: list[Diagnostic], weighted: bool,
+                   others: frozenset[str] = frozenset()) -> m.Event | None:
     before = len(problems)
     scores: list[m.Score] = []
     category = None
@@ -279,7 +286,8 @@ def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Schem
         kind, value = item
         if kind == "scores":
             for index, num in value:
-                if index.name in scheme.attributes and index.name not in scheme.indices:
+                if index.name not in scheme.indices and (index.name in scheme.attributes
+                                                         or index.name in others):
                     _check_value(index, num.value, num.text, num.span, scheme, values, problems)
                     continue
                 written += 1
@@ -370,7 +378,12 @@ def _check_value(name: m.Declared, value, text: str, span: Span, scheme: m.Schem
 def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
                  scores: list[m.Score], problems: list[Diagnostic]) -> m.Score | None:
     name, span = index.name, index.span
-    if not index_name(name, span, scheme, problems):
+    if name not in scheme.indices:
+        problems.append(error(
+            "B101", f"unknown index `{name}`", span, did_you_mean(name, scheme.indices) or
+            f"the scheme declares no index or attribute `{name}`; if another scheme reads it "
+            f"as an attribute, compare or check the schemes together, or declare it here too "
+            f"(attribute {name} number)"))
         return None
     if scheme.indices[name].derived:
         problems.append(error("B113", f"`{name}` is a derived index: it is computed from "

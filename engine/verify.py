@@ -41,13 +41,14 @@ def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> list | None:
 
 
 def read_catalogue_checked(paths: list[str], scheme: m.Scheme, period=None,
-                           errors_only: bool = False, alone: bool = True
+                           errors_only: bool = False, alone: bool = True,
+                           others: frozenset[str] = frozenset()
                            ) -> tuple[m.Catalogue | None, list[Diagnostic]]:
     """A catalogue read, resolved and put through the catalogue stages, as `eval`
     (errors only) and `check` (everything) both do. `alone`: whether its figures
     are computed here, without history; a series computes them with the issues
-    before (engine/series.py)."""
-    catalogue, problems = read_catalogue(paths, scheme, period)
+    before (engine/series.py). `others`: attributes other schemes read (compare)."""
+    catalogue, problems = read_catalogue(paths, scheme, period, others)
     found = list(problems)
     if catalogue is not None:
         published = None

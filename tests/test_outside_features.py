@@ -191,3 +191,26 @@ def test_a_spreadsheet_without_a_required_attributes_column_is_told_once_at_the_
         "   = hint: fill in the row's `n` cell (0), or give the attribute a default "
         "(attribute n ... default ...)\n"
         "2 errors, 0 warnings in 2 files\n")
+
+
+def test_schemes_compared_may_read_number_attributes_the_others_do_not(tmp_path):
+    # the catalogue records `fatalities 3` for the scheme that reads them; the
+    # published scheme refused it as a score on an unknown index, so compare and
+    # check stopped, where `level minister` was only a warning (B116)
+    events = write(tmp_path, "e.events", EVENTS)
+    plain = write(tmp_path, "p.rules", 'scheme "P" version "1"\nrange -3 to +3\nindex russia "R"\n')
+    deadly = write(tmp_path, "d.rules", 'scheme "D" version "1"\nextends "p.rules"\n'
+                   'attribute fatalities "F" number from 0 default 0\n'
+                   "rule deadly when fatalities > 10 then add -1\n")
+    result = run("compare", plain, deadly, events, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["indices"]["russia"]["values"] == [-1, -2]
+    result = run("check", plain, deadly, events)
+    assert result.exit_code == 0
+    assert (f"{events}:8:5: warning[B116]: the scheme declares no attribute `fatalities`: the "
+            "event's `fatalities 12` is not read") in result.output
+    result = run("eval", plain, events)  # alone, it cannot tell: said how to go on
+    assert result.exit_code == 2
+    assert ("= hint: the scheme declares no index or attribute `fatalities`; if another scheme "
+            "reads it as an attribute, compare or check the schemes together, or declare it "
+            "here too (attribute fatalities number)") in result.output

@@ -214,3 +214,19 @@ def test_schemes_compared_may_read_number_attributes_the_others_do_not(tmp_path)
     assert ("= hint: the scheme declares no index or attribute `fatalities`; if another scheme "
             "reads it as an attribute, compare or check the schemes together, or declare it "
             "here too (attribute fatalities number)") in result.output
+
+
+def test_the_editor_offers_the_score_so_far_in_actions_and_knows_the_built_ins(tmp_path):
+    from barometer.dsl import load_scheme
+    from barometer.lsp import _completion_table, _describe, completion_kind
+
+    scheme = load_scheme(str(write(tmp_path, "s.rules", SCHEME)))
+    # `score` (the score so far) stands only in an action, and was not offered there
+    action = completion_kind("rules", "rule r when always then set to trunc(sc")
+    assert action == "action" and "score" in _completion_table(action, scheme)[0]
+    assert "score" not in _completion_table(completion_kind("rules", "score recorded + "),
+                                            scheme)[0]
+    # hovering `age` in `when age > 30` said nothing
+    assert _describe("built-in", "age") == (
+        "**built-in attribute age**: the days from the event's end to the period's end (0 if it "
+        "ends on the period's last day or runs past it); every event has it")

@@ -230,3 +230,26 @@ def test_the_editor_offers_the_score_so_far_in_actions_and_knows_the_built_ins(t
     assert _describe("built-in", "age") == (
         "**built-in attribute age**: the days from the event's end to the period's end (0 if it "
         "ends on the period's last day or runs past it); every event has it")
+
+
+def test_a_series_chart_draws_bands_relative_to_history_issue_by_issue(tmp_path):
+    # the percentiles (p25, p75) were drawn as the values 25 and 75: one band, `low`,
+    # behind every issue, though issue 4 is `mid`
+    import xml.etree.ElementTree as ET
+
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  "bands a relative to history over 2 issues { low < p25  mid p25 to p75  "
+                  "high > p75 }\n")
+    issues = []
+    for k, score in enumerate([0, 2, -1, 1], start=1):
+        month = f"{2 * k - 1:02d}"
+        issues.append(write(tmp_path, f"i{k}.events", f'period "No {k}" from 2021-{month}-01 '
+                            f"to 2021-{month}-28\n[3 {['January', 'March', 'May', 'July'][k - 1]}]"
+                            f" x\n    a {score:+d}\n"))
+    result = run("series", rules, *issues, "--format", "svg")
+    assert result.exit_code == 0, result.output
+    svg = ET.fromstring(result.output[result.output.index("<?xml"):])
+    drawn = {g.get("id") for g in svg.iter("{http://www.w3.org/2000/svg}g")
+             if (g.get("id") or "").startswith("band-a-")}
+    # issues 3 and 4 (columns 2 and 3) have two issues before them; 1 and 2 have too few
+    assert drawn == {f"band-a-{band}-{x}" for band in ("low", "mid", "high") for x in (2, 3)}

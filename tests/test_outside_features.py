@@ -253,3 +253,15 @@ def test_a_series_chart_draws_bands_relative_to_history_issue_by_issue(tmp_path)
              if (g.get("id") or "").startswith("band-a-")}
     # issues 3 and 4 (columns 2 and 3) have two issues before them; 1 and 2 have too few
     assert drawn == {f"band-a-{band}-{x}" for band in ("low", "mid", "high") for x in (2, 3)}
+
+
+def test_one_event_is_one_event(tmp_path):
+    rules = write(tmp_path, "s.rules", SCHEME)
+    events = write(tmp_path, "e.events", EVENTS.split("\n\n[20 January]")[0] + "\n")
+    assert run("explain", rules, events).output.startswith(
+        "R: +1  (+1 positive, 0 negative, 1 event)\n")
+    from barometer import evaluate, load_catalogue, load_scheme, report
+
+    scheme = load_scheme(str(rules))
+    page = report(evaluate(scheme, load_catalogue([str(events)], scheme)))
+    assert "&middot; 1 event\n" in page and "<p>1 event, as catalogued in" in page

@@ -140,7 +140,7 @@ def explanation(explained, details: bool = False) -> str:
             out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}  "
                        f"({signed(r.positive)} positive, "
                        f"{signed(r.negative) if r.negative else '0'} negative, "
-                       f"{r.events} events)")
+                       f"{r.events} event{'' if r.events == 1 else 's'})")
         if x.up or x.down:
             out.append(f"  {_boundary_words(x)}")
         out.append("")

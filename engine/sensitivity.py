@@ -584,19 +584,25 @@ def _weight_flip(evaluation, arrays, p: Parameter, direction: int, name: str, st
     moved = [i for i, t in enumerate(totals) if _position(t, float_starts) != nominal]
     if not moved:
         return None
+    history = evaluation.history  # previous() reads the same issues before
+
+    def short():
+        return dict(evaluation.short) if history is not None else None
+
     if p.kind == "rule":
         def total(delta):
             moved = _with_number(scheme, p.key, delta)
             other = Plan(moved)
             entries = other.match(evaluation.catalogue)
-            return other.totals(entries, other.scores(entries))[name].aggregate
+            return other.totals(entries, other.scores(entries), history, short()
+                                )[name].aggregate
     else:
         weight = scheme.categories[p.key].weight
 
         def total(delta):
             entries = evaluation.entries
-            return plan.totals(entries, plan.scores(entries, {p.key: weight + delta})
-                               )[name].aggregate
+            return plan.totals(entries, plan.scores(entries, {p.key: weight + delta}), history,
+                               short())[name].aggregate
 
     def position(delta):
         return _position(total(delta), starts)

@@ -265,3 +265,28 @@ def test_one_event_is_one_event(tmp_path):
     scheme = load_scheme(str(rules))
     page = report(evaluate(scheme, load_catalogue([str(events)], scheme)))
     assert "&middot; 1 event\n" in page and "<p>1 event, as catalogued in" in page
+
+
+def test_sensitivity_and_compare_take_the_issues_before_as_eval_does(tmp_path):
+    # a scheme with previous() could not be analysed at all: B704 said to give the
+    # history, which only eval and explain took; and once given, the search for the
+    # smallest flip stopped with HistoryShort
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'index ch "Change" = a - previous(a)\nbands ch { down < 0  up >= 0 }\n'
+                  "rule dbl when always then multiply by 2\nvary rule dbl by 1\n")
+    before = write(tmp_path, "i1.events", 'period "No 1" from 2021-01-01 to 2021-01-31\n'
+                   "[3 January] x\n    a +1\n")
+    now = write(tmp_path, "i2.events", 'period "No 2" from 2021-02-01 to 2021-02-28\n'
+                "[3 February] x\n    a -2\n")
+    assert "error[B704]" in run("sensitivity", rules, now).output
+    result = run("sensitivity", rules, now, "--history", before, "--samples", 50,
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    flips = json.loads(result.output)["smallest_flips"]["ch"]
+    # ch = -2m - 2 with the multiplier m, so up from m = -1: the 2 moved by -3
+    assert [(f["parameter"], f["delta"], f["to"]) for f in flips] == [("dbl#0", -3.0, "up")]
+    plain = write(tmp_path, "p.rules", 'scheme "P" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'index ch "Change" = a - previous(a)\n')
+    result = run("compare", plain, rules, now, "--history", before, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["indices"]["ch"]["values"] == [-3, -6]

@@ -182,7 +182,7 @@ def comparison(c, grid=None, events_grid=None) -> str:
         for d, col in zip(i.differences()[1:], i.colours[1:]):
             change = "" if d is None else (signed(d) if d else "0")
             if col != i.colours[0] and col is not None:
-                change += f" ({(i.colours[0] or 'none').capitalize()} -> {col.capitalize()})"
+                change += f" ({(i.colours[0] or 'no colour').capitalize()} -> {col.capitalize()})"
             cells.append(change)
         rows.append(cells)
     right = set(range(1, len(heads)))

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..common import FILE, complete_rules, format_option, load, output_option, parse_period, period_option, write_output
+from ..common import FILE, complete_rules, evaluation, format_option, history_option, load, output_option, parse_period, period_option, write_output
 
 
 @click.command("sensitivity")
@@ -24,7 +24,8 @@ from ..common import FILE, complete_rules, format_option, load, output_option, p
 @format_option(["text", "json", "svg", "png"], "text")
 @output_option
 @period_option
-def command(rules, events, samples, seed, varies, fmt, out, period):
+@history_option
+def command(rules, events, samples, seed, varies, fmt, out, period, history):
     """How robust the published picture is to the scheme's choices.
 
     Perturbs what the scheme declares with `vary` (or --vary): category weights,
@@ -45,10 +46,9 @@ def command(rules, events, samples, seed, varies, fmt, out, period):
     svg and png are charts, drawn with matplotlib: pip install 'barometer[charts]'.
     """
     from .. import output
-    from ..engine import evaluate
     from ..engine.sensitivity import SensitivityProblem, analyse
 
-    scheme, catalogue = load(rules, events, parse_period(period))
+    scheme, catalogue = load(rules, events, parse_period(period), history)
     chosen = parse_varies(varies, scheme) if varies else list(scheme.varies)
     if varies:
         from ..dsl import InputError
@@ -57,17 +57,17 @@ def command(rules, events, samples, seed, varies, fmt, out, period):
         problems = option_problems(scheme, catalogue, chosen)
         if problems:
             raise InputError(problems)
-    evaluation = evaluate(scheme, catalogue)
+    evaluated = evaluation(scheme, catalogue, history)
     show = samples >= 20_000 and sys.stderr.isatty()  # a bar only on a terminal
     try:
         if show:
             with click.progressbar(length=samples, label="sampling", file=sys.stderr) as bar:
-                result = analyse(evaluation, chosen, samples, seed, progress=bar.update)
+                result = analyse(evaluated, chosen, samples, seed, progress=bar.update)
         else:
-            result = analyse(evaluation, chosen, samples, seed)
+            result = analyse(evaluated, chosen, samples, seed)
     except SensitivityProblem as e:
         raise click.UsageError(str(e)) from None
-    write_output(output.sensitivity(result, fmt, evaluation), out)
+    write_output(output.sensitivity(result, fmt, evaluated), out)
 
 
 def parse_varies(specs, scheme):

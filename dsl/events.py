@@ -379,8 +379,14 @@ def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
                  scores: list[m.Score], problems: list[Diagnostic]) -> m.Score | None:
     name, span = index.name, index.span
     if name not in scheme.indices:
+        near = did_you_mean(name, scheme.indices)
+        numbers = [n for n, a in scheme.attributes.items() if a.numeric]
+        if near is None and did_you_mean(name, numbers) is not None:  # `fatalitis 12`
+            problems.append(error("B101", f"unknown attribute `{name}`", span,
+                                  did_you_mean(name, numbers)))
+            return None
         problems.append(error(
-            "B101", f"unknown index `{name}`", span, did_you_mean(name, scheme.indices) or
+            "B101", f"unknown index `{name}`", span, near or
             f"the scheme declares no index or attribute `{name}`; if another scheme reads it "
             f"as an attribute, compare or check the schemes together, or declare it here too "
             f"(attribute {name} number)"))

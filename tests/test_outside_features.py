@@ -290,3 +290,15 @@ def test_sensitivity_and_compare_take_the_issues_before_as_eval_does(tmp_path):
     result = run("compare", plain, rules, now, "--history", before, "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["indices"]["ch"]["values"] == [-3, -6]
+
+
+def test_a_misspelt_number_attribute_is_named_as_one(tmp_path):
+    # `fatalitis 12` was an unknown index, with no hint and no quick fix
+    rules = write(tmp_path, "s.rules", SCHEME)
+    events = write(tmp_path, "e.events", EVENTS.replace("fatalities 12", "fatalitis 12"))
+    result = run("check", rules, events)
+    assert result.exit_code == 1
+    assert (f"{events}:8:5: error[B101]: unknown attribute `fatalitis`\n"
+            " 8 |     fatalitis 12\n"
+            "   |     ^^^^^^^^^\n"
+            "   = hint: did you mean `fatalities`?\n") in result.output

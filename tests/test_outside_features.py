@@ -284,7 +284,7 @@ def test_sensitivity_and_compare_take_the_issues_before_as_eval_does(tmp_path):
     assert result.exit_code == 0, result.output
     flips = json.loads(result.output)["smallest_flips"]["ch"]
     # ch = -2m - 2 with the multiplier m, so up from m = -1: the 2 moved by -3
-    assert [(f["parameter"], f["delta"], f["to"]) for f in flips] == [("dbl#0", -3.0, "up")]
+    assert (flips["parameter"], flips["delta"], flips["to"]) == ("dbl#0", -3.0, "up")
     plain = write(tmp_path, "p.rules", 'scheme "P" version "1"\nrange -3 to +3\nindex a "A"\n'
                   'index ch "Change" = a - previous(a)\n')
     result = run("compare", plain, rules, now, "--history", before, "--format", "json")

@@ -845,6 +845,7 @@ _WORDS = {
     "SIGN": "a sign (+ or -)",
     "DATE": "a date written YYYY-MM-DD",
     "COMPARE": "a comparison (>, >=, <, <=)",
+    "PERCENTILE": "a percentile (p0 to p100)",
     "ORDER": "`>` or `=` between two indices",
     "WHEN": "the event's date as printed",
     "TEXT": "the event's text",

@@ -302,3 +302,14 @@ def test_a_misspelt_number_attribute_is_named_as_one(tmp_path):
             " 8 |     fatalitis 12\n"
             "   |     ^^^^^^^^^\n"
             "   = hint: did you mean `fatalities`?\n") in result.output
+
+
+def test_relative_bands_mistakes_are_worded_in_percentiles(tmp_path):
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  "bands a relative to history over 2 issues { low < p20  mid p20 to p10  "
+                  "high > p10 }\nbands b relative to history over 2 issues { low < p-1 }\n")
+    result = run("check", rules)
+    # was "write it low to high: +10 to +20", and "expected percentile, a number or ..."
+    assert "= hint: write it low to high: p10 to p20\n" in result.output
+    assert (f"{rules}:5:51: error[B001]: expected a number, a percentile (p0 to p100) or a sign "
+            "(+ or -), found `p-1`") in result.output

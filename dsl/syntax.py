@@ -895,6 +895,11 @@ def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diag
                                          if v.isalpha()])
         if guess is not None and guess != previous.value:
             hint = f"`{previous.value}` was read as a name: did you mean `{guess}`?"
+    if hint is None and "NAME" in problem.expected and token.value[:1].isalpha() \
+            and not token.value[:1].isascii():
+        # `attribute уровень`: a name in another script, where names are a-z
+        hint = ("names are written with the letters a-z, digits and _ (the title in quotes "
+                "may be in any script)")
     if token.type == "_NL":
         span = Span(file, token.line, token.column, token.line, token.column + 1)
     else:

@@ -313,3 +313,16 @@ def test_relative_bands_mistakes_are_worded_in_percentiles(tmp_path):
     assert "= hint: write it low to high: p10 to p20\n" in result.output
     assert (f"{rules}:5:51: error[B001]: expected a number, a percentile (p0 to p100) or a sign "
             "(+ or -), found `p-1`") in result.output
+
+
+def test_a_name_in_another_script_says_what_names_are(tmp_path):
+    # "expected a name, found `уровень`": a name, to a Belarusian methodologist
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex russia "R"\n'
+                  'attribute уровень "Уровень" one of [a, b] default a\n')
+    assert run("check", rules).output == (
+        f"{rules}:4:11: error[B001]: expected a name, found `уровень`\n"
+        ' 4 | attribute уровень "Уровень" one of [a, b] default a\n'
+        "   |           ^^^^^^^\n"
+        "   = hint: names are written with the letters a-z, digits and _ (the title in quotes "
+        "may be in any script)\n"
+        "1 error, 0 warnings in 1 file\n")

@@ -168,7 +168,13 @@ class RulesBuilder(_Builder):
             high.value if high is not None else None, None, self.span(name)), default))
 
     def choices(self, meta, children):
-        return ("choices", tuple(t.value for t in children[0]))
+        seen = set()
+        for t in children[0]:
+            if t.value in seen:  # `one of [a, a, b]`: a slip, or a value meant otherwise
+                self.problems.append(error("B102", f"the value `{t.value}` is listed twice",
+                                           self.span(t), "list each value once"))
+            seen.add(t.value)
+        return ("choices", tuple(dict.fromkeys(t.value for t in children[0])))
 
     def numeric(self, meta, children):
         low = high = None

@@ -326,3 +326,11 @@ def test_a_name_in_another_script_says_what_names_are(tmp_path):
         "   = hint: names are written with the letters a-z, digits and _ (the title in quotes "
         "may be in any script)\n"
         "1 error, 0 warnings in 1 file\n")
+
+
+def test_a_value_listed_twice_is_said(tmp_path):
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex russia "R"\n'
+                  'attribute level "L" one of [minister, minister, official]\n')
+    result = run("check", rules)
+    assert result.exit_code == 1
+    assert f"{rules}:4:39: error[B102]: the value `minister` is listed twice\n" in result.output

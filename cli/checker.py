@@ -109,6 +109,11 @@ def check_files(paths: list[str], rules: str | None = None,
         others = frozenset(name for s in schemes.values() for name in s.attributes)
         for path in catalogues:
             diagnostics += _check_catalogue(path, scheme, period, others)
+    from .dsl.suppress import unknown_codes
+
+    for path in files:
+        if path != "-":
+            diagnostics += unknown_codes(path)
     unique = sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
     kept, suppressed = suppress(unique)
     return Report(tuple(kept), tuple(files), skipped, tuple(suppressed))

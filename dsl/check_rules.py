@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 
 from . import model as m
-from .diagnostics import warning
+from .diagnostics import error, warning
 from .domains import EVERYTHING, INTERVALS, Interval
 from .node import Node, node
 from .nodes import EXCLUDED, compare, expression_depth, parts, subexpressions
@@ -172,6 +172,12 @@ def worlds(scheme: m.Scheme, conditions: list, index: str | None = None):
 def _checkable(scheme: m.Scheme) -> list[m.Rule]:
     """Rules the stages can reason about: not too deep, every name declared (a
     rule with an unknown name has its own error already)."""
+    return [r for r in scheme.rules if depth(r.condition) <= MAX_DEPTH
+            and _checkable_rule(scheme, r)]
+
+
+def _checkable_rule(scheme: m.Scheme, rule: m.Rule) -> bool:
+    """Whether every name the rule's condition uses is declared, as its kind."""
     def known(rule: m.Rule) -> bool:
         for c in parts(rule.condition):
             if isinstance(c, m.IndexIn) and not set(c.names) <= scheme.indices.keys():
@@ -190,7 +196,7 @@ def _checkable(scheme: m.Scheme) -> list[m.Rule]:
                     return False
         return True
 
-    return [r for r in scheme.rules if depth(r.condition) <= MAX_DEPTH and known(r)]
+    return known(rule)
 
 
 def _holds_somewhere(scheme: m.Scheme, rule: m.Rule) -> bool:
@@ -214,12 +220,28 @@ def _live(scheme: m.Scheme) -> list[m.Rule]:
 
 
 def conditions(scheme: m.Scheme):
-    """A rule whose condition no event can meet."""
+    """A rule whose condition no event can meet; a selection (`sum(x where C)`)
+    that no event of its index can meet."""
     for rule in _checkable(scheme):
         if not _holds_somewhere(scheme, rule):
             yield warning("B401", f"the condition of rule `{rule.name}` can never hold",
                           rule.span, "look for two things it asks for at once that exclude "
                           "each other, e.g. `index is a and index is b`")
+    for index in scheme.indices.values():
+        if index.formula is None or expression_depth(index.formula) > MAX_DEPTH:
+            continue
+        for e in subexpressions(index.formula):
+            if not isinstance(e, m.Selection) or e.index not in scheme.indices:
+                continue
+            probe = m.Rule("where", "", e.condition, (), e.span)
+            if depth(e.condition) > MAX_DEPTH or not _checkable_rule(scheme, probe):
+                continue
+            found = worlds(scheme, [e.condition], index=e.index)
+            if found is not None and not any(e.condition.holds(w) for w in found):
+                yield warning("B401", f"`{e.text()}` selects nothing: no event of `{e.index}` "
+                              "can meet the condition", e.span,
+                              f"the selection is always empty, so it counts as 0 in "
+                              f"`{index.name}`")
 
 
 # Pairs of rules the shadowing stage compares at most: it costs what the file's
@@ -414,7 +436,12 @@ def divisions(scheme: m.Scheme):
         for e in subexpressions(index.formula):
             if isinstance(e, m.Binary) and e.op == "/":
                 divisor = Interval.of(e.right.figure(figures, INTERVALS))
-                if divisor.lo <= 0 <= divisor.hi:
+                if divisor.lo == divisor.hi == 0:
+                    which = "" if e.right.text() == "0" else ", which is 0 whatever the catalogue"
+                    yield error("B208", f"`{index.name}` divides by {e.right.text()}{which}: its "
+                                "figure can never be computed", e.right.span,
+                                "divide by something else, or not at all")
+                elif divisor.lo <= 0 <= divisor.hi:
                     yield warning("B408", f"`{index.name}` divides by {e.right.text()}, which "
                                   "can be 0 (for a period without the events it counts)",
                                   e.right.span, f"guard it, e.g. max({e.right.text()}, 1), if "

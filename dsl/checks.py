@@ -38,7 +38,7 @@ class Stage(NamedTuple):
 # indices in the evaluation (engine/plan.py); they are listed here so that this
 # one table names every code.
 STAGES: list[Stage] = [
-    Stage("read", "read", ("B001", "B002", "B003", "B004", "B006"), None, True),
+    Stage("read", "read", ("B001", "B002", "B003", "B004", "B006", "B007"), None, True),
     Stage("declarations", "read", ("B102", "B104", "B203", "B205", "B206", "B209", "B706"), None,
           True),
     Stage("spreadsheets", "read", ("B010", "B011", "B012", "B013", "B014", "B015"), None, True),
@@ -53,7 +53,7 @@ STAGES: list[Stage] = [
     Stage("ranges", "scheme", ("B405",), "check_rules:ranges", False),
     Stage("exclusion", "scheme", ("B406",), "check_rules:exclusion", False),
     Stage("weights", "scheme", ("B404",), "check_rules:weights", False),
-    Stage("divisions", "scheme", ("B408",), "check_rules:divisions", False),
+    Stage("divisions", "scheme", ("B208", "B408"), "check_rules:divisions", False),
     Stage("order", "catalogue", ("B501",), "check_catalogue:order", False),
     Stage("duplicates", "catalogue", ("B502",), "check_catalogue:duplicates", False),
     Stage("files", "catalogue", ("B506", "B507"), "check_catalogue:same_entries", True),

@@ -78,11 +78,26 @@ def _call(before: str, token: str) -> bool:
         before[:1].isalpha() and before not in RULES_WORDS()))
 
 
+def _operand(token: str) -> bool:
+    """Whether a token ends an operand (`x`, `2`, `)`), so that a `-` after it
+    subtracts rather than negates."""
+    from .syntax import RULES_WORDS
+
+    if token in (")", "]") or token[-1:].isdigit():
+        return True
+    return (token[:1].isalpha() or token[:1] == "_") and (
+        token not in RULES_WORDS() or token in ("recorded", "direction", "weight", "score"))
+
+
 def join(tokens: list[str]) -> str:
     out = ""
     for i, token in enumerate(tokens):
-        if i and not (tokens[i - 1] in _TIGHT_AFTER or token in _TIGHT_BEFORE
-                      or _call(tokens[i - 1], token)):
+        before = tokens[i - 1] if i else None
+        # `set -score`: a sign after a word or operator negates; at the start of a
+        # line (a continued expression) it is the operator it was
+        unary = i >= 2 and before in _SIGNS and not _operand(tokens[i - 2])
+        if i and not (before in _TIGHT_AFTER or token in _TIGHT_BEFORE or unary
+                      or _call(before, token)):
             out += " "
         out += token
     return out
@@ -213,7 +228,7 @@ def format_rules(text: str) -> str:
             kind = "close" if tokens == ["}"] else (
                 "band_more" if tokens[0][:1] in '"“' else "band")
             in_bands = kind != "close"
-        elif tokens[0] == "bands" and tokens[-1] == "{":
+        elif tokens[0] in ("bands", "scale") and tokens[-1] == "{":
             kind, in_bands = "open", True
         else:
             kind = "top" if tokens[0] in RULES_DECLARATIONS else "more"

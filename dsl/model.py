@@ -138,6 +138,7 @@ class BandSet(Node):
     span: Span
     empty: Declared | None = None  # the band of an index with no events, if the scheme says
     relative: int | None = None  # `relative to history over N issues`: bounds are percentiles
+    scale: Declared | None = None  # `bands x scale NAME`: the shared scale's bands, once resolved
 
     def against(self, past) -> BandSet:
         """The bands with each percentile bound made the value it stands for among
@@ -246,6 +247,8 @@ class RulesFile(Node):
     groups: tuple[Group, ...] = ()
     varies: tuple[Vary, ...] = ()
     attributes: tuple[Attribute, ...] = ()
+    scales: tuple[BandSet, ...] = ()  # `scale NAME { ... }`: index is the scale's name
+    dropped_bands: tuple[Declared, ...] = ()
 
 
 @node

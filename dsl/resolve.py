@@ -12,7 +12,10 @@ How a child overrides its parent:
   keeping what it does not say again (a title, a category's weight);
 - `bands INDEX { ... }`: the child's set replaces the parent's for that index;
 - `rule NAME`: a rule named like a parent's takes its place in the order, a new
-  one comes after all inherited rules; `drop rule NAME` removes an inherited one.
+  one comes after all inherited rules; `drop rule NAME` removes an inherited one;
+- `scale NAME { ... }`: the child's replaces the parent's of that name, and
+  `bands x scale NAME` takes the scale the whole chain ends with; `drop bands x`
+  removes an inherited index's bands.
 
 A catalogue: each event's indices, category and tags, and the published totals.
 """
@@ -108,6 +111,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
     rules: dict[str, m.Rule] = {}
     groups: dict[str, m.Group] = {}
     attributes: dict[str, m.Attribute] = {}
+    scales: dict[str, m.BandSet] = {}
     varies: tuple[m.Vary, ...] = ()
     name = version = description = ""
     score_range = score = None
@@ -122,6 +126,13 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
                 table[item.name] = _inherit(item, table.get(item.name))
         for attribute in f.attributes:  # a child's declaration replaces its parent's
             attributes[attribute.name] = _inherit(attribute, attributes.get(attribute.name))
+        for drop in f.dropped_bands:
+            if drop.name in bands:
+                del bands[drop.name]
+            else:
+                problems.append(error("B101", f"there are no inherited bands of `{drop.name}` to "
+                                      "drop", drop.span, did_you_mean(drop.name, bands)))
+        scales.update((s.index, s) for s in f.scales)  # a child's scale of a name replaces it
         bands.update((b.index, b) for b in f.bands)
         groups.update((g.name, g) for g in f.groups)
         varies = f.varies or varies  # a child's `vary` lines replace its parent's
@@ -142,6 +153,18 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         return None
     if score is None:
         score = m.Recorded(Span(leaf.path, 1, 1, 1, 2))
+    for index, bandset in list(bands.items()):  # `bands x scale s`: the scale's bands, as x's
+        used = bandset.scale
+        if used is None:
+            continue
+        shared = scales.get(used.name)
+        if shared is None:
+            problems.append(error("B101", f"unknown scale `{used.name}`", used.span,
+                                  did_you_mean(used.name, scales)
+                                  or f"declare it: scale {used.name} {{ ... }}"))
+            del bands[index]  # said; no colour rather than a colour from nothing
+        else:
+            bands[index] = attrs.evolve(bandset, bands=shared.bands, empty=shared.empty)
     scheme = m.Scheme(
         name=name, version=version, description=description, path=leaf.path,
         files=tuple(f.path for f in chain), range=score_range, score=score,

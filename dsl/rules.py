@@ -42,7 +42,7 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
         score_range = m.ScoreRange(int(low.value), int(high.value), span)
     attributes = tuple(_attribute(a, default, problems)
                        for a, default in found.get("attribute", []))
-    for kind in ("index", "category", "tag", "bands", "rule", "group"):
+    for kind in ("index", "category", "tag", "bands", "rule", "group", "scale"):
         _no_duplicates(found.get(kind, []), kind, problems)
     _no_duplicates(list(attributes), "attribute", problems)
     rules_file = m.RulesFile(
@@ -63,8 +63,10 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
         groups=tuple(found.get("group", [])),
         varies=tuple(found.get("vary", [])),
         attributes=attributes,
+        scales=tuple(found.get("scale", [])),
+        dropped_bands=tuple(found.get("drop_bands", [])),
     )
-    for bandset in rules_file.bands:
+    for bandset in rules_file.bands + rules_file.scales:
         problems.extend(_check_bands_written(bandset))
     if scheme is None and not any(p.code == "B001" for p in problems):
         problems.append(error("B104", "the file does not name its scheme", Span(path, 1, 1, 1, 2),
@@ -105,7 +107,7 @@ def _span_of(value, path: str) -> Span:
 
 
 def _key(value) -> str:
-    return value.index if isinstance(value, m.BandSet) else value.name
+    return value.index if isinstance(value, m.BandSet) else value.name  # a scale's: its name
 
 
 def _no_duplicates(values: list, kind: str, problems: list) -> None:

@@ -43,6 +43,31 @@ def directives(file: str) -> tuple[set[str], dict[int, set[str]]]:
     return whole, per_line
 
 
+def unknown_codes(file: str) -> list[Diagnostic]:
+    """A suppression comment naming a code barometer does not have: a slip that
+    would silently suppress nothing (B007)."""
+    from .checks import all_codes
+    from .diagnostics import Span, closest, warning
+
+    known = all_codes()
+    found = []
+    number = 1
+    while (line := SOURCES.line(file, number)) is not None:
+        match = _DIRECTIVE.search(line)
+        if match is not None and _a_comment(line, match.start()):
+            for code in re.finditer(r"B\d{3}", match.group(0)):
+                if code.group() not in known:
+                    at = match.start() + code.start() + 1
+                    near = closest(code.group(), sorted(known))
+                    found.append(warning(
+                        "B007", f"`{code.group()}` is not a barometer code: this comment "
+                        "suppresses nothing", Span(file, number, at, number, at + 4),
+                        f"did you mean `{near}`?" if near else
+                        "the codes are listed in docs/diagnostics.md"))
+        number += 1
+    return found
+
+
 def _a_comment(line: str, at: int) -> bool:
     """Whether the `#` at `at` opens a comment rather than standing in a text."""
     head = line[:at]

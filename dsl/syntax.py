@@ -97,7 +97,10 @@ class _Item(NamedTuple):
 
 class RulesBuilder(_Builder):
     def start(self, meta, children):
-        return children
+        out = []  # `bands [a, b] scale s` declares several: one item each
+        for child in children:
+            out.extend(child) if isinstance(child, list) else out.append(child)
+        return out
 
     def scheme(self, meta, children):
         name = children[0]
@@ -203,6 +206,27 @@ class RulesBuilder(_Builder):
         return _Item("bands", m.BandSet(index.value, bands, self.span(index),
                                         empty[0] if empty else None,
                                         relative.value if relative is not None else None))
+
+    def bands_scale(self, meta, children):
+        *targets, scale = children
+        names = targets[0] if isinstance(targets[0], list) else targets
+        used = m.Declared(scale.value, self.span(scale))
+        return [_Item("bands", m.BandSet(t.value, (), self.span(t), None, None, used))
+                for t in names]
+
+    def scale(self, meta, children):
+        name = children[0]
+        rest = [c for c in children[1:] if not (isinstance(c, Token) and c.type == "STRING")]
+        bands = tuple(c for c in rest if isinstance(c, m.Band))
+        empty = [c for c in rest if isinstance(c, m.Declared)]
+        for extra in empty[1:]:
+            self.problems.append(error("B102", f"`empty` is given twice in scale "
+                                       f"`{name.value}`", extra.span, "keep one"))
+        return _Item("scale", m.BandSet(name.value, bands, self.span(name),
+                                        empty[0] if empty else None))
+
+    def drop_bands(self, meta, children):
+        return _Item("drop_bands", m.Declared(children[0].value, self.span(children[0])))
 
     def relative(self, meta, children):
         token = children[0]
@@ -620,7 +644,7 @@ _PARSERS: dict[str, tuple[Parser, type]] = {}
 
 # The words that open a declaration in a rules file (the grammar's `_item`s).
 RULES_DECLARATIONS = ("scheme", "description", "extends", "range", "score", "index", "category",
-                      "tag", "attribute", "bands", "rule", "drop", "group", "vary")
+                      "tag", "attribute", "bands", "scale", "rule", "drop", "group", "vary")
 
 # Where parsing may resume after a syntax error: a line that opens a declaration.
 _RESYNC = {

@@ -32,7 +32,7 @@ class Boundary(Node):
 
 
 LINE_COLUMNS = ("index", "event", "date", "start", "end", "text", "category", "recorded",
-                "base", "score", "total", "rules")
+                "base", "score", "total", "rules", "values")
 
 
 def _near(b: Boundary) -> str:
@@ -70,7 +70,9 @@ class IndexExplanation(Tabular, Node):
                         "category": event.category.name if event.category else None,
                         "recorded": s.entry.recorded, "base": number(s.base),
                         "score": number(s.score), "total": number(line.running),
-                        "rules": [step.rule.name for step in s.steps]})
+                        "rules": [step.rule.name for step in s.steps],
+                        "values": {v.name: number(v.value) if not isinstance(v.value, str)
+                                   else v.value for v in event.values}})
         return out
 
 

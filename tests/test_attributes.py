@@ -296,3 +296,21 @@ def test_the_editor_knows_attributes(tmp_path):
     assert set(_completion_table("attribute", scheme)[0]) == {"level", "fatalities", "age", "days"}
     assert _describe("attribute", scheme.attributes["fatalities"]) == (
         "**attribute fatalities**: Reported fatalities\n\nnumber from 0 to 1000, default 0")
+
+
+def test_explain_shows_each_events_values_and_which_are_defaults(tmp_path):
+    from barometer.engine.explain import explain
+
+    rules = write(tmp_path, "s.rules", SCHEME)
+    events = write(tmp_path, "e.events", HEADER + textwrap.dedent("""\
+        [4 January] A summit
+            russia +1
+            category contacts
+            level head_of_state
+    """))
+    result = run("explain", rules, events, "--index", "russia", "--details")
+    assert "category contacts; level head_of_state; fatalities 0 (default)" in result.output
+    assert "rule top (" in result.output and "add direction, +1 -> +2" in result.output
+    scheme = load_scheme(rules)
+    (x,) = explain(evaluate(scheme, load_catalogue([events], scheme)), "russia")
+    assert x.to_records()[0]["values"] == {"level": "head_of_state", "fatalities": 0}

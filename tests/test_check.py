@@ -85,3 +85,21 @@ def test_every_code_is_documented():
         encoding="utf-8"), re.M))
     assert used == documented
     assert all_codes() == documented  # the stage table names every code
+
+
+def test_a_suppression_with_an_unknown_code_is_said(tmp_path):
+    from barometer.checker import check_files
+
+    from .conftest import EVENTS, RULES
+
+    text = EVENTS.read_text(encoding="utf-8").replace(
+        "[4 January] Lukashenka and Medvedev", "# barometer: ignore B599 B501\n"
+        "[4 January] Lukashenka and Medvedev", 1)
+    path = tmp_path / "e.events"
+    path.write_text(text, encoding="utf-8")
+    report = check_files([str(path)], rules=str(RULES))
+    found = [(d.code, d.span.line, d.span.column, d.message) for d in report.diagnostics
+             if d.code == "B007"]
+    line = text.splitlines().index("# barometer: ignore B599 B501") + 1
+    assert found == [("B007", line, 21, "`B599` is not a barometer code: this comment "
+                      "suppresses nothing")]

@@ -368,3 +368,37 @@ def test_sensitivity_names_the_smallest_flip_of_a_derived_index_too(tmp_path):
     out = run("sensitivity", path, EVENTS, "--vary", "bands by 1", "--samples", "100").output
     assert "x: start of hi (+20) moved up by any amount turns hi into lo" in out
     assert "russia: start of hi (+20) moved up by any amount turns hi into lo" in out
+
+
+def test_a_selection_that_selects_nothing_is_said(tmp_path):
+    from barometer.checker import check_files
+
+    from .conftest import RULES
+
+    path = tmp_path / "w.rules"
+    path.write_text(f'scheme "W" version "1"\nextends "{RULES}"\n'
+                    'index odd "Odd" = sum(us where index is eu) + count(russia where '
+                    'recorded > 5) + sum(china where category is contacts)\n', encoding="utf-8")
+    found = [(d.code, d.span.column, d.message) for d in check_files([str(path)]).diagnostics]
+    assert found == [
+        ("B401", 23, "`us where index is eu` selects nothing: no event of `us` can meet the "
+                     "condition"),
+        ("B401", 53, "`russia where recorded > +5` selects nothing: no event of `russia` can "
+                     "meet the condition")]
+
+
+def test_a_division_by_zero_whatever_the_catalogue_is_an_error_of_the_scheme(tmp_path):
+    from barometer.checker import check_files
+
+    from .conftest import RULES
+
+    path = tmp_path / "z.rules"
+    path.write_text(f'scheme "Z" version "1"\nextends "{RULES}"\n'
+                    'index z "Z" = russia / (1 - 1) + eu / 0 + us / max(us, 1)\n',
+                    encoding="utf-8")
+    found = [(d.code, d.severity, d.span.column, d.message)
+             for d in check_files([str(path)]).diagnostics]
+    assert found == [
+        ("B208", "error", 27, "`z` divides by 1 - 1, which is 0 whatever the catalogue: its "
+                              "figure can never be computed"),
+        ("B208", "error", 39, "`z` divides by 0: its figure can never be computed")]

@@ -255,3 +255,16 @@ def test_separators_anywhere_never_break_fmt(case, data):
         assert all(d.code != "B006" for d in e.diagnostics), e.diagnostics
         return
     assert format_text(once, kind, "g") == once
+
+
+def test_a_minus_that_negates_stays_with_its_operand():
+    from barometer.dsl.format import format_text
+
+    text = ('scheme "F" version "1"\nrange -3 to 3\nindex a\n'
+            "rule r when always then set - score, add -1\n"
+            "rule q when always then set to - score * 2 - -(recorded - 1)\n"
+            "index b = - a - 2\n")
+    assert format_text(text, "rules", "f.rules").splitlines()[3:] == [
+        "rule r when always then set -score, add -1",
+        "rule q when always then set to -score * 2 - -(recorded - 1)",
+        "index b = -a - 2"]

@@ -161,7 +161,7 @@ def test_explain_shows_the_attribute_values_a_score_was_computed_from(tmp_path):
     assert result.exit_code == 0
     assert f"{events}:6:1; recorded -2, scheme's score -0.8; fatalities 12; age 11\n" in \
         result.output
-    assert f"{events}:3:1; recorded +1; fatalities 0; age 27\n" in result.output
+    assert f"{events}:3:1; recorded +1; fatalities 0 (default); age 27\n" in result.output
     lines = json.loads(run("explain", rules, events, "--format", "json").output)[
         "indices"]["russia"]["lines"]
     assert [line["values"] for line in lines] == [{"fatalities": 0, "age": 27},

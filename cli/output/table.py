@@ -159,7 +159,12 @@ def explanation(explained, details: bool = False) -> str:
                     extra.append(f"category {event.category.name}")
                 if event.tags:
                     extra.append("tags " + ", ".join(t.name for t in event.tags))
-                extra += [f"{name} {_value(s.entry.values(name))}" for name in x.attributes]
+                for v in event.values:
+                    value = v.value if isinstance(v.value, str) else plain(v.value)
+                    extra.append(f"{v.name} {value}" + (" (default)" if v.span is None else ""))
+                declared = {v.name for v in event.values}  # then the built-ins it reads
+                extra += [f"{name} {_value(s.entry.values(name))}" for name in x.attributes
+                          if name not in declared]
                 rows.append(["", "", "", "  " + "; ".join(extra)])
             for step in s.steps:
                 after = "excluded" if step.after is None else signed(step.after)

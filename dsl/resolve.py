@@ -529,9 +529,6 @@ def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
                 f"{'has' if len(unweighted) == 1 else 'have'} no weight to vary", vary.span,
                 f"give each a weight (category {unweighted[0]} weight 1), or name the "
                 "categories whose weights vary: vary weights of a, b by 1"))
-    if vary.kind == "bands" and not table and not problems:
-        problems.append(error("B117", "no bands to vary: the scheme declares no bands",
-                              vary.span, "declare bands, or drop this line"))
     return problems
 
 

@@ -559,10 +559,11 @@ def figure_problem(e: FigureProblem, catalogue: m.Catalogue):
     from ..dsl.diagnostics import error
 
     if e.event is not None:  # a score expression or a rule's action, on one event
-        event = e.event.event
-        return error("B208", f"{e.message} (the event [{event.when.text}] "
-                     f"{short(event.text, 50)}, {event.span}, on {e.event.index})", e.span,
-                     "guard the expression so that it gives a number on every event, e.g. "
-                     "recorded / max(fatalities, 1)")
+        # said at the event (where an editor shows it), naming the expression's place
+        where = e.span
+        return error("B208", f"{e.message} ({where.file}:{where.line}:{where.column}), scoring "
+                     f"this event on {e.event.index}", e.event.event.span,
+                     "record what the expression needs on the event, or guard the expression so "
+                     "that it gives a number on every event, e.g. recorded / max(fatalities, 1)")
     return error("B208", f"{e.message}, with the figures of {catalogue.period.title}", e.span,
                  "guard the expression, e.g. max(positive(us) - negative(us), 1)")

@@ -49,17 +49,23 @@ def test_a_score_expression_that_divides_by_zero_is_located_at_the_event(tmp_pat
     rules = write(tmp_path, "s.rules", SCHEME.replace("index russia", "score recorded / fatalities"
                                                       "\nindex russia"))
     events = write(tmp_path, "e.events", EVENTS)
-    want = (f"{rules}:3:16: error[B208]: division by zero (the event [4 January] Call, "
-            f"{events}:3:1, on russia)\n"
-            " 3 | score recorded / fatalities\n"
-            "   |                ^\n"
-            "   = hint: guard the expression so that it gives a number on every event, e.g. "
-            "recorded / max(fatalities, 1)\n")
+    # said at the event, where an editor shows it, with the expression's place
+    want = (f"{events}:3:1: error[B208]: division by zero ({rules}:3:16), scoring this event "
+            "on russia\n"
+            " 3 | [4 January] Call\n"
+            "   | ^^^^^^^^^^^^^^^^\n"
+            "   = hint: record what the expression needs on the event, or guard the expression "
+            "so that it gives a number on every event, e.g. recorded / max(fatalities, 1)\n")
     checked = run("check", rules, events)
     assert checked.exit_code == 1 and want in checked.output
     for verb in ("eval", "explain", "sensitivity", "series", "report"):
         result = run(verb, rules, events)
         assert result.exit_code == 2 and want in result.output, verb
+    # the editor checks the event file as check does, and shows what is found in it
+    from barometer.checker import check_files
+
+    [found] = check_files([str(events)], rules=str(rules)).diagnostics
+    assert (found.code, found.span.file, found.span.line) == ("B208", str(events), 3)
 
 
 def test_a_mistake_no_verb_reported_is_still_located_not_a_traceback(tmp_path, monkeypatch):
@@ -69,7 +75,8 @@ def test_a_mistake_no_verb_reported_is_still_located_not_a_traceback(tmp_path, m
     rules = write(tmp_path, "s.rules", SCHEME.replace("index russia", "score log(0)\nindex russia"))
     result = run("eval", rules, write(tmp_path, "e.events", EVENTS))
     assert result.exit_code == 2
-    assert f"{rules}:3:7: error[B208]: the log of 0: log takes numbers above 0" in result.output
+    assert (f"error[B208]: the log of 0: log takes numbers above 0 ({rules}:3:7), scoring this "
+            "event on russia") in result.output
 
 
 def test_score_expressions_to_sample_are_computed_before_sampling(tmp_path):
@@ -78,8 +85,8 @@ def test_score_expressions_to_sample_are_computed_before_sampling(tmp_path):
     events = write(tmp_path, "e.events", EVENTS)
     result = run("check", rules, events)
     assert result.exit_code == 1
-    assert (f"{rules}:5:38: error[B208]: division by zero (the event [4 January] Call, "
-            f"{events}:3:1, on russia)") in result.output
+    assert (f"{events}:3:1: error[B208]: division by zero ({rules}:5:38), scoring this event "
+            "on russia") in result.output
     plain = write(tmp_path, "p.rules", SCHEME)
     result = run("sensitivity", plain, events, "--vary", "score among [recorded, 1 / fatalities]")
     assert result.exit_code == 2 and "error[B208]: division by zero" in result.output

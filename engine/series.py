@@ -315,10 +315,14 @@ def load_series(scheme: m.Scheme, paths: list[str]) -> tuple[Series | None, list
     finding (warnings too)."""
     from .verify import read_catalogue_checked
 
+    import attrs
+
     catalogues, problems = [], []
     for path in paths:
         catalogue, found = read_catalogue_checked([path], scheme, errors_only=True, alone=False)
-        problems += found
+        # each issue states its own period: a series takes no --period for them all
+        problems += [attrs.evolve(p, hint='add a first row: # period "Title" from 2021-01-01 to '
+                                  "2021-02-28") if p.code == "B304" else p for p in found]
         if catalogue is not None:
             catalogues.append(catalogue)
     if any(p.severity == "error" for p in problems) or not catalogues:

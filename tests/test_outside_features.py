@@ -349,3 +349,12 @@ def test_fmt_lays_out_a_percentile_with_decimals(tmp_path):
             "bands a relative to history over 8 issues {low<p20 usual p20 to p80.5 high>p80.5}\n")
     assert format_text(text, "rules", "f.rules").splitlines()[-1] == (
         "bands a relative to history over 8 issues { low < p20 usual p20 to p80.5 high > p80.5 }")
+
+
+def test_a_series_does_not_advise_an_option_it_does_not_take(tmp_path):
+    # "... or give --period 2021-01-01:2021-02-28", and series has no --period
+    rules = write(tmp_path, "s.rules", SCHEME)
+    sheet = write(tmp_path, "e.csv", "date,event,russia\n4 January,x,+1\n")
+    result = run("series", rules, sheet)
+    assert result.exit_code == 2 and "error[B304]" in result.output
+    assert "--period" not in result.output

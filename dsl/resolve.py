@@ -139,6 +139,8 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         for drop in f.drops:
             if drop.name in rules:
                 del rules[drop.name]
+                if not f.varies:  # an inherited `vary rule` of it goes with it
+                    varies = tuple(v for v in varies if v.kind != "rule" or v.names[0] != drop.name)
             else:
                 problems.append(error("B101", f"there is no inherited rule `{drop.name}` to drop",
                                       drop.span, did_you_mean(drop.name, rules)))

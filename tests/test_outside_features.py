@@ -358,3 +358,16 @@ def test_a_series_does_not_advise_an_option_it_does_not_take(tmp_path):
     result = run("series", rules, sheet)
     assert result.exit_code == 2 and "error[B304]" in result.output
     assert "--period" not in result.output
+
+
+def test_dropping_a_rule_drops_the_inherited_vary_of_it(tmp_path):
+    # the child got an error in its parent's file, `unknown rule r`, for a line it
+    # cannot edit, for having dropped the rule
+    write(tmp_path, "p.rules", 'scheme "P" version "1"\nrange -3 to +3\nindex a "A"\n'
+          "rule r when always then multiply by 2\nvary rule r by 1\nvary bands by 1\n"
+          "bands a { lo < 0  hi >= 0 }\n")
+    child = write(tmp_path, "c.rules", 'scheme "C" version "1"\nextends "p.rules"\ndrop rule r\n')
+    assert run("check", child).output == "0 errors, 0 warnings in 1 file\n"
+    from barometer import load_scheme
+
+    assert [v.kind for v in load_scheme(str(child)).varies] == ["bands"]

@@ -216,7 +216,8 @@ def _short(issues: list[Issue]) -> list[Diagnostic]:
         lacks = "colour" if what.startswith("the colour") else "figure"
         problems.append(warning(
             "B705", f"{what} needs {e.needed} earlier issue{'' if e.needed == 1 else 's'} "
-            f"with the figure: {', '.join(names)} has no {lacks} in {shown}", span,
+            f"with the figure: {', '.join(names)} {'has' if len(names) == 1 else 'have'} no "
+            f"{lacks} in {shown}", span,
             "name the earlier issues too (their published figures are enough)"))
     return problems
 

@@ -163,6 +163,20 @@ history_option = click.option(
          "previous() and bands relative to history read them.")
 
 
+def scheme_for(rules: str, files) -> "m.Scheme":
+    """The scheme of a verb that reads `files` beside it, or every problem printed
+    and status 2; standard input is read once at most."""
+    from .dsl import InputError, load_scheme
+
+    if list(files).count("-") > 1 or (rules == "-" and "-" in files):
+        raise click.UsageError("standard input (-) can be read only once")
+    try:
+        return load_scheme(rules)
+    except InputError as e:
+        report(e)
+        raise InputFailure() from None
+
+
 def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, ...] = (),
          others: frozenset[str] = frozenset()):
     """The scheme and catalogue, or every problem printed and status 2. What
@@ -173,13 +187,7 @@ def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, .
     from .engine.verify import read_catalogue_checked
     from .dsl import InputError, load_scheme
 
-    if list(events).count("-") > 1 or (rules == "-" and "-" in events):
-        raise click.UsageError("standard input (-) can be read only once")
-    try:
-        scheme = load_scheme(rules)
-    except InputError as e:
-        report(e)
-        raise InputFailure() from None
+    scheme = scheme_for(rules, events)
     catalogue, problems = read_catalogue_checked(list(events), scheme, period, errors_only=True,
                                                  alone=not history, others=others)
     if catalogue is not None:

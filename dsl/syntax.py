@@ -87,6 +87,15 @@ def _string(token: Token) -> str:
     return token.value[1:-1]
 
 
+def _titled(children) -> tuple:
+    """A declaration's name, its title (the name where none is written) and the
+    children after them."""
+    name, rest = children[0], children[1:]
+    if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
+        return name, _string(rest[0]), rest[1:]
+    return name, name.value, rest
+
+
 # --- rules files -----------------------------------------------------------------
 
 
@@ -147,12 +156,7 @@ class RulesBuilder(_Builder):
         return _Item("tag", m.Tag(name.value, title, self.span(name)))
 
     def attribute(self, meta, children):
-        name = children[0]
-        rest = children[1:]
-        title = name.value
-        if isinstance(rest[0], Token) and rest[0].type == "STRING":
-            title = _string(rest[0])
-            rest = rest[1:]
+        name, title, rest = _titled(children)
         (kind, domain), default = rest[0], (rest[1] if len(rest) > 1 else None)
         if isinstance(default, Token):
             default = (default.value, self.span(default))
@@ -298,12 +302,7 @@ class RulesBuilder(_Builder):
         return (lower, upper)
 
     def rule(self, meta, children):
-        name = children[0]
-        rest = children[1:]
-        title = name.value
-        if isinstance(rest[0], Token) and rest[0].type == "STRING":
-            title = _string(rest[0])
-            rest = rest[1:]
+        name, title, rest = _titled(children)
         condition, actions = rest[0], tuple(rest[1:])
         return _Item("rule", m.Rule(name.value, title, condition, actions, self.span(name)))
 

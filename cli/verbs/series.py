@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..common import (FILE, FORMATS, InputFailure, colour_wanted, complete_rules, format_option,
-                      output_option, report, write_output)
+                      output_option, report, scheme_for, write_output)
 
 
 @click.command("series")
@@ -37,16 +37,10 @@ def command(rules, catalogues, fmt, out):
     (matplotlib: pip install 'barometer[charts]').
     """
     from .. import output
-    from ..dsl import InputError, load_scheme
+    from ..dsl import InputError
     from ..engine.series import load_series
 
-    if list(catalogues).count("-") > 1 or (rules == "-" and "-" in catalogues):
-        raise click.UsageError("standard input (-) can be read only once")
-    try:
-        scheme = load_scheme(rules)
-    except InputError as e:
-        report(e)
-        raise InputFailure() from None
+    scheme = scheme_for(rules, catalogues)
     series, problems = load_series(scheme, list(catalogues))
     errors = [p for p in problems if p.severity == "error"]
     if errors or series is None:

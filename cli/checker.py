@@ -105,8 +105,10 @@ def check_files(paths: list[str], rules: str | None = None,
     catalogues = [p for p in files if kinds[p] == "events"]
     if catalogues:
         scheme = _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics)
+        # the attributes the other schemes named read are theirs, not unknown indices
+        others = frozenset(name for s in schemes.values() for name in s.attributes)
         for path in catalogues:
-            diagnostics += _check_catalogue(path, scheme, period)
+            diagnostics += _check_catalogue(path, scheme, period, others)
     from .dsl.suppress import unknown_codes
 
     for path in files:
@@ -140,9 +142,10 @@ def _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics) -> m.Schem
     return schemes.get(root or named[0])
 
 
-def _check_catalogue(path: str, scheme: m.Scheme | None, period) -> list[Diagnostic]:
+def _check_catalogue(path: str, scheme: m.Scheme | None, period,
+                     others: frozenset[str] = frozenset()) -> list[Diagnostic]:
     if scheme is None:
         return []  # the scheme's own errors are reported; names cannot be checked without it
     from .engine.verify import read_catalogue_checked
 
-    return read_catalogue_checked([path], scheme, period)[1]
+    return read_catalogue_checked([path], scheme, period, others=others)[1]

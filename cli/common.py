@@ -177,17 +177,19 @@ def scheme_for(rules: str, files) -> "m.Scheme":
         raise InputFailure() from None
 
 
-def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, ...] = ()):
+def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, ...] = (),
+         others: frozenset[str] = frozenset()):
     """The scheme and catalogue, or every problem printed and status 2. What
     `check` calls an error stops here too; warnings that concern the figures
     (an event counted twice across files) are printed. With `history`, the
-    figures are computed later, by `evaluation`, with the issues before."""
+    figures are computed later, by `evaluation`, with the issues before. `others`:
+    the attributes other schemes read from the same catalogue (compare)."""
     from .engine.verify import read_catalogue_checked
     from .dsl import InputError, load_scheme
 
     scheme = scheme_for(rules, events)
     catalogue, problems = read_catalogue_checked(list(events), scheme, period, errors_only=True,
-                                                 alone=not history)
+                                                 alone=not history, others=others)
     if catalogue is not None:
         from .engine.verify import published_only
 

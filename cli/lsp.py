@@ -711,10 +711,20 @@ def declaration_at(ls: LanguageServer, uri: str, position: lsp.Position):
     for attribute in scheme.attributes.values():
         if word == attribute.name or word in (attribute.choices or ()):
             return "attribute", attribute
+    if word in m.BUILTIN_ATTRIBUTES and doc.kind == "rules":
+        return "built-in", word
     return None
 
 
+# What the built-in attributes are, for hover and completion.
+BUILTINS = {"age": "the days from the event's end to the period's end (0 if it ends on the "
+                   "period's last day or runs past it)",
+            "days": "the days the event lasts (1 for one day)"}
+
+
 def _describe(kind: str, thing) -> str:
+    if kind == "built-in":
+        return f"**built-in attribute {thing}**: {BUILTINS[thing]}; every event has it"
     if kind == "band":
         bandset, band = thing
         text = f"**band {band.name}** of `{bandset.index}`: {band.describe()}"
@@ -744,6 +754,9 @@ def hover(ls: LanguageServer, params: lsp.HoverParams):
     if found is None:
         return None
     kind, thing = found
+    if kind == "built-in":  # declared nowhere
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
+                                                    value=_describe(kind, thing)))
     span = _span_of(kind, thing)
     where = f"\n\n{os.path.relpath(span.file, ls.workspace.root_path or '.')}:{span.line}"
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
@@ -752,7 +765,7 @@ def hover(ls: LanguageServer, params: lsp.HoverParams):
 
 def definition(ls: LanguageServer, params: lsp.DefinitionParams):
     found = declaration_at(ls, params.text_document.uri, params.position)
-    if found is None:
+    if found is None or found[0] == "built-in":
         return None
     span = _span_of(*found)
     path = os.path.abspath(span.file)
@@ -794,9 +807,11 @@ _RULES_CONTEXTS = (
     (re.compile(r"(\bwhen|\band|\bor|\bnot|\bwhere|\()[ \t]+\w*$"), "attribute"),
     # in a derived index's expression: indices and functions
     (re.compile(r"^[ \t]*(index[ \t]+\w+[^=\n]*)?=([^\"\n]*[+\-*/(,])?[ \t]*\w*$"), "formula"),
-    # in a score expression or an action's: number attributes and functions
-    (re.compile(r"(^[ \t]*score|\bset([ \t]+to)?|\badd|\bmultiply([ \t]+by)?)[ \t]+"
-                r"([^\n]*[+\-*/(,][ \t]*)?\w*$"), "expression"),
+    # in an action's expression: number attributes, functions and the score so far
+    (re.compile(r"(\bset([ \t]+to)?|\badd|\bmultiply([ \t]+by)?)[ \t]+"
+                r"([^\n]*[+\-*/(,][ \t]*)?\w*$"), "action"),
+    # in a score expression: number attributes and functions
+    (re.compile(r"^[ \t]*score[ \t]+([^\n]*[+\-*/(,][ \t]*)?\w*$"), "expression"),
 )
 
 
@@ -838,8 +853,7 @@ def _completion_table(what: str, scheme: m.Scheme) -> tuple[dict, str, object] |
     kinds = lsp.CompletionItemKind
     functions = {f: None for f in sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS))}
     numbers = {n: a for n, a in scheme.attributes.items() if a.numeric}
-    builtins = {"age": "days from the event's end to the period's end",
-                "days": "the days the event lasts"}
+    builtins = dict(BUILTINS)
     if what.startswith("value:"):
         attribute = scheme.attributes.get(what[6:])
         if attribute is None or attribute.numeric:
@@ -857,8 +871,9 @@ def _completion_table(what: str, scheme: m.Scheme) -> tuple[dict, str, object] |
                  **scheme.attributes}, "index or attribute", kinds.Variable)
     if what == "formula":
         return {**scheme.indices, **functions}, "index or function", kinds.Variable
-    if what == "expression":
-        return {**numbers, **builtins, **{w: None for w in ("recorded", "direction", "weight")},
+    if what in ("expression", "action"):
+        words = ("recorded", "direction", "weight") + (("score",) if what == "action" else ())
+        return {**numbers, **builtins, **{w: None for w in words},
                 **{f: None for f in NUMBER_FUNCTIONS}}, "attribute, word or function", kinds.Field
     return ({"index": scheme.indices, "category": scheme.categories, "tag": scheme.tags}[what],
             what, {"index": kinds.Variable, "category": kinds.Enum, "tag": kinds.Constant}[what])

@@ -12,7 +12,25 @@ import click
 from .verbs import check, compare, eval, explain, fmt, lsp, report, sensitivity, series, test
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Verbs(click.Group):
+    """The verbs, with a last guard: a mistake in an input file that a verb did
+    not report itself is reported as every other (located, status 2), never as
+    a traceback."""
+
+    def invoke(self, ctx):
+        from .dsl import InputError
+
+        try:
+            return super().invoke(ctx)
+        except InputError as e:
+            from .common import InputFailure, report
+
+            report(e)
+            raise InputFailure() from None
+
+
+@click.group(cls=_Verbs,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="barometer")
 def main():
     """barometer: evaluate event-based scoring methodologies.

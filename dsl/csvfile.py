@@ -273,26 +273,30 @@ def _said(cell: Cell, message: str) -> str:
 
 
 def read_csv(path: str, period: m.Period | None = None,
-             indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None
+             indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None,
+             required: dict[str, str] | None = None
              ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
     """The period and raw events of a CSV catalogue. `indices` (name: title)
     are the scheme's: then a column headed by neither a known field nor an
     index is ignored with a warning; without them, every other column is read
     as an index. `attributes` (name: title) are the scheme's attributes: their
-    columns hold each event's value (`minister`, `12`)."""
+    columns hold each event's value (`minister`, `12`); `required` (name: an
+    example value), those without a default, whose column must be there."""
     from .tables import widened  # the long form: an `index` and a `score` column
 
     text = read_source(path)
     both = {**(indices or {}), **(attributes or {})} if indices is not None else None
     problems: list[Diagnostic] = []
     rows = widened(path, csv_rows(path, text, known_headings(both)), indices, problems)
-    found_period, raw, found = read_rows(path, rows, period, indices, attributes=attributes)
+    found_period, raw, found = read_rows(path, rows, period, indices, attributes=attributes,
+                                         required=required)
     return found_period, raw, problems + found
 
 
 def read_rows(path: str, rows: list[Row], period: m.Period | None,
               indices: dict[str, str] | None, period_row: Row | None = None,
-              what: str = "spreadsheet", attributes: dict[str, str] | None = None
+              what: str = "spreadsheet", attributes: dict[str, str] | None = None,
+              required: dict[str, str] | None = None
               ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     heading_at = None
@@ -349,6 +353,14 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
                     + _FIELD_ORDER[2:])))
     if missing:
         return period, [], problems
+    there = {declared.name for _, declared in index_columns}
+    for name, example in (required or {}).items():
+        if name not in there:  # said once here, not on every row
+            problems.append(error(
+                "B115", _said(heading.cells[0], f"the {what} has no `{name}` column, which the "
+                              "scheme's attribute asks of every event"), heading.span,
+                f"add a column headed `{name}` with each event's value ({example}), or give "
+                f"the attribute a default (attribute {name} ... default ...)"))
     raw: list[RawEvent] = []
     for row in data:
         if row.blank():

@@ -27,9 +27,11 @@ class FigureProblem(Exception):
     """A figure that cannot be computed (a division by zero, the log of 0), said
     where the expression that asks for it is written."""
 
-    def __init__(self, message: str, span):
+    def __init__(self, message: str, span, event=None):
         super().__init__(message)
-        self.message, self.span = message, span
+        # `event`: for a score expression or a rule's action, the event and index
+        # being scored (an Entry), so that the message can name the event
+        self.message, self.span, self.event = message, span, event
 
 
 def _round(x):

@@ -13,18 +13,22 @@ from . import model as m
 from .dates import DateProblem, resolve
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
 from .files import gc_paused, read_source
-from .resolve import index_name, published_names, unknown, uses_weight
+from .resolve import published_names, unknown, uses_weight
 from .syntax import Num, RawEvent, parse
 
 
-def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None = None
+def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None = None,
+                   others: frozenset[str] = frozenset()
                    ) -> tuple[m.Catalogue | None, list[Diagnostic]]:
-    """The events that could be read, and every problem found in any file."""
+    """The events that could be read, and every problem found in any file.
+    `others`: the attributes other schemes read from the same catalogue (those
+    compared with this one): `fatalities 12` is then one of them, which this
+    scheme does not read (B116), not a score on an unknown index."""
     with gc_paused():
-        return _read_catalogue(paths, scheme, period)
+        return _read_catalogue(paths, scheme, period, others)
 
 
-def _read_catalogue(paths, scheme, period):
+def _read_catalogue(paths, scheme, period, others=frozenset()):
     weighted = uses_weight(scheme.score)  # then every event needs a category
     problems: list[Diagnostic] = []
     periods: list[m.Period] = []
@@ -33,18 +37,22 @@ def _read_catalogue(paths, scheme, period):
         try:
             names = {name: index.title for name, index in scheme.indices.items()}
             attributes = {name: a.title for name, a in scheme.attributes.items()}
+            required = {name: _example(a) for name, a in scheme.attributes.items()
+                        if a.default is None}
+            sheet = path.lower().endswith((".csv", ".xlsx", ".xlsm", ".parquet", ".jsonl",
+                                           ".ndjson"))
             if path.lower().endswith(".csv"):
                 from .csvfile import read_csv
 
-                found_period, raw, found = read_csv(path, period, names, attributes)
+                found_period, raw, found = read_csv(path, period, names, attributes, required)
             elif path.lower().endswith((".parquet", ".jsonl", ".ndjson")):
                 from .tables import read_table
 
-                found_period, raw, found = read_table(path, period, names, attributes)
+                found_period, raw, found = read_table(path, period, names, attributes, required)
             elif path.lower().endswith((".xlsx", ".xlsm")):
                 from .xlsx import read_xlsx
 
-                found_period, raw, found = read_xlsx(path, period, names, attributes)
+                found_period, raw, found = read_xlsx(path, period, names, attributes, required)
             else:
                 found_period, raw, found = read_event_file(path)
         except InputError as e:
@@ -55,19 +63,49 @@ def _read_catalogue(paths, scheme, period):
             continue
         periods.append(found_period)
         broken = sorted(p.span.line for p in found if p.code == "B001" and p.span)
+        first = len(problems)
         for n, item in enumerate(raw):
             before = len(problems)
-            event = check_event(item, len(events) + 1, found_period, scheme, problems, weighted)
+            event = check_event(item, len(events) + 1, found_period, scheme, problems, weighted,
+                                others)
             if event is not None:
                 events.append(event)
             elif _has_syntax_error(item, raw[n + 1] if n + 1 < len(raw) else None, broken):
                 # a line of it could not be read: "no score" would only mislead
                 problems[before:] = [p for p in problems[before:] if p.code != "B108"]
+        if sheet:
+            problems[first:] = _in_cells(problems[first:], found, required)
     problems = _once_per_attribute(problems)
     if not periods:
         return None, problems
     catalogue = m.Catalogue(_join(periods), tuple(events), tuple(paths))
     return catalogue, problems + published_names(catalogue.period, scheme)
+
+
+def _example(attribute: m.Attribute) -> str:
+    """A value of the attribute, to show how one is written."""
+    return (attribute.choices[0] if not attribute.numeric
+            else m.plain(attribute.low or 0))
+
+
+def _in_cells(problems: list[Diagnostic], heading: list[Diagnostic],
+              required: dict[str, str]) -> list[Diagnostic]:
+    """A spreadsheet's events without a value their scheme asks: not said on
+    every row where the heading lacks the column (said there once), and the
+    others told to fill in the cell, not to add a line."""
+    import attrs
+
+    absent = {p.message.split("`")[1] for p in heading if p.code == "B115"}
+    out = []
+    for p in problems:
+        if p.code == "B115":
+            name = p.message.split("`")[1]
+            if name in absent:
+                continue
+            p = attrs.evolve(p, hint=f"fill in the row's `{name}` cell ({required[name]}), or "
+                             f"give the attribute a default (attribute {name} ... default ...)")
+        out.append(p)
+    return out
 
 
 def _once_per_attribute(problems: list[Diagnostic]) -> list[Diagnostic]:
@@ -129,12 +167,13 @@ def read_event_file(path: str) -> tuple[m.Period | None, list[RawEvent], list[Di
 
 
 def check_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
-                problems: list[Diagnostic], weighted: bool) -> m.Event | None:
+                problems: list[Diagnostic], weighted: bool,
+                others: frozenset[str] = frozenset()) -> m.Event | None:
     """The event, checked; its problems are added to `problems`."""
     event = _sound_event(raw, number, period, scheme, weighted)
     if event is not None:
         return event
-    return _checked_event(raw, number, period, scheme, problems, weighted)
+    return _checked_event(raw, number, period, scheme, problems, weighted, others)
 
 
 def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
@@ -226,8 +265,7 @@ def _filled(values: dict, attributes: dict, raw: RawEvent,
             if attribute.default is None:
                 if problems is None:
                     return None
-                example = (f"{name} {attribute.choices[0]}" if not attribute.numeric
-                           else f"{name} {m.plain(attribute.low or 0)}")
+                example = f"{name} {_example(attribute)}"
                 problems.append(error(
                     "B115", f"the event records no `{name}`, which the scheme's attribute "
                     "asks of every event", raw.span,
@@ -240,7 +278,8 @@ def _filled(values: dict, attributes: dict, raw: RawEvent,
 
 
 def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
-                   problems: list[Diagnostic], weighted: bool) -> m.Event | None:
+                   problems: list[Diagnostic], weighted: bool,
+                   others: frozenset[str] = frozenset()) -> m.Event | None:
     before = len(problems)
     scores: list[m.Score] = []
     category = None
@@ -252,7 +291,8 @@ def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Schem
         kind, value = item
         if kind == "scores":
             for index, num in value:
-                if index.name in scheme.attributes and index.name not in scheme.indices:
+                if index.name not in scheme.indices and (index.name in scheme.attributes
+                                                         or index.name in others):
                     _check_value(index, num.value, num.text, num.span, scheme, values, problems)
                     continue
                 written += 1
@@ -343,7 +383,18 @@ def _check_value(name: m.Declared, value, text: str, span: Span, scheme: m.Schem
 def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
                  scores: list[m.Score], problems: list[Diagnostic]) -> m.Score | None:
     name, span = index.name, index.span
-    if not index_name(name, span, scheme, problems):
+    if name not in scheme.indices:
+        near = did_you_mean(name, scheme.indices)
+        numbers = [n for n, a in scheme.attributes.items() if a.numeric]
+        if near is None and did_you_mean(name, numbers) is not None:  # `fatalitis 12`
+            problems.append(error("B101", f"unknown attribute `{name}`", span,
+                                  did_you_mean(name, numbers)))
+            return None
+        problems.append(error(
+            "B101", f"unknown index `{name}`", span, near or
+            f"the scheme declares no index or attribute `{name}`; if another scheme reads it "
+            f"as an attribute, compare or check the schemes together, or declare it here too "
+            f"(attribute {name} number)"))
         return None
     if scheme.indices[name].derived:
         problems.append(error("B113", f"`{name}` is a derived index: it is computed from "

@@ -139,6 +139,8 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         for drop in f.drops:
             if drop.name in rules:
                 del rules[drop.name]
+                if not f.varies:  # an inherited `vary rule` of it goes with it
+                    varies = tuple(v for v in varies if v.kind != "rule" or v.names[0] != drop.name)
             else:
                 problems.append(error("B101", f"there is no inherited rule `{drop.name}` to drop",
                                       drop.span, did_you_mean(drop.name, rules)))
@@ -238,6 +240,12 @@ _SCORE_WORDS = (m.Recorded, m.Direction, m.Weight)
 FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS))
 
 
+# Words that open a condition or stand in a score expression: an attribute of that
+# name could be declared, but `recorded > 2` or `score weight` would read the word.
+RULE_WORDS = ("always", "date", "direction", "index", "not", "recorded", "score", "tagged",
+              "text", "weight")
+
+
 def attribute_names(scheme: m.Scheme) -> list[Diagnostic]:
     """An attribute's name says one thing on an event's line and in a condition:
     not an index, not a built-in, not a word of the event language."""
@@ -246,7 +254,9 @@ def attribute_names(scheme: m.Scheme) -> list[Diagnostic]:
         name = attribute.name
         clash = ("an index" if name in scheme.indices else
                  "a built-in attribute" if name in m.BUILTIN_ATTRIBUTES else
-                 "a word of event files" if name in EVENT_WORDS else None)
+                 "a word of event files" if name in EVENT_WORDS else
+                 "a word of rules files, which a condition or a score would read instead"
+                 if name in RULE_WORDS else None)
         if clash is not None:
             problems.append(error(
                 "B114", f"`{name}` cannot name an attribute: it is already {clash}",
@@ -489,6 +499,12 @@ def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
                                   "choose between", vary.span,
                                   "e.g. vary score among [recorded, direction]"))
         return problems
+    if vary.by < 0:
+        what = f"{vary.kind} {vary.names[0]}" if vary.kind == "rule" else vary.kind
+        return [error("B117", f"`vary {what} by {m.plain(vary.by)}{'%' if vary.relative else ''}`"
+                      ": each number moves within plus or minus the amount, which cannot be "
+                      "negative",
+                      vary.span, f"vary by a positive amount: vary {what} by 1")]
     if vary.kind == "rule":
         rules = {r.name: r for r in scheme.rules}
         name = vary.names[0]
@@ -502,9 +518,20 @@ def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
         return []
     table, kind = ((scheme.categories, "category") if vary.kind == "weights"
                    else (scheme.bands, "index with bands"))
-    return [error("B101", f"unknown {kind} `{name}`", vary.span,
-                  did_you_mean(name, table) or f"the scheme declares no {kind} of that name")
-            for name in vary.names or () if name not in table]
+    problems = [error("B101", f"unknown {kind} `{name}`", vary.span,
+                      did_you_mean(name, table) or f"the scheme declares no {kind} of that name")
+                for name in vary.names or () if name not in table]
+    if vary.kind == "weights" and not problems:
+        unweighted = [n for n in vary.names or table if table[n].weight is None]
+        if unweighted:
+            problems.append(error(
+                "B117", f"{'category' if len(unweighted) == 1 else 'categories'} "
+                f"{', '.join(unweighted[:5])}"
+                f"{f' and {len(unweighted) - 5} more' if len(unweighted) > 5 else ''} "
+                f"{'has' if len(unweighted) == 1 else 'have'} no weight to vary", vary.span,
+                f"give each a weight (category {unweighted[0]} weight 1), or name the "
+                "categories whose weights vary: vary weights of a, b by 1"))
+    return problems
 
 
 def rule_numbers(rule: m.Rule) -> list:

@@ -138,7 +138,7 @@ def _check_bands_written(bandset: m.BandSet) -> list[Diagnostic]:
         ):
             hint = None
             if lo.inclusive and hi.inclusive:
-                hint = f"write it low to high: {m.signed(hi.value)} to {m.signed(lo.value)}"
+                hint = f"write it low to high: {hi.text()} to {lo.text()}"
             problems.append(error("B203", f"band `{band.name}` holds no value: it is written "
                                   f"{band.describe()}", band.span, hint))
     return problems

@@ -175,7 +175,13 @@ class RulesBuilder(_Builder):
             high.value if high is not None else None, None, self.span(name)), default))
 
     def choices(self, meta, children):
-        return ("choices", tuple(t.value for t in children[0]))
+        seen = set()
+        for t in children[0]:
+            if t.value in seen:  # `one of [a, a, b]`: a slip, or a value meant otherwise
+                self.problems.append(error("B102", f"the value `{t.value}` is listed twice",
+                                           self.span(t), "list each value once"))
+            seen.add(t.value)
+        return ("choices", tuple(dict.fromkeys(t.value for t in children[0])))
 
     def numeric(self, meta, children):
         low = high = None
@@ -868,6 +874,7 @@ _WORDS = {
     "SIGN": "a sign (+ or -)",
     "DATE": "a date written YYYY-MM-DD",
     "COMPARE": "a comparison (>, >=, <, <=)",
+    "PERCENTILE": "a percentile (p0 to p100)",
     "ORDER": "`>` or `=` between two indices",
     "WHEN": "the event's date as printed",
     "TEXT": "the event's text",
@@ -917,6 +924,11 @@ def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diag
                                          if v.isalpha()])
         if guess is not None and guess != previous.value:
             hint = f"`{previous.value}` was read as a name: did you mean `{guess}`?"
+    if hint is None and "NAME" in problem.expected and token.value[:1].isalpha() \
+            and not token.value[:1].isascii():
+        # `attribute уровень`: a name in another script, where names are a-z
+        hint = ("names are written with the letters a-z, digits and _ (the title in quotes "
+                "may be in any script)")
     if token.type == "_NL":
         span = Span(file, token.line, token.column, token.line, token.column + 1)
     else:

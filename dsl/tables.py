@@ -75,10 +75,12 @@ def sidecar_period(path: str) -> m.Period | None:
 
 
 def read_table(path: str, period: m.Period | None = None,
-               indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None
+               indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None,
+               required: dict[str, str] | None = None
                ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
     """The period and raw events of a Parquet or JSON Lines catalogue; `attributes`
-    (name: title) are the scheme's, whose columns hold each event's value."""
+    (name: title) are the scheme's, whose columns hold each event's value, and
+    `required` (name: an example value) those without a default."""
     if period is None:
         period = sidecar_period(path)
     if path.lower().endswith(".parquet"):
@@ -89,7 +91,7 @@ def read_table(path: str, period: m.Period | None = None,
     problems: list[Diagnostic] = []
     rows = widened(path, rows, indices, problems)
     found_period, raw, found = read_rows(path, rows, period, indices, what="catalogue",
-                                         attributes=attributes)
+                                         attributes=attributes, required=required)
     return found_period, raw, problems + found
 
 

@@ -98,7 +98,8 @@ def _open(path: str):
 
 
 def read_xlsx(path: str, period: m.Period | None = None,
-              indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None
+              indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None,
+              required: dict[str, str] | None = None
               ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
     workbook = _open(path)
     try:
@@ -147,7 +148,7 @@ def read_xlsx(path: str, period: m.Period | None = None,
         cell = Cell(text, Span(path, 1, 1, 1, 2), True, None, "the name `period`")
         period_row = Row([cell], cell.span, text)
     return read_rows(path, rows, period, indices, period_row, what="workbook",
-                     attributes=attributes)
+                     attributes=attributes, required=required)
 
 
 def _defined_period(workbook) -> str | None:

@@ -117,6 +117,12 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
             period = sidecar_period(path)
         if not ("://" in path or os.path.exists(path)):
             raise InputError([error("B002", f"no such file: {path}", None)])
+        if kind == "jsonl" and os.path.isfile(path) and period is not None and not any(
+                line.strip() for line in open(path, encoding="utf-8-sig", errors="replace")):
+            raise InputError([error(  # as the python reader says of a file without rows
+                "B001", "the catalogue has no heading row: it holds no events",
+                Span(path, 1, 1, 1, 2), "below the period, a row names the columns: date, "
+                "event, and the indices (e.g. date,event,russia,eu), then one row per event")])
     if period is None:
         raise InputError([error(
             "B304", "the catalogue does not say which period it covers", None,
@@ -149,9 +155,15 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
         target = by_attribute.get(key) or by_attribute.get(key.replace(" ", "_"))
         if target is not None:
             attribute_columns.setdefault(target, column)
-    problems = [error("B001", f"the catalogue has no `{needed}` column",
-                      Span(path, 1, 1, 1, 2), "the columns must include: date, event, and the "
-                      "indices (or `index` and `score`)")
+    what = "spreadsheet" if kind == "csv" else "catalogue"
+    heading = Span(path, 1, 1, 1, 2)
+    if csv is not None and os.path.isfile(path):  # the heading row, as the reader spans it
+        text = _line_of(path, csv[0] + 1)
+        if text is not None:
+            _remember_line(path, csv[0] + 1, text)
+            heading = Span(path, csv[0] + 1, 1, csv[0] + 1, len(text) + 1)
+    problems = [error("B001", f"the {what} has no `{needed}` column", heading,
+                      "the heading row must name: date, event, and the indices")
                 for needed in ("date", "event") if needed not in fields]
     source = Source(path, kind, dict(columns), fields, index_columns, period, csv,
                     attribute_columns)
@@ -508,34 +520,53 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                 if start < period.start or end > period.end:
                     known.setdefault("past", []).append((value, text.strip(), start, end))
     if empty and source.long:
-        found.append(("B108", "the event carries no score", "add a score", f["score"], None))
+        found.append(("B108", "the event carries no score", "add a line such as: russia +1",
+                      f["score"], None))
     elif empty:
-        found.append(("B108", "the event carries no score", "add a score in an index's column",
+        found.append(("B108", "the event carries no score", "add a line such as: russia +1",
                       None, ("empty",)))
     if without_category:
         found.append(("B107", "the event has no category, but the scheme scores events by "
-                      "their category's weight", "add the event's category",
+                      "their category's weight", "add a line such as: category contacts",
                       f.get("category"), ("empty category",)))
+    absent = []  # a required attribute without a column: said once, at the heading
     for name, count in lacking.items():
-        if count:
-            a = scheme.attributes[name]
-            example = (f"{name} {a.choices[0]}" if not a.numeric
-                       else f"{name} {m.plain(a.low or 0)}")
-            column = source.attribute_columns.get(name)
+        a = scheme.attributes[name]
+        example = a.choices[0] if not a.numeric else m.plain(a.low or 0)
+        column = source.attribute_columns.get(name)
+        if column is None:
+            absent.append(_no_column(source, name, example))
+        elif count:
             found.append(("B115", f"the event records no `{name}`, which the scheme's attribute "
-                          "has no default for", f"add a value such as: {example}; or give the "
-                          f"attribute a default (attribute {name} ... default ...)", column,
-                          None if column else ("where", exp.true())))
+                          "asks of every event", f"fill in the row's `{name}` cell ({example}), "
+                          f"or give the attribute a default (attribute {name} ... default ...)",
+                          column, None))
     for value, text, start, end in known.get("past", []):
         ongoing = _ongoing(source)
         where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),
                          exp.Not(this=ongoing))
         found.append(("B303", f"the date `{text}` ({_days(start, end)}) runs past the period "
                       f"{source.period.start} to {source.period.end}",
-                      "if the event really spans the period's edge, mark it `ongoing`",
+                      "if the event really spans the period's edge, add a line `ongoing` below it",
                       f["date"], ("where", where)))
-    problems = _locate(found[:50], source, runner, score_columns) if found else []
+    problems = absent + (_locate(found[:50], source, runner, score_columns) if found else [])
     return known, problems
+
+
+def _no_column(source: Source, name: str, example: str) -> Diagnostic:
+    """B115 at the heading, as the python reader says it."""
+    what = "spreadsheet" if source.kind == "csv" else "catalogue"
+    span = Span(source.path, 1, 1, 1, 2)
+    if source.kind == "csv" and os.path.isfile(source.path):
+        line = source.csv[0] + 1
+        text = _line_of(source.path, line)
+        if text is not None:
+            _remember_line(source.path, line, text)
+            span = Span(source.path, line, 1, line, len(text) + 1)
+    return error("B115", f"the {what} has no `{name}` column, which the scheme's attribute asks "
+                 "of every event", span, f"add a column headed `{name}` with each event's value "
+                 f"({example}), or give the attribute a default (attribute {name} ... "
+                 "default ...)")
 
 
 def _ongoing(source: Source):
@@ -612,6 +643,7 @@ def _diagnostic(code, message, hint, column, where, source: Source, runner) -> D
     row = rows[0][0]
     names = list(source.columns)
     cell = names.index(column) if column in names else 0
+    whole = code in _WHOLE_ROW  # said of the row, as the python reader says it
     if source.kind == "parquet" and os.path.isfile(source.path):
         # the row's cells separated by ` | `, as the python reader quotes a Parquet row
         from ..dsl.tables import _SEPARATOR, _text
@@ -622,13 +654,20 @@ def _diagnostic(code, message, hint, column, where, source: Source, runner) -> D
             .where(exp.EQ(this=exp.column("barometer_row"), expression=exp.Literal.number(row)),
                    copy=False))
         shown = [_text(v).replace("\n", " ") for v in cells[:len(names)]]
-        col = sum(len(t) + len(_SEPARATOR) for t in shown[:cell]) + 1
-        line, end, text = row + 1, col + max(len(shown[cell]), 1), _SEPARATOR.join(shown)
+        col = 1 if whole else sum(len(t) + len(_SEPARATOR) for t in shown[:cell]) + 1
+        end = col + 1 if whole else col + max(len(shown[cell]), 1)
+        line, text = row + 1, _SEPARATOR.join(shown)
     else:
-        line, col, end, text = _place(source, row, cell)
+        line, col, end, text = _place(source, row, 0 if whole else cell)
+        if whole:  # a CSV's row is its line; the reader's JSON Lines row, its first character
+            end = len(text) + 1 if source.kind == "csv" and text is not None else col + 1
     if text is not None:
         _remember_line(source.path, line, text)
     return error(code, message, Span(source.path, line, col, line, max(end, col + 1)), hint)
+
+
+# What the python reader says of a whole row: no score, no category, no value.
+_WHOLE_ROW = {"B107", "B108", "B115"}
 
 
 def _place(source: Source, row: int, cell: int):

@@ -47,6 +47,7 @@ class IndexExplanation(Tabular, Node):
     up: Boundary | None
     down: Boundary | None
     inputs: tuple = ()  # a derived index: (what its expression reads, its value)
+    attributes: tuple = ()  # the attributes the scheme declares or reads (age, days)
 
     def __repr__(self):  # short, for notebooks; equality and hash stay Node's
         r = self.result
@@ -112,6 +113,7 @@ def explain(evaluation: Evaluation, index: str | None = None,
     names = [index] if index is not None else list(evaluation.indices)
     chosen = pick_events(evaluation, event)
     whole = totals_are_whole(evaluation.scheme)
+    attributes = attributes_read(evaluation)
     out = []
     for name in names:
         result = evaluation.indices[name]
@@ -129,8 +131,19 @@ def explain(evaluation: Evaluation, index: str | None = None,
             up = nearest_change(bands, result.aggregate, +1, whole and not derived)
             down = nearest_change(bands, result.aggregate, -1, whole and not derived)
         inputs = _inputs(evaluation, result.index.formula) if derived else ()
-        out.append(IndexExplanation(result, tuple(lines), up, down, inputs))
+        out.append(IndexExplanation(result, tuple(lines), up, down, inputs, attributes))
     return Explanations(out)
+
+
+def attributes_read(evaluation: Evaluation) -> tuple[str, ...]:
+    """The attributes an event's score may depend on: those the scheme declares,
+    and the built-ins (age, days) its score, actions or conditions read."""
+    from .plan import _asks
+
+    scheme = evaluation.scheme
+    asked = _asks(scheme.rules)
+    return tuple(dict.fromkeys(list(scheme.attributes) + list(evaluation.plan.reads)
+                               + list(asked[3] if asked else ())))
 
 
 def _inputs(evaluation: Evaluation, formula) -> tuple:

@@ -205,9 +205,17 @@ class Plan:
                 key += tuple([entry.event.value(n, entry.end) for n in reads])
             found = done.get(key, missing)
             if found is missing:
-                found = done[key] = self.score(entry, EXACT, self.weight_of(entry, weights))
+                found = done[key] = self.scored(entry, EXACT, self.weight_of(entry, weights))
             append(found)
         return out
+
+    def scored(self, entry: Entry, d=EXACT, weight=None, observe=None):
+        """`score`, with a figure that cannot be computed (a division by zero in
+        the score expression or an action) told which event and index it is on."""
+        try:
+            return self.score(entry, d, weight, observe)
+        except FigureProblem as e:
+            raise FigureProblem(e.message, e.span, entry) from None
 
     def trace(self, entries: list[Entry], weights: dict | None = None) -> tuple[Scored, ...]:
         """The same run, recorded step by step."""
@@ -215,11 +223,11 @@ class Plan:
         for entry in entries:
             steps: list[Step] = []
             weight = self.weight_of(entry, weights)
-            base = self.expression.evaluate(entry.recorded, weight, EXACT, None,
-                                            entry.values if self.reads else None)
-            score = self.score(entry, EXACT, weight,
+            score = self.scored(entry, EXACT, weight,
                                lambda rule, action, before, after:
                                steps.append(Step(rule, action, before, after)))
+            base = self.expression.evaluate(entry.recorded, weight, EXACT, None,
+                                            entry.values if self.reads else None)
             out.append(Scored(entry, base, tuple(steps), score))
         return tuple(out)
 
@@ -390,8 +398,12 @@ def _asks(rules) -> tuple[tuple[str, ...], bool, bool, tuple[str, ...]] | None:
 
 def reads(scheme: m.Scheme) -> tuple[str, ...]:
     """The attributes a scheme's score expression and rules' actions read."""
-    exprs = [scheme.score] + [a.value for r in scheme.rules for a in r.actions
-                              if a.kind in ("set", "add", "multiply")]
+    return expression_reads([scheme.score] + [a.value for r in scheme.rules for a in r.actions
+                                              if a.kind in ("set", "add", "multiply")])
+
+
+def expression_reads(exprs) -> tuple[str, ...]:
+    """The attributes these score expressions read, each once, in order."""
     found: list[str] = []
     for expr in exprs:
         for e in subexpressions(expr):
@@ -546,5 +558,12 @@ def history_short(e: HistoryShort, catalogue: m.Catalogue):
 def figure_problem(e: FigureProblem, catalogue: m.Catalogue):
     from ..dsl.diagnostics import error
 
+    if e.event is not None:  # a score expression or a rule's action, on one event
+        # said at the event (where an editor shows it), naming the expression's place
+        where = e.span
+        return error("B208", f"{e.message} ({where.file}:{where.line}:{where.column}), scoring "
+                     f"this event on {e.event.index}", e.event.event.span,
+                     "record what the expression needs on the event, or guard the expression so "
+                     "that it gives a number on every event, e.g. recorded / max(fatalities, 1)")
     return error("B208", f"{e.message}, with the figures of {catalogue.period.title}", e.span,
                  "guard the expression, e.g. max(positive(us) - negative(us), 1)")

@@ -23,7 +23,7 @@ from ..dsl import model as m
 from ..dsl.checks import totals_are_whole
 from ..dsl.domains import ARRAYS, FigureProblem
 from ..dsl.resolve import derived_order
-from .plan import Evaluation, Plan
+from .plan import Evaluation, Plan, expression_reads
 from .records import Tabular, bounded, number, short
 
 
@@ -243,9 +243,11 @@ class _Arrays:
         self.action_groups = [(actions, np.array(cols)) for actions, cols in groups.items()
                               if actions]
         self.weights = np.array([float(scheme.categories[c].weight or 0) for c in self.categories])
-        # the attributes the score expression and actions read: one row of values each
+        # the attributes the score expression, the actions and the score expressions
+        # sampled (`vary score among [recorded, age]`) read: one row of values each
+        names = dict.fromkeys(evaluation.plan.reads + expression_reads(self.options))
         self.values = {name: np.array([float(e.values(name)) for e in self.kept])[None, :]
-                       for name in evaluation.plan.reads}
+                       for name in names}
 
     def totals(self, weights, extra=None):
         """Aggregates per sample (rows) and index (columns) for these weights (and,
@@ -582,19 +584,25 @@ def _weight_flip(evaluation, arrays, p: Parameter, direction: int, name: str, st
     moved = [i for i, t in enumerate(totals) if _position(t, float_starts) != nominal]
     if not moved:
         return None
+    history = evaluation.history  # previous() reads the same issues before
+
+    def short():
+        return dict(evaluation.short) if history is not None else None
+
     if p.kind == "rule":
         def total(delta):
             moved = _with_number(scheme, p.key, delta)
             other = Plan(moved)
             entries = other.match(evaluation.catalogue)
-            return other.totals(entries, other.scores(entries))[name].aggregate
+            return other.totals(entries, other.scores(entries), history, short()
+                                )[name].aggregate
     else:
         weight = scheme.categories[p.key].weight
 
         def total(delta):
             entries = evaluation.entries
-            return plan.totals(entries, plan.scores(entries, {p.key: weight + delta})
-                               )[name].aggregate
+            return plan.totals(entries, plan.scores(entries, {p.key: weight + delta}), history,
+                               short())[name].aggregate
 
     def position(delta):
         return _position(total(delta), starts)

@@ -216,7 +216,8 @@ def _short(issues: list[Issue]) -> list[Diagnostic]:
         lacks = "colour" if what.startswith("the colour") else "figure"
         problems.append(warning(
             "B705", f"{what} needs {e.needed} earlier issue{'' if e.needed == 1 else 's'} "
-            f"with the figure: {', '.join(names)} has no {lacks} in {shown}", span,
+            f"with the figure: {', '.join(names)} {'has' if len(names) == 1 else 'have'} no "
+            f"{lacks} in {shown}", span,
             "name the earlier issues too (their published figures are enough)"))
     return problems
 
@@ -285,10 +286,13 @@ def order_problems(periods: list[m.Period]) -> list[Diagnostic]:
     numbered = [(p, issue_number(p.title)) for p in periods]
     numbered = [(p, n) for p, n in numbered if n is not None]
     for (a, x), (b, y) in zip(numbered, numbered[1:]):
-        if y <= x:
+        if y <= x and b.start > a.end:  # periods that overlap are B701's, said below
+            said = (f"{b.title!r} ({b.start} to {b.end}) is numbered {y}, as is {a.title!r} "
+                    f"({a.start} to {a.end}), which comes before it" if y == x else
+                    f"{b.title!r} is numbered {y}, but its period ({b.start} to {b.end}) "
+                    f"comes after that of {a.title!r}, numbered {x}")
             problems.append(error(
-                "B702", f"{b.title!r} is numbered {y}, but its period ({b.start} to {b.end}) "
-                f"comes after that of {a.title!r}, numbered {x}", b.span or a.span,
+                "B702", said, b.span or a.span,
                 "issues are put in the order of their dates: is a date or a number mistyped?"))
     for a, b in zip(periods, periods[1:]):
         if b.start <= a.end:
@@ -312,10 +316,14 @@ def load_series(scheme: m.Scheme, paths: list[str]) -> tuple[Series | None, list
     finding (warnings too)."""
     from .verify import read_catalogue_checked
 
+    import attrs
+
     catalogues, problems = [], []
     for path in paths:
         catalogue, found = read_catalogue_checked([path], scheme, errors_only=True, alone=False)
-        problems += found
+        # each issue states its own period: a series takes no --period for them all
+        problems += [attrs.evolve(p, hint='add a first row: # period "Title" from 2021-01-01 to '
+                                  "2021-02-28") if p.code == "B304" else p for p in found]
         if catalogue is not None:
             catalogues.append(catalogue)
     if any(p.severity == "error" for p in problems) or not catalogues:

@@ -41,13 +41,14 @@ def published_for(scheme: m.Scheme, catalogue: m.Catalogue) -> list | None:
 
 
 def read_catalogue_checked(paths: list[str], scheme: m.Scheme, period=None,
-                           errors_only: bool = False, alone: bool = True
+                           errors_only: bool = False, alone: bool = True,
+                           others: frozenset[str] = frozenset()
                            ) -> tuple[m.Catalogue | None, list[Diagnostic]]:
     """A catalogue read, resolved and put through the catalogue stages, as `eval`
     (errors only) and `check` (everything) both do. `alone`: whether its figures
     are computed here, without history; a series computes them with the issues
-    before (engine/series.py)."""
-    catalogue, problems = read_catalogue(paths, scheme, period)
+    before (engine/series.py). `others`: attributes other schemes read (compare)."""
+    catalogue, problems = read_catalogue(paths, scheme, period, others)
     found = list(problems)
     if catalogue is not None:
         published = None
@@ -64,17 +65,45 @@ def figure_problems(scheme: m.Scheme, catalogue: m.Catalogue) -> list[Diagnostic
     """The figures can be computed on this catalogue (B208: no division by zero,
     no log of 0, in a derived index or in a rule's action)."""
     computed = any(a.kind in ("set", "add", "multiply") and a.number() is None
-                   for rule in scheme.rules for a in rule.actions)
+                   for rule in scheme.rules for a in rule.actions) or may_fail(scheme.score)
     if not computed and not any(index.derived for index in scheme.indices.values()) and not any(
             b.relative for b in scheme.bands.values()):
-        return []
+        return option_problems(scheme, catalogue, scheme.varies)
     from . import evaluate
 
     try:
         evaluate(scheme, catalogue)
     except InputError as e:
         return list(e.diagnostics)
-    return []
+    return option_problems(scheme, catalogue, scheme.varies)
+
+
+def option_problems(scheme: m.Scheme, catalogue: m.Catalogue, varies) -> list[Diagnostic]:
+    """The score expressions `vary score among [...]` offers can be computed on
+    this catalogue (B208): `sensitivity` scores every event with each of them."""
+    import attrs
+
+    from . import evaluate
+
+    problems: list[Diagnostic] = []
+    for vary in varies:
+        for option in vary.options if vary.kind == "score" else ():
+            if not may_fail(option):
+                continue
+            try:
+                evaluate(attrs.evolve(scheme, score=option), catalogue)
+            except InputError as e:
+                problems += [p for p in e.diagnostics if p.code == "B208"]
+    return problems
+
+
+def may_fail(expr) -> bool:
+    """Whether a score expression can fail to give a number on some event: it
+    divides (`recorded / fatalities`) or calls a function (`log`, `sqrt`)."""
+    from ..dsl.nodes import Binary, Call, subexpressions
+
+    return any((isinstance(e, Binary) and e.op == "/") or isinstance(e, Call)
+               for e in subexpressions(expr))
 
 
 def _on_published(p: Diagnostic, catalogue: m.Catalogue) -> bool:

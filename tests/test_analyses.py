@@ -109,7 +109,7 @@ def test_sensitivity_cli_vary_and_errors():
     assert run(main, ["sensitivity", str(RULES), str(EVENTS), "--vary", "wieghts by 1"]
                ).exit_code == 2
     result = run(main, ["sensitivity", str(RULES), str(EVENTS), "--vary", "weights by 1"])
-    assert result.exit_code == 2 and "has no weight to vary" in result.output
+    assert result.exit_code == 2 and "have no weight to vary" in result.output
 
 
 # --- properties --------------------------------------------------------------------

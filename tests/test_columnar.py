@@ -157,8 +157,7 @@ def both(rules_text: str, path: str):
         try:
             out.append(figures(run()))
         except InputError as e:
-            out.append(sorted({(d.code, d.span.line if d.span else None)
-                               for d in e.diagnostics if d.severity == "error"}))
+            out.append([d for d in e.diagnostics if d.severity == "error"])
     return out
 
 
@@ -171,7 +170,12 @@ def test_duckdb_gives_the_python_engines_figures(tmp_path_factory, case, data, f
     folder = tmp_path_factory.mktemp("c")
     path = write_catalogue(folder, events, fmt, long, typed, attribute_values(data, events))
     python, columnar = both(text, path)
-    assert columnar == python
+    if isinstance(python, dict) or isinstance(columnar, dict):
+        assert columnar == python
+    else:  # the same findings, each said as the python reader says it (which says it at
+        # every row holding the mistake, where the columnar path names the first)
+        assert {d.code for d in columnar} == {d.code for d in python}
+        assert all(d in python for d in columnar), [d for d in columnar if d not in python]
     COUNTS["examples"] += 1
     COUNTS["figures" if isinstance(python, dict) else "findings"] += 1
     COUNTS["entries"] += sum(len(e.scores) for e in events.events)

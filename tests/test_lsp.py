@@ -352,7 +352,7 @@ def test_a_quick_fix_for_every_did_you_mean(client, tmp_path):
     ("rules", "index x \"X\" = positive(us) / (ru", "formula"),
     ("rules", "    = max(", "formula"),
     ("rules", "score recorded * (1 + fat", "expression"),
-    ("rules", "rule r when always then set to trunc(", "expression"),
+    ("rules", "rule r when always then set to trunc(", "action"),
     ("events", "    category ", "category"),
     ("events", "    tags covid, ", "tag"),
     ("events", "published ", "index"),

@@ -119,7 +119,7 @@ def test_a_tiny_total_is_not_minus_zero(tmp_path):
     assert "-0." not in result.output.replace("-0.0000001", "")
     assert "│ -0.0000001 │" in result.output
     explained = run("explain", *tiny(tmp_path)).output
-    assert "中国关系: -0.0000001  (0 positive, -0.0000001 negative, 1 events)" in explained
+    assert "中国关系: -0.0000001  (0 positive, -0.0000001 negative, 1 event)" in explained
     md = run("eval", *tiny(tmp_path), "--format", "markdown").output
     assert "| 中国关系 | -0.0000001 | 0 | -0.0000001 | 1 |  |" in md
 

@@ -353,7 +353,7 @@ def series(s):
         labels, axis = _axis_labels(issues)
         bottom = 0.55 / height
         row = (1 - top - bottom) / len(names)
-        published_shown = colour_only = False
+        published_shown = colour_only = relative_shown = False
         for k, name in enumerate(names):
             index = scheme.indices[name]
             ax = fig.add_axes((0.1, 1 - top - row * (k + 1) + 0.3 / height, 0.8,
@@ -365,12 +365,33 @@ def series(s):
             low, high = (min(shown + [0]), max(shown + [0])) if shown else (-1, 1)
             pad = max((high - low) * 0.6, 3)  # room for the values written by the points
             low, high = low - pad, high + pad
+            stretches_at: dict = {}  # issue -> its bands as stretches of the axis
             if name in scheme.bands:
-                stretches, _ = _stretches(scheme.bands[name], known, (low, high))
                 colours = palette(scheme.bands[name])
-                for band, start, end in stretches:
-                    ax.axhspan(start, end, color=colours[band.name], alpha=0.45, linewidth=0,
-                               zorder=0, gid=f"band-{name}-{band.name}")
+                if scheme.bands[name].relative:
+                    # bands relative to history: each issue's own, from the issues before
+                    # it (none where they are too few, or for a published issue)
+                    relative_shown = True
+                    for x, issue in enumerate(issues):
+                        now = (issue.evaluation.scheme.bands.get(name)
+                               if issue.evaluation is not None else None)
+                        if now is not None and not now.relative:
+                            stretches_at[x] = _stretches(now, known, (low, high))[0]
+                else:
+                    stretches = _stretches(scheme.bands[name], known, (low, high))[0]
+                    stretches_at = dict.fromkeys(xs, stretches)
+                last = stretches_at[max(stretches_at)] if stretches_at else []
+                if scheme.bands[name].relative:
+                    for x, stretches in stretches_at.items():  # each issue's column
+                        for band, start, end in stretches:
+                            ax.axhspan(start, end, x / len(xs), (x + 1) / len(xs),
+                                       color=colours[band.name], alpha=0.45, linewidth=0,
+                                       zorder=0, gid=f"band-{name}-{band.name}-{x}")
+                else:
+                    for band, start, end in last:
+                        ax.axhspan(start, end, color=colours[band.name], alpha=0.45,
+                                   linewidth=0, zorder=0, gid=f"band-{name}-{band.name}")
+                for band, start, end in last:
                     seen = min(end, high) - max(start, low)
                     middle = (max(start, low) + min(end, high)) / 2
                     if seen > (high - low) * 0.12:
@@ -390,8 +411,9 @@ def series(s):
                     ax.plot([a, b], [values[a], values[b]], color=MUTED, linewidth=0.9,
                             linestyle=(0, (1.5, 2)), zorder=2)
             for x, f, v in zip(xs, figures, values):
-                if v != v and f is not None and f.colour and name in scheme.bands:
+                if v != v and f is not None and f.colour and x in stretches_at:
                     # a colour published without its figure: a square in its band
+                    stretches = stretches_at[x]
                     band = next((b for b, _, _ in stretches if b.name == f.colour), None)
                     if band is not None:
                         _, start, end = next(t for t in stretches if t[0] is band)
@@ -427,6 +449,9 @@ def series(s):
             note += " Hollow points: published figures, no catalogue."
         if colour_only:
             note += " Squares: a colour published without its figure, in the middle of its band."
+        if relative_shown:
+            note += (" Bands relative to history: each issue's, from the issues before it (none "
+                     "where they are too few).")
         fig.text(0.02, 0.12 / height, wrap(note, 120), fontsize=7.5, color=MUTED, va="bottom")
         return fig
 
@@ -444,15 +469,21 @@ def _varied(parameters, title_of) -> str:
     """What was varied, in few words: the weights together, each index's band
     boundaries together, each group with how far it moved."""
     groups: dict = {}
+    parts = []
     for p in parameters:
+        if p.kind == "score":  # a choice, not a number moved
+            parts.append(f"{p.label}, one per sample")
+            continue
         if p.kind == "boundary":
             index, _, rest = p.label.partition(": ")
             what = f"the band boundaries of {title_of(index)}"
             item = rest
+        elif p.kind == "rule":
+            rule, _, item = p.label.partition(": ")
+            what, item = f"the numbers of {rule}", item.split(", its number")[0]
         else:
             what, item = "weights", p.label.removeprefix("weight of ")
         groups.setdefault((what, _fmt(p.by).lstrip("+")), []).append(item)
-    parts = []
     for (what, by), items in groups.items():
         listed = ", ".join(items) if len(items) <= 6 else f"{len(items)} of them"
         parts.append(f"{what} ({listed}) \u00b1{by}")

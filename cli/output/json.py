@@ -79,6 +79,11 @@ def explanation(explained) -> str:
     return to_json({"indices": {x.result.index.name: _explanation_json(x) for x in explained}})
 
 
+def _value(value):
+    """An attribute's value: a choice's name, or a number."""
+    return value if isinstance(value, str) else number(value)
+
+
 def _explanation_json(x) -> dict:
     def boundary(b):
         return None if b is None else {"points": number(b.points), "at": number(b.at),
@@ -103,6 +108,7 @@ def _explanation_json(x) -> dict:
             "base": number(line.scored.base),
             "score": None if line.scored.score is None else number(line.scored.score),
             "total": number(line.running),
+            "values": {name: _value(line.scored.entry.values(name)) for name in x.attributes},
             "rules": [{"rule": step.rule.name, "file": step.rule.span.file,
                        "line": step.rule.span.line, "action": step.action.describe(),
                        "before": number(step.before),

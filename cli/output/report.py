@@ -25,6 +25,11 @@ from . import charts
 _ID = re.compile(r'\b(id="|url\(#|href="#)')
 
 
+def _count(n: int, word: str) -> str:
+    """`1 event`, `121 events`."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
@@ -334,7 +339,7 @@ def _catalogue(ev) -> str:
         rows.append([str(event.number), _e(event.when.text), text, scores, "<br>".join(about)])
     files = ", ".join(f"<code>{_e(f)}</code>" for f in catalogue.files)
     return ('<section id="catalogue"><h2>The catalogue</h2>'
-            f"<p>{len(catalogue.events)} events, as catalogued in {files}.</p>"
+            f"<p>{_count(len(catalogue.events), 'event')}, as catalogued in {files}.</p>"
             + _table(["#", "Date", "Event", "Scores", "Kind"], rows, {0}, "catalogue")
             + "</section>")
 
@@ -375,7 +380,7 @@ def report(ev, series=None) -> str:
 <body>
 <header>
 <h1>{_e(period.title)}</h1>
-<p class="sub">{_e(period.start)} to {_e(period.end)} &middot; {len(ev.catalogue.events)} events
+<p class="sub">{_e(period.start)} to {_e(period.end)} &middot; {_count(len(ev.catalogue.events), 'event')}
 &middot; scheme: {_e(scheme_words)}</p>
 {f'<p class="description">{_e(scheme.description)}</p>' if scheme.description else ""}
 <nav>{links}</nav>

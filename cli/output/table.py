@@ -115,6 +115,11 @@ def _boundary_words(x) -> str:
     return "; ".join(parts)
 
 
+def _value(value) -> str:
+    """An attribute's value as an event file writes it: `minister`, `12`."""
+    return value if isinstance(value, str) else "-" if value is None else plain(value)
+
+
 def explanation(explained, details: bool = False) -> str:
     out = []
     for x in explained:
@@ -135,7 +140,7 @@ def explanation(explained, details: bool = False) -> str:
             out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}  "
                        f"({signed(r.positive)} positive, "
                        f"{signed(r.negative) if r.negative else '0'} negative, "
-                       f"{r.events} events)")
+                       f"{r.events} event{'' if r.events == 1 else 's'})")
         if x.up or x.down:
             out.append(f"  {_boundary_words(x)}")
         out.append("")
@@ -157,6 +162,9 @@ def explanation(explained, details: bool = False) -> str:
                 for v in event.values:
                     value = v.value if isinstance(v.value, str) else plain(v.value)
                     extra.append(f"{v.name} {value}" + (" (default)" if v.span is None else ""))
+                declared = {v.name for v in event.values}  # then the built-ins it reads
+                extra += [f"{name} {_value(s.entry.values(name))}" for name in x.attributes
+                          if name not in declared]
                 rows.append(["", "", "", "  " + "; ".join(extra)])
             for step in s.steps:
                 after = "excluded" if step.after is None else signed(step.after)
@@ -179,7 +187,7 @@ def comparison(c, grid=None, events_grid=None) -> str:
         for d, col in zip(i.differences()[1:], i.colours[1:]):
             change = "" if d is None else (signed(d) if d else "0")
             if col != i.colours[0] and col is not None:
-                change += f" ({(i.colours[0] or 'none').capitalize()} -> {col.capitalize()})"
+                change += f" ({(i.colours[0] or 'no colour').capitalize()} -> {col.capitalize()})"
             cells.append(change)
         rows.append(cells)
     right = set(range(1, len(heads)))

@@ -15,7 +15,8 @@ from ..common import FILE, chosen_engine, complete_index, complete_rules, engine
 @click.option("--event", "event", metavar="TEXT-OR-NUMBER",
               help="Only events whose text contains TEXT, or event number N (as in JSON).")
 @click.option("--details", is_flag=True, help="Also each event's place, recorded score, "
-              "category and tags.")
+              "category, tags and attributes (with the built-in age and days where the "
+              "scheme reads them).")
 @format_option(["text", "json"], "text")
 @output_option
 @period_option

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..common import FILE, complete_rules, format_option, load, output_option, parse_period, period_option, write_output
+from ..common import FILE, complete_rules, evaluation, format_option, history_option, load, output_option, parse_period, period_option, write_output
 
 
 @click.command("sensitivity")
@@ -18,16 +18,19 @@ from ..common import FILE, complete_rules, format_option, load, output_option, p
               help="Where the random draws start: the same seed gives the same results.")
 @click.option("--vary", "varies", multiple=True, metavar="SPEC",
               help="What to perturb, instead of the scheme's own `vary` lines: "
-                   "'weights by 1', 'weights of sanctions, conflict by 2', 'bands by 1', "
-                   "'bands of regional_tension by 2'. May be repeated.")
+                   "'weights by 1', 'weights of sanctions, conflict by 2', 'weights by 20%', "
+                   "'bands by 1', 'bands of regional_tension by 2', 'rule older by 1', "
+                   "'score among [recorded, direction]'. May be repeated.")
 @format_option(["text", "json", "svg", "png"], "text")
 @output_option
 @period_option
-def command(rules, events, samples, seed, varies, fmt, out, period):
+@history_option
+def command(rules, events, samples, seed, varies, fmt, out, period, history):
     """How robust the published picture is to the scheme's choices.
 
-    Perturbs the category weights and band boundaries the scheme declares with
-    `vary` (or --vary), uniformly, and reports per index the spread of values,
+    Perturbs what the scheme declares with `vary` (or --vary): category weights,
+    band boundaries and the numbers of a rule, uniformly, and the score
+    expression, one of several per sample; and reports per index the spread of values,
     the probability of each colour, and rank changes among the relationships;
     then each parameter moved alone by one point, and the smallest single change
     that flips each colour. Deterministic for a given --seed.
@@ -36,28 +39,35 @@ def command(rules, events, samples, seed, varies, fmt, out, period):
     Examples:
       barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events
       barometer sensitivity rules/minsk-barometer.rules examples/minsk-barometer-19.events --vary 'bands by 2' --samples 50000
+      barometer sensitivity rules/minsk-recency.rules examples/minsk-barometer-19.events --vary 'rule older by 1' --vary 'score among [recorded, direction]'
       barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events --format svg -o spread.svg
       barometer sensitivity rules/minsk-by-category.rules examples/minsk-barometer-19.events --format png -o spread.png
 
     svg and png are charts, drawn with matplotlib: pip install 'barometer[charts]'.
     """
     from .. import output
-    from ..engine import evaluate
     from ..engine.sensitivity import SensitivityProblem, analyse
 
-    scheme, catalogue = load(rules, events, parse_period(period))
+    scheme, catalogue = load(rules, events, parse_period(period), history)
     chosen = parse_varies(varies, scheme) if varies else list(scheme.varies)
-    evaluation = evaluate(scheme, catalogue)
+    if varies:
+        from ..dsl import InputError
+        from ..engine.verify import option_problems
+
+        problems = option_problems(scheme, catalogue, chosen)
+        if problems:
+            raise InputError(problems)
+    evaluated = evaluation(scheme, catalogue, history)
     show = samples >= 20_000 and sys.stderr.isatty()  # a bar only on a terminal
     try:
         if show:
             with click.progressbar(length=samples, label="sampling", file=sys.stderr) as bar:
-                result = analyse(evaluation, chosen, samples, seed, progress=bar.update)
+                result = analyse(evaluated, chosen, samples, seed, progress=bar.update)
         else:
-            result = analyse(evaluation, chosen, samples, seed)
+            result = analyse(evaluated, chosen, samples, seed)
     except SensitivityProblem as e:
         raise click.UsageError(str(e)) from None
-    write_output(output.sensitivity(result, fmt, evaluation), out)
+    write_output(output.sensitivity(result, fmt, evaluated), out)
 
 
 def parse_varies(specs, scheme):
@@ -70,7 +80,8 @@ def parse_varies(specs, scheme):
         items, problems = parse("rules", f"vary {spec}", "--vary")
         if problems or not items or len(items) != 1 or items[0].kind != "vary":
             raise click.BadParameter(f"cannot read {spec!r}: write e.g. 'weights by 1', "
-                                     "'bands of regional_tension by 2'", param_hint="--vary")
+                                     "'bands of regional_tension by 2', 'rule older by 1', "
+                                     "'score among [recorded, direction]'", param_hint="--vary")
         vary = items[0].value
         unknown = vary_names(vary, scheme)
         if unknown:

@@ -181,7 +181,8 @@ def evaluate_after(scheme: m.Scheme, catalogue: m.Catalogue, history: list[str]
     # what the earlier issues themselves lack matters here only as this issue reads it
     problems = [p for p in problems if p.code != "B705"]
     after = [i for i in series.issues if i.period.start > period.end]
-    if after:  # a folder of the whole history holds later issues too: set aside, said once
+    if after and len(after) < len(series.issues):
+        # a folder of the whole history holds later issues too: set aside, said once
         labels = ", ".join(repr(i.label) for i in after)
         problems.append(warning(
             "B709", f"{labels} come{'s' if len(after) == 1 else ''} after {period.title!r}: "
@@ -193,8 +194,6 @@ def evaluate_after(scheme: m.Scheme, catalogue: m.Catalogue, history: list[str]
         files = {i.period.span.file for i in after if i.period.span is not None}
         problems = [p for p in problems  # the gap before a later issue is this one's
                     if not (p.code == "B703" and p.span is not None and p.span.file in files)]
-        if not series.issues:
-            return None, problems
     later = [i for i in series.issues if i.period.end >= period.start]
     if later:
         problems.append(error(

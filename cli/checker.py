@@ -86,7 +86,9 @@ def root_scheme(schemes: dict[str, m.Scheme]) -> str | None:
 
 
 def check_files(paths: list[str], rules: str | None = None,
-                period: m.Period | None = None) -> Report:
+                period: m.Period | None = None, history: tuple[str, ...] = ()) -> Report:
+    """Every finding in the files; `history`: earlier issues (one file each) that
+    previous() and bands relative to history read, as `eval --history` does."""
     diagnostics: list[Diagnostic] = []
     skipped = tuple(p for p in paths if os.path.isdir(p))
     files = [p for p in paths if p not in skipped]
@@ -108,7 +110,7 @@ def check_files(paths: list[str], rules: str | None = None,
         # the attributes the other schemes named read are theirs, not unknown indices
         others = frozenset(name for s in schemes.values() for name in s.attributes)
         for path in catalogues:
-            diagnostics += _check_catalogue(path, scheme, period, others)
+            diagnostics += _check_catalogue(path, scheme, period, others, history)
     from .dsl.suppress import unknown_codes
 
     for path in files:
@@ -143,9 +145,16 @@ def _scheme_for_catalogues(rules, schemes, files, kinds, diagnostics) -> m.Schem
 
 
 def _check_catalogue(path: str, scheme: m.Scheme | None, period,
-                     others: frozenset[str] = frozenset()) -> list[Diagnostic]:
+                     others: frozenset[str] = frozenset(),
+                     history: tuple[str, ...] = ()) -> list[Diagnostic]:
     if scheme is None:
         return []  # the scheme's own errors are reported; names cannot be checked without it
     from .engine.verify import read_catalogue_checked
 
-    return read_catalogue_checked([path], scheme, period, others=others)[1]
+    catalogue, found = read_catalogue_checked([path], scheme, period, others=others,
+                                              alone=not history)
+    if history and catalogue is not None and not any(p.severity == "error" for p in found):
+        from .engine.series import evaluate_after
+
+        found += evaluate_after(scheme, catalogue, list(history))[1]
+    return found

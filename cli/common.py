@@ -157,10 +157,28 @@ class InputFailure(click.exceptions.Exit):
         super().__init__(2)
 
 
+def _history_files(ctx, param, value) -> tuple[str, ...]:
+    """`--history` values: files, or folders standing for the catalogues in them."""
+    out: list[str] = []
+    for path in value:
+        if path != "-" and os.path.isdir(path):
+            found = sorted(os.path.join(path, f) for f in os.listdir(path)
+                           if f.lower().endswith((".events", ".csv", ".xlsx", ".xlsm")))
+            if not found:
+                raise click.BadParameter(f"{path} holds no catalogue (.events, .csv, .xlsx)",
+                                         param_hint="--history")
+            out += found
+        else:
+            out.append(path)
+    return tuple(out)
+
+
 history_option = click.option(
-    "--history", "history", metavar="FILE", multiple=True, type=FILE,
-    help="An earlier issue, one file each (repeat the option; published figures are enough): "
-         "previous() and bands relative to history read them.")
+    "--history", "history", metavar="FILE|FOLDER", multiple=True, type=FILE,
+    callback=_history_files,
+    help="An earlier issue, one file each (repeat the option; published figures are enough), "
+         "or a folder of them (--history examples/history): previous() and bands relative to "
+         "history read them.")
 
 
 def scheme_for(rules: str, files) -> "m.Scheme":

@@ -64,7 +64,7 @@ STAGES: list[Stage] = [
     Stage("ongoing", "catalogue", ("B504",), "check_catalogue:ongoing", False),
     Stage("signs", "catalogue", ("B505",), "check_catalogue:signs", False),
     # A series (engine/series.py) puts issues in period order before evaluating them.
-    Stage("series", "series", ("B701", "B702", "B703", "B705", "B708"), None, True),
+    Stage("series", "series", ("B701", "B702", "B703", "B705", "B708", "B709"), None, True),
     Stage("methodology tests", "read", ("B601", "B602", "B603", "B604", "B605", "B606", "B607",
                                         "B608", "B609"), None, True),
 ]

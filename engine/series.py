@@ -174,12 +174,26 @@ def evaluate_after(scheme: m.Scheme, catalogue: m.Catalogue, history: list[str]
     (B708)."""
     from . import evaluate
 
+    period = catalogue.period
     series, problems = load_series(scheme, history)
     if series is None:
         return None, problems
     # what the earlier issues themselves lack matters here only as this issue reads it
     problems = [p for p in problems if p.code != "B705"]
-    period = catalogue.period
+    after = [i for i in series.issues if i.period.start > period.end]
+    if after and len(after) < len(series.issues):
+        # a folder of the whole history holds later issues too: set aside, said once
+        labels = ", ".join(repr(i.label) for i in after)
+        problems.append(warning(
+            "B709", f"{labels} come{'s' if len(after) == 1 else ''} after {period.title!r}: "
+            "not read as its history", after[0].period.span or period.span,
+            "the history is the issues before the one evaluated; `barometer series` shows "
+            "them all"))
+        series = Series(series.scheme, tuple(i for i in series.issues if i not in after),
+                        series.warnings)
+        files = {i.period.span.file for i in after if i.period.span is not None}
+        problems = [p for p in problems  # the gap before a later issue is this one's
+                    if not (p.code == "B703" and p.span is not None and p.span.file in files)]
     later = [i for i in series.issues if i.period.end >= period.start]
     if later:
         problems.append(error(

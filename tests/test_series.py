@@ -391,3 +391,26 @@ def test_a_variant_with_other_bands_still_reads_the_reports_colour(tmp_path):
                     "bands regional_tension { calm >= -5  tense < -5 }\n")
     result = run("eval", variant, EVENTS)
     assert result.exit_code == 0 and "Tense" in result.output
+
+
+def test_a_folder_of_the_whole_history_reads_the_issues_before_and_sets_later_ones_aside(
+        tmp_path):
+    from .conftest import EVENTS, ROOT, RULES
+
+    rules = tmp_path / "change.rules"
+    rules.write_text(f'scheme "C" version "1"\nextends "{RULES}"\n'
+                     'index change "Change" = russia - previous(russia)\n', encoding="utf-8")
+    history = ROOT / "examples" / "history"
+    alone = CliRunner().invoke(main, ["check", str(rules), str(EVENTS)])
+    assert "error[B704]" in alone.output and alone.exit_code == 1
+    result = CliRunner().invoke(main, ["check", str(rules), str(EVENTS), "--history",
+                                       str(history)])
+    codes = [line.split("[")[1][:4] for line in result.output.splitlines() if "]: " in line]
+    assert "B704" not in codes and "B703" not in codes and codes.count("B709") == 1
+    assert ("warning[B709]: 'Minsk Barometer No 20 (March and April 2021)' comes after "
+            "'Minsk Barometer No 19 (January and February 2021)': not read as its history"
+            in result.output)
+    result = CliRunner().invoke(main, ["eval", str(rules), str(EVENTS), "--history",
+                                       str(history), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["indices"]["russia"]["aggregate"] == 20

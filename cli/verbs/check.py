@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..common import (FILE, colour_wanted, complete_rules, format_option, highlighter,
-                      parse_period, period_option)
+                      history_option, parse_period, period_option)
 
 
 @click.command("check")
@@ -20,7 +20,8 @@ from ..common import (FILE, colour_wanted, complete_rules, format_option, highli
 @click.option("--verbose", "-v", is_flag=True,
               help="Also list the warnings that `# barometer: ignore` comments suppress.")
 @period_option
-def command(files, rules, fmt, strict, verbose, period):
+@history_option
+def command(files, rules, fmt, strict, verbose, period, history):
     """Find every mistake in rules files, event files and CSV catalogues.
 
     Rules files are checked for syntax, names, `extends`, bands that leave gaps
@@ -37,11 +38,14 @@ def command(files, rules, fmt, strict, verbose, period):
       barometer check rules/*.rules examples/*
       barometer check --rules rules/minsk-barometer.rules examples/minsk-barometer-19.csv
       barometer check rules/minsk-barometer.rules --format json
+      barometer check rules/my-changes.rules examples/minsk-barometer-19.events --history examples/history
     """
     from ..checker import UsageProblem, check_files
 
     try:
-        report = check_files(list(files), rules, parse_period(period))
+        if "-" in history:
+            raise UsageProblem("--history reads files; standard input (-) is not one")
+        report = check_files(list(files), rules, parse_period(period), tuple(history))
     except UsageProblem as e:
         raise click.UsageError(str(e)) from None
     for folder in report.skipped:

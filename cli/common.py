@@ -295,18 +295,14 @@ def evaluate_with(rules: str, events, period: str | None, engine: str = "auto",
     if history:
         raise click.UsageError(f"--engine {chosen} evaluates one catalogue; with --history, "
                                "use --engine python")
-    from .dsl import InputError, load_scheme
+    from .dsl import InputError
     from .engine import columnar
 
     if not columnar.readable(list(events)):
         raise click.UsageError(f"--engine {chosen} reads one CSV, Parquet or JSON Lines "
                                "catalogue (a file, or for spark a folder or URL); for .events "
                                "and .xlsx files, or several files, use --engine python")
-    try:
-        scheme = load_scheme(rules)
-    except InputError as e:
-        report(e)
-        raise InputFailure() from None
+    scheme = scheme_for(rules, events)
     problem = columnar.check_compiles(scheme)
     if problem is not None:
         report(InputError([problem]))

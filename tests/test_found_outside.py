@@ -10,20 +10,10 @@ from barometer import evaluate, load_catalogue, load_scheme
 from barometer.engine.sensitivity import analyse
 from barometer.main import main
 
+from .helpers import run, write
 from .conftest import CSV, EVENTS, ROOT, RULES
 
 
-def run(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        repr(result.exception))
-    return result
-
-
-def write(folder, name, text):
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 SCHEME = 'scheme "S" version "1"\nrange -3 to +3\n'

@@ -9,20 +9,10 @@ from click.testing import CliRunner
 
 from barometer.main import main
 
+from .helpers import run, write
 from .conftest import ROOT
 
 
-def run(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        repr(result.exception))
-    return result
-
-
-def write(folder, name, text):
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 SCHEME = ('scheme "S" version "1"\nrange -3 to +3\nindex russia "R"\n'

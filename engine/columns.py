@@ -454,6 +454,10 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         for value in distinct or []:
             if value is None:
                 known.setdefault("nulls", set()).add(column)
+                if what == "date":  # an empty date is an error, as the python reader says
+                    days = _resolved("", source.period.start, source.period.end)
+                    found.append(("B301", f"cannot read the date ``: {days.message}",
+                                  days.hint, column, None))
                 continue
             if what == "score":
                 problem = _score_problem(value, scheme)
@@ -500,9 +504,10 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                                   f"`{str(value).strip()}`",
                                   None, column, value))
             elif what == "date":
-                text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) \
-                    else str(value)
-                text = text[:10] if isinstance(value, dt.datetime) else text
+                from ..dsl.tables import _text
+
+                # a timestamp is a day at midnight only, as the python reader reads it
+                text = _text(value) if isinstance(value, dt.date) else str(value)
                 days = _resolved(text.strip(), source.period.start, source.period.end)
                 if not isinstance(days, tuple):
                     found.append(("B301", f"cannot read the date `{text.strip()}`: {days.message}",

@@ -1,0 +1,74 @@
+"""What a user found running the columnar engine beside the python engine on small,
+odd catalogues: each case is one the two engines once told apart, and must now give
+the same output, word for word, and the same exit status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+pytest.importorskip("duckdb", reason="the columnar extra is not installed: "
+                    "pip install -e '.[test,columnar]'")
+pytest.importorskip("sqlglot")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from .helpers import run, write  # noqa: E402
+
+RULES = '''scheme "Outside" version "1"
+range -3 to +3
+score recorded * weight
+index a "A"
+index b "B"
+category x "X" weight 1.5
+category y "Y" weight -0.25
+tag t1 "T1"
+rule half "half" when tagged t1 then set to trunc(score / 2)
+'''
+PERIOD = 'period "P" from 2021-01-01 to 2021-01-31\n'
+HEAD = '# period "P" from 2021-01-01 to 2021-01-31\ndate,event,a,b,category,tags\n'
+
+
+def both(tmp_path, catalogue, *extra):
+    """The output and exit status of `eval` under each engine, which must agree."""
+    rules = write(tmp_path, "s.rules", RULES)
+    python = run("eval", rules, catalogue, "--engine", "python", *extra)
+    duckdb = run("eval", rules, catalogue, "--engine", "duckdb", *extra)
+    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    return python
+
+
+def parquet(tmp_path, name, columns):
+    path = tmp_path / name
+    pq.write_table(pa.table(columns), str(path))
+    write(tmp_path, name + ".period", PERIOD)
+    return path
+
+
+def test_an_empty_date_is_an_error_not_an_event_without_days(tmp_path):
+    # DuckDB counted the row (a CSV's empty cell, a Parquet or JSON null) as an event
+    path = write(tmp_path, "d.csv", HEAD + "1 January,e,+1,,x,\n,f,+1,,x,\n")
+    out = both(tmp_path, path).output
+    assert out.startswith(f"{path}:4:1: error[B301]: cannot read the date ``: the date is "
+                          "empty\n")
+    path = parquet(tmp_path, "d.parquet", {
+        "date": pa.array([dt.date(2021, 1, 1), None], pa.date32()), "event": ["e", "f"],
+        "a": [1, 2], "category": ["x", "x"]})
+    assert both(tmp_path, path).exit_code == 2
+
+
+def test_a_timestamp_with_a_time_of_day_is_no_day(tmp_path):
+    # DuckDB cut `2021-01-01T12:00:00` to its day, the python reader refuses it
+    path = parquet(tmp_path, "t.parquet", {
+        "date": pa.array([dt.datetime(2021, 1, 1, 12), dt.datetime(2021, 1, 5)],
+                         pa.timestamp("us")),
+        "event": ["e", "f"], "a": [1, 2], "category": ["x", "x"]})
+    result = run("eval", write(tmp_path, "s.rules", RULES), path, "--engine", "duckdb")
+    assert result.exit_code == 2
+    assert "error[B301]: cannot read the date `2021-01-01T12:00:00`" in result.output
+    # a timestamp at midnight is its day, on both engines
+    path = parquet(tmp_path, "m.parquet", {
+        "date": pa.array([dt.datetime(2021, 1, 5)], pa.timestamp("us")),
+        "event": ["f"], "a": [2], "category": ["x"]})
+    assert both(tmp_path, path, "--format", "json").exit_code == 0

@@ -210,7 +210,10 @@ class DuckDB:
             reader = exp.func("read_csv", literal(path), option("header", True),
                               option("skip", skip), option("delim", delimiter),
                               option("all_varchar", True), option("quote", '"'),
-                              option("escape", '"'), option("null_padding", True))
+                              option("escape", '"'), option("null_padding", True),
+                              # as the python reader reads it: a heading line ended
+                              # otherwise than the rows, a cell holding a line break
+                              option("strict_mode", False), option("parallel", False))
         # a view of SQL (not of a Python relation), so that DuckDB reads only the
         # columns and row groups a query needs
         view = exp.Create(this=exp.to_table("src"), kind="VIEW", replace=True,
@@ -229,7 +232,22 @@ class DuckDB:
                 self.con.execute(view.sql(dialect=self.dialect))
                 described = self.con.execute("DESCRIBE src").fetchall()
         except duckdb.Error as e:
-            raise InputError([_unreadable(path, kind, e)]) from None
+            named = _heading_cells(path, csv) if kind == "csv" else None
+            if not named:
+                raise InputError([_unreadable(path, kind, e)]) from None
+            # DuckDB's sniffer gives up on a row with more cells than the heading or
+            # a quote never closed, which the python reader reads (or locates): the
+            # heading's cells named, nothing sniffed
+            reader.append("expressions", option("auto_detect", False))
+            reader.append("expressions", exp.EQ(this=exp.column("columns"), expression=exp.Struct(
+                expressions=[exp.PropertyEQ(this=exp.Literal.string(name),
+                                            expression=exp.Literal.string("VARCHAR"))
+                             for name in named])))
+            try:
+                self.con.execute(view.sql(dialect=self.dialect))
+                described = self.con.execute("DESCRIBE src").fetchall()
+            except duckdb.Error:
+                raise InputError([_unreadable(path, kind, e)]) from None
         return {row[0]: kind_of(str(row[1])) for row in described}
 
     def rows(self, query) -> list[tuple]:
@@ -310,6 +328,19 @@ class Spark:
 class EngineFailure(Exception):
     """The engine refused a query: a problem of the engine or the data's types,
     said in its words (not an input mistake barometer can locate)."""
+
+
+def _heading_cells(path: str, csv) -> list[str] | None:
+    """A CSV's heading cells as the csv module splits them, if each is a distinct name."""
+    import csv as csv_module
+
+    text = _line_of(path, csv[0] + 1) if os.path.isfile(path) else None
+    if text is None:
+        return None
+    cells = next(csv_module.reader([text], delimiter=csv[1]), [])
+    if not cells or "" in cells or len(set(cells)) < len(cells):
+        return None
+    return cells
 
 
 def _unreadable(path: str, kind: str, e) -> Diagnostic:
@@ -663,7 +694,8 @@ def _diagnostic(code, message, hint, column, where, source: Source, runner) -> D
         end = col + 1 if whole else col + max(len(shown[cell]), 1)
         line, text = row + 1, _SEPARATOR.join(shown)
     else:
-        line, col, end, text = _place(source, row, 0 if whole else cell)
+        breaks = _breaks_before(source, numbered, row, runner) if source.kind == "csv" else 0
+        line, col, end, text = _place(source, row, 0 if whole else cell, breaks)
         if whole:  # a CSV's row is its line; the reader's JSON Lines row, its first character
             end = len(text) + 1 if source.kind == "csv" and text is not None else col + 1
     if text is not None:
@@ -675,15 +707,35 @@ def _diagnostic(code, message, hint, column, where, source: Source, runner) -> D
 _WHOLE_ROW = {"B107", "B108", "B115"}
 
 
-def _place(source: Source, row: int, cell: int):
+def _breaks_before(source: Source, numbered, row: int, runner) -> int:
+    """The line breaks inside the cells of a CSV's rows before `row` (a note of two
+    lines, say): each moves the rows after it one line down."""
+    exp = _exp()
+    zero = exp.Literal.number(0)
+    breaks = [exp.func("coalesce", exp.Sub(this=exp.Length(this=_col(c)), expression=exp.Length(
+        this=exp.func("replace", _col(c), exp.Literal.string("\n"), exp.Literal.string("")))),
+        zero) for c in source.columns]
+    summed = breaks[0]
+    for b in breaks[1:]:
+        summed = exp.Add(this=summed, expression=b)
+    total = exp.Sum(this=summed)
+    query = (exp.select(total, copy=False)
+             .from_(numbered.subquery("numbered", copy=False), copy=False)
+             .where(exp.LT(this=exp.column("barometer_row"), expression=exp.Literal.number(row)),
+                    copy=False))
+    found = runner.rows(query)
+    return int(found[0][0] or 0) if found else 0
+
+
+def _place(source: Source, row: int, cell: int, breaks: int = 0):
     """The line, column and text of a row's cell in the file, as far as it can be
     known without reading the file through: a CSV's line is its heading's plus the
-    row (a cell holding a line break shifts it), a JSON Lines file's is the row's
+    row and the line breaks in the cells before it, a JSON Lines file's is the row's
     own, and a Parquet row is a line after the heading."""
     if source.kind == "parquet" or not os.path.isfile(source.path):
         return row + 1, 1, 2, None
     if source.kind == "csv":
-        number = source.csv[0] + 1 + row
+        number = source.csv[0] + 1 + row + breaks
     else:
         number = row
     text = _line_of(source.path, number, skip_blank=source.kind == "jsonl")

@@ -72,3 +72,23 @@ def test_a_timestamp_with_a_time_of_day_is_no_day(tmp_path):
         "date": pa.array([dt.datetime(2021, 1, 5)], pa.timestamp("us")),
         "event": ["f"], "a": [2], "category": ["x"]})
     assert both(tmp_path, path, "--format", "json").exit_code == 0
+
+
+def test_csvs_duckdb_could_not_sniff_are_read_as_the_python_reader_reads_them(tmp_path):
+    # a period line ended by \n above rows ended by \r\n (a period pasted above an
+    # export), and a row with more cells than the heading: DuckDB's sniffer gave up (B015)
+    crlf = write(tmp_path, "crlf.csv", HEAD)
+    crlf.write_bytes(HEAD.encode() + b'1 January,"a, b",+1,-2,x,t1\r\n2 January,c,+2,,y,\r\n')
+    assert "| +0.5" not in both(tmp_path, crlf, "--format", "json").output
+    extra = write(tmp_path, "extra.csv", HEAD + "1 January,e,+2,,x,,more,cells\n")
+    out = both(tmp_path, extra, "--format", "json").output
+    assert '"aggregate": 3' in out
+
+
+def test_a_cell_holding_a_line_break_moves_the_rows_after_it(tmp_path):
+    # the parallel reader refused it outright; then a mistake after it was a line off
+    path = write(tmp_path, "multi.csv", HEAD + '1 January,"two\nlines",+1,,x,\n'
+                 "2 January,f,+9,,x,\n")
+    out = both(tmp_path, path).output
+    assert out.startswith(f"{path}:5:13: error[B204]: the score +9 is outside the scheme's "
+                          "range -3 to +3\n 5 | 2 January,f,+9,,x,\n")

@@ -77,10 +77,11 @@ def _csv_head(path: str):
     from ..dsl.csvfile import _PERIOD, Cell, Row, _is_blank_line, _looks_like_comment, _period
 
     with open(path, encoding="utf-8-sig", newline="") as f:
-        head = []
+        head, headed = [], False
         for line in f:
             head.append(line)
             if not (_is_blank_line(line) or _looks_like_comment(line)) or len(head) > 1000:
+                headed = True
                 break
     period = None
     for n, line in enumerate(head[:-1], start=1):
@@ -91,7 +92,7 @@ def _csv_head(path: str):
             span = Span(path, n, 1, n, len(line.rstrip()) + 1)
             period = period or _period(Row([Cell(text, span, True)], span, text), None)
     heading = head[-1].rstrip("\r\n") if head else ""
-    return period, len(head) - 1, heading
+    return period, len(head) - 1, heading, headed, "".join(head)
 
 
 def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> Source:
@@ -108,8 +109,15 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
             from ..dsl.files import _read_bytes
 
             _read_bytes(path)  # says why (no such file, a folder, ...)
-        stated, skip, heading = _csv_head(path)
+        stated, skip, heading, headed, head = _csv_head(path)
         period = period or stated
+        if period is None or not headed:  # said as the python reader says it, from its rows
+            from ..dsl.csvfile import csv_rows, read_rows
+
+            named = {n: i.title for n, i in scheme.indices.items()}
+            for number, line in enumerate(head.splitlines(), start=1):
+                _remember_line(path, number, line)  # for the message to quote
+            read_rows(path, csv_rows(path, head, known_headings(named)), period, named)
         csv = (skip, _sniff(heading, known_headings(
             {n: i.title for n, i in scheme.indices.items()})))
     else:
@@ -488,7 +496,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                 if what == "date":  # an empty date is an error, as the python reader says
                     days = _resolved("", source.period.start, source.period.end)
                     found.append(("B301", f"cannot read the date ``: {days.message}",
-                                  days.hint, column, None))
+                                  days.hint, column, None, (days.start, days.end)))
                 continue
             if what == "score":
                 problem = _score_problem(value, scheme)
@@ -542,7 +550,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                 days = _resolved(text.strip(), source.period.start, source.period.end)
                 if not isinstance(days, tuple):
                     found.append(("B301", f"cannot read the date `{text.strip()}`: {days.message}",
-                                  days.hint, column, value))
+                                  days.hint, column, value, (days.start, days.end)))
                     continue
                 start, end = days
                 period = source.period
@@ -639,7 +647,7 @@ def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
     (CSV, JSON Lines) or its row (Parquet, heading as line 1)."""
     exp = _exp()
     out = []
-    for code, message, hint, column, value in found:
+    for code, message, hint, column, value, *within in found:
         if isinstance(value, tuple) and value and value[0] == "where":
             where = value[1]
         elif isinstance(value, tuple) and value and value[0] == "tag":
@@ -653,13 +661,15 @@ def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
             where = exp.Is(this=_col(column), expression=exp.null())
         else:
             where = exp.EQ(this=_col(column), expression=_value(value))
-        found = _diagnostic(code, message, hint, column, where, source, runner)
+        found = _diagnostic(code, message, hint, column, where, source, runner, *within)
         if found is not None:  # no row holds it (a date run past the period, but ongoing)
             out.append(found)
     return out
 
 
-def _diagnostic(code, message, hint, column, where, source: Source, runner) -> Diagnostic:
+def _diagnostic(code, message, hint, column, where, source: Source, runner,
+                within: tuple[int, int] | None = None) -> Diagnostic:
+    """`within`: the part of the cell's text the message is about (a date's offsets)."""
     exp = _exp()
     if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
         query = exp.select(exp.Count(this=exp.Star()), copy=False).from_(_src(), copy=False).where(
@@ -700,6 +710,12 @@ def _diagnostic(code, message, hint, column, where, source: Source, runner) -> D
             end = len(text) + 1 if source.kind == "csv" and text is not None else col + 1
     if text is not None:
         _remember_line(source.path, line, text)
+    if within is not None and not whole and text is not None:
+        cell_text = text[col - 1:end - 1]
+        if cell_text.startswith('"') and source.kind == "csv":  # JSON's span has its quote
+            cell_text, col = cell_text[1:], col + 1
+        lead = len(cell_text) - len(cell_text.lstrip()) if cell_text.strip() else 0
+        col, end = col + lead + within[0], col + lead + max(within[1], within[0] + 1)
     return error(code, message, Span(source.path, line, col, line, max(end, col + 1)), hint)
 
 

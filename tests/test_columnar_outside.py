@@ -92,3 +92,26 @@ def test_a_cell_holding_a_line_break_moves_the_rows_after_it(tmp_path):
     out = both(tmp_path, path).output
     assert out.startswith(f"{path}:5:13: error[B204]: the score +9 is outside the scheme's "
                           "range -3 to +3\n 5 | 2 January,f,+9,,x,\n")
+
+
+@pytest.mark.parametrize("text, said", [
+    ("", ":1:1: error[B304]: the spreadsheet does not say which period it covers\n"),
+    (HEAD.splitlines()[0] + "\n", ":1:1: error[B001]: the spreadsheet has no heading row: it "
+     "holds no events\n 1 | # period"),
+    (HEAD.splitlines()[1] + "\n1 January,e,+1,,x,\n", ":1:1: error[B304]: the spreadsheet does "
+     "not say which period it covers\n 1 | date,event"),
+])
+def test_a_csv_without_its_period_or_heading_is_said_as_the_python_reader_says_it(
+        tmp_path, text, said):
+    # DuckDB said an unlocated B304 with a hint about .period files (for Parquet and
+    # JSON Lines), and B304 of a CSV that states its period but has no heading
+    path = write(tmp_path, "p.csv", text)
+    assert both(tmp_path, path).output.startswith(f"{path}{said}")
+
+
+def test_a_date_that_cannot_be_read_is_underlined_where_it_fails(tmp_path):
+    path = write(tmp_path, "b.csv", HEAD + '"  32 January",e,+1,,x,\n 1 Jnauary ,e,+1,,x,\n')
+    out = both(tmp_path, path).output
+    assert f"{path}:3:4: error[B301]: cannot read the date `32 January`: 32 is not a day of a " \
+           'month\n 3 | "  32 January",e,+1,,x,\n   |    ^^\n' in out
+    assert " 4 |  1 Jnauary ,e,+1,,x,\n   |    ^^^^^^^\n" in out

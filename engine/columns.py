@@ -509,7 +509,9 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                 known.setdefault("index", {})[value] = name
                 if name is None:
                     found.append(("B101", f"unknown index `{str(value).strip()}`",
-                                  _guess(str(value).strip(), list(scheme.indices)), column, value))
+                                  _guess(str(value).strip(), list(scheme.indices),
+                                         "the indices are " + ", ".join(scheme.indices)),
+                                  column, value))
                 elif scheme.indices[name].derived:
                     found.append(("B113", f"`{name}` is a derived index: it is computed from "
                                   "other indices' figures, so events cannot score it",
@@ -519,13 +521,16 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                     known["untrimmed"] = True
                 if str(value).strip() not in scheme.categories:
                     found.append(("B101", f"unknown category `{str(value).strip()}`",
-                                  _guess(str(value).strip(), list(scheme.categories)), column,
+                                  _guess(str(value).strip(), list(scheme.categories),
+                                         "the scheme declares no category of that name"),
+                                  column,
                                   value))
             elif what == "tags":
                 for tag in _tags(value):
                     if tag not in scheme.tags:
                         found.append(("B101", f"unknown tag `{tag}`",
-                                      _guess(tag, list(scheme.tags)), column, ("tag", tag)))
+                                      _guess(tag, list(scheme.tags),
+                                             "the scheme declares no tag of that name"), column, ("tag", tag)))
             elif what == "attribute":
                 name = by_column[column]
                 if isinstance(value, str) and value != value.strip():
@@ -880,9 +885,10 @@ def _tags(value) -> list[str]:
     return [t.strip() for t in re.split(r"[;,]", str(value)) if t.strip()]
 
 
-def _guess(name: str, names: list[str]) -> str | None:
+def _guess(name: str, names: list[str], otherwise: str | None = None) -> str | None:
+    """The python reader's hint: the closest name, or what it says without one."""
     near = closest(name, names)
-    return f"did you mean `{near}`?" if near else None
+    return f"did you mean `{near}`?" if near else otherwise
 
 
 def _days(start: dt.date, end: dt.date) -> str:

@@ -115,3 +115,14 @@ def test_a_date_that_cannot_be_read_is_underlined_where_it_fails(tmp_path):
     assert f"{path}:3:4: error[B301]: cannot read the date `32 January`: 32 is not a day of a " \
            'month\n 3 | "  32 January",e,+1,,x,\n   |    ^^\n' in out
     assert " 4 |  1 Jnauary ,e,+1,,x,\n   |    ^^^^^^^\n" in out
+
+
+def test_unknown_names_without_a_close_one_get_the_python_readers_hint(tmp_path):
+    path = write(tmp_path, "u.csv", HEAD + "1 January,e,+1,,qqqqqq,zzzzzz\n")
+    out = both(tmp_path, path).output
+    assert "= hint: the scheme declares no category of that name" in out
+    assert "= hint: the scheme declares no tag of that name" in out
+    path = write(tmp_path, "u.jsonl", '{"date": "2021-01-01", "event": "e", "index": "zzzzz", '
+                 '"score": 1, "category": "x"}\n')
+    write(tmp_path, "u.jsonl.period", PERIOD)
+    assert "= hint: the indices are a, b" in both(tmp_path, path).output

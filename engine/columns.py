@@ -170,6 +170,14 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
         if text is not None:
             _remember_line(path, csv[0] + 1, text)
             heading = Span(path, csv[0] + 1, 1, csv[0] + 1, len(text) + 1)
+    elif kind == "parquet" and os.path.isfile(path):  # its column names, as a row is quoted
+        from ..dsl.tables import _SEPARATOR
+
+        _remember_line(path, 1, _SEPARATOR.join(columns))
+    elif kind == "jsonl" and os.path.isfile(path):
+        text = _line_of(path, 1)
+        if text is not None:
+            _remember_line(path, 1, text)
     problems = [error("B001", f"the {what} has no `{needed}` column", heading,
                       "the heading row must name: date, event, and the indices")
                 for needed in ("date", "event") if needed not in fields]

@@ -126,3 +126,11 @@ def test_unknown_names_without_a_close_one_get_the_python_readers_hint(tmp_path)
                  '"score": 1, "category": "x"}\n')
     write(tmp_path, "u.jsonl.period", PERIOD)
     assert "= hint: the indices are a, b" in both(tmp_path, path).output
+
+
+def test_a_missing_column_quotes_the_heading_in_parquet_and_json_lines(tmp_path):
+    path = parquet(tmp_path, "n.parquet", {"foo": [1], "event": ["e"]})
+    assert " 1 | foo | event\n   | ^\n" in both(tmp_path, path).output
+    path = write(tmp_path, "n.jsonl", '{"foo": 1, "event": "e"}\n')
+    write(tmp_path, "n.jsonl.period", PERIOD)
+    assert ' 1 | {"foo": 1, "event": "e"}\n   | ^\n' in both(tmp_path, path).output

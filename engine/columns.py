@@ -486,10 +486,17 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         missing = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
         counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=missing,
                                                            true=exp.Literal.number(1))])))
-    query = (exp.select(*[e for _, e in asked], *counts, copy=False)
+    # whether each column holds a null: Spark's collect_set leaves nulls out of the
+    # distinct values, where DuckDB's array_agg keeps one
+    nulls = [exp.Count(this=exp.Case(ifs=[exp.If(
+        this=exp.Is(this=_col(column), expression=exp.null()), true=exp.Literal.number(1))]))
+        for (_, column), _ in asked]
+    query = (exp.select(*[e for _, e in asked], *counts, *nulls, copy=False)
              .from_(_src(), copy=False).where(data, copy=False))
     [row] = runner.rows(query)
-    values = dict(zip([w for w, _ in asked], row[:len(asked)]))
+    row, held = row[:len(row) - len(nulls)], row[len(row) - len(nulls):]
+    values = {what: list(distinct or []) + ([None] if n and None not in (distinct or []) else [])
+              for (what, _), distinct, n in zip(asked, row[:len(asked)], held)}
     rows, empty = row[len(asked)], row[len(asked) + 1]
     without_category = row[len(asked) + 2] if weighted else 0
     lacking = dict(zip(required, row[len(asked) + 2 + weighted:]))

@@ -134,3 +134,31 @@ def test_a_missing_column_quotes_the_heading_in_parquet_and_json_lines(tmp_path)
     path = write(tmp_path, "n.jsonl", '{"foo": 1, "event": "e"}\n')
     write(tmp_path, "n.jsonl.period", PERIOD)
     assert ' 1 | {"foo": 1, "event": "e"}\n   | ^\n' in both(tmp_path, path).output
+
+
+def test_a_number_attributes_default_stands_for_its_nulls_where_distinct_values_lose_them(
+        tmp_path, monkeypatch):
+    # Spark's collect_set leaves nulls out of a column's distinct values, so an empty
+    # `fatalities` cell was not given its default: `recorded + fatalities` was null
+    # and the score dropped out of the sums. DuckDB as Spark answers stands in for it.
+    from barometer import evaluate, load_catalogue, load_scheme
+    from barometer.engine import columnar
+    from barometer.engine.columnar import evaluate_columnar
+    from barometer.engine.columns import DuckDB
+
+    class NullsDropped(DuckDB):
+        def rows(self, query):
+            return [tuple([v for v in c if v is not None] if isinstance(c, list) else c
+                          for c in row) for row in super().rows(query)]
+
+    rules = write(tmp_path, "f.rules", RULES.replace("score recorded * weight",
+                                                     "score recorded + fatalities")
+                  + 'attribute fatalities "Fatalities" number from 0 default 0\n')
+    path = parquet(tmp_path, "f.parquet", {
+        "date": ["2021-01-01", "2021-01-02"], "event": ["e", "f"], "a": [1, 2],
+        "category": ["x", "x"], "fatalities": pa.array([3, None], pa.int64())})
+    scheme = load_scheme(str(rules))
+    monkeypatch.setattr(columnar, "runner_for", lambda *a, **k: NullsDropped())
+    result = evaluate_columnar(scheme, str(path), engine="duckdb")
+    python = evaluate(scheme, load_catalogue([str(path)], scheme))
+    assert result.indices["a"].aggregate == python.indices["a"].aggregate == 6

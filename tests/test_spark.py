@@ -84,3 +84,23 @@ def test_spark_gives_the_python_engines_figures(spark, tmp_path_factory, case, d
     assert figures(evaluate_columnar(scheme, path, engine="spark", master=SPARK_MASTER)) \
         == python
     COUNTS["spark"] = COUNTS.get("spark", 0) + 1
+
+
+def test_an_empty_cell_takes_the_attributes_default_and_an_empty_date_is_an_error(spark, tmp_path):
+    # collect_set leaves nulls out: the default was not given, the empty date not found
+    rules = tmp_path / "f.rules"
+    rules.write_text('scheme "F" version "1"\nrange -3 to +3\nscore recorded + fatalities\n'
+                     'index a "A"\nattribute fatalities "F" number from 0 default 0\n',
+                     encoding="utf-8")
+    head = '# period "P" from 2021-01-01 to 2021-01-31\ndate,event,a,fatalities\n'
+    good = tmp_path / "good.csv"
+    good.write_text(head + "1 January,e,+1,3\n2 January,f,+2,\n", encoding="utf-8")
+    scheme = load_scheme(str(rules))
+    assert evaluate_columnar(scheme, str(good), engine="spark", master=SPARK_MASTER
+                             ).indices["a"].aggregate == 6
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head + "1 January,e,+1,3\n,f,+2,\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(rules), str(bad), "--engine", "spark",
+                                       "--spark-master", SPARK_MASTER])
+    assert result.exit_code == 2
+    assert f"error[B301]: {bad}: cannot read the date ``: the date is empty" in result.output

@@ -788,15 +788,16 @@ def _place(source: Source, row: int, cell: int, breaks: int = 0):
         stop = min([i for i in (text.find(",", column), text.find("}", column)) if i >= 0],
                    default=len(text))
         return number, column, stop + 1, text
-    at = 0
     delimiter = source.csv[1]
-    for _ in range(cell):  # good enough for the cells before it: unquoted, in most files
-        found = text.find(delimiter, at)
-        if found < 0:
-            break
-        at = found + 1
-    stop = text.find(delimiter, at)
-    return number, at + 1, (stop if stop >= 0 else len(text)) + 1, text
+    starts, quoted = [0], False  # where each cell begins: a delimiter inside quotes is text
+    for i, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            starts.append(i + 1)
+    at = starts[min(cell, len(starts) - 1)]
+    stop = starts[cell + 1] - 1 if cell + 1 < len(starts) else len(text)
+    return number, at + 1, stop + 1, text
 
 
 def _line_of(path: str, number: int, skip_blank: bool = False) -> str | None:

@@ -162,3 +162,11 @@ def test_a_number_attributes_default_stands_for_its_nulls_where_distinct_values_
     result = evaluate_columnar(scheme, str(path), engine="duckdb")
     python = evaluate(scheme, load_catalogue([str(path)], scheme))
     assert result.indices["a"].aggregate == python.indices["a"].aggregate == 6
+
+
+def test_a_mistake_after_a_quoted_cell_holding_the_delimiter_is_placed_at_its_cell(tmp_path):
+    # `"Event, with, commas"` moved every later cell two places: the caret was under
+    # another cell than the python reader's
+    path = write(tmp_path, "q.csv", HEAD + '1 January,"Event, with, commas",+1,,xx,"t1, t2"\n')
+    out = both(tmp_path, path).output
+    assert out.startswith(f"{path}:3:38: error[B101]: unknown category `xx`\n")

@@ -726,14 +726,15 @@ def _diagnostic(code, message, hint, column, where, source: Source, runner,
     else:
         breaks = _breaks_before(source, numbered, row, runner) if source.kind == "csv" else 0
         line, col, end, text = _place(source, row, 0 if whole else cell, breaks)
+        if source.kind == "csv" and not whole and text is not None and end - col >= 2 \
+                and text[col - 1] == '"' and text[end - 2] == '"':
+            col, end = col + 1, end - 1  # a quoted cell: its text, as the reader spans it
         if whole:  # a CSV's row is its line; the reader's JSON Lines row, its first character
             end = len(text) + 1 if source.kind == "csv" and text is not None else col + 1
     if text is not None:
         _remember_line(source.path, line, text)
     if within is not None and not whole and text is not None:
         cell_text = text[col - 1:end - 1]
-        if cell_text.startswith('"') and source.kind == "csv":  # JSON's span has its quote
-            cell_text, col = cell_text[1:], col + 1
         lead = len(cell_text) - len(cell_text.lstrip()) if cell_text.strip() else 0
         col, end = col + lead + within[0], col + lead + max(within[1], within[0] + 1)
     return error(code, message, Span(source.path, line, col, line, max(end, col + 1)), hint)

@@ -169,4 +169,4 @@ def test_a_mistake_after_a_quoted_cell_holding_the_delimiter_is_placed_at_its_ce
     # another cell than the python reader's
     path = write(tmp_path, "q.csv", HEAD + '1 January,"Event, with, commas",+1,,xx,"t1, t2"\n')
     out = both(tmp_path, path).output
-    assert out.startswith(f"{path}:3:38: error[B101]: unknown category `xx`\n")
+    assert out.startswith(f"{path}:3:37: error[B101]: unknown category `xx`\n")

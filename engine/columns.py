@@ -251,6 +251,7 @@ class DuckDB:
             named = _heading_cells(path, csv) if kind == "csv" else None
             if not named:
                 raise InputError([_unreadable(path, kind, e)]) from None
+            _unclosed_quote(path, named)
             # DuckDB's sniffer gives up on a row with more cells than the heading or
             # a quote never closed, which the python reader reads (or locates): the
             # heading's cells named, nothing sniffed
@@ -357,6 +358,15 @@ def _heading_cells(path: str, csv) -> list[str] | None:
     if not cells or "" in cells or len(set(cells)) < len(cells):
         return None
     return cells
+
+
+def _unclosed_quote(path: str, named: list[str]) -> None:
+    """A quote that opens a cell and is never closed, said (InputError) as the python
+    reader says it: read by it, in the rare file DuckDB's sniffer gives up on."""
+    from ..dsl.csvfile import csv_rows
+    from ..dsl.files import read_source
+
+    csv_rows(path, read_source(path), {n.strip().strip('"').strip().lower() for n in named})
 
 
 def _unreadable(path: str, kind: str, e) -> Diagnostic:

@@ -170,3 +170,10 @@ def test_a_mistake_after_a_quoted_cell_holding_the_delimiter_is_placed_at_its_ce
     path = write(tmp_path, "q.csv", HEAD + '1 January,"Event, with, commas",+1,,xx,"t1, t2"\n')
     out = both(tmp_path, path).output
     assert out.startswith(f"{path}:3:37: error[B101]: unknown category `xx`\n")
+
+
+def test_a_quote_never_closed_is_said_as_the_python_reader_says_it(tmp_path):
+    # DuckDB's sniffer gave up (an unlocated B015 in DuckDB's words)
+    path = write(tmp_path, "u.csv", HEAD + '1 January,"e,+1,,x,\n2 January,f,+1,,x,\n')
+    assert both(tmp_path, path).output.startswith(
+        f"{path}:3:11: error[B001]: this quote opens a cell that is never closed")

@@ -34,6 +34,53 @@ class NotCompilable(Exception):
         self.message, self.span = message, span
 
 
+def _folding() -> list[tuple[str, str]]:
+    """The characters SQL's lower() cannot case-fold as Python's casefold() does (ß
+    to ss, İ to i and a dot above, final ς to σ, ligatures, ...), with their folds:
+    those whose casefold() is not their lower(), or whose lower() is not one letter
+    (listed once from Unicode, so as not to scan it at each run)."""
+    return [(c, c.casefold()) for c in _UNFOLDED]
+
+
+_UNFOLDED = (
+    "\u00b5\u00df\u0130\u0149\u017f\u01f0\u0345\u0390\u03b0\u03c2\u03d0\u03d1\u03d5\u03d6"
+    "\u03f0\u03f1\u03f5\u0587\u13a0\u13a1\u13a2\u13a3\u13a4\u13a5\u13a6\u13a7\u13a8\u13a9"
+    "\u13aa\u13ab\u13ac\u13ad\u13ae\u13af\u13b0\u13b1\u13b2\u13b3\u13b4\u13b5\u13b6\u13b7"
+    "\u13b8\u13b9\u13ba\u13bb\u13bc\u13bd\u13be\u13bf\u13c0\u13c1\u13c2\u13c3\u13c4\u13c5"
+    "\u13c6\u13c7\u13c8\u13c9\u13ca\u13cb\u13cc\u13cd\u13ce\u13cf\u13d0\u13d1\u13d2\u13d3"
+    "\u13d4\u13d5\u13d6\u13d7\u13d8\u13d9\u13da\u13db\u13dc\u13dd\u13de\u13df\u13e0\u13e1"
+    "\u13e2\u13e3\u13e4\u13e5\u13e6\u13e7\u13e8\u13e9\u13ea\u13eb\u13ec\u13ed\u13ee\u13ef"
+    "\u13f0\u13f1\u13f2\u13f3\u13f4\u13f5\u13f8\u13f9\u13fa\u13fb\u13fc\u13fd\u1c80\u1c81"
+    "\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9b\u1e9e"
+    "\u1f50\u1f52\u1f54\u1f56\u1f80\u1f81\u1f82\u1f83\u1f84\u1f85\u1f86\u1f87\u1f88\u1f89"
+    "\u1f8a\u1f8b\u1f8c\u1f8d\u1f8e\u1f8f\u1f90\u1f91\u1f92\u1f93\u1f94\u1f95\u1f96\u1f97"
+    "\u1f98\u1f99\u1f9a\u1f9b\u1f9c\u1f9d\u1f9e\u1f9f\u1fa0\u1fa1\u1fa2\u1fa3\u1fa4\u1fa5"
+    "\u1fa6\u1fa7\u1fa8\u1fa9\u1faa\u1fab\u1fac\u1fad\u1fae\u1faf\u1fb2\u1fb3\u1fb4\u1fb6"
+    "\u1fb7\u1fbc\u1fbe\u1fc2\u1fc3\u1fc4\u1fc6\u1fc7\u1fcc\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2"
+    "\u1fe3\u1fe4\u1fe6\u1fe7\u1ff2\u1ff3\u1ff4\u1ff6\u1ff7\u1ffc\uab70\uab71\uab72\uab73"
+    "\uab74\uab75\uab76\uab77\uab78\uab79\uab7a\uab7b\uab7c\uab7d\uab7e\uab7f\uab80\uab81"
+    "\uab82\uab83\uab84\uab85\uab86\uab87\uab88\uab89\uab8a\uab8b\uab8c\uab8d\uab8e\uab8f"
+    "\uab90\uab91\uab92\uab93\uab94\uab95\uab96\uab97\uab98\uab99\uab9a\uab9b\uab9c\uab9d"
+    "\uab9e\uab9f\uaba0\uaba1\uaba2\uaba3\uaba4\uaba5\uaba6\uaba7\uaba8\uaba9\uabaa\uabab"
+    "\uabac\uabad\uabae\uabaf\uabb0\uabb1\uabb2\uabb3\uabb4\uabb5\uabb6\uabb7\uabb8\uabb9"
+    "\uabba\uabbb\uabbc\uabbd\uabbe\uabbf\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06\ufb13"
+    "\ufb14\ufb15\ufb16\ufb17")
+
+
+def _folded(text, phrase: str):
+    """`text` with those characters replaced by their folds where the fold, the
+    lowercase or the letters of the character could meet the phrase: lower() of it
+    is then the text's casefold() as far as finding the phrase goes."""
+    import unicodedata
+
+    letters = set(phrase)
+    for c, fold in _folding():
+        near = set(fold) | set(c.lower()) | set(unicodedata.normalize("NFKD", c).lower())
+        if near & letters:
+            text = exp.func("replace", text, exp.Literal.string(c), exp.Literal.string(fold))
+    return text
+
+
 def literal(value) -> exp.Expression:
     """A whole number, a text or a boolean as a SQL literal."""
     if isinstance(value, bool):
@@ -295,7 +342,7 @@ class SqlSubject:
         return compare(op, mine, value)
 
     def mentions(self, phrase: str):
-        position = exp.StrPosition(this=exp.Lower(this=self.c.text),
+        position = exp.StrPosition(this=exp.Lower(this=_folded(self.c.text, phrase.casefold())),
                                    substr=literal(phrase.casefold()))
         return exp.GT(this=position, expression=literal(0))
 

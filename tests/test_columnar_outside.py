@@ -177,3 +177,19 @@ def test_a_quote_never_closed_is_said_as_the_python_reader_says_it(tmp_path):
     path = write(tmp_path, "u.csv", HEAD + '1 January,"e,+1,,x,\n2 January,f,+1,,x,\n')
     assert both(tmp_path, path).output.startswith(
         f"{path}:3:11: error[B001]: this quote opens a cell that is never closed")
+
+
+def test_text_contains_folds_case_as_python_does(tmp_path):
+    # SQL's lower() is not casefold(): `straße` did not find STRASSE, nor `İ` İstanbul
+    rules = write(tmp_path, "t.rules", 'scheme "T" version "1"\nrange -3 to +3\n'
+                  'index d "D"\nindex f "F"\nindex g "G"\n'
+                  'rule ss "ss" when text contains "straße" and index is d then add 1\n'
+                  'rule dot "dot" when text contains "İ" and index is f then add 1\n'
+                  'rule sigma "s" when text contains "σας" and index is g then add 1\n')
+    path = write(tmp_path, "t.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 "date,event,d,f,g\n1 January,STRASSE ΣΑΣ,+1,+1,+1\n"
+                 "2 January,STRAẞE İstanbul σασ,+1,+1,+1\n3 January,straße istanbul,+1,+1,+1\n")
+    python = run("eval", rules, path, "--engine", "python", "--format", "json")
+    duckdb = run("eval", rules, path, "--engine", "duckdb", "--format", "json")
+    assert duckdb.output == python.output
+    assert '"aggregate": 6' in python.output and '"aggregate": 4' in python.output

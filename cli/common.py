@@ -317,6 +317,10 @@ def evaluate_with(rules: str, events, period: str | None, engine: str = "auto",
     except columnar.Unavailable as e:
         echo(f"error: {e}", err=True)
         raise InputFailure() from None
+    except columnar.Overflow as e:  # the python engine's numbers have no bound
+        report(InputError([columnar.overflowed(e, chosen)]))
+        scheme, catalogue = load(rules, events, when)
+        return evaluation(scheme, catalogue)
     except columnar.EngineFailure as e:
         echo(f"error: the {chosen} engine could not evaluate {events[0]}: {e}", err=True)
         raise InputFailure() from None

@@ -33,8 +33,8 @@ from ..dsl import model as m
 from ..dsl.diagnostics import Diagnostic, InputError, warning
 from ..dsl.domains import FigureProblem
 from .choice import AUTO_BYTES, ENGINES, NEEDS, automatic, installed, readable  # noqa: F401
-from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Source, Spark, Unavailable,  # noqa: F401
-                      _exp, check, describe, runner_for)
+from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spark,  # noqa: F401
+                      Unavailable, _exp, check, describe, runner_for)
 from .plan import Evaluation, IndexResult, Plan, figure_problem
 from .query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
 
@@ -206,6 +206,13 @@ def not_compilable(e, scheme: m.Scheme) -> Diagnostic:
                    "rewrite it without it, or run with --engine python")
 
 
+def overflowed(e: Overflow, engine: str) -> Diagnostic:
+    return warning("B801", f"the {engine} engine's whole numbers overflow on these figures "
+                   f"({e}): the python engine runs the scheme", None,
+                   "weights and factors with fewer decimals keep the columnar engine's numbers "
+                   "small, or run with --engine python")
+
+
 def check_compiles(scheme: m.Scheme) -> Diagnostic | None:
     """B801 where a construct of the scheme cannot be a query, found without any
     catalogue (a wide, text-typed one stands in)."""
@@ -224,4 +231,4 @@ def check_compiles(scheme: m.Scheme) -> Diagnostic | None:
 
 
 __all__ = ["evaluate_columnar", "contributions", "check_compiles", "AUTO_BYTES", "ENGINES",
-           "Unavailable", "EngineFailure", "readable", "automatic", "installed"]
+           "Unavailable", "EngineFailure", "Overflow", "overflowed", "readable", "automatic", "installed"]

@@ -277,7 +277,7 @@ class DuckDB:
             return _with_progress(lambda: self.con.execute(sql).fetchall(),
                                   self.con.query_progress)
         except duckdb.Error as e:
-            raise EngineFailure(str(e).splitlines()[0]) from None
+            raise _failure(str(e).splitlines()[0]) from None
 
 
 class Spark:
@@ -308,6 +308,8 @@ class Spark:
                        .config("spark.ui.enabled", "false")
                        .config("spark.ui.showConsoleProgress", "false")
                        .config("spark.sql.session.timeZone", "UTC")
+                       # an overflow is an error, not a number wrapped round
+                       .config("spark.sql.ansi.enabled", "true")
                        .config("spark.sql.shuffle.partitions", "8"))
             cls._sessions[master] = builder.getOrCreate()
             cls._sessions[master].sparkContext.setLogLevel("ERROR")
@@ -339,7 +341,7 @@ class Spark:
         try:
             return [tuple(r) for r in self.spark.sql(sql).collect()]
         except Exception as e:
-            raise EngineFailure(str(e).strip().splitlines()[0][:300]) from None
+            raise _failure(str(e).strip().splitlines()[0][:300]) from None
 
 
 class EngineFailure(Exception):
@@ -367,6 +369,19 @@ def _unclosed_quote(path: str, named: list[str]) -> None:
     from ..dsl.files import read_source
 
     csv_rows(path, read_source(path), {n.strip().strip('"').strip().lower() for n in named})
+
+
+class Overflow(EngineFailure):
+    """The query's whole numbers outgrew the engine's integers (decimal weights and
+    factors with many digits, over many events): the python engine computes."""
+
+
+def _failure(said: str) -> EngineFailure:
+    lower = said.lower()
+    if "overflow" in lower and ("out of range" in lower or "arithmetic" in lower) or \
+            "decimal_precision_exceeds_max_precision" in lower:  # Spark's literals too wide
+        return Overflow(said)
+    return EngineFailure(said)
 
 
 def _unreadable(path: str, kind: str, e) -> Diagnostic:

@@ -193,3 +193,22 @@ def test_text_contains_folds_case_as_python_does(tmp_path):
     duckdb = run("eval", rules, path, "--engine", "duckdb", "--format", "json")
     assert duckdb.output == python.output
     assert '"aggregate": 6' in python.output and '"aggregate": 4' in python.output
+
+
+def test_whole_numbers_that_overflow_are_said_and_python_computes(tmp_path):
+    # DuckDB stopped: `error: the duckdb engine could not evaluate ...: Overflow in
+    # multiplication of INT128`, status 2, where the python engine has the figures
+    rules = write(tmp_path, "o.rules", 'scheme "O" version "1"\nrange -3 to +3\n'
+                  "score recorded * weight * 1.000000000000001\nindex a \"A\"\n"
+                  'category x "X" weight 0.123456789012345\n'
+                  'category y "Y" weight -123456789012345.5\n'
+                  'rule m "m" when always then multiply by 1.333333333333333\n'
+                  'rule d "d" when always then set to score / 3, add 0.000000000000007\n')
+    path = write(tmp_path, "o.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 "date,event,a,category\n1 January,e,+3,x\n2 January,f,-2,y\n")
+    python = run("eval", rules, path, "--engine", "python", "--format", "json")
+    duckdb = run("eval", rules, path, "--engine", "duckdb", "--format", "json")
+    assert duckdb.exit_code == python.exit_code == 0
+    assert "warning[B801]: the duckdb engine's whole numbers overflow on these figures" \
+        in duckdb.output
+    assert duckdb.output.endswith(python.output)

@@ -237,16 +237,6 @@ class DuckDB:
         try:
             self.con.execute(view.sql(dialect=self.dialect))
             described = self.con.execute("DESCRIBE src").fetchall()
-            if any(str(row[1]).startswith("JSON") for row in described):
-                # a JSON column whose values DuckDB could not type (lists that are all
-                # empty, cells that are all null): tags as a list of texts, others text
-                typed = [exp.alias_(exp.cast(_col(name), exp.DataType.build(
-                    "VARCHAR[]" if name.strip().lower() == "tags" else "VARCHAR",
-                    dialect="duckdb")), name, quoted=True)
-                    if str(t).startswith("JSON") else _col(name) for name, t, *_ in described]
-                view.set("expression", exp.select(*typed, copy=False).from_(reader, copy=False))
-                self.con.execute(view.sql(dialect=self.dialect))
-                described = self.con.execute("DESCRIBE src").fetchall()
         except duckdb.Error as e:
             named = _heading_cells(path, csv) if kind == "csv" else None
             if not named:
@@ -265,6 +255,26 @@ class DuckDB:
                 described = self.con.execute("DESCRIBE src").fetchall()
             except duckdb.Error:
                 raise InputError([_unreadable(path, kind, e)]) from None
+        # each column as the python reader reads its cells: a JSON column whose values
+        # DuckDB could not type (lists that are all empty, cells that are all null,
+        # numbers and texts mixed) as tags, a list of texts, or as the texts of its
+        # values (unquoted); a text of nothing but spaces as no value
+        typed = []
+        for name, t, *_ in described:
+            column, t = _col(name), str(t)
+            if t.startswith("JSON") and name.strip().lower() == "tags":
+                column = exp.cast(column, exp.DataType.build("VARCHAR[]", dialect="duckdb"))
+            elif t.startswith("JSON"):
+                column, t = exp.func("json_extract_string", column, literal("$")), "VARCHAR"
+            if t == "VARCHAR":
+                column = _blank_as_null(column)
+            typed.append(exp.alias_(column, name, quoted=True))
+        view.set("expression", exp.select(*typed, copy=False).from_(reader, copy=False))
+        try:
+            self.con.execute(view.sql(dialect=self.dialect))
+            described = self.con.execute("DESCRIBE src").fetchall()
+        except duckdb.Error as e:
+            raise InputError([_unreadable(path, kind, e)]) from None
         return {row[0]: kind_of(str(row[1])) for row in described}
 
     def rows(self, query) -> list[tuple]:
@@ -333,6 +343,13 @@ class Spark:
                 frame = reader.csv(lines, header=True, sep=delimiter, quote='"', escape='"')
         except Exception as e:  # Spark says AnalysisException, Py4JJavaError, ...
             raise InputError([_unreadable(path, kind, e)]) from None
+        from pyspark.sql import functions as F
+
+        blank = "^[" + "".join(f"\\u{ord(c):04x}" for c in _SPACES) + "]*$"
+        frame = frame.select(*[  # a text of nothing but spaces as no value, as DuckDB reads it
+            F.when(F.col(f"`{f.name}`").rlike(blank), None).otherwise(F.col(f"`{f.name}`"))
+            .alias(f.name) if f.dataType.simpleString() == "string" else F.col(f"`{f.name}`")
+            for f in frame.schema.fields])
         frame.createOrReplaceTempView("src")
         return {f.name: kind_of(f.dataType.simpleString()) for f in frame.schema.fields}
 
@@ -347,6 +364,22 @@ class Spark:
 class EngineFailure(Exception):
     """The engine refused a query: a problem of the engine or the data's types,
     said in its words (not an input mistake barometer can locate)."""
+
+
+# what Python's str.strip() takes away: a cell of nothing else is empty
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def _blank_as_null(column):
+    """The text, or null where it is blank (only a text that begins with a space is
+    trimmed to see)."""
+    exp = _exp()
+    first = exp.Substring(this=column, start=exp.Literal.number(1), length=exp.Literal.number(1))
+    blank = exp.or_(exp.EQ(this=column, expression=exp.Literal.string("")), exp.and_(
+        exp.In(this=first, expressions=[exp.Literal.string(c) for c in _SPACES]),
+        exp.EQ(this=exp.Trim(this=column, expression=exp.Literal.string(_SPACES)),
+               expression=exp.Literal.string(""))))
+    return exp.Case(ifs=[exp.If(this=blank, true=exp.null())], default=column)
 
 
 def _heading_cells(path: str, csv) -> list[str] | None:

@@ -212,3 +212,22 @@ def test_whole_numbers_that_overflow_are_said_and_python_computes(tmp_path):
     assert "warning[B801]: the duckdb engine's whole numbers overflow on these figures" \
         in duckdb.output
     assert duckdb.output.endswith(python.output)
+
+
+def test_a_cell_of_spaces_is_empty_as_the_python_reader_reads_it(tmp_path):
+    # DuckDB read ` ` as a score (B001 "found ``"), a category, a value of `level`
+    path = write(tmp_path, "b.csv", HEAD + "1 January,e, ,+1,x,  \n2 January,f,+1,,x,\n")
+    assert both(tmp_path, path, "--format", "json").exit_code == 0
+    path = parquet(tmp_path, "b.parquet", {
+        "date": ["2021-01-01", "2021-01-02"], "event": ["e", "f"], "a": ["", "\u00a0 "],
+        "b": [1, 1], "category": ["x", "y"]})
+    assert both(tmp_path, path, "--format", "json").exit_code == 0
+
+
+def test_a_json_column_of_numbers_and_texts_reads_the_texts_unquoted(tmp_path):
+    # the score "-1" was read as `"-1"`, quotes and all: B001 where python has figures
+    path = write(tmp_path, "m.jsonl", '{"date": "2021-01-01", "event": "e", "a": 2, '
+                 '"category": "x"}\n{"date": "2021-01-02", "event": "f", "a": "-1", '
+                 '"category": "x"}\n')
+    write(tmp_path, "m.jsonl.period", PERIOD)
+    assert '"aggregate": 1.5' in both(tmp_path, path, "--format", "json").output

@@ -33,8 +33,9 @@ HEAD = '# period "P" from 2021-01-01 to 2021-01-31\ndate,event,a,b,category,tags
 def both(tmp_path, catalogue, *extra):
     """The output and exit status of `eval` under each engine, which must agree."""
     rules = write(tmp_path, "s.rules", RULES)
-    python = run("eval", rules, catalogue, "--engine", "python", *extra)
+    # DuckDB first: the lines the python reader reads are kept for messages to quote
     duckdb = run("eval", rules, catalogue, "--engine", "duckdb", *extra)
+    python = run("eval", rules, catalogue, "--engine", "python", *extra)
     assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
     return python
 

@@ -34,7 +34,7 @@ from ..dsl.diagnostics import Diagnostic, InputError, warning
 from ..dsl.domains import FigureProblem
 from .choice import AUTO_BYTES, ENGINES, NEEDS, automatic, installed, readable  # noqa: F401
 from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spark,  # noqa: F401
-                      Unavailable, _exp, check, describe, runner_for)
+                      Unavailable, _exp, check, describe, json_problems, runner_for)
 from .plan import Evaluation, IndexResult, Plan, figure_problem
 from .query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
 
@@ -103,7 +103,12 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     engine cannot run here."""
     runner = runner_for(engine, master, progress)
     source = describe(path, period, scheme, runner)
-    known, problems = check(source, scheme, runner)
+    try:
+        known, problems = check(source, scheme, runner)
+    except EngineFailure:
+        if source.kind == "jsonl":  # a line that is no JSON object, past DuckDB's sample
+            json_problems(path)
+        raise
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
     compiled = compile_scheme(scheme, source, known)

@@ -238,6 +238,8 @@ class DuckDB:
             self.con.execute(view.sql(dialect=self.dialect))
             described = self.con.execute("DESCRIBE src").fetchall()
         except duckdb.Error as e:
+            if kind == "jsonl":
+                json_problems(path)
             named = _heading_cells(path, csv) if kind == "csv" else None
             if not named:
                 raise InputError([_unreadable(path, kind, e)]) from None
@@ -393,6 +395,15 @@ def _heading_cells(path: str, csv) -> list[str] | None:
     if not cells or "" in cells or len(set(cells)) < len(cells):
         return None
     return cells
+
+
+def json_problems(path: str) -> None:
+    """A JSON Lines file's lines that are not JSON objects, said (InputError) as the
+    python reader says them, where DuckDB refuses the file in its own words."""
+    if os.path.isfile(path):
+        from ..dsl.tables import _json_lines
+
+        _json_lines(path)
 
 
 def _unclosed_quote(path: str, named: list[str]) -> None:
@@ -831,9 +842,9 @@ def _place(source: Source, row: int, cell: int, breaks: int = 0):
         return row + 1, 1, 2, None
     if source.kind == "csv":
         number = source.csv[0] + 1 + row + breaks
-    else:
-        number = row
-    text = _line_of(source.path, number, skip_blank=source.kind == "jsonl")
+        text = _line_of(source.path, number)
+    else:  # the row-th line that is not blank, and its number in the file
+        number, text = _record(source.path, row)
     if text is None:
         return number, 1, 2, None
     if source.kind == "jsonl":
@@ -859,16 +870,24 @@ def _place(source: Source, row: int, cell: int, breaks: int = 0):
     return number, at + 1, stop + 1, text
 
 
-def _line_of(path: str, number: int, skip_blank: bool = False) -> str | None:
+def _line_of(path: str, number: int) -> str | None:
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
+        for n, line in enumerate(f, start=1):
+            if n == number:
+                return line.rstrip("\r\n")
+    return None
+
+
+def _record(path: str, row: int) -> tuple[int, str | None]:
+    """A JSON Lines file's row-th record (blank lines are none): its line and text."""
     with open(path, encoding="utf-8-sig", errors="replace") as f:
         seen = 0
         for n, line in enumerate(f, start=1):
-            if skip_blank and not line.strip():
-                continue
-            seen += 1
-            if (seen if skip_blank else n) == number:
-                return line.rstrip("\r\n")
-    return None
+            if line.strip():
+                seen += 1
+                if seen == row:
+                    return n, line.rstrip("\r\n")
+    return row, None
 
 
 def _remember_line(path: str, number: int, text: str) -> None:

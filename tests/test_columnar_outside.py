@@ -232,3 +232,17 @@ def test_a_json_column_of_numbers_and_texts_reads_the_texts_unquoted(tmp_path):
                  '"category": "x"}\n')
     write(tmp_path, "m.jsonl.period", PERIOD)
     assert '"aggregate": 1.5' in both(tmp_path, path, "--format", "json").output
+
+
+def test_json_lines_with_a_blank_line_or_a_line_that_is_no_json(tmp_path):
+    # a blank line put every later message a line too high; a line that is no JSON
+    # was DuckDB's unlocated B015 ("Malformed JSON in file ...")
+    write(tmp_path, "j.jsonl.period", PERIOD)
+    path = write(tmp_path, "j.jsonl", '{"date": "2021-01-01", "event": "e", "a": 2, '
+                 '"category": "x"}\n\n{"date": "2021-01-02", "event": "f", "a": 9, '
+                 '"category": "x"}\n')
+    assert both(tmp_path, path).output.startswith(f"{path}:3:")
+    path.write_text('{"date": "2021-01-01", "event": "e", "a": 2, "category": "x"}\n'
+                    "not json\n", encoding="utf-8")
+    assert both(tmp_path, path).output.startswith(
+        f"{path}:2:1: error[B001]: not a JSON object: Expecting value\n")

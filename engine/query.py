@@ -131,7 +131,10 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
     if "tags" in needs:
         common.append(exp.alias_(_col(f["tags"]) if "tags" in f else exp.null(), "tags"))
     if "text" in needs:
-        common.append(exp.alias_(exp.Trim(this=_col(f["event"])), "text"))
+        event = _col(f["event"])
+        if source.columns[f["event"]] != TEXT:  # numbers, say: their text, as python reads it
+            event = exp.cast(event, exp.DataType.build("VARCHAR"))
+        common.append(exp.alias_(exp.Trim(this=event), "text"))
     if "dates" in needs:
         start, end = _days_of(source, known)
         common += [exp.alias_(start, "day_start"), exp.alias_(end, "day_end")]

@@ -246,3 +246,15 @@ def test_json_lines_with_a_blank_line_or_a_line_that_is_no_json(tmp_path):
                     "not json\n", encoding="utf-8")
     assert both(tmp_path, path).output.startswith(
         f"{path}:2:1: error[B001]: not a JSON object: Expecting value\n")
+
+
+def test_an_event_column_of_numbers_is_read_as_their_text(tmp_path):
+    # DuckDB: "Binder Error: No function matches ... 'trim(BIGINT)'", status 2
+    path = parquet(tmp_path, "n.parquet", {"date": ["2021-01-01", "2021-01-02"],
+                                           "event": [11, 25], "a": [2, -1],
+                                           "category": ["x", "y"]})
+    rules = write(tmp_path, "n.rules", RULES + 'rule one "1" when text contains "1" then add 1\n')
+    duckdb = run("eval", rules, path, "--engine", "duckdb", "--format", "json")
+    python = run("eval", rules, path, "--engine", "python", "--format", "json")
+    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    assert '"aggregate": 4.25' in python.output

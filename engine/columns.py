@@ -906,8 +906,10 @@ def _score_problem(value, scheme: m.Scheme):
     from ..dsl.csvfile import _SCORE, _signed_number
     from ..dsl.syntax import NumberTooLong, number
 
+    from ..dsl.tables import _text
+
     text = _signed_number(value) if isinstance(value, (int, float)) and \
-        not isinstance(value, bool) else str(value)
+        not isinstance(value, bool) else _text(value)  # True: `yes`, as python quotes it
     match = _SCORE.match(text)
     if match is None:
         return ("B001", f"expected a score such as +1, found `{text.strip()}`",

@@ -258,3 +258,9 @@ def test_an_event_column_of_numbers_is_read_as_their_text(tmp_path):
     python = run("eval", rules, path, "--engine", "python", "--format", "json")
     assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
     assert '"aggregate": 4.25' in python.output
+
+
+def test_a_boolean_score_is_quoted_as_the_python_reader_quotes_it(tmp_path):
+    path = parquet(tmp_path, "t.parquet", {"date": ["2021-01-01"], "event": ["e"], "a": [True],
+                                           "category": ["x"]})
+    assert "found `yes`" in both(tmp_path, path).output

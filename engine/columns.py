@@ -555,6 +555,11 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         missing = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
         counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=missing,
                                                            true=exp.Literal.number(1))])))
+    unnamed_rows = exp.and_(exp.Is(this=_col(f["index"]), expression=exp.null()), exp.Not(
+        this=exp.Is(this=_col(f["score"]), expression=exp.null()))) if source.long else None
+    if source.long:
+        counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=unnamed_rows,
+                                                           true=exp.Literal.number(1))])))
     # whether each column holds a null: Spark's collect_set leaves nulls out of the
     # distinct values, where DuckDB's array_agg keeps one
     nulls = [exp.Count(this=exp.Case(ifs=[exp.If(
@@ -569,6 +574,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     rows, empty = row[len(asked)], row[len(asked) + 1]
     without_category = row[len(asked) + 2] if weighted else 0
     lacking = dict(zip(required, row[len(asked) + 2 + weighted:]))
+    unnamed = row[len(asked) + 2 + weighted + len(required)] if source.long else 0
     by_column = {c: n for n, c in source.attribute_columns.items()}
 
     found: list[tuple] = []  # (code, message, hint, column, value or a predicate)
@@ -652,6 +658,9 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                 known["dates"][value] = days
                 if start < period.start or end > period.end:
                     known.setdefault("past", []).append((value, text.strip(), start, end))
+    if unnamed:  # a score on no index: python says it of the row's index cell
+        found.append(("B001", "the row gives a score but no index",
+                      "name the index the score is on", f["index"], ("where", unnamed_rows)))
     if empty and source.long:
         found.append(("B108", "the event carries no score", "add a line such as: russia +1",
                       f["score"], None))

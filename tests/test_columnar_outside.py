@@ -264,3 +264,11 @@ def test_a_boolean_score_is_quoted_as_the_python_reader_quotes_it(tmp_path):
     path = parquet(tmp_path, "t.parquet", {"date": ["2021-01-01"], "event": ["e"], "a": [True],
                                            "category": ["x"]})
     assert "found `yes`" in both(tmp_path, path).output
+
+
+def test_a_score_on_no_index_in_the_long_form_is_an_error(tmp_path):
+    # DuckDB left the row out of every sum, status 0, where python says B001
+    path = write(tmp_path, "l.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 "date,event,index,score,category\n1 January,e,a,+1,x\n2 January,f,,+2,x\n")
+    assert both(tmp_path, path).output.startswith(
+        f"{path}:4:13: error[B001]: the row gives a score but no index\n")

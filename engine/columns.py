@@ -202,6 +202,10 @@ class DuckDB:
         except ImportError:
             raise Unavailable(NEEDS["duckdb"]) from None
         self.con = duckdb.connect(config={"preserve_insertion_order": "true"})
+        try:  # a timestamp's day is its day in UTC, as pyarrow gives it to the python reader
+            self.con.execute("SET TimeZone = 'UTC'")
+        except duckdb.Error:  # a DuckDB without time zones: its timestamps have none
+            pass
         self.progress = progress
         if progress:  # tracked for query_progress(), shown by _with_progress, not by DuckDB
             self.con.execute("SET enable_progress_bar = true")

@@ -272,3 +272,22 @@ def test_a_score_on_no_index_in_the_long_form_is_an_error(tmp_path):
                  "date,event,index,score,category\n1 January,e,a,+1,x\n2 January,f,,+2,x\n")
     assert both(tmp_path, path).output.startswith(
         f"{path}:4:13: error[B001]: the row gives a score but no index\n")
+
+
+def test_a_timestamp_with_a_time_zone_is_its_day_in_utc_whatever_the_machines_zone(tmp_path):
+    # DuckDB read the timestamp in the machine's zone: 2020-12-31 in New York, outside the
+    # period (B302); at another time of day, a day earlier or later for the rules
+    import os
+    import subprocess
+    import sys
+
+    path = parquet(tmp_path, "z.parquet", {
+        "date": pa.array([dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc)],
+                         pa.timestamp("us", tz="UTC")),
+        "event": ["e"], "a": [1], "category": ["x"]})
+    rules = write(tmp_path, "s.rules", RULES)
+    out = subprocess.run([sys.executable, "-m", "barometer", "eval", str(rules), str(path),
+                          "--engine", "duckdb", "--format", "json"], capture_output=True,
+                         text=True, env={**os.environ, "TZ": "America/New_York"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == run("eval", rules, path, "--engine", "python", "--format", "json").output

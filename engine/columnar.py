@@ -31,6 +31,7 @@ import attrs
 
 from ..dsl import model as m
 from ..dsl.diagnostics import Diagnostic, InputError, warning
+from ..dsl.files import read_source
 from ..dsl.domains import FigureProblem
 from .choice import AUTO_BYTES, ENGINES, NEEDS, automatic, installed, readable  # noqa: F401
 from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spark,  # noqa: F401
@@ -108,6 +109,8 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     except EngineFailure:
         if source.kind == "jsonl":  # a line that is no JSON object, past DuckDB's sample
             json_problems(path)
+        elif source.kind == "csv":  # bytes that are not UTF-8, past DuckDB's sniffing
+            read_source(path)
         raise
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)

@@ -109,7 +109,11 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
             from ..dsl.files import _read_bytes
 
             _read_bytes(path)  # says why (no such file, a folder, ...)
-        stated, skip, heading, headed, head = _csv_head(path)
+        try:
+            stated, skip, heading, headed, head = _csv_head(path)
+        except UnicodeDecodeError:
+            _not_utf8(path)
+            raise
         period = period or stated
         if period is None or not headed:  # said as the python reader says it, from its rows
             from ..dsl.csvfile import csv_rows, read_rows
@@ -399,6 +403,14 @@ def _heading_cells(path: str, csv) -> list[str] | None:
     if not cells or "" in cells or len(set(cells)) < len(cells):
         return None
     return cells
+
+
+def _not_utf8(path: str) -> None:
+    """B003 where a CSV is not UTF-8 (InputError), said by the python reader."""
+    if os.path.isfile(path):
+        from ..dsl.files import read_source
+
+        read_source(path)
 
 
 def json_problems(path: str) -> None:

@@ -291,3 +291,11 @@ def test_a_timestamp_with_a_time_zone_is_its_day_in_utc_whatever_the_machines_zo
                          text=True, env={**os.environ, "TZ": "America/New_York"})
     assert out.returncode == 0, out.stderr
     assert out.stdout == run("eval", rules, path, "--engine", "python", "--format", "json").output
+
+
+def test_a_csv_that_is_not_utf8_is_b003_not_a_traceback(tmp_path):
+    # UnicodeDecodeError from the columnar path's first look at the file
+    path = tmp_path / "x.csv"
+    path.write_bytes(HEAD.encode() + b"1 January,\xff\xfe bad,+1,,x,\n")
+    assert both(tmp_path, path).output.startswith(
+        f"{path}:3:11: error[B003]: the file is not UTF-8 text\n")

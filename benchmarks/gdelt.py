@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 
@@ -165,6 +166,13 @@ def main() -> int:
     parser.add_argument("--sample", type=int, help="write N rows of --of, spread over it, instead")
     parser.add_argument("--of", help="the generated Parquet file to sample")
     args = parser.parse_args()
+    if not args.path.lower().endswith((".parquet", ".jsonl", ".ndjson")):
+        parser.error(f"{args.path}: the file to write is .parquet or .jsonl (a Parquet file "
+                     "named otherwise would be written)")
+    if args.sample and not args.of:
+        parser.error("--sample needs --of, the generated Parquet file to sample")
+    if args.sample and not (os.path.isfile(args.of) and os.path.isfile(args.of + ".period")):
+        parser.error(f"--of {args.of}: no such Parquet file with its .period beside it")
     if args.sample:
         sample(args.of, args.path, args.sample)
     else:

@@ -299,3 +299,20 @@ def test_a_csv_that_is_not_utf8_is_b003_not_a_traceback(tmp_path):
     path.write_bytes(HEAD.encode() + b"1 January,\xff\xfe bad,+1,,x,\n")
     assert both(tmp_path, path).output.startswith(
         f"{path}:3:11: error[B003]: the file is not UTF-8 text\n")
+
+
+def test_the_generator_refuses_a_name_it_would_write_parquet_under(tmp_path):
+    # `gdelt.py --events 100 x.csv` wrote Parquet into x.csv; `--sample` without a
+    # file to sample was a traceback
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "gdelt.py"
+    for args, said in ((["--events", "1", str(tmp_path / "x.csv")], "is .parquet or .jsonl"),
+                       (["--sample", "1", "--of", str(tmp_path / "no.parquet"),
+                         str(tmp_path / "x.parquet")], "no such Parquet file")):
+        out = subprocess.run([sys.executable, str(script), *args], capture_output=True,
+                             text=True)
+        assert out.returncode == 2 and said in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "x.csv").exists()

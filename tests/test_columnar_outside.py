@@ -316,3 +316,11 @@ def test_the_generator_refuses_a_name_it_would_write_parquet_under(tmp_path):
                              text=True)
         assert out.returncode == 2 and said in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_period_given_by_its_days_is_said_once_in_the_table(tmp_path):
+    # `2021-01-01 to 2021-01-31, 2021-01-01 to 2021-01-31`
+    path = parquet(tmp_path, "p.parquet", {"date": ["2021-01-01"], "event": ["e"], "a": [1],
+                                           "category": ["x"]})
+    out = both(tmp_path, path, "--period", "2021-01-01:2021-01-31").output
+    assert out.startswith("2021-01-01 to 2021-01-31\nScheme: Outside, 1\n")

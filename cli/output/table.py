@@ -84,7 +84,8 @@ def evaluation_rows(ev) -> tuple[str, list[str], list[list[str]]]:
     rows = [[r.index.title, signed(r.aggregate), *_sums(r),
              colour_word(r, ev.scheme)] for r in results]
     period, scheme = ev.catalogue.period, ev.scheme
-    title = f"{period.title}, {period.start} to {period.end}"
+    days = f"{period.start} to {period.end}"
+    title = days if period.title == days else f"{period.title}, {days}"  # --period: said once
     subtitle = f"Scheme: {scheme.name}" + (f", {scheme.version}" if scheme.version else "")
     return f"{title}\n{subtitle}", headings, rows
 

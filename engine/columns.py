@@ -62,6 +62,7 @@ class Source:
     period: m.Period
     csv: tuple | None = None  # (lines before the heading, delimiter)
     attribute_columns: dict = attrs.Factory(dict)  # attribute name -> column name
+    misspelt: dict = attrs.Factory(dict)  # column name -> the index it reads as (`rusia`)
 
     @property
     def long(self) -> bool:
@@ -154,7 +155,7 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
     for name, attribute in scheme.attributes.items():
         by_attribute.setdefault(name.lower(), name)
         by_attribute.setdefault(" ".join(attribute.title.lower().split()), name)
-    fields, index_columns, attribute_columns = {}, {}, {}
+    fields, index_columns, attribute_columns, misspelt = {}, {}, {}, {}
     for column in columns:
         key = " ".join(column.lower().split())
         if key in fixed or key in ("index", "score"):
@@ -167,6 +168,9 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
         target = by_attribute.get(key) or by_attribute.get(key.replace(" ", "_"))
         if target is not None:
             attribute_columns.setdefault(target, column)
+        elif closest(column.strip(), scheme.indices) is not None:
+            # a misspelt index: an error if it holds scores, as the python reader says
+            misspelt[column] = key.replace(" ", "_")
     what = "spreadsheet" if kind == "csv" else "catalogue"
     heading = Span(path, 1, 1, 1, 2)
     if csv is not None and os.path.isfile(path):  # the heading row, as the reader spans it
@@ -186,7 +190,7 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
                       "the heading row must name: date, event, and the indices")
                 for needed in ("date", "event") if needed not in fields]
     source = Source(path, kind, dict(columns), fields, index_columns, period, csv,
-                    attribute_columns)
+                    attribute_columns, misspelt)
     if problems:
         raise InputError(problems)
     return source
@@ -576,6 +580,11 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     if source.long:
         counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=unnamed_rows,
                                                            true=exp.Literal.number(1))])))
+    # columns that must hold no score: a derived index's, a misspelt index's
+    unscored = [(column, "B113", name) for name, column in source.index_columns.items()
+                if scheme.indices[name].derived]
+    unscored += [(column, "B101", name) for column, name in source.misspelt.items()]
+    counts += [exp.Count(this=_col(column)) for column, _, _ in unscored]
     # whether each column holds a null: Spark's collect_set leaves nulls out of the
     # distinct values, where DuckDB's array_agg keeps one
     nulls = [exp.Count(this=exp.Case(ifs=[exp.If(
@@ -591,6 +600,19 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     without_category = row[len(asked) + 2] if weighted else 0
     lacking = dict(zip(required, row[len(asked) + 2 + weighted:]))
     unnamed = row[len(asked) + 2 + weighted + len(required)] if source.long else 0
+    used = row[len(asked) + 2 + weighted + len(required) + source.long:]
+    absent = []  # said once, at the heading: a column that must hold no score, does
+    for (column, code, name), n in zip(unscored, used):
+        if not n:
+            continue
+        if code == "B113":
+            absent.append(error("B113", f"`{name}` is a derived index: it is computed from "
+                                "other indices' figures, so events cannot score it",
+                                _heading_span(source, column),
+                                "score the indices it is computed from"))
+        else:
+            absent.append(error("B101", f"unknown index `{name}`", _heading_span(source, column),
+                                _guess(name, list(scheme.indices))))
     by_column = {c: n for n, c in source.attribute_columns.items()}
 
     found: list[tuple] = []  # (code, message, hint, column, value or a predicate)
@@ -687,7 +709,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         found.append(("B107", "the event has no category, but the scheme scores events by "
                       "their category's weight", "add a line such as: category contacts",
                       f.get("category"), ("empty category",)))
-    absent = []  # a required attribute without a column: said once, at the heading
+    # a required attribute without a column: said once, at the heading
     for name, count in lacking.items():
         a = scheme.attributes[name]
         example = a.choices[0] if not a.numeric else m.plain(a.low or 0)
@@ -709,6 +731,31 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                       f["date"], ("where", where)))
     problems = absent + (_locate(found[:50], source, runner, score_columns) if found else [])
     return known, problems
+
+
+def _heading_span(source: Source, column: str) -> Span:
+    """A column's heading cell as the python reader spans it: in a CSV's heading
+    line, else the heading's first place (line 1)."""
+    if source.kind == "csv" and os.path.isfile(source.path):
+        number = source.csv[0] + 1
+        text = _line_of(source.path, number)
+        if text is not None:
+            _remember_line(source.path, number, text)
+            names = list(source.columns)
+            cell = names.index(column) if column in names else 0
+            starts, quoted = [0], False
+            for i, char in enumerate(text):
+                if char == '"':
+                    quoted = not quoted
+                elif char == source.csv[1] and not quoted:
+                    starts.append(i + 1)
+            at = starts[min(cell, len(starts) - 1)]
+            stop = starts[cell + 1] - 1 if cell + 1 < len(starts) else len(text)
+            cell_text = text[at:stop]
+            lead = len(cell_text) - len(cell_text.lstrip())
+            width = max(len(cell_text.strip()), 1)
+            return Span(source.path, number, at + lead + 1, number, at + lead + 1 + width)
+    return Span(source.path, 1, 1, 1, 2)
 
 
 def _no_column(source: Source, name: str, example: str) -> Diagnostic:

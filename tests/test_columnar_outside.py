@@ -324,3 +324,18 @@ def test_a_period_given_by_its_days_is_said_once_in_the_table(tmp_path):
                                            "category": ["x"]})
     out = both(tmp_path, path, "--period", "2021-01-01:2021-01-31").output
     assert out.startswith("2021-01-01 to 2021-01-31\nScheme: Outside, 1\n")
+
+
+def test_scores_under_a_derived_or_a_misspelt_index_are_errors(tmp_path):
+    # DuckDB dropped the columns' scores without a word (status 0)
+    rules = write(tmp_path, "h.rules", 'scheme "H" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'index b "B"\nindex d "D" = a + b\n')
+    path = write(tmp_path, "h.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 "date,event,a,b,d,e,coder\n1 January,e,+1,,+2,+3,jo\n")
+    duckdb = run("eval", rules, path, "--engine", "duckdb")
+    python = run("eval", rules, path, "--engine", "python")
+    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    assert python.output.startswith(
+        f"{path}:2:16: error[B113]: `d` is a derived index: it is computed from other indices' "
+        f"figures, so events cannot score it\n")
+    assert f"{path}:2:18: error[B101]: unknown index `e`\n" in python.output

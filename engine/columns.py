@@ -172,7 +172,7 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
             # a misspelt index: an error if it holds scores, as the python reader says
             misspelt[column] = key.replace(" ", "_")
     what = "spreadsheet" if kind == "csv" else "catalogue"
-    heading = Span(path, 1, 1, 1, 2)
+    heading, text = Span(path, 1, 1, 1, 2), None
     if csv is not None and os.path.isfile(path):  # the heading row, as the reader spans it
         text = _line_of(path, csv[0] + 1)
         if text is not None:
@@ -189,6 +189,24 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
     problems = [error("B001", f"the {what} has no `{needed}` column", heading,
                       "the heading row must name: date, event, and the indices")
                 for needed in ("date", "event") if needed not in fields]
+    if csv is not None and os.path.isfile(path) and text is not None:
+        # two columns for one field, index or attribute: the python reader's B011
+        seen = {}
+        for value, start, end in _csv_cells(text, csv[1]):
+            key = " ".join(value.lower().split())
+            target = key if key in fixed or key in ("index", "score") else (
+                by_name.get(key) or by_name.get(key.replace(" ", "_")) or by_title.get(key)
+                or by_attribute.get(key) or by_attribute.get(key.replace(" ", "_")))
+            if target is None:
+                continue
+            if target in seen:
+                problems.append(error(
+                    "B011", f"a second column for `{target}`",
+                    Span(path, csv[0] + 1, start, csv[0] + 1, max(end, start + 1)),
+                    f"the column headed `{seen[target]}` already holds it: remove or rename "
+                    "one of the two"))
+            else:
+                seen[target] = value.strip()
     source = Source(path, kind, dict(columns), fields, index_columns, period, csv,
                     attribute_columns, misspelt)
     if problems:
@@ -733,6 +751,26 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     return known, problems
 
 
+def _csv_cells(text: str, delimiter: str) -> list[tuple[str, int, int]]:
+    """A CSV line's cells: each one's text and its columns in the line (from, to),
+    inside its quotes if quoted, as the python reader spans a cell."""
+    starts, quoted = [0], False  # a delimiter inside quotes is text
+    for i, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            starts.append(i + 1)
+    cells = []
+    for n, at in enumerate(starts):
+        stop = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
+        raw = text[at:stop]
+        if len(raw) >= 2 and raw.startswith('"') and raw.endswith('"'):
+            cells.append((raw[1:-1].replace('""', '"'), at + 2, stop))
+        else:
+            cells.append((raw, at + 1, stop + 1))
+    return cells
+
+
 def _heading_span(source: Source, column: str) -> Span:
     """A column's heading cell as the python reader spans it: in a CSV's heading
     line, else the heading's first place (line 1)."""
@@ -742,19 +780,10 @@ def _heading_span(source: Source, column: str) -> Span:
         if text is not None:
             _remember_line(source.path, number, text)
             names = list(source.columns)
-            cell = names.index(column) if column in names else 0
-            starts, quoted = [0], False
-            for i, char in enumerate(text):
-                if char == '"':
-                    quoted = not quoted
-                elif char == source.csv[1] and not quoted:
-                    starts.append(i + 1)
-            at = starts[min(cell, len(starts) - 1)]
-            stop = starts[cell + 1] - 1 if cell + 1 < len(starts) else len(text)
-            cell_text = text[at:stop]
-            lead = len(cell_text) - len(cell_text.lstrip())
-            width = max(len(cell_text.strip()), 1)
-            return Span(source.path, number, at + lead + 1, number, at + lead + 1 + width)
+            cells = _csv_cells(text, source.csv[1])
+            _, start, end = cells[min(names.index(column) if column in names else 0,
+                                      len(cells) - 1)]
+            return Span(source.path, number, start, number, max(end, start + 1))
     return Span(source.path, 1, 1, 1, 2)
 
 

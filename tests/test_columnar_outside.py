@@ -339,3 +339,12 @@ def test_scores_under_a_derived_or_a_misspelt_index_are_errors(tmp_path):
         f"{path}:2:16: error[B113]: `d` is a derived index: it is computed from other indices' "
         f"figures, so events cannot score it\n")
     assert f"{path}:2:18: error[B101]: unknown index `e`\n" in python.output
+
+
+def test_two_columns_for_one_index_are_b011(tmp_path):
+    # DuckDB read the first and dropped the second (status 0)
+    path = write(tmp_path, "d.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 'date,event,"a",b,category,Category,A\n1 January,e,+1,+2,x,x,\n')
+    out = both(tmp_path, path).output
+    assert f"{path}:2:27: error[B011]: a second column for `category`\n" in out
+    assert f"{path}:2:36: error[B011]: a second column for `a`\n" in out

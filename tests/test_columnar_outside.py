@@ -348,3 +348,16 @@ def test_two_columns_for_one_index_are_b011(tmp_path):
     out = both(tmp_path, path).output
     assert f"{path}:2:27: error[B011]: a second column for `category`\n" in out
     assert f"{path}:2:36: error[B011]: a second column for `a`\n" in out
+
+
+def test_explain_of_an_event_is_not_silently_every_event_on_the_columnar_path(tmp_path):
+    # `explain --engine duckdb --event Long` printed every index's contributions
+    path = parquet(tmp_path, "e.parquet", {"date": ["2021-01-01", "2021-01-02"],
+                                           "event": ["Long", "Short"], "a": [1, 2],
+                                           "category": ["x", "x"]})
+    rules = write(tmp_path, "s.rules", RULES)
+    refused = run("explain", rules, path, "--engine", "duckdb", "--event", "Long")
+    assert refused.exit_code == 2 and "--event and --details show each event's lines" \
+        in refused.output
+    auto = run("explain", rules, path, "--event", "Long")
+    assert auto.exit_code == 0 and "Long" in auto.output and "Short" not in auto.output

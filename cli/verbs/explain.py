@@ -36,12 +36,18 @@ def command(rules, events, index, event, details, fmt, out, period, history, eng
 
     On a large catalogue (the duckdb or spark engine, see `barometer eval --help`),
     each index's figures come with what each category adds up to and what each
-    rule changed, over how many scores; each event's lines need --engine python.
+    rule changed, over how many scores; each event's lines (--event, --details) are
+    the python engine's, which auto then takes.
     """
     from .. import output
     from ..engine.explain import explain
 
-    if not history and chosen_engine(engine, events) != "python":
+    each_event = event is not None or details
+    if each_event and engine in ("duckdb", "spark"):  # they keep no event of their own
+        raise click.UsageError(f"--event and --details show each event's lines, which the "
+                               f"python engine computes: leave out --engine {engine}, or give "
+                               "--engine python")
+    if not history and not each_event and chosen_engine(engine, events) != "python":
         result = evaluate_with(rules, events, period, engine, master)
         if getattr(result, "engine", None) is not None:  # else B801: python computed it
             from ..engine.columnar import contributions

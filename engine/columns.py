@@ -298,6 +298,11 @@ class DuckDB:
                 column = exp.cast(column, exp.DataType.build("VARCHAR[]", dialect="duckdb"))
             elif t.startswith("JSON"):
                 column, t = exp.func("json_extract_string", column, literal("$")), "VARCHAR"
+            elif t.endswith("[]") and name.strip().lower() != "tags":
+                # a list where one value stands: its values joined by `;`, as python reads it
+                column, t = exp.func("array_to_string", column, literal(";")), "VARCHAR"
+            elif t.startswith(("STRUCT", "MAP")):  # {'k': 1}, as python prints a dict
+                column, t = exp.cast(column, exp.DataType.build("VARCHAR")), "VARCHAR"
             if t == "VARCHAR":
                 column = _blank_as_null(column)
             typed.append(exp.alias_(column, name, quoted=True))

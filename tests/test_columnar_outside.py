@@ -361,3 +361,18 @@ def test_explain_of_an_event_is_not_silently_every_event_on_the_columnar_path(tm
         in refused.output
     auto = run("explain", rules, path, "--event", "Long")
     assert auto.exit_code == 0 and "Long" in auto.output and "Short" not in auto.output
+
+
+def test_lists_and_objects_where_one_value_stands_are_read_as_python_reads_them(tmp_path):
+    # a JSON list as a score or an object as an attribute's value: TypeError tracebacks
+    write(tmp_path, "l.jsonl.period", PERIOD)
+    path = write(tmp_path, "l.jsonl", '{"date": ["2021-01-01"], "event": "e", "a": [1], '
+                 '"category": ["x"]}\n')
+    assert '"aggregate": 1.5' in both(tmp_path, path, "--format", "json").output
+    rules = write(tmp_path, "a.rules", RULES + 'attribute level "L" one of [high, low] '
+                  'default low\n')
+    path.write_text('{"date": "2021-01-01", "event": "e", "a": 1, "category": "x", '
+                    '"level": {"k": 1}}\n', encoding="utf-8")
+    duckdb = run("eval", rules, path, "--engine", "duckdb")
+    assert duckdb.exit_code == 2 and "error[B209]: `{'k': 1}` is not a value of `level`" \
+        in duckdb.output

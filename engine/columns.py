@@ -383,10 +383,18 @@ class Spark:
         from pyspark.sql import functions as F
 
         blank = "^[" + "".join(f"\\u{ord(c):04x}" for c in _SPACES) + "]*$"
-        frame = frame.select(*[  # a text of nothing but spaces as no value, as DuckDB reads it
-            F.when(F.col(f"`{f.name}`").rlike(blank), None).otherwise(F.col(f"`{f.name}`"))
-            .alias(f.name) if f.dataType.simpleString() == "string" else F.col(f"`{f.name}`")
-            for f in frame.schema.fields])
+
+        def read(f):  # as DuckDB reads it: see DuckDB.open
+            column, t = F.col(f"`{f.name}`"), f.dataType.simpleString()
+            if t.startswith("array") and f.name.strip().lower() != "tags":
+                column, t = F.array_join(column.cast("array<string>"), ";"), "string"
+            elif t.startswith(("struct", "map")):
+                column, t = F.to_json(column), "string"
+            if t == "string":  # a text of nothing but spaces as no value
+                column = F.when(column.rlike(blank), None).otherwise(column)
+            return column.alias(f.name)
+
+        frame = frame.select(*[read(f) for f in frame.schema.fields])
         frame.createOrReplaceTempView("src")
         return {f.name: kind_of(f.dataType.simpleString()) for f in frame.schema.fields}
 

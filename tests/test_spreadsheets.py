@@ -354,3 +354,21 @@ def test_a_formula_without_its_value_is_a_located_error_not_an_empty_cell(tmp_pa
                                  "it (the program that wrote the workbook did not compute it), so "
                                  "nothing can be read there")]
     assert run("eval", RULES, path).exit_code == 2
+
+
+def test_a_csv_on_standard_input_is_read_as_a_csv(tmp_path):
+    from click.testing import CliRunner
+
+    from barometer.main import main
+
+    result = CliRunner().invoke(main, ["eval", str(RULES), "-", "--format", "json"],
+                                input=CSV.read_text(encoding="utf-8"))
+    assert result.exit_code == 0, result.output
+    import json
+
+    got = json.loads(result.stdout)["indices"]
+    assert {k: (v["aggregate"], v["positive"], v["negative"]) for k, v in got.items()} == PUBLISHED
+    events = CliRunner().invoke(main, ["eval", str(RULES), "-", "--format", "json"],
+                                input=(CSV.parent / "minsk-barometer-19.events").read_text(
+                                    encoding="utf-8"))
+    assert json.loads(events.stdout)["indices"]["russia"]["aggregate"] == 20

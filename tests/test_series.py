@@ -414,3 +414,19 @@ def test_a_folder_of_the_whole_history_reads_the_issues_before_and_sets_later_on
                                        str(history), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["indices"]["russia"]["aggregate"] == 20
+
+
+def test_series_takes_a_folder_as_its_files(tmp_path):
+    from .conftest import EVENTS, ROOT, RULES
+
+    history = ROOT / "examples" / "history"
+    by_files = CliRunner().invoke(main, ["series", str(RULES), *sorted(map(str, history.glob(
+        "*.events"))), str(EVENTS), "--format", "csv"])
+    by_folder = CliRunner().invoke(main, ["series", str(RULES), str(history), str(EVENTS),
+                                          "--format", "csv"])
+    assert by_folder.exit_code == by_files.exit_code == 0
+    assert by_folder.stdout == by_files.stdout and by_folder.stdout.count("\n") > 100
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(main, ["series", str(RULES), str(empty)])
+    assert result.exit_code == 2 and "holds no catalogue (.events, .csv, .xlsx)" in result.output

@@ -157,8 +157,9 @@ class InputFailure(click.exceptions.Exit):
         super().__init__(2)
 
 
-def _history_files(ctx, param, value) -> tuple[str, ...]:
-    """`--history` values: files, or folders standing for the catalogues in them."""
+def catalogue_files(ctx, param, value) -> tuple[str, ...]:
+    """Catalogue paths as given: files, or folders standing for the catalogues in
+    them (`--history examples/history`, `series RULES examples/history`)."""
     out: list[str] = []
     for path in value:
         if path != "-" and os.path.isdir(path):
@@ -166,7 +167,7 @@ def _history_files(ctx, param, value) -> tuple[str, ...]:
                            if f.lower().endswith((".events", ".csv", ".xlsx", ".xlsm")))
             if not found:
                 raise click.BadParameter(f"{path} holds no catalogue (.events, .csv, .xlsx)",
-                                         param_hint="--history")
+                                         param_hint=param.get_error_hint(ctx) if param else None)
             out += found
         else:
             out.append(path)
@@ -175,7 +176,7 @@ def _history_files(ctx, param, value) -> tuple[str, ...]:
 
 history_option = click.option(
     "--history", "history", metavar="FILE|FOLDER", multiple=True, type=FILE,
-    callback=_history_files,
+    callback=catalogue_files,
     help="An earlier issue, one file each (repeat the option; published figures are enough), "
          "or a folder of them (--history examples/history): previous() and bands relative to "
          "history read them.")

@@ -801,6 +801,9 @@ _RULES_CONTEXTS = (
     (re.compile(r"^[ \t]*vary[ \t]+weights[ \t]+of[ \t]+" + _NAMES + "$"), "category"),
     (re.compile(r"^[ \t]*vary[ \t]+bands[ \t]+of[ \t]+" + _NAMES + "$"), "bands"),
     (re.compile(r"^[ \t]*drop[ \t]+rule[ \t]+\w*$"), "rule"),
+    (re.compile(r"^[ \t]*drop[ \t]+bands[ \t]+\w*$"), "bands"),
+    (re.compile(r"^[ \t]*bands[ \t]*\[[ \t]*" + _NAMES + "$"), "index"),
+    (re.compile(r"^[ \t]*bands[ \t]+(\w+|\[[^\]\n]*\])[ \t]+scale[ \t]+\w*$"), "scale"),
     (re.compile(r"\b(?P<attribute>\w+)[ \t]+is[ \t]+\w*$"), "value"),
     (re.compile(r"\b(?P<attribute>\w+)[ \t]+in[ \t]*\[[ \t]*" + _NAMES + "$"), "value"),
     # where a condition begins: the attributes it may ask
@@ -861,6 +864,9 @@ def _completion_table(what: str, scheme: m.Scheme) -> tuple[dict, str, object] |
         return {c: None for c in attribute.choices}, f"value of {attribute.name}", kinds.EnumMember
     if what == "rule":
         return {r.name: r for r in scheme.rules}, "rule", kinds.Function
+    if what == "scale":
+        return (dict(scheme.scales), "scale",
+                kinds.Enum)
     if what == "bands":
         return ({name: scheme.indices.get(name) for name in scheme.bands}, "index with bands",
                 kinds.Variable)

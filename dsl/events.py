@@ -12,7 +12,7 @@ import datetime as dt
 from . import model as m
 from .dates import DateProblem, resolve
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
-from .files import gc_paused, read_source
+from .files import OVERLAY, gc_paused, read_source
 from .resolve import published_names, unknown, uses_weight
 from .syntax import Num, RawEvent, parse
 
@@ -41,7 +41,8 @@ def _read_catalogue(paths, scheme, period, others=frozenset()):
                         if a.default is None}
             sheet = path.lower().endswith((".csv", ".xlsx", ".xlsm", ".parquet", ".jsonl",
                                            ".ndjson"))
-            if path.lower().endswith(".csv"):
+            stdin_csv = path == "-" and _standard_input_is_csv()
+            if path.lower().endswith(".csv") or stdin_csv:
                 from .csvfile import read_csv
 
                 found_period, raw, found = read_csv(path, period, names, attributes, required)
@@ -58,6 +59,9 @@ def _read_catalogue(paths, scheme, period, others=frozenset()):
         except InputError as e:
             problems.extend(e.diagnostics)
             continue
+        finally:
+            if path == "-":
+                OVERLAY.pop("-", None)  # standard input, read once and kept for the reader
         problems.extend(found)
         if found_period is None:
             continue
@@ -106,6 +110,22 @@ def _in_cells(problems: list[Diagnostic], heading: list[Diagnostic],
                              f"give the attribute a default (attribute {name} ... default ...)")
         out.append(p)
     return out
+
+
+def _standard_input_is_csv() -> bool:
+    """Whether standard input holds a spreadsheet rather than an event file: its
+    first line of content (below any `#` lines, which a CSV's period line is) does
+    not open the period, and separates cells. Read once, kept for the reader."""
+    from .files import read_source_text
+
+    raw = read_source_text("-").raw
+    OVERLAY["-"] = raw
+    for line in raw.splitlines():
+        stripped = line.strip().lstrip("\ufeff")
+        if not stripped or stripped.startswith("#"):
+            continue
+        return not stripped.startswith("period") and any(c in stripped for c in ",;\t")
+    return False
 
 
 def _once_per_attribute(problems: list[Diagnostic]) -> list[Diagnostic]:

@@ -270,6 +270,7 @@ class Scheme(Node):
     groups: dict[str, Group] = attrs.Factory(dict)
     varies: tuple[Vary, ...] = ()
     attributes: dict[str, Attribute] = attrs.Factory(dict)
+    scales: dict[str, BandSet] = attrs.Factory(dict)  # `scale NAME {...}`, by name
 
     def __repr__(self):  # short, for notebooks; equality and hash stay Node's
         def count(n, one, many):

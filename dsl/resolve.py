@@ -172,6 +172,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         files=tuple(f.path for f in chain), range=score_range, score=score,
         indices=indices, categories=categories, tags=tags, bands=bands,
         rules=tuple(rules.values()), groups=groups, varies=varies, attributes=attributes,
+        scales=scales,
     )
     problems.extend(scheme_names(scheme))
     return scheme

@@ -108,6 +108,7 @@ def read_xlsx(path: str, period: m.Period | None = None,
         stored_rows = list(sheet.iter_rows(values_only=True))
         name = sheet.title
         defined = _defined_period(workbook)
+        formulas = _formulas_without_values(path, stored_rows)
     except Exception:
         raise InputError([error(
             "B015", f"{path} cannot be read as an Excel workbook (.xlsx)", None,
@@ -142,13 +143,44 @@ def read_xlsx(path: str, period: m.Period | None = None,
         rows.append(Row(cells, Span(path, number, 1, number, max(len(line), 1) + 1), comment))
     SOURCES.add(path, "\n".join(lines))
     _CELLS[path] = (name, places)
+    unread = []
+    for number, k, formula in formulas:  # said where the cell stands, as every finding
+        letters = column_letters(k)
+        first = next((a for a, _, c in places.get(number, []) if c == letters), 1)
+        unread.append(error(
+            "B016", f"{reference}!{letters}{number}: the cell holds the formula `{formula}` but "
+            "no value for it (the program that wrote the workbook did not compute it), so "
+            "nothing can be read there", Span(path, number, first, number, first + 1),
+            "open the workbook in Excel or LibreOffice and save it again, so that the values "
+            "are stored, or type the values"))
     period_row = None
     if defined is not None:
         text = defined if defined.lstrip().startswith("#") else "# " + defined.lstrip()
         cell = Cell(text, Span(path, 1, 1, 1, 2), True, None, "the name `period`")
         period_row = Row([cell], cell.span, text)
-    return read_rows(path, rows, period, indices, period_row, what="workbook",
-                     attributes=attributes, required=required)
+    found = read_rows(path, rows, period, indices, period_row, what="workbook",
+                      attributes=attributes, required=required)
+    return found[0], found[1], unread + found[2]
+
+
+def _formulas_without_values(path: str, stored_rows: list) -> list[tuple[int, int, str]]:
+    """(row, column, formula) of each cell that holds a formula whose value the
+    workbook does not store: read as values, it would look empty."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        found = []
+        for number, (values, formulas) in enumerate(
+                zip(stored_rows, sheet.iter_rows(values_only=True)), start=1):
+            for k, (value, formula) in enumerate(zip(values, formulas), start=1):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    found.append((number, k, formula))
+        return found
+    finally:
+        workbook.close()
 
 
 def _defined_period(workbook) -> str | None:

@@ -108,7 +108,7 @@ class Series(Tabular):
         return caption, ["Issue", "Index", "Aggregate", "Change", "Colour"], rows, {2, 3}
 
     columns = ("issue", "start", "end", "published", "index", "name", "aggregate", "positive",
-               "negative", "events", "colour", "change", "previous_colour")
+               "negative", "events", "colour", "change", "previous_colour", "missing")
 
     def to_records(self) -> list[dict]:
         """One record per issue and index, issues in period order, indices in the
@@ -118,8 +118,18 @@ class Series(Tabular):
                  "index": name, "name": f.index.title, "aggregate": number(f.aggregate),
                  "positive": number(f.positive), "negative": number(f.negative),
                  "events": f.events, "colour": f.colour, "change": number(f.change),
-                 "previous_colour": f.previous_colour}
+                 "previous_colour": f.previous_colour, "missing": missing(issue, name, f)}
                 for issue in self.issues for name, f in issue.figures.items()]
+
+
+def missing(issue: "Issue", name: str, f: IssueFigure) -> str | None:
+    """Why a figure is absent: "history" (it needs issues before this one that the
+    series does not have), "not known" (an issue known by what it publishes, which
+    is not this); None where the figure is there."""
+    if f.aggregate is not None:
+        return None
+    short = getattr(issue.evaluation, "short", None) or {}
+    return "history" if name in short else "not known"
 
 
 # --- building -----------------------------------------------------------------------

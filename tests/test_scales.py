@@ -74,3 +74,11 @@ def test_fmt_lays_a_scale_out_like_bands():
     once = format_text(text, "rules", "s.rules")
     assert once == PARENT.format(root=ROOT).replace("hostile < -10  ", "hostile < -10 ")
     assert format_text(once, "rules", "s.rules") == once
+
+
+def test_the_editor_offers_the_scales(tmp_path):
+    from barometer.lsp import _completion_table
+
+    scheme = load_scheme(write(tmp_path, "parent.rules", PARENT.format(root=ROOT)))
+    names, label, _ = _completion_table("scale", scheme)
+    assert list(names) == ["relations"] and label == "scale"

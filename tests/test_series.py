@@ -322,9 +322,9 @@ def test_series_command_in_every_format(tmp_path):
     assert "| Relationship with the U.S. | -31* | -13 |  |  |  |  |" in md
     csv = run(*args, "--format", "csv").output.splitlines()
     assert csv[0] == ("issue,start,end,published,index,name,aggregate,positive,negative,events,"
-                      "colour,change,previous_colour")
+                      "colour,change,previous_colour,missing")
     assert ("Minsk Barometer No 19 (January and February 2021),2021-01-01,2021-02-28,false,"
-            "regional_tension,Regional tension,-7,6,-13,22,yellow,,") in csv
+            "regional_tension,Regional tension,-7,6,-13,22,yellow,,,") in csv
     out = tmp_path / "s.json"
     assert run(*args, "--format", "json", "-o", out).exit_code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -332,7 +332,7 @@ def test_series_command_in_every_format(tmp_path):
     assert data["issues"][19]["indices"]["ukraine"] == {
         "name": "Relationship with Ukraine", "aggregate": -31, "positive": None,
         "negative": None, "events": None, "colour": None, "published": True, "change": -18,
-        "previous_colour": None}
+        "previous_colour": None, "missing": None}
 
 
 def test_files_of_published_figures(tmp_path):
@@ -414,3 +414,33 @@ def test_a_folder_of_the_whole_history_reads_the_issues_before_and_sets_later_on
                                        str(history), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["indices"]["russia"]["aggregate"] == 20
+
+
+def test_series_takes_a_folder_as_its_files(tmp_path):
+    from .conftest import EVENTS, ROOT, RULES
+
+    history = ROOT / "examples" / "history"
+    by_files = CliRunner().invoke(main, ["series", str(RULES), *sorted(map(str, history.glob(
+        "*.events"))), str(EVENTS), "--format", "csv"])
+    by_folder = CliRunner().invoke(main, ["series", str(RULES), str(history), str(EVENTS),
+                                          "--format", "csv"])
+    assert by_folder.exit_code == by_files.exit_code == 0
+    assert by_folder.stdout == by_files.stdout and by_folder.stdout.count("\n") > 100
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(main, ["series", str(RULES), str(empty)])
+    assert result.exit_code == 2 and "holds no catalogue (.events, .csv, .xlsx)" in result.output
+
+
+def test_series_says_why_a_figure_is_missing(tmp_path):
+    from .conftest import EVENTS, ROOT, RULES
+
+    rules = tmp_path / "c.rules"
+    rules.write_text(f'scheme "C" version "1"\nextends "{RULES}"\n'
+                     'index change "Change" = russia - previous(russia)\n', encoding="utf-8")
+    history = ROOT / "examples" / "history"
+    result = CliRunner().invoke(main, ["series", str(rules), str(history / "minsk-barometer-18.events"),
+                                       str(EVENTS), "--format", "json"])
+    issues = json.loads(result.stdout)["issues"]
+    assert [(i["indices"]["change"]["missing"], i["indices"]["russia"]["missing"])
+            for i in issues] == [("not known", "not known"), ("history", None)]

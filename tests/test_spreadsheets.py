@@ -343,3 +343,32 @@ def test_without_openpyxl_one_line_says_what_to_install(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.output.strip() == ("error: writing Excel workbooks (.xlsx) needs openpyxl: "
                                      "pip install 'barometer[xlsx]'")
+
+
+def test_a_formula_without_its_value_is_a_located_error_not_an_empty_cell(tmp_path):
+    rows = [['# period "P" from 2021-01-01 to 2021-02-28'], ["date", "event", "russia", "category"],
+            ["4 January", "Call", "+1", "contacts"], ["5 January", "Visit", "=C3*2", "contacts"]]
+    path = workbook_from(rows, tmp_path / "f.xlsx")  # openpyxl stores formulas without values
+    found = [(p.code, p.span.line, p.message) for p in problems(path) if p.code == "B016"]
+    assert found == [("B016", 4, "Events!C4: the cell holds the formula `=C3*2` but no value for "
+                                 "it (the program that wrote the workbook did not compute it), so "
+                                 "nothing can be read there")]
+    assert run("eval", RULES, path).exit_code == 2
+
+
+def test_a_csv_on_standard_input_is_read_as_a_csv(tmp_path):
+    from click.testing import CliRunner
+
+    from barometer.main import main
+
+    result = CliRunner().invoke(main, ["eval", str(RULES), "-", "--format", "json"],
+                                input=CSV.read_text(encoding="utf-8"))
+    assert result.exit_code == 0, result.output
+    import json
+
+    got = json.loads(result.stdout)["indices"]
+    assert {k: (v["aggregate"], v["positive"], v["negative"]) for k, v in got.items()} == PUBLISHED
+    events = CliRunner().invoke(main, ["eval", str(RULES), "-", "--format", "json"],
+                                input=(CSV.parent / "minsk-barometer-19.events").read_text(
+                                    encoding="utf-8"))
+    assert json.loads(events.stdout)["indices"]["russia"]["aggregate"] == 20

@@ -159,6 +159,8 @@ def sensitivity(s) -> str:
 
 
 def series(s) -> str:
+    from ..engine.series import missing
+
     scheme = s.scheme
     return to_json({
         "scheme": {"name": scheme.name, "version": scheme.version, "file": scheme.path,
@@ -179,6 +181,7 @@ def series(s) -> str:
                 "published": f.published,
                 "change": number(f.change),
                 "previous_colour": f.previous_colour,
+                "missing": missing(issue, name, f),
             } for name, f in issue.figures.items()},
         } for issue in s.issues],
     })

@@ -6,13 +6,13 @@ import sys
 
 import click
 
-from ..common import (FILE, FORMATS, InputFailure, colour_wanted, complete_rules, format_option,
-                      output_option, report, scheme_for, write_output)
+from ..common import (FILE, FORMATS, InputFailure, catalogue_files, colour_wanted, complete_rules,
+                      format_option, output_option, report, scheme_for, write_output)
 
 
 @click.command("series")
 @click.argument("rules", type=FILE, shell_complete=complete_rules)
-@click.argument("catalogues", nargs=-1, required=True, type=FILE)
+@click.argument("catalogues", nargs=-1, required=True, type=FILE, callback=catalogue_files)
 @format_option(FORMATS + ["svg", "png"], "table")
 @output_option
 def command(rules, catalogues, fmt, out):
@@ -30,6 +30,7 @@ def command(rules, catalogues, fmt, out):
     \b
     Examples:
       barometer series rules/minsk-barometer.rules examples/history/*.events examples/minsk-barometer-19.events
+      barometer series rules/minsk-barometer.rules examples/history examples/minsk-barometer-19.events
       barometer series rules/minsk-barometer.rules examples/history/*.events examples/minsk-barometer-19.events --format csv -o series.csv
       barometer series rules/minsk-barometer.rules examples/history/*.events examples/minsk-barometer-19.events --format svg -o series.svg
 

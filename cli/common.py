@@ -299,6 +299,9 @@ def evaluate_with(rules: str, events, period: str | None, engine: str = "auto",
     from .dsl import InputError
     from .engine import columnar
 
+    if "-" in events:
+        raise click.UsageError(f"--engine {chosen} reads a file, not standard input (-): save "
+                               "the catalogue to a file, or use --engine python")
     if not columnar.readable(list(events)):
         raise click.UsageError(f"--engine {chosen} reads one CSV, Parquet or JSON Lines "
                                "catalogue (a file, or for spark a folder or URL); for .events "

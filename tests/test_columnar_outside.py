@@ -376,3 +376,17 @@ def test_lists_and_objects_where_one_value_stands_are_read_as_python_reads_them(
     duckdb = run("eval", rules, path, "--engine", "duckdb")
     assert duckdb.exit_code == 2 and "error[B209]: `{'k': 1}` is not a value of `level`" \
         in duckdb.output
+
+
+def test_the_columnar_engines_say_they_do_not_read_standard_input():
+    from click.testing import CliRunner
+
+    from barometer.main import main
+
+    from .conftest import CSV, RULES
+
+    result = CliRunner().invoke(main, ["eval", str(RULES), "-", "--engine", "duckdb"],
+                                input=CSV.read_text(encoding="utf-8"))
+    assert result.exit_code == 2
+    assert ("--engine duckdb reads a file, not standard input (-): save the catalogue to a file, "
+            "or use --engine python") in result.output

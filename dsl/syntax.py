@@ -7,6 +7,7 @@ problems come back as `Diagnostic`s worded for a methodologist.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -654,8 +655,10 @@ _RESYNC = {
 _BUILDERS = {"rules": RulesBuilder, "events": EventsBuilder, "tests": TestsBuilder}
 
 
+@functools.cache
 def RULES_WORDS() -> frozenset:
-    """The words of the rules language (`when`, `and`, `index`, ...)."""
+    """The words of the rules language (`when`, `and`, `index`, ...), worked out
+    once per process (fmt asks for each token)."""
     tables = _parser("rules").tables
     return frozenset(v for v in tables.literal_values.values() if v.isalpha())
 

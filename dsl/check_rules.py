@@ -178,25 +178,22 @@ def _checkable(scheme: m.Scheme) -> list[m.Rule]:
 
 def _checkable_rule(scheme: m.Scheme, rule: m.Rule) -> bool:
     """Whether every name the rule's condition uses is declared, as its kind."""
-    def known(rule: m.Rule) -> bool:
-        for c in parts(rule.condition):
-            if isinstance(c, m.IndexIn) and not set(c.names) <= scheme.indices.keys():
+    for c in parts(rule.condition):
+        if isinstance(c, m.IndexIn) and not set(c.names) <= scheme.indices.keys():
+            return False
+        if isinstance(c, m.CategoryIn) and not set(c.names) <= scheme.categories.keys():
+            return False
+        if isinstance(c, m.Tagged) and c.tag not in scheme.tags:
+            return False
+        if isinstance(c, m.ValueIn):
+            a = scheme.attributes.get(c.name)
+            if a is None or a.numeric or not set(c.names) <= set(a.choices):
                 return False
-            if isinstance(c, m.CategoryIn) and not set(c.names) <= scheme.categories.keys():
+        if isinstance(c, m.ValueCompare):
+            a = scheme.attributes.get(c.name)
+            if (a is None and c.name not in m.BUILTIN_ATTRIBUTES) or (a and not a.numeric):
                 return False
-            if isinstance(c, m.Tagged) and c.tag not in scheme.tags:
-                return False
-            if isinstance(c, m.ValueIn):
-                a = scheme.attributes.get(c.name)
-                if a is None or a.numeric or not set(c.names) <= set(a.choices):
-                    return False
-            if isinstance(c, m.ValueCompare):
-                a = scheme.attributes.get(c.name)
-                if (a is None and c.name not in m.BUILTIN_ATTRIBUTES) or (a and not a.numeric):
-                    return False
-        return True
-
-    return known(rule)
+    return True
 
 
 def _holds_somewhere(scheme: m.Scheme, rule: m.Rule) -> bool:
@@ -313,6 +310,10 @@ def ranges(scheme: m.Scheme):
     limits = scale(scheme)
     low, high = scheme.range.low, scheme.range.high
     live = _live(scheme)
+
+    def values(name):  # a number attribute's: its whole domain, whatever the world
+        return domain(scheme, name)
+
     for n, rule in enumerate(live):
         if _clamped_later(scheme, rule, live[n + 1:], limits):
             continue
@@ -326,7 +327,6 @@ def ranges(scheme: m.Scheme):
             if not rule.condition.holds(w):
                 continue
             weight = _weights(scheme, w.category, named)
-            values = _values_in(scheme, w)
             value = scheme.score.evaluate(w.cell, weight, INTERVALS, None, values)
             for action in rule.actions:
                 value = action.apply(value, INTERVALS, low, high, w.cell, weight, values)
@@ -344,12 +344,6 @@ def ranges(scheme: m.Scheme):
                           f"every value the score expression gives ({m.signed(limits.lo)} to "
                           f"{m.signed(limits.hi)})", rule.span,
                           "add `clamp` after its actions if scores must stay in the range")
-
-
-def _values_in(scheme: m.Scheme, world: AbstractEntry):
-    """A number attribute's values in an abstract entry: its domain, as wide as the
-    entries it stands for (a point chosen for a condition stands for a stretch)."""
-    return lambda name: domain(scheme, name)
 
 
 def _clamped_later(scheme: m.Scheme, rule: m.Rule, later: list, limits: Interval) -> bool:

@@ -274,6 +274,18 @@ def false_if_null(predicate: exp.Expression) -> exp.Expression:
     return exp.Coalesce(this=predicate, expressions=[exp.false()])
 
 
+def _combined(values, absorbing: bool, join):
+    """`and` (absorbing False) or `or` (absorbing True) of predicates, where a
+    constant decided in Python absorbs the rest or drops out."""
+    parts = []
+    for v in values:
+        if v is absorbing:
+            return absorbing
+        if v is not (not absorbing):
+            parts.append(v)
+    return join(*parts) if parts else not absorbing
+
+
 class SqlSubject:
     """What a condition may ask of an entry, answered with SQL predicates over the
     columns of the entries' relation (see engine/columnar.py). `index` is a
@@ -288,23 +300,11 @@ class SqlSubject:
 
     @staticmethod
     def all_of(values):
-        parts = []
-        for v in values:
-            if v is False:
-                return False
-            if v is not True:
-                parts.append(v)
-        return exp.and_(*parts) if parts else True
+        return _combined(values, False, exp.and_)
 
     @staticmethod
     def any_of(values):
-        parts = []
-        for v in values:
-            if v is True:
-                return True
-            if v is not False:
-                parts.append(v)
-        return exp.or_(*parts) if parts else False
+        return _combined(values, True, exp.or_)
 
     @staticmethod
     def negate(value):

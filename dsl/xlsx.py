@@ -168,6 +168,8 @@ def _formulas_without_values(path: str, stored_rows: list) -> list[tuple[int, in
     workbook does not store: read as values, it would look empty."""
     import openpyxl
 
+    if not _holds_formulas(path):
+        return []  # the common case: no second reading of the workbook
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         sheet = workbook.worksheets[0]
@@ -181,6 +183,16 @@ def _formulas_without_values(path: str, stored_rows: list) -> list[tuple[int, in
         return found
     finally:
         workbook.close()
+
+
+def _holds_formulas(path: str) -> bool:
+    """Whether any sheet of the workbook holds a formula cell (`<f>` in its XML):
+    a look at the stored text, far cheaper than reading the workbook again."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        return any(re.search(rb"<f[ >/]", book.read(name))
+                   for name in book.namelist() if name.startswith("xl/worksheets/"))
 
 
 def _defined_period(workbook) -> str | None:

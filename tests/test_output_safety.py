@@ -186,3 +186,59 @@ def test_a_workbook_still_needs_a_file(tmp_path):
     result = run("eval", RULES, EVENTS, "--format", "xlsx")
     assert result.exit_code == 2
     assert "name the file with -o FILE.xlsx" in result.output
+
+
+# --- an output is never one of the command's inputs ------------------------------------
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    """A scheme that extends another, a catalogue, and an earlier issue, as copies."""
+    (tmp_path / "base.rules").write_bytes(RULES.read_bytes())
+    (tmp_path / "child.rules").write_text('extends "base.rules"\nscheme "Child"\n',
+                                          encoding="utf-8")
+    (tmp_path / "in.events").write_bytes(EVENTS.read_bytes())
+    (tmp_path / "h.events").write_bytes(HISTORY.read_bytes())
+    return tmp_path
+
+
+def refused(result, output, same=None):
+    assert result.exit_code == 2, result.output
+    also = f"the same file as {same}, " if same else ""
+    assert result.output == (f"Error: cannot write {output}: it is {also}one of this "
+                             f"command's inputs; name another file ({output} is unchanged)\n")
+
+
+@pytest.mark.parametrize("named", ["child.rules", "base.rules", "in.events", "h.events"])
+@pytest.mark.parametrize("verb", ["eval", "report", "explain"])
+def test_an_output_that_is_an_input_is_refused(inputs, monkeypatch, verb, named):
+    """`eval in.rules in.events -o in.events` replaced the catalogue with the
+    results (exit 0); `report ... -o in.rules` replaced the rules file with HTML."""
+    if verb == "report":
+        pytest.importorskip("matplotlib")
+    monkeypatch.chdir(inputs)
+    before = {p.name: p.read_bytes() for p in inputs.iterdir()}
+    extra = ["--index", "russia"] if verb == "explain" else []
+    result = run(verb, "child.rules", "in.events", "--history", "h.events", *extra,
+                 "-o", named)
+    refused(result, named)
+    assert {p.name: p.read_bytes() for p in inputs.iterdir()} == before
+
+
+@posix_only
+def test_an_input_reached_through_a_link_is_refused(inputs, monkeypatch):
+    monkeypatch.chdir(inputs)
+    os.link("base.rules", "hard.rules")
+    os.symlink("in.events", "link.csv")
+    before = {p.name: p.read_bytes() for p in inputs.iterdir()}
+    refused(run("eval", "child.rules", "in.events", "-o", "hard.rules"), "hard.rules",
+            "base.rules")
+    refused(run("compare", "child.rules", OTHER, "in.events", "--format", "csv",
+                "-o", "link.csv"), "link.csv", "in.events")
+    refused(run("series", "child.rules", "h.events", "in.events", "-o", "link.csv"),
+            "link.csv", "in.events")
+    with open("in.events", "rb") as stdin:  # `< in.events`
+        refused(run("eval", "child.rules", "-", "-o", "link.csv", input=stdin), "link.csv",
+                "standard input")
+    assert {p.name: p.read_bytes() for p in inputs.iterdir()} == before
+    assert run("eval", "child.rules", "in.events", "-o", "out.csv").exit_code == 0

@@ -52,17 +52,25 @@ def kind_of(sql_type: str) -> str:
 class Source:
     """A catalogue file as columns: which holds the date, the text, the category,
     the tags, whether `ongoing`, and the scores (one column per index, or the long
-    form's `index` and `score`)."""
+    form's `index` and `score`).
+
+    A column is known to the queries by its place (`c0`, `c1`, ...: see `internal`),
+    never by its heading: no name the file chose is written into a query, and no
+    name the queries use for their own columns can be one of the file's."""
 
     path: str
     kind: str  # csv, parquet, jsonl
-    columns: dict  # column name -> kind (TEXT, WHOLE, ...)
-    fields: dict  # date, event, category, tags, ongoing, index, score -> column name
-    index_columns: dict  # index name -> column name (the wide form)
+    columns: dict  # column (c0, c1, ...) -> kind (TEXT, WHOLE, ...)
+    fields: dict  # date, event, category, tags, ongoing, index, score -> column
+    index_columns: dict  # index name -> column (the wide form)
     period: m.Period
     csv: tuple | None = None  # (lines before the heading, delimiter)
-    attribute_columns: dict = attrs.Factory(dict)  # attribute name -> column name
-    misspelt: dict = attrs.Factory(dict)  # column name -> the index it reads as (`rusia`)
+    attribute_columns: dict = attrs.Factory(dict)  # attribute name -> column
+    misspelt: dict = attrs.Factory(dict)  # column -> the index it reads as (`rusia`)
+    headings: dict = attrs.Factory(dict)  # column -> its heading in the file
+
+    def heading(self, column: str) -> str:
+        return self.headings.get(column, column)
 
     @property
     def long(self) -> bool:
@@ -146,7 +154,17 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
     return _layout(path, kind, columns, period, scheme, csv, FIXED)
 
 
-def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
+def internal(n: int) -> str:
+    """The n-th column of a file, as the queries name it: a name no heading
+    reaches (the file's names are left behind when the file is opened), and that
+    none of the queries' own columns (idx, recorded, s0, ...) takes."""
+    return f"c{n}"
+
+
+def _layout(path, kind, headed, period, scheme, csv, fixed) -> Source:
+    """`headed`: each column's heading and kind, in the file's order."""
+    columns = {internal(n): kind_of_column for n, (_, kind_of_column) in enumerate(headed)}
+    headings = {internal(n): heading for n, (heading, _) in enumerate(headed)}
     by_name, by_title = {}, {}
     for name, index in scheme.indices.items():
         by_name.setdefault(name.lower(), name)
@@ -156,8 +174,8 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
         by_attribute.setdefault(name.lower(), name)
         by_attribute.setdefault(" ".join(attribute.title.lower().split()), name)
     fields, index_columns, attribute_columns, misspelt = {}, {}, {}, {}
-    for column in columns:
-        key = " ".join(column.lower().split())
+    for column, heading in headings.items():
+        key = " ".join(heading.lower().split())
         if key in fixed or key in ("index", "score"):
             fields.setdefault(key, column)
             continue
@@ -168,7 +186,7 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
         target = by_attribute.get(key) or by_attribute.get(key.replace(" ", "_"))
         if target is not None:
             attribute_columns.setdefault(target, column)
-        elif closest(column.strip(), scheme.indices) is not None:
+        elif closest(heading.strip(), scheme.indices) is not None:
             # a misspelt index: an error if it holds scores, as the python reader says
             misspelt[column] = key.replace(" ", "_")
     what = "spreadsheet" if kind == "csv" else "catalogue"
@@ -181,7 +199,7 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
     elif kind == "parquet" and os.path.isfile(path):  # its column names, as a row is quoted
         from ..dsl.tables import _SEPARATOR
 
-        _remember_line(path, 1, _SEPARATOR.join(columns))
+        _remember_line(path, 1, _SEPARATOR.join(headings.values()))
     elif kind == "jsonl" and os.path.isfile(path):
         text = _line_of(path, 1)
         if text is not None:
@@ -207,8 +225,8 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
                     "one of the two"))
             else:
                 seen[target] = value.strip()
-    source = Source(path, kind, dict(columns), fields, index_columns, period, csv,
-                    attribute_columns, misspelt)
+    source = Source(path, kind, columns, fields, index_columns, period, csv,
+                    attribute_columns, misspelt, headings)
     if problems:
         raise InputError(problems)
     return source
@@ -218,7 +236,13 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
 
 class DuckDB:
     """DuckDB, embedded: the file is read where it lies, in parallel, never loaded
-    whole into memory."""
+    whole into memory.
+
+    One connection reads one file. It is opened through DuckDB's Python API (the
+    path never enters a query), and once the file is open the connection may
+    reach no other file: external access is off except for that file, and the
+    configuration is locked, so that no query, whatever it says, reads or writes
+    anything else."""
 
     dialect = "duckdb"
 
@@ -237,36 +261,33 @@ class DuckDB:
             self.con.execute("SET enable_progress_bar = true")
             self.con.execute("SET enable_progress_bar_print = false")
 
-    def open(self, path: str, kind: str, csv) -> dict:
+    def _file(self, path: str, kind: str, csv, named: list[str] | None = None):
+        """The file as a DuckDB relation, its path given as a value."""
+        if kind == "parquet":
+            return self.con.read_parquet(path)
+        if kind == "jsonl":
+            return self.con.read_json(path, format="newline_delimited")
+        skip, delimiter = csv
+        # as the python reader reads it: a heading line ended otherwise than the rows,
+        # a cell holding a line break
+        options = dict(header=True, skiprows=skip, sep=delimiter, all_varchar=True,
+                       quotechar='"', escapechar='"', null_padding=True, strict_mode=False,
+                       parallel=False)
+        if named is not None:  # the heading's cells named, nothing sniffed
+            options.update(auto_detect=False, columns={name: "VARCHAR" for name in named})
+        return self.con.read_csv(path, **options)
+
+    def open(self, path: str, kind: str, csv) -> list[tuple[str, str]]:
+        """Each column's heading and kind; the file is then the view `src`, its
+        columns named by place (see `internal`)."""
         import duckdb
 
         exp = _exp()
         from .sql import literal
 
-        def option(name, value):
-            return exp.EQ(this=exp.column(name), expression=literal(value))
-
-        if kind == "parquet":
-            reader = exp.func("read_parquet", literal(path))
-        elif kind == "jsonl":
-            reader = exp.func("read_json", literal(path),
-                              option("format", "newline_delimited"))
-        else:
-            skip, delimiter = csv
-            reader = exp.func("read_csv", literal(path), option("header", True),
-                              option("skip", skip), option("delim", delimiter),
-                              option("all_varchar", True), option("quote", '"'),
-                              option("escape", '"'), option("null_padding", True),
-                              # as the python reader reads it: a heading line ended
-                              # otherwise than the rows, a cell holding a line break
-                              option("strict_mode", False), option("parallel", False))
-        # a view of SQL (not of a Python relation), so that DuckDB reads only the
-        # columns and row groups a query needs
-        view = exp.Create(this=exp.to_table("src"), kind="VIEW", replace=True,
-                          expression=exp.select(exp.Star(), copy=False).from_(reader, copy=False))
         try:
-            self.con.execute(view.sql(dialect=self.dialect))
-            described = self.con.execute("DESCRIBE src").fetchall()
+            file = self._file(path, kind, csv)
+            described = list(zip(file.columns, map(str, file.types)))
         except duckdb.Error as e:
             if kind == "jsonl":
                 json_problems(path)
@@ -275,53 +296,79 @@ class DuckDB:
                 raise InputError([_unreadable(path, kind, e)]) from None
             _unclosed_quote(path, named)
             # DuckDB's sniffer gives up on a row with more cells than the heading or
-            # a quote never closed, which the python reader reads (or locates): the
-            # heading's cells named, nothing sniffed
-            reader.append("expressions", option("auto_detect", False))
-            reader.append("expressions", exp.EQ(this=exp.column("columns"), expression=exp.Struct(
-                expressions=[exp.PropertyEQ(this=exp.Literal.string(name),
-                                            expression=exp.Literal.string("VARCHAR"))
-                             for name in named])))
+            # a quote never closed, which the python reader reads (or locates)
             try:
-                self.con.execute(view.sql(dialect=self.dialect))
-                described = self.con.execute("DESCRIBE src").fetchall()
+                file = self._file(path, kind, csv, named)
+                described = list(zip(file.columns, map(str, file.types)))
             except duckdb.Error:
                 raise InputError([_unreadable(path, kind, e)]) from None
+        # a view of the relation (not a table), so that DuckDB reads only the columns
+        # and row groups a query needs
+        file.create_view("barometer_file", replace=True)
         # each column as the python reader reads its cells: a JSON column whose values
         # DuckDB could not type (lists that are all empty, cells that are all null,
         # numbers and texts mixed) as tags, a list of texts, or as the texts of its
         # values (unquoted); a text of nothing but spaces as no value
         typed = []
-        for name, t, *_ in described:
-            column, t = _col(name), str(t)
-            if t.startswith("JSON") and name.strip().lower() == "tags":
+        for n, (heading, t) in enumerate(described):
+            column = _col(internal(n))
+            if t.startswith("JSON") and heading.strip().lower() == "tags":
                 column = exp.cast(column, exp.DataType.build("VARCHAR[]", dialect="duckdb"))
             elif t.startswith("JSON"):
                 column, t = exp.func("json_extract_string", column, literal("$")), "VARCHAR"
-            elif t.endswith("[]") and name.strip().lower() != "tags":
+            elif t.endswith("[]") and heading.strip().lower() != "tags":
                 # a list where one value stands: its values joined by `;`, as python reads it
                 column, t = exp.func("array_to_string", column, literal(";")), "VARCHAR"
             elif t.startswith(("STRUCT", "MAP")):  # {'k': 1}, as python prints a dict
                 column, t = exp.cast(column, exp.DataType.build("VARCHAR")), "VARCHAR"
             if t == "VARCHAR":
                 column = _blank_as_null(column)
-            typed.append(exp.alias_(column, name, quoted=True))
-        view.set("expression", exp.select(*typed, copy=False).from_(reader, copy=False))
+            typed.append(exp.alias_(column, internal(n), quoted=True))
+        # the file's columns by place: its headings stay out of every query
+        placed = exp.Table(this=exp.to_identifier("barometer_file"), alias=exp.TableAlias(
+            this=exp.to_identifier("f"),
+            columns=[exp.to_identifier(internal(n), quoted=True) for n in range(len(described))]))
+        view = exp.Create(this=exp.to_table("src"), kind="VIEW", replace=True,
+                          expression=exp.select(*typed, copy=False).from_(placed, copy=False))
         try:
             self.con.execute(view.sql(dialect=self.dialect))
-            described = self.con.execute("DESCRIBE src").fetchall()
+            kinds = [str(row[1]) for row in self.con.execute("DESCRIBE src").fetchall()]
         except duckdb.Error as e:
             raise InputError([_unreadable(path, kind, e)]) from None
-        return {row[0]: kind_of(str(row[1])) for row in described}
+        self._confine(path)
+        return [(heading, kind_of(t)) for (heading, _), t in zip(described, kinds)]
+
+    def _confine(self, path: str) -> None:
+        """No file but the catalogue from now on, and no setting changed again."""
+        import duckdb
+
+        if "://" in path:
+            paths, directories = [path], []
+        elif os.path.isdir(path):
+            paths, directories = [], [os.path.abspath(path)]
+        elif any(c in path for c in "*?["):  # a pattern: the folder it begins with
+            fixed = re.split(r"[*?\[]", path, maxsplit=1)[0]
+            paths, directories = [], [os.path.abspath(os.path.dirname(fixed) or ".")]
+        else:
+            paths, directories = [os.path.abspath(path), os.path.realpath(path)], []
+        try:
+            if paths:
+                self.con.execute("SET allowed_paths = $paths", {"paths": paths})
+            if directories:
+                self.con.execute("SET allowed_directories = $folders", {"folders": directories})
+            self.con.execute("SET enable_external_access = false")
+            self.con.execute("SET lock_configuration = true")
+        except duckdb.Error as e:  # a DuckDB before 1.2: no allowed paths
+            raise Unavailable(f"the duckdb engine needs DuckDB 1.2 or later ({e})") from None
 
     def rows(self, query) -> list[tuple]:
         import duckdb
 
-        sql = query.sql(dialect=self.dialect)
+        sql, values = bound(query, self.dialect)
         try:
             if not self.progress:
-                return self.con.execute(sql).fetchall()
-            return _with_progress(lambda: self.con.execute(sql).fetchall(),
+                return self.con.execute(sql, values).fetchall()
+            return _with_progress(lambda: self.con.execute(sql, values).fetchall(),
                                   self.con.query_progress)
         except duckdb.Error as e:
             raise _failure(str(e).splitlines()[0]) from None
@@ -329,7 +376,12 @@ class DuckDB:
 
 class Spark:
     """PySpark: local (`local[*]`) or a cluster's master URL; the file is read by
-    Spark from any path or URL it understands (hdfs://, s3a://, a folder)."""
+    Spark from any path or URL it understands (hdfs://, s3a://, a folder).
+
+    The path is given to Spark's reader as a value, the columns are renamed by
+    place (see `internal`), every value in a query is a bound parameter, and the
+    session runs no SQL on files (`parquet.\\`path\\``): its queries read the one
+    file they were given, through the view `src`."""
 
     dialect = "spark"
     _sessions: dict = {}
@@ -357,12 +409,14 @@ class Spark:
                        .config("spark.sql.session.timeZone", "UTC")
                        # an overflow is an error, not a number wrapped round
                        .config("spark.sql.ansi.enabled", "true")
-                       .config("spark.sql.shuffle.partitions", "8"))
+                       .config("spark.sql.shuffle.partitions", "8")
+                       # a query reads the view it names, never a file it names
+                       .config("spark.sql.runSQLOnFiles", "false"))
             cls._sessions[master] = builder.getOrCreate()
             cls._sessions[master].sparkContext.setLogLevel("ERROR")
         return cls._sessions[master]
 
-    def open(self, path: str, kind: str, csv) -> dict:
+    def open(self, path: str, kind: str, csv) -> list[tuple[str, str]]:
         reader = self.spark.read
         try:
             if kind == "parquet":
@@ -382,11 +436,13 @@ class Spark:
             raise InputError([_unreadable(path, kind, e)]) from None
         from pyspark.sql import functions as F
 
+        headings = list(frame.columns)
+        frame = frame.toDF(*[internal(n) for n in range(len(headings))])
         blank = "^[" + "".join(f"\\u{ord(c):04x}" for c in _SPACES) + "]*$"
 
-        def read(f):  # as DuckDB reads it: see DuckDB.open
-            column, t = F.col(f"`{f.name}`"), f.dataType.simpleString()
-            if t.startswith("array") and f.name.strip().lower() != "tags":
+        def read(f, heading):  # as DuckDB reads it: see DuckDB.open
+            column, t = F.col(f.name), f.dataType.simpleString()
+            if t.startswith("array") and heading.strip().lower() != "tags":
                 column, t = F.array_join(column.cast("array<string>"), ";"), "string"
             elif t.startswith(("struct", "map")):
                 column, t = F.to_json(column), "string"
@@ -394,16 +450,39 @@ class Spark:
                 column = F.when(column.rlike(blank), None).otherwise(column)
             return column.alias(f.name)
 
-        frame = frame.select(*[read(f) for f in frame.schema.fields])
+        frame = frame.select(*[read(f, h) for f, h in zip(frame.schema.fields, headings)])
         frame.createOrReplaceTempView("src")
-        return {f.name: kind_of(f.dataType.simpleString()) for f in frame.schema.fields}
+        return [(h, kind_of(f.dataType.simpleString()))
+                for h, f in zip(headings, frame.schema.fields)]
 
     def rows(self, query) -> list[tuple]:
-        sql = query.sql(dialect=self.dialect)
+        sql, values = bound(query, self.dialect)
         try:
-            return [tuple(r) for r in self.spark.sql(sql).collect()]
+            return [tuple(r) for r in self.spark.sql(sql, args=values).collect()]
         except Exception as e:
             raise _failure(str(e).strip().splitlines()[0][:300]) from None
+
+
+# a number written into a query: digits, made by barometer from a Python number
+_NUMERAL = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
+
+
+def bound(query, dialect: str) -> tuple[str, dict]:
+    """A query's text and its values: every text in it (a category, a date as
+    printed, a score as written, a pattern...) becomes a parameter bound by the
+    engine, so that no value is ever read as SQL. A number is written as digits,
+    and only as digits."""
+    exp = _exp()
+    tree = query.copy()
+    values: dict = {}
+    for node in list(tree.find_all(exp.Literal)):
+        if node.is_string:
+            name = f"p{len(values)}"
+            values[name] = node.this
+            node.replace(exp.Placeholder(this=name))
+        elif not _NUMERAL.match(str(node.this)):
+            raise ValueError(f"a number that is no numeral in a query: {node.this!r}")
+    return tree.sql(dialect=dialect), values
 
 
 class EngineFailure(Exception):
@@ -839,7 +918,8 @@ def _value(value):
     if isinstance(value, dt.date):
         return date_literal(value)
     if isinstance(value, float):
-        return exp.Literal.number(repr(value))
+        # as a text the engine reads as a number: `nan` or `inf` is no numeral
+        return exp.cast(exp.Literal.string(repr(value)), exp.DataType.build("DOUBLE"))
     if isinstance(value, (list, tuple)):
         return exp.Array(expressions=[_value(v) for v in value])
     return literal(value)
@@ -964,7 +1044,7 @@ def _place(source: Source, row: int, cell: int, breaks: int = 0):
     if source.kind == "jsonl":
         from ..dsl.tables import _value_column
 
-        name = list(source.columns)[cell]
+        name = source.heading(list(source.columns)[cell])
         column = _value_column(text, name)
         if text[column - 1:column] == '"':  # a text: as wide as it, from its quote
             close = text.find('"', column)

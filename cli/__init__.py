@@ -27,6 +27,8 @@ or step by step:
     barometer.report(result, series)                         # report: the HTML text
 """
 
+from importlib import import_module
+
 from . import api
 from .api import check_files as check, load_catalogue, load_scheme
 from .dsl import Diagnostic, InputError, render
@@ -48,8 +50,6 @@ _LAZY = {
 
 def __getattr__(name: str):
     if name in _LAZY:
-        from importlib import import_module
-
         module, attribute = _LAZY[name]
         return getattr(import_module(f".{module}", __name__), attribute)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

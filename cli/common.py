@@ -126,13 +126,13 @@ complete_rules = complete_files(".rules")
 
 def complete_index(ctx, param, incomplete: str):
     """The names of the indices of the rules file already on the command line."""
-    from click.shell_completion import CompletionItem
+    from click.shell_completion import CompletionItem  # as above: only when completing
 
     rules = ctx.params.get("rules")
     if not rules:
         # Completing an option's value, click parses the line without its
         # arguments: find the rules file in the words the shell passed.
-        from click.shell_completion import split_arg_string
+        from click.shell_completion import split_arg_string  # likewise
 
         words = split_arg_string(os.environ.get("COMP_WORDS", ""))
         rules = next((w for w in words[1:] if w.lower().endswith(".rules")), None)

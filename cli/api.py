@@ -23,6 +23,7 @@ nothing for a terminal.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -31,12 +32,13 @@ from .dsl.diagnostics import Diagnostic, InputError, did_you_mean
 from .dsl.files import OVERLAY
 from .dsl.node import Node, node
 from .engine import choice
-from .engine.explain import explain as explained
 from .engine.plan import Evaluation, evaluate as evaluate_catalogue
 from .engine.records import bounded
-from .engine.series import Series, build_series
 from .engine.verify import (Findings, judged, load_scheme, option_problems, read,
                             read_catalogue_checked, read_scheme, root_of, run)
+
+if TYPE_CHECKING:
+    from .engine.series import Series
 
 ENGINES = list(choice.ENGINES)
 
@@ -195,6 +197,11 @@ def _python(rules, events, period, history, before=()) -> Outcome:
 
 # --- series, explain, compare, sensitivity -------------------------------------------------------
 
+# explain, series, compare and sensitivity load their modules when first called,
+# so that a cold `eval` loads no more than it did (measured with -X importtime:
+# engine/series.py ~5 ms, engine/explain.py ~2.5 ms, compare ~15 ms, sensitivity
+# numpy's arrays)
+
 def series(rules: str, catalogues) -> tuple[Series, Findings]:
     """Each catalogue its own issue, in period order, as `barometer series` shows
     them, and the warnings it shows; raises InputError."""
@@ -211,6 +218,8 @@ def series_after(scheme: m.Scheme, history, issue: m.Catalogue) -> tuple[Series,
     """The issues in `history` (paths, each its own issue) and `issue`, in period
     order, as `barometer report --history` shows them, and the warnings shown;
     raises InputError where they do not make a series."""
+    from .engine.series import build_series
+
     catalogues, found = [], Findings()
     for path in history:
         catalogue, problems = read_catalogue_checked([path], scheme, mode="eval", alone=False)
@@ -227,6 +236,8 @@ def explain(rules: str, events, index: str | None = None, event: str | None = No
             period: m.Period | None = None, history=()):
     """Every point of each index (or `index`), as `barometer explain` shows them
     (the python engine's record of each event)."""
+    from .engine.explain import explain as explained
+
 
     scheme, catalogue, _ = load(rules, events, period, history)
     if index is not None and index not in scheme.indices:
@@ -237,7 +248,7 @@ def explain(rules: str, events, index: str | None = None, event: str | None = No
 
 def compare(rules, events, period: m.Period | None = None, history=()):
     """Several schemes on the same events, as `barometer compare` shows them."""
-    from .engine.compare import compare as compared  # loaded for compare only (~15 ms)
+    from .engine.compare import compare as compared
 
     rules = list(rules)
     others = attributes(rules)
@@ -267,7 +278,7 @@ def sensitivity(rules: str, events, varies=None, samples: int = 10_000, seed: in
     """How robust the picture is to the scheme's choices, as `barometer
     sensitivity` reports it; `varies`: what to perturb (default: the scheme's own
     `vary` lines)."""
-    from .engine.sensitivity import analyse  # numpy's arrays: loaded for sensitivity only
+    from .engine.sensitivity import analyse
 
 
     scheme, catalogue, _ = load(rules, events, period, history)

@@ -190,14 +190,10 @@ def scheme_for(rules: str, files) -> "m.Scheme":
     if list(files).count("-") > 1 or (rules == "-" and "-" in files):
         raise click.UsageError("standard input (-) can be read only once")
     try:
-        scheme = load_scheme(rules)
+        return load_scheme(rules)
     except InputError as e:
         report(e)
         raise InputFailure() from None
-    from .writing import add_inputs
-
-    add_inputs(scheme.files)  # the files `extends` pulls in are inputs too
-    return scheme
 
 
 def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, ...] = (),

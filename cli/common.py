@@ -250,7 +250,7 @@ def evaluation(scheme, catalogue, history: tuple[str, ...] = ()):
 
 
 # Warnings `eval` shows: the figures it prints would mislead without them.
-FIGURE_WARNINGS = {"B506"}
+FIGURE_WARNINGS = {"B506", "B017"}
 
 
 # --- which engine evaluates: the python interpreter, or a columnar one -----------------

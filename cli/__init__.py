@@ -18,7 +18,11 @@ The command line's verbs, from Python:
     barometer.report(result, series)                         # report: the HTML text
 """
 
-from .dsl import Diagnostic, InputError, load_catalogue, load_scheme, render
+from .interrupt import quiet_on_the_command_line
+
+quiet_on_the_command_line()  # first: Ctrl-C while the modules below load is status 130
+
+from .dsl import Diagnostic, InputError, load_catalogue, load_scheme, render  # noqa: E402
 from .engine import evaluate
 
 # The analyses are loaded when first used, so that `eval` does not pay for them.

@@ -123,7 +123,8 @@ def _declared_sizes(path: str) -> None:
         size, largest = max(parts)
         raise InputError([error(
             "B018", f"{path} unpacks into {_size(total)} ({largest} alone {_size(size)}): "
-            f"barometer reads workbooks up to {_size(MAX_UNCOMPRESSED)} unpacked", None,
+            f"barometer reads workbooks up to {_size(MAX_UNCOMPRESSED)} unpacked",
+            Span(path, 1, 1, 1, 2),
             "export the catalogue as CSV (a large one is read by the DuckDB engine)")])
 
 
@@ -135,7 +136,7 @@ def _open(path: str, data_only: bool = True):
     if data_only:
         _declared_sizes(path)
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        return _load_workbook(path, data_only)
     except FileNotFoundError:
         raise InputError([error("B002", f"no such file: {path}", None)]) from None
     except IsADirectoryError:
@@ -144,6 +145,44 @@ def _open(path: str, data_only: bool = True):
         raise InputError([error("B002", f"cannot read {path}: {e.strerror}", None)]) from None
     except Exception:  # openpyxl says "not a zip file", "no such key", ... in its own words
         raise _unreadable(path) from None
+
+
+class _Chunked:
+    """A part of the workbook read in large pieces, whatever size the XML parser
+    asks for. Python's expat (before 2.6) reads an unfinished token (a tag, a
+    comment) again from its start at every piece that comes: in openpyxl's 16 KB
+    pieces, a 10 MB comment took seconds and a 100 MB one hours; in 8 MB pieces,
+    a token of the largest size admitted is read again a few times at most."""
+
+    PIECE = 8 * 2**20
+
+    def __init__(self, source):
+        self.source = source
+
+    def read(self, n: int = -1) -> bytes:
+        return self.source.read(max(n, self.PIECE) if n is not None and n >= 0 else -1)
+
+    def __getattr__(self, name):
+        return getattr(self.source, name)
+
+
+def _load_workbook(path: str, data_only: bool):
+    """openpyxl's `load_workbook(path, read_only=True)`, its shared strings read in
+    large pieces (see `_Chunked`)."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.reader.strings import read_string_table
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    class Reader(ExcelReader):
+        def read_strings(self):
+            found = self.package.find(SHARED_STRINGS)
+            if found is not None:
+                with self.archive.open(found.PartName[1:]) as source:
+                    self.shared_strings = read_string_table(_Chunked(source))
+
+    reader = Reader(path, read_only=True, data_only=data_only)
+    reader.read()
+    return reader.wb
 
 
 def _sheet(workbook):
@@ -218,7 +257,8 @@ def _parser(workbook, sheet, source, data_only: bool):
                 cell["value"] = _NO_NUMBER
             return cell
 
-    return Parser(source, sheet._shared_strings, data_only=data_only, epoch=workbook.epoch,
+    return Parser(_Chunked(source), sheet._shared_strings, data_only=data_only,
+                  epoch=workbook.epoch,
                   date_formats=workbook._date_formats,
                   timedelta_formats=workbook._timedelta_formats)
 

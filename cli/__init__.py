@@ -27,12 +27,16 @@ or step by step:
     barometer.report(result, series)                         # report: the HTML text
 """
 
-from importlib import import_module
+from .interrupt import quiet_on_the_command_line
 
-from . import api
-from .api import check_files as check, load_catalogue, load_scheme
-from .dsl import Diagnostic, InputError, render
-from .engine import evaluate
+quiet_on_the_command_line()  # first: Ctrl-C while the modules below load is status 130
+
+from importlib import import_module  # noqa: E402
+
+from . import api  # noqa: E402
+from .api import check_files as check, load_catalogue, load_scheme  # noqa: E402
+from .dsl import Diagnostic, InputError, render  # noqa: E402
+from .engine import evaluate  # noqa: E402
 
 # The analyses `eval` does not run are loaded when first used, so that it does not
 # pay for them (measured: series ~5 ms, compare ~15 ms, the columnar engine's

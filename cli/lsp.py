@@ -522,7 +522,7 @@ def findings(path: str, root: str | None, kind: str | None = None
                 line, written = 0, _shown(what, path)
             return [_note(line, 0, 1, f"{written} is not a regular file (it is a "
                           "folder, a device or a pipe): a scheme can extend only a rules file",
-                          lsp.DiagnosticSeverity.Error)], _chain_files(path)
+                          lsp.DiagnosticSeverity.Error, "B004")], _chain_files(path)
     else:
         directive = directive_of(path)
         rules = directive.path if directive else scheme_path_for(path, root)
@@ -533,14 +533,14 @@ def findings(path: str, root: str | None, kind: str | None = None
                           lsp.DiagnosticSeverity.Information)], frozenset()
         shown = directive.written if directive else _shown(rules, path)
         if not _exists(rules):
-            return [_note(*where, f"no such rules file: {shown}", lsp.DiagnosticSeverity.Error)
-                    ], frozenset({rules})
+            return [_note(*where, f"no such rules file: {shown}", lsp.DiagnosticSeverity.Error,
+                          "B002")], frozenset({rules})
         irregular = irregular_in_chain(rules)
         if irregular is not None:
             what = shown if irregular[0] == rules else irregular[3]
             return [_note(*where, f"{what} is not a regular file (it is a folder, "
                           "a device or a pipe): a scheme is read from a rules file",
-                          lsp.DiagnosticSeverity.Error)], _chain_files(rules)
+                          lsp.DiagnosticSeverity.Error, "B004")], _chain_files(rules)
         uses = _chain(rules)
         if _scheme_has_errors(rules):
             return [_note(*where, f"the scheme {shown} has errors; fix them to check this file",

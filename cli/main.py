@@ -15,7 +15,7 @@ from .verbs import check, compare, eval, explain, fmt, lsp, report, sensitivity,
 class _Verbs(click.Group):
     """The verbs, with a last guard: a mistake in an input file that a verb did
     not report itself is reported as every other (located, status 2), never as
-    a traceback."""
+    a traceback; Ctrl-C ends any verb with status 130 and no traceback."""
 
     def invoke(self, ctx):
         from .dsl import InputError
@@ -27,6 +27,11 @@ class _Verbs(click.Group):
 
             report(e)
             raise InputFailure() from None
+        except KeyboardInterrupt:  # Ctrl-C: status 130, as cli/interrupt.py says
+            from .interrupt import INTERRUPTED
+
+            click.echo("", err=True)
+            raise click.exceptions.Exit(INTERRUPTED) from None
 
 
 @click.group(cls=_Verbs,

@@ -123,23 +123,10 @@ def write_output(text: str | bytes, output: str | None) -> None:
     write_file(output, text)
 
 
-# Where a verb records the files it read besides those on its command line (the
-# rules files an `extends` chain pulls in), in its click context's `meta`.
-INPUTS = "barometer.inputs"
-
-
-def add_inputs(paths) -> None:
-    """Record `paths` as inputs of the running command (see `refuse_inputs`)."""
-    import click
-
-    context = click.get_current_context(silent=True)
-    if context is not None:
-        context.meta.setdefault(INPUTS, []).extend(paths)
-
-
 def command_inputs() -> list[str]:
     """The files the running command reads: every file argument and option on its
-    command line (`--history` too), and those recorded with `add_inputs`."""
+    command line (`--history` too), and for each rules file among them, the
+    files its `extends` chain pulls in."""
     import click
 
     context = click.get_current_context(silent=True)
@@ -150,9 +137,24 @@ def command_inputs() -> list[str]:
         if param.name == "out" or not isinstance(param.type, click.Path):
             continue
         value = context.params.get(param.name)
-        found += [v for v in (value if isinstance(value, (list, tuple)) else [value])
-                  if isinstance(v, str)]
-    return found + list(context.meta.get(INPUTS, ()))
+        for path in value if isinstance(value, (list, tuple)) else [value]:
+            if not isinstance(path, str):
+                continue
+            found.append(path)
+            if path != "-" and (param.name == "rules" or path.lower().endswith(".rules")):
+                found += _ancestors(path)
+    return found
+
+
+def _ancestors(rules: str) -> list[str]:
+    """The rules files `rules` extends, directly or not (none if it cannot be read:
+    the verb has said why)."""
+    from .dsl import InputError, load_scheme
+
+    try:
+        return list(load_scheme(rules).files[1:])
+    except (InputError, OSError, ValueError):
+        return []
 
 
 def _identity(path: str) -> tuple[int, int] | None:
@@ -170,7 +172,7 @@ def refuse_inputs(output: str) -> None:
     files the running command reads: `eval r.rules in.events -o in.events` would
     replace the catalogue with its own results."""
     target = _identity(output)
-    if target is None:
+    if target is None:  # a new file, a device, a pipe: no input is lost
         return
     for path in command_inputs():
         if _identity(path) == target:

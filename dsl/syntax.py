@@ -42,6 +42,22 @@ def too_long(text: str, span: Span) -> Diagnostic:
     return judgements.too_long(text).at(span)
 
 
+def _overlong(bound) -> bool:
+    """Whether a band's bound was too long to read (B206, said where it was read):
+    the band is then open on that side for every later check, rather than bounded
+    at the 0 read in its place (`-1000000000000000 to -18` was said to be written
+    backwards, `0 to -18`, and to leave -18 and below in no band)."""
+    if not isinstance(bound, Num):
+        return False
+    try:
+        number(bound.text.lstrip("+-−"))
+    except NumberTooLong:
+        return True
+    except (ValueError, ArithmeticError):
+        return False
+    return False
+
+
 class _Builder:
     def __init__(self, file: str):
         self.file = file
@@ -269,13 +285,15 @@ class RulesBuilder(_Builder):
 
     def closed(self, meta, children):
         low, high = children
-        return (m.Bound(low.value, True, isinstance(low, Percent)),
-                m.Bound(high.value, True, isinstance(high, Percent)))
+        return (None if _overlong(low) else m.Bound(low.value, True, isinstance(low, Percent)),
+                None if _overlong(high) else m.Bound(high.value, True, isinstance(high, Percent)))
 
     def compared(self, meta, children):
         lower = upper = None
         for op, num in zip(children[::2], children[1::2]):
             op = {"≥": ">=", "≤": "<="}.get(op.value, op.value)
+            if _overlong(num):
+                continue
             if op.startswith(">"):
                 lower = m.Bound(num.value, op == ">=", isinstance(num, Percent))
             else:

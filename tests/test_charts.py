@@ -144,3 +144,89 @@ def test_a_picture_goes_to_standard_output_as_it_is(capsysbinary):
 
     write_output(b"\x89PNG\r\n\x1a\n\x00\xff", "-")
     assert capsysbinary.readouterr().out == b"\x89PNG\r\n\x1a\n\x00\xff"
+
+
+# --- text is text: a `$` is a dollar, never TeX -------------------------------------------
+
+MATHS_RULES = r'''scheme "S $x$"
+range -3 to +3
+score recorded * weight
+category c "$c_1^2$" weight 2
+index a "Cost $5 and $10"
+index b "$\foo$"
+bands a {
+    low <= 0 "a_b^{c} $y$"
+    high >= 1 "$\bar"
+}
+'''
+MATHS_ISSUE = r'''period "P $1 \frac{1}{2}$" from 2021-01-01 to 2021-02-28
+
+[4 January] One
+    a +1
+    b -2
+    category c
+'''
+MATHS_BEFORE = '''period "Q {$}" from 2020-11-01 to 2020-12-31
+
+[4 November] One
+    a +1
+    category c
+'''
+
+
+def test_dollars_in_titles_are_drawn_as_written_in_every_chart(tmp_path):
+    """matplotlib read `$...$` as TeX: `index b "$\\foo$"` ended `eval --format svg`,
+    `series`, `sensitivity` and `report` in a traceback, and "Cost $5 and $10"
+    was drawn as "Cost 5*and*10" in italics."""
+    rules, issue, before = tmp_path / "m.rules", tmp_path / "m.events", tmp_path / "q.events"
+    rules.write_text(MATHS_RULES, encoding="utf-8")
+    issue.write_text(MATHS_ISSUE, encoding="utf-8")
+    before.write_text(MATHS_BEFORE, encoding="utf-8")
+    charts = {
+        "eval": ["eval", rules, issue, "--format", "svg"],
+        "series": ["series", rules, before, issue, "--format", "svg"],
+        "sensitivity": ["sensitivity", rules, issue, "--samples", "20", "--vary",
+                        "weights by 1", "--format", "svg"],
+    }
+    for verb, argv in charts.items():
+        result = run(*argv)
+        assert result.exit_code == 0, (verb, result.output[-300:])
+        words = texts(ET.fromstring(result.output))
+        assert "Cost $5 and $10" in words and r"$\foo$" in words, (verb, words)
+    assert r"P $1 \frac{1}{2}$" in texts(ET.fromstring(run(*charts["eval"]).output))
+    assert "Q {$} to P $1 \\frac{1}{2}$" in texts(ET.fromstring(run(*charts["series"]).output))
+    result = run("report", rules, issue, "--history", before)
+    assert result.exit_code == 0, result.output[-300:]
+    svgs = re.findall(r"<svg .*?</svg>", result.output, re.S)
+    drawn = [w for svg in svgs for w in texts(ET.fromstring(svg))]
+    assert {"Cost $5 and $10", r"$\foo$", "Cost $5 and $10: +2 (High)"} <= set(drawn)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# A title as a rules file can write it (no quote, no line break), its spaces single.
+TITLES = st.text(alphabet="ab $\\_^{}%~#&", min_size=1, max_size=20).map(
+    lambda t: " ".join(t.split())).filter(bool)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TITLES, TITLES)
+def test_any_title_is_drawn_as_written(first, second):
+    """No title ends in a traceback, and each is drawn as it is written."""
+    import tempfile
+    from pathlib import Path
+
+    from barometer import evaluate, load_catalogue, load_scheme
+    from barometer.output import charts
+
+    with tempfile.TemporaryDirectory() as folder:
+        rules, events = Path(folder) / "t.rules", Path(folder) / "t.events"
+        rules.write_text(f'scheme "{second}"\nrange -3 to +3\nscore recorded\n'
+                         f'index a "{first}"\nindex b "{second}"\n', encoding="utf-8")
+        events.write_text(f'period "{first}" from 2021-01-01 to 2021-02-28\n\n'
+                          "[4 January] One\n    a +1\n    b -2\n", encoding="utf-8")
+        scheme = load_scheme(str(rules))
+        ev = evaluate(scheme, load_catalogue([str(events)], scheme))
+    words = texts(ET.fromstring(charts.render(charts.issue(ev), "svg")))
+    assert first in words and second in words  # the period's title, the indices' titles

@@ -293,13 +293,17 @@ def test_only_regular_files_are_read_as_schemes(client, tmp_path):
                           catalogue(str(named)))
         [d] = diagnostics_of(client, events)
         assert d["message"].startswith(f"{named} is not a regular file") and d["severity"] == 1
-        assert d["range"]["start"] == {"line": 0, "character": 14}
-    # nor through `extends`
-    rules = open_doc(client, tmp_path / "child.rules",
-                     f'scheme "Child"\nextends "{pipe}"\n', "barometer-rules")
-    [d] = diagnostics_of(client, rules)
-    assert d["message"].startswith(f"{pipe} is not a regular file")
-    assert d["range"]["start"]["line"] == 1
+        assert d["range"]["start"] == {"line": 0, "character": 14} and d["code"] == "B004"
+    # nor through `extends` (`extends "/dev/stdin"` had no code)
+    for k, named in enumerate((pipe, "/dev/stdin")):
+        rules = open_doc(client, tmp_path / f"child{k}.rules",
+                         f'scheme "Child"\nextends "{named}"\n', "barometer-rules")
+        [d] = diagnostics_of(client, rules)
+        assert d["message"].startswith(f"{named} is not a regular file") and d["code"] == "B004"
+        assert d["range"]["start"]["line"] == 1
+    events = open_doc(client, tmp_path / "lost.events", catalogue(str(tmp_path / "no.rules")))
+    [d] = diagnostics_of(client, events)
+    assert d["message"].startswith("no such rules file") and d["code"] == "B002"
 
 
 # --- formatting, quick fixes, completion by context ------------------------------

@@ -898,3 +898,15 @@ def make_case(seed: int, number: int, only: list[str] | None = None) -> dict:
     made = FAMILIES[family][0](rng)
     made["number"] = number
     return made
+
+
+# --- workbooks (issue 17): far cells, bombs, hidden sheets, cells no workbook holds -----
+
+try:
+    import openpyxl  # noqa: F401  (the workbook families write their base with it)
+except ImportError:
+    pass
+else:
+    from workbooks import WORKBOOK_FAMILIES
+
+    FAMILIES.update(WORKBOOK_FAMILIES)

@@ -50,6 +50,11 @@ _STYLE = {
     "svg.fonttype": "none",
     "svg.hashsalt": "barometer",
     "path.simplify": False,
+    # Text is text: a `$` in a title is a dollar, never the start of TeX math
+    # (`"Cost $5 and $10"` was drawn as "Cost 5*and*10" in italics, and
+    # `"$\\foo$"` ended in a traceback). See `_as_written`.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 
@@ -87,6 +92,22 @@ def _figure(body: float, title: str, subtitle: str):
         fig.text(0.02, 1 - (0.12 + 0.22 * (title.count("\n") + 1)) / height, subtitle,
                  fontsize=9, color=MUTED, va="top")
     return fig, height, top / height
+
+
+def _as_written(fig):
+    """`fig` with every text in it drawn as written, however and wherever it is
+    drawn later (a notebook draws outside `_style`): each text artist, tick labels
+    included (made now, for the axes' ticks as they stand), told to parse no
+    math and to use no TeX. Every chart goes through here before it is returned."""
+    from matplotlib.text import Text
+
+    for ax in fig.axes:
+        ax.xaxis.get_major_ticks()
+        ax.yaxis.get_major_ticks()
+    for text in fig.findobj(Text):
+        text.set_usetex(False)
+        text.set_parse_math(False)
+    return fig
 
 
 def render(figure, fmt: str) -> bytes:
@@ -217,7 +238,7 @@ def issue(ev):
         fig.legend(*ax.get_legend_handles_labels(), loc="lower center",
                    bbox_to_anchor=(0.52, 0.04 / height), ncol=3, frameon=False, fontsize=8.5,
                    handlelength=1.2)
-        return fig
+        return _as_written(fig)
 
 
 # --- the colour scale ----------------------------------------------------------------
@@ -294,7 +315,7 @@ def scale(ev, names: list[str] | None = None):
             ax.tick_params(axis="x", labelsize=8)
             for side in ("top", "right", "left"):
                 ax.spines[side].set_visible(False)
-        return fig
+        return _as_written(fig)
 
 
 # --- across issues -----------------------------------------------------------------
@@ -453,7 +474,7 @@ def series(s):
             note += (" Bands relative to history: each issue's, from the issues before it (none "
                      "where they are too few).")
         fig.text(0.02, 0.12 / height, wrap(note, 120), fontsize=7.5, color=MUTED, va="bottom")
-        return fig
+        return _as_written(fig)
 
 
 # --- sensitivity -------------------------------------------------------------------
@@ -576,4 +597,4 @@ def sensitivity(s, ev=None):
         ax.set_title("value of each index", fontsize=8, color=MUTED, loc="left")
         ax.legend(loc="upper left", bbox_to_anchor=(-0.05, -0.32 / (height * 0.55)), ncol=3,
                   frameon=False, fontsize=7.5, handlelength=1.2)
-        return fig
+        return _as_written(fig)

@@ -84,8 +84,18 @@ period_option = click.option("--period", metavar="START:END",
                                   "e.g. 2021-01-01:2021-02-28.")
 
 
-def format_option(choices: list[str], default: str):
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+class _Formats(click.Choice):
+    """The output formats: the same names in every verb (docs/shell.md, "Formats");
+    `text`, the name some verbs once used for `table`, is still accepted."""
+
+    def convert(self, value, param, ctx):
+        if value == "text" and "table" in self.choices:
+            value = "table"
+        return super().convert(value, param, ctx)
+
+
+def format_option(choices: list[str], default: str = "table"):
+    return click.option("--format", "fmt", type=_Formats(choices), default=default,
                         show_default=True, help="How to print the results.")
 
 

@@ -127,8 +127,9 @@ def palette(bandset) -> dict[str, str]:
 
 
 def band_word(name: str) -> str:
-    """A band's name as a reader reads it: strongly_east is "Strongly east"."""
-    return name.replace("_", " ").capitalize()
+    """A band's name as the rules file declares it (docs/shell.md, "Colours"), its
+    underscores read as spaces in charts and the report: strongly_east is "strongly east"."""
+    return name.replace("_", " ")
 
 
 def ink(colour: str) -> str:

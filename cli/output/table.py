@@ -67,7 +67,7 @@ def colour_word(r, scheme) -> str:
     """The colour as a table shows it; an index with bands but no events says so."""
     if r.colour is None and r.events == 0 and r.index.name in scheme.bands:
         return "no events"
-    return (r.colour or "").capitalize()
+    return r.colour or ""
 
 
 def _sums(r) -> list[str]:
@@ -127,7 +127,7 @@ def explanation(explained, details: bool = False) -> str:
         r = x.result
         if not x.lines and len(explained) > 1 and not r.index.derived:
             continue  # --event picked nothing on this index
-        colour = f", {r.colour.capitalize()}" if r.colour else ""
+        colour = f", {r.colour}" if r.colour else ""
         if r.index.derived:
             out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}")
             out.append(f"  = {r.index.formula.text()}")
@@ -184,11 +184,11 @@ def comparison(c, grid=None, events_grid=None) -> str:
     for i in c.indices:
         cells = [i.title]
         for v, col in zip(i.values, i.colours):
-            cells.append("-" if v is None else signed(v) + (f" {col.capitalize()}" if col else ""))
+            cells.append("-" if v is None else signed(v) + (f" {col}" if col else ""))
         for d, col in zip(i.differences()[1:], i.colours[1:]):
             change = "" if d is None else (signed(d) if d else "0")
             if col != i.colours[0] and col is not None:
-                change += f" ({(i.colours[0] or 'no colour').capitalize()} -> {col.capitalize()})"
+                change += f" ({i.colours[0] or 'no colour'} -> {col})"
             cells.append(change)
         rows.append(cells)
     right = set(range(1, len(heads)))
@@ -312,8 +312,8 @@ def _series_colour(f) -> str:
         return ""
     mark = "*" if f.published else ""
     if f.transition:
-        return f"{f.colour.capitalize()}{mark} (was {f.previous_colour.capitalize()})"
-    return f.colour.capitalize() + mark
+        return f"{f.colour}{mark} (was {f.previous_colour})"
+    return f.colour + mark
 
 
 def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
@@ -349,7 +349,7 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     if any(not f.published and f.aggregate is None for i in s.issues for f in i.figures.values()):
         notes.append("n/a: a figure that needs more earlier issues than the series has "
                      "(see the warnings)")
-    changes = [f"  {f.index.title}: {f.previous_colour.capitalize()} -> {f.colour.capitalize()} "
+    changes = [f"  {f.index.title}: {f.previous_colour} -> {f.colour} "
                f"in {issue.label}" for issue in s.issues for f in issue.figures.values()
                if f.transition]
     if changes:
@@ -378,11 +378,11 @@ def contributions(result, parts) -> str:
     out = []
     for name, r in result.indices.items():
         if r.index.derived:
-            colour = f", {r.colour.capitalize()}" if r.colour else ""
+            colour = f", {r.colour}" if r.colour else ""
             out += [f"{r.index.title}: {signed(r.aggregate)}{colour}",
                     f"  = {r.index.formula.text()}", ""]
             continue
-        colour = f", {r.colour.capitalize()}" if r.colour else ""
+        colour = f", {r.colour}" if r.colour else ""
         out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}  ({signed(r.positive)} "
                    f"positive, {signed(r.negative) if r.negative else '0'} negative, "
                    f"{r.events} events)")

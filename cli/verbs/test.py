@@ -11,7 +11,7 @@ from ..common import FILE, colour_wanted, format_option, highlighter
 
 @click.command("test")
 @click.argument("paths", nargs=-1, type=FILE)
-@format_option(["text", "json"], "text")
+@format_option(["table", "json"])
 def command(paths, fmt):
     """Run the methodology tests in PATHS (default: the current folder).
 

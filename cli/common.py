@@ -202,8 +202,26 @@ def scheme_for(rules: str, files) -> "m.Scheme":
     try:
         return load_scheme(rules)
     except InputError as e:
+        swapped(rules, files)
         report(e)
         raise InputFailure() from None
+
+
+CATALOGUES = (".events", ".csv", ".xlsx", ".xlsm", ".ods", ".jsonl", ".ndjson", ".parquet")
+
+
+def swapped(rules: str, files) -> None:
+    """A usage error, instead of a rules file's hundreds of syntax errors, when the
+    file that does not read as rules is a catalogue: the files are in the wrong
+    order, or the rules file is missing."""
+    if not rules.lower().endswith(CATALOGUES):
+        return
+    schemes = [f for f in files if f.lower().endswith(".rules")]
+    if schemes:
+        raise click.UsageError(f"the first file is a catalogue ({rules}) and the second a rules "
+                               f"file ({schemes[0]}): swapped? The rules file comes first")
+    raise click.UsageError(f"{rules} is a catalogue, not a rules file: name the rules file "
+                           "first, then the catalogues")
 
 
 def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, ...] = (),

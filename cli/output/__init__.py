@@ -97,11 +97,12 @@ def evaluation(ev, fmt: str = "table", colour: bool = False) -> str:
     return _module(fmt).evaluation(ev)
 
 
-def series(s, fmt: str = "table", colour: bool = False) -> str:
+def series(s, fmt: str = "table", colour: bool = False, fit: int | None = None) -> str:
+    """`fit`: a terminal's width, which a table is made to fit."""
     if fmt in CHARTS:
         return _charts(fmt).series(s)
     if fmt == "table":
-        return _module(fmt).series(s, colour=colour)
+        return _module(fmt).series(s, colour=colour, fit=fit)
     return _module(fmt).series(s)
 
 

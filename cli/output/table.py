@@ -30,25 +30,80 @@ def rjust(text: str, size: int) -> str:
 
 
 def table(headings: list[str], rows: list[list[str]], right: set[int] = frozenset(),
-          paint=None) -> str:
-    """A box-drawn table; `paint(row, col, text)` may colour a padded cell."""
+          paint=None, fit: int | None = None, wrap: frozenset[int] = frozenset(),
+          groups: dict[int, str] | None = None) -> str:
+    """A box-drawn table; `paint(row, col, text)` may colour a padded cell. With
+    `fit`, the text of the columns in `wrap` is wrapped at spaces until the table
+    is at most `fit` columns wide, where the longest words allow. `groups`: a
+    line across the table before some rows (row number: text)."""
     widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h)
               for i, h in enumerate(headings)]
+    if fit is not None:
+        least = {i: max([width(w) for cell in [headings[i]] + [r[i] for r in rows]
+                         for w in cell.split(" ")] + [1]) for i in wrap}
+        while sum(widths) + 3 * len(widths) + 1 > fit:
+            narrower = [i for i in wrap if widths[i] > least[i]]
+            if not narrower:
+                break  # no narrower without breaking words: as narrow as it goes
+            widest = max(narrower, key=lambda i: widths[i])
+            widths[widest] -= 1
 
     def line(cells, row=None):
+        parts = [_wrapped(cell, size) if i in wrap else [cell]
+                 for i, (cell, size) in enumerate(zip(cells, widths))]
         out = []
-        for i, (cell, size) in enumerate(zip(cells, widths)):
-            text = rjust(cell, size) if i in right else ljust(cell, size)
-            if paint is not None and row is not None:
-                text = paint(row, i, text)
-            out.append(f" {text} ")
-        return "│" + "│".join(out) + "│"
+        for k in range(max(len(p) for p in parts)):
+            texts = []
+            for i, (lines, size) in enumerate(zip(parts, widths)):
+                cell = lines[k] if k < len(lines) else ""
+                text = rjust(cell, size) if i in right else ljust(cell, size)
+                if paint is not None and row is not None:
+                    text = paint(row, i, text)
+                texts.append(f" {text} ")
+            out.append("│" + "│".join(texts) + "│")
+        return "\n".join(out)
 
     bar = ["─" * (w + 2) for w in widths]
-    lines = ["┌" + "┬".join(bar) + "┐", line(headings), "├" + "┼".join(bar) + "┤"]
-    lines += [line(r, n) for n, r in enumerate(rows)]
+    groups = groups or {}
+    across = sum(widths) + 3 * len(widths) - 3
+    lines = ["┌" + "┬".join(bar) + "┐", line(headings)]
+    if 0 not in groups:
+        lines.append("├" + "┼".join(bar) + "┤")
+    for n, r in enumerate(rows):
+        if n in groups:
+            lines.append("├" + "┴".join(bar) + "┤")
+            lines += [f"│ {ljust(text, across)} │" for text in _wrapped(groups[n], across)]
+            lines.append("├" + "┬".join(bar) + "┤")
+        lines.append(line(r, n))
     lines.append("└" + "┴".join(bar) + "┘")
     return "\n".join(lines) + "\n"
+
+
+def _wrapped(text: str, size: int) -> list[str]:
+    """`text` in lines of at most `size` columns, broken at spaces only."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and width(lines[-1]) + 1 + width(word) <= size:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def terminal_width(stream) -> int | None:
+    """The width to fit a table to: $COLUMNS where set, else a terminal's; None in
+    a pipe or a file, which get the table whole."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if stream.isatty():
+            return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        pass
+    return None
 
 
 def plain_table(headings, rows, right=frozenset()) -> str:
@@ -358,18 +413,39 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     return f"{title}\n{subtitle}", headings, rows, notes
 
 
-def series(s, colour: bool = False) -> str:
+def series(s, colour: bool = False, fit: int | None = None) -> str:
+    """The series as one table; with `fit` (a terminal's width) narrower where it
+    must be: the positive and negative points and events in one column, and the
+    issue, index and colour texts wrapped."""
     titles, headings, rows, notes = series_rows(s)
     figures = [f for issue in s.issues for f in issue.figures.values()]
+    last = len(headings) - 1
 
     def paint(row, col, text):
         name = figures[row].colour
-        if col == 7 and colour and name in _ANSI:
+        if col == last and colour and name in _ANSI:
             return f"\x1b[{_ANSI[name]}m{text}\x1b[0m"
         return text
 
-    out = f"{titles}\n" + table(headings, rows, {2, 3, 4, 5, 6}, paint)
-    return out + "".join(f"{n}\n" for n in notes)
+    out = table(headings, rows, {2, 3, 4, 5, 6}, paint)
+    if fit is not None and width(out.split("\n", 1)[0]) > fit:
+        # each issue on a line across the table; points and events in one column
+        groups, at = {}, 0
+        for issue in s.issues:
+            about = [r[0] for r in rows[at:at + len(issue.figures)] if r[0]]
+            groups[at] = ", ".join(about)
+            at += len(issue.figures)
+        headings = headings[1:4] + ["Points (events)"] + headings[7:]
+        rows = [r[1:4] + [f"{r[4]} / {r[5]} ({r[6]})" if r[6] else ""] + r[7:] for r in rows]
+        last = len(headings) - 1
+        out = table(headings, rows, {1, 2, 3}, paint, fit, frozenset({0, 1, 3, 4}), groups)
+    if fit is not None:
+        import textwrap
+
+        notes = [textwrap.fill(n, fit, subsequent_indent=" " * (4 if n.startswith(" ") else 2),
+                               break_long_words=False, break_on_hyphens=False)
+                 for n in notes]
+    return f"{titles}\n" + out + "".join(f"{n}\n" for n in notes)
 
 
 def contributions(result, parts) -> str:

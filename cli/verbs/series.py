@@ -53,7 +53,10 @@ def command(rules, catalogues, fmt, out):
     if shown:
         report(InputError(shown))
     colour = out in (None, "-") and colour_wanted(sys.stdout)
-    write_output(output.series(series, fmt, colour=colour), out)
+    from ..output.table import terminal_width
+
+    fit = terminal_width(sys.stdout) if out in (None, "-") else None
+    write_output(output.series(series, fmt, colour=colour, fit=fit), out)
 
 
 # Warnings `series` shows: its changes would mislead without them.

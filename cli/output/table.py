@@ -29,6 +29,16 @@ def rjust(text: str, size: int) -> str:
     return " " * max(size - width(text), 0) + text
 
 
+def scheme_words(scheme) -> str:
+    """A scheme's name and version for a title: a bare number reads as a version
+    ("Minsk Barometer, scored by category, version 1"), a version in words as it is
+    ("Minsk Barometer, No 19 (2021)")."""
+    version = scheme.version
+    if not version:
+        return scheme.name
+    return f"{scheme.name}, {'version ' if version[:1].isdigit() else ''}{version}"
+
+
 def table(headings: list[str], rows: list[list[str]], right: set[int] = frozenset(),
           paint=None, fit: int | None = None, wrap: frozenset[int] = frozenset(),
           groups: dict[int, str] | None = None) -> str:
@@ -141,7 +151,7 @@ def evaluation_rows(ev) -> tuple[str, list[str], list[list[str]]]:
     period, scheme = ev.catalogue.period, ev.scheme
     days = f"{period.start} to {period.end}"
     title = days if period.title == days else f"{period.title}, {days}"  # --period: said once
-    subtitle = f"Scheme: {scheme.name}" + (f", {scheme.version}" if scheme.version else "")
+    subtitle = f"Scheme: {scheme_words(scheme)}"
     return f"{title}\n{subtitle}", headings, rows
 
 
@@ -396,7 +406,7 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     first, last = s.issues[0].period, s.issues[-1].period
     count = len(s.issues)
     title = f"{scheme.name}: {count} issue{'' if count == 1 else 's'}, {first.start} to {last.end}"
-    subtitle = f"Scheme: {scheme.name}" + (f", {scheme.version}" if scheme.version else "")
+    subtitle = f"Scheme: {scheme_words(scheme)}"
     notes = []
     if any(f.published and (f.aggregate is not None or f.colour is not None)
            for i in s.issues for f in i.figures.values()):

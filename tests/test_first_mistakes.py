@@ -56,19 +56,55 @@ def test_input_error_text_is_located():
     assert len(lines) == 4 and lines[-1] == "(and 264 more)"
 
 
-def test_series_fits_an_80_column_terminal(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "80")
-    out = run("series", RULES, *HISTORY, EVENTS).stdout
+def on_a_terminal(*args, columns="80"):
+    """`barometer ARGS` with its output on a pseudo-terminal COLUMNS wide, as a
+    user's shell runs it; what it printed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import threading
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "COLUMNS": columns, "NO_COLOR": "1"}
+    chunks = []
+
+    def read():
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the other end is closed
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        done = subprocess.run([sys.executable, "-m", "barometer", *map(str, args)], env=env,
+                              stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                              timeout=60)
+    finally:
+        os.close(slave)
+        reader.join(timeout=10)
+        os.close(master)
+    assert done.returncode == 0
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_series_fits_an_80_column_terminal():
+    out = on_a_terminal("series", RULES, *HISTORY, EVENTS)
     assert max(width(line) for line in out.splitlines()) <= 80
     assert "│ Minsk Barometer No 19 (January and February 2021), 2021-01-01 to 2021-02-28  │" in out
     assert "│ Relationship    │           +20 │        │   +22 / -2 (21) │                 │" in out
     assert "│ tension         │               │        │                 │ yellow)         │" in out
-    # the same figures as the whole table
-    monkeypatch.delenv("COLUMNS")
+    # the same figures as the whole table, which a pipe gets whatever COLUMNS says
     whole = run("series", RULES, *HISTORY, EVENTS).stdout
     assert max(width(line) for line in whole.splitlines()) == 162
     for figure in ["+36*", "-31*", "not published", "orange*"]:
         assert out.count(figure) == whole.count(figure)
+    assert on_a_terminal("series", RULES, *HISTORY, EVENTS, columns="200") == whole
 
 
 def test_a_file_gets_the_whole_table(monkeypatch, tmp_path):

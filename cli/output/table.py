@@ -101,19 +101,22 @@ def _wrapped(text: str, size: int) -> list[str]:
 
 
 def terminal_width(stream) -> int | None:
-    """The width to fit a table to: $COLUMNS where set, else a terminal's; None in
-    a pipe or a file, which get the table whole."""
+    """The width to fit a table to, on a terminal: $COLUMNS where set, else the
+    terminal's own; None in a pipe or a file, which get the table whole."""
     import os
 
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     try:
-        if stream.isatty():
-            return os.get_terminal_size(stream.fileno()).columns
+        return os.get_terminal_size(stream.fileno()).columns or None
     except (AttributeError, ValueError, OSError):
-        pass
-    return None
+        return None
 
 
 def plain_table(headings, rows, right=frozenset()) -> str:

@@ -21,7 +21,8 @@ from .dsl.load import read_scheme
 from .dsl.suppress import suppress
 
 KINDS = {".rules": "rules", ".events": "events", ".csv": "events", ".xlsx": "events",
-         ".xlsm": "events", ".jsonl": "events", ".ndjson": "events", ".parquet": "events"}
+         ".xlsm": "events", ".ods": "events", ".jsonl": "events", ".ndjson": "events",
+         ".parquet": "events"}
 
 
 class UsageProblem(Exception):

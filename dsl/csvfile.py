@@ -293,6 +293,25 @@ def read_csv(path: str, period: m.Period | None = None,
     return found_period, raw, problems + found
 
 
+def _names_fields(row: Row) -> bool:
+    found = {" ".join(c.value.lower().split()) for c in row.cells}
+    return {"date", "event"} <= found
+
+
+def _below_a_title(rows: list[Row], at: int) -> int:
+    """The heading row: the first row under the period, or where that row is a
+    title (one cell, often merged across the sheet) and a row a little further
+    down names `date` and `event`, that row."""
+    if _names_fields(rows[at]):
+        return at
+    for k in range(at, min(at + 6, len(rows))):
+        if _names_fields(rows[k]):
+            return k
+        if sum(1 for c in rows[k].cells if c.value.strip()) > 1:
+            break  # not a title: the heading is missing, and said so
+    return at
+
+
 def read_rows(path: str, rows: list[Row], period: m.Period | None,
               indices: dict[str, str] | None, period_row: Row | None = None,
               what: str = "spreadsheet", attributes: dict[str, str] | None = None,
@@ -323,6 +342,7 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             last.span if last is not None else Span(path, 1, 1, 1, 2),
             "below the period, a row names the columns: date, event, and the indices "
             "(e.g. date,event,russia,eu), then one row per event")])
+    heading_at = _below_a_title(rows, heading_at)
     heading = rows[heading_at]
     named = {**(indices or {}), **(attributes or {})} if indices is not None else None
     columns, index_columns, unknown = _heading(heading, named, problems)
@@ -332,7 +352,9 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             problems.append(error("B001", _said(heading.cells[0],
                                                 f"the {what} has no `{needed}` column"),
                                   heading.span,
-                                  "the heading row must name: date, event, and the indices"))
+                                  f"the heading row, the first row under the period (row "
+                                  f"{heading.span.line} here) or under a title of one cell, "
+                                  "must name: date, event, and the indices"))
     for j, cell in unknown:
         name = cell.value.strip()
         near = closest(name, indices or {})

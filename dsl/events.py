@@ -39,8 +39,8 @@ def _read_catalogue(paths, scheme, period, others=frozenset()):
             attributes = {name: a.title for name, a in scheme.attributes.items()}
             required = {name: _example(a) for name, a in scheme.attributes.items()
                         if a.default is None}
-            sheet = path.lower().endswith((".csv", ".xlsx", ".xlsm", ".parquet", ".jsonl",
-                                           ".ndjson"))
+            sheet = path.lower().endswith((".csv", ".xlsx", ".xlsm", ".ods", ".parquet",
+                                           ".jsonl", ".ndjson"))
             stdin_csv = path == "-" and _standard_input_is_csv()
             if path.lower().endswith(".csv") or stdin_csv:
                 from .csvfile import read_csv
@@ -54,6 +54,10 @@ def _read_catalogue(paths, scheme, period, others=frozenset()):
                 from .xlsx import read_xlsx
 
                 found_period, raw, found = read_xlsx(path, period, names, attributes, required)
+            elif path.lower().endswith(".ods"):
+                from .ods import read_ods
+
+                found_period, raw, found = read_ods(path, period, names, attributes, required)
             else:
                 found_period, raw, found = read_event_file(path)
         except InputError as e:
@@ -448,10 +452,19 @@ def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
     found = _resolved(printed, period.start, period.end)
     if isinstance(found, DateProblem):
         e = found
+        message, hint = f"cannot read the date `{printed}`: {e.message}", e.hint
+        if not printed and span.file.lower().endswith((".xlsx", ".xlsm", ".ods")):
+            from .xlsx import cell_name, merged_range
+
+            merged = merged_range(span)
+            if merged is not None:  # a merged cell holds its value in its first cell only
+                message += (f": {cell_name(span)} is covered by the merged cell {merged}, "
+                            f"whose value only {merged.split(':')[0]} holds")
+                hint = "unmerge the date cells and write each row's date in its own cell"
         problems.append(error(
-            "B301", f"cannot read the date `{printed}`: {e.message}",
+            "B301", message,
             Span(span.file, span.line, span.column + lead + e.start, span.line,
-                 span.column + lead + max(e.end, e.start + 1)), e.hint))
+                 span.column + lead + max(e.end, e.start + 1)), hint))
         return None
     start, end = found
     where = Span(span.file, span.line, span.column + lead, span.line,

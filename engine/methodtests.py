@@ -30,7 +30,7 @@ from ..dsl.numbers import plain, signed
 
 EXTENSION = ".test"
 RULES_KINDS = (".rules",)
-EVENTS_KINDS = (".events", ".csv", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".parquet")
+EVENTS_KINDS = (".events", ".csv", ".xlsx", ".xlsm", ".ods", ".jsonl", ".ndjson", ".parquet")
 
 # Folders a search for test files does not enter: hidden ones (.git, .venv),
 # caches, and Python environments (which ship test files of their own).

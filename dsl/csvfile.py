@@ -342,7 +342,8 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             last.span if last is not None else Span(path, 1, 1, 1, 2),
             "below the period, a row names the columns: date, event, and the indices "
             "(e.g. date,event,russia,eu), then one row per event")])
-    heading_at = _below_a_title(rows, heading_at)
+    if what == "workbook":  # a sheet may have a title above its heading row
+        heading_at = _below_a_title(rows, heading_at)
     heading = rows[heading_at]
     named = {**(indices or {}), **(attributes or {})} if indices is not None else None
     columns, index_columns, unknown = _heading(heading, named, problems)
@@ -354,7 +355,9 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
                                   heading.span,
                                   f"the heading row, the first row under the period (row "
                                   f"{heading.span.line} here) or under a title of one cell, "
-                                  "must name: date, event, and the indices"))
+                                  "must name: date, event, and the indices"
+                                  if what == "workbook" else
+                                  "the heading row must name: date, event, and the indices"))
     for j, cell in unknown:
         name = cell.value.strip()
         near = closest(name, indices or {})

@@ -241,7 +241,7 @@ def read_ods(path: str, period: m.Period | None = None,
     SOURCES.add(path, "\n".join(lines))
     _CELLS[path] = (name, places)
     MERGED[path] = covered_at
-    return read_rows(path, rows, period, indices, what="spreadsheet", attributes=attributes,
+    return read_rows(path, rows, period, indices, what="workbook", attributes=attributes,
                      required=required)
 
 

@@ -29,7 +29,7 @@ for _, name in ipairs(%(files)s) do
   vim.cmd("edit " .. vim.fn.fnameescape(name))
   local buf = vim.api.nvim_get_current_buf()
   local found = true
-  if ok then
+  if ok and vim.bo[buf].filetype == "barometer" then
     found = vim.wait(30000, function() return #vim.diagnostic.get(buf) > 0 end, 50)
   end
   local seen = {}

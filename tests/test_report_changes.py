@@ -39,19 +39,32 @@ def test_the_change_comes_from_the_last_figure_known(tmp_path):
                                         "-36 (since No 5)", "+4 (since No 5)", ""]
 
 
+def change_column(*history):
+    """The figures table's change column, without drawing the report's charts."""
+    from barometer import load_scheme
+    from barometer.engine.series import load_series
+    from barometer.output.report import _change_column, _current
+
+    scheme = load_scheme(str(RULES))
+    series, problems = load_series(scheme, [str(h) for h in history] + [str(EVENTS)])
+    assert series is not None, problems
+    issue = next(i for i in series.issues if "No 19" in i.label)
+    ev = issue.evaluation
+    return _change_column(ev, series, *_current(series, ev))
+
+
 def test_the_change_since_the_previous_issue_where_it_is_known(tmp_path):
     no18 = write(tmp_path, "no18.events",
                  'period "Minsk Barometer No 18 (November and December 2020)" '
                  "from 2020-11-01 to 2020-12-31\npublished russia +12\npublished eu -3\n")
-    rows = report(tmp_path, no18)
-    assert rows[0][6] == "Change since Nov-Dec 2020"
-    assert [r[6] for r in rows[1:]] == ["+8", "+2", "", "", "", "", ""]
+    heading, cells = change_column(no18)
+    assert heading == "Change since Nov-Dec 2020"
+    assert list(cells.values()) == ["+8", "+2", "", "", "", "", ""]
 
 
-def test_no_change_known_leaves_the_column_out(tmp_path):
-    rows = report(tmp_path, HISTORY / "minsk-barometer-18.events")
-    assert rows[0] == ["Index", "Aggregate", "Positive", "Negative", "Events", "Colour",
-                       "Published"]
+def test_no_change_known_leaves_the_column_out():
+    assert change_column(HISTORY / "minsk-barometer-18.events") is None
+    assert change_column() is None  # no issue before
 
 
 def test_every_series_panel_has_its_issues_and_unit():

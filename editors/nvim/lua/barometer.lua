@@ -37,26 +37,35 @@ local function ours(path)
   return not (path:find("/udev/") or path:find("/rules%.d/"))
 end
 
-local clients = {} -- one server per root folder
+local clients = {} -- before 0.9: one server per root folder
 
 local function attach(buf, opts)
   local path = vim.api.nvim_buf_get_name(buf)
   local root = root_of(path ~= "" and path or vim.fn.getcwd())
+  local config = {
+    name = "barometer",
+    cmd = opts.cmd,
+    root_dir = root,
+    workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
+    on_exit = function(code)
+      if code ~= 0 then
+        vim.schedule(function()
+          fail("`" .. table.concat(opts.cmd, " ") .. "` stopped with status " .. code)
+        end)
+      end
+    end,
+  }
+  if vim.fn.has("nvim-0.9") == 1 then
+    -- vim.lsp.start reuses the client of the same name and root, and attaches
+    -- (start_client is deprecated from 0.11 on)
+    if vim.lsp.start(config, { bufnr = buf }) == nil then
+      fail("could not start `" .. table.concat(opts.cmd, " ") .. "`")
+    end
+    return
+  end
   local id = clients[root]
   if id == nil or vim.lsp.get_client_by_id(id) == nil then
-    id = vim.lsp.start_client({
-      name = "barometer",
-      cmd = opts.cmd,
-      root_dir = root,
-      workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
-      on_exit = function(code)
-        if code ~= 0 then
-          vim.schedule(function()
-            fail("`" .. table.concat(opts.cmd, " ") .. "` stopped with status " .. code)
-          end)
-        end
-      end,
-    })
+    id = vim.lsp.start_client(config)
     if id == nil then
       fail("could not start `" .. table.concat(opts.cmd, " ") .. "`")
       return
@@ -77,6 +86,12 @@ function M.setup(opts)
     fail("`" .. opts.cmd[1] .. "` is not an executable on the PATH: install barometer, or "
       .. "give setup({ cmd = { \"/path/to/barometer\", \"lsp\" } })")
     return false
+  end
+  if vim.filetype and vim.filetype.add then -- Neovim's own detection, from 0.8 on
+    local function detect(path)
+      return ours(path) and "barometer" or nil
+    end
+    vim.filetype.add({ extension = { rules = detect, events = detect } })
   end
   local group = vim.api.nvim_create_augroup("barometer", { clear = true })
   -- After the filetype detection of every version (0.7's filetype.vim says `hog`

@@ -103,3 +103,13 @@ def test_a_suppression_with_an_unknown_code_is_said(tmp_path):
     line = text.splitlines().index("# barometer: ignore B599 B501") + 1
     assert found == [("B007", line, 21, "`B599` is not a barometer code: this comment "
                       "suppresses nothing")]
+
+
+def test_every_stage_names_the_function_it_runs():
+    from barometer.dsl.checks import STAGES
+    from barometer.engine.verify import function
+
+    assert all(callable(function(stage)) for stage in STAGES)
+    # eval shows the warnings about what it read, never the reasoning about rules
+    shown = {s.name for s in STAGES if s.shown}
+    assert {"events", "duplicates", "files", "columnar", "history", "series"} == shown

@@ -49,7 +49,8 @@ def command(files, rules, fmt, statistics, strict, verbose, out, period, history
       barometer check rules/*.rules examples/* --statistics
       barometer check rules/my-changes.rules examples/minsk-barometer-19.events --history examples/history
     """
-    from ..checker import UsageProblem, check_files, github, sarif
+    from ..api import UsageProblem, check_files
+    from ..checker import github, sarif
     from ..checker import statistics as found_statistics
 
     try:

@@ -52,7 +52,7 @@ def command(rules, events, samples, seed, varies, fmt, out, period, history):
     chosen = parse_varies(varies, scheme) if varies else list(scheme.varies)
     if varies:
         from ..dsl import InputError
-        from ..engine.verify import option_problems
+        from ..api import option_problems
 
         problems = option_problems(scheme, catalogue, chosen)
         if problems:

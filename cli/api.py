@@ -79,7 +79,28 @@ def scheme_for(rules: str, files=()) -> m.Scheme:
     once at most."""
     if list(files).count("-") > 1 or (rules == "-" and "-" in files):
         raise UsageProblem("standard input (-) can be read only once")
-    return load_scheme(rules)
+    try:
+        return load_scheme(rules)
+    except InputError:
+        swapped(rules, files)
+        raise
+
+
+CATALOGUES = (".events", ".csv", ".xlsx", ".xlsm", ".ods", ".jsonl", ".ndjson", ".parquet")
+
+
+def swapped(rules: str, files) -> None:
+    """A usage problem, instead of a rules file's hundreds of syntax errors, when the
+    file that does not read as rules is a catalogue: the files are in the wrong
+    order, or the rules file is missing."""
+    if not rules.lower().endswith(CATALOGUES):
+        return
+    schemes = [f for f in files if f.lower().endswith(".rules")]
+    if schemes:
+        raise UsageProblem(f"the first file is a catalogue ({rules}) and the second a rules "
+                           f"file ({schemes[0]}): swapped? The rules file comes first")
+    raise UsageProblem(f"{rules} is a catalogue, not a rules file: name the rules file "
+                       "first, then the catalogues")
 
 
 def load(rules: str | m.Scheme, events, period: m.Period | None = None, history=(),
@@ -292,7 +313,8 @@ def sensitivity(rules: str, events, varies=None, samples: int = 10_000, seed: in
 # --- check: every finding in files ---------------------------------------------------------------
 
 KINDS = {".rules": "rules", ".events": "events", ".csv": "events", ".xlsx": "events",
-         ".xlsm": "events", ".jsonl": "events", ".ndjson": "events", ".parquet": "events"}
+         ".xlsm": "events", ".ods": "events", ".jsonl": "events", ".ndjson": "events",
+         ".parquet": "events"}
 
 
 @node

@@ -12,7 +12,7 @@ import click
 from . import api
 from .dsl.diagnostics import InputError, render
 from .dsl.model import Period
-from .writing import add_inputs, echo, write_output  # noqa: F401  (the verbs write through these)
+from .writing import echo, write_output  # noqa: F401  (the verbs write through these)
 
 FORMATS = ["table", "markdown", "csv", "json"]
 
@@ -82,8 +82,18 @@ period_option = click.option("--period", metavar="START:END",
                                   "e.g. 2021-01-01:2021-02-28.")
 
 
-def format_option(choices: list[str], default: str):
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
+class _Formats(click.Choice):
+    """The output formats: the same names in every verb (docs/shell.md, "Formats");
+    `text`, the name some verbs once used for `table`, is still accepted."""
+
+    def convert(self, value, param, ctx):
+        if value == "text" and "table" in self.choices:
+            value = "table"
+        return super().convert(value, param, ctx)
+
+
+def format_option(choices: list[str], default: str = "table"):
+    return click.option("--format", "fmt", type=_Formats(choices), default=default,
                         show_default=True, help="How to print the results.")
 
 
@@ -160,7 +170,7 @@ def catalogue_files(ctx, param, value) -> tuple[str, ...]:
     for path in value:
         if path != "-" and os.path.isdir(path):
             found = sorted(os.path.join(path, f) for f in os.listdir(path)
-                           if f.lower().endswith((".events", ".csv", ".xlsx", ".xlsm")))
+                           if f.lower().endswith((".events", ".csv", ".xlsx", ".xlsm", ".ods")))
             if not found:
                 raise click.BadParameter(f"{path} holds no catalogue (.events, .csv, .xlsx)",
                                          param_hint=param.get_error_hint(ctx) if param else None)
@@ -182,9 +192,7 @@ def scheme_for(rules: str, files) -> "m.Scheme":
     """The scheme of a verb that reads `files` beside it, or every problem printed
     and status 2; standard input is read once at most."""
     with front():
-        scheme = api.scheme_for(rules, files)
-    add_inputs(scheme.files)  # the files `extends` pulls in are inputs too
-    return scheme
+        return api.scheme_for(rules, files)
 
 
 class front:
@@ -219,7 +227,6 @@ def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, .
     warnings `eval` shows about what it read are printed (barometer.api.load)."""
     with front():
         scheme, catalogue, warnings = api.load(rules, events, period, history, others)
-    add_inputs(scheme.files)  # the files `extends` pulls in are inputs too
     shown(warnings)
     return scheme, catalogue
 
@@ -260,6 +267,5 @@ def evaluate_with(rules: str, events, period: str | None, engine: str = "auto",
     when = parse_period(period)
     with front():
         outcome = api.evaluate(rules, events, when, engine, master, history, progress=True)
-    add_inputs(outcome.evaluation.scheme.files)
     shown(outcome.warnings)
     return outcome.evaluation

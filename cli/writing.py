@@ -149,7 +149,8 @@ def command_inputs() -> list[str]:
 def _ancestors(rules: str) -> list[str]:
     """The rules files `rules` extends, directly or not (none if it cannot be read:
     the verb has said why)."""
-    from .dsl import InputError, load_scheme
+    from .dsl import InputError
+    from .engine.verify import load_scheme
 
     try:
         return list(load_scheme(rules).files[1:])

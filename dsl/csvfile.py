@@ -328,6 +328,25 @@ def read_csv(path: str, period: m.Period | None = None,
     return found_period, raw, problems + found
 
 
+def _names_fields(row: Row) -> bool:
+    found = {" ".join(c.value.lower().split()) for c in row.cells}
+    return {"date", "event"} <= found
+
+
+def _below_a_title(rows: list[Row], at: int) -> int:
+    """The heading row: the first row under the period, or where that row is a
+    title (one cell, often merged across the sheet) and a row a little further
+    down names `date` and `event`, that row."""
+    if _names_fields(rows[at]):
+        return at
+    for k in range(at, min(at + 6, len(rows))):
+        if _names_fields(rows[k]):
+            return k
+        if sum(1 for c in rows[k].cells if c.value.strip()) > 1:
+            break  # not a title: the heading is missing, and said so
+    return at
+
+
 def read_rows(path: str, rows: list[Row], period: m.Period | None,
               indices: dict[str, str] | None, period_row: Row | None = None,
               what: str = "spreadsheet", attributes: dict[str, str] | None = None,
@@ -358,13 +377,20 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             last.span if last is not None else Span(path, 1, 1, 1, 2),
             "below the period, a row names the columns: date, event, and the indices "
             "(e.g. date,event,russia,eu), then one row per event")])
+    if what == "workbook":  # a sheet may have a title above its heading row
+        heading_at = _below_a_title(rows, heading_at)
     heading = rows[heading_at]
     named = {**(indices or {}), **(attributes or {})} if indices is not None else None
     columns, index_columns, unknown = _heading(heading, named, problems)
     data = rows[heading_at + 1:]
     missing = [needed for needed in ("date", "event") if needed not in columns]
     for needed in missing:
-        problems.append(found(heading.cells[0], judge.no_column(what, needed), heading.span))
+        finding = judge.no_column(what, needed)
+        if what == "workbook":  # a sheet may have a title above its heading row
+            finding = attrs.evolve(finding, hint=(
+                f"the heading row, the first row under the period (row {heading.span.line} "
+                "here) or under a title of one cell, must name: date, event, and the indices"))
+        problems.append(found(heading.cells[0], finding, heading.span))
     for j, cell in unknown:
         name = cell.value.strip()
         near = closest(name, indices or {})

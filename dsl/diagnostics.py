@@ -73,8 +73,12 @@ class InputError(Exception):
 
     def __init__(self, diagnostics: list[Diagnostic]):
         unique = list(dict.fromkeys(diagnostics))  # a bad column heading, once
-        super().__init__("; ".join(d.message for d in unique[:3]))
         self.diagnostics = sorted(unique, key=Diagnostic.sort_key)
+        # as the command line's first line of each: `file:line:col: error[CODE]: message`
+        shown = [f"{d.span}: " * (d.span is not None) + f"{d.severity}[{d.code}]: {d.message}"
+                 for d in self.diagnostics[:3]]
+        more = len(self.diagnostics) - len(shown)
+        super().__init__("\n".join(shown) + (f"\n(and {more} more)" if more > 0 else ""))
 
 
 class Sources:

@@ -7,6 +7,7 @@ declared, scores whole and within the scheme's range.
 
 from __future__ import annotations
 
+import attrs
 
 from . import judgements as judge, model as m
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
@@ -37,8 +38,8 @@ def _read_catalogue(paths, scheme, period, others=frozenset()):
             attributes = {name: a.title for name, a in scheme.attributes.items()}
             required = {name: _example(a) for name, a in scheme.attributes.items()
                         if a.default is None}
-            sheet = path.lower().endswith((".csv", ".xlsx", ".xlsm", ".parquet", ".jsonl",
-                                           ".ndjson"))
+            sheet = path.lower().endswith((".csv", ".xlsx", ".xlsm", ".ods", ".parquet",
+                                           ".jsonl", ".ndjson"))
             stdin_csv = path == "-" and _standard_input_is_csv()
             if path.lower().endswith(".csv") or stdin_csv:
                 from .csvfile import read_csv
@@ -52,6 +53,10 @@ def _read_catalogue(paths, scheme, period, others=frozenset()):
                 from .xlsx import read_xlsx
 
                 found_period, raw, found = read_xlsx(path, period, names, attributes, required)
+            elif path.lower().endswith(".ods"):
+                from .ods import read_ods
+
+                found_period, raw, found = read_ods(path, period, names, attributes, required)
             else:
                 found_period, raw, found = read_event_file(path)
         except InputError as e:
@@ -422,6 +427,15 @@ def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
     at = Span(span.file, span.line, span.column + lead, span.line, span.column + lead + 1)
     found = judge.date(printed, period)
     if isinstance(found, judge.Finding):
+        if not printed and span.file.lower().endswith((".xlsx", ".xlsm", ".ods")):
+            from .xlsx import cell_name, merged_range
+
+            merged = merged_range(span)
+            if merged is not None:  # a merged cell holds its value in its first cell only
+                found = attrs.evolve(found, message=(
+                    f"{found.message}: {cell_name(span)} is covered by the merged cell {merged}, "
+                    f"whose value only {merged.split(':')[0]} holds"),
+                    hint="unmerge the date cells and write each row's date in its own cell")
         problems.append(found.at(at))
         return None
     start, end = found

@@ -33,6 +33,46 @@ _BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 # path -> (sheet name, {row: [(first column, end column, cell letters)]})
 _CELLS: dict[str, tuple[str, dict[int, list[tuple[int, int, str]]]]] = {}
+# path -> {(row, column in the row's text): the merged range covering the cell}, for the
+# cells a merged cell covers (not its first): their value stands in the first cell only
+MERGED: dict[str, dict[tuple[int, int], str]] = {}
+
+
+def merged_range(span: Span) -> str | None:
+    """`A4:A5` where `span` is a cell a merged cell covers (read as empty)."""
+    return MERGED.get(span.file, {}).get((span.line, span.column))
+
+
+def _merged_cells(path: str, sheet_path: str | None) -> dict[tuple[int, int], str]:
+    """(row, column) of each cell covered by a merged cell of the sheet, and the
+    merged range: read from the sheet's XML, which openpyxl's read-only mode skips."""
+    import zipfile
+
+    if not sheet_path:
+        return {}
+    with zipfile.ZipFile(path) as book:
+        try:
+            text = book.read(sheet_path.lstrip("/"))
+        except KeyError:
+            return {}
+    found = {}
+    for ref in re.findall(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', text)[:10_000]:
+        where = ref.decode()
+        (c1, r1), (c2, r2) = (re.fullmatch(r"([A-Z]+)(\d+)", p).groups()
+                              for p in where.split(":"))
+        first_column, last_column = _column_number(c1), _column_number(c2)
+        for r in range(int(r1), min(int(r2), int(r1) + 10_000) + 1):
+            for c in range(first_column, min(last_column, first_column + 1000) + 1):
+                if (r, c) != (int(r1), first_column):
+                    found[(r, c)] = where
+    return found
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def column_letters(n: int) -> str:
@@ -321,6 +361,7 @@ def read_xlsx(path: str, period: m.Period | None = None,
         stored_rows = list(_rows(path, workbook, sheet, reference, blanks=holds_formulas))
         defined = _defined_period(workbook)
         formulas = _formulas_without_values(path, stored_rows) if holds_formulas else []
+        merged = _merged_cells(path, getattr(sheet, "_worksheet_path", None))
     except _Limit as e:
         SOURCES.add(path, "\n".join(_lines(stored_rows)))
         raise InputError([e.diagnostic]) from None
@@ -332,10 +373,16 @@ def read_xlsx(path: str, period: m.Period | None = None,
         workbook.close()
     rows: list[Row] = []
     places: dict[int, list[tuple[int, int, str]]] = {}
+    covered: dict[tuple[int, int], str] = {}
+    widest: dict[int, int] = {}  # row -> the last column a merged cell covers there
+    for r, c in merged:
+        widest[r] = max(widest.get(r, 0), c)
     for number, values in stored_rows:
         values = list(values)
         while values and _text(values[-1]) == "" and values[-1] is not _NO_NUMBER:
             values.pop()
+        while len(values) < widest.get(number, 0):
+            values.append(None)  # covered cells at the row's end: named as merged
         if not values:
             continue
         cells, parts, at = [], [], 1
@@ -346,6 +393,8 @@ def read_xlsx(path: str, period: m.Period | None = None,
             span = Span(path, number, at, number, at + max(len(shown), 1))
             cells.append(Cell(text, span, False, value, f"{reference}!{letters}{number}"))
             places.setdefault(number, []).append((at, at + len(shown), letters))
+            if (number, k) in merged:
+                covered[(number, at)] = merged[(number, k)]
             parts.append(shown)
             at += len(shown) + len(_SEPARATOR)
         line = _SEPARATOR.join(parts)
@@ -353,6 +402,7 @@ def read_xlsx(path: str, period: m.Period | None = None,
         rows.append(Row(cells, Span(path, number, 1, number, max(len(line), 1) + 1), comment))
     SOURCES.add(path, "\n".join(_lines(stored_rows)))
     _CELLS[path] = (name, places)
+    MERGED[path] = covered
     unread = [error(
         "B016", f"{reference}!{column_letters(k)}{number}: the cell is marked as a number but "
         "holds none: that is how a program writes NaN or an infinity, which a workbook "

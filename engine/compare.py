@@ -73,7 +73,7 @@ class Comparison(Tabular, Node):
         rows = []
         for i in self.indices:
             row = [i.title]
-            row += ["-" if v is None else m.signed(v) + (f" {c.capitalize()}" if c else "")
+            row += ["-" if v is None else m.signed(v) + (f" {c}" if c else "")
                     for v, c in zip(i.values, i.colours)]
             row += ["" if d is None else m.signed(d) if d else "0"
                     for d in i.differences()[1:]]

@@ -30,7 +30,7 @@ from ..dsl.numbers import plain, signed
 
 EXTENSION = ".test"
 RULES_KINDS = (".rules",)
-EVENTS_KINDS = (".events", ".csv", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".parquet")
+EVENTS_KINDS = (".events", ".csv", ".xlsx", ".xlsm", ".ods", ".jsonl", ".ndjson", ".parquet")
 
 # Folders a search for test files does not enter: hidden ones (.git, .venv),
 # caches, and Python environments (which ship test files of their own).
@@ -141,6 +141,8 @@ class Run(Node):
     outcomes: tuple[Outcome, ...]
     files: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]  # of test files that could not be read as a whole
+    deselected: int = 0  # tests -k left out
+    stopped: bool = False  # -x: the run stopped at its first failure, tests unrun
 
     @property
     def passed(self) -> int:
@@ -163,7 +165,8 @@ class Run(Node):
 
     @property
     def summary(self) -> str:
-        return f"{self.passed} passed, {self.failed} failed"
+        return (f"{self.passed} passed, {self.failed} failed"
+                + (f", {self.deselected} deselected" if self.deselected else ""))
 
     def __repr__(self):  # short, for notebooks
         return f"<Run of {len(self.files)} test files: {self.summary}>"
@@ -606,31 +609,110 @@ def run_case(case: Case, loaded: _Loaded | None = None) -> Outcome:
     return attrs.evolve(outcome, failures=tuple(compare(case, evaluation)))
 
 
-def run_tests(paths=(".",)) -> Run:
+def run_tests(paths=(".",), select: str | None = None, first_failure: bool = False) -> Run:
     """Run every test in `paths` (test files, or folders searched for `*.test`).
-    Raises UsageProblem for a path that does not exist, or names no test file."""
+    `select`: only the tests whose file and name match the expression, as pytest's
+    -k takes it (`by-category and not published`: words and phrases matched
+    without regard to case, with `and`, `or`, `not` and parentheses);
+    `first_failure`: stop at the first test that does not pass (pytest's -x).
+    Raises UsageProblem for a path that does not exist, or names no test file, or
+    an expression that does not read."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = [os.fspath(p) for p in paths] or ["."]
+    wanted = selection(select) if select is not None else None
     files = find_test_files(paths)
     if not files:
         raise UsageProblem(f"no test files (*{EXTENSION}) in {', '.join(paths)}")
     loaded = _Loaded()
     outcomes: list[Outcome] = []
     whole: list[Diagnostic] = []
+    deselected = 0
     for path in files:
         cases, problems = read_test_file(path)
+        if wanted is not None:
+            kept = [(c, p) for c, p in cases if wanted(f"{c.file} {c.name}")]
+            deselected += len(cases) - len(kept)
+            if not kept and cases:
+                continue
+            cases = kept
         if problems:  # the file does not read as tests: none of them runs
             whole += problems
             outcomes += [Outcome(c.name, c.file, c.span.line, None, (), ran=False)
                          for c, _ in cases] or [Outcome("", path, None, None, (), ran=False)]
-            continue
-        for case, mine in cases:
-            if mine:
-                outcomes.append(Outcome(case.name, case.file, case.span.line,
-                                        case.path(case.rules[0]) if case.rules else None,
-                                        tuple(case.path(p) for p, _ in case.events),
-                                        diagnostics=tuple(mine)))
-            else:
-                outcomes.append(run_case(case, loaded))
-    return Run(tuple(outcomes), tuple(files), tuple(sorted(whole, key=Diagnostic.sort_key)))
+        else:
+            for case, mine in cases:
+                if mine:
+                    outcomes.append(Outcome(case.name, case.file, case.span.line,
+                                            case.path(case.rules[0]) if case.rules else None,
+                                            tuple(case.path(p) for p, _ in case.events),
+                                            diagnostics=tuple(mine)))
+                else:
+                    outcomes.append(run_case(case, loaded))
+                if first_failure and not outcomes[-1].passed:
+                    break
+        if first_failure and outcomes and not outcomes[-1].passed:
+            return Run(tuple(outcomes), tuple(files),
+                       tuple(sorted(whole, key=Diagnostic.sort_key)), deselected, True)
+    return Run(tuple(outcomes), tuple(files), tuple(sorted(whole, key=Diagnostic.sort_key)),
+               deselected)
+
+
+def selection(expression: str):
+    """A predicate on a test's file and name from a -k expression: words (runs of
+    them, `No 19`, make a phrase) matched as parts of the text without regard to
+    case, combined with `and`, `or`, `not` and parentheses, as pytest reads -k."""
+    import re
+
+    tokens = re.findall(r"\(|\)|[^\s()]+", expression)
+    at = 0
+
+    def peek():
+        return tokens[at] if at < len(tokens) else None
+
+    def take():
+        nonlocal at
+        at += 1
+        return tokens[at - 1]
+
+    def either():
+        left = both()
+        while peek() == "or":
+            take()
+            right = both()
+            left = (lambda a, b: lambda t: a(t) or b(t))(left, right)
+        return left
+
+    def both():
+        left = negation()
+        while peek() == "and":
+            take()
+            right = negation()
+            left = (lambda a, b: lambda t: a(t) and b(t))(left, right)
+        return left
+
+    def negation():
+        if peek() == "not":
+            take()
+            inner = negation()
+            return lambda t: not inner(t)
+        if peek() == "(":
+            take()
+            inner = either()
+            if peek() != ")":
+                raise UsageProblem(f"-k {expression!r}: a `(` is not closed")
+            take()
+            return inner
+        words = []
+        while peek() not in (None, "(", ")", "and", "or", "not"):
+            words.append(take())
+        if not words:
+            found = f"`{peek()}`" if peek() else "the end"
+            raise UsageProblem(f"-k {expression!r}: expected a word, found {found}")
+        phrase = " ".join(words).casefold()
+        return lambda t: phrase in t.casefold()
+
+    found = either()
+    if peek() is not None:
+        raise UsageProblem(f"-k {expression!r}: unexpected `{peek()}`")
+    return found

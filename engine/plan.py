@@ -485,7 +485,7 @@ class Evaluation(Tabular):
                    + (f", {scheme.version}" if scheme.version else ""))
         rows = [[r.index.title, m.signed(r.aggregate), m.signed(r.positive),
                  m.signed(r.negative) if r.negative else "0", r.events,
-                 r.colour.capitalize() if r.colour else
+                 r.colour if r.colour else
                  "no events" if not r.events and name in scheme.bands else ""]
                 for name, r in self.indices.items()]
         return (caption, ["Index", "Aggregate", "Positive", "Negative", "Events", "Colour"], rows,

@@ -104,7 +104,7 @@ class Series(Tabular):
                              "" if f.aggregate is None else
                              m.signed(f.aggregate) + ("*" if f.published else ""),
                              "" if f.change is None else m.signed(f.change) if f.change else "0",
-                             f.colour.capitalize() if f.colour else ""])
+                             f.colour or ""])
         return caption, ["Issue", "Index", "Aggregate", "Change", "Colour"], rows, {2, 3}
 
     columns = ("issue", "start", "end", "published", "index", "name", "aggregate", "positive",

@@ -52,7 +52,7 @@ def test_explain_regional_tension_on_no19():
 def test_explain_cli_plain_words_first():
     out = CliRunner().invoke(main, ["explain", str(RULES), str(EVENTS), "--index",
                                     "regional_tension"]).output
-    assert out.startswith("Regional tension: -7, Yellow  (+6 positive, -13 negative, 22 events)\n"
+    assert out.startswith("Regional tension: -7, yellow  (+6 positive, -13 negative, 22 events)\n"
                           "  1 point from green (at -6); 6 points from orange (at -13)\n")
     result = CliRunner().invoke(main, ["explain", str(RULES), str(EVENTS), "--index", "rusia"])
     assert result.exit_code == 2 and "did you mean `russia`?" in result.output

@@ -51,7 +51,7 @@ def test_one_issue_as_svg():
         assert signed(aggregate) in words and signed(positive) in words
     titles = ["Relationship with Russia", "Relationship with the U.S.", "National security",
               "Regional tension", "Minsk Barometer No 19 (January and February 2021)"]
-    assert all(t in words for t in titles) and "Yellow" in words and "points" in words
+    assert all(t in words for t in titles) and "yellow" in words and "points" in words
     assert not {"us", "national_security", "regional_tension"} & set(words)
     # bars are as long as their points, on one axis: zero is where the bars meet
     zero = min(xs(svg, "positive-russia"))
@@ -80,7 +80,7 @@ def test_the_same_files_give_the_same_bytes(minsk):
     assert b"<dc:date>" not in svg[0] and b"Matplotlib v" not in svg[0]
     scale = ET.fromstring(svg[0])
     words = texts(scale)
-    assert "Regional tension: -7 (Yellow)" in words and "-12 to -7" in words
+    assert "Regional tension: -7 (yellow)" in words and "-12 to -7" in words
     # the value sits inside its band, which is drawn between its neighbours
     value = xs(scale, "value-regional_tension")[0]
     yellow, green = xs(scale, "band-regional_tension-yellow"), xs(scale, "band-regional_tension-green")

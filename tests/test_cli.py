@@ -27,10 +27,10 @@ def test_stdin_and_output_file(tmp_path):
 def test_table_and_markdown():
     table = run("eval", str(RULES), str(EVENTS)).output
     assert "│ Relationship with Russia   │       +20 │      +22 │       -2 │     21 │        │" in table
-    assert "│ Regional tension           │        -7 │       +6 │      -13 │     22 │ Yellow │" in table
+    assert "│ Regional tension           │        -7 │       +6 │      -13 │     22 │ yellow │" in table
     md = run("eval", str(RULES), str(EVENTS), "--format", "markdown").output
     assert "| Relationship with the U.S. | -18 | +4 | -22 | 24 |  |" in md
-    assert "| Regional tension | -7 | +6 | -13 | 22 | Yellow |" in md
+    assert "| Regional tension | -7 | +6 | -13 | 22 | yellow |" in md
 
 
 def test_no_colour_off_a_terminal_or_with_no_color():

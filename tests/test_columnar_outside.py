@@ -323,7 +323,7 @@ def test_a_period_given_by_its_days_is_said_once_in_the_table(tmp_path):
     path = parquet(tmp_path, "p.parquet", {"date": ["2021-01-01"], "event": ["e"], "a": [1],
                                            "category": ["x"]})
     out = both(tmp_path, path, "--period", "2021-01-01:2021-01-31").output
-    assert out.startswith("2021-01-01 to 2021-01-31\nScheme: Outside, 1\n")
+    assert out.startswith("2021-01-01 to 2021-01-31\nScheme: Outside, version 1\n")
 
 
 def test_scores_under_a_derived_or_a_misspelt_index_are_errors(tmp_path):

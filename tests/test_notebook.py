@@ -267,14 +267,14 @@ def test_evaluation_html_has_every_title_and_figure(results):
     for row, (a, p, n) in zip(rows, PUBLISHED.values()):
         signed = [f"{v:+d}" if v else "0" for v in (a, p, n)]
         assert row[1:4] == signed
-    assert rows[-1][5] == "Yellow" and "background:yellow" in html
+    assert rows[-1][5] == "yellow" and "background:yellow" in html
     assert "Minsk Barometer No 19 (January and February 2021)" in html
 
 
 def test_comparison_html_has_every_title_and_figure(results):
     rows = _cells(results["comparison"]._repr_html_())
     assert [r[0] for r in rows] == list(TITLES.values())
-    assert rows[-1][1:] == ["-7 Yellow", "-14 Orange", "-7"]
+    assert rows[-1][1:] == ["-7 yellow", "-14 orange", "-7"]
     assert rows[0][1:] == ["+20", "+24", "+4"]
 
 

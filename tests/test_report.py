@@ -73,7 +73,7 @@ def test_the_report_says_what_changed(built):
         line = f"<li>{html.escape(TITLES[name])}: <strong>{signed(aggregate)}</strong>, {how} " \
                f"from {signed(before[name])}"
         assert line in page, line
-    assert "from Green to <strong>Yellow</strong>" in page
+    assert "from green to <strong>yellow</strong>" in page
     # each figure is explained: its heading, and its events' running total ends at it
     for name, (aggregate, positive, negative) in PUBLISHED.items():
         article = page.split(f'id="explain-{name}"')[1].split("</article>")[0]
@@ -127,7 +127,7 @@ def test_a_reader_sees_every_figure_and_no_empty_chart(built, tmp_path):
         assert re.search(rf"{re.escape(TITLES[name])}\t{re.escape(signed(aggregate))}\t"
                          rf"{re.escape(signed(positive))}\t", text), name
         assert f"{TITLES[name]}: {signed(aggregate)}" in text  # its explanation's heading
-    assert "Regional tension: -7 (Yellow)" in text  # on the colour scale
+    assert "Regional tension: -7 (yellow)" in text  # on the colour scale
     issue, scale, series = seen["charts"]
     for chart in seen["charts"]:
         assert chart["width"] > 500 and chart["height"] > 150

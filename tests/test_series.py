@@ -390,7 +390,7 @@ def test_a_variant_with_other_bands_still_reads_the_reports_colour(tmp_path):
     variant = write(tmp_path, "v.rules", f'scheme "V"\nextends "{RULES}"\n'
                     "bands regional_tension { calm >= -5  tense < -5 }\n")
     result = run("eval", variant, EVENTS)
-    assert result.exit_code == 0 and "Tense" in result.output
+    assert result.exit_code == 0 and "│ tense  │" in result.output
 
 
 def test_a_folder_of_the_whole_history_reads_the_issues_before_and_sets_later_ones_aside(

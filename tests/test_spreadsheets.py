@@ -309,7 +309,7 @@ def test_format_xlsx_has_numbers_as_numbers(tmp_path):
     got = {r[0]: (r[2], r[3], r[4]) for r in rows[1:]}
     assert got == PUBLISHED
     assert all(isinstance(v, int) for r in rows[1:] for v in r[2:6])
-    assert rows[-1][6] == "Yellow"
+    assert rows[-1][6] == "yellow"
 
 
 def test_compare_format_xlsx(tmp_path):

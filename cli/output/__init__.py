@@ -74,21 +74,22 @@ def evaluation(ev, fmt: str = "table", colour: bool = False) -> str:
     return _module(fmt).evaluation(ev)
 
 
-def series(s, fmt: str = "table", colour: bool = False) -> str:
+def series(s, fmt: str = "table", colour: bool = False, fit: int | None = None) -> str:
+    """`fit`: a terminal's width, which a table is made to fit."""
     if fmt in CHARTS:
         return _charts(fmt).series(s)
     if fmt == "table":
-        return _module(fmt).series(s, colour=colour)
+        return _module(fmt).series(s, colour=colour, fit=fit)
     return _module(fmt).series(s)
 
 
-def explanation(explained, fmt: str = "text", details: bool = False) -> str:
+def explanation(explained, fmt: str = "table", details: bool = False) -> str:
     if fmt == "json":
         return _module(fmt).explanation(explained)
     return _module(fmt).explanation(explained, details)
 
 
-def contributions(result, parts, fmt: str = "text") -> str:
+def contributions(result, parts, fmt: str = "table") -> str:
     """explain on the columnar path: per index, each category's and rule's share."""
     return _module(fmt).contributions(result, parts)
 
@@ -99,7 +100,7 @@ def comparison(c, fmt: str = "table", colour: bool = False) -> str:
     return _module(fmt).comparison(c)
 
 
-def sensitivity(s, fmt: str = "text", evaluation=None) -> str:
+def sensitivity(s, fmt: str = "table", evaluation=None) -> str:
     """`evaluation`, where given, names the indices by their titles and the
     scheme and period in a chart."""
     if fmt in CHARTS:

@@ -148,8 +148,9 @@ def palette(bandset) -> dict[str, str]:
 
 
 def band_word(name: str) -> str:
-    """A band's name as a reader reads it: strongly_east is "Strongly east"."""
-    return name.replace("_", " ").capitalize()
+    """A band's name as the rules file declares it (docs/shell.md, "Colours"), its
+    underscores read as spaces in charts and the report: strongly_east is "strongly east"."""
+    return name.replace("_", " ")
 
 
 def ink(colour: str) -> str:
@@ -159,7 +160,9 @@ def ink(colour: str) -> str:
 
 
 def _scheme_words(scheme) -> str:
-    return scheme.name + (f", {scheme.version}" if scheme.version else "")
+    from .table import scheme_words
+
+    return scheme_words(scheme)
 
 
 def _period_words(period) -> str:
@@ -365,20 +368,21 @@ def series(s):
         issues = list(s.issues)
         panel = 1.5
         first, last = issues[0], issues[-1]
-        fig, height, top = _figure(panel * len(names) + 0.65,
+        xs = list(range(len(issues)))
+        labels, axis = _axis_labels(issues)
+        below = 0.3 + (0.28 if any("\n" in label for label in labels) else 0.16)
+        fig, height, top = _figure((panel + below - 0.3) * len(names) + 0.65,
                                    f"{scheme.name}: each index over {len(issues)} "
                                    f"issue{'s' if len(issues) != 1 else ''}",
                                    f"{first.label} to {last.label}" if len(issues) > 1
                                    else first.label)
-        xs = list(range(len(issues)))
-        labels, axis = _axis_labels(issues)
         bottom = 0.55 / height
         row = (1 - top - bottom) / len(names)
         published_shown = colour_only = relative_shown = False
         for k, name in enumerate(names):
             index = scheme.indices[name]
-            ax = fig.add_axes((0.1, 1 - top - row * (k + 1) + 0.3 / height, 0.8,
-                               row - 0.52 / height))
+            ax = fig.add_axes((0.1, 1 - top - row * (k + 1) + below / height, 0.8,
+                               row - (below + 0.22) / height))
             figures = [i.figures.get(name) for i in issues]
             values = [_float(f.aggregate if f else None) for f in figures]
             known = [v for v in values if v == v]
@@ -458,7 +462,9 @@ def series(s):
                             zorder=4)
             ax.set_title(wrap(index.title, 60), loc="left", fontsize=9, fontweight="bold",
                          color=INK, pad=3)
-            ax.set_xticks(xs, labels if k == len(names) - 1 else [""] * len(xs))
+            ax.set_xticks(xs, labels)  # every panel its issues, read without the others
+            ax.set_ylabel("points" if not index.derived else "value", fontsize=7.5,
+                          color=MUTED, labelpad=2)
             if k == len(names) - 1 and axis:
                 ax.set_xlabel(axis, fontsize=7.5, color=MUTED)
             ax.tick_params(axis="both", labelsize=7.5, length=2)

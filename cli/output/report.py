@@ -113,12 +113,45 @@ def _last_known(series, issue, name, what="aggregate"):
 # --- the parts ---------------------------------------------------------------------
 
 
-def _figures(ev, issue, previous, chart) -> str:
+def _change_column(ev, series, issue, previous) -> tuple[str, dict[str, str]] | None:
+    """The figures table's change column: its heading and each index's cell, since
+    the previous issue, or where it does not know the figure, since the last
+    figure known (as "What changed" says); None where no change is known at all."""
+    if previous is None:
+        return None
+    cells, since_last = {}, False
+    for name in ev.indices:
+        f = issue.figures.get(name)
+        cells[name] = ""
+        if f is None or f.aggregate is None:
+            continue
+        if f.change is not None:
+            cells[name] = _change_words(f)
+            continue
+        earlier, known = _last_known(series, issue, name)
+        if earlier is not None:
+            change = f.aggregate - known.aggregate
+            from ..engine.series import issue_number
+
+            number = issue_number(earlier.label)
+            label = (f"No {number}" if number is not None else
+                     charts.issue_label(earlier).replace("\n", " "))
+            cells[name] = f"{_e(signed(change) if change else '0')} (since {_e(label)})"
+            since_last = True
+    if not any(cells.values()):
+        return None
+    heading = ("Change since the last figure known" if since_last else
+               f"Change since {charts.issue_label(previous)}")
+    return heading, cells
+
+
+def _figures(ev, issue, previous, chart, series=None) -> str:
     stated = {p.index: p.value for p in ev.catalogue.period.published}
     headings = ["Index", "Aggregate", "Positive", "Negative", "Events", "Colour"]
     right = {1, 2, 3, 4}
-    if previous is not None:
-        headings.append(f"Change since {charts.issue_label(previous)}")
+    changes = _change_column(ev, series, issue, previous)
+    if changes is not None:
+        headings.append(changes[0])
         right.add(6)
     if stated:
         headings.append("Published")
@@ -130,9 +163,8 @@ def _figures(ev, issue, previous, chart) -> str:
                "" if derived else _e(signed(r.positive)),
                "" if derived else _e(signed(r.negative) if r.negative else "0"),
                "" if derived else str(r.events), _swatch(r.colour, ev.scheme, name)]
-        if previous is not None:
-            f = issue.figures.get(name)
-            row.append(_change_words(f) if f is not None else "")
+        if changes is not None:
+            row.append(changes[1][name])
         if stated:
             value = stated.get(name)
             row.append("" if value is None else _e(signed(value)) + (
@@ -354,8 +386,10 @@ def report(ev, series=None) -> str:
     chart = _Charts()
     issue, previous = _current(series, ev)
     scheme, period = ev.scheme, ev.catalogue.period
-    scheme_words = scheme.name + (f", {scheme.version}" if scheme.version else "")
-    parts = [_figures(ev, issue, previous, chart), _scale(ev, chart),
+    from .table import scheme_words as words
+
+    scheme_words = words(scheme)
+    parts = [_figures(ev, issue, previous, chart, series), _scale(ev, chart),
              _changes(ev, series, issue, previous, chart), _explain(ev), _catalogue(ev)]
     nav = [("figures", "The figures"), ("scale", "The colour scale"),
            ("changes", "What changed"), ("explain", "What each figure is made of"),

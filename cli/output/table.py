@@ -29,26 +29,94 @@ def rjust(text: str, size: int) -> str:
     return " " * max(size - width(text), 0) + text
 
 
+def scheme_words(scheme) -> str:
+    """A scheme's name and version for a title: a bare number reads as a version
+    ("Minsk Barometer, scored by category, version 1"), a version in words as it is
+    ("Minsk Barometer, No 19 (2021)")."""
+    version = scheme.version
+    if not version:
+        return scheme.name
+    return f"{scheme.name}, {'version ' if version[:1].isdigit() else ''}{version}"
+
+
 def table(headings: list[str], rows: list[list[str]], right: set[int] = frozenset(),
-          paint=None) -> str:
-    """A box-drawn table; `paint(row, col, text)` may colour a padded cell."""
+          paint=None, fit: int | None = None, wrap: frozenset[int] = frozenset(),
+          groups: dict[int, str] | None = None) -> str:
+    """A box-drawn table; `paint(row, col, text)` may colour a padded cell. With
+    `fit`, the text of the columns in `wrap` is wrapped at spaces until the table
+    is at most `fit` columns wide, where the longest words allow. `groups`: a
+    line across the table before some rows (row number: text)."""
     widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h)
               for i, h in enumerate(headings)]
+    if fit is not None:
+        least = {i: max([width(w) for cell in [headings[i]] + [r[i] for r in rows]
+                         for w in cell.split(" ")] + [1]) for i in wrap}
+        while sum(widths) + 3 * len(widths) + 1 > fit:
+            narrower = [i for i in wrap if widths[i] > least[i]]
+            if not narrower:
+                break  # no narrower without breaking words: as narrow as it goes
+            widest = max(narrower, key=lambda i: widths[i])
+            widths[widest] -= 1
 
     def line(cells, row=None):
+        parts = [_wrapped(cell, size) if i in wrap else [cell]
+                 for i, (cell, size) in enumerate(zip(cells, widths))]
         out = []
-        for i, (cell, size) in enumerate(zip(cells, widths)):
-            text = rjust(cell, size) if i in right else ljust(cell, size)
-            if paint is not None and row is not None:
-                text = paint(row, i, text)
-            out.append(f" {text} ")
-        return "│" + "│".join(out) + "│"
+        for k in range(max(len(p) for p in parts)):
+            texts = []
+            for i, (lines, size) in enumerate(zip(parts, widths)):
+                cell = lines[k] if k < len(lines) else ""
+                text = rjust(cell, size) if i in right else ljust(cell, size)
+                if paint is not None and row is not None:
+                    text = paint(row, i, text)
+                texts.append(f" {text} ")
+            out.append("│" + "│".join(texts) + "│")
+        return "\n".join(out)
 
     bar = ["─" * (w + 2) for w in widths]
-    lines = ["┌" + "┬".join(bar) + "┐", line(headings), "├" + "┼".join(bar) + "┤"]
-    lines += [line(r, n) for n, r in enumerate(rows)]
+    groups = groups or {}
+    across = sum(widths) + 3 * len(widths) - 3
+    lines = ["┌" + "┬".join(bar) + "┐", line(headings)]
+    if 0 not in groups:
+        lines.append("├" + "┼".join(bar) + "┤")
+    for n, r in enumerate(rows):
+        if n in groups:
+            lines.append("├" + "┴".join(bar) + "┤")
+            lines += [f"│ {ljust(text, across)} │" for text in _wrapped(groups[n], across)]
+            lines.append("├" + "┬".join(bar) + "┤")
+        lines.append(line(r, n))
     lines.append("└" + "┴".join(bar) + "┘")
     return "\n".join(lines) + "\n"
+
+
+def _wrapped(text: str, size: int) -> list[str]:
+    """`text` in lines of at most `size` columns, broken at spaces only."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and width(lines[-1]) + 1 + width(word) <= size:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def terminal_width(stream) -> int | None:
+    """The width to fit a table to, on a terminal: $COLUMNS where set, else the
+    terminal's own; None in a pipe or a file, which get the table whole."""
+    import os
+
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or None
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def plain_table(headings, rows, right=frozenset()) -> str:
@@ -67,7 +135,7 @@ def colour_word(r, scheme) -> str:
     """The colour as a table shows it; an index with bands but no events says so."""
     if r.colour is None and r.events == 0 and r.index.name in scheme.bands:
         return "no events"
-    return (r.colour or "").capitalize()
+    return r.colour or ""
 
 
 def _sums(r) -> list[str]:
@@ -86,7 +154,7 @@ def evaluation_rows(ev) -> tuple[str, list[str], list[list[str]]]:
     period, scheme = ev.catalogue.period, ev.scheme
     days = f"{period.start} to {period.end}"
     title = days if period.title == days else f"{period.title}, {days}"  # --period: said once
-    subtitle = f"Scheme: {scheme.name}" + (f", {scheme.version}" if scheme.version else "")
+    subtitle = f"Scheme: {scheme_words(scheme)}"
     return f"{title}\n{subtitle}", headings, rows
 
 
@@ -127,7 +195,7 @@ def explanation(explained, details: bool = False) -> str:
         r = x.result
         if not x.lines and len(explained) > 1 and not r.index.derived:
             continue  # --event picked nothing on this index
-        colour = f", {r.colour.capitalize()}" if r.colour else ""
+        colour = f", {r.colour}" if r.colour else ""
         if r.index.derived:
             out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}")
             out.append(f"  = {r.index.formula.text()}")
@@ -184,11 +252,11 @@ def comparison(c, grid=None, events_grid=None) -> str:
     for i in c.indices:
         cells = [i.title]
         for v, col in zip(i.values, i.colours):
-            cells.append("-" if v is None else signed(v) + (f" {col.capitalize()}" if col else ""))
+            cells.append("-" if v is None else signed(v) + (f" {col}" if col else ""))
         for d, col in zip(i.differences()[1:], i.colours[1:]):
             change = "" if d is None else (signed(d) if d else "0")
             if col != i.colours[0] and col is not None:
-                change += f" ({(i.colours[0] or 'no colour').capitalize()} -> {col.capitalize()})"
+                change += f" ({i.colours[0] or 'no colour'} -> {col})"
             cells.append(change)
         rows.append(cells)
     right = set(range(1, len(heads)))
@@ -312,8 +380,8 @@ def _series_colour(f) -> str:
         return ""
     mark = "*" if f.published else ""
     if f.transition:
-        return f"{f.colour.capitalize()}{mark} (was {f.previous_colour.capitalize()})"
-    return f.colour.capitalize() + mark
+        return f"{f.colour}{mark} (was {f.previous_colour})"
+    return f.colour + mark
 
 
 def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
@@ -341,7 +409,7 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     first, last = s.issues[0].period, s.issues[-1].period
     count = len(s.issues)
     title = f"{scheme.name}: {count} issue{'' if count == 1 else 's'}, {first.start} to {last.end}"
-    subtitle = f"Scheme: {scheme.name}" + (f", {scheme.version}" if scheme.version else "")
+    subtitle = f"Scheme: {scheme_words(scheme)}"
     notes = []
     if any(f.published and (f.aggregate is not None or f.colour is not None)
            for i in s.issues for f in i.figures.values()):
@@ -349,7 +417,7 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     if any(not f.published and f.aggregate is None for i in s.issues for f in i.figures.values()):
         notes.append("n/a: a figure that needs more earlier issues than the series has "
                      "(see the warnings)")
-    changes = [f"  {f.index.title}: {f.previous_colour.capitalize()} -> {f.colour.capitalize()} "
+    changes = [f"  {f.index.title}: {f.previous_colour} -> {f.colour} "
                f"in {issue.label}" for issue in s.issues for f in issue.figures.values()
                if f.transition]
     if changes:
@@ -358,18 +426,39 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     return f"{title}\n{subtitle}", headings, rows, notes
 
 
-def series(s, colour: bool = False) -> str:
+def series(s, colour: bool = False, fit: int | None = None) -> str:
+    """The series as one table; with `fit` (a terminal's width) narrower where it
+    must be: the positive and negative points and events in one column, and the
+    issue, index and colour texts wrapped."""
     titles, headings, rows, notes = series_rows(s)
     figures = [f for issue in s.issues for f in issue.figures.values()]
+    last = len(headings) - 1
 
     def paint(row, col, text):
         name = figures[row].colour
-        if col == 7 and colour and name in _ANSI:
+        if col == last and colour and name in _ANSI:
             return f"\x1b[{_ANSI[name]}m{text}\x1b[0m"
         return text
 
-    out = f"{titles}\n" + table(headings, rows, {2, 3, 4, 5, 6}, paint)
-    return out + "".join(f"{n}\n" for n in notes)
+    out = table(headings, rows, {2, 3, 4, 5, 6}, paint)
+    if fit is not None and width(out.split("\n", 1)[0]) > fit:
+        # each issue on a line across the table; points and events in one column
+        groups, at = {}, 0
+        for issue in s.issues:
+            about = [r[0] for r in rows[at:at + len(issue.figures)] if r[0]]
+            groups[at] = ", ".join(about)
+            at += len(issue.figures)
+        headings = headings[1:4] + ["Points (events)"] + headings[7:]
+        rows = [r[1:4] + [f"{r[4]} / {r[5]} ({r[6]})" if r[6] else ""] + r[7:] for r in rows]
+        last = len(headings) - 1
+        out = table(headings, rows, {1, 2, 3}, paint, fit, frozenset({0, 1, 3, 4}), groups)
+    if fit is not None:
+        import textwrap
+
+        notes = [textwrap.fill(n, fit, subsequent_indent=" " * (4 if n.startswith(" ") else 2),
+                               break_long_words=False, break_on_hyphens=False)
+                 for n in notes]
+    return f"{titles}\n" + out + "".join(f"{n}\n" for n in notes)
 
 
 def contributions(result, parts) -> str:
@@ -378,11 +467,11 @@ def contributions(result, parts) -> str:
     out = []
     for name, r in result.indices.items():
         if r.index.derived:
-            colour = f", {r.colour.capitalize()}" if r.colour else ""
+            colour = f", {r.colour}" if r.colour else ""
             out += [f"{r.index.title}: {signed(r.aggregate)}{colour}",
                     f"  = {r.index.formula.text()}", ""]
             continue
-        colour = f", {r.colour.capitalize()}" if r.colour else ""
+        colour = f", {r.colour}" if r.colour else ""
         out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}  ({signed(r.positive)} "
                    f"positive, {signed(r.negative) if r.negative else '0'} negative, "
                    f"{r.events} events)")

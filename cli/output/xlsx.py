@@ -53,7 +53,7 @@ def _about(ev) -> tuple[str, list[str], list[list]]:
 def evaluation(ev) -> bytes:
     """Sheet `Indices` (one row per index) and sheet `About` (period and scheme)."""
     rows = [[r.index.name, r.index.title, number(r.aggregate), number(r.positive),
-             number(r.negative), r.events, (r.colour or "").capitalize() or None]
+             number(r.negative), r.events, r.colour or None]
             for r in ev.indices.values()]
     return _workbook([
         ("Indices", ["Index", "Name", "Aggregate", "Positive", "Negative", "Events", "Colour"],
@@ -68,7 +68,7 @@ def comparison(c) -> bytes:
     headings = (["Index", "Name"] + [f"{x}: {s.name}" for x, s in zip(letters, c.schemes)]
                 + [f"Colour {x}" for x in letters] + [f"{x}-A" for x in letters[1:]])
     indices = [[i.name, i.title] + [None if v is None else number(v) for v in i.values]
-               + [(col or "").capitalize() or None for col in i.colours]
+               + [col or None for col in i.colours]
                + [None if d is None else number(d) for d in i.differences()[1:]]
                for i in c.indices]
     rankings = [[group, f"{x}: {s.name}", k + 1, name]

@@ -17,7 +17,7 @@ from ..common import FILE, chosen_engine, complete_index, complete_rules, engine
 @click.option("--details", is_flag=True, help="Also each event's place, recorded score, "
               "category, tags and attributes (with the built-in age and days where the "
               "scheme reads them).")
-@format_option(["text", "json"], "text")
+@format_option(["table", "json"])
 @output_option
 @period_option
 @history_option

@@ -5,17 +5,19 @@ from __future__ import annotations
 import click
 
 from .. import api
-from ..common import FILE, complete_rules, front, load, output_option, parse_period, period_option, shown, write_output
+from ..common import FILE, catalogue_files, complete_rules, front, load, output_option, parse_period, period_option, shown, write_output
 
 
 @click.command("report")
 @click.argument("rules", type=FILE, shell_complete=complete_rules)
 @click.argument("catalogue", type=FILE)
 @click.argument("more", nargs=-1, type=FILE, metavar="")
-@click.option("--history", "history", multiple=True, type=FILE, metavar="CATALOGUES...",
-              help="Other issues (event files, or files of published figures only), for what "
-                   "changed since the previous issue and each index across the issues. Put "
-                   "it last: every file after it is one of them.")
+@click.option("--history", "history", multiple=True, type=FILE, metavar="FILE|FOLDER",
+              callback=catalogue_files,
+              help="Other issues (event files, or files of published figures only), or a "
+                   "folder of them (--history examples/history), for what changed since the "
+                   "previous issue and each index across the issues. Files named after it "
+                   "(--history examples/history/*.events) are issues too.")
 @output_option
 @period_option
 def command(rules, catalogue, more, history, out, period):
@@ -30,14 +32,17 @@ def command(rules, catalogue, more, history, out, period):
     Examples:
       barometer report rules/minsk-barometer.rules examples/minsk-barometer-19.events -o no19.html
       barometer report rules/minsk-barometer.rules examples/minsk-barometer-19.events --history examples/history/*.events -o no19.html
+      barometer report rules/minsk-barometer.rules examples/minsk-barometer-19.events --history examples/history -o no19.html
+      barometer report --history examples/history -o no19.html rules/minsk-barometer.rules examples/minsk-barometer-19.events
     """
     from ..engine import evaluate
     from ..output.report import report as report_html
 
+    rules, catalogue, more = _arguments(rules, catalogue, more, history)
     if more and not history:
         raise click.UsageError(f"unexpected file {more[0]!r}: name past issues with "
                                "--history FILE...")
-    history = list(history) + list(more)
+    history = list(history) + list(catalogue_files(None, None, more))
     if "-" in history:
         raise click.UsageError("a past issue cannot be read from standard input (-)")
     try:
@@ -54,6 +59,20 @@ def command(rules, catalogue, more, history, out, period):
         series = _series(scheme, issue, history)
         evaluation = next(i.evaluation for i in series.issues if i.period == issue.period)
     write_output(report_html(evaluation, series), out)
+
+
+def _arguments(rules, catalogue, more, history):
+    """RULES and CATALOGUE wherever --history stands: `--history h/*.events R C` leaves
+    click the files h/2..., R and C in order (the first file was the option's). The
+    rules file is the first named `.rules`, the issue the file after it; the others
+    are past issues."""
+    files = [rules, catalogue, *more]
+    if not history or files[0].lower().endswith(".rules"):
+        return rules, catalogue, tuple(more)
+    at = next((k for k, f in enumerate(files) if f.lower().endswith(".rules")), None)
+    if at is None or at + 1 >= len(files):
+        return rules, catalogue, tuple(more)
+    return files[at], files[at + 1], tuple(files[:at] + files[at + 2:])
 
 
 def _series(scheme, issue, history):

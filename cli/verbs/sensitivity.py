@@ -21,7 +21,7 @@ from ..common import FILE, complete_rules, evaluation, format_option, history_op
                    "'weights by 1', 'weights of sanctions, conflict by 2', 'weights by 20%', "
                    "'bands by 1', 'bands of regional_tension by 2', 'rule older by 1', "
                    "'score among [recorded, direction]'. May be repeated.")
-@format_option(["text", "json", "svg", "png"], "text")
+@format_option(["table", "json", "svg", "png"])
 @output_option
 @period_option
 @history_option

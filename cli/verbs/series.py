@@ -44,5 +44,8 @@ def command(rules, catalogues, fmt, out):
         series, warnings = api.series(rules, catalogues)
     shown(warnings)
     colour = out in (None, "-") and colour_wanted(sys.stdout)
-    write_output(output.series(series, fmt, colour=colour), out)
+    from ..output.table import terminal_width
+
+    fit = terminal_width(sys.stdout) if out in (None, "-") else None
+    write_output(output.series(series, fmt, colour=colour, fit=fit), out)
 

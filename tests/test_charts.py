@@ -199,7 +199,7 @@ def test_dollars_in_titles_are_drawn_as_written_in_every_chart(tmp_path):
     assert result.exit_code == 0, result.output[-300:]
     svgs = re.findall(r"<svg .*?</svg>", result.output, re.S)
     drawn = [w for svg in svgs for w in texts(ET.fromstring(svg))]
-    assert {"Cost $5 and $10", r"$\foo$", "Cost $5 and $10: +2 (High)"} <= set(drawn)
+    assert {"Cost $5 and $10", r"$\foo$", "Cost $5 and $10: +2 (high)"} <= set(drawn)
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

@@ -109,6 +109,12 @@ class Band(Node):
     upper: Bound | None  # None: open upwards
     interpretation: str
     span: Span
+    title: str = ""  # `unusually_good "Unusually good" >= 10`: the name as shown, if given
+
+    def shown(self) -> str:
+        """The band's name as tables and reports show it: its title, else the name
+        capitalised (`yellow` -> `Yellow`)."""
+        return self.title or self.name.capitalize()
 
     def contains(self, value: Number) -> bool:
         lo, hi = self.lower, self.upper
@@ -153,6 +159,13 @@ class BandSet(Node):
         return attrs.evolve(self, relative=None, bands=tuple(
             attrs.evolve(band, lower=bound(band.lower), upper=bound(band.upper))
             for band in self.bands))
+
+    def shown(self, name: str | None) -> str:
+        """A band's name as shown (its title where written), "" for no colour."""
+        for band in self.bands:
+            if band.name == name:
+                return band.shown()
+        return (name or "").capitalize()
 
     def colour(self, value: Number) -> str | None:
         """The first band, in declared order, that holds the value."""
@@ -249,6 +262,7 @@ class RulesFile(Node):
     attributes: tuple[Attribute, ...] = ()
     scales: tuple[BandSet, ...] = ()  # `scale NAME { ... }`: index is the scale's name
     dropped_bands: tuple[Declared, ...] = ()
+    dropped_indices: tuple[Declared, ...] = ()  # `drop index NAME`
 
 
 @node
@@ -271,6 +285,12 @@ class Scheme(Node):
     varies: tuple[Vary, ...] = ()
     attributes: dict[str, Attribute] = attrs.Factory(dict)
     scales: dict[str, BandSet] = attrs.Factory(dict)  # `scale NAME {...}`, by name
+
+    def shown(self, index: str, colour: str | None) -> str:
+        """An index's colour as tables and reports show it: the band's title where
+        the scheme gives one, else its name capitalised; "" for none."""
+        bands = self.bands.get(index)
+        return bands.shown(colour) if bands is not None else (colour or "").capitalize()
 
     def __repr__(self):  # short, for notebooks; equality and hash stay Node's
         def count(n, one, many):

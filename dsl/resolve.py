@@ -15,7 +15,9 @@ How a child overrides its parent:
   one comes after all inherited rules; `drop rule NAME` removes an inherited one;
 - `scale NAME { ... }`: the child's replaces the parent's of that name, and
   `bands x scale NAME` takes the scale the whole chain ends with; `drop bands x`
-  removes an inherited index's bands.
+  removes an inherited index's bands; `drop index x` removes an inherited index,
+  with its bands and its place in groups (a rule or a derived index still naming
+  it is an unknown index).
 
 A catalogue: each event's indices, category and tags, and the published totals.
 """
@@ -132,6 +134,19 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
             else:
                 problems.append(error("B101", f"there are no inherited bands of `{drop.name}` to "
                                       "drop", drop.span, did_you_mean(drop.name, bands)))
+        for drop in f.dropped_indices:  # the index goes, with its bands and group places
+            if drop.name in indices:
+                del indices[drop.name]
+                bands.pop(drop.name, None)
+                for g in [g for g in groups.values() if drop.name in g.indices]:
+                    kept = tuple(n for n in g.indices if n != drop.name)
+                    if kept:
+                        groups[g.name] = attrs.evolve(g, indices=kept)
+                    else:
+                        del groups[g.name]
+            else:
+                problems.append(error("B101", f"there is no inherited index `{drop.name}` to "
+                                      "drop", drop.span, did_you_mean(drop.name, indices)))
         scales.update((s.index, s) for s in f.scales)  # a child's scale of a name replaces it
         bands.update((b.index, b) for b in f.bands)
         groups.update((g.name, g) for g in f.groups)

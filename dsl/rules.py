@@ -65,6 +65,7 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
         attributes=attributes,
         scales=tuple(found.get("scale", [])),
         dropped_bands=tuple(found.get("drop_bands", [])),
+        dropped_indices=tuple(found.get("drop_index", [])),
     )
     for bandset in rules_file.bands + rules_file.scales:
         problems.extend(_check_bands_written(bandset))

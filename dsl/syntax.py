@@ -233,6 +233,9 @@ class RulesBuilder(_Builder):
     def drop_bands(self, meta, children):
         return _Item("drop_bands", m.Declared(children[0].value, self.span(children[0])))
 
+    def drop_index(self, meta, children):
+        return _Item("drop_index", m.Declared(children[0].value, self.span(children[0])))
+
     def relative(self, meta, children):
         token = children[0]
         try:
@@ -286,6 +289,12 @@ class RulesBuilder(_Builder):
         name, (lower, upper) = children[0], children[1]
         text = " ".join(_string(c).strip() for c in children[2:])
         return m.Band(name.value, lower, upper, text, self.span(meta))
+
+    def titled_band(self, meta, children):
+        import attrs
+
+        band = self.band(meta, [children[0]] + children[2:])
+        return attrs.evolve(band, title=_string(children[1]).strip())
 
     def closed(self, meta, children):
         low, high = children

@@ -393,7 +393,8 @@ def _sound(expr, *foreign) -> bool:
     if expression_depth(expr) > MAX_DEPTH:
         return False
     return not any(isinstance(e, foreign) or (
-        isinstance(e, m.Call) and e.over_index() and m.Reference in foreign)
+        isinstance(e, m.Call) and e.over_index() and m.Reference in foreign) or (
+        isinstance(e, (m.Across, m.Grouping)) and m.Recorded not in foreign)  # not in a score
         for e in subexpressions(expr))
 
 
@@ -406,6 +407,9 @@ class _IntervalFigures:
 
     def previous(self, name: str, n: int, d, span):
         return EVERYTHING
+
+    def groups(self, name: str, condition, fields, d, span):
+        return None  # how many groups, with what sums: any
 
     def entries(self, function: str, name: str, condition, d, span):
         import math

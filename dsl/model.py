@@ -13,6 +13,7 @@ import attrs
 
 from .diagnostics import Span
 from .node import Node, node
+from .nodes import (Across, Grouping)  # noqa: F401 (issue 20: across issues, per-group sums)
 from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Condition, Constant,
                     Current,
                     DateAfter, DateBefore, DateWithin, Direction, IndexIn, Negate, Not, Recorded,

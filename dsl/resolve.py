@@ -32,6 +32,7 @@ from . import model as m
 from .diagnostics import Diagnostic, Span, did_you_mean, error
 from .nodes import (HISTORY_FUNCTIONS, INDEX_FUNCTIONS, NUMBER_FUNCTIONS, SELECTING,
                     expression_depth, parts, subexpressions)
+from .nodes import ACROSS_FUNCTIONS, GROUPING_FUNCTIONS
 from .rules import read_rules_file
 
 # Words that open a line of an event file: an index so named could not be scored
@@ -253,7 +254,8 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
 
 
 _SCORE_WORDS = (m.Recorded, m.Direction, m.Weight)
-FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS))
+FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS)
+                   | set(ACROSS_FUNCTIONS))
 
 
 # Words that open a condition or stand in a score expression: an attribute of that
@@ -350,6 +352,13 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
     of their entries."""
     problems: list[Diagnostic] = []
     for e in subexpressions(expr):
+        if isinstance(e, (m.Across, m.Grouping)) and index is None:
+            problems.append(error(
+                "B113", f"`{e.text()}` cannot stand in a score: a score is computed for one "
+                "event from its recorded score, direction and weight", e.span,
+                "to compute from indices' figures, declare a derived index: "
+                "index NAME = EXPRESSION"))
+            continue
         if isinstance(e, m.Current) and not in_action:
             problems.append(error(
                 "B113", "`score` cannot stand here: it is the score so far, which only a "
@@ -390,6 +399,17 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
 
 def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
     name, arguments = call.function, call.arguments
+    for arg in arguments[1:]:
+        if isinstance(arg, (m.Across, m.Grouping)):
+            return [error("B111", f"`{arg.text()}` stands only as the first argument, e.g. "
+                          "mean(russia over 8 issues), clamp(us by category, -4, 4)", arg.span)]
+    if arguments and isinstance(arguments[0], m.Across):
+        return _across(call, scheme)
+    if arguments and isinstance(arguments[0], m.Grouping):
+        return _grouping(call, scheme)
+    if name == "sd":
+        return [error("B111", "sd() takes an index's figures over issues: sd(russia over 8 "
+                      "issues)", call.span)]
     if name in HISTORY_FUNCTIONS:
         return _previous(call, scheme)
     if name not in NUMBER_FUNCTIONS and name not in INDEX_FUNCTIONS:
@@ -424,6 +444,53 @@ def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
         if isinstance(arg, m.Selection):
             problems.append(error("B111", f"`where` selects an index's events for sum, count, "
                                   f"mean, max or min, not for {name}()", arg.span))
+    return problems
+
+
+def _across(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
+    """mean, min, max or sd of `x over N issues`: an index, and a whole number of
+    issues (2 or more for sd)."""
+    across, name = call.arguments[0], call.function
+    problems: list[Diagnostic] = []
+    if name not in ACROSS_FUNCTIONS or len(call.arguments) > 1:
+        problems.append(error("B111", f"`{across.text()}` is read by mean, min, max or sd "
+                              f"alone, not by {name}()" if name not in ACROSS_FUNCTIONS else
+                              f"{name}() of `{across.text()}` takes nothing more", call.span,
+                              f"e.g. mean({across.text()})"))
+    _known(across.index, scheme.indices, "index", across.span, problems)
+    fewest = ACROSS_FUNCTIONS.get(name, 1)
+    if across.issues != int(across.issues) or across.issues < fewest:
+        problems.append(error("B111", f"{name}() counts issues back with a whole number, "
+                              f"{fewest} or more, not {m.plain(across.issues)}", across.span,
+                              f"e.g. {name}({across.index} over 8 issues)"))
+    return problems
+
+
+def _grouping(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
+    """clamp(x by F, low, high), count(x by F), max(...), min(...): an index whose
+    events are scored, and fields that are the category or attributes."""
+    grouping, name = call.arguments[0], call.function
+    problems: list[Diagnostic] = []
+    wanted = GROUPING_FUNCTIONS.get(name)
+    if wanted is None or len(call.arguments) != wanted:
+        problems.append(error(
+            "B111", f"`{grouping.text()}` is read by clamp(..., low, high), count, max or min"
+            + (f", and {name}() takes {wanted - 1} more number{'s' if wanted > 2 else ''}"
+               if wanted else f", not by {name}()"), call.span,
+            f"e.g. clamp({grouping.text()}, -4, 4): each group's sum within -4..4, added up"))
+    _known(grouping.index, scheme.indices, "index", grouping.span, problems)
+    if grouping.index in scheme.indices and scheme.indices[grouping.index].derived:
+        problems.append(error("B111", f"{name}() groups an index's events, and "
+                              f"`{grouping.index}` is derived from other indices: it has none",
+                              grouping.span, "name an index whose events are scored"))
+    if grouping.condition is not None:
+        _condition_names(grouping.condition, scheme, problems)
+    fields = ["category"] + list(scheme.attributes)
+    for field in grouping.fields:
+        if field not in fields:
+            problems.append(error("B101", f"unknown field `{field}` to group by", grouping.span,
+                                  did_you_mean(field, fields)
+                                  or "group by category or by an attribute the scheme declares"))
     return problems
 
 

@@ -460,6 +460,20 @@ class RulesBuilder(_Builder):
     def selection(self, meta, children):
         return m.Selection(children[0].value, children[1], self.span(meta))
 
+    def across(self, meta, children):
+        name, count = children
+        try:
+            issues = number(count.value)
+        except NumberTooLong:
+            issues = 0
+        return m.Across(name.value, issues, self.span(meta))
+
+    def grouping(self, meta, children):
+        name, rest = children[0], children[1:]
+        condition = rest[0] if len(rest) > 1 else None
+        fields = rest[-1] if isinstance(rest[-1], list) else [rest[-1]]
+        return m.Grouping(name.value, condition, tuple(t.value for t in fields), self.span(meta))
+
     def number(self, meta, children):
         try:
             value = number(children[0].value)
@@ -595,6 +609,9 @@ class TestsBuilder(_Builder):
     def events(self, meta, children):
         return _Item("events", [(_string(c), self.span(c)) for c in children])
 
+    def history(self, meta, children):
+        return _Item("history", [(_string(c), self.span(c)) for c in children])
+
     def expect(self, meta, children):
         index = children[0]
         return _Item("expect", RawExpect(m.Declared(index.value, self.span(index)),
@@ -659,7 +676,7 @@ RULES_DECLARATIONS = ("scheme", "description", "extends", "range", "score", "ind
 _RESYNC = {
     "rules": re.compile(r"[ \t]*(" + "|".join(RULES_DECLARATIONS) + r")\b"),
     "events": re.compile(r"[ \t]*\["),
-    "tests": re.compile(r"[ \t]*(test|rules|events|expect)\b"),
+    "tests": re.compile(r"[ \t]*(test|rules|events|history|expect)\b"),
 }
 _BUILDERS = {"rules": RulesBuilder, "events": EventsBuilder, "tests": TestsBuilder}
 

@@ -338,6 +338,20 @@ class Figures:
             raise HistoryShort(what, n, len(history), span, past.label)
         return value
 
+    def groups(self, name: str, condition, fields, d, span) -> list:
+        """The sums of the index's scores (where the condition holds) per group of
+        events alike in `fields` (the category, attributes), groups in the order
+        their first events come."""
+        sums: dict = {}
+        for entry, score in self.pairs:
+            if entry.index != name:
+                continue
+            if condition is not None and not condition.holds(view_of(entry)):
+                continue
+            key = tuple(field_value(entry, f) for f in fields)
+            sums[key] = sums.get(key, 0) + score
+        return list(sums.values())
+
     def entries(self, function: str, name: str, condition, d, span):
         if function in ("positive", "negative", "events") and condition is None:
             result = self.results[name]
@@ -362,6 +376,22 @@ class Figures:
         if function == "mean":
             return EXACT.divide(sum(scores), len(scores), span)
         return max(scores) if function == "max" else min(scores)
+
+
+def view_of(entry: Entry) -> EntryView:
+    """What a condition may ask of this entry."""
+    view = EntryView(entry.event, entry.end)
+    view.index, view.recorded = entry.index, entry.recorded
+    return view
+
+
+def field_value(entry: Entry, field: str):
+    """An entry's value of a field events are grouped by: its category's name (None
+    without one), or an attribute's value."""
+    if field == "category":
+        category = entry.event.category
+        return category.name if category is not None else None
+    return entry.values(field)
 
 
 _MISSING = object()  # in a dict of scores: no score yet

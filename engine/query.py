@@ -14,7 +14,7 @@ from fractions import Fraction
 import attrs
 
 from ..dsl import model as m
-from ..dsl.nodes import Call, Selection, subexpressions
+from ..dsl.nodes import Call, Grouping, Selection, subexpressions
 
 from .columns import DATE, LIST, NUMBER, TEXT, WHOLE, Source, _col, _exp, _src, _value  # noqa: F401
 
@@ -320,6 +320,10 @@ def _requests(scheme: m.Scheme, subject, last: Layer) -> dict:
         if index.formula is None:
             continue
         for e in subexpressions(index.formula):
+            if isinstance(e, Grouping):
+                from .sql import NotCompilable
+
+                raise NotCompilable(f"a sum per group of events ({e.text()})", e.span)
             if not (isinstance(e, Call) and e.over_index()):
                 continue
             if e.function in ("positive", "negative", "events"):

@@ -352,6 +352,17 @@ class _ArrayFigures:
         value = Figures({}, [], [], self.arrays.history).previous(name, n, d, span)
         return np.full(self.base.shape[0], float(value))
 
+    def groups(self, name: str, condition, fields, d, span) -> list:
+        """Per group of entries alike in `fields`, the sum of their sampled scores."""
+        from .plan import field_value
+
+        mask = self.arrays.mask(name, condition)
+        columns: dict = {}
+        for col, entry in enumerate(self.arrays.kept):
+            if mask[col]:
+                columns.setdefault(tuple(field_value(entry, f) for f in fields), []).append(col)
+        return [self.base[:, cols].sum(axis=1) for cols in columns.values()]
+
     def entries(self, function: str, name: str, condition, d, span):
         import numpy as np
 

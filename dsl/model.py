@@ -86,6 +86,29 @@ class Attribute(Node):
         return out
 
 
+@node
+class Rank(Node):
+    """An attribute computed from the catalogue, not recorded: an event's rank
+    among the events alike in `fields` (the index, category, text, tags or
+    attributes) that began at most `days` days before it, itself included (1: the
+    first of its kind in that window). `attribute repeat rank by [category] within 7 days`."""
+
+    name: str
+    title: str
+    fields: tuple[str, ...]
+    days: Number
+    span: Span
+
+    def describe(self) -> str:
+        by = ("" if not self.fields else f" by {self.fields[0]}" if len(self.fields) == 1
+              else " by [" + ", ".join(self.fields) + "]")
+        return f"rank{by} within {plain(self.days)} days"
+
+
+# Fields a rank may tell events apart by, beside the scheme's attributes.
+RANK_FIELDS = ("index", "category", "text", "tags")
+
+
 # The attributes every event has without declaring them: days from its end to the
 # period's end, and the days it lasts.
 BUILTIN_ATTRIBUTES = ("age", "days")
@@ -264,6 +287,7 @@ class RulesFile(Node):
     scales: tuple[BandSet, ...] = ()  # `scale NAME { ... }`: index is the scale's name
     dropped_bands: tuple[Declared, ...] = ()
     dropped_indices: tuple[Declared, ...] = ()  # `drop index NAME`
+    ranks: tuple[Rank, ...] = ()  # `attribute NAME rank by [...] within N days`
 
 
 @node
@@ -286,6 +310,7 @@ class Scheme(Node):
     varies: tuple[Vary, ...] = ()
     attributes: dict[str, Attribute] = attrs.Factory(dict)
     scales: dict[str, BandSet] = attrs.Factory(dict)  # `scale NAME {...}`, by name
+    ranks: dict[str, Rank] = attrs.Factory(dict)  # attributes computed as ranks, by name
 
     def shown(self, index: str, colour: str | None) -> str:
         """An index's colour as tables and reports show it: the band's title where

@@ -115,6 +115,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
     groups: dict[str, m.Group] = {}
     attributes: dict[str, m.Attribute] = {}
     scales: dict[str, m.BandSet] = {}
+    ranks: dict[str, m.Rank] = {}
     varies: tuple[m.Vary, ...] = ()
     name = version = description = ""
     score_range = score = None
@@ -129,6 +130,10 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
                 table[item.name] = _inherit(item, table.get(item.name))
         for attribute in f.attributes:  # a child's declaration replaces its parent's
             attributes[attribute.name] = _inherit(attribute, attributes.get(attribute.name))
+            ranks.pop(attribute.name, None)
+        for rank in f.ranks:  # a rank replaces an attribute of its name, and the reverse
+            ranks[rank.name] = rank
+            attributes.pop(rank.name, None)
         for drop in f.dropped_bands:
             if drop.name in bands:
                 del bands[drop.name]
@@ -188,7 +193,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         files=tuple(f.path for f in chain), range=score_range, score=score,
         indices=indices, categories=categories, tags=tags, bands=bands,
         rules=tuple(rules.values()), groups=groups, varies=varies, attributes=attributes,
-        scales=scales,
+        scales=scales, ranks=ranks,
     )
     problems.extend(scheme_names(scheme))
     return scheme
@@ -211,6 +216,7 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
                 f"`{index.name}` line, not as a score", index.span,
                 f"choose another name, e.g. {index.name}_index; the title may say anything"))
     problems += attribute_names(scheme)
+    problems += rank_names(scheme)
     problems += expression_names(scheme.score, scheme, None)
     for index in scheme.indices.values():
         if index.formula is not None:
@@ -285,7 +291,29 @@ def attribute_names(scheme: m.Scheme) -> list[Diagnostic]:
 
 def _numbers(scheme: m.Scheme) -> list[str]:
     """The names that stand for an event's number in a score or a comparison."""
-    return [n for n, a in scheme.attributes.items() if a.numeric] + list(m.BUILTIN_ATTRIBUTES)
+    return ([n for n, a in scheme.attributes.items() if a.numeric] + list(scheme.ranks)
+            + list(m.BUILTIN_ATTRIBUTES))
+
+
+def rank_names(scheme: m.Scheme) -> list[Diagnostic]:
+    """A rank's name is free like an attribute's, and its fields are known."""
+    problems = []
+    fields = list(m.RANK_FIELDS) + list(scheme.attributes)
+    for rank in scheme.ranks.values():
+        name = rank.name
+        clash = ("an index" if name in scheme.indices else
+                 "a built-in attribute" if name in m.BUILTIN_ATTRIBUTES else
+                 "a word of event files" if name in EVENT_WORDS else
+                 "a word of rules files" if name in RULE_WORDS else None)
+        if clash is not None:
+            problems.append(error("B114", f"`{name}` cannot name an attribute: it is already "
+                                  f"{clash}", rank.span, f"choose another name, e.g. {name}_rank"))
+        for field in rank.fields:
+            if field not in fields:
+                problems.append(error("B101", f"unknown field `{field}` for events to be alike "
+                                      "in", rank.span, did_you_mean(field, fields)
+                                      or "the fields are " + ", ".join(fields)))
+    return problems
 
 
 def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
@@ -293,6 +321,11 @@ def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
     """The attribute `name` stands for, where a number (or a choice) is wanted; a
     finding where it is not declared, or is of the other kind."""
     if numeric and name in m.BUILTIN_ATTRIBUTES and name not in scheme.attributes:
+        return None
+    if name in scheme.ranks:
+        if not numeric:
+            problems.append(error("B114", f"`{name}` is a rank (a number from 1), not one of "
+                                  "names", span, f"compare it: {name} > 1"))
         return None
     attribute = scheme.attributes.get(name)
     if attribute is None:

@@ -159,6 +159,13 @@ class RulesBuilder(_Builder):
     def attribute(self, meta, children):
         name, title, rest = _titled(children)
         (kind, domain), default = rest[0], (rest[1] if len(rest) > 1 else None)
+        if kind == "ranking":
+            fields, days = domain
+            if default is not None:
+                self.problems.append(error("B209", f"`{name.value}` is computed as a rank: it "
+                                           "has no default", self.span(meta),
+                                           "remove `default ...`"))
+            return _Item("rank", m.Rank(name.value, title, fields, days.value, self.span(name)))
         if isinstance(default, Token):
             default = (default.value, self.span(default))
         elif isinstance(default, Num):
@@ -192,6 +199,19 @@ class RulesBuilder(_Builder):
             else:
                 high = num
         return ("numeric", (low, high))
+
+    def ranking(self, meta, children):
+        *fields, days = children
+        fields = fields[0] if fields and isinstance(fields[0], list) else fields
+        count = Num(0, days.value, False, self.span(days))
+        try:
+            count = Num(number(days.value), days.value, False, self.span(days))
+        except NumberTooLong:
+            self.problems.append(too_long(days.value, self.span(days)))
+        if count.value != int(count.value):
+            self.problems.append(error("B209", f"a rank counts whole days, not {days.value}",
+                                       self.span(days), "e.g. within 7 days"))
+        return ("ranking", (tuple(t.value for t in fields), count))
 
     def from_(self, meta, children):
         return "from"

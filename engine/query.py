@@ -117,6 +117,12 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
     from .sql import SQL, Scaled, SqlSubject, literal
 
     exp = _exp()
+    if scheme.ranks:  # a rank is counted over the events in date order: not one query here
+        from .sql import NotCompilable
+
+        first = next(iter(scheme.ranks.values()))
+        raise NotCompilable(f"a rank among events (attribute {first.name} "
+                            f"{first.describe()})", first.span)
     f = source.fields
     needs = _asks(scheme) | ({"category"} if by_category else set())
     weighted = uses_weight(scheme.score) or any(

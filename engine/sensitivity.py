@@ -301,15 +301,13 @@ class _Arrays:
 
         key = (name, condition.text() if condition is not None else None)
         if key not in self._masks:
-            from .plan import EntryView
+            from .plan import view_of
 
             chosen = []
             for entry in self.kept:
                 ok = entry.index == name
                 if ok and condition is not None:
-                    view = EntryView(entry.event, entry.end)
-                    view.index, view.recorded = entry.index, entry.recorded
-                    ok = condition.holds(view)
+                    ok = condition.holds(view_of(entry))
                 chosen.append(ok)
             self._masks[key] = np.array(chosen, dtype=bool)
         return self._masks[key]

@@ -112,3 +112,17 @@ def test_the_sd_is_exact_in_its_square_and_rounded_only_at_the_root():
         scheme = load_scheme(str(write(Path(folder), "s.rules", scheme_text)))
         ev = evaluate(scheme, load_catalogue([str(EVENTS)], scheme), history)
     assert ev.indices["z"].aggregate == pytest.approx((20 - 5) / math.sqrt(32 / 7))
+
+
+@pytest.mark.parametrize("formula", ["previous(russia)", "mean(russia over 2 issues)"])
+def test_the_columnar_engine_says_as_the_python_one_that_there_is_no_issue_before(tmp_path,
+                                                                                formula):
+    pytest.importorskip("duckdb")
+    path = write(tmp_path, "s.rules", f'scheme "S" version "1"\n'
+                 f'extends "{ROOT}/rules/minsk-barometer.rules"\nindex x = {formula}\n')
+    csv = ROOT / "examples" / "minsk-barometer-19.csv"
+    outputs = [run("eval", path, csv, "--engine", engine) for engine in ("python", "duckdb")]
+    for result in outputs:
+        assert result.exit_code == 2
+        assert f"{path}:3:" in result.output and "error[B704]" in result.output
+    assert outputs[0].output == outputs[1].output

@@ -28,7 +28,7 @@ index z = (russia - mean(russia over {{n}} issues)) / max(sd(russia over {{n}} i
 '''
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(figures=st.lists(st.integers(-60, 60) | st.fractions(-60, 60, max_denominator=7),
                         min_size=2, max_size=9), data=st.data())
 def test_the_figures_over_issues_are_those_of_pythons_statistics(tmp_path_factory, figures,

@@ -56,7 +56,7 @@ def test_a_rule_naming_a_dropped_index_is_an_unknown_index(tmp_path):
     assert f"{path}:4:13: error[B101]: unknown index `eu`" in result.output
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(st.sets(st.sampled_from(["russia", "eu", "china", "us", "ukraine"]), min_size=1,
                max_size=4))
 def test_dropping_indices_leaves_the_others_figures_as_a_hand_count_gives_them(tmp_path_factory,

@@ -19,7 +19,7 @@ from .conftest import EVENTS, ROOT
 from .helpers import run, write
 from .strategies import schemes_and_catalogues
 
-SETTINGS = settings(max_examples=30, deadline=None,
+SETTINGS = settings(max_examples=15, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 

@@ -137,8 +137,9 @@ class Band(Node):
 
     def shown(self) -> str:
         """The band's name as tables and reports show it: its title, else the name
-        capitalised (`yellow` -> `Yellow`)."""
-        return self.title or self.name.capitalize()
+        capitalised, `_` read as a space (`yellow` -> `Yellow`, `unusually_good` ->
+        `Unusually good`), as the charts write it."""
+        return self.title or self.name.replace("_", " ").capitalize()
 
     def contains(self, value: Number) -> bool:
         lo, hi = self.lower, self.upper

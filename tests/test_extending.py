@@ -87,3 +87,11 @@ def test_dropping_indices_leaves_the_others_figures_as_a_hand_count_gives_them(t
     assert list(scheme.groups["relationships"].indices) == kept
     result = evaluate(scheme, load_catalogue([str(events)], scheme))
     assert {k: r.aggregate for k, r in result.indices.items()} == hand
+
+
+def test_a_band_named_with_underscores_reads_as_words_where_it_has_no_title(tmp_path):
+    path = write(tmp_path, "s.rules", f'scheme "S" version "1"\n'
+                 f'extends "{ROOT}/rules/minsk-barometer.rules"\n'
+                 "bands russia {\n    unusually_good >= 10\n    usual < 10\n}\n")
+    text = run("eval", path, EVENTS).output
+    assert "Unusually good" in text and "Unusually_good" not in text

@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "fuzz"))
 import families  # noqa: E402  (benchmarks/fuzz/families.py)
 
 OUTCOMES = ["ok", "traceback", "hang", "unlocated", "bad-exit", "fmt-broken", "fmt-refused",
-            "crash"]
-VERBS = ["eval", "check", "fmt"]
+            "engines-differ", "file-written", "crash"]
+VERBS = ["eval", "check", "fmt", "engines"]  # engines: one eval per engine, compared
 MEMORY_LIMIT = 4 << 30  # per worker: a memory bomb becomes a MemoryError, not a dead machine
 
 

@@ -1,6 +1,15 @@
 """barometer: a rules language and tool for event-based scoring methodologies.
 
-The command line's verbs, from Python:
+The command line's verbs, from Python, through the front door (barometer.api),
+with the same figures, findings, engines and fallbacks as the command line:
+
+    from barometer import api
+    outcome = api.evaluate("rules/minsk-barometer.rules",
+                           ["examples/minsk-barometer-19.events"], engine="auto")
+    outcome.evaluation.indices["russia"].aggregate         # 20
+    outcome.warnings, outcome.engine                       # what eval prints; who computed
+
+or step by step:
 
     from barometer import load_scheme, load_catalogue, evaluate
     scheme = load_scheme("rules/minsk-barometer.rules")
@@ -18,12 +27,14 @@ The command line's verbs, from Python:
     barometer.report(result, series)                         # report: the HTML text
 """
 
-from .dsl import Diagnostic, InputError, load_catalogue, load_scheme, render
+from . import api
+from .api import load_catalogue, load_scheme
+from .dsl import Diagnostic, InputError, render
 from .engine import evaluate
 
 # The analyses are loaded when first used, so that `eval` does not pay for them.
 _LAZY = {
-    "check": ("checker", "check_files"),
+    "check": ("api", "check_files"),
     "explain": ("engine.explain", "explain"),
     "compare": ("engine.compare", "compare"),
     "sensitivity": ("engine.sensitivity", "analyse"),
@@ -44,5 +55,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Diagnostic", "InputError", "load_catalogue", "load_scheme", "render", "evaluate",
+__all__ = ["api", "Diagnostic", "InputError", "load_catalogue", "load_scheme", "render", "evaluate",
            *_LAZY]

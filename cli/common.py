@@ -8,7 +8,9 @@ import sys
 
 import click
 
-from .writing import echo, write_output  # noqa: F401  (the verbs write through these)
+from . import api
+from .dsl.diagnostics import InputError
+from .writing import add_inputs, echo, write_output  # noqa: F401  (the verbs write through these)
 
 FORMATS = ["table", "markdown", "csv", "json"]
 
@@ -141,9 +143,7 @@ def complete_index(ctx, param, incomplete: str):
     if not rules or rules == "-":
         return []
     try:
-        from .dsl import load_scheme
-
-        indices = load_scheme(rules).indices
+        indices = api.load_scheme(rules).indices
     except Exception:  # a scheme with mistakes completes nothing: `check` tells why
         return []
     return [CompletionItem(name, help=index.title) for name, index in indices.items()
@@ -185,77 +185,60 @@ history_option = click.option(
 def scheme_for(rules: str, files) -> "m.Scheme":
     """The scheme of a verb that reads `files` beside it, or every problem printed
     and status 2; standard input is read once at most."""
-    from .dsl import InputError, load_scheme
+    with front():
+        scheme = api.scheme_for(rules, files)
+    add_inputs(scheme.files)  # the files `extends` pulls in are inputs too
+    return scheme
 
-    if list(files).count("-") > 1 or (rules == "-" and "-" in files):
-        raise click.UsageError("standard input (-) can be read only once")
-    try:
-        return load_scheme(rules)
-    except InputError as e:
-        report(e)
-        raise InputFailure() from None
+
+class front:
+    """The front door's refusals as the command line says them: every problem in
+    the files printed and status 2, a usage problem as click's, an engine that
+    cannot run as `error: ...` and status 2."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, e, trace):
+        if isinstance(e, InputError):
+            report(e)
+            raise InputFailure() from None
+        if isinstance(e, api.UsageProblem):
+            raise click.UsageError(str(e)) from None
+        if isinstance(e, api.EngineProblem):
+            echo(f"error: {e}", err=True)
+            raise InputFailure() from None
+        return False
+
+
+def shown(warnings) -> None:
+    """Print the warnings the front door says a verb shows."""
+    if warnings:
+        report(InputError(list(warnings)))
 
 
 def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, ...] = (),
          others: frozenset[str] = frozenset()):
-    """The scheme and catalogue, or every problem printed and status 2. What
-    `check` calls an error stops here too; warnings that concern the figures
-    (an event counted twice across files) are printed. With `history`, the
-    figures are computed later, by `evaluation`, with the issues before. `others`:
-    the attributes other schemes read from the same catalogue (compare)."""
-    from .engine.verify import read_catalogue_checked
-    from .dsl import InputError, load_scheme
-
-    scheme = scheme_for(rules, events)
-    catalogue, problems = read_catalogue_checked(list(events), scheme, period, errors_only=True,
-                                                 alone=not history, others=others)
-    if catalogue is not None:
-        from .engine.verify import published_only
-
-        problems += published_only(catalogue)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or catalogue is None:
-        report(InputError(errors or problems))
-        raise InputFailure()
-    from .dsl.suppress import suppress
-
-    shown = suppress([p for p in problems if p.code in FIGURE_WARNINGS])[0]
-    if shown:
-        report(InputError(shown))
+    """The scheme and catalogue, or every problem printed and status 2; the
+    warnings `eval` shows about what it read are printed (barometer.api.load)."""
+    with front():
+        scheme, catalogue, warnings = api.load(rules, events, period, history, others)
+    shown(warnings)
     return scheme, catalogue
 
 
 def evaluation(scheme, catalogue, history: tuple[str, ...] = ()):
     """The evaluation, after the issues in `history` where given (each file one
     issue), or every problem printed and status 2."""
-    from .engine import evaluate
-
-    if not history:
-        return evaluate(scheme, catalogue)
-    from .dsl import InputError
-    from .dsl.suppress import suppress
-    from .engine.series import evaluate_after
-
-    if "-" in history:
-        raise click.UsageError("--history reads files; standard input (-) is not one")
-    result, problems = evaluate_after(scheme, catalogue, list(history))
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or result is None:
-        report(InputError(errors or problems))
-        raise InputFailure()
-    shown = suppress([p for p in problems if p.code in FIGURE_WARNINGS | {"B703", "B705"}])[0]
-    if shown:
-        report(InputError(shown))
+    with front():
+        result, warnings = api.evaluation(scheme, catalogue, history)
+    shown(warnings)
     return result
-
-
-# Warnings `eval` shows: the figures it prints would mislead without them.
-FIGURE_WARNINGS = {"B506"}
 
 
 # --- which engine evaluates: the python interpreter, or a columnar one -----------------
 
-ENGINE_CHOICES = ["auto", "python", "duckdb", "spark"]
+ENGINE_CHOICES = list(api.ENGINES)
 engine_option = click.option(
     "--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True,
     help="Who computes the figures: python (the exact interpreter), duckdb (embedded, for "
@@ -266,65 +249,19 @@ spark_master_option = click.option(
     help="With --engine spark: the cluster's master URL (spark://host:7077, yarn, ...); "
          "default local[*], Spark inside this process.")
 
-_TABLES = (".csv", ".parquet", ".jsonl", ".ndjson")
-
-
 def chosen_engine(engine: str, events) -> str:
     """The engine `auto` stands for on these catalogue files."""
-    if engine != "auto":
-        return engine
-    if len(events) == 1 and events[0].lower().endswith(_TABLES):
-        from .engine import choice
-
-        if choice.automatic(events) and choice.installed("duckdb"):
-            return "duckdb"
-    return "python"
+    with front():
+        return api.chosen_engine(engine, events)
 
 
 def evaluate_with(rules: str, events, period: str | None, engine: str = "auto",
                   master: str | None = None, history: tuple[str, ...] = ()):
-    """The evaluation of `events` under `rules` by the chosen engine; every problem
-    printed and status 2 where the files have mistakes or the engine cannot run. A
-    scheme a columnar engine cannot compute exactly is said in a located warning
-    (B801), and the python engine computes it. After issues (`history`), the
-    python engine computes."""
-    chosen = "python" if history and engine == "auto" else chosen_engine(engine, events)
+    """The evaluation of `events` under `rules` by the chosen engine, with its
+    fallbacks (barometer.api.evaluate); every problem printed and status 2 where
+    the files have mistakes or the engine cannot run, the warnings shown."""
     when = parse_period(period)
-    if chosen == "python":
-        scheme, catalogue = load(rules, events, when, history)
-        return evaluation(scheme, catalogue, history)
-    if history:
-        raise click.UsageError(f"--engine {chosen} evaluates one catalogue; with --history, "
-                               "use --engine python")
-    from .dsl import InputError
-    from .engine import columnar
-
-    if "-" in events:
-        raise click.UsageError(f"--engine {chosen} reads a file, not standard input (-): save "
-                               "the catalogue to a file, or use --engine python")
-    if not columnar.readable(list(events)):
-        raise click.UsageError(f"--engine {chosen} reads one CSV, Parquet or JSON Lines "
-                               "catalogue (a file, or for spark a folder or URL); for .events "
-                               "and .xlsx files, or several files, use --engine python")
-    scheme = scheme_for(rules, events)
-    problem = columnar.check_compiles(scheme)
-    if problem is not None:
-        report(InputError([problem]))
-        scheme, catalogue = load(rules, events, when)
-        return evaluation(scheme, catalogue)
-    try:
-        return columnar.evaluate_columnar(scheme, events[0], when, chosen, master,
-                                          progress=True)
-    except InputError as e:
-        report(e)
-        raise InputFailure() from None
-    except columnar.Unavailable as e:
-        echo(f"error: {e}", err=True)
-        raise InputFailure() from None
-    except columnar.Overflow as e:  # the python engine's numbers have no bound
-        report(InputError([columnar.overflowed(e, chosen)]))
-        scheme, catalogue = load(rules, events, when)
-        return evaluation(scheme, catalogue)
-    except columnar.EngineFailure as e:
-        echo(f"error: the {chosen} engine could not evaluate {events[0]}: {e}", err=True)
-        raise InputFailure() from None
+    with front():
+        outcome = api.evaluate(rules, events, when, engine, master, history, progress=True)
+    shown(outcome.warnings)
+    return outcome.evaluation

@@ -42,6 +42,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
+from . import api
 from .dsl import files as dsl_files
 from .dsl import model as m
 
@@ -153,9 +154,7 @@ def _root_of(paths: list[str]) -> str:
         scheme = scheme_of(p)
         if scheme is not None:
             schemes[p] = scheme
-    from .checker import root_scheme
-
-    return root_scheme(schemes) or paths[0]
+    return api.root_scheme(schemes) or paths[0]
 
 
 def irregular_in_chain(path: str) -> tuple[str, str, int, str] | None:
@@ -512,8 +511,6 @@ def findings(path: str, root: str | None, kind: str | None = None
              ) -> tuple[list[lsp.Diagnostic], frozenset]:
     """What the checker finds in the file at `path` (0-based lines, code-point
     columns), and the rules files the finding depends on."""
-    from .checker import UsageProblem, check_files
-
     kind = kind or ("rules" if path.endswith(".rules") else "events")
     directive = None
     if kind == "rules":
@@ -549,8 +546,9 @@ def findings(path: str, root: str | None, kind: str | None = None
             return [_note(*where, f"the scheme {shown} has errors; fix them to check this file",
                           lsp.DiagnosticSeverity.Warning)], uses
     try:
-        report = (check_files([path]) if kind == "rules" else check_files([path], rules=rules))
-    except UsageProblem as e:
+        report = (api.check_files([path]) if kind == "rules" else
+                  api.check_files([path], rules=rules))
+    except api.UsageProblem as e:
         return [_note(0, 0, 1, str(e), lsp.DiagnosticSeverity.Error)], frozenset({rules})
     mine = _key(path)
     out = []
@@ -601,14 +599,9 @@ def _chain_files(rules: str) -> frozenset:
 
 
 def _scheme_has_errors(rules: str) -> bool:
-    from .dsl.diagnostics import InputError
-    from .dsl.resolve import resolve_scheme
-
-    try:
-        _, problems = resolve_scheme(rules)
-    except InputError:
-        return True
-    return any(p.severity == "error" for p in problems)
+    """Whether the scheme has errors, as the front door reads it for `eval`."""
+    scheme, problems = api.read_scheme(rules, mode="eval")
+    return scheme is None or bool(problems.errors)
 
 
 # --- the document lifecycle -----------------------------------------------------

@@ -14,6 +14,9 @@ Files (`-o FILE`, and `barometer fmt` rewriting its files):
 - a device or named pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written to
   directly, never replaced.
 - a read-only file is left alone, with a message.
+- a file the command reads (by its name, or the same file through a link: a
+  catalogue, a rules file or one it `extends`, a `--history` issue) is never
+  an output: `-o` naming one is refused, and the file left alone.
 - while a file is written, Ctrl-C and `kill` wait until it is whole (or gone),
   so an interrupted run leaves no half file and no temporary file behind.
 
@@ -23,6 +26,7 @@ Every failure is one line on standard error and exit status 2.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import signal
@@ -107,14 +111,74 @@ def echo(text: str, err: bool = False, nl: bool = True) -> None:
 
 def write_output(text: str | bytes, output: str | None) -> None:
     """Write to the named file safely (never half a file), or to stdout; bytes
-    (a PNG) as they are, and not to a terminal."""
+    (a PNG) as they are, and not to a terminal. A file that is one of the
+    command's inputs is refused (see `refuse_inputs`)."""
     if output in (None, "-"):
         if isinstance(text, bytes):
             _write_binary_stdout(text)
         else:
             echo(text, nl=False)
         return
+    refuse_inputs(output)
     write_file(output, text)
+
+
+# Where a verb records the files it read besides those on its command line (the
+# rules files an `extends` chain pulls in), in its click context's `meta`.
+INPUTS = "barometer.inputs"
+
+
+def add_inputs(paths) -> None:
+    """Record `paths` as inputs of the running command (see `refuse_inputs`)."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta.setdefault(INPUTS, []).extend(paths)
+
+
+def command_inputs() -> list[str]:
+    """The files the running command reads: every file argument and option on its
+    command line (`--history` too), and those recorded with `add_inputs`."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return []
+    found = []
+    for param in context.command.params:
+        if param.name == "out" or not isinstance(param.type, click.Path):
+            continue
+        value = context.params.get(param.name)
+        found += [v for v in (value if isinstance(value, (list, tuple)) else [value])
+                  if isinstance(v, str)]
+    return found + list(context.meta.get(INPUTS, ()))
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """The file `path` is (device and inode, through every link), if it is an
+    ordinary file; standard input's, for `-`."""
+    try:
+        st = os.fstat(sys.stdin.fileno()) if path == "-" else os.stat(path)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+
+
+def refuse_inputs(output: str) -> None:
+    """WriteFailure where `output` is, by its name or through a link, one of the
+    files the running command reads: `eval r.rules in.events -o in.events` would
+    replace the catalogue with its own results."""
+    target = _identity(output)
+    if target is None:
+        return
+    for path in command_inputs():
+        if _identity(path) == target:
+            what = "standard input" if path == "-" else _shown(path)
+            same = "" if path == output else f"the same file as {what}, "
+            raise WriteFailure(f"cannot write {_shown(output)}: it is {same}one of this "
+                               f"command's inputs; name another file "
+                               f"({_shown(output)} is unchanged)")
 
 
 def _write_binary_stdout(data: bytes) -> None:

@@ -4,7 +4,5 @@ tables driven by lalr.py), resolve names (resolve.py), check (checks.py).
 Lark and its trees stay in here."""
 
 from .diagnostics import SOURCES, Diagnostic, InputError, Span, render
-from .load import load_catalogue, load_scheme, read_scheme
 
-__all__ = ["SOURCES", "Diagnostic", "InputError", "Span", "render", "load_catalogue",
-           "load_scheme", "read_scheme"]
+__all__ = ["SOURCES", "Diagnostic", "InputError", "Span", "render"]

@@ -35,16 +35,16 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-from . import model as m
+import attrs
+
+from . import judgements as judge, model as m
 from .diagnostics import Diagnostic, InputError, Span, closest, error, warning
 from .files import read_source
-from .syntax import NumberTooLong, too_long, Num, RawEvent, _Item, number
-
-FIXED = {"date", "event", "category", "tags", "source", "note", "ongoing"}
-_FIELD_ORDER = ["date", "event", "category", "tags", "source", "note", "ongoing"]
+from .judgements import FIXED, FIELD_ORDER as _FIELD_ORDER, SCORE as _SCORE  # noqa: F401
+from .judgements import signed_number as _signed_number  # noqa: F401
+from .syntax import Num, RawEvent, _Item
 _PERIOD = re.compile(
     r'#\s*period\s+(?:"([^"]*)"|“([^”]*)”)\s+from\s+(\S+)\s+to\s+(\S+)\s*$')
-_SCORE = re.compile(r"\s*([+\-−–]?)\s*(\d+(?:\.\d+)?)\s*$")
 _HASHTAG = re.compile(r"#\w")  # `#MeToo`, not `# a comment`
 _DELIMITERS = (",", ";", "\t")
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -203,6 +203,34 @@ def _is_blank_line(line: str) -> bool:
     return not line.strip(" \t;,\"")
 
 
+def csv_head(path: str):
+    """A CSV's first lines, read without reading the rest (a columnar engine's
+    catalogue may be large): the period its lines above the heading state (or
+    None), how many lines stand above the heading, the heading line, whether a
+    heading was found, and the text read."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        head, headed = [], False
+        for line in f:
+            head.append(line)
+            if not (_is_blank_line(line) or _looks_like_comment(line)) or len(head) > 1000:
+                headed = True
+                break
+    period = None
+    for n, line in enumerate(head[:-1], start=1):
+        text = line.strip().rstrip(",;\t").strip()
+        if text.startswith('"') and text.endswith('"'):
+            text = text[1:-1].replace('""', '"')
+        if _PERIOD.match(text.strip()):
+            span = Span(path, n, 1, n, len(line.rstrip()) + 1)
+            period = period or _period(Row([Cell(text, span, True)], span, text), None)
+    heading = head[-1].rstrip("\r\n") if head else ""
+    return period, len(head) - 1, heading, headed, "".join(head)
+
+
+def sniff(heading: str, known: set[str]) -> str:
+    return _sniff(heading, known)
+
+
 def _sniff(heading: str, known: set[str]) -> str:
     """The delimiter that splits the heading row into the most known headings
     (then into the most cells); a comma when nothing tells."""
@@ -272,6 +300,13 @@ def _said(cell: Cell, message: str) -> str:
     return f"{cell.name}: {message}" if cell.name else message
 
 
+def found(cell: Cell, finding: judge.Finding, span: Span | None = None) -> Diagnostic:
+    """A judgement of a cell (dsl/judgements.py) at the cell (or `span`), named
+    as a workbook's cell is."""
+    return attrs.evolve(finding, message=_said(cell, finding.message)).at(
+        cell.span if span is None else span)
+
+
 def read_csv(path: str, period: m.Period | None = None,
              indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None,
              required: dict[str, str] | None = None
@@ -329,10 +364,7 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
     data = rows[heading_at + 1:]
     missing = [needed for needed in ("date", "event") if needed not in columns]
     for needed in missing:
-            problems.append(error("B001", _said(heading.cells[0],
-                                                f"the {what} has no `{needed}` column"),
-                                  heading.span,
-                                  "the heading row must name: date, event, and the indices"))
+        problems.append(found(heading.cells[0], judge.no_column(what, needed), heading.span))
     for j, cell in unknown:
         name = cell.value.strip()
         near = closest(name, indices or {})
@@ -356,11 +388,8 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
     there = {declared.name for _, declared in index_columns}
     for name, example in (required or {}).items():
         if name not in there:  # said once here, not on every row
-            problems.append(error(
-                "B115", _said(heading.cells[0], f"the {what} has no `{name}` column, which the "
-                              "scheme's attribute asks of every event"), heading.span,
-                f"add a column headed `{name}` with each event's value ({example}), or give "
-                f"the attribute a default (attribute {name} ... default ...)"))
+            problems.append(found(heading.cells[0], judge.no_attribute_column(
+                what, name, example), heading.span))
     raw: list[RawEvent] = []
     for row in data:
         if row.blank():
@@ -409,32 +438,21 @@ def _period(row: Row, period: m.Period | None) -> m.Period | None:
 def _heading(heading: Row, indices: dict[str, str] | None, problems: list[Diagnostic]):
     """Which column holds what: fields by name, indices by name or title (any
     case), and the columns that are neither."""
-    by_name, by_title = {}, {}
-    for name, title in (indices or {}).items():
-        by_name.setdefault(name.lower(), name)
-        by_title.setdefault(" ".join(title.lower().split()), name)
+    headings = judge.Headings(indices)
     columns: dict[str, int] = {}
     index_columns: list[tuple[int, m.Declared]] = []
     seen: dict[str, Cell] = {}
     unknown: list[tuple[int, Cell]] = []
     for j, cell in enumerate(heading.cells):
-        key = " ".join(cell.value.lower().split())
+        key = headings.key(cell.value)
         if not key:
             continue
-        if key in FIXED:
-            target = key
-        elif indices is None:
-            target = key.replace(" ", "_")
-        else:
-            target = by_name.get(key) or by_name.get(key.replace(" ", "_")) or by_title.get(key)
-            if target is None:
-                unknown.append((j, cell))
-                continue
+        target = headings.target(cell.value)
+        if target is None:
+            unknown.append((j, cell))
+            continue
         if target in seen:
-            problems.append(error(
-                "B011", _said(cell, f"a second column for `{target}`"), cell.span,
-                f"the column headed `{seen[target].value.strip()}` already holds it: "
-                "remove or rename one of the two"))
+            problems.append(found(cell, judge.second_column(target, seen[target].value)))
             continue
         seen[target] = cell
         if key in FIXED:
@@ -481,6 +499,7 @@ def _event(path: str, row: Row, columns: dict[str, int],
     text = cell("event").value
     details: list = []
     scores = []
+    unreadable = 0  # scores written that are none: the event carries one, if not readable
     for i, index in index_columns:
         score = cells[i] if i < count else cell(i)
         value = score.value
@@ -490,32 +509,27 @@ def _event(path: str, row: Row, columns: dict[str, int],
             value = _signed_number(stored)
         if not value or not value.strip():
             continue
-        match = _SCORE.match(value)
-        if match is None and index.name in attributes:  # level: minister
+        points = judge.score(value)
+        if isinstance(points, judge.Finding) and points.code == "B001" and \
+                index.name in attributes:  # level: minister
             details.append(_Item("value", (index, m.Declared(value.strip(), score.span))))
             continue
-        if match is None:
-            problems.append(error("B001", _said(score, f"expected a score such as +1, found "
-                                                f"`{value.strip()}`"), score.span,
-                                  "a score is a whole number with its sign"))
+        if isinstance(points, judge.Finding):
+            problems.append(found(score, points))
+            unreadable += 1
             continue
-        sign, digits = match.groups()
-        try:
-            points = number(digits)
-        except NumberTooLong:
-            problems.append(too_long(digits, score.span))
-            continue
-        scores.append((index, Num(-points if sign and sign != "+" else points,
-                                  value.strip(), bool(sign), score.span)))
+        scores.append((index, Num(points, value.strip(), bool(_SCORE.match(value).group(1)),
+                                  score.span)))
     if scores:
         details.append(_Item("scores", scores))
+    if unreadable:
+        details.append(_Item("unreadable", unreadable))
     category = given("category")
     if category is not None and category.value.strip():
         details.append(_Item("category", m.Declared(category.value.strip(), category.span)))
     tags = given("tags")
     if tags is not None and tags.value.strip():
-        details.append(_Item("tags", [m.Declared(t.strip(), tags.span)
-                                      for t in re.split(r"[;,]", tags.value) if t.strip()]))
+        details.append(_Item("tags", [m.Declared(t, tags.span) for t in judge.tags(tags.value)]))
     source = given("source")
     if source is not None:
         for one in source.value.split():
@@ -525,18 +539,9 @@ def _event(path: str, row: Row, columns: dict[str, int],
         details.append(_Item("note", note.value.strip()))
     ongoing = given("ongoing")
     if ongoing is not None:
-        flag = ongoing.value.strip().lower()
-        if ongoing.stored is True or flag in ("yes", "y", "true", "1", "x", "ongoing"):
+        flag = judge.ongoing(ongoing.value, ongoing.stored)
+        if flag is True:
             details.append(_Item("ongoing", True))
-        elif flag and ongoing.stored is not False and flag != "false":
-            problems.append(error("B001", _said(ongoing, f"`ongoing` is `yes` or empty, not "
-                                                f"`{ongoing.value.strip()}`"), ongoing.span))
+        elif isinstance(flag, judge.Finding):
+            problems.append(found(ongoing, flag))
     return RawEvent(when, date.span, text.strip(), details, row.span)
-
-
-def _signed_number(value) -> str:
-    """A number a spreadsheet stored (it drops the `+` typed before it), as a score."""
-    if float(value).is_integer():
-        value = int(value)
-        return f"{value:+d}" if value else "0"
-    return f"{value:+}"

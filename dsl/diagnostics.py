@@ -95,6 +95,14 @@ class Sources:
             lines.pop()
         self._lines[file] = lines
 
+    def keep(self, file: str, number: int, text: str) -> None:
+        """One line of a file too large to read whole (a columnar engine's
+        catalogue), for a message to quote."""
+        lines = self._lines.setdefault(file, [])
+        if len(lines) < number:
+            lines.extend([""] * (number - len(lines)))
+        lines[number - 1] = text
+
     def line(self, file: str, number: int) -> str | None:
         lines = self._lines.get(file)
         if lines is None or not 1 <= number <= len(lines):

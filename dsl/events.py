@@ -7,10 +7,8 @@ declared, scores whole and within the scheme's range.
 
 from __future__ import annotations
 
-import datetime as dt
 
-from . import model as m
-from .dates import DateProblem, resolve
+from . import judgements as judge, model as m
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
 from .files import OVERLAY, gc_paused, read_source
 from .resolve import published_names, unknown, uses_weight
@@ -106,8 +104,7 @@ def _in_cells(problems: list[Diagnostic], heading: list[Diagnostic],
             name = p.message.split("`")[1]
             if name in absent:
                 continue
-            p = attrs.evolve(p, hint=f"fill in the row's `{name}` cell ({required[name]}), or "
-                             f"give the attribute a default (attribute {name} ... default ...)")
+            p = attrs.evolve(p, hint=judge.no_value(name, required[name], cell=True).hint)
         out.append(p)
     return out
 
@@ -285,12 +282,7 @@ def _filled(values: dict, attributes: dict, raw: RawEvent,
             if attribute.default is None:
                 if problems is None:
                     return None
-                example = f"{name} {_example(attribute)}"
-                problems.append(error(
-                    "B115", f"the event records no `{name}`, which the scheme's attribute "
-                    "asks of every event", raw.span,
-                    f"add a line such as: {example}; or give the attribute a default "
-                    f"(attribute {name} ... default ...)"))
+                problems.append(judge.no_value(name, _example(attribute)).at(raw.span))
                 continue
             value = m.Value(name, attribute.default, None)
         out.append(value)
@@ -340,13 +332,12 @@ def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Schem
             notes.append(value)
         elif kind == "ongoing":
             ongoing = True
+        elif kind == "unreadable":  # said where it is written: not also "no score"
+            written += value
     if not written:
-        problems.append(error("B108", "the event carries no score", raw.span,
-                              "add a line such as: russia +1"))
+        problems.append(judge.no_score().at(raw.span))
     if weighted and category is None:
-        problems.append(error("B107", "the event has no category, but the scheme scores "
-                              "events by their category's weight", raw.span,
-                              "add a line such as: category contacts"))
+        problems.append(judge.no_category().at(raw.span))
     filled = _filled(values, scheme.attributes, raw, problems)
     when = _resolve_when(raw, period, ongoing, problems)
     if when is None or any(p.severity == "error" for p in problems[before:]):
@@ -383,19 +374,9 @@ def _check_value(name: m.Declared, value, text: str, span: Span, scheme: m.Schem
         return
     values[name.name] = None  # written, if not as it should be: not also "missing"
     where = _joined(name.span, span)
-    if attribute.numeric and isinstance(value, str):
-        problems.append(error("B209", f"`{name.name}` is a number ({attribute.describe()}), not "
-                              f"`{text}`", span, f"write it as a number: {name.name} 3"))
-    elif not attribute.numeric and not isinstance(value, str):
-        problems.append(error("B209", f"`{name.name}` is {attribute.describe()}, not {text}",
-                              span, f"write one of its values: {name.name} "
-                              f"{attribute.choices[0]}"))
-    elif not attribute.admits(value):
-        problems.append(error(
-            "B209", f"`{text}` is not a value of `{name.name}`: it is {attribute.describe()}",
-            span, (did_you_mean(value, attribute.choices) if not attribute.numeric else None)
-            or (f"its values are {', '.join(attribute.choices)}" if not attribute.numeric
-                else None)))
+    value = judge.attribute_value(attribute, value, text)
+    if isinstance(value, judge.Finding):
+        problems.append(value.at(span))
     else:
         values[name.name] = m.Value(name.name, value, where)
 
@@ -422,22 +403,15 @@ def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
             f"(attribute {name} number)"))
         return None
     if scheme.indices[name].derived:
-        problems.append(error("B113", f"`{name}` is a derived index: it is computed from "
-                              "other indices' figures, so events cannot score it", span,
-                              "score the indices it is computed from"))
+        problems.append(judge.derived(name).at(span))
         return None
     if any(s.index == name for s in scores):
         problems.append(error("B102", f"the event scores `{name}` twice", span,
                               "give each index one score"))
         return None
-    if getattr(num.value, "denominator", 1) != 1:
-        problems.append(error("B205", f"scores are whole points, not {num.text}", num.span))
-        return None
-    low, high = scheme.range.low, scheme.range.high
-    if not low <= num.value <= high:
-        problems.append(error("B204", f"the score {num.text} is outside the scheme's range "
-                              f"{m.signed(low)} to {m.signed(high)}", num.span,
-                              f"scores run from {m.signed(low)} to {m.signed(high)}"))
+    wrong = judge.in_range(num.value, num.text, scheme.range)
+    if wrong is not None:
+        problems.append(wrong.at(num.span))
         return None
     return m.Score(name, int(num.value), Span(span.file, span.line, span.column,
                                               num.span.end_line, num.span.end_column),
@@ -450,52 +424,16 @@ def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
     lead = len(text) - len(text.lstrip())
     printed = text.strip()
     span = raw.when_span
-    found = _resolved(printed, period.start, period.end)
-    if isinstance(found, DateProblem):
-        e = found
-        problems.append(error(
-            "B301", f"cannot read the date `{printed}`: {e.message}",
-            Span(span.file, span.line, span.column + lead + e.start, span.line,
-                 span.column + lead + max(e.end, e.start + 1)), e.hint))
+    at = Span(span.file, span.line, span.column + lead, span.line, span.column + lead + 1)
+    found = judge.date(printed, period)
+    if isinstance(found, judge.Finding):
+        problems.append(found.at(at))
         return None
     start, end = found
     where = Span(span.file, span.line, span.column + lead, span.line,
                  span.column + lead + len(printed))
-    if end < period.start or start > period.end:
-        problems.append(error(
-            "B302", f"the date `{printed}` ({_days(start, end)}) is outside the period "
-            f"{period.start} to {period.end}", where,
-            "check the date, or the period at the top of the file"))
-        return None
-    if (start < period.start or end > period.end) and not ongoing:
-        problems.append(error(
-            "B303", f"the date `{printed}` ({_days(start, end)}) runs past the period "
-            f"{period.start} to {period.end}", where,
-            "if the event really spans the period's edge, add a line `ongoing` below it"))
+    late = None if ongoing else judge.past(printed, start, end, period)
+    if late is not None:
+        problems.append(late.at(at))
         return None
     return m.When(printed, start, end, where)
-
-
-# Printed dates already resolved, by (text, period start, period end): a catalogue
-# prints the same few hundred dates again and again, and resolving one is pure.
-_RESOLVED: dict = {}
-
-
-def _resolved(printed: str, start: dt.date, end: dt.date):
-    """The days `printed` covers in the period, or the DateProblem it raises."""
-    key = (printed, start, end)
-    found = _RESOLVED.get(key)
-    if found is None:
-        try:
-            found = resolve(printed, start, end)
-        except DateProblem as e:
-            e.__traceback__ = None  # kept: hold no frames
-            found = e
-        if len(_RESOLVED) >= 4096:
-            _RESOLVED.clear()
-        _RESOLVED[key] = found
-    return found
-
-
-def _days(start: dt.date, end: dt.date) -> str:
-    return str(start) if start == end else f"{start} to {end}"

@@ -1,54 +1,28 @@
-"""Text to a checked model, as every verb reads it: a scheme or a catalogue is
-read, resolved (dsl/resolve.py) and put through the check stages that can find
-errors (dsl/checks.py). `eval` and `check` both come through here, so they agree
-on what is an error; `check` then runs the stages that only warn as well."""
+"""The readers as check stages (dsl/checks.py): a rules file, or a catalogue's
+files, to a model and every finding on the way. The table's runner
+(engine/verify.py) calls them, and the check stages after them."""
 
 from __future__ import annotations
 
 from . import model as m
-from .checks import check_scheme
 from .diagnostics import Diagnostic, InputError
 from .events import read_catalogue
 from .resolve import resolve_scheme
 
 
-def _errors(problems: list[Diagnostic]) -> list[Diagnostic]:
-    return [p for p in problems if p.severity == "error"]
-
-
-def read_scheme(path: str, errors_only: bool = False) -> tuple[m.Scheme | None,
-                                                                list[Diagnostic]]:
-    """The scheme and every finding in it. A scheme with unknown names is still
-    returned, and checked, to report everything in one run; with `errors_only`
-    (for `eval`), only the stages that can find errors run, and only on a scheme
-    that was read and resolved without error."""
+def read_rules(path: str) -> tuple[m.Scheme | None, list[Diagnostic]]:
+    """The scheme, as far as it could be built, and every finding in its files. A
+    scheme with unknown names is still returned, to check it further."""
     try:
-        scheme, problems = resolve_scheme(path)
+        return resolve_scheme(path)
     except InputError as e:  # unreadable: a finding in that file
         return None, list(e.diagnostics)
-    if scheme is not None and not (errors_only and _errors(problems)):
-        problems = problems + check_scheme(scheme, errors_only)
-    return scheme, problems
 
 
-def load_scheme(path: str) -> m.Scheme:
-    """The methodology in `path`, its `extends` chain resolved and checked; raises
-    InputError with every error found in any file of the chain."""
-    scheme, problems = read_scheme(path, errors_only=True)
-    errors = _errors(problems)
-    if errors or scheme is None:
-        raise InputError(errors or problems)
-    return scheme
-
-
-def load_catalogue(paths: list[str], scheme: m.Scheme,
-                   period: m.Period | None = None) -> m.Catalogue:
+def read_events(paths: list[str], scheme: m.Scheme, period: m.Period | None = None,
+                others: frozenset[str] = frozenset()
+                ) -> tuple[m.Catalogue | None, list[Diagnostic]]:
     """The events of all `paths`, read as one catalogue with every name resolved
-    against `scheme`; raises InputError with every problem in every file. (The
-    stages that need the evaluation, such as published totals, are run by
-    `barometer.engine.verify.read_catalogue_checked`, as `eval` and `check` do.)"""
-    catalogue, problems = read_catalogue(paths, scheme, period)
-    errors = _errors(problems)
-    if errors or catalogue is None:
-        raise InputError(errors or problems)
-    return catalogue
+    against `scheme`, and every finding in any file. `others`: the attributes
+    other schemes read from the same catalogue (compare)."""
+    return read_catalogue(paths, scheme, period, others)

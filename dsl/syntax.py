@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from ..grammar import grammar_text
 
-from . import model as m
+from . import judgements, model as m
+from .judgements import MAX_DIGITS, NumberTooLong, number  # noqa: F401
 from .diagnostics import Diagnostic, Span, closest, did_you_mean, error
 from .lalr import Meta, Parser, SyntaxProblem, Token, load_tables
 
@@ -37,29 +38,8 @@ class Percent(NamedTuple):
     span: Span
 
 
-MAX_DIGITS = 15  # before and after the point: far beyond any score or weight
-
-
-class NumberTooLong(ValueError):
-    """A number with more digits than barometer takes (B206)."""
-
-
 def too_long(text: str, span: Span) -> Diagnostic:
-    shown = text if len(text) <= 24 else f"{text[:10]}...{text[-6:]} ({len(text)} characters)"
-    return error("B206", f"the number {shown} has more digits than barometer takes "
-                 f"({MAX_DIGITS} before and {MAX_DIGITS} after the point)", span,
-                 "scores, weights and bounds are small numbers; check the number")
-
-
-def number(text: str):
-    whole, _, part = text.partition(".")
-    if len(whole.lstrip("0")) > MAX_DIGITS or len(part) > MAX_DIGITS:
-        raise NumberTooLong(text)
-    if "." in text:
-        from fractions import Fraction
-
-        return Fraction(text)
-    return int(text)
+    return judgements.too_long(text).at(span)
 
 
 class _Builder:

@@ -28,15 +28,17 @@ import json
 import os
 import re
 
-from . import model as m
-from .csvfile import FIXED, Cell, Row, read_rows
-from .diagnostics import SOURCES, Diagnostic, InputError, Span, closest, error
+from . import judgements as judge, model as m
+from .csvfile import FIXED, Cell, Row, found, read_rows
+from .diagnostics import SOURCES, Diagnostic, InputError, Span, error
+from .judgements import cell_text as _text  # noqa: F401
 from .syntax import RawEvent
 
 NEEDS_PYARROW = ("reading Parquet catalogues needs pyarrow: "
                  "pip install 'barometer[columnar]'")
 TABLE_SUFFIXES = (".parquet", ".jsonl", ".ndjson")
-_SEPARATOR = " | "
+SEPARATOR = " | "  # between a Parquet row's cells, as its line is quoted
+_SEPARATOR = SEPARATOR
 _PERIOD_LINE = re.compile(
     r'\s*#?\s*period\s+(?:"([^"]*)"|“([^”]*)”)\s+from\s+(\S+)\s+to\s+(\S+)\s*$')
 
@@ -86,7 +88,7 @@ def read_table(path: str, period: m.Period | None = None,
     if path.lower().endswith(".parquet"):
         names, records = _parquet(path)
     else:
-        names, records = _json_lines(path)
+        names, records = json_lines(path)
     rows = _rows(path, names, records)
     problems: list[Diagnostic] = []
     rows = widened(path, rows, indices, problems)
@@ -122,7 +124,9 @@ def _parquet(path: str):
     return names, records
 
 
-def _json_lines(path: str):
+def json_lines(path: str):
+    """A JSON Lines file's keys (in the order first met) and its records, each as
+    (line, [(value, column)]); InputError for the lines that are no JSON object."""
     from .files import read_source
 
     text = read_source(path)
@@ -148,7 +152,7 @@ def _json_lines(path: str):
         cells = []
         for key, item in value.items():
             names.setdefault(key, len(names))
-            cells.append((names[key], item, _value_column(line, key)))
+            cells.append((names[key], item, value_column(line, key)))
         records.append((number, cells))
     if problems:
         raise InputError(problems)
@@ -162,7 +166,7 @@ def _json_lines(path: str):
     return list(names), out
 
 
-def _value_column(line: str, key: str) -> int:
+def value_column(line: str, key: str) -> int:
     """Where the value of `key` begins on its line (1-based), for messages."""
     at = line.find(json.dumps(key, ensure_ascii=False))
     if at < 0:
@@ -172,22 +176,6 @@ def _value_column(line: str, key: str) -> int:
     while at < len(line) and line[at] in " \t":
         at += 1
     return at + 1
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return ";".join(_text(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _rows(path: str, names: list[str], records) -> list[Row]:
@@ -246,10 +234,6 @@ def widened(path: str, rows: list[Row], indices: dict[str, str] | None,
         return rows
     index_at, score_at = where
     names = list(indices)
-    by_key = {}
-    for name, title in indices.items():
-        by_key.setdefault(name.lower(), name)
-        by_key.setdefault(" ".join(title.lower().split()), name)
     keep = [j for j in range(len(heading.cells)) if j not in where]
     span = heading.cells[score_at].span
     new_heading = Row([heading.cells[j] for j in keep] + [Cell(n, span) for n in names],
@@ -263,14 +247,12 @@ def widened(path: str, rows: list[Row], indices: dict[str, str] | None,
             continue
         said = cells[index_at]
         key = " ".join(said.value.lower().split())
-        name = by_key.get(key) or by_key.get(key.replace(" ", "_"))
+        name = judge.index_named(said.value, indices)
         if name is None:
             if key:
-                problems.append(error("B101", f"unknown index `{said.value.strip()}`", said.span,
-                                      _guess(said.value.strip(), names)))
+                problems.append(found(said, judge.unknown_index(said.value.strip(), names)))
             elif cells[score_at].value.strip():
-                problems.append(error("B001", "the row gives a score but no index", said.span,
-                                      "name the index the score is on"))
+                problems.append(found(said, judge.no_index()))
             if key or cells[score_at].value.strip():
                 continue
         scores = [Cell("", cells[score_at].span) for _ in names]
@@ -280,9 +262,5 @@ def widened(path: str, rows: list[Row], indices: dict[str, str] | None,
     return out
 
 
-def _guess(name: str, names: list[str]) -> str:
-    near = closest(name, names)
-    return f"did you mean `{near}`?" if near else "the indices are " + ", ".join(names)
-
-
-__all__ = ["read_table", "is_table", "sidecar_period", "widened", "long_form", "FIXED"]
+__all__ = ["read_table", "is_table", "sidecar_period", "widened", "long_form", "FIXED",
+           "SEPARATOR", "json_lines", "value_column"]

@@ -241,6 +241,10 @@ def check_compiles(scheme: m.Scheme) -> Diagnostic | None:
                     {name: name for name, i in scheme.indices.items() if not i.derived},
                     m.Period("", dt.date(2000, 1, 1), dt.date(2000, 1, 1), None))
     source.columns.update({name: WHOLE for name in source.index_columns})
+    # every attribute in a column of its own: one without a default has a value on
+    # every event (a catalogue without its column is refused before any query)
+    source.attribute_columns.update({name: f"a_{name}" for name in scheme.attributes})
+    source.columns.update({f"a_{name}": TEXT for name in scheme.attributes})
     try:
         compile_scheme(scheme, source, {"scores": {}, "dates": {}})
     except NotCompilable as e:

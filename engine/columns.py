@@ -16,8 +16,9 @@ import time
 
 import attrs
 
-from ..dsl import model as m
-from ..dsl.diagnostics import Diagnostic, InputError, Span, closest, error
+from ..dsl import csvfile, judgements as judge, model as m, tables
+from ..dsl.diagnostics import SOURCES, Diagnostic, InputError, Span, closest, error
+from ..dsl.files import read_source
 
 from .choice import NEEDS
 
@@ -52,17 +53,25 @@ def kind_of(sql_type: str) -> str:
 class Source:
     """A catalogue file as columns: which holds the date, the text, the category,
     the tags, whether `ongoing`, and the scores (one column per index, or the long
-    form's `index` and `score`)."""
+    form's `index` and `score`).
+
+    A column is known to the queries by its place (`c0`, `c1`, ...: see `internal`),
+    never by its heading: no name the file chose is written into a query, and no
+    name the queries use for their own columns can be one of the file's."""
 
     path: str
     kind: str  # csv, parquet, jsonl
-    columns: dict  # column name -> kind (TEXT, WHOLE, ...)
-    fields: dict  # date, event, category, tags, ongoing, index, score -> column name
-    index_columns: dict  # index name -> column name (the wide form)
+    columns: dict  # column (c0, c1, ...) -> kind (TEXT, WHOLE, ...)
+    fields: dict  # date, event, category, tags, ongoing, index, score -> column
+    index_columns: dict  # index name -> column (the wide form)
     period: m.Period
     csv: tuple | None = None  # (lines before the heading, delimiter)
-    attribute_columns: dict = attrs.Factory(dict)  # attribute name -> column name
-    misspelt: dict = attrs.Factory(dict)  # column name -> the index it reads as (`rusia`)
+    attribute_columns: dict = attrs.Factory(dict)  # attribute name -> column
+    misspelt: dict = attrs.Factory(dict)  # column -> the index it reads as (`rusia`)
+    headings: dict = attrs.Factory(dict)  # column -> its heading in the file
+
+    def heading(self, column: str) -> str:
+        return self.headings.get(column, column)
 
     @property
     def long(self) -> bool:
@@ -72,62 +81,32 @@ class Source:
         return Span(self.path, line, column, line, column + 1)
 
 
-def _csv_head(path: str):
-    """A CSV's period line, the lines above its heading and its delimiter, read
-    from its first lines as the python reader reads them."""
-    from ..dsl.csvfile import _PERIOD, Cell, Row, _is_blank_line, _looks_like_comment, _period
-
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        head, headed = [], False
-        for line in f:
-            head.append(line)
-            if not (_is_blank_line(line) or _looks_like_comment(line)) or len(head) > 1000:
-                headed = True
-                break
-    period = None
-    for n, line in enumerate(head[:-1], start=1):
-        text = line.strip().rstrip(",;\t").strip()
-        if text.startswith('"') and text.endswith('"'):
-            text = text[1:-1].replace('""', '"')
-        if _PERIOD.match(text.strip()):
-            span = Span(path, n, 1, n, len(line.rstrip()) + 1)
-            period = period or _period(Row([Cell(text, span, True)], span, text), None)
-    heading = head[-1].rstrip("\r\n") if head else ""
-    return period, len(head) - 1, heading, headed, "".join(head)
-
-
 def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> Source:
     """What the file holds, or InputError with located findings."""
-    from ..dsl.csvfile import FIXED, known_headings, _sniff
-    from ..dsl.tables import sidecar_period
-
     lower = path.lower().rstrip("/")
     kind = "csv" if lower.endswith(".csv") else "jsonl" if lower.endswith((".jsonl", ".ndjson")) \
         else "parquet"  # a .parquet file, or a folder or URL of them
     csv = None
     if kind == "csv":
         if not os.path.isfile(path):
-            from ..dsl.files import _read_bytes
-
-            _read_bytes(path)  # says why (no such file, a folder, ...)
+            read_source(path)  # says why (no such file, a folder, ...)
         try:
-            stated, skip, heading, headed, head = _csv_head(path)
+            stated, skip, heading, headed, head = csvfile.csv_head(path)
         except UnicodeDecodeError:
             _not_utf8(path)
             raise
         period = period or stated
         if period is None or not headed:  # said as the python reader says it, from its rows
-            from ..dsl.csvfile import csv_rows, read_rows
-
             named = {n: i.title for n, i in scheme.indices.items()}
             for number, line in enumerate(head.splitlines(), start=1):
-                _remember_line(path, number, line)  # for the message to quote
-            read_rows(path, csv_rows(path, head, known_headings(named)), period, named)
-        csv = (skip, _sniff(heading, known_headings(
+                SOURCES.keep(path, number, line)  # for the message to quote
+            csvfile.read_rows(path, csvfile.csv_rows(path, head, csvfile.known_headings(named)),
+                              period, named)
+        csv = (skip, csvfile.sniff(heading, csvfile.known_headings(
             {n: i.title for n, i in scheme.indices.items()})))
     else:
         if period is None:
-            period = sidecar_period(path)
+            period = tables.sidecar_period(path)
         if not ("://" in path or os.path.exists(path)):
             raise InputError([error("B002", f"no such file: {path}", None)])
         if kind == "jsonl" and os.path.isfile(path) and period is not None and not any(
@@ -143,72 +122,66 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
             f'into a file beside it, {os.path.basename(path)}.period: period "Title" from '
             "2021-01-01 to 2021-12-31")])
     columns = runner.open(path, kind, csv)
-    return _layout(path, kind, columns, period, scheme, csv, FIXED)
+    return _layout(path, kind, columns, period, scheme, csv)
 
 
-def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
-    by_name, by_title = {}, {}
-    for name, index in scheme.indices.items():
-        by_name.setdefault(name.lower(), name)
-        by_title.setdefault(" ".join(index.title.lower().split()), name)
-    by_attribute = {}
+def internal(n: int) -> str:
+    """The n-th column of a file, as the queries name it: a name no heading
+    reaches (the file's names are left behind when the file is opened), and that
+    none of the queries' own columns (idx, recorded, s0, ...) takes."""
+    return f"c{n}"
+
+
+def _layout(path, kind, headed, period, scheme, csv) -> Source:
+    """`headed`: each column's heading and kind, in the file's order. Which column
+    holds what is the python reader's judgement of each heading (Headings)."""
+    columns = {internal(n): kind_of_column for n, (_, kind_of_column) in enumerate(headed)}
+    headings = {internal(n): heading for n, (heading, _) in enumerate(headed)}
+    named = {name: index.title for name, index in scheme.indices.items()}
     for name, attribute in scheme.attributes.items():
-        by_attribute.setdefault(name.lower(), name)
-        by_attribute.setdefault(" ".join(attribute.title.lower().split()), name)
+        named.setdefault(name, attribute.title)
+    judged = judge.Headings(named, judge.FIXED | {"index", "score"})
     fields, index_columns, attribute_columns, misspelt = {}, {}, {}, {}
-    for column in columns:
-        key = " ".join(column.lower().split())
-        if key in fixed or key in ("index", "score"):
-            fields.setdefault(key, column)
-            continue
-        target = by_name.get(key) or by_name.get(key.replace(" ", "_")) or by_title.get(key)
-        if target is not None:
+    for column, heading in headings.items():
+        target = judged.target(heading)
+        if target in judged.fields:
+            fields.setdefault(target, column)
+        elif target in scheme.indices:
             index_columns.setdefault(target, column)
-            continue
-        target = by_attribute.get(key) or by_attribute.get(key.replace(" ", "_"))
-        if target is not None:
+        elif target in scheme.attributes:
             attribute_columns.setdefault(target, column)
-        elif closest(column.strip(), scheme.indices) is not None:
+        elif judged.key(heading) and closest(heading.strip(), scheme.indices) is not None:
             # a misspelt index: an error if it holds scores, as the python reader says
-            misspelt[column] = key.replace(" ", "_")
+            misspelt[column] = judged.key(heading).replace(" ", "_")
     what = "spreadsheet" if kind == "csv" else "catalogue"
     heading, text = Span(path, 1, 1, 1, 2), None
+    cells = [(value, Span(path, 1, 1, 1, 2)) for value in headings.values()]
     if csv is not None and os.path.isfile(path):  # the heading row, as the reader spans it
         text = _line_of(path, csv[0] + 1)
         if text is not None:
-            _remember_line(path, csv[0] + 1, text)
+            SOURCES.keep(path, csv[0] + 1, text)
             heading = Span(path, csv[0] + 1, 1, csv[0] + 1, len(text) + 1)
+            cells = [(value, Span(path, csv[0] + 1, start, csv[0] + 1, max(end, start + 1)))
+                     for value, start, end in _csv_cells(text, csv[1])]
     elif kind == "parquet" and os.path.isfile(path):  # its column names, as a row is quoted
-        from ..dsl.tables import _SEPARATOR
-
-        _remember_line(path, 1, _SEPARATOR.join(columns))
+        SOURCES.keep(path, 1, tables.SEPARATOR.join(headings.values()))
     elif kind == "jsonl" and os.path.isfile(path):
         text = _line_of(path, 1)
         if text is not None:
-            _remember_line(path, 1, text)
-    problems = [error("B001", f"the {what} has no `{needed}` column", heading,
-                      "the heading row must name: date, event, and the indices")
+            SOURCES.keep(path, 1, text)
+    problems = [judge.no_column(what, needed).at(heading)
                 for needed in ("date", "event") if needed not in fields]
-    if csv is not None and os.path.isfile(path) and text is not None:
-        # two columns for one field, index or attribute: the python reader's B011
-        seen = {}
-        for value, start, end in _csv_cells(text, csv[1]):
-            key = " ".join(value.lower().split())
-            target = key if key in fixed or key in ("index", "score") else (
-                by_name.get(key) or by_name.get(key.replace(" ", "_")) or by_title.get(key)
-                or by_attribute.get(key) or by_attribute.get(key.replace(" ", "_")))
-            if target is None:
-                continue
-            if target in seen:
-                problems.append(error(
-                    "B011", f"a second column for `{target}`",
-                    Span(path, csv[0] + 1, start, csv[0] + 1, max(end, start + 1)),
-                    f"the column headed `{seen[target]}` already holds it: remove or rename "
-                    "one of the two"))
-            else:
-                seen[target] = value.strip()
-    source = Source(path, kind, dict(columns), fields, index_columns, period, csv,
-                    attribute_columns, misspelt)
+    seen = {}  # two columns for one field, index or attribute: the python reader's B011
+    for value, span in cells:
+        target = judged.target(value)
+        if target is None:
+            continue
+        if target in seen:
+            problems.append(judge.second_column(target, seen[target]).at(span))
+        else:
+            seen[target] = value
+    source = Source(path, kind, columns, fields, index_columns, period, csv,
+                    attribute_columns, misspelt, headings)
     if problems:
         raise InputError(problems)
     return source
@@ -218,7 +191,13 @@ def _layout(path, kind, columns, period, scheme, csv, fixed) -> Source:
 
 class DuckDB:
     """DuckDB, embedded: the file is read where it lies, in parallel, never loaded
-    whole into memory."""
+    whole into memory.
+
+    One connection reads one file. It is opened through DuckDB's Python API (the
+    path never enters a query), and once the file is open the connection may
+    reach no other file: external access is off except for that file, and the
+    configuration is locked, so that no query, whatever it says, reads or writes
+    anything else."""
 
     dialect = "duckdb"
 
@@ -237,36 +216,33 @@ class DuckDB:
             self.con.execute("SET enable_progress_bar = true")
             self.con.execute("SET enable_progress_bar_print = false")
 
-    def open(self, path: str, kind: str, csv) -> dict:
+    def _file(self, path: str, kind: str, csv, named: list[str] | None = None):
+        """The file as a DuckDB relation, its path given as a value."""
+        if kind == "parquet":
+            return self.con.read_parquet(path)
+        if kind == "jsonl":
+            return self.con.read_json(path, format="newline_delimited")
+        skip, delimiter = csv
+        # as the python reader reads it: a heading line ended otherwise than the rows,
+        # a cell holding a line break
+        options = dict(header=True, skiprows=skip, sep=delimiter, all_varchar=True,
+                       quotechar='"', escapechar='"', null_padding=True, strict_mode=False,
+                       parallel=False)
+        if named is not None:  # the heading's cells named, nothing sniffed
+            options.update(auto_detect=False, columns={name: "VARCHAR" for name in named})
+        return self.con.read_csv(path, **options)
+
+    def open(self, path: str, kind: str, csv) -> list[tuple[str, str]]:
+        """Each column's heading and kind; the file is then the view `src`, its
+        columns named by place (see `internal`)."""
         import duckdb
 
         exp = _exp()
         from .sql import literal
 
-        def option(name, value):
-            return exp.EQ(this=exp.column(name), expression=literal(value))
-
-        if kind == "parquet":
-            reader = exp.func("read_parquet", literal(path))
-        elif kind == "jsonl":
-            reader = exp.func("read_json", literal(path),
-                              option("format", "newline_delimited"))
-        else:
-            skip, delimiter = csv
-            reader = exp.func("read_csv", literal(path), option("header", True),
-                              option("skip", skip), option("delim", delimiter),
-                              option("all_varchar", True), option("quote", '"'),
-                              option("escape", '"'), option("null_padding", True),
-                              # as the python reader reads it: a heading line ended
-                              # otherwise than the rows, a cell holding a line break
-                              option("strict_mode", False), option("parallel", False))
-        # a view of SQL (not of a Python relation), so that DuckDB reads only the
-        # columns and row groups a query needs
-        view = exp.Create(this=exp.to_table("src"), kind="VIEW", replace=True,
-                          expression=exp.select(exp.Star(), copy=False).from_(reader, copy=False))
         try:
-            self.con.execute(view.sql(dialect=self.dialect))
-            described = self.con.execute("DESCRIBE src").fetchall()
+            file = self._file(path, kind, csv)
+            described = list(zip(file.columns, map(str, file.types)))
         except duckdb.Error as e:
             if kind == "jsonl":
                 json_problems(path)
@@ -275,53 +251,115 @@ class DuckDB:
                 raise InputError([_unreadable(path, kind, e)]) from None
             _unclosed_quote(path, named)
             # DuckDB's sniffer gives up on a row with more cells than the heading or
-            # a quote never closed, which the python reader reads (or locates): the
-            # heading's cells named, nothing sniffed
-            reader.append("expressions", option("auto_detect", False))
-            reader.append("expressions", exp.EQ(this=exp.column("columns"), expression=exp.Struct(
-                expressions=[exp.PropertyEQ(this=exp.Literal.string(name),
-                                            expression=exp.Literal.string("VARCHAR"))
-                             for name in named])))
+            # a quote never closed, which the python reader reads (or locates)
             try:
-                self.con.execute(view.sql(dialect=self.dialect))
-                described = self.con.execute("DESCRIBE src").fetchall()
+                file = self._file(path, kind, csv, named)
+                described = list(zip(file.columns, map(str, file.types)))
             except duckdb.Error:
                 raise InputError([_unreadable(path, kind, e)]) from None
+        if kind == "jsonl" and len(described) == 1 and described[0][1].startswith("MAP("):
+            file, described = self._keyed(file, described[0][0])
+        # a view of the relation (not a table), so that DuckDB reads only the columns
+        # and row groups a query needs
+        file.create_view("barometer_file", replace=True)
         # each column as the python reader reads its cells: a JSON column whose values
         # DuckDB could not type (lists that are all empty, cells that are all null,
         # numbers and texts mixed) as tags, a list of texts, or as the texts of its
         # values (unquoted); a text of nothing but spaces as no value
         typed = []
-        for name, t, *_ in described:
-            column, t = _col(name), str(t)
-            if t.startswith("JSON") and name.strip().lower() == "tags":
-                column = exp.cast(column, exp.DataType.build("VARCHAR[]", dialect="duckdb"))
+        for n, (heading, t) in enumerate(described):
+            column = _col(internal(n))
+            if t.startswith("JSON") and heading.strip().lower() == "tags":
+                # a list on one line, a text on another: each as the text python reads
+                listed = exp.func("array_to_string", exp.cast(column, exp.DataType.build(
+                    "VARCHAR[]", dialect="duckdb")), literal(";"))
+                column, t = exp.Case(ifs=[exp.If(this=exp.EQ(
+                    this=exp.func("json_type", column), expression=literal("ARRAY")),
+                    true=listed)], default=exp.func("json_extract_string", column,
+                                                    literal("$"))), "VARCHAR"
             elif t.startswith("JSON"):
                 column, t = exp.func("json_extract_string", column, literal("$")), "VARCHAR"
-            elif t.endswith("[]") and name.strip().lower() != "tags":
+            elif t.endswith("[]") and heading.strip().lower() != "tags":
                 # a list where one value stands: its values joined by `;`, as python reads it
                 column, t = exp.func("array_to_string", column, literal(";")), "VARCHAR"
             elif t.startswith(("STRUCT", "MAP")):  # {'k': 1}, as python prints a dict
                 column, t = exp.cast(column, exp.DataType.build("VARCHAR")), "VARCHAR"
             if t == "VARCHAR":
                 column = _blank_as_null(column)
-            typed.append(exp.alias_(column, name, quoted=True))
-        view.set("expression", exp.select(*typed, copy=False).from_(reader, copy=False))
+            typed.append(exp.alias_(column, internal(n), quoted=True))
+        # the file's columns by place: its headings stay out of every query
+        placed = exp.Table(this=exp.to_identifier("barometer_file"), alias=exp.TableAlias(
+            this=exp.to_identifier("f"),
+            columns=[exp.to_identifier(internal(n), quoted=True) for n in range(len(described))]))
+        view = exp.Create(this=exp.to_table("src"), kind="VIEW", replace=True,
+                          expression=exp.select(*typed, copy=False).from_(placed, copy=False))
         try:
             self.con.execute(view.sql(dialect=self.dialect))
-            described = self.con.execute("DESCRIBE src").fetchall()
+            kinds = [str(row[1]) for row in self.con.execute("DESCRIBE src").fetchall()]
         except duckdb.Error as e:
             raise InputError([_unreadable(path, kind, e)]) from None
-        return {row[0]: kind_of(str(row[1])) for row in described}
+        self._confine(path)
+        return [(heading, kind_of(t)) for (heading, _), t in zip(described, kinds)]
+
+    @staticmethod
+    def _keyed(file, column: str):
+        """JSON Lines DuckDB read as one map per line (a key it cannot make a column
+        of, such as ""): a column per key, each as JSON, the keys given as values."""
+        import duckdb
+
+        keys = [k for (k,) in file.project(duckdb.FunctionExpression(
+            "unnest", duckdb.FunctionExpression("map_keys", duckdb.ColumnExpression(column)))
+            .alias("k")).distinct().fetchall()]
+        picked = [duckdb.FunctionExpression("map_extract_value", duckdb.ColumnExpression(column),
+                                            duckdb.ConstantExpression(k))
+                  for k in keys]
+        # each key typed as DuckDB types a column of JSON: numbers as numbers, true
+        # and false as booleans, anything else (texts, a mix) as JSON
+        [found] = file.project(*[duckdb.FunctionExpression("list_distinct", duckdb.FunctionExpression(
+            "list", duckdb.FunctionExpression("json_type", e))) for e in picked]).fetchall()
+        types = []
+        for n, kinds in enumerate(found):
+            kinds = set(kinds or ()) - {"NULL"}
+            t = "BIGINT" if kinds and kinds <= {"BIGINT", "UBIGINT"} else \
+                "DOUBLE" if kinds and kinds <= {"BIGINT", "UBIGINT", "DOUBLE"} else \
+                "BOOLEAN" if kinds == {"BOOLEAN"} else "JSON"
+            if t != "JSON":
+                picked[n] = picked[n].cast(duckdb.sqltype(t))
+            types.append(t)
+        return (file.project(*[e.alias(f"k{n}") for n, e in enumerate(picked)]),
+                list(zip(keys, types)))
+
+    def _confine(self, path: str) -> None:
+        """No file but the catalogue from now on, and no setting changed again."""
+        import duckdb
+
+        if "://" in path:
+            paths, directories = [path], []
+        elif os.path.isdir(path):
+            paths, directories = [], [os.path.abspath(path)]
+        elif any(c in path for c in "*?["):  # a pattern: the folder it begins with
+            fixed = re.split(r"[*?\[]", path, maxsplit=1)[0]
+            paths, directories = [], [os.path.abspath(os.path.dirname(fixed) or ".")]
+        else:
+            paths, directories = [os.path.abspath(path), os.path.realpath(path)], []
+        try:
+            if paths:
+                self.con.execute("SET allowed_paths = $paths", {"paths": paths})
+            if directories:
+                self.con.execute("SET allowed_directories = $folders", {"folders": directories})
+            self.con.execute("SET enable_external_access = false")
+            self.con.execute("SET lock_configuration = true")
+        except duckdb.Error as e:  # a DuckDB before 1.2: no allowed paths
+            raise Unavailable(f"the duckdb engine needs DuckDB 1.2 or later ({e})") from None
 
     def rows(self, query) -> list[tuple]:
         import duckdb
 
-        sql = query.sql(dialect=self.dialect)
+        sql, values = bound(query, self.dialect)
         try:
             if not self.progress:
-                return self.con.execute(sql).fetchall()
-            return _with_progress(lambda: self.con.execute(sql).fetchall(),
+                return self.con.execute(sql, values).fetchall()
+            return _with_progress(lambda: self.con.execute(sql, values).fetchall(),
                                   self.con.query_progress)
         except duckdb.Error as e:
             raise _failure(str(e).splitlines()[0]) from None
@@ -329,7 +367,12 @@ class DuckDB:
 
 class Spark:
     """PySpark: local (`local[*]`) or a cluster's master URL; the file is read by
-    Spark from any path or URL it understands (hdfs://, s3a://, a folder)."""
+    Spark from any path or URL it understands (hdfs://, s3a://, a folder).
+
+    The path is given to Spark's reader as a value, the columns are renamed by
+    place (see `internal`), every value in a query is a bound parameter, and the
+    session runs no SQL on files (`parquet.\\`path\\``): its queries read the one
+    file they were given, through the view `src`."""
 
     dialect = "spark"
     _sessions: dict = {}
@@ -357,12 +400,14 @@ class Spark:
                        .config("spark.sql.session.timeZone", "UTC")
                        # an overflow is an error, not a number wrapped round
                        .config("spark.sql.ansi.enabled", "true")
-                       .config("spark.sql.shuffle.partitions", "8"))
+                       .config("spark.sql.shuffle.partitions", "8")
+                       # a query reads the view it names, never a file it names
+                       .config("spark.sql.runSQLOnFiles", "false"))
             cls._sessions[master] = builder.getOrCreate()
             cls._sessions[master].sparkContext.setLogLevel("ERROR")
         return cls._sessions[master]
 
-    def open(self, path: str, kind: str, csv) -> dict:
+    def open(self, path: str, kind: str, csv) -> list[tuple[str, str]]:
         reader = self.spark.read
         try:
             if kind == "parquet":
@@ -382,11 +427,13 @@ class Spark:
             raise InputError([_unreadable(path, kind, e)]) from None
         from pyspark.sql import functions as F
 
+        headings = list(frame.columns)
+        frame = frame.toDF(*[internal(n) for n in range(len(headings))])
         blank = "^[" + "".join(f"\\u{ord(c):04x}" for c in _SPACES) + "]*$"
 
-        def read(f):  # as DuckDB reads it: see DuckDB.open
-            column, t = F.col(f"`{f.name}`"), f.dataType.simpleString()
-            if t.startswith("array") and f.name.strip().lower() != "tags":
+        def read(f, heading):  # as DuckDB reads it: see DuckDB.open
+            column, t = F.col(f.name), f.dataType.simpleString()
+            if t.startswith("array") and heading.strip().lower() != "tags":
                 column, t = F.array_join(column.cast("array<string>"), ";"), "string"
             elif t.startswith(("struct", "map")):
                 column, t = F.to_json(column), "string"
@@ -394,16 +441,39 @@ class Spark:
                 column = F.when(column.rlike(blank), None).otherwise(column)
             return column.alias(f.name)
 
-        frame = frame.select(*[read(f) for f in frame.schema.fields])
+        frame = frame.select(*[read(f, h) for f, h in zip(frame.schema.fields, headings)])
         frame.createOrReplaceTempView("src")
-        return {f.name: kind_of(f.dataType.simpleString()) for f in frame.schema.fields}
+        return [(h, kind_of(f.dataType.simpleString()))
+                for h, f in zip(headings, frame.schema.fields)]
 
     def rows(self, query) -> list[tuple]:
-        sql = query.sql(dialect=self.dialect)
+        sql, values = bound(query, self.dialect)
         try:
-            return [tuple(r) for r in self.spark.sql(sql).collect()]
+            return [tuple(r) for r in self.spark.sql(sql, args=values).collect()]
         except Exception as e:
             raise _failure(str(e).strip().splitlines()[0][:300]) from None
+
+
+# a number written into a query: digits, made by barometer from a Python number
+_NUMERAL = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
+
+
+def bound(query, dialect: str) -> tuple[str, dict]:
+    """A query's text and its values: every text in it (a category, a date as
+    printed, a score as written, a pattern...) becomes a parameter bound by the
+    engine, so that no value is ever read as SQL. A number is written as digits,
+    and only as digits."""
+    exp = _exp()
+    tree = query.copy()
+    values: dict = {}
+    for node in list(tree.find_all(exp.Literal)):
+        if node.is_string:
+            name = f"p{len(values)}"
+            values[name] = node.this
+            node.replace(exp.Placeholder(this=name))
+        elif not _NUMERAL.match(str(node.this)):
+            raise ValueError(f"a number that is no numeral in a query: {node.this!r}")
+    return tree.sql(dialect=dialect), values
 
 
 class EngineFailure(Exception):
@@ -443,8 +513,6 @@ def _heading_cells(path: str, csv) -> list[str] | None:
 def _not_utf8(path: str) -> None:
     """B003 where a CSV is not UTF-8 (InputError), said by the python reader."""
     if os.path.isfile(path):
-        from ..dsl.files import read_source
-
         read_source(path)
 
 
@@ -452,18 +520,14 @@ def json_problems(path: str) -> None:
     """A JSON Lines file's lines that are not JSON objects, said (InputError) as the
     python reader says them, where DuckDB refuses the file in its own words."""
     if os.path.isfile(path):
-        from ..dsl.tables import _json_lines
-
-        _json_lines(path)
+        tables.json_lines(path)
 
 
 def _unclosed_quote(path: str, named: list[str]) -> None:
     """A quote that opens a cell and is never closed, said (InputError) as the python
     reader says it: read by it, in the rare file DuckDB's sniffer gives up on."""
-    from ..dsl.csvfile import csv_rows
-    from ..dsl.files import read_source
-
-    csv_rows(path, read_source(path), {n.strip().strip('"').strip().lower() for n in named})
+    csvfile.csv_rows(path, read_source(path),
+                     {n.strip().strip('"').strip().lower() for n in named})
 
 
 class Overflow(EngineFailure):
@@ -568,7 +632,6 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     """The distinct values the catalogue holds, judged as the python reader judges
     them: what the queries need to know (each date's days, each score's value),
     and every error, located at the first row that holds it."""
-    from ..dsl.events import _resolved
     from ..dsl.resolve import uses_weight
 
     exp = _exp()
@@ -636,110 +699,79 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     for (column, code, name), n in zip(unscored, used):
         if not n:
             continue
-        if code == "B113":
-            absent.append(error("B113", f"`{name}` is a derived index: it is computed from "
-                                "other indices' figures, so events cannot score it",
-                                _heading_span(source, column),
-                                "score the indices it is computed from"))
-        else:
-            absent.append(error("B101", f"unknown index `{name}`", _heading_span(source, column),
-                                _guess(name, list(scheme.indices))))
+        said = judge.derived(name) if code == "B113" else judge.unknown(
+            "index", name, scheme.indices)
+        absent.append(said.at(_heading_span(source, column)))
     by_column = {c: n for n, c in source.attribute_columns.items()}
+    titles = {name: index.title for name, index in scheme.indices.items()}
 
-    found: list[tuple] = []  # (code, message, hint, column, value or a predicate)
+    # each distinct value judged by barometer's own reading (dsl/judgements.py)
+    found: list[tuple] = []  # (Finding, column, value or a predicate)
     known: dict = {"scores": {}, "dates": {}, "rows": rows}
     for (what, column), distinct in values.items():
         for value in distinct or []:
             if value is None:
                 known.setdefault("nulls", set()).add(column)
                 if what == "date":  # an empty date is an error, as the python reader says
-                    days = _resolved("", source.period.start, source.period.end)
-                    found.append(("B301", f"cannot read the date ``: {days.message}",
-                                  days.hint, column, None, (days.start, days.end)))
+                    found.append((judge.date("", source.period), column, None))
                 continue
             if what == "score":
-                problem = _score_problem(value, scheme)
-                if isinstance(problem, tuple):
-                    found.append((*problem, column, value))
+                said = judge.whole_score(judge.score_text(value), scheme)
+                if isinstance(said, judge.Finding):
+                    found.append((said, column, value))
                 else:
-                    known["scores"][value] = problem
+                    known["scores"][value] = said
             elif what == "index":
-                name = _index_named(value, scheme)
+                name = judge.index_named(str(value), titles)
                 known.setdefault("index", {})[value] = name
                 if name is None:
-                    found.append(("B101", f"unknown index `{str(value).strip()}`",
-                                  _guess(str(value).strip(), list(scheme.indices),
-                                         "the indices are " + ", ".join(scheme.indices)),
+                    found.append((judge.unknown_index(str(value).strip(), list(scheme.indices)),
                                   column, value))
                 elif scheme.indices[name].derived:
-                    found.append(("B113", f"`{name}` is a derived index: it is computed from "
-                                  "other indices' figures, so events cannot score it",
-                                  "score the indices it is computed from", column, value))
+                    found.append((judge.derived(name), column, value))
             elif what == "category":
                 if str(value) != str(value).strip():
                     known["untrimmed"] = True
                 if str(value).strip() not in scheme.categories:
-                    found.append(("B101", f"unknown category `{str(value).strip()}`",
-                                  _guess(str(value).strip(), list(scheme.categories),
-                                         "the scheme declares no category of that name"),
-                                  column,
-                                  value))
+                    found.append((judge.unknown("category", str(value).strip(),
+                                                scheme.categories), column, value))
             elif what == "tags":
-                for tag in _tags(value):
+                for tag in judge.tags(judge.cell_text(value)):
                     if tag not in scheme.tags:
-                        found.append(("B101", f"unknown tag `{tag}`",
-                                      _guess(tag, list(scheme.tags),
-                                             "the scheme declares no tag of that name"), column, ("tag", tag)))
+                        found.append((judge.unknown("tag", tag, scheme.tags), column,
+                                      ("tag", tag)))
             elif what == "attribute":
                 name = by_column[column]
                 if isinstance(value, str) and value != value.strip():
                     known.setdefault("untrimmed columns", set()).add(column)
-                said = _value_problem(value, scheme.attributes[name])
-                if isinstance(said, tuple) and said and said[0] == "B209":
-                    found.append((*said, column, value))
+                said = judge.attribute_cell(scheme.attributes[name], value)
+                if isinstance(said, judge.Finding):
+                    found.append((said, column, value))
                 else:
                     known.setdefault("values", {}).setdefault(name, {})[value] = said
             elif what == "ongoing":
-                flag = str(value).strip().lower()
-                if value is not True and value is not False and flag not in (
-                        "yes", "y", "true", "1", "x", "ongoing", "", "false"):
-                    found.append(("B001", "`ongoing` is `yes` or empty, not "
-                                  f"`{str(value).strip()}`",
-                                  None, column, value))
+                flag = judge.ongoing(str(value), value if isinstance(value, bool) else None)
+                if isinstance(flag, judge.Finding):
+                    found.append((flag, column, value))
             elif what == "date":
-                from ..dsl.tables import _text
-
                 # a timestamp is a day at midnight only, as the python reader reads it
-                text = _text(value) if isinstance(value, dt.date) else str(value)
-                days = _resolved(text.strip(), source.period.start, source.period.end)
-                if not isinstance(days, tuple):
-                    found.append(("B301", f"cannot read the date `{text.strip()}`: {days.message}",
-                                  days.hint, column, value, (days.start, days.end)))
-                    continue
-                start, end = days
-                period = source.period
-                if end < period.start or start > period.end:
-                    found.append(("B302", f"the date `{text.strip()}` ({_days(start, end)}) is "
-                                  f"outside the period {period.start} to {period.end}",
-                                  "check the date, or the period at the top of the file",
-                                  column, value))
+                text = judge.cell_text(value) if isinstance(value, dt.date) else str(value)
+                days = judge.date(text, source.period)
+                if isinstance(days, judge.Finding):
+                    found.append((days, column, value))
                     continue
                 known["dates"][value] = days
-                if start < period.start or end > period.end:
-                    known.setdefault("past", []).append((value, text.strip(), start, end))
+                late = judge.past(text, *days, source.period)
+                if late is not None:
+                    known.setdefault("past", []).append((value, late))
     if unnamed:  # a score on no index: python says it of the row's index cell
-        found.append(("B001", "the row gives a score but no index",
-                      "name the index the score is on", f["index"], ("where", unnamed_rows)))
+        found.append((judge.no_index(), f["index"], ("where", unnamed_rows)))
     if empty and source.long:
-        found.append(("B108", "the event carries no score", "add a line such as: russia +1",
-                      f["score"], None))
+        found.append((judge.no_score(), f["score"], None))
     elif empty:
-        found.append(("B108", "the event carries no score", "add a line such as: russia +1",
-                      None, ("empty",)))
+        found.append((judge.no_score(), None, ("empty",)))
     if without_category:
-        found.append(("B107", "the event has no category, but the scheme scores events by "
-                      "their category's weight", "add a line such as: category contacts",
-                      f.get("category"), ("empty category",)))
+        found.append((judge.no_category(), f.get("category"), ("empty category",)))
     # a required attribute without a column: said once, at the heading
     for name, count in lacking.items():
         a = scheme.attributes[name]
@@ -748,18 +780,12 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         if column is None:
             absent.append(_no_column(source, name, example))
         elif count:
-            found.append(("B115", f"the event records no `{name}`, which the scheme's attribute "
-                          "asks of every event", f"fill in the row's `{name}` cell ({example}), "
-                          f"or give the attribute a default (attribute {name} ... default ...)",
-                          column, None))
-    for value, text, start, end in known.get("past", []):
+            found.append((judge.no_value(name, example, cell=True), column, None))
+    for value, late in known.get("past", []):
         ongoing = _ongoing(source)
         where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),
                          exp.Not(this=ongoing))
-        found.append(("B303", f"the date `{text}` ({_days(start, end)}) runs past the period "
-                      f"{source.period.start} to {source.period.end}",
-                      "if the event really spans the period's edge, add a line `ongoing` below it",
-                      f["date"], ("where", where)))
+        found.append((late, f["date"], ("where", where)))
     problems = absent + (_locate(found[:50], source, runner, score_columns) if found else [])
     return known, problems
 
@@ -791,7 +817,7 @@ def _heading_span(source: Source, column: str) -> Span:
         number = source.csv[0] + 1
         text = _line_of(source.path, number)
         if text is not None:
-            _remember_line(source.path, number, text)
+            SOURCES.keep(source.path, number, text)
             names = list(source.columns)
             cells = _csv_cells(text, source.csv[1])
             _, start, end = cells[min(names.index(column) if column in names else 0,
@@ -808,12 +834,9 @@ def _no_column(source: Source, name: str, example: str) -> Diagnostic:
         line = source.csv[0] + 1
         text = _line_of(source.path, line)
         if text is not None:
-            _remember_line(source.path, line, text)
+            SOURCES.keep(source.path, line, text)
             span = Span(source.path, line, 1, line, len(text) + 1)
-    return error("B115", f"the {what} has no `{name}` column, which the scheme's attribute asks "
-                 "of every event", span, f"add a column headed `{name}` with each event's value "
-                 f"({example}), or give the attribute a default (attribute {name} ... "
-                 "default ...)")
+    return judge.no_attribute_column(what, name, example).at(span)
 
 
 def _ongoing(source: Source):
@@ -839,7 +862,8 @@ def _value(value):
     if isinstance(value, dt.date):
         return date_literal(value)
     if isinstance(value, float):
-        return exp.Literal.number(repr(value))
+        # as a text the engine reads as a number: `nan` or `inf` is no numeral
+        return exp.cast(exp.Literal.string(repr(value)), exp.DataType.build("DOUBLE"))
     if isinstance(value, (list, tuple)):
         return exp.Array(expressions=[_value(v) for v in value])
     return literal(value)
@@ -850,7 +874,7 @@ def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
     (CSV, JSON Lines) or its row (Parquet, heading as line 1)."""
     exp = _exp()
     out = []
-    for code, message, hint, column, value, *within in found:
+    for finding, column, value in found:
         if isinstance(value, tuple) and value and value[0] == "where":
             where = value[1]
         elif isinstance(value, tuple) and value and value[0] == "tag":
@@ -864,16 +888,17 @@ def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
             where = exp.Is(this=_col(column), expression=exp.null())
         else:
             where = exp.EQ(this=_col(column), expression=_value(value))
-        found = _diagnostic(code, message, hint, column, where, source, runner, *within)
-        if found is not None:  # no row holds it (a date run past the period, but ongoing)
-            out.append(found)
+        said = _diagnostic(finding, column, where, source, runner)
+        if said is not None:  # no row holds it (a date run past the period, but ongoing)
+            out.append(said)
     return out
 
 
-def _diagnostic(code, message, hint, column, where, source: Source, runner,
-                within: tuple[int, int] | None = None) -> Diagnostic:
-    """`within`: the part of the cell's text the message is about (a date's offsets)."""
+def _diagnostic(finding, column, where, source: Source, runner) -> Diagnostic | None:
+    """The finding at the first row `where` holds (None if none does); its
+    `within`, the part of the cell's text it is about (a date's offsets)."""
     exp = _exp()
+    code, message, hint, within = finding.code, finding.message, finding.hint, finding.within
     if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
         query = exp.select(exp.Count(this=exp.Star()), copy=False).from_(_src(), copy=False).where(
             exp.and_(where, _nonblank(source)), copy=False)
@@ -895,17 +920,15 @@ def _diagnostic(code, message, hint, column, where, source: Source, runner,
     whole = code in _WHOLE_ROW  # said of the row, as the python reader says it
     if source.kind == "parquet" and os.path.isfile(source.path):
         # the row's cells separated by ` | `, as the python reader quotes a Parquet row
-        from ..dsl.tables import _SEPARATOR, _text
-
         [cells] = runner.rows(
             exp.select(exp.Star(), copy=False)
             .from_(numbered.subquery("numbered", copy=False), copy=False)
             .where(exp.EQ(this=exp.column("barometer_row"), expression=exp.Literal.number(row)),
                    copy=False))
-        shown = [_text(v).replace("\n", " ") for v in cells[:len(names)]]
-        col = 1 if whole else sum(len(t) + len(_SEPARATOR) for t in shown[:cell]) + 1
+        shown = [judge.cell_text(v).replace("\n", " ") for v in cells[:len(names)]]
+        col = 1 if whole else sum(len(t) + len(tables.SEPARATOR) for t in shown[:cell]) + 1
         end = col + 1 if whole else col + max(len(shown[cell]), 1)
-        line, text = row + 1, _SEPARATOR.join(shown)
+        line, text = row + 1, tables.SEPARATOR.join(shown)
     else:
         breaks = _breaks_before(source, numbered, row, runner) if source.kind == "csv" else 0
         line, col, end, text = _place(source, row, 0 if whole else cell, breaks)
@@ -915,7 +938,7 @@ def _diagnostic(code, message, hint, column, where, source: Source, runner,
         if whole:  # a CSV's row is its line; the reader's JSON Lines row, its first character
             end = len(text) + 1 if source.kind == "csv" and text is not None else col + 1
     if text is not None:
-        _remember_line(source.path, line, text)
+        SOURCES.keep(source.path, line, text)
     if within is not None and not whole and text is not None:
         cell_text = text[col - 1:end - 1]
         lead = len(cell_text) - len(cell_text.lstrip()) if cell_text.strip() else 0
@@ -962,10 +985,8 @@ def _place(source: Source, row: int, cell: int, breaks: int = 0):
     if text is None:
         return number, 1, 2, None
     if source.kind == "jsonl":
-        from ..dsl.tables import _value_column
-
-        name = list(source.columns)[cell]
-        column = _value_column(text, name)
+        name = source.heading(list(source.columns)[cell])
+        column = tables.value_column(text, name)
         if text[column - 1:column] == '"':  # a text: as wide as it, from its quote
             close = text.find('"', column)
             return number, column, close if close > column else column + 1, text
@@ -1002,107 +1023,6 @@ def _record(path: str, row: int) -> tuple[int, str | None]:
                 if seen == row:
                     return n, line.rstrip("\r\n")
     return row, None
-
-
-def _remember_line(path: str, number: int, text: str) -> None:
-    """Keep one line of a large file for messages to quote, without reading it all."""
-    from ..dsl.diagnostics import SOURCES
-
-    lines = SOURCES._lines.setdefault(path, [])
-    if len(lines) < number:
-        lines.extend([""] * (number - len(lines)))
-    lines[number - 1] = text
-
-
-def _score_problem(value, scheme: m.Scheme):
-    """A score as the python reader reads it: its whole value, or a problem as
-    (code, message, hint)."""
-    from ..dsl.csvfile import _SCORE, _signed_number
-    from ..dsl.syntax import NumberTooLong, number
-
-    from ..dsl.tables import _text
-
-    text = _signed_number(value) if isinstance(value, (int, float)) and \
-        not isinstance(value, bool) else _text(value)  # True: `yes`, as python quotes it
-    match = _SCORE.match(text)
-    if match is None:
-        return ("B001", f"expected a score such as +1, found `{text.strip()}`",
-                "a score is a whole number with its sign")
-    sign, digits = match.groups()
-    try:
-        points = number(digits)
-    except NumberTooLong:
-        return ("B206", f"the number {digits[:24]} has more digits than barometer takes", None)
-    points = -points if sign and sign != "+" else points
-    low, high = scheme.range.low, scheme.range.high
-    if getattr(points, "denominator", 1) != 1:
-        return ("B205", f"scores are whole points, not {text.strip()}", None)
-    if not low <= points <= high:
-        return ("B204", f"the score {text.strip()} is outside the scheme's range "
-                f"{m.signed(low)} to {m.signed(high)}",
-                f"scores run from {m.signed(low)} to {m.signed(high)}")
-    return int(points)
-
-
-def _value_problem(value, attribute):
-    """An attribute's value as the python reader reads it (a number written like a
-    score, or one of the choices): the value, or a problem as (code, message, hint)."""
-    from ..dsl.csvfile import _SCORE, _signed_number
-    from ..dsl.diagnostics import did_you_mean
-    from ..dsl.syntax import NumberTooLong, number
-
-    name = attribute.name
-    text = _signed_number(value) if isinstance(value, (int, float)) and \
-        not isinstance(value, bool) else str(value).strip()
-    match = _SCORE.match(text)
-    if attribute.numeric:
-        if match is None:
-            return ("B209", f"`{name}` is a number ({attribute.describe()}), not `{text}`",
-                    f"write it as a number: {name} 3")
-        sign, digits = match.groups()
-        try:
-            found = number(digits)
-        except NumberTooLong:
-            return ("B209", f"`{text}` is not a value of `{name}`: it is {attribute.describe()}",
-                    None)
-        found = -found if sign and sign != "+" else found
-    else:
-        found = text
-        if match is not None:
-            return ("B209", f"`{name}` is {attribute.describe()}, not {text}",
-                    f"write one of its values: {name} {attribute.choices[0]}")
-    if not attribute.admits(found):
-        return ("B209", f"`{text}` is not a value of `{name}`: it is {attribute.describe()}",
-                (did_you_mean(found, attribute.choices) if not attribute.numeric else None)
-                or (f"its values are {', '.join(attribute.choices)}"
-                    if not attribute.numeric
-                    else None))
-    return found
-
-
-def _index_named(value, scheme: m.Scheme) -> str | None:
-    key = " ".join(str(value).lower().split())
-    for name, index in scheme.indices.items():
-        if key in (name.lower(), " ".join(index.title.lower().split())) or \
-                key.replace(" ", "_") == name.lower():
-            return name
-    return None
-
-
-def _tags(value) -> list[str]:
-    if isinstance(value, (list, tuple)):
-        return [str(t).strip() for t in value if t is not None and str(t).strip()]
-    return [t.strip() for t in re.split(r"[;,]", str(value)) if t.strip()]
-
-
-def _guess(name: str, names: list[str], otherwise: str | None = None) -> str | None:
-    """The python reader's hint: the closest name, or what it says without one."""
-    near = closest(name, names)
-    return f"did you mean `{near}`?" if near else otherwise
-
-
-def _days(start: dt.date, end: dt.date) -> str:
-    return str(start) if start == end else f"{start} to {end}"
 
 
 def _tag_holds(source: Source, tag: str):

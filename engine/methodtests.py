@@ -546,7 +546,7 @@ class _Loaded:
 
     def scheme(self, path: str):
         if path not in self.schemes:
-            from ..dsl.load import read_scheme
+            from .verify import read_scheme
 
             scheme, problems = read_scheme(path, errors_only=True)
             errors = [p for p in problems if p.severity == "error"]

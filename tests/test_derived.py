@@ -402,3 +402,19 @@ def test_a_division_by_zero_whatever_the_catalogue_is_an_error_of_the_scheme(tmp
         ("B208", "error", 27, "`z` divides by 1 - 1, which is 0 whatever the catalogue: its "
                               "figure can never be computed"),
         ("B208", "error", 39, "`z` divides by 0: its figure can never be computed")]
+
+
+def test_json_says_exact_of_every_figure_shown_in_full(tmp_path):
+    path = _scheme(tmp_path, 'index fifth "F" = china / 40\n'
+                   'index neg "N" = us * 1.8 - 1.4\n'
+                   'index long "L" = russia / 3.2 + 0.41125\n'
+                   'index half "H" = eu / 2\n'
+                   'index third "T" = russia / 60\n'
+                   'index tiny "Y" = eu / 10000000\n'
+                   'index root "R" = sqrt(china * 2)\n')
+    data = json.loads(run("eval", path, EVENTS, "--format", "json").output)["indices"]
+    shown = {k: (data[k]["aggregate"], data[k]["exact"])
+             for k in ("fifth", "neg", "long", "half", "third", "tiny", "root")}
+    assert shown == {"fifth": (0.2, True), "neg": (-33.8, True), "long": (6.66125, True),
+                     "half": (-0.5, True), "third": (0.333333, False), "tiny": (-1e-07, True),
+                     "root": (4, False)}

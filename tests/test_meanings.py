@@ -14,7 +14,7 @@ from barometer.dsl import files as dsl_files
 from barometer.dsl import model as m
 from barometer.dsl.check_rules import AbstractEntry, _cells, _fact, worlds
 from barometer.dsl.domains import EXACT, INTERVALS, Interval
-from barometer.dsl.load import load_catalogue, read_scheme
+from barometer.api import load_catalogue, read_scheme
 from barometer.dsl.nodes import EXCLUDED, parts
 from barometer.engine.plan import EntryView
 from barometer.engine.sensitivity import _Arrays

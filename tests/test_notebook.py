@@ -338,14 +338,14 @@ def test_python_md_runs_and_shows_what_it_says(monkeypatch):
 
     have_duckdb = importlib.util.find_spec("duckdb") is not None
     blocks = _blocks((ROOT / "docs" / "python.md").read_text(encoding="utf-8"))
-    assert len(blocks) == 9
+    assert len(blocks) == 11
     namespace: dict = {}
     checked = 0
     for block in blocks:
         if "to_frame()" in block and not have_pandas:
             continue  # the one block that needs pandas
-        if "evaluate_columnar" in block and not have_duckdb:
-            continue  # the one that needs the columnar extra
+        if ("evaluate_columnar" in block or 'engine="duckdb"' in block) and not have_duckdb:
+            continue  # the ones that need the columnar extra
         comments = _comments(block)
         for statement in ast.parse(block).body:
             code = ast.get_source_segment(block, statement)
@@ -358,7 +358,7 @@ def test_python_md_runs_and_shows_what_it_says(monkeypatch):
             else:
                 assert shown is None, f"a comment on a line that is not an expression: {code}"
                 exec(compile(ast.Module([statement], []), "python.md", "exec"), namespace)
-    assert checked == (30 if have_pandas else 27) + (2 if have_duckdb else 0)  # every comment
+    assert checked == (33 if have_pandas else 30) + (4 if have_duckdb else 0)  # every comment
 
 
 def test_python_md_checks_would_catch_a_wrong_comment():

@@ -776,6 +776,98 @@ def fam_generated(rng) -> dict:
     return verb_case(rng, "generated", "csv", text, {"r.rules": rules_text}, "r.rules")
 
 
+# --- hostile catalogues, against every engine -----------------------------------
+
+# what ends a quoted text or name, a statement, opens a comment or a dollar-quoted
+# text, escapes, stops a C string, or marks a parameter; and every name the columnar
+# engines give their own columns, views and parameters
+HOSTILE_MARKS = ["'", '"', "`", ";", "--", "/*", "*/", "$$", "\\", "\\'", "\x00", "%", "_",
+                 "$p0", ":p0", "?", "${p0}", "{", "}", "[", "]", "(", ")", " ", ",", "\n",
+                 "'); COPY (SELECT 1) TO 'pwned.txt'; --", "$$; COPY (SELECT 1) TO 'x'; $$",
+                 "\\\"; DROP VIEW src; --"]
+INTERNAL_NAMES = ["barometer_row", "barometer_file", "src", "numbered", "f", "c0", "c1", "c2",
+                  "idx", "recorded", "category", "tags", "text", "day_start", "day_end",
+                  "entries", "weighted", "w", "wname", "wnum", "s0", "s1", "l0", "x1", "q0_sum",
+                  "q0_count", "r1_count", "positive", "negative", "events", "v_fatalities",
+                  "p0", "p1", "index", "score", "ongoing", "date", "event"]
+
+
+def hostile_text(rng) -> str:
+    return "".join(rng.choice(HOSTILE_MARKS + INTERNAL_NAMES + PLAIN + ["+1", "-2", "1"])
+                   for _ in range(rng.randint(1, 4)))
+
+
+def _csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fam_hostile_catalogue(rng) -> dict:
+    """A catalogue (CSV, JSON Lines or Parquet) whose headings and cells try to be
+    SQL, or to be a name the engines use: run under every engine (verb `engines`),
+    which must give the python engine's output, and write no file."""
+    indices = rng.sample(PLAIN, rng.randint(1, 3))
+    categories = rng.sample(MINSK_CATEGORIES, rng.randint(1, 3))
+    tags = rng.sample(MINSK_TAGS, rng.randint(0, 2))
+    extra = ['attribute fatalities "Fatalities" number from 0 to 20 default 0'] \
+        if rng.random() < 0.3 else []
+    rules = gen_scheme(rng, indices, categories, tags, extra=extra)
+    headings = ["date", "event", *indices, "category"] + (["tags"] if tags else [])
+    if extra:
+        headings.append("fatalities")
+    for _ in range(rng.randint(1, 3)):  # hostile headings, some of them internal names
+        name = rng.choice(INTERNAL_NAMES) if rng.random() < 0.5 else hostile_text(rng)
+        headings.insert(rng.randint(2, len(headings)), name)
+    if len(set(headings)) < len(headings):  # JSON and Parquet keep one column per name
+        headings = list(dict.fromkeys(headings))
+    rows = []
+    for k in range(rng.randint(1, 6)):
+        row = {}
+        for h in headings:
+            if h == "date":
+                v = f"{rng.randint(1, 28)} {rng.choice(['January', 'February'])}" \
+                    if rng.random() < 0.85 else hostile_text(rng)
+            elif h in indices:
+                v = signed(rng.randint(-3, 3)) if rng.random() < 0.7 else rng.choice(
+                    ["", hostile_text(rng)])
+            elif h == "category":
+                v = rng.choice(categories) if rng.random() < 0.8 else hostile_text(rng)
+            elif h == "tags":
+                v = rng.choice(tags or MINSK_TAGS) if rng.random() < 0.7 else hostile_text(rng)
+            elif h == "fatalities":
+                v = str(rng.randint(0, 20)) if rng.random() < 0.7 else hostile_text(rng)
+            else:
+                v = hostile_text(rng)
+            row[h] = v
+        rows.append(row)
+    period_line = 'period "Fuzz period" from 2021-01-01 to 2021-02-28'
+    kind = rng.choice(["csv", "csv", "jsonl", "parquet"])
+    files = {"r.rules": rules}
+    if kind == "csv":
+        lines = ["# " + period_line, ",".join(_csv_cell(h) for h in headings)]
+        lines += [",".join(_csv_cell(r[h]) for h in headings) for r in rows]
+        name, files["h.csv"] = "h.csv", "\n".join(lines) + "\n"
+    elif kind == "jsonl":
+        import json
+
+        name = "h.jsonl"
+        files[name] = "".join(json.dumps(r) + "\n" for r in rows)
+        files[name + ".period"] = period_line + "\n"
+    else:
+        import io
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        name = "h.parquet"
+        buffer = io.BytesIO()
+        pq.write_table(pa.table({h: [r[h] for r in rows] for h in headings}), buffer)
+        files[name] = buffer.getvalue()
+        files[name + ".period"] = period_line + "\n"
+    made = case("hostile-catalogue", "engines", ["eval", "r.rules", name], files)
+    made["engines"] = ["duckdb", "python"]  # DuckDB first: python's lines are then its own
+    return made
+
+
 # name -> (maker, weight). wide-bands hangs today, at 10 s each: keep it rare.
 FAMILIES = {
     "separators": (fam_separators, 10),
@@ -794,6 +886,7 @@ FAMILIES = {
     "line-ops": (fam_line_ops, 10),
     "token-swaps": (fam_token_swaps, 12),
     "generated": (fam_generated, 8),
+    "hostile-catalogue": (fam_hostile_catalogue, 6),
 }
 
 

@@ -13,6 +13,11 @@ is no `Exception`, so nothing in barometer or click catches it) and classifies:
                 `check` result than the input, or is laid out again by a second fmt
     fmt-refused fmt refused with B006 (its own check that nothing is lost): a
                 formatter bug by the docs' own words
+    engines-differ  (verb `engines`: one `eval` per engine) an engine's output or
+                exit status is not the python engine's (Spark's findings carry no
+                line: for Spark, the exit status, the figures and the codes)
+    file-written    a file appeared in the folder that the command was not asked
+                to write (a catalogue's cell or heading run as SQL, say)
 
 Each non-ok outcome has a cause (its signature), for grouping: a traceback's is
 the exception type and the innermost barometer frame (file:line), a hang's the
@@ -251,6 +256,42 @@ def verify_fmt(case: dict, folder: Path, result, seconds: float):
     return None
 
 
+def _engines(case: dict, folder: Path, seconds: float) -> tuple[str, str, str]:
+    """The case's command under each engine of case["engines"] (the python engine
+    is the reference): (outcome, cause, detail)."""
+    said = {}
+    for engine in case["engines"]:
+        result, hung = invoke(case["args"] + ["--engine", engine], case.get("stdin"), seconds)
+        if hung is not None:
+            where = package_frame(hung, GENERIC)
+            return ("hang", f"hang ({engine}) in {where[0]}:{where[2]}" if where
+                    else f"hang ({engine}) outside barometer",
+                    "".join(traceback.format_tb(hung)[-8:]))
+        outcome = classify(result)
+        if outcome[0] != "ok" and not (engine == "spark" and outcome[0] == "unlocated"):
+            return outcome[0], f"{outcome[1]} ({engine})", outcome[2]
+        said[engine] = (result.exit_code, result.output)
+    written = sorted(set(os.listdir(folder)) - set(case["files"]))
+    if written:
+        return "file-written", f"a file written: {written[0][:40]}", ", ".join(written)[:500]
+    python = said.get("python")
+    for engine, got in said.items():
+        if engine == "python" or python is None:
+            continue
+        if engine == "spark" and got[0] == python[0] != 0:  # unlocated: compare the codes
+            same = sorted(re.findall(r"\[(B\d{3})\]", got[1])) == sorted(
+                re.findall(r"\[(B\d{3})\]", python[1]))
+        else:
+            same = got == python
+        if not same:
+            codes = lambda text: ",".join(sorted(set(re.findall(r"\[(B\d{3})\]", text))))  # noqa: E731
+            cause = (f"{engine} differs from python: exit {got[0]} vs {python[0]}, "
+                     f"codes {codes(got[1]) or '-'} vs {codes(python[1]) or '-'}")
+            return "engines-differ", cause, (f"--- {engine}\n{got[1][-700:]}\n--- python\n"
+                                             f"{python[1][-700:]}")
+    return "ok", "", ""
+
+
 def run_case(case: dict, seconds: float, scratch: str | None = None) -> dict:
     """Run one case; a small record of what happened."""
     folder = Path(tempfile.mkdtemp(prefix="fz", dir=scratch))
@@ -259,6 +300,13 @@ def run_case(case: dict, seconds: float, scratch: str | None = None) -> dict:
     try:
         write_files(folder, case["files"])
         os.chdir(folder)
+        if case["verb"] == "engines":
+            if os.environ.get("BAROMETER_FUZZ_SPARK") and "spark" not in case["engines"]:
+                case = dict(case, engines=case["engines"] + ["spark"])
+            outcome = _engines(case, folder, seconds)
+            os.chdir(old)
+            return {"outcome": outcome[0], "cause": outcome[1], "detail": outcome[2],
+                    "seconds": time.perf_counter() - start}
         result, hung = invoke(case["args"], case.get("stdin"), seconds)
         os.chdir(old)
         took = time.perf_counter() - start

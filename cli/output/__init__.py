@@ -4,9 +4,9 @@ renders the result types it supports; the functions here pick the module for a
 format. `svg` and `png` are charts (`charts.py`), drawn with the optional
 matplotlib; `report.py` is the HTML report.
 
-`xlsx` gives bytes, not text: from Python, the workbook's bytes; on the command
-line, written here to the file named with `-o` (a workbook is not for a terminal).
-`png` gives bytes too, which the verbs write as they are."""
+`xlsx` and `png` give bytes, not text, which the verbs write as they are, with
+the one safe writer every format goes through (`cli/writing.py`); a workbook
+needs `-o FILE` (it is not for a terminal)."""
 
 from __future__ import annotations
 
@@ -52,39 +52,16 @@ def _leave(message: str, kind=ValueError):
 
 
 def _binary(data: bytes):
-    """On the command line, write the workbook to the `-o` file (atomically) and
-    finish the command; from Python, the bytes. A bridge until the verbs' own
-    writer takes bytes: see the report of the branch that added xlsx."""
-    import os
-    import tempfile
-
+    """The workbook's bytes, for the verb to write with the one safe writer
+    (`writing.write_output`, as every other format); on the command line, a
+    workbook is never for a terminal: without `-o FILE`, a usage error."""
     import click
 
     context = click.get_current_context(silent=True)
-    if context is None or "out" not in context.params:
-        return data
-    out = context.params["out"]
-    if out in (None, "-"):
+    if context is not None and "out" in context.params and context.params["out"] is None:
         raise click.UsageError("--format xlsx writes a workbook: name the file with "
                                "-o FILE.xlsx", context)
-    directory = os.path.dirname(os.path.abspath(out))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".barometer-", suffix=".tmp")
-    except OSError as e:
-        _leave(f"cannot write {out}: {e.strerror}")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if os.path.exists(out):
-            os.chmod(tmp, os.stat(out).st_mode & 0o7777)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    raise click.exceptions.Exit(0)
+    return data
 
 
 def evaluation(ev, fmt: str = "table", colour: bool = False) -> str:

@@ -22,6 +22,17 @@ def _number(value):
     return float(value) if rounded.is_integer() else rounded
 
 
+def shown_exactly(value) -> bool:
+    """Whether the number JSON shows for an exact figure is that figure: a whole
+    number, or a decimal that ends and is written in full (0.2, -33.8, 6.66125);
+    not a third, shown as 0.333333, nor a figure no longer exact (a log)."""
+    if isinstance(value, float):
+        return False
+    from fractions import Fraction
+
+    return Fraction(repr(_number(value))) == value
+
+
 def to_json(data) -> str:
     import json
 
@@ -63,8 +74,8 @@ def evaluation_json(ev) -> dict:
                 "negative": number(r.negative),
                 "events": r.events,
                 "colour": r.colour,
-                **({"formula": r.index.formula.text(), "exact": r.exact and number(r.aggregate)
-                    == r.aggregate} if r.index.derived else {}),
+                **({"formula": r.index.formula.text(), "exact": shown_exactly(r.aggregate)}
+                   if r.index.derived else {}),
             }
             for name, r in ev.indices.items()
         },

@@ -2,7 +2,8 @@
 written with openpyxl (an optional extra: pip install 'barometer[xlsx]').
 
 Each function returns the workbook's bytes; the command line writes them to
-the file named with `-o` (see `output.__init__`)."""
+the file named with `-o` with the one safe writer every format goes through
+(`cli/writing.py`)."""
 
 from __future__ import annotations
 

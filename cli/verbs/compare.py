@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..api import attributes
 from ..common import FILE, FORMATS, colour_wanted, evaluation, format_option, history_option, load, output_option, parse_period, period_option, write_output
 
 
@@ -35,25 +36,9 @@ def command(files, fmt, out, period, history):
     if len(rules) < 2 or not events:
         raise click.UsageError("name at least two rules files (.rules) and one event file")
     evaluations = []
-    others = _attributes(rules)
+    others = attributes(rules)
     for path in rules:
         scheme, catalogue = load(path, events, parse_period(period), history, others=others)
         evaluations.append(evaluation(scheme, catalogue, history))
     colour = out in (None, "-") and colour_wanted(sys.stdout)
     write_output(output.comparison(compare(evaluations), fmt, colour), out)
-
-
-def _attributes(rules: list[str]) -> frozenset[str]:
-    """The attributes any of the schemes declares: a catalogue kept for them all
-    records them, and a scheme that does not read one is told so (B116) instead
-    of refusing `fatalities 12` as a score on an unknown index. A scheme that
-    cannot be read is said where `load` reads it."""
-    from ..dsl import InputError, load_scheme
-
-    names: set[str] = set()
-    for path in rules:
-        try:
-            names |= set(load_scheme(path).attributes)
-        except InputError:
-            pass
-    return frozenset(names)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..common import FILE, InputFailure, complete_rules, load, output_option, parse_period, period_option, report, write_output
+from .. import api
+from ..common import FILE, complete_rules, front, load, output_option, parse_period, period_option, shown, write_output
 
 
 @click.command("report")
@@ -59,34 +60,10 @@ def _series(scheme, issue, history):
     """The past issues and this one, in period order; every problem printed and
     status 2 where they do not make a series. Issues after this one are shown
     across the issues, and said so, in case --history took the wrong files."""
-    from ..dsl import InputError
-    from ..dsl.suppress import suppress
-    from ..engine.series import build_series
-    from ..engine.verify import read_catalogue_checked
-
-    catalogues, problems = [], []
-    for path in history:
-        found, found_problems = read_catalogue_checked([path], scheme, errors_only=True,
-                                                       alone=False)
-        problems += found_problems
-        if found is not None:
-            catalogues.append(found)
-    errors = [p for p in problems if p.severity == "error"]
-    series = None
-    if not errors:
-        try:
-            series = build_series(scheme, catalogues + [issue])
-        except InputError as e:
-            errors = list(e.diagnostics)
-    if errors:
-        report(InputError(errors))
-        raise InputFailure()
-    from .series import SHOWN
-
-    shown = suppress([p for p in problems + list(series.warnings)
-                      if p.severity == "warning" and p.code in SHOWN])[0]
-    if shown:
-        report(InputError(shown))
+    with front():
+        series, warnings = api.series_after(scheme, history, issue)
+    shown(warnings)
+    catalogues = [i for i in series.issues if i.period != issue.period]
     later = [c for c in catalogues if c.period.start > issue.period.end]
     if later:
         click.echo(f"note: the report is of {issue.period.title}; "

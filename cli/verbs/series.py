@@ -6,8 +6,9 @@ import sys
 
 import click
 
-from ..common import (FILE, FORMATS, InputFailure, catalogue_files, colour_wanted, complete_rules,
-                      format_option, output_option, report, scheme_for, write_output)
+from .. import api
+from ..common import (FILE, FORMATS, catalogue_files, colour_wanted, complete_rules, format_option,
+                      front, output_option, shown, write_output)
 
 
 @click.command("series")
@@ -38,23 +39,10 @@ def command(rules, catalogues, fmt, out):
     (matplotlib: pip install 'barometer[charts]').
     """
     from .. import output
-    from ..dsl import InputError
-    from ..engine.series import load_series
 
-    scheme = scheme_for(rules, catalogues)
-    series, problems = load_series(scheme, list(catalogues))
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or series is None:
-        report(InputError(errors or problems))
-        raise InputFailure()
-    from ..dsl.suppress import suppress
-
-    shown = suppress([p for p in problems if p.severity == "warning" and p.code in SHOWN])[0]
-    if shown:
-        report(InputError(shown))
+    with front():
+        series, warnings = api.series(rules, catalogues)
+    shown(warnings)
     colour = out in (None, "-") and colour_wanted(sys.stdout)
     write_output(output.series(series, fmt, colour=colour), out)
 
-
-# Warnings `series` shows: its changes would mislead without them.
-SHOWN = {"B506", "B703", "B705"}

@@ -1,0 +1,409 @@
+"""The front door: what every verb of the command line, the language server and a
+notebook call to read files and compute from them, so that they give the same
+figures, the same findings and the same engines, with the same fallbacks.
+
+    from barometer import api
+    outcome = api.evaluate("rules/minsk-barometer.rules",
+                           ["examples/minsk-barometer-19.events"], engine="auto")
+    outcome.evaluation.indices["russia"].aggregate      # 20
+    outcome.warnings                                    # what `eval` prints on stderr
+    outcome.engine                                      # "python", "duckdb" or "spark"
+
+Mistakes in the files raise `InputError` with every error found (what `eval`
+prints before leaving with status 2); a request that cannot be met raises
+`UsageProblem` (the command line's usage errors), an engine that cannot run here
+`EngineProblem`. Every file is read through the check stages (dsl/checks.py),
+run by engine/verify.py: `check` keeps every finding, the verbs that compute
+figures the errors and the warnings about what they read or how.
+
+The verbs keep their options, flags and rendering (cli/verbs/); this module words
+nothing for a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+
+import attrs
+
+from .dsl import model as m
+from .dsl.diagnostics import Diagnostic, InputError, did_you_mean
+from .dsl.files import OVERLAY
+from .dsl.node import Node, node
+from .engine import choice
+from .engine.plan import Evaluation, evaluate as evaluate_catalogue
+from .engine.records import bounded
+from .engine.series import Series, build_series
+from .engine.verify import (Findings, judged, load_scheme, read, read_catalogue_checked,
+                            read_scheme, root_of, run)
+
+ENGINES = list(choice.ENGINES)
+
+
+class UsageProblem(Exception):
+    """The request cannot be met as asked (not a mistake in a file)."""
+
+
+class EngineProblem(Exception):
+    """The engine asked for cannot compute here (not installed, or it failed)."""
+
+
+@attrs.define
+class Outcome:
+    """An evaluation as `eval` computes it: the figures, the warnings it shows,
+    and the engine that computed them (after any fallback)."""
+
+    evaluation: Evaluation
+    warnings: tuple[Diagnostic, ...]
+    engine: str
+
+    def __repr__(self):
+        return (f"<Outcome by {self.engine}: {self.evaluation!r}"
+                + (f", {len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}"
+                   if self.warnings else "") + ">")
+
+
+def _raise_errors(found) -> None:
+    errors = [p for p in found if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def scheme_for(rules: str, files=()) -> m.Scheme:
+    """The scheme of a verb that reads `files` beside it; standard input is read
+    once at most."""
+    if list(files).count("-") > 1 or (rules == "-" and "-" in files):
+        raise UsageProblem("standard input (-) can be read only once")
+    return load_scheme(rules)
+
+
+def load(rules: str | m.Scheme, events, period: m.Period | None = None, history=(),
+         others: frozenset[str] = frozenset()) -> tuple[m.Scheme, m.Catalogue, Findings]:
+    """The scheme, the catalogue of `events` (several files read as one) and the
+    warnings `eval` shows about them; raises InputError with every error that
+    `check` would call one. With `history`, the figures are computed later, by
+    `evaluation`, after the issues before. `others`: the attributes other schemes
+    read from the same catalogue (compare)."""
+    events = list(events)
+    scheme = rules if isinstance(rules, m.Scheme) else scheme_for(rules, events)
+    catalogue, found = read_catalogue_checked(events, scheme, period, mode="eval",
+                                              alone=not history, others=others,
+                                              evaluated=True)
+    if catalogue is None and not found.errors:
+        raise InputError(list(found))
+    _raise_errors(found)
+    return scheme, catalogue, found
+
+
+def load_catalogue(paths, scheme: m.Scheme, period: m.Period | None = None) -> m.Catalogue:
+    """The events of all `paths`, read as one catalogue with every name resolved
+    against `scheme` and through every stage `eval` runs on what it reads (a file
+    of published figures alone is accepted, as an issue of a series); raises
+    InputError with every error in every file."""
+    catalogue, found = read_catalogue_checked(list(paths), scheme, period, mode="eval")
+    _raise_errors(found)
+    if catalogue is None:
+        raise InputError(list(found))
+    return catalogue
+
+
+def evaluation(scheme: m.Scheme, catalogue: m.Catalogue, history=()
+               ) -> tuple[Evaluation, Findings]:
+    """The evaluation, after the issues in `history` where given (each file one
+    issue), and the warnings `eval` shows about the history; raises InputError."""
+    if not history:
+        return evaluate_catalogue(scheme, catalogue), Findings()
+    if "-" in history:
+        raise UsageProblem("--history reads files; standard input (-) is not one")
+    result, found = read("history", "eval", scheme, catalogue, list(history))
+    _raise_errors(found)
+    if result is None:
+        raise InputError(list(found))
+    return result, found
+
+
+# --- evaluating, with the engine chosen ----------------------------------------------------------
+
+def chosen_engine(engine: str, events) -> str:
+    """The engine `auto` stands for on these catalogue files."""
+    if engine not in ENGINES:
+        raise UsageProblem(f"no engine {engine!r}: the engines are {', '.join(ENGINES)}")
+    if engine != "auto":
+        return engine
+    if len(events) == 1 and events[0].lower().endswith(choice.SUFFIXES):
+        if choice.automatic(events) and choice.installed("duckdb"):
+            return "duckdb"
+    return "python"
+
+
+def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "auto",
+             master: str | None = None, history=(), progress: bool = False) -> Outcome:
+    """The evaluation of `events` under `rules` by the chosen engine (`auto`,
+    `python`, `duckdb`, `spark`), as `barometer eval` computes it. A scheme a
+    columnar engine cannot compute exactly, or whose numbers overflow the
+    engine's, is said in a warning (B801), and the python engine computes it.
+    After issues (`history`), the python engine computes. `master`: Spark's
+    master URL; `progress`: Spark's progress bar on standard error."""
+    events = list(events)
+    history = tuple(history)
+    chosen = "python" if history and engine == "auto" else chosen_engine(engine, events)
+    if chosen == "python":
+        return _python(rules, events, period, history)
+    if history:
+        raise UsageProblem(f"--engine {chosen} evaluates one catalogue; with --history, "
+                           "use --engine python")
+    if "-" in events:
+        raise UsageProblem(f"--engine {chosen} reads a file, not standard input (-): save "
+                           "the catalogue to a file, or use --engine python")
+    if not choice.readable(events):
+        raise UsageProblem(f"--engine {chosen} reads one CSV, Parquet or JSON Lines "
+                           "catalogue (a file, or for spark a folder or URL); for .events "
+                           "and .xlsx files, or several files, use --engine python")
+    scheme = scheme_for(rules, events)
+    fallback = run("engine", "eval", scheme)
+    if fallback:  # B801: the python engine computes
+        return _python(scheme, events, period, (), fallback)
+    # the columnar engine and its libraries load only when it runs (sqlglot, duckdb)
+    from .engine import columnar
+
+    try:
+        result = columnar.evaluate_columnar(scheme, events[0], period, chosen, master,
+                                            progress=progress)
+    except columnar.Unavailable as e:
+        raise EngineProblem(str(e)) from None
+    except columnar.Overflow as e:  # the python engine's numbers have no bound
+        return _python(scheme, events, period, (), [columnar.overflowed(e, chosen)])
+    except columnar.EngineFailure as e:
+        raise EngineProblem(f"the {chosen} engine could not evaluate {events[0]}: {e}"
+                            ) from None
+    return Outcome(result, (), chosen)
+
+
+def _python(rules, events, period, history, before=()) -> Outcome:
+    """The python engine's evaluation; `before`: warnings said before reading
+    (a fallback's), kept in front of the rest, errors included."""
+    try:
+        scheme, catalogue, found = load(rules, events, period, history)
+        result, more = evaluation(scheme, catalogue, history)
+    except InputError as e:
+        raise InputError(list(before) + list(e.diagnostics)) from None
+    return Outcome(result, tuple(before) + tuple(found) + tuple(more), "python")
+
+
+# --- series, explain, compare, sensitivity -------------------------------------------------------
+
+def series(rules: str, catalogues) -> tuple[Series, Findings]:
+    """Each catalogue its own issue, in period order, as `barometer series` shows
+    them, and the warnings it shows; raises InputError."""
+    catalogues = list(catalogues)
+    scheme = scheme_for(rules, catalogues)
+    found_series, found = read("series", "eval", scheme, catalogues)
+    _raise_errors(found)
+    if found_series is None:
+        raise InputError(list(found))
+    return found_series, found
+
+
+def series_after(scheme: m.Scheme, history, issue: m.Catalogue) -> tuple[Series, Findings]:
+    """The issues in `history` (paths, each its own issue) and `issue`, in period
+    order, as `barometer report --history` shows them, and the warnings shown;
+    raises InputError where they do not make a series."""
+    catalogues, found = [], Findings()
+    for path in history:
+        catalogue, problems = read_catalogue_checked([path], scheme, mode="eval", alone=False)
+        found.extend_with(problems)
+        if catalogue is not None:
+            catalogues.append(catalogue)
+    _raise_errors(found)
+    made = build_series(scheme, catalogues + [issue])
+    found.extend_with(judged("series", "eval", made.warnings))
+    return made, found
+
+
+def explain(rules: str, events, index: str | None = None, event: str | None = None,
+            period: m.Period | None = None, history=()):
+    """Every point of each index (or `index`), as `barometer explain` shows them
+    (the python engine's record of each event)."""
+    from .engine.explain import explain as explained
+
+    scheme, catalogue, _ = load(rules, events, period, history)
+    if index is not None and index not in scheme.indices:
+        hint = did_you_mean(index, scheme.indices)
+        raise UsageProblem(f"the scheme has no index {index}" + (f"; {hint}" if hint else ""))
+    return explained(evaluation(scheme, catalogue, history)[0], index, event)
+
+
+def compare(rules, events, period: m.Period | None = None, history=()):
+    """Several schemes on the same events, as `barometer compare` shows them."""
+    from .engine.compare import compare as compared
+
+    rules = list(rules)
+    others = attributes(rules)
+    evaluations = []
+    for path in rules:
+        scheme, catalogue, _ = load(path, events, period, history, others=others)
+        evaluations.append(evaluation(scheme, catalogue, history)[0])
+    return compared(evaluations)
+
+
+def attributes(rules) -> frozenset[str]:
+    """The attributes any of the schemes declares: a catalogue kept for them all
+    records them, and a scheme that does not read one is told so (B116) instead
+    of refusing `fatalities 12` as a score on an unknown index. A scheme that
+    cannot be read is said where it is loaded."""
+    names: set[str] = set()
+    for path in rules:
+        try:
+            names |= set(load_scheme(path).attributes)
+        except InputError:
+            pass
+    return frozenset(names)
+
+
+def sensitivity(rules: str, events, varies=None, samples: int = 10_000, seed: int = 0,
+                period: m.Period | None = None, history=(), progress=None):
+    """How robust the picture is to the scheme's choices, as `barometer
+    sensitivity` reports it; `varies`: what to perturb (default: the scheme's own
+    `vary` lines)."""
+    from .engine.sensitivity import analyse
+    from .engine.verify import option_problems
+
+    scheme, catalogue, _ = load(rules, events, period, history)
+    chosen = list(scheme.varies) if varies is None else list(varies)
+    if varies is not None:
+        _raise_errors(option_problems(scheme, catalogue, chosen))
+    evaluated = evaluation(scheme, catalogue, history)[0]
+    return analyse(evaluated, chosen, samples, seed, progress=progress)
+
+
+# --- check: every finding in files ---------------------------------------------------------------
+
+KINDS = {".rules": "rules", ".events": "events", ".csv": "events", ".xlsx": "events",
+         ".xlsm": "events", ".jsonl": "events", ".ndjson": "events", ".parquet": "events"}
+
+
+@node
+class Report(Node):
+    diagnostics: tuple[Diagnostic, ...]
+    files: tuple[str, ...]
+    skipped: tuple[str, ...]  # folders, named but not checked
+    suppressed: tuple[Diagnostic, ...] = ()  # warnings a comment in the file ignores
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "warning")
+
+    def __repr__(self):  # short, for notebooks; equality and hash stay Node's
+        def count(n, word):
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        codes: dict[str, int] = {}
+        for d in self.diagnostics:
+            codes[d.code] = codes.get(d.code, 0) + 1
+        head = (f"<Report on {count(len(self.files), 'file')}: {count(self.errors, 'error')}, "
+                f"{count(self.warnings, 'warning')}"
+                + (f", {len(self.suppressed)} suppressed" if self.suppressed else "")
+                + (f", {count(len(self.skipped), 'folder')} skipped" if self.skipped else ""))
+        if not codes:
+            return head + ">"
+        return bounded(head + " (", [f"{c} x{n}" if n > 1 else c for c, n in codes.items()],
+                       ")>")
+
+
+def kind_of(path: str) -> str:
+    kind = KINDS.get(os.path.splitext(path)[1].lower())
+    if kind is None:
+        raise UsageProblem(f"cannot tell what {path} is: rules files end in .rules, "
+                           "event files in .events, spreadsheets in .csv")
+    return kind
+
+
+def root_scheme(schemes: dict[str, m.Scheme]) -> str | None:
+    """The named rules file that every other named one extends, if any."""
+    if len(schemes) == 1:
+        return next(iter(schemes))
+    chains = {path: {os.path.realpath(f) for f in s.files} for path, s in schemes.items()}
+    for path in schemes:
+        if all(os.path.realpath(path) in chain for chain in chains.values()):
+            return path
+    return None
+
+
+def check_files(paths: list[str], rules: str | None = None,
+                period: m.Period | None = None, history=()) -> Report:
+    """Every finding in the files, as `barometer check` reports them. Rules files
+    are checked on their own; each event file or spreadsheet on its own against
+    one scheme: `rules`, else the only rules file named, else the one every other
+    named rules file extends. `history`: earlier issues (one file each) that
+    previous() and bands relative to history read, as `eval --history` does."""
+    found = Findings()
+    skipped = tuple(p for p in paths if os.path.isdir(p))
+    files = [p for p in paths if p not in skipped]
+    kinds = {p: kind_of(p) for p in files if p != "-"}
+    if "-" in files:
+        kinds["-"] = "events"
+    for path in files:
+        if path != "-" and not os.path.exists(path) and path not in OVERLAY:
+            raise UsageProblem(f"no such file: {path}")
+    schemes: dict[str, m.Scheme] = {}
+    for path in [p for p in files if kinds[p] == "rules"]:
+        scheme, problems = read_scheme(path)  # checked even with errors, all in one run
+        found.extend_with(problems)
+        if scheme is not None and not problems.errors:
+            schemes[path] = scheme
+    catalogues = [p for p in files if kinds[p] == "events"]
+    if catalogues:
+        scheme = _scheme_for_catalogues(rules, schemes, files, kinds, found)
+        # the attributes the other schemes named read are theirs, not unknown indices
+        others = frozenset(name for s in schemes.values() for name in s.attributes)
+        root = root_of(scheme) if scheme is not None else None
+        for path in catalogues:
+            if scheme is not None:  # else the scheme's own errors are reported
+                found.extend_with(_check_catalogue(path, scheme, period, others, history,
+                                                   root))
+    for path in files:
+        if path != "-":
+            found.extend_with(run("file", "check", path))
+    unique = sorted(dict.fromkeys(found), key=Diagnostic.sort_key)
+    suppressed = sorted(dict.fromkeys(found.suppressed), key=Diagnostic.sort_key)
+    return Report(tuple(unique), tuple(files), skipped, tuple(suppressed))
+
+
+def _scheme_for_catalogues(rules, schemes, files, kinds, found: Findings) -> m.Scheme | None:
+    if rules is not None:
+        if rules in schemes:
+            return schemes[rules]
+        if not os.path.exists(rules) and rules not in OVERLAY:
+            raise UsageProblem(f"no such file: {rules}")
+        scheme, problems = read_scheme(rules)
+        if rules not in files:
+            found.extend_with(problems)
+        return None if problems.errors else scheme
+    named = [p for p in files if kinds[p] == "rules"]
+    if not named:
+        raise UsageProblem("event files are checked against a scheme: name a rules file too, "
+                           "or give --rules FILE")
+    root = root_scheme(schemes) if len(schemes) == len(named) else None
+    if root is None and len(named) > 1:
+        if len(schemes) < len(named):
+            return None  # a rules file has errors; they are reported
+        raise UsageProblem("several rules files are named and none is the one the others "
+                           "extend: say which scheme the event files follow with --rules FILE")
+    return schemes.get(root or named[0])
+
+
+def _check_catalogue(path: str, scheme: m.Scheme, period, others, history, root) -> Findings:
+    catalogue, found = read_catalogue_checked([path], scheme, period, others=others,
+                                              alone=not history, root=root, mode="check")
+    if history and catalogue is not None and not found.errors:
+        found.extend_with(read("history", "check", scheme, catalogue, list(history))[1])
+    return found
+
+
+check = check_files

@@ -1,0 +1,114 @@
+"""The engines read a catalogue alike: what the python engine accepts the DuckDB
+engine accepts, with the same figures, and what one refuses the other refuses
+with the same findings, word for word (both read each cell through
+dsl/judgements.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("duckdb", reason="the columnar extra is not installed: "
+                    "pip install -e '.[test,columnar]'")
+pytest.importorskip("sqlglot")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from .helpers import run, write  # noqa: E402
+
+PERIOD = 'period "P" from 2021-01-01 to 2021-01-31\n'
+RULES = '''scheme "Parity" version "1"
+range -3 to +3
+score recorded
+index a "Alpha Index"
+index b "B"
+category x "X"
+tag t1 "T1"
+tag t2 "T2"
+'''
+
+
+def both(tmp_path, catalogue, rules=RULES):
+    """`eval` under each engine: the same output and exit status."""
+    path = write(tmp_path, "s.rules", rules)
+    duckdb = run("eval", path, catalogue, "--engine", "duckdb")
+    python = run("eval", path, catalogue, "--engine", "python")
+    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    return python
+
+
+def jsonl(tmp_path, name, text):
+    write(tmp_path, name + ".period", PERIOD)
+    return write(tmp_path, name, text)
+
+
+def test_two_parquet_columns_for_one_index_are_b011_on_every_engine(tmp_path):
+    # `a` and `ALPHA INDEX` (its title): DuckDB kept one and gave other figures, exit 0
+    path = tmp_path / "p.parquet"
+    pq.write_table(pa.table({"date": ["2021-01-01", "2021-01-02"], "event": ["e", "f"],
+                             "a": ["+1", "+2"], "ALPHA INDEX": ["-1", None],
+                             "category": ["x", "x"]}), str(path))
+    write(tmp_path, "p.parquet.period", PERIOD)
+    out = both(tmp_path, path)
+    assert out.output.startswith(f"{path}:1:1: error[B011]: a second column for `a`\n")
+    path = jsonl(tmp_path, "p.jsonl", '{"date": "2021-01-01", "event": "e", "a": 1, '
+                 '"Alpha  index": -1, "category": "x"}\n')
+    assert "error[B011]: a second column for `a`" in both(tmp_path, path).output
+
+
+@pytest.mark.parametrize("use", ["add fat", "score recorded + fat", "when fat > 1",
+                                 "set to fat", "sum(a where fat > 1)"])
+def test_a_number_attribute_without_a_default_is_computed_by_every_engine(tmp_path, use):
+    # TypeError in _one_reference: the stand-in catalogue of check_compiles had no
+    # column for the attribute, so its value was None
+    rules = RULES + 'attribute fat "Fatalities" number from 0 to 20\n'
+    if use.startswith("score"):
+        rules = rules.replace("score recorded\n", use + "\n")
+    elif use.startswith("sum"):
+        rules += f"index d \"D\" = {use}\n"
+    elif use.startswith("when"):
+        rules += f'rule r "r" {use} then add 1\n'
+    else:
+        rules += f'rule r "r" when fat > 0 then {use}\n'
+    path = write(tmp_path, "c.csv", "# " + PERIOD + "date,event,a,category,fat\n"
+                 "1 January,e,+1,x,2\n2 January,f,-1,x,0\n")
+    out = both(tmp_path, path, rules)
+    assert out.exit_code == 0
+
+
+def test_json_lines_tags_as_a_list_and_as_a_text_are_read_alike(tmp_path):
+    # DuckDB typed the column as JSON and cast it to a list: the text was refused
+    path = jsonl(tmp_path, "t.jsonl",
+                 '{"date": "2021-01-01", "event": "e", "a": 1, "category": "x", '
+                 '"tags": ["t1", "t2"]}\n'
+                 '{"date": "2021-01-02", "event": "f", "a": 2, "category": "x", '
+                 '"tags": "t1; t3"}\n')
+    out = both(tmp_path, path)
+    assert "error[B101]: unknown tag `t3`" in out.output
+
+
+def test_a_json_lines_key_that_is_empty_is_ignored_by_every_engine(tmp_path):
+    # DuckDB read every line as one map: "no date column"
+    path = jsonl(tmp_path, "e.jsonl",
+                 '{"date": "2021-01-01", "event": "e", "a": 1, "category": "x", "": "z"}\n'
+                 '{"date": "2021-01-02", "event": "f", "a": 9, "category": "x"}\n')
+    out = both(tmp_path, path)
+    assert "error[B204]: the score +9 is outside the scheme's range -3 to +3" in out.output
+
+
+def test_a_long_form_index_cell_may_hold_a_title_with_spaces(tmp_path):
+    path = write(tmp_path, "l.csv", "# " + PERIOD + "date,event,index,score,category\n"
+                 "1 January,e,Alpha  Index,+1,x\n2 January,f, alpha index ,-2,x\n"
+                 "3 January,g,B,+1,x\n")
+    assert both(tmp_path, path).exit_code == 0
+    path = jsonl(tmp_path, "l.jsonl",
+                 '{"date": "2021-01-01", "event": "e", "index": "Alpha Index", "score": 1, '
+                 '"category": "x"}\n')
+    assert both(tmp_path, path).exit_code == 0
+
+
+def test_a_number_too_long_is_said_alike(tmp_path):
+    # the DuckDB engine had its own, shorter B206 wording
+    path = write(tmp_path, "n.csv", "# " + PERIOD + "date,event,a,category\n"
+                 "1 January,e,+1234567890123456,x\n")
+    out = both(tmp_path, path)
+    assert "more digits than barometer takes (15 before and 15 after the point)" in out.output

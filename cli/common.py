@@ -223,6 +223,7 @@ def load(rules: str, events: tuple[str, ...], period=None, history: tuple[str, .
     warnings `eval` shows about what it read are printed (barometer.api.load)."""
     with front():
         scheme, catalogue, warnings = api.load(rules, events, period, history, others)
+    add_inputs(scheme.files)  # the files `extends` pulls in are inputs too
     shown(warnings)
     return scheme, catalogue
 
@@ -263,5 +264,6 @@ def evaluate_with(rules: str, events, period: str | None, engine: str = "auto",
     when = parse_period(period)
     with front():
         outcome = api.evaluate(rules, events, when, engine, master, history, progress=True)
+    add_inputs(outcome.evaluation.scheme.files)
     shown(outcome.warnings)
     return outcome.evaluation

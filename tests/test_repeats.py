@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from barometer import evaluate, load_catalogue, load_scheme
 from barometer.dsl import files as dsl_files
 from barometer.dsl.domains import EXACT, INTERVALS, Interval
-from barometer.dsl.load import read_scheme
+from barometer.api import read_scheme
 from barometer.engine.columnar import check_compiles
 from barometer.engine.sensitivity import _Arrays
 

@@ -33,35 +33,13 @@ def command(rules, coders, by, adjudication, fmt, out):
       barometer agree rules/minsk-security.rules examples/coders/*.events --format json
       barometer agree rules/minsk-security.rules examples/coders/*.events --adjudication decided.events
     """
-    from ..dsl import InputError
-    from ..engine.agreement import adjudication as adjudicated, agree
-    from ..engine.verify import read_catalogue_checked
-    from .. import output
-    from ..common import InputFailure, report
-    from ..writing import write_file
+    from .. import api, output
+    from ..common import front
+    from ..engine.agreement import adjudication as adjudicated
 
-    if len(coders) < 2:
-        raise click.UsageError("name the rules file and at least two coders' catalogues")
-    if len(set(coders)) < len(coders):
-        raise click.UsageError("a catalogue is named twice: each coder's reading once")
-    scheme = scheme_for(rules, coders)
-    if by is not None and by not in scheme.attributes:
-        from ..dsl.diagnostics import did_you_mean
-
-        raise click.BadParameter(f"the scheme declares no attribute `{by}`"
-                                 + (f"; {did_you_mean(by, scheme.attributes)}"
-                                    if did_you_mean(by, scheme.attributes) else ""),
-                                 param_hint="--by")
-    catalogues, problems = [], []
-    for path in coders:
-        catalogue, found = read_catalogue_checked([path], scheme, None, errors_only=True,
-                                                  alone=False)
-        problems += [p for p in found if p.severity == "error"]
-        catalogues.append(catalogue)
-    if problems or any(c is None for c in catalogues):
-        report(InputError(problems))
-        raise InputFailure()
-    result = agree(scheme, catalogues, by)
+    scheme = scheme_for(rules, coders)  # the files `extends` pulls in are inputs too
+    with front():
+        scheme, catalogues, result = api.agree(scheme, coders, by)
     if adjudication:
-        write_file(adjudication, adjudicated(scheme, catalogues, result))
+        write_output(adjudicated(scheme, catalogues, result), adjudication)
     write_output(output.agreement(result, fmt), out)

@@ -70,7 +70,7 @@ def command(rules, events, samples, seed, varies, save, fit, fit_issues, fmt, ou
             raise InputError(problems)
     evaluated = evaluation(scheme, catalogue, history)
     if fit or fit_issues:
-        _fit(scheme, evaluated, fit_issues, chosen, samples, seed, fmt, out, period)
+        _fit(scheme, evaluated, fit_issues, chosen, samples, seed, fmt, out, period, history)
         return
     show = samples >= 20_000 and sys.stderr.isatty()  # a bar only on a terminal
     kept: dict | None = {} if save else None
@@ -90,7 +90,6 @@ def command(rules, events, samples, seed, varies, save, fit, fit_issues, fmt, ou
 def _save_samples(path: str, kept: dict) -> None:
     """Every sample to `path`: Parquet (with pyarrow) for a .parquet name, else CSV."""
     from ..engine.sensitivity import sample_rows
-    from ..writing import write_file
 
     headings, rows = sample_rows(kept)
     if path.lower().endswith(".parquet"):
@@ -105,7 +104,7 @@ def _save_samples(path: str, kept: dict) -> None:
         table = pa.table({h: [r[k] for r in rows] for k, h in enumerate(headings)})
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
-        write_file(path, buffer.getvalue())
+        write_output(buffer.getvalue(), path)
         return
     import csv
     import io
@@ -115,25 +114,20 @@ def _save_samples(path: str, kept: dict) -> None:
     writer.writerow(headings)
     writer.writerows([["" if v is None else repr(v) if isinstance(v, float) else v for v in r]
                       for r in rows])
-    write_file(path, text.getvalue())
+    write_output(text.getvalue(), path)
 
 
-def _fit(scheme, evaluated, fit_issues, chosen, samples, seed, fmt, out, period):
+def _fit(scheme, evaluated, fit_issues, chosen, samples, seed, fmt, out, period, history):
     """--fit: the calibration against the published figures, as text or JSON."""
-    from ..engine.calibration import calibrate
-    from ..engine.sensitivity import SensitivityProblem
+    from .. import api
+    from ..common import front
     from ..output.calibration import as_json, as_text
 
     if fmt not in ("text", "json"):
         raise click.UsageError("--fit reports as text or json")
-    issues = [evaluated]
-    for path in fit_issues:
-        other_scheme, catalogue = load(scheme.path, (path,), parse_period(period))
-        issues.append(evaluation(scheme, catalogue))
-    try:
-        result = calibrate(issues, chosen, samples, seed)
-    except SensitivityProblem as e:
-        raise click.UsageError(str(e)) from None
+    with front():
+        result = api.calibrate(scheme, evaluated.catalogue.files, chosen, samples, seed,
+                               parse_period(period), history, fit_issues)
     write_output(as_json(result) if fmt == "json" else as_text(result), out)
 
 

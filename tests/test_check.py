@@ -103,3 +103,15 @@ def test_a_suppression_with_an_unknown_code_is_said(tmp_path):
     line = text.splitlines().index("# barometer: ignore B599 B501") + 1
     assert found == [("B007", line, 21, "`B599` is not a barometer code: this comment "
                       "suppresses nothing")]
+
+
+def test_an_event_whose_only_score_cannot_be_read_is_checked_without_a_traceback(tmp_path):
+    """A cell `#-1` in a score column left the event with no score: checking the
+    order of events then failed with an IndexError instead of reporting the cell."""
+    csv = (ROOT / "examples" / "minsk-barometer-19.csv").read_text(encoding="utf-8")
+    line = next(x for x in csv.splitlines() if x.startswith("1 January,\"Poroshenko"))
+    path = tmp_path / "c.csv"
+    path.write_text(csv.replace(line, line.replace(",-1,", ",#-1,", 1)), encoding="utf-8")
+    result = run("--rules", ROOT / "rules" / "minsk-barometer.rules", path)
+    assert result.exit_code == 1, result.output
+    assert "error[B001]" in result.output and "Traceback" not in result.output

@@ -23,6 +23,7 @@ nothing for a terminal.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -33,9 +34,11 @@ from .dsl.node import Node, node
 from .engine import choice
 from .engine.plan import Evaluation, evaluate as evaluate_catalogue
 from .engine.records import bounded
-from .engine.series import Series, build_series
-from .engine.verify import (Findings, judged, load_scheme, read, read_catalogue_checked,
-                            read_scheme, root_of, run)
+from .engine.verify import (Findings, judged, load_scheme, option_problems, read,
+                            read_catalogue_checked, read_scheme, root_of, run)
+
+if TYPE_CHECKING:
+    from .engine.series import Series
 
 ENGINES = list(choice.ENGINES)
 
@@ -165,7 +168,7 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
     fallback = run("engine", "eval", scheme)
     if fallback:  # B801: the python engine computes
         return _python(scheme, events, period, (), fallback)
-    # the columnar engine and its libraries load only when it runs (sqlglot, duckdb)
+    # the columnar engine loads only when it runs (sqlglot and its own: ~100 ms measured)
     from .engine import columnar
 
     try:
@@ -194,6 +197,11 @@ def _python(rules, events, period, history, before=()) -> Outcome:
 
 # --- series, explain, compare, sensitivity -------------------------------------------------------
 
+# explain, series, compare and sensitivity load their modules when first called,
+# so that a cold `eval` loads no more than it did (measured with -X importtime:
+# engine/series.py ~5 ms, engine/explain.py ~2.5 ms, compare ~15 ms, sensitivity
+# numpy's arrays)
+
 def series(rules: str, catalogues) -> tuple[Series, Findings]:
     """Each catalogue its own issue, in period order, as `barometer series` shows
     them, and the warnings it shows; raises InputError."""
@@ -210,6 +218,8 @@ def series_after(scheme: m.Scheme, history, issue: m.Catalogue) -> tuple[Series,
     """The issues in `history` (paths, each its own issue) and `issue`, in period
     order, as `barometer report --history` shows them, and the warnings shown;
     raises InputError where they do not make a series."""
+    from .engine.series import build_series
+
     catalogues, found = [], Findings()
     for path in history:
         catalogue, problems = read_catalogue_checked([path], scheme, mode="eval", alone=False)
@@ -227,6 +237,7 @@ def explain(rules: str, events, index: str | None = None, event: str | None = No
     """Every point of each index (or `index`), as `barometer explain` shows them
     (the python engine's record of each event)."""
     from .engine.explain import explain as explained
+
 
     scheme, catalogue, _ = load(rules, events, period, history)
     if index is not None and index not in scheme.indices:
@@ -268,7 +279,7 @@ def sensitivity(rules: str, events, varies=None, samples: int = 10_000, seed: in
     sensitivity` reports it; `varies`: what to perturb (default: the scheme's own
     `vary` lines)."""
     from .engine.sensitivity import analyse
-    from .engine.verify import option_problems
+
 
     scheme, catalogue, _ = load(rules, events, period, history)
     chosen = list(scheme.varies) if varies is None else list(varies)

@@ -3,13 +3,15 @@ colour on terminals, and writing results."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 
 import click
 
 from . import api
-from .dsl.diagnostics import InputError
+from .dsl.diagnostics import InputError, render
+from .dsl.model import Period
 from .writing import add_inputs, echo, write_output  # noqa: F401  (the verbs write through these)
 
 FORMATS = ["table", "markdown", "csv", "json"]
@@ -29,15 +31,13 @@ def highlighter(colour: bool):
     """Pygments colouring for quoted source lines, on a terminal only."""
     if not colour:
         return None
-    from .highlight import terminal_line
+    from .highlight import terminal_line  # Pygments' lexers: only on a terminal
 
     return terminal_line
 
 
 def report(error) -> None:
     """Print every diagnostic of an InputError to standard error."""
-    from .dsl import render
-
     colour = colour_wanted(sys.stderr)
     problems = error.diagnostics
     for d in problems:
@@ -50,10 +50,6 @@ def report(error) -> None:
 def parse_period(text: str | None):
     if text is None:
         return None
-    import datetime as dt
-
-    from .dsl.model import Period
-
     try:
         start, end = (dt.date.fromisoformat(part.strip()) for part in text.split(":"))
     except ValueError:
@@ -103,7 +99,7 @@ def complete_files(*extensions: str):
     beside them); the shell's own file completion where none matches."""
 
     def complete(ctx, param, incomplete: str):
-        from click.shell_completion import CompletionItem
+        from click.shell_completion import CompletionItem  # ~40 ms, only when completing
 
         folder, start = os.path.split(incomplete)
         try:
@@ -130,13 +126,13 @@ complete_rules = complete_files(".rules")
 
 def complete_index(ctx, param, incomplete: str):
     """The names of the indices of the rules file already on the command line."""
-    from click.shell_completion import CompletionItem
+    from click.shell_completion import CompletionItem  # as above: only when completing
 
     rules = ctx.params.get("rules")
     if not rules:
         # Completing an option's value, click parses the line without its
         # arguments: find the rules file in the words the shell passed.
-        from click.shell_completion import split_arg_string
+        from click.shell_completion import split_arg_string  # likewise
 
         words = split_arg_string(os.environ.get("COMP_WORDS", ""))
         rules = next((w for w in words[1:] if w.lower().endswith(".rules")), None)

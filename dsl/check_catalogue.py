@@ -11,8 +11,8 @@ def order(scheme: m.Scheme, catalogue: m.Catalogue, published):
     scoring several indices is listed under the first it scores, and checked there."""
     latest: dict[tuple, m.Event] = {}
     for event in catalogue.events:
-        if not event.scores:
-            continue  # no score that could be read (said where it is written): no place to be in
+        if not event.scores:  # a row whose every score was a mistake: said where it was read
+            continue
         home = (event.span.file, event.scores[0].index)
         before = latest.get(home)
         if before is not None and event.when.end < before.when.start:

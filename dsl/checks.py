@@ -24,21 +24,19 @@ What a row's function is given depends on its target:
 - "history": (scheme, catalogue, paths) -> (evaluation or None, findings)
 - "series": (scheme, paths) -> (series or None, findings)
 - "tests" and "fmt": the function the verb `test` or `fmt` calls
-Functions are named "module:function" under the package and imported when the
-row first runs, so that `eval`, which runs only the rows that can find errors or
+Functions are named "module:function" under the package and imported by the
+runner (engine/verify.py, so that nothing in dsl/ loads the engine) when the row
+first runs, so that `eval`, which runs only the rows that can find errors or
 that it shows, does not load the reasoning about rules that only warns.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import NamedTuple
 
 from . import model as m
 from .diagnostics import Diagnostic
 from .nodes import expression_depth, subexpressions
-
-_PACKAGE = __package__.rpartition(".")[0]  # "barometer", installed
 
 
 class Stage(NamedTuple):
@@ -47,13 +45,9 @@ class Stage(NamedTuple):
     name: str
     target: str  # see the module's docstring
     codes: tuple[str, ...]
-    run: str  # "module:function" under the package
+    run: str  # "module:function" under the package, imported by the runner
     errors: bool  # whether it can report errors (then `eval` runs it too)
     shown: bool = False  # whether `eval` shows its warnings: about what it read, or how
-
-    def function(self):
-        module, name = self.run.split(":")
-        return getattr(import_module(f"{_PACKAGE}.{module}"), name)
 
     def runs(self, mode: str) -> bool:
         """Whether the stage runs in `mode` ("check" or "eval")."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .diagnostics import SOURCES, Diagnostic
+from .checks import all_codes
+from .diagnostics import SOURCES, Diagnostic, Span, closest, warning
 
 _DIRECTIVE = re.compile(r"#\s*barometer:\s*ignore(-file)?\s+(B\d{3}(?:[\s,]+B\d{3})*)")
 
@@ -46,9 +47,6 @@ def directives(file: str) -> tuple[set[str], dict[int, set[str]]]:
 def unknown_codes(file: str) -> list[Diagnostic]:
     """A suppression comment naming a code barometer does not have: a slip that
     would silently suppress nothing (B007)."""
-    from .checks import all_codes
-    from .diagnostics import Span, closest, warning
-
     known = all_codes()
     found = []
     number = 1

@@ -12,6 +12,8 @@ the errors and those warnings.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import attrs
 
 from ..dsl import model as m
@@ -38,6 +40,17 @@ class Findings(list):
         return [d for d in self if d.severity == "error"]
 
 
+_PACKAGE = __package__.rpartition(".")[0]  # "barometer", installed
+
+
+def function(stage: Stage):
+    """The function a row names, imported when it first runs: `eval` runs only the
+    rows that can find errors or that it shows, and so does not load the
+    reasoning about rules that only warns (dsl/check_rules.py)."""
+    module, name = stage.run.split(":")
+    return getattr(import_module(f"{_PACKAGE}.{module}"), name)
+
+
 def _kept(found: list[tuple[Stage, Diagnostic]], mode: str) -> Findings:
     """What `mode` reports of the findings of these stages, suppression applied."""
     kept, suppressed = suppress([d for stage, d in found if stage.keeps(d, mode)])
@@ -57,7 +70,7 @@ def run(target: str, mode: str, *args) -> Findings:
     says what each target is given)."""
     found = []
     for stage in rows(target, mode):
-        found += _each(stage, stage.function()(*args))
+        found += _each(stage, function(stage)(*args))
     return _kept(found, mode)
 
 
@@ -73,7 +86,7 @@ def read(target: str, mode: str, *args) -> tuple[object, Findings]:
     and its findings in `mode`."""
     value, found = None, []
     for stage in rows(target, mode):
-        value, produced = stage.function()(*args)
+        value, produced = function(stage)(*args)
         found += _each(stage, produced)
     return value, _kept(found, mode)
 

@@ -105,6 +105,16 @@ def test_a_suppression_with_an_unknown_code_is_said(tmp_path):
                       "suppresses nothing")]
 
 
+def test_every_stage_names_the_function_it_runs():
+    from barometer.dsl.checks import STAGES
+    from barometer.engine.verify import function
+
+    assert all(callable(function(stage)) for stage in STAGES)
+    # eval shows the warnings about what it read, never the reasoning about rules
+    shown = {s.name for s in STAGES if s.shown}
+    assert {"events", "duplicates", "files", "columnar", "history", "series"} == shown
+
+
 def test_an_event_whose_only_score_cannot_be_read_is_checked_without_a_traceback(tmp_path):
     """A cell `#-1` in a score column left the event with no score: checking the
     order of events then failed with an IndexError instead of reporting the cell."""

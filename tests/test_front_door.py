@@ -156,6 +156,54 @@ def test_every_verb_says_the_same_findings_on_broken_spreadsheets(tmp_path_facto
                     ("python", "duckdb") if HAVE_DUCKDB else ("python",))
 
 
+EVENT_FILE = """period "P" from 2021-01-01 to 2021-02-28
+
+[4 January] A call
+    russia +1
+    category contacts
+
+[10 January] An interview
+    russia +1  us +1
+    category media
+
+[3 February] A donation
+    russia +1
+    category aid
+    tags covid
+"""
+
+# one slip each, as a person makes them in an event file
+EVENT_SLIPS = {
+    "misspelt index": lambda t: t.replace("    russia +1\n    category contacts",
+                                          "    rusia +1\n    category contacts"),
+    "no sign": lambda t: t.replace("us +1", "us 1"),
+    "bad date": lambda t: t.replace("[4 January]", "[4 Januray]"),
+    "unknown category": lambda t: t.replace("category media", "category medya"),
+    "twice": lambda t: t + "\n[4 January] A call\n    russia +1\n    category contacts\n",
+    "out of order": lambda t: t + "\n[2 January] Late\n    russia -1\n    category contacts\n",
+    "suppressed": lambda t: t.replace("    us +1", "    us 1  # barometer: ignore B505"),
+    "unknown code": lambda t: "# barometer: ignore-file B599\n" + t,
+    "published wrong": lambda t: t.replace("period \"P\" from 2021-01-01 to 2021-02-28\n",
+                                           "period \"P\" from 2021-01-01 to 2021-02-28\n"
+                                           "published russia +5\n"),
+    "attribute": lambda t: t.replace("    tags covid", "    tags covid\n    level high"),
+}
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(slips=st.lists(st.sampled_from(sorted(EVENT_SLIPS)), min_size=1, max_size=3, unique=True))
+def test_every_verb_says_the_same_findings_on_broken_event_files(tmp_path_factory, slips):
+    folder = tmp_path_factory.mktemp("broken")
+    text = EVENT_FILE
+    for slip in slips:
+        text = EVENT_SLIPS[slip](text)
+    path = folder / "e.events"
+    path.write_text(text, encoding="utf-8")
+    rules = folder / "s.rules"
+    rules.write_text(RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    same_everywhere(str(rules), str(path), str(folder))
+
+
 def test_eval_names_the_column_it_ignored(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text(HEAD + "date,event,russia,category,coder\n4 January,A call,+1,contacts,ab\n",

@@ -40,7 +40,7 @@ def command(files, rules, fmt, strict, verbose, period, history):
       barometer check rules/minsk-barometer.rules --format json
       barometer check rules/my-changes.rules examples/minsk-barometer-19.events --history examples/history
     """
-    from ..checker import UsageProblem, check_files
+    from ..api import UsageProblem, check_files
 
     try:
         if "-" in history:

@@ -63,7 +63,7 @@ def command(rules, events, samples, seed, varies, save, fit, fit_issues, fmt, ou
     chosen = parse_varies(varies, scheme) if varies else list(scheme.varies)
     if varies:
         from ..dsl import InputError
-        from ..engine.verify import option_problems
+        from ..api import option_problems
 
         problems = option_problems(scheme, catalogue, chosen)
         if problems:

@@ -310,6 +310,55 @@ def sensitivity(rules: str, events, varies=None, samples: int = 10_000, seed: in
     return analyse(evaluated, chosen, samples, seed, progress=progress)
 
 
+def calibrate(rules: str | m.Scheme, events, varies=None, samples: int = 10_000, seed: int = 0,
+              period: m.Period | None = None, history=(), issues=()):
+    """`barometer sensitivity --fit`: the values of what the scheme varies that best
+    reproduce the published figures of the catalogue (and of each of `issues`,
+    each one issue), and how firmly they are determined (engine/calibration.py)."""
+    from .engine.calibration import calibrate as calibrated
+    from .engine.sensitivity import SensitivityProblem
+    from .engine.verify import option_problems
+
+    scheme, catalogue, _ = load(rules, events, period, history)
+    chosen = list(scheme.varies) if varies is None else list(varies)
+    if varies is not None:
+        _raise_errors(option_problems(scheme, catalogue, chosen))
+    evaluations = [evaluation(scheme, catalogue, history)[0]]
+    for path in issues:
+        other = load(scheme, [path], period)[1]
+        evaluations.append(evaluation(scheme, other)[0])
+    try:
+        return calibrated(evaluations, chosen, samples, seed)
+    except SensitivityProblem as e:
+        raise UsageProblem(str(e)) from None
+
+
+def agree(rules: str | m.Scheme, coders, by: str | None = None):
+    """`barometer agree`: the coders' catalogues (each one coder's reading of the
+    same period) paired and compared (engine/agreement.py)."""
+    from .engine.agreement import agree as agreed
+
+    coders = list(coders)
+    if len(coders) < 2:
+        raise UsageProblem("name the rules file and at least two coders' catalogues")
+    if len(set(coders)) < len(coders):
+        raise UsageProblem("a catalogue is named twice: each coder's reading once")
+    scheme = rules if isinstance(rules, m.Scheme) else scheme_for(rules, coders)
+    if by is not None and by not in scheme.attributes:
+        near = did_you_mean(by, scheme.attributes)
+        raise UsageProblem(f"--by: the scheme declares no attribute `{by}`"
+                           + (f"; {near}" if near else ""))
+    catalogues, errors = [], []
+    for path in coders:
+        catalogue, found = read_catalogue_checked([path], scheme, None, mode="eval",
+                                                  alone=False)
+        errors += [p for p in found if p.severity == "error"]
+        catalogues.append(catalogue)
+    if errors or any(c is None for c in catalogues):
+        raise InputError(errors)
+    return scheme, catalogues, agreed(scheme, catalogues, by)
+
+
 # --- check: every finding in files ---------------------------------------------------------------
 
 KINDS = {".rules": "rules", ".events": "events", ".csv": "events", ".xlsx": "events",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from .verbs import check, compare, eval, explain, fmt, lsp, report, sensitivity, series, test
+from .verbs import agree
 
 
 class _Verbs(click.Group):
@@ -55,7 +56,7 @@ def main():
     """
 
 
-for _verb in (eval, series, report, check, explain, compare, sensitivity, fmt, lsp, test):
+for _verb in (eval, series, report, check, explain, compare, sensitivity, fmt, lsp, test, agree):
     main.add_command(_verb.command)
 
 if __name__ == "__main__":

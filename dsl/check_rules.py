@@ -76,7 +76,7 @@ def domain(scheme: m.Scheme, name: str) -> Interval:
     import math
 
     attribute = scheme.attributes.get(name)
-    if attribute is None:
+    if attribute is None:  # the built-ins, and ranks (from 1)
         return Interval(0 if name == "age" else 1, math.inf)
     return Interval(-math.inf if attribute.low is None else attribute.low,
                     math.inf if attribute.high is None else attribute.high)
@@ -101,7 +101,7 @@ def _attribute_options(scheme: m.Scheme, conditions) -> list[tuple[str, list]] |
         if attribute is not None and not attribute.numeric:
             chosen = sorted(values & set(attribute.choices))
             chosen += [c for c in attribute.choices if c not in values][:1]
-        elif attribute is None and name not in m.BUILTIN_ATTRIBUTES:
+        elif attribute is None and name not in m.BUILTIN_ATTRIBUTES and name not in scheme.ranks:
             return None  # an unknown name has its own error
         else:
             if any(not isinstance(v, (int, Fraction)) for v in values):
@@ -191,7 +191,8 @@ def _checkable_rule(scheme: m.Scheme, rule: m.Rule) -> bool:
                 return False
         if isinstance(c, m.ValueCompare):
             a = scheme.attributes.get(c.name)
-            if (a is None and c.name not in m.BUILTIN_ATTRIBUTES) or (a and not a.numeric):
+            if (a is None and c.name not in m.BUILTIN_ATTRIBUTES and c.name not in scheme.ranks
+                    ) or (a and not a.numeric):
                 return False
     return True
 
@@ -393,7 +394,8 @@ def _sound(expr, *foreign) -> bool:
     if expression_depth(expr) > MAX_DEPTH:
         return False
     return not any(isinstance(e, foreign) or (
-        isinstance(e, m.Call) and e.over_index() and m.Reference in foreign)
+        isinstance(e, m.Call) and e.over_index() and m.Reference in foreign) or (
+        isinstance(e, (m.Across, m.Grouping)) and m.Recorded not in foreign)  # not in a score
         for e in subexpressions(expr))
 
 
@@ -406,6 +408,9 @@ class _IntervalFigures:
 
     def previous(self, name: str, n: int, d, span):
         return EVERYTHING
+
+    def groups(self, name: str, condition, fields, d, span):
+        return None  # how many groups, with what sums: any
 
     def entries(self, function: str, name: str, condition, d, span):
         import math

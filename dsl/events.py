@@ -389,6 +389,11 @@ def _check_value(name: m.Declared, value, text: str, span: Span, scheme: m.Schem
 def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
                  scores: list[m.Score], problems: list[Diagnostic]) -> m.Score | None:
     name, span = index.name, index.span
+    if name in scheme.ranks:
+        problems.append(error("B114", f"`{name}` is computed from the catalogue "
+                              f"({scheme.ranks[name].describe()}), not recorded", span,
+                              "remove the line: the rank is counted from the events' dates"))
+        return None
     if name not in scheme.indices:
         near = did_you_mean(name, scheme.indices)
         numbers = [n for n, a in scheme.attributes.items() if a.numeric]

@@ -148,9 +148,10 @@ def _rules_fields(tokens: list[str]) -> list[str] | None:
 
 
 def _band_fields(tokens: list[str]) -> list[str]:
-    strings = [i for i, t in enumerate(tokens) if t[:1] in '"“']
+    first = 2 if len(tokens) > 1 and tokens[1][:1] in '"“' else 1  # a display title
+    strings = [i for i, t in enumerate(tokens) if t[:1] in '"“' and i >= first]
     cut = strings[0] if strings else len(tokens)
-    cells = [tokens[0], join(tokens[1:cut])]
+    cells = [tokens[0], tokens[1] if first == 2 else "", join(tokens[first:cut])]
     if strings:
         cells.append(join(tokens[cut:]))
     return cells
@@ -253,9 +254,12 @@ def format_rules(text: str) -> str:
                 out.append(_with_comment(line, comment))
         else:  # band lines and their continuations
             rows = [_band_fields(t) for kind, t, _ in group if kind == "band"]
+            lead = 3  # name, display title, bounds; without titles, name and bounds
+            if all(r[1] == "" for r in rows):
+                rows, lead = [r[:1] + r[2:] for r in rows], 2
             aligned = iter(_align(rows))
-            widths = [max((len(r[i]) for r in rows), default=0) for i in range(2)]
-            column = " " * (len(INDENT) + widths[0] + 1 + widths[1] + 1)
+            widths = [max((len(r[i]) for r in rows), default=0) for i in range(lead)]
+            column = " " * (len(INDENT) + sum(widths) + lead)
             for kind, tokens, comment in group:
                 if kind == "band":
                     out.append(_with_comment(INDENT + next(aligned), comment))

@@ -13,6 +13,7 @@ import attrs
 
 from .diagnostics import Span
 from .node import Node, node
+from .nodes import (Across, Grouping)  # noqa: F401 (issue 20: across issues, per-group sums)
 from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Condition, Constant,
                     Current,
                     DateAfter, DateBefore, DateWithin, Direction, IndexIn, Negate, Not, Recorded,
@@ -85,6 +86,29 @@ class Attribute(Node):
         return out
 
 
+@node
+class Rank(Node):
+    """An attribute computed from the catalogue, not recorded: an event's rank
+    among the events alike in `fields` (the index, category, text, tags or
+    attributes) that began at most `days` days before it, itself included (1: the
+    first of its kind in that window). `attribute repeat rank by [category] within 7 days`."""
+
+    name: str
+    title: str
+    fields: tuple[str, ...]
+    days: Number
+    span: Span
+
+    def describe(self) -> str:
+        by = ("" if not self.fields else f" by {self.fields[0]}" if len(self.fields) == 1
+              else " by [" + ", ".join(self.fields) + "]")
+        return f"rank{by} within {plain(self.days)} days"
+
+
+# Fields a rank may tell events apart by, beside the scheme's attributes.
+RANK_FIELDS = ("index", "category", "text", "tags")
+
+
 # The attributes every event has without declaring them: days from its end to the
 # period's end, and the days it lasts.
 BUILTIN_ATTRIBUTES = ("age", "days")
@@ -109,6 +133,13 @@ class Band(Node):
     upper: Bound | None  # None: open upwards
     interpretation: str
     span: Span
+    title: str = ""  # `unusually_good "Unusually good" >= 10`: the name as shown, if given
+
+    def shown(self) -> str:
+        """The band as tables and reports show it: its title where the rules file
+        writes one (`unusually_good "Unusually good" >= 10`), else its name exactly
+        as declared (one spelling in every format: docs/shell.md, "Colours")."""
+        return self.title or self.name
 
     def contains(self, value: Number) -> bool:
         lo, hi = self.lower, self.upper
@@ -153,6 +184,13 @@ class BandSet(Node):
         return attrs.evolve(self, relative=None, bands=tuple(
             attrs.evolve(band, lower=bound(band.lower), upper=bound(band.upper))
             for band in self.bands))
+
+    def shown(self, name: str | None) -> str:
+        """A band's name as shown (its title where written), "" for no colour."""
+        for band in self.bands:
+            if band.name == name:
+                return band.shown()
+        return name or ""
 
     def colour(self, value: Number) -> str | None:
         """The first band, in declared order, that holds the value."""
@@ -249,6 +287,8 @@ class RulesFile(Node):
     attributes: tuple[Attribute, ...] = ()
     scales: tuple[BandSet, ...] = ()  # `scale NAME { ... }`: index is the scale's name
     dropped_bands: tuple[Declared, ...] = ()
+    dropped_indices: tuple[Declared, ...] = ()  # `drop index NAME`
+    ranks: tuple[Rank, ...] = ()  # `attribute NAME rank by [...] within N days`
 
 
 @node
@@ -271,6 +311,13 @@ class Scheme(Node):
     varies: tuple[Vary, ...] = ()
     attributes: dict[str, Attribute] = attrs.Factory(dict)
     scales: dict[str, BandSet] = attrs.Factory(dict)  # `scale NAME {...}`, by name
+    ranks: dict[str, Rank] = attrs.Factory(dict)  # attributes computed as ranks, by name
+
+    def shown(self, index: str, colour: str | None) -> str:
+        """An index's colour as tables and reports show it: the band's title where
+        the scheme gives one, else its name as declared; "" for none."""
+        bands = self.bands.get(index)
+        return bands.shown(colour) if bands is not None else (colour or "")
 
     def __repr__(self):  # short, for notebooks; equality and hash stay Node's
         def count(n, one, many):

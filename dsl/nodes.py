@@ -24,6 +24,7 @@ import datetime as dt
 import operator
 
 from .diagnostics import Span
+from .domains import EVERYTHING, FigureProblem
 from .node import Node, node
 from .numbers import Number, plain, signed
 
@@ -179,6 +180,85 @@ class Selection(Node):
         return f"{self.index} where {self.condition.text()}"
 
 
+@node
+class Across(Node):
+    """An index's figures in the issues before this one, as the argument of mean,
+    min, max or sd: `russia over 8 issues` (in a series; published figures count)."""
+
+    index: str
+    issues: Number
+    span: Span
+
+    def figure_of(self, function: str, rest, figures, d, span):
+        """mean, min, max or sd (the sample standard deviation, n - 1) of the index's
+        figure in each of the issues before, read as previous(x, k) reads them."""
+        n = int(self.issues)
+        try:  # the farthest first: too short a history says how many it needs
+            values = [figures.previous(self.index, n, d, self.span)]
+            values += [figures.previous(self.index, k, d, self.span) for k in range(n - 1, 0, -1)]
+        except Exception as e:
+            if getattr(e, "what", None) is not None:  # engine.plan.HistoryShort: said as written
+                e.what = f"{function}({self.text()})"
+            raise
+        if function in ("min", "max"):
+            return values[0] if n == 1 else d.call(function, values, span)
+        total = values[0]
+        for v in values[1:]:
+            total = total + v
+        mean = d.divide(total, d.const(n), span)
+        if function == "mean":
+            return mean
+        squares = (values[0] - mean) * (values[0] - mean)
+        for v in values[1:]:
+            squares = squares + (v - mean) * (v - mean)
+        return d.call("sqrt", [d.divide(squares, d.const(n - 1), span)], span)
+
+    def text(self, binding: int = 0) -> str:
+        return f"{self.index} over {plain(self.issues)} issues"
+
+
+# What may be read of an index's past: function -> fewest issues.
+ACROSS_FUNCTIONS = {"mean": 1, "min": 1, "max": 1, "sd": 2}
+
+
+@node
+class Grouping(Node):
+    """An index's scores summed per group of events (`us by category`, `us where C
+    by [category, level]`), as the argument of clamp, count, max or min: the
+    groups' sums, each clamped and added up (clamp), how many groups there are,
+    the largest or smallest sum."""
+
+    index: str
+    condition: object  # None: every entry of the index
+    fields: tuple[str, ...]  # category, or attributes
+    span: Span
+
+    def figure_of(self, function: str, rest, figures, d, span):
+        sums = figures.groups(self.index, self.condition, self.fields, d, span)
+        if sums is None:  # figures that cannot tell the groups apart (the checks')
+            return EVERYTHING
+        if function == "count":
+            return d.const(len(sums))
+        if function == "clamp":
+            low, high = (a.figure(figures, d) for a in rest)
+            total = d.const(0)
+            for s in sums:
+                total = total + d.call("clamp", [s, low, high], span)
+            return total
+        if not sums:
+            raise FigureProblem(f"{function}() of {self.text()} with no events", span)
+        return sums[0] if len(sums) == 1 else d.call(function, sums, span)
+
+    def text(self, binding: int = 0) -> str:
+        where = f" where {self.condition.text()}" if self.condition is not None else ""
+        by = self.fields[0] if len(self.fields) == 1 else "[" + ", ".join(self.fields) + "]"
+        return f"{self.index}{where} by {by}"
+
+
+# What a grouping may be the argument of: function -> how many arguments in all.
+GROUPING_FUNCTIONS = {"clamp": 3, "count": 1, "max": 1, "min": 1}
+
+
 # Functions of numbers: name -> (fewest, most arguments); the domain computes them.
 NUMBER_FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "round": (1, 1),
                     "trunc": (1, 1), "clamp": (3, 3), "log": (1, 1), "sqrt": (1, 1)}
@@ -211,6 +291,9 @@ class Call(Node):
         return self.arguments[1].value if len(self.arguments) > 1 else 1
 
     def figure(self, figures, d):
+        if self.arguments and isinstance(self.arguments[0], (Across, Grouping)):
+            return self.arguments[0].figure_of(self.function, self.arguments[1:], figures, d,
+                                               self.span)
         if self.function == "previous":
             return figures.previous(self.arguments[0].name, self.issues_back(), d, self.span)
         if self.over_index():

@@ -15,7 +15,9 @@ How a child overrides its parent:
   one comes after all inherited rules; `drop rule NAME` removes an inherited one;
 - `scale NAME { ... }`: the child's replaces the parent's of that name, and
   `bands x scale NAME` takes the scale the whole chain ends with; `drop bands x`
-  removes an inherited index's bands.
+  removes an inherited index's bands; `drop index x` removes an inherited index,
+  with its bands and its place in groups (a rule or a derived index still naming
+  it is an unknown index).
 
 A catalogue: each event's indices, category and tags, and the published totals.
 """
@@ -30,6 +32,7 @@ from . import model as m
 from .diagnostics import Diagnostic, Span, did_you_mean, error
 from .nodes import (HISTORY_FUNCTIONS, INDEX_FUNCTIONS, NUMBER_FUNCTIONS, SELECTING,
                     expression_depth, parts, subexpressions)
+from .nodes import ACROSS_FUNCTIONS, GROUPING_FUNCTIONS
 from .rules import read_rules_file
 
 # Words that open a line of an event file: an index so named could not be scored
@@ -112,6 +115,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
     groups: dict[str, m.Group] = {}
     attributes: dict[str, m.Attribute] = {}
     scales: dict[str, m.BandSet] = {}
+    ranks: dict[str, m.Rank] = {}
     varies: tuple[m.Vary, ...] = ()
     name = version = description = ""
     score_range = score = None
@@ -126,12 +130,29 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
                 table[item.name] = _inherit(item, table.get(item.name))
         for attribute in f.attributes:  # a child's declaration replaces its parent's
             attributes[attribute.name] = _inherit(attribute, attributes.get(attribute.name))
+            ranks.pop(attribute.name, None)
+        for rank in f.ranks:  # a rank replaces an attribute of its name, and the reverse
+            ranks[rank.name] = rank
+            attributes.pop(rank.name, None)
         for drop in f.dropped_bands:
             if drop.name in bands:
                 del bands[drop.name]
             else:
                 problems.append(error("B101", f"there are no inherited bands of `{drop.name}` to "
                                       "drop", drop.span, did_you_mean(drop.name, bands)))
+        for drop in f.dropped_indices:  # the index goes, with its bands and group places
+            if drop.name in indices:
+                del indices[drop.name]
+                bands.pop(drop.name, None)
+                for g in [g for g in groups.values() if drop.name in g.indices]:
+                    kept = tuple(n for n in g.indices if n != drop.name)
+                    if kept:
+                        groups[g.name] = attrs.evolve(g, indices=kept)
+                    else:
+                        del groups[g.name]
+            else:
+                problems.append(error("B101", f"there is no inherited index `{drop.name}` to "
+                                      "drop", drop.span, did_you_mean(drop.name, indices)))
         scales.update((s.index, s) for s in f.scales)  # a child's scale of a name replaces it
         bands.update((b.index, b) for b in f.bands)
         groups.update((g.name, g) for g in f.groups)
@@ -172,7 +193,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         files=tuple(f.path for f in chain), range=score_range, score=score,
         indices=indices, categories=categories, tags=tags, bands=bands,
         rules=tuple(rules.values()), groups=groups, varies=varies, attributes=attributes,
-        scales=scales,
+        scales=scales, ranks=ranks,
     )
     problems.extend(scheme_names(scheme))
     return scheme
@@ -195,6 +216,7 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
                 f"`{index.name}` line, not as a score", index.span,
                 f"choose another name, e.g. {index.name}_index; the title may say anything"))
     problems += attribute_names(scheme)
+    problems += rank_names(scheme)
     problems += expression_names(scheme.score, scheme, None)
     for index in scheme.indices.values():
         if index.formula is not None:
@@ -238,7 +260,8 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
 
 
 _SCORE_WORDS = (m.Recorded, m.Direction, m.Weight)
-FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS))
+FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS)
+                   | set(ACROSS_FUNCTIONS))
 
 
 # Words that open a condition or stand in a score expression: an attribute of that
@@ -268,7 +291,29 @@ def attribute_names(scheme: m.Scheme) -> list[Diagnostic]:
 
 def _numbers(scheme: m.Scheme) -> list[str]:
     """The names that stand for an event's number in a score or a comparison."""
-    return [n for n, a in scheme.attributes.items() if a.numeric] + list(m.BUILTIN_ATTRIBUTES)
+    return ([n for n, a in scheme.attributes.items() if a.numeric] + list(scheme.ranks)
+            + list(m.BUILTIN_ATTRIBUTES))
+
+
+def rank_names(scheme: m.Scheme) -> list[Diagnostic]:
+    """A rank's name is free like an attribute's, and its fields are known."""
+    problems = []
+    fields = list(m.RANK_FIELDS) + list(scheme.attributes)
+    for rank in scheme.ranks.values():
+        name = rank.name
+        clash = ("an index" if name in scheme.indices else
+                 "a built-in attribute" if name in m.BUILTIN_ATTRIBUTES else
+                 "a word of event files" if name in EVENT_WORDS else
+                 "a word of rules files" if name in RULE_WORDS else None)
+        if clash is not None:
+            problems.append(error("B114", f"`{name}` cannot name an attribute: it is already "
+                                  f"{clash}", rank.span, f"choose another name, e.g. {name}_rank"))
+        for field in rank.fields:
+            if field not in fields:
+                problems.append(error("B101", f"unknown field `{field}` for events to be alike "
+                                      "in", rank.span, did_you_mean(field, fields)
+                                      or "the fields are " + ", ".join(fields)))
+    return problems
 
 
 def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
@@ -276,6 +321,11 @@ def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
     """The attribute `name` stands for, where a number (or a choice) is wanted; a
     finding where it is not declared, or is of the other kind."""
     if numeric and name in m.BUILTIN_ATTRIBUTES and name not in scheme.attributes:
+        return None
+    if name in scheme.ranks:
+        if not numeric:
+            problems.append(error("B114", f"`{name}` is a rank (a number from 1), not one of "
+                                  "names", span, f"compare it: {name} > 1"))
         return None
     attribute = scheme.attributes.get(name)
     if attribute is None:
@@ -335,6 +385,13 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
     of their entries."""
     problems: list[Diagnostic] = []
     for e in subexpressions(expr):
+        if isinstance(e, (m.Across, m.Grouping)) and index is None:
+            problems.append(error(
+                "B113", f"`{e.text()}` cannot stand in a score: a score is computed for one "
+                "event from its recorded score, direction and weight", e.span,
+                "to compute from indices' figures, declare a derived index: "
+                "index NAME = EXPRESSION"))
+            continue
         if isinstance(e, m.Current) and not in_action:
             problems.append(error(
                 "B113", "`score` cannot stand here: it is the score so far, which only a "
@@ -375,6 +432,17 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
 
 def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
     name, arguments = call.function, call.arguments
+    for arg in arguments[1:]:
+        if isinstance(arg, (m.Across, m.Grouping)):
+            return [error("B111", f"`{arg.text()}` stands only as the first argument, e.g. "
+                          "mean(russia over 8 issues), clamp(us by category, -4, 4)", arg.span)]
+    if arguments and isinstance(arguments[0], m.Across):
+        return _across(call, scheme)
+    if arguments and isinstance(arguments[0], m.Grouping):
+        return _grouping(call, scheme)
+    if name == "sd":
+        return [error("B111", "sd() takes an index's figures over issues: sd(russia over 8 "
+                      "issues)", call.span)]
     if name in HISTORY_FUNCTIONS:
         return _previous(call, scheme)
     if name not in NUMBER_FUNCTIONS and name not in INDEX_FUNCTIONS:
@@ -409,6 +477,53 @@ def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
         if isinstance(arg, m.Selection):
             problems.append(error("B111", f"`where` selects an index's events for sum, count, "
                                   f"mean, max or min, not for {name}()", arg.span))
+    return problems
+
+
+def _across(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
+    """mean, min, max or sd of `x over N issues`: an index, and a whole number of
+    issues (2 or more for sd)."""
+    across, name = call.arguments[0], call.function
+    problems: list[Diagnostic] = []
+    if name not in ACROSS_FUNCTIONS or len(call.arguments) > 1:
+        problems.append(error("B111", f"`{across.text()}` is read by mean, min, max or sd "
+                              f"alone, not by {name}()" if name not in ACROSS_FUNCTIONS else
+                              f"{name}() of `{across.text()}` takes nothing more", call.span,
+                              f"e.g. mean({across.text()})"))
+    _known(across.index, scheme.indices, "index", across.span, problems)
+    fewest = ACROSS_FUNCTIONS.get(name, 1)
+    if across.issues != int(across.issues) or across.issues < fewest:
+        problems.append(error("B111", f"{name}() counts issues back with a whole number, "
+                              f"{fewest} or more, not {m.plain(across.issues)}", across.span,
+                              f"e.g. {name}({across.index} over 8 issues)"))
+    return problems
+
+
+def _grouping(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
+    """clamp(x by F, low, high), count(x by F), max(...), min(...): an index whose
+    events are scored, and fields that are the category or attributes."""
+    grouping, name = call.arguments[0], call.function
+    problems: list[Diagnostic] = []
+    wanted = GROUPING_FUNCTIONS.get(name)
+    if wanted is None or len(call.arguments) != wanted:
+        problems.append(error(
+            "B111", f"`{grouping.text()}` is read by clamp(..., low, high), count, max or min"
+            + (f", and {name}() takes {wanted - 1} more number{'s' if wanted > 2 else ''}"
+               if wanted else f", not by {name}()"), call.span,
+            f"e.g. clamp({grouping.text()}, -4, 4): each group's sum within -4..4, added up"))
+    _known(grouping.index, scheme.indices, "index", grouping.span, problems)
+    if grouping.index in scheme.indices and scheme.indices[grouping.index].derived:
+        problems.append(error("B111", f"{name}() groups an index's events, and "
+                              f"`{grouping.index}` is derived from other indices: it has none",
+                              grouping.span, "name an index whose events are scored"))
+    if grouping.condition is not None:
+        _condition_names(grouping.condition, scheme, problems)
+    fields = ["category"] + list(scheme.attributes)
+    for field in grouping.fields:
+        if field not in fields:
+            problems.append(error("B101", f"unknown field `{field}` to group by", grouping.span,
+                                  did_you_mean(field, fields)
+                                  or "group by category or by an attribute the scheme declares"))
     return problems
 
 

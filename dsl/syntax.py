@@ -155,6 +155,13 @@ class RulesBuilder(_Builder):
     def attribute(self, meta, children):
         name, title, rest = _titled(children)
         (kind, domain), default = rest[0], (rest[1] if len(rest) > 1 else None)
+        if kind == "ranking":
+            fields, days = domain
+            if default is not None:
+                self.problems.append(error("B209", f"`{name.value}` is computed as a rank: it "
+                                           "has no default", self.span(meta),
+                                           "remove `default ...`"))
+            return _Item("rank", m.Rank(name.value, title, fields, days.value, self.span(name)))
         if isinstance(default, Token):
             default = (default.value, self.span(default))
         elif isinstance(default, Num):
@@ -188,6 +195,19 @@ class RulesBuilder(_Builder):
             else:
                 high = num
         return ("numeric", (low, high))
+
+    def ranking(self, meta, children):
+        *fields, days = children
+        fields = fields[0] if fields and isinstance(fields[0], list) else fields
+        count = Num(0, days.value, False, self.span(days))
+        try:
+            count = Num(number(days.value), days.value, False, self.span(days))
+        except NumberTooLong:
+            self.problems.append(too_long(days.value, self.span(days)))
+        if count.value != int(count.value):
+            self.problems.append(error("B209", f"a rank counts whole days, not {days.value}",
+                                       self.span(days), "e.g. within 7 days"))
+        return ("ranking", (tuple(t.value for t in fields), count))
 
     def from_(self, meta, children):
         return "from"
@@ -228,6 +248,9 @@ class RulesBuilder(_Builder):
 
     def drop_bands(self, meta, children):
         return _Item("drop_bands", m.Declared(children[0].value, self.span(children[0])))
+
+    def drop_index(self, meta, children):
+        return _Item("drop_index", m.Declared(children[0].value, self.span(children[0])))
 
     def relative(self, meta, children):
         token = children[0]
@@ -282,6 +305,12 @@ class RulesBuilder(_Builder):
         name, (lower, upper) = children[0], children[1]
         text = " ".join(_string(c).strip() for c in children[2:])
         return m.Band(name.value, lower, upper, text, self.span(meta))
+
+    def titled_band(self, meta, children):
+        import attrs
+
+        band = self.band(meta, [children[0]] + children[2:])
+        return attrs.evolve(band, title=_string(children[1]).strip())
 
     def closed(self, meta, children):
         low, high = children
@@ -449,6 +478,20 @@ class RulesBuilder(_Builder):
     def selection(self, meta, children):
         return m.Selection(children[0].value, children[1], self.span(meta))
 
+    def across(self, meta, children):
+        name, count = children
+        try:
+            issues = number(count.value)
+        except NumberTooLong:
+            issues = 0
+        return m.Across(name.value, issues, self.span(meta))
+
+    def grouping(self, meta, children):
+        name, rest = children[0], children[1:]
+        condition = rest[0] if len(rest) > 1 else None
+        fields = rest[-1] if isinstance(rest[-1], list) else [rest[-1]]
+        return m.Grouping(name.value, condition, tuple(t.value for t in fields), self.span(meta))
+
     def number(self, meta, children):
         try:
             value = number(children[0].value)
@@ -584,6 +627,9 @@ class TestsBuilder(_Builder):
     def events(self, meta, children):
         return _Item("events", [(_string(c), self.span(c)) for c in children])
 
+    def history(self, meta, children):
+        return _Item("history", [(_string(c), self.span(c)) for c in children])
+
     def expect(self, meta, children):
         index = children[0]
         return _Item("expect", RawExpect(m.Declared(index.value, self.span(index)),
@@ -648,7 +694,7 @@ RULES_DECLARATIONS = ("scheme", "description", "extends", "range", "score", "ind
 _RESYNC = {
     "rules": re.compile(r"[ \t]*(" + "|".join(RULES_DECLARATIONS) + r")\b"),
     "events": re.compile(r"[ \t]*\["),
-    "tests": re.compile(r"[ \t]*(test|rules|events|expect)\b"),
+    "tests": re.compile(r"[ \t]*(test|rules|events|history|expect)\b"),
 }
 _BUILDERS = {"rules": RulesBuilder, "events": EventsBuilder, "tests": TestsBuilder}
 

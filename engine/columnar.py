@@ -37,6 +37,7 @@ from .choice import AUTO_BYTES, ENGINES, NEEDS, automatic, installed, readable  
 from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spark,  # noqa: F401
                       Unavailable, _exp, check, describe, json_problems, runner_for)
 from .plan import Evaluation, IndexResult, Plan, figure_problem
+from .plan import HistoryShort, history_short
 from .query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
 
 
@@ -58,6 +59,13 @@ class ColumnarFigures:
 
     def aggregate(self, name: str, d):
         return self.results[name].aggregate
+
+    def previous(self, name: str, n: int, d, span):
+        """A columnar engine evaluates one catalogue alone (with history, the python
+        engine runs): an earlier issue's figure is not there (HistoryShort, B704)."""
+        from .plan import Figures
+
+        return Figures({}, [], []).previous(name, n, d, span)
 
     def entries(self, function: str, name: str, condition, d, span):
         from ..dsl.domains import EXACT
@@ -121,6 +129,8 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
         indices = _indices(scheme, rows, compiled)
     except FigureProblem as e:
         raise InputError([figure_problem(e, catalogue)]) from None
+    except HistoryShort as e:  # previous(), mean(x over N issues): there is no issue before
+        raise InputError([history_short(e, catalogue)]) from None
     result = ColumnarEvaluation(scheme, catalogue, indices, Plan(scheme), ())
     result.engine, result.source, result.compiled, result.runner = engine, source, compiled, runner
     return result

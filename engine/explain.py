@@ -159,7 +159,8 @@ def _inputs(evaluation: Evaluation, formula) -> tuple:
     found: dict[str, object] = {}
     inside = set()  # the index a function of its entries names is not read as a figure
     for e in subexpressions(formula):
-        if isinstance(e, m.Call) and (e.over_index() or e.function == "previous"):
+        if isinstance(e, m.Call) and (e.over_index() or e.function == "previous" or (
+                e.arguments and isinstance(e.arguments[0], (m.Across, m.Grouping)))):
             inside.add(id(e.arguments[0]))
             found.setdefault(e.text(), e.figure(figures, EXACT))
         elif isinstance(e, m.Reference) and id(e) not in inside:

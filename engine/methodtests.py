@@ -83,6 +83,7 @@ class Case(Node):
     rules: tuple[str, Span] | None  # the path as written, and where
     events: tuple[tuple[str, Span], ...]
     expectations: tuple[Expect | Ranking, ...]
+    history: tuple[tuple[str, Span], ...] = ()  # the issues before, as `eval --history`
 
     def path(self, written: str) -> str:
         """A path of the test file, relative to the test file's folder."""
@@ -227,6 +228,7 @@ def _case(raw, path: str) -> tuple[Case, list[Diagnostic]]:
     rules = None
     events: list[tuple[str, Span]] = []
     events_span = None
+    history: list[tuple[str, Span]] = []
     expectations: list = []
     for item in raw.statements:
         if item.kind == "rules":
@@ -251,6 +253,13 @@ def _case(raw, path: str) -> tuple[Case, list[Diagnostic]]:
                     problems.append(error("B606", f"`{written}` is not a catalogue", span,
                                           "catalogues end in .events, .csv, .xlsx, .jsonl or "
                                           ".parquet"))
+        elif item.kind == "history":
+            if history:
+                problems.append(error("B606", "the test has a second `history` line",
+                                      item.value[0][1], "name every issue before on one line: "
+                                      "history \"a.events\" \"b.events\""))
+                continue
+            history = item.value
         elif item.kind == "expect":
             expect, found = _expect(item.value)
             expectations.append(expect)
@@ -258,7 +267,8 @@ def _case(raw, path: str) -> tuple[Case, list[Diagnostic]]:
         else:
             r = item.value
             expectations.append(Ranking(r.group, tuple(tuple(t) for t in r.tiers), r.span))
-    case = Case(raw.name, path, raw.name_span, rules, tuple(events), tuple(expectations))
+    case = Case(raw.name, path, raw.name_span, rules, tuple(events), tuple(expectations),
+                tuple(history))
     if rules is None:
         problems.append(error("B606", f"the test `{raw.name}` names no rules file",
                               raw.name_span, 'add a line: rules "my-scheme.rules"'))
@@ -546,17 +556,24 @@ class _Loaded:
             self.schemes[path] = (None if errors else scheme, errors)
         return self.schemes[path]
 
-    def evaluation(self, rules: str, scheme, events: tuple[str, ...]):
-        key = (rules, events)
+    def evaluation(self, rules: str, scheme, events: tuple[str, ...], history=()):
+        key = (rules, events, tuple(history))
         if key not in self.evaluations:
             from . import evaluate
             from .verify import read_catalogue_checked
 
             catalogue, problems = read_catalogue_checked(list(events), scheme, None,
-                                                         errors_only=True)
+                                                         errors_only=True, alone=not history)
             errors = [p for p in problems if p.severity == "error"]
             if errors or catalogue is None:
                 self.evaluations[key] = (None, errors or problems)
+            elif history:  # after the issues before, as `eval --history` evaluates it
+                from .series import evaluate_after
+
+                evaluated, problems = evaluate_after(scheme, catalogue, list(history))
+                errors = [p for p in problems if p.severity == "error"]
+                self.evaluations[key] = (None, errors) if errors or evaluated is None else (
+                    evaluated, [])
             else:
                 self.evaluations[key] = (evaluate(scheme, catalogue), [])
         return self.evaluations[key]
@@ -597,9 +614,12 @@ def run_case(case: Case, loaded: _Loaded | None = None) -> Outcome:
     problems = check_against(case, scheme)
     problems += [d for (p, span), path in zip(case.events, events)
                  if (d := _unreadable(path, span, "catalogue"))]
+    history = tuple(case.path(p) for p, _ in case.history)
+    problems += [d for (p, span), path in zip(case.history, history)
+                 if not os.path.exists(path) and (d := _unreadable(path, span, "history"))]
     if problems:
         return failed(problems)
-    evaluation, problems = loaded.evaluation(rules, scheme, events)
+    evaluation, problems = loaded.evaluation(rules, scheme, events, history)
     if evaluation is None:
         first = case.events[0][1]
         return failed([p if p.span else error("B605", f"the catalogue {p.message}", first,

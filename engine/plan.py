@@ -36,9 +36,12 @@ class Entry(Node):
     recorded: int
     rules: tuple[m.Rule, ...]  # the rules whose condition holds, in scheme order
     end: object = None  # the period's last day, for the built-in attribute `age`
+    ranks: dict | None = None  # the scheme's ranks (`attribute NAME rank ...`): name -> rank
 
     def values(self, name: str):
         """The event's value of an attribute, for score expressions."""
+        if self.ranks is not None and name in self.ranks:
+            return self.ranks[name]
         return self.event.value(name, self.end)
 
 
@@ -63,17 +66,20 @@ class Scored(Node):
 class EntryView(Answers):
     """What a rule's condition may ask of a real entry (see dsl/nodes.py)."""
 
-    __slots__ = ("event", "index", "recorded", "category", "end")
+    __slots__ = ("event", "index", "recorded", "category", "end", "ranks")
 
     def __init__(self, event: m.Event, end=None):
         self.event = event
         self.category = event.category.name if event.category is not None else None
         self.end = end  # the period's last day
+        self.ranks = None  # the entry's ranks, where the scheme computes some
 
     def value_in(self, name: str, names) -> bool:
         return self.event.value(name, self.end) in names
 
     def value_compares(self, name: str, op: str, value) -> bool:
+        if self.ranks is not None and name in self.ranks:
+            return compare(op, self.ranks[name], value)
         return compare(op, self.event.value(name, self.end), value)
 
     def tagged(self, tag: str) -> bool:
@@ -115,19 +121,24 @@ class Plan:
         entries = []
         rules = self.rules
         end = catalogue.period.end
+        ranked = ranks(self.scheme, catalogue) if self.scheme.ranks else None
         if not rules:
             for event in catalogue.events:
                 for score in event.scores:
-                    entries.append(Entry(event, score.index, score.value, (), end))
+                    entries.append(Entry(event, score.index, score.value, (), end,
+                                         ranked.get((event.number, score.index))
+                                         if ranked else None))
             return entries
         asks = _asks(rules)
-        if asks is None:  # a condition this does not know: ask every entry
+        if asks is None or ranked is not None:  # ask every entry
             for event in catalogue.events:
                 view = EntryView(event, end)
                 for score in event.scores:
                     view.index, view.recorded = score.index, score.value
+                    mine = ranked.get((event.number, score.index)) if ranked else None
+                    view.ranks = mine
                     matched = tuple(r for r in rules if r.condition.holds(view))
-                    entries.append(Entry(event, score.index, score.value, matched, end))
+                    entries.append(Entry(event, score.index, score.value, matched, end, mine))
             return entries
         tags, text, dates, values = asks
         tags = frozenset(tags)
@@ -202,7 +213,7 @@ class Plan:
             rules = entry.rules
             key = (category.name if category is not None else None, entry.recorded, id(rules))
             if reads:
-                key += tuple([entry.event.value(n, entry.end) for n in reads])
+                key += tuple([entry.values(n) for n in reads])
             found = done.get(key, missing)
             if found is missing:
                 found = done[key] = self.scored(entry, EXACT, self.weight_of(entry, weights))
@@ -338,6 +349,20 @@ class Figures:
             raise HistoryShort(what, n, len(history), span, past.label)
         return value
 
+    def groups(self, name: str, condition, fields, d, span) -> list:
+        """The sums of the index's scores (where the condition holds) per group of
+        events alike in `fields` (the category, attributes), groups in the order
+        their first events come."""
+        sums: dict = {}
+        for entry, score in self.pairs:
+            if entry.index != name:
+                continue
+            if condition is not None and not condition.holds(view_of(entry)):
+                continue
+            key = tuple(field_value(entry, f) for f in fields)
+            sums[key] = sums.get(key, 0) + score
+        return list(sums.values())
+
     def entries(self, function: str, name: str, condition, d, span):
         if function in ("positive", "negative", "events") and condition is None:
             result = self.results[name]
@@ -347,11 +372,8 @@ class Figures:
         for entry, score in self.pairs:
             if entry.index != name:
                 continue
-            if condition is not None:
-                view = EntryView(entry.event, entry.end)
-                view.index, view.recorded = entry.index, entry.recorded
-                if not condition.holds(view):
-                    continue
+            if condition is not None and not condition.holds(view_of(entry)):
+                continue
             scores.append(score)
         if function == "count":
             return len(scores)
@@ -362,6 +384,62 @@ class Figures:
         if function == "mean":
             return EXACT.divide(sum(scores), len(scores), span)
         return max(scores) if function == "max" else min(scores)
+
+
+def view_of(entry: Entry) -> EntryView:
+    """What a condition may ask of this entry."""
+    view = EntryView(entry.event, entry.end)
+    view.index, view.recorded, view.ranks = entry.index, entry.recorded, entry.ranks
+    return view
+
+
+def ranks(scheme: m.Scheme, catalogue: m.Catalogue) -> dict:
+    """Each entry's ranks, (event number, index) -> {rank name: rank}: for each
+    `attribute NAME rank by FIELDS within N days`, the entry's place among the
+    entries (the events, where `index` is not a field) alike in the fields that
+    began at most N days before it, itself included; ties in the start day go by
+    catalogue order."""
+    from collections import deque
+
+    end = catalogue.period.end
+    out: dict = {(e.number, s.index): {} for e in catalogue.events for s in e.scores}
+    ordered = sorted(catalogue.events, key=lambda e: (e.when.start, e.number))
+    for rank in scheme.ranks.values():
+        per_index = "index" in rank.fields
+        windows: dict = {}  # what the entries are alike in -> their recent start days
+        for event in ordered:
+            for index in ([s.index for s in event.scores] if per_index else [None]):
+                key = tuple(_alike(event, index, f, end) for f in rank.fields)
+                recent = windows.setdefault(key, deque())
+                while recent and (event.when.start - recent[0]).days > rank.days:
+                    recent.popleft()
+                recent.append(event.when.start)
+                for s in event.scores:
+                    if index is None or s.index == index:
+                        out[(event.number, s.index)][rank.name] = len(recent)
+    return out
+
+
+def _alike(event: m.Event, index, field: str, end):
+    """What events are told apart by in a rank: a field's value."""
+    if field == "index":
+        return index
+    if field == "category":
+        return event.category.name if event.category is not None else None
+    if field == "text":
+        return " ".join(event.text.casefold().split())
+    if field == "tags":
+        return frozenset(t.name for t in event.tags)
+    return event.value(field, end)
+
+
+def field_value(entry: Entry, field: str):
+    """An entry's value of a field events are grouped by: its category's name (None
+    without one), or an attribute's value."""
+    if field == "category":
+        category = entry.event.category
+        return category.name if category is not None else None
+    return entry.values(field)
 
 
 _MISSING = object()  # in a dict of scores: no score yet

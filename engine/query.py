@@ -14,7 +14,7 @@ from fractions import Fraction
 import attrs
 
 from ..dsl import model as m
-from ..dsl.nodes import Call, Selection, subexpressions
+from ..dsl.nodes import Call, Grouping, Selection, subexpressions
 
 from .columns import DATE, LIST, NUMBER, TEXT, WHOLE, Source, _col, _exp, _src, _value  # noqa: F401
 
@@ -117,6 +117,12 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
     from .sql import SQL, Scaled, SqlSubject, literal
 
     exp = _exp()
+    if scheme.ranks:  # a rank is counted over the events in date order: not one query here
+        from .sql import NotCompilable
+
+        first = next(iter(scheme.ranks.values()))
+        raise NotCompilable(f"a rank among events (attribute {first.name} "
+                            f"{first.describe()})", first.span)
     f = source.fields
     needs = _asks(scheme) | ({"category"} if by_category else set())
     weighted = uses_weight(scheme.score) or any(
@@ -320,6 +326,10 @@ def _requests(scheme: m.Scheme, subject, last: Layer) -> dict:
         if index.formula is None:
             continue
         for e in subexpressions(index.formula):
+            if isinstance(e, Grouping):
+                from .sql import NotCompilable
+
+                raise NotCompilable(f"a sum per group of events ({e.text()})", e.span)
             if not (isinstance(e, Call) and e.over_index()):
                 continue
             if e.function in ("positive", "negative", "events"):

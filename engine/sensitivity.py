@@ -301,15 +301,13 @@ class _Arrays:
 
         key = (name, condition.text() if condition is not None else None)
         if key not in self._masks:
-            from .plan import EntryView
+            from .plan import view_of
 
             chosen = []
             for entry in self.kept:
                 ok = entry.index == name
                 if ok and condition is not None:
-                    view = EntryView(entry.event, entry.end)
-                    view.index, view.recorded = entry.index, entry.recorded
-                    ok = condition.holds(view)
+                    ok = condition.holds(view_of(entry))
                 chosen.append(ok)
             self._masks[key] = np.array(chosen, dtype=bool)
         return self._masks[key]
@@ -352,6 +350,17 @@ class _ArrayFigures:
         value = Figures({}, [], [], self.arrays.history).previous(name, n, d, span)
         return np.full(self.base.shape[0], float(value))
 
+    def groups(self, name: str, condition, fields, d, span) -> list:
+        """Per group of entries alike in `fields`, the sum of their sampled scores."""
+        from .plan import field_value
+
+        mask = self.arrays.mask(name, condition)
+        columns: dict = {}
+        for col, entry in enumerate(self.arrays.kept):
+            if mask[col]:
+                columns.setdefault(tuple(field_value(entry, f) for f in fields), []).append(col)
+        return [self.base[:, cols].sum(axis=1) for cols in columns.values()]
+
     def entries(self, function: str, name: str, condition, d, span):
         import numpy as np
 
@@ -391,7 +400,9 @@ def _ranks(totals, columns):
 
 
 def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
-            seed: int = 0, progress=None) -> Sensitivity:
+            seed: int = 0, progress=None, keep: dict | None = None) -> Sensitivity:
+    """The analysis; `keep`, where given, receives every sample (see
+    `sample_rows`)."""
     import numpy as np
 
     scheme = evaluation.scheme
@@ -408,21 +419,8 @@ def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
                else None)
 
     def draw(rows):
-        weights = np.tile(arrays.weights, (len(rows), 1))
-        starts = {name: np.tile(np.array(s.starts), (len(rows), 1))
-                  for name, s in all_scales.items()}
-        extra = {}
-        for j, p in enumerate(params):
-            if p.kind == "weight":
-                weights[:, arrays.categories.index(p.key)] += shifts[rows, j]
-            elif p.kind == "rule":
-                extra[f"#{p.key}"] = (p.nominal + shifts[rows, j])[:, None]
-            elif p.kind == "score":
-                extra["score"] = choices[rows]
-            else:
-                index, band = p.key.split(":")
-                starts[index][:, all_scales[index].names.index(band) - 1] += shifts[rows, j]
-        return weights, starts, extra
+        return _draw(arrays, params, all_scales, shifts[rows], choices[rows]
+                     if choices is not None else None)
 
     totals = np.empty((samples, len(arrays.index_names)))
     positions = {name: np.empty(samples, dtype=int) for name in all_scales}
@@ -468,9 +466,38 @@ def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
                                         shift))
     kept = {g: float((ranks == nominal[None, :]).all(axis=1).mean())
             for g, (_, nominal, ranks) in group_ranks.items()}
+    if keep is not None:
+        keep.update(parameters=params, shifts=shifts, choices=choices, options=arrays.options,
+                    indices=arrays.index_names, totals=totals, positions=positions,
+                    scales=all_scales, coloured={
+                        n for n in all_scales if evaluation.indices[n].events
+                        or evaluation.indices[n].index.derived})
     effects = one_at_a_time(evaluation, params, arrays, all_scales)
     return Sensitivity(samples, seed, tuple(params), tuple(indices), kept, tuple(effects),
                        smallest_flips(evaluation, params, arrays, all_scales))
+
+
+def _draw(arrays, params, all_scales, shifts, choices):
+    """The weights, band starts and other sampled numbers (`extra`) of samples
+    whose parameters are moved by `shifts` (one row per sample), the score
+    expressions chosen being `choices`."""
+    import numpy as np
+
+    n = shifts.shape[0]
+    weights = np.tile(arrays.weights, (n, 1))
+    starts = {name: np.tile(np.array(s.starts), (n, 1)) for name, s in all_scales.items()}
+    extra = {}
+    for j, p in enumerate(params):
+        if p.kind == "weight":
+            weights[:, arrays.categories.index(p.key)] += shifts[:, j]
+        elif p.kind == "rule":
+            extra[f"#{p.key}"] = (p.nominal + shifts[:, j])[:, None]
+        elif p.kind == "score":
+            extra["score"] = choices
+        else:
+            index, band = p.key.split(":")
+            starts[index][:, all_scales[index].names.index(band) - 1] += shifts[:, j]
+    return weights, starts, extra
 
 
 def _at(evaluation, params, arrays, all_scales, moves: dict[int, float]):
@@ -710,3 +737,26 @@ def _colour_after(evaluation, arrays, all_scales, params, name, p, delta, past, 
     step = Fraction(direction, 10**6) if past else 0
     return _at(evaluation, params, arrays, all_scales,
                {params.index(p): float(delta + step)})[1][name]
+
+
+def sample_rows(kept: dict) -> tuple[list[str], list[list]]:
+    """Every sample as a row: its number, each parameter's value (a weight, a band's
+    start, a rule's number, the score expression), each index's aggregate and, for
+    an index with bands, its colour (empty for an index with no events)."""
+    params = kept["parameters"]
+    headings = ["sample"] + [p.kind + ":" + p.key for p in params] + list(kept["indices"]) + [
+        f"colour:{n}" for n in kept["scales"]]
+    rows = []
+    shifts, totals = kept["shifts"], kept["totals"]
+    for k in range(totals.shape[0]):
+        row: list = [k + 1]
+        for j, p in enumerate(params):
+            if p.kind == "score":
+                row.append(kept["options"][int(kept["choices"][k])].text())
+            else:
+                row.append(float(p.nominal + shifts[k, j]))
+        row += [float(v) for v in totals[k]]
+        row += [kept["scales"][n].names[int(kept["positions"][n][k])]
+                if n in kept["coloured"] else None for n in kept["scales"]]
+        rows.append(row)
+    return headings, rows

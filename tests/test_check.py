@@ -113,3 +113,15 @@ def test_every_stage_names_the_function_it_runs():
     # eval shows the warnings about what it read, never the reasoning about rules
     shown = {s.name for s in STAGES if s.shown}
     assert {"events", "duplicates", "files", "columnar", "history", "series"} == shown
+
+
+def test_an_event_whose_only_score_cannot_be_read_is_checked_without_a_traceback(tmp_path):
+    """A cell `#-1` in a score column left the event with no score: checking the
+    order of events then failed with an IndexError instead of reporting the cell."""
+    csv = (ROOT / "examples" / "minsk-barometer-19.csv").read_text(encoding="utf-8")
+    line = next(x for x in csv.splitlines() if x.startswith("1 January,\"Poroshenko"))
+    path = tmp_path / "c.csv"
+    path.write_text(csv.replace(line, line.replace(",-1,", ",#-1,", 1)), encoding="utf-8")
+    result = run("--rules", ROOT / "rules" / "minsk-barometer.rules", path)
+    assert result.exit_code == 1, result.output
+    assert "error[B001]" in result.output and "Traceback" not in result.output

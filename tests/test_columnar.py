@@ -196,6 +196,13 @@ def test_report_the_differential_counts(capsys):
 @pytest.mark.parametrize("scheme", sorted(p.name for p in (ROOT / "rules").glob("minsk-*.rules")))
 def test_every_shipped_scheme_gives_the_same_figures_on_no19(scheme):
     rules = load_scheme(str(ROOT / "rules" / scheme))
+    if scheme in ("minsk-security.rules", "minsk-normalised.rules"):
+        pytest.skip("its catalogue is Appendix 2 alone, or it reads issues before: a columnar "
+                    "engine evaluates one catalogue, and these are the python engine's")
+    from barometer.engine.columnar import check_compiles
+
+    if check_compiles(rules) is not None:  # B801: the python engine computes it (the CLI
+        return  # says so, and tests/test_group_caps.py and test_repeats.py compare them)
     python = evaluate(rules, load_catalogue([str(CSV)], rules))
     columnar = evaluate_columnar(rules, str(CSV), engine="duckdb")
     assert figures(columnar) == figures(python)

@@ -106,3 +106,9 @@ def sensitivity(s, fmt: str = "table", evaluation=None) -> str:
     if fmt in CHARTS:
         return _charts(fmt).sensitivity(s, evaluation)
     return _module(fmt).sensitivity(s)
+
+
+def agreement(a, fmt: str = "text") -> str:
+    """`barometer agree`'s result, as text or JSON (coders.py)."""
+    rendered = _module("coders")
+    return rendered.as_json(a) if fmt == "json" else rendered.as_text(a)

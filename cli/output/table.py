@@ -135,7 +135,7 @@ def colour_word(r, scheme) -> str:
     """The colour as a table shows it; an index with bands but no events says so."""
     if r.colour is None and r.events == 0 and r.index.name in scheme.bands:
         return "no events"
-    return r.colour or ""
+    return scheme.shown(r.index.name, r.colour)
 
 
 def _sums(r) -> list[str]:
@@ -375,13 +375,15 @@ def _change(f) -> str:
     return signed(f.change) if f.change else "0"
 
 
-def _series_colour(f) -> str:
+def _series_colour(f, scheme) -> str:
     if f.colour is None:
         return ""
     mark = "*" if f.published else ""
+    name = f.index.name
     if f.transition:
-        return f"{f.colour}{mark} (was {f.previous_colour})"
-    return f.colour + mark
+        return (f"{scheme.shown(name, f.colour)}{mark} "
+                f"(was {scheme.shown(name, f.previous_colour)})")
+    return scheme.shown(name, f.colour) + mark
 
 
 def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
@@ -404,7 +406,7 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
                     [signed(f.positive), signed(f.negative) if f.negative else "0",
                      str(f.events)])
             rows.append([about[k] if k < len(about) else "", f.index.title, aggregate,
-                         _change(f), *sums, _series_colour(f)])
+                         _change(f), *sums, _series_colour(f, s.scheme)])
     scheme = s.scheme
     first, last = s.issues[0].period, s.issues[-1].period
     count = len(s.issues)
@@ -417,7 +419,8 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     if any(not f.published and f.aggregate is None for i in s.issues for f in i.figures.values()):
         notes.append("n/a: a figure that needs more earlier issues than the series has "
                      "(see the warnings)")
-    changes = [f"  {f.index.title}: {f.previous_colour} -> {f.colour} "
+    changes = [f"  {f.index.title}: {scheme.shown(f.index.name, f.previous_colour)} -> "
+               f"{scheme.shown(f.index.name, f.colour)} "
                f"in {issue.label}" for issue in s.issues for f in issue.figures.values()
                if f.transition]
     if changes:

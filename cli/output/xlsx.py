@@ -53,7 +53,7 @@ def _about(ev) -> tuple[str, list[str], list[list]]:
 def evaluation(ev) -> bytes:
     """Sheet `Indices` (one row per index) and sheet `About` (period and scheme)."""
     rows = [[r.index.name, r.index.title, number(r.aggregate), number(r.positive),
-             number(r.negative), r.events, r.colour or None]
+             number(r.negative), r.events, ev.scheme.shown(r.index.name, r.colour) or None]
             for r in ev.indices.values()]
     return _workbook([
         ("Indices", ["Index", "Name", "Aggregate", "Positive", "Negative", "Events", "Colour"],

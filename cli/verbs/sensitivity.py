@@ -21,11 +21,22 @@ from ..common import FILE, complete_rules, evaluation, format_option, history_op
                    "'weights by 1', 'weights of sanctions, conflict by 2', 'weights by 20%', "
                    "'bands by 1', 'bands of regional_tension by 2', 'rule older by 1', "
                    "'score among [recorded, direction]'. May be repeated.")
+@click.option("--save-samples", "save", metavar="FILE",
+              help="Write every sample (each parameter's value, each index's aggregate and "
+                   "colour) to FILE: CSV, or Parquet for a name ending in .parquet (pyarrow).")
+@click.option("--fit", is_flag=True,
+              help="Instead of the spread, search the values of what is varied that best "
+                   "reproduce the published figures and colours of the catalogue (and of each "
+                   "--fit-issue), and say how firmly they are determined.")
+@click.option("--fit-issue", "fit_issues", metavar="FILE", multiple=True, type=FILE,
+              help="With --fit: another issue (a catalogue with `published` lines) whose "
+                   "figures the fit reproduces too. May be repeated.")
 @format_option(["table", "json", "svg", "png"])
 @output_option
 @period_option
 @history_option
-def command(rules, events, samples, seed, varies, fmt, out, period, history):
+def command(rules, events, samples, seed, varies, save, fit, fit_issues, fmt, out, period,
+            history):
     """How robust the published picture is to the scheme's choices.
 
     Perturbs what the scheme declares with `vary` (or --vary): category weights,
@@ -58,16 +69,66 @@ def command(rules, events, samples, seed, varies, fmt, out, period, history):
         if problems:
             raise InputError(problems)
     evaluated = evaluation(scheme, catalogue, history)
+    if fit or fit_issues:
+        _fit(scheme, evaluated, fit_issues, chosen, samples, seed, fmt, out, period, history)
+        return
     show = samples >= 20_000 and sys.stderr.isatty()  # a bar only on a terminal
+    kept: dict | None = {} if save else None
     try:
         if show:
             with click.progressbar(length=samples, label="sampling", file=sys.stderr) as bar:
-                result = analyse(evaluated, chosen, samples, seed, progress=bar.update)
+                result = analyse(evaluated, chosen, samples, seed, progress=bar.update, keep=kept)
         else:
-            result = analyse(evaluated, chosen, samples, seed)
+            result = analyse(evaluated, chosen, samples, seed, keep=kept)
     except SensitivityProblem as e:
         raise click.UsageError(str(e)) from None
+    if save:
+        _save_samples(save, kept)
     write_output(output.sensitivity(result, fmt, evaluated), out)
+
+
+def _save_samples(path: str, kept: dict) -> None:
+    """Every sample to `path`: Parquet (with pyarrow) for a .parquet name, else CSV."""
+    from ..engine.sensitivity import sample_rows
+
+    headings, rows = sample_rows(kept)
+    if path.lower().endswith(".parquet"):
+        try:
+            import io
+
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise click.UsageError("writing Parquet needs pyarrow: pip install "
+                                   "'barometer[columnar]', or name a .csv file") from None
+        table = pa.table({h: [r[k] for r in rows] for k, h in enumerate(headings)})
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer)
+        write_output(buffer.getvalue(), path)
+        return
+    import csv
+    import io
+
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(headings)
+    writer.writerows([["" if v is None else repr(v) if isinstance(v, float) else v for v in r]
+                      for r in rows])
+    write_output(text.getvalue(), path)
+
+
+def _fit(scheme, evaluated, fit_issues, chosen, samples, seed, fmt, out, period, history):
+    """--fit: the calibration against the published figures, as text or JSON."""
+    from .. import api
+    from ..common import front
+    from ..output.calibration import as_json, as_text
+
+    if fmt not in ("text", "json"):
+        raise click.UsageError("--fit reports as text or json")
+    with front():
+        result = api.calibrate(scheme, evaluated.catalogue.files, chosen, samples, seed,
+                               parse_period(period), history, fit_issues)
+    write_output(as_json(result) if fmt == "json" else as_text(result), out)
 
 
 def parse_varies(specs, scheme):

@@ -282,14 +282,14 @@ TASKS = {"task": ScoringTask(), "gdelt": GdeltTask()}
 def generate(task: Task, n: int, folder: Path, seed: int = 19) -> dict[str, Path]:
     """The task's catalogue of `n` rows as Parquet (period beside it) and as CSV (period
     in its first line), written chunk by chunk; kept in `folder` for later runs."""
+    paths = {"parquet": folder / f"{task.name}-{n}.parquet", "csv": folder / f"{task.name}-{n}.csv"}
+    if all(p.exists() for p in paths.values()):
+        return paths
     import numpy as np
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
 
-    paths = {"parquet": folder / f"{task.name}-{n}.parquet", "csv": folder / f"{task.name}-{n}.csv"}
-    if all(p.exists() for p in paths.values()):
-        return paths
     rng = np.random.default_rng(seed)
     pwriter = cwriter = None
     with open(paths["csv"], "wb") as raw:
@@ -580,6 +580,7 @@ def cold_start(runs: int, scratch: Path) -> str:
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "barometer", "eval"] + NO19,
                           cwd=ROOT, capture_output=True, text=True, check=True)
     by: dict[str, int] = {}
+    modules: dict[str, int] = {}
     total = 0
     for line in done.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
@@ -587,10 +588,14 @@ def cold_start(runs: int, scratch: Path) -> str:
         self_us, _, name = line[len("import time:"):].split("|", 2)
         package = name.strip().split(".")[0]
         by[package] = by.get(package, 0) + int(self_us)
+        modules[name.strip()] = int(self_us)
         total += int(self_us)
     top = sorted(by.items(), key=lambda kv: -kv[1])[:10]
     lines.append(f"- `python -X importtime` (one run): {total / 1000:.0f} ms of imports; by "
                  "package (self time): " + ", ".join(f"{k} {v / 1000:.0f} ms" for k, v in top))
+    top = sorted(modules.items(), key=lambda kv: -kv[1])[:8]
+    lines.append("  the largest modules (self time): "
+                 + ", ".join(f"{k} {v / 1000:.0f} ms" for k, v in top))
     return "\n".join(lines)
 
 

@@ -27,9 +27,9 @@ times; reported are the median CPU time of the child (user + system, from its ow
 rusage: os.wait4) and of wall time, their spread (min-max), the ratios of the medians
 to the hand loop and to the hand query on the same format, and the peak resident memory
 of the child (ru_maxrss: the largest process of the child's tree; Spark's JVM is
-counted through a subreaper, see `reap`). This process imports nothing large (it generates the catalogues in a child
-of its own), since a child's ru_maxrss counts the memory of the process it was forked
-from: about 10 MiB is the floor.
+counted through a subreaper, see `reap`). This process imports nothing large (it
+generates the catalogues in a child of its own), since a child's ru_maxrss counts the
+memory of the process it was forked from: about 15 MiB is the floor.
 
 Also (--extras): cold start (`eval` of No 19 against bare `python -c pass`, and
 `python -X importtime` summed by package), the language server's latency
@@ -625,8 +625,9 @@ def fmt_against_check(megabytes: float, runs: int, scratch: Path) -> str:
     return (f"- `fmt` of a {len(text.encode()) / 1e6:.1f} MB catalogue: CPU "
             f"{med['fmt']['cpu']:.2f} s against `check` {med['check']['cpu']:.2f} s "
             f"({med['fmt']['cpu'] / med['check']['cpu']:.2f}x); wall {med['fmt']['wall']:.2f} s "
-            f"against {med['check']['wall']:.2f} s; peak {max(s['peak_mib'] for s in got['fmt']):.0f}"
-            f" and {max(s['peak_mib'] for s in got['check']):.0f} MiB (median of {runs})")
+            f"against {med['check']['wall']:.2f} s; peak "
+            f"{max(s['peak_mib'] for s in got['fmt']):.0f} and "
+            f"{max(s['peak_mib'] for s in got['check']):.0f} MiB (median of {runs})")
 
 
 # --- main ---------------------------------------------------------------------------------------

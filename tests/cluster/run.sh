@@ -67,11 +67,13 @@ wait_for() {  # $1 log file, $2 pattern (extended regex), $3 what, $4 pid
     done
 }
 
-say "standalone master (pyspark $("$py" -c 'import pyspark; print(pyspark.__version__)'), $(java -version 2>&1 | head -n 1))"
+version=$("$py" -c 'import pyspark; print(pyspark.__version__)')
+say "standalone master (pyspark $version, $(java -version 2>&1 | head -n 1))"
 "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port 0 --webui-port 0 > "$work/master.log" 2>&1 &
 pids+=($!)
-wait_for "$work/master.log" "Starting Spark master at spark://127\.0\.0\.1:[0-9]+" master "${pids[0]}"
+wait_for "$work/master.log" "Starting Spark master at spark://127\.0\.0\.1:[0-9]+" master \
+    "${pids[0]}"
 url=$(grep -Eo "spark://127\.0\.0\.1:[0-9]+" "$work/master.log" | head -n 1)
 say "master at $url"
 
@@ -89,7 +91,8 @@ run() {  # $1 name, then the eval's arguments
     local name=$1; shift
     local t0=$SECONDS
     timeout "$limit" "$py" -m barometer eval "$@" --format json > "$work/$name.json" \
-        2> "$work/$name.err" || { echo "barometer eval $* failed" >&2; cat "$work/$name.err"; return 1; }
+        2> "$work/$name.err" || {
+        echo "barometer eval $* failed" >&2; cat "$work/$name.err"; return 1; }
     say "$name: $((SECONDS - t0)) s"
 }
 
@@ -134,8 +137,10 @@ compare "$events GDELT-style events (Parquet)" "$work/gdelt-python.json" \
     "$work/gdelt-duckdb.json" "$work/gdelt-cluster.json"
 
 # the cluster really ran them: the master saw the application, and an executor ran on the worker
-grep -q "Registering app barometer" "$work/master.log" || { echo "the master ran no application" >&2; exit 1; }
-grep -Eq "Asked to launch executor|Launching executor" "$work/worker.log" || { echo "the worker ran no executor" >&2; exit 1; }
+grep -q "Registering app barometer" "$work/master.log" ||
+    { echo "the master ran no application" >&2; exit 1; }
+grep -Eq "Asked to launch executor|Launching executor" "$work/worker.log" ||
+    { echo "the worker ran no executor" >&2; exit 1; }
 say "the master registered barometer's application and the worker launched its executor"
 ok=1
 say "passed"

@@ -660,6 +660,10 @@ def parse(kind: str, text: str, file: str, fast: bool = True):
     An event file is first read by `read_events_fast`, which takes the common
     lines exactly as the parser does; anything else it leaves to the parser
     (`fast=False` always does), so that every diagnostic comes from one place."""
+    if kind == "events" and _unended(text):
+        # the last line ends at the end of the file as well as at a line break (an
+        # editor that writes none): read as if it had one
+        text += "\n"
     if kind == "events" and fast:
         try:
             value = read_events_fast(text, file)
@@ -674,6 +678,13 @@ def parse(kind: str, text: str, file: str, fast: bool = True):
     value, problems = parser.parse(text, callbacks)
     diagnostics = [syntax_diagnostic(p, parser, file) for p in problems]
     return value, diagnostics + builder.problems
+
+
+def _unended(text: str) -> bool:
+    """Whether the last line holds content (not only blanks or a comment) and no
+    line break follows it."""
+    last = text[max(text.rfind("\n"), text.rfind("\r")) + 1:].lstrip(" \t\f")
+    return bool(last) and last[0] != "#"
 
 
 # --- the fast path for event files ------------------------------------------------

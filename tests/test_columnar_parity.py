@@ -112,3 +112,15 @@ def test_a_number_too_long_is_said_alike(tmp_path):
                  "1 January,e,+1234567890123456,x\n")
     out = both(tmp_path, path)
     assert "more digits than barometer takes (15 before and 15 after the point)" in out.output
+
+
+def test_a_row_whose_only_score_is_unreadable_is_one_finding(tmp_path):
+    # python said B001 and B108 (no score) where DuckDB said B001; the row is not
+    # counted as an event either
+    path = write(tmp_path, "u.csv", "# " + PERIOD + "date,event,a,category\n"
+                 "1 January,e,#+1,x\n2 January,f,+1,x\n")
+    out = both(tmp_path, path)
+    assert out.exit_code == 2
+    assert out.output.count("error[") == 1
+    assert out.output.startswith(f"{path}:3:13: error[B001]: expected a score such as +1, "
+                                 "found `#+1`\n")

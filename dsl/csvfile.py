@@ -31,6 +31,7 @@ line breaks.
 from __future__ import annotations
 
 import bisect
+import os
 import datetime as dt
 import re
 from typing import NamedTuple
@@ -346,18 +347,13 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
         heading_at = n
         break
     if period is None:
-        raise InputError([error(
-            "B304", f"the {what} does not say which period it covers",
-            rows[0].span if rows else Span(path, 1, 1, 1, 2),
-            'add a first row: # period "Title" from 2021-01-01 to 2021-02-28, '
-            "or give --period 2021-01-01:2021-02-28")])
+        sidecar = os.path.basename(path) + ".period" if what == "catalogue" else None
+        raise InputError([judge.no_period(what, sidecar).at(
+            rows[0].span if rows else Span(path, 1, 1, 1, 2))])
     if heading_at is None:
         last = next((r for r in reversed(rows) if not r.blank()), rows[-1] if rows else None)
-        raise InputError([error(
-            "B001", f"the {what} has no heading row: it holds no events",
-            last.span if last is not None else Span(path, 1, 1, 1, 2),
-            "below the period, a row names the columns: date, event, and the indices "
-            "(e.g. date,event,russia,eu), then one row per event")])
+        raise InputError([judge.no_heading(what).at(
+            last.span if last is not None else Span(path, 1, 1, 1, 2))])
     heading = rows[heading_at]
     named = {**(indices or {}), **(attributes or {})} if indices is not None else None
     columns, index_columns, unknown = _heading(heading, named, problems)

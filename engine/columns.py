@@ -111,17 +111,18 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
             raise InputError([error("B002", f"no such file: {path}", None)])
         if kind == "jsonl" and os.path.isfile(path) and period is not None and not any(
                 line.strip() for line in open(path, encoding="utf-8-sig", errors="replace")):
-            raise InputError([error(  # as the python reader says of a file without rows
-                "B001", "the catalogue has no heading row: it holds no events",
-                Span(path, 1, 1, 1, 2), "below the period, a row names the columns: date, "
-                "event, and the indices (e.g. date,event,russia,eu), then one row per event")])
-    if period is None:
-        raise InputError([error(
-            "B304", "the catalogue does not say which period it covers", None,
-            "give --period 2021-01-01:2021-12-31, or write the period line of an event file "
-            f'into a file beside it, {os.path.basename(path)}.period: period "Title" from '
-            "2021-01-01 to 2021-12-31")])
+            # as the python reader says of a file without rows
+            raise InputError([judge.no_heading("catalogue").at(Span(path, 1, 1, 1, 2))])
     columns = runner.open(path, kind, csv)
+    if period is None:  # said at the heading, as the python reader says it
+        if kind == "parquet" and os.path.isfile(path):
+            SOURCES.keep(path, 1, tables.SEPARATOR.join(h for h, _ in columns))
+        elif kind == "jsonl" and os.path.isfile(path):
+            first = _record(path, 1)
+            if first[1] is not None:
+                SOURCES.keep(path, first[0], first[1])
+        raise InputError([judge.no_period("catalogue", os.path.basename(path) + ".period").at(
+            Span(path, 1, 1, 1, 2))])
     return _layout(path, kind, columns, period, scheme, csv)
 
 

@@ -124,3 +124,20 @@ def test_a_row_whose_only_score_is_unreadable_is_one_finding(tmp_path):
     assert out.output.count("error[") == 1
     assert out.output.startswith(f"{path}:3:13: error[B001]: expected a score such as +1, "
                                  "found `#+1`\n")
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+def test_a_table_without_a_period_is_said_alike_with_the_sidecars_name(tmp_path, kind):
+    # python told to add a first row `# period ...`, which a table cannot hold;
+    # DuckDB said it without a place
+    path = tmp_path / f"n.{kind}"
+    if kind == "jsonl":
+        path.write_text('{"date": "2021-01-01", "event": "e", "a": 1, "category": "x"}\n',
+                        encoding="utf-8")
+    else:
+        pq.write_table(pa.table({"date": ["2021-01-01"], "event": ["e"], "a": [1],
+                                 "category": ["x"]}), str(path))
+    out = both(tmp_path, path)
+    assert out.output.startswith(f"{path}:1:1: error[B304]: the catalogue does not say which "
+                                 "period it covers\n")
+    assert f"a file beside it, n.{kind}.period: period" in out.output

@@ -274,6 +274,25 @@ def csv_rows(path: str, text: str, known: set[str]) -> list[Row]:
     return rows
 
 
+def record(path: str, text: str, delimiter: str, first_line: int) -> Row | None:
+    """The first record of `text`, a CSV's lines from a record's first line on,
+    read as csv_rows reads it: its cells with their spans in the file, where the
+    text begins at line `first_line` (a columnar engine places a finding so)."""
+    where = _Positions(text)
+    rows = _rows(_scan_lines(text, delimiter, 0, len(text), path, where, []), text, where, path,
+                 delimiter)
+    if not rows:
+        return None
+    shift = first_line - 1
+
+    def moved(span: Span) -> Span:
+        return Span(span.file, span.line + shift, span.column, span.end_line + shift,
+                    span.end_column)
+
+    row = rows[0]
+    return Row([c._replace(span=moved(c.span)) for c in row.cells], moved(row.span), row.comment)
+
+
 def _rows(records, text: str, where: _Positions, path: str, delimiter: str) -> list[Row]:
     rows = []
     for cells, begin, end in records:

@@ -141,3 +141,13 @@ def test_a_table_without_a_period_is_said_alike_with_the_sidecars_name(tmp_path,
     assert out.output.startswith(f"{path}:1:1: error[B304]: the catalogue does not say which "
                                  "period it covers\n")
     assert f"a file beside it, n.{kind}.period: period" in out.output
+
+
+@pytest.mark.parametrize("where", ["cell", "heading"])
+def test_a_nul_in_a_csv_is_refused_by_every_engine(tmp_path, where):
+    # DuckDB read the cell and gave figures; python refuses the file (B003)
+    heading = "date,event,a,category,z" + ("\x00" if where == "heading" else "")
+    path = write(tmp_path, "n.csv", "# " + PERIOD + heading + "\n1 January,e,+1,x,"
+                 + ('"\x00"' if where == "cell" else "") + "\n")
+    out = both(tmp_path, path)
+    assert "error[B003]: the file holds a NUL byte" in out.output

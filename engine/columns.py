@@ -959,7 +959,7 @@ def _diagnostic(finding, column, where, source: Source, runner) -> Diagnostic | 
                 col = span.column + lead + within[0]
                 return error(code, message, Span(source.path, span.line, col, span.line, max(
                     span.column + lead + within[1], col + 1)), hint)
-        line, col, end, text = _place(source, row, 0 if whole else cell, breaks)
+        line, col, end, text = _place(source, row, 0 if whole else cell, breaks, whole)
         if source.kind == "csv" and not whole and text is not None and end - col >= 2 \
                 and text[col - 1] == '"' and text[end - 2] == '"':
             col, end = col + 1, end - 1  # a quoted cell: its text, as the reader spans it
@@ -1017,7 +1017,7 @@ def _csv_cell(source: Source, number: int, cell: int) -> Span | None:
     return found.cells[min(cell, len(found.cells) - 1)].span
 
 
-def _place(source: Source, row: int, cell: int, breaks: int = 0):
+def _place(source: Source, row: int, cell: int, breaks: int = 0, whole: bool = False):
     """The line, column and text of a row's cell in the file, as far as it can be
     known without reading the file through: a CSV's line is its heading's plus the
     row and the line breaks in the cells before it, a JSON Lines file's is the row's
@@ -1031,15 +1031,11 @@ def _place(source: Source, row: int, cell: int, breaks: int = 0):
         number, text = _record(source.path, row)
     if text is None:
         return number, 1, 2, None
-    if source.kind == "jsonl":
-        name = source.heading(list(source.columns)[cell])
-        column = tables.value_column(text, name)
-        if text[column - 1:column] == '"':  # a text: as wide as it, from its quote
-            close = text.find('"', column)
-            return number, column, close if close > column else column + 1, text
-        stop = min([i for i in (text.find(",", column), text.find("}", column)) if i >= 0],
-                   default=len(text))
-        return number, column, stop + 1, text
+    if source.kind == "jsonl":  # as the python reader places it
+        if whole:  # said of the row: its first character
+            return number, 1, 2, text
+        start, end = tables.value_span(text, source.heading(list(source.columns)[cell]))
+        return number, start, end, text
     delimiter = source.csv[1]
     starts, quoted = [0], False  # where each cell begins: a delimiter inside quotes is text
     for i, char in enumerate(text):

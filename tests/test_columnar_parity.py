@@ -151,3 +151,14 @@ def test_a_nul_in_a_csv_is_refused_by_every_engine(tmp_path, where):
                  + ('"\x00"' if where == "cell" else "") + "\n")
     out = both(tmp_path, path)
     assert "error[B003]: the file holds a NUL byte" in out.output
+
+
+def test_a_json_lines_cell_is_placed_alike_through_escapes_and_lists(tmp_path):
+    # DuckDB stopped a text at its first quote, escaped or not, and placed a
+    # finding of the whole row at the first value rather than the line's start
+    path = jsonl(tmp_path, "j.jsonl",
+                 '{"date": "2021-01-01", "event": "e", "a": "\\"+1\\\\", "category": "x"}\n'
+                 '{"date": "2021-01-02", "event": "f", "category": "x", "tags": ["t1", "t9"]}\n')
+    out = both(tmp_path, path)
+    assert f"{path}:1:43: error[B001]: expected a score such as +1" in out.output
+    assert f"{path}:2:1: error[B108]: the event carries no score" in out.output

@@ -124,4 +124,4 @@ def test_hostile_headings_and_cells_are_data_to_spark(spark, tmp_path, monkeypat
     python = CliRunner().invoke(main, ["eval", rules, str(path), "--engine", "python"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
     assert on_spark.exit_code == python.exit_code == 2
-    assert "error[B101]: unknown category `nosuchcat`" in on_spark.output
+    assert f"error[B101]: {path}: unknown category `nosuchcat`" in on_spark.output

@@ -31,6 +31,7 @@ line breaks.
 from __future__ import annotations
 
 import bisect
+import os
 import datetime as dt
 import re
 from typing import NamedTuple
@@ -273,6 +274,25 @@ def csv_rows(path: str, text: str, known: set[str]) -> list[Row]:
     return rows
 
 
+def record(path: str, text: str, delimiter: str, first_line: int) -> Row | None:
+    """The first record of `text`, a CSV's lines from a record's first line on,
+    read as csv_rows reads it: its cells with their spans in the file, where the
+    text begins at line `first_line` (a columnar engine places a finding so)."""
+    where = _Positions(text)
+    rows = _rows(_scan_lines(text, delimiter, 0, len(text), path, where, []), text, where, path,
+                 delimiter)
+    if not rows:
+        return None
+    shift = first_line - 1
+
+    def moved(span: Span) -> Span:
+        return Span(span.file, span.line + shift, span.column, span.end_line + shift,
+                    span.end_column)
+
+    row = rows[0]
+    return Row([c._replace(span=moved(c.span)) for c in row.cells], moved(row.span), row.comment)
+
+
 def _rows(records, text: str, where: _Positions, path: str, delimiter: str) -> list[Row]:
     rows = []
     for cells, begin, end in records:
@@ -365,18 +385,13 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
         heading_at = n
         break
     if period is None:
-        raise InputError([error(
-            "B304", f"the {what} does not say which period it covers",
-            rows[0].span if rows else Span(path, 1, 1, 1, 2),
-            'add a first row: # period "Title" from 2021-01-01 to 2021-02-28, '
-            "or give --period 2021-01-01:2021-02-28")])
+        sidecar = os.path.basename(path) + ".period" if what == "catalogue" else None
+        raise InputError([judge.no_period(what, sidecar).at(
+            rows[0].span if rows else Span(path, 1, 1, 1, 2))])
     if heading_at is None:
         last = next((r for r in reversed(rows) if not r.blank()), rows[-1] if rows else None)
-        raise InputError([error(
-            "B001", f"the {what} has no heading row: it holds no events",
-            last.span if last is not None else Span(path, 1, 1, 1, 2),
-            "below the period, a row names the columns: date, event, and the indices "
-            "(e.g. date,event,russia,eu), then one row per event")])
+        raise InputError([judge.no_heading(what).at(
+            last.span if last is not None else Span(path, 1, 1, 1, 2))])
     if what == "workbook":  # a sheet may have a title above its heading row
         heading_at = _below_a_title(rows, heading_at)
     heading = rows[heading_at]

@@ -36,8 +36,13 @@ def month_length(year: int, month: int) -> int:
 PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 DASHES = "-–—"
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_TOKEN = re.compile(r"\d+|[^\W\d_]+|[-–—]|\S")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # ASCII digits: `٥` is no day
+def _digits(token: str) -> bool:
+    """Digits 0-9 only: `٥` or `１２` is no number of a date."""
+    return token.isascii() and token.isdigit()
+
+
+_TOKEN = re.compile(r"[0-9]+|[^\W\d_]+|[-–—]|\S")
 
 
 class DateProblem(Exception):
@@ -108,10 +113,10 @@ def read(text: str) -> tuple[_Point, _Point | None]:
                               len(text) + 1)
         start = tok[1]
         first = last = None
-        if tok[0].isdigit():
+        if _digits(tok[0]):
             first = last = _day(tok)
             pos += 1
-            if is_dash(peek()) and peek(1) is not None and peek(1)[0].isdigit():
+            if is_dash(peek()) and peek(1) is not None and _digits(peek(1)[0]):
                 last = _day(peek(1))
                 pos += 2
             for day, where in ((first, tok), (last, tokens[pos - 1])):
@@ -132,10 +137,10 @@ def read(text: str) -> tuple[_Point, _Point | None]:
         month = month_at(peek())
         pos += 1
         year = None
-        if peek() is not None and peek()[0].isdigit() and len(peek()[0]) == 4:
+        if peek() is not None and _digits(peek()[0]) and len(peek()[0]) == 4:
             year = int(peek()[0])
             pos += 1
-        written = bool(tok[0].isdigit())
+        written = bool(_digits(tok[0]))
         return _Point(month, first, last, year, start, tokens[pos - 1][2], written)
 
     one = point()

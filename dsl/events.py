@@ -303,6 +303,7 @@ def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Schem
     tags: list[m.Declared] = []
     sources, notes, ongoing = [], [], False
     written = 0  # scores written, valid or not
+    unreadable = False
     values: dict = {}
     for item in raw.details:
         kind, value = item
@@ -337,15 +338,16 @@ def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Schem
             notes.append(value)
         elif kind == "ongoing":
             ongoing = True
-        elif kind == "unreadable":  # said where it is written: not also "no score"
-            written += value
+        elif kind == "unreadable":  # said by the reader, where it is written: not also
+            written += value         # "no score", and the event is not counted
+            unreadable = True
     if not written:
         problems.append(judge.no_score().at(raw.span))
     if weighted and category is None:
         problems.append(judge.no_category().at(raw.span))
     filled = _filled(values, scheme.attributes, raw, problems)
     when = _resolve_when(raw, period, ongoing, problems)
-    if when is None or any(p.severity == "error" for p in problems[before:]):
+    if when is None or unreadable or any(p.severity == "error" for p in problems[before:]):
         return None
     return m.Event(number, when, raw.text, tuple(scores), category, tuple(tags), tuple(sources),
                    tuple(notes), ongoing, raw.span, filled)

@@ -447,8 +447,9 @@ def shape(value):
     return value
 
 
-def _meaning(kind: str, text: str, name: str):
-    value, problems = parse(kind, text, name)
+def _meaning(kind: str, text: str, name: str, parsed=None):
+    """What the file says, without its layout; `parsed`: its parse, if done."""
+    value, problems = parsed if parsed is not None else parse(kind, text, name)
     if kind == "events" and value is not None:
         (title, start, end, _), published = value[0]
         events = [(_trim(e.when), e.text, _details(e.details)) for e in value[1]]
@@ -540,9 +541,10 @@ def format_text(text: str, kind: str, name: str) -> str:
     layout would change what the file says."""
     ending = dominant_ending(text)
     text = normalise(text)
+    parsed = parse(kind, text, name)  # read once: the depth, then the meaning
     if kind == "rules":
-        _not_too_deep(text, name)
-    before, lines, problems = _meaning(kind, text, name)
+        _not_too_deep(parsed[0], name)
+    before, lines, problems = _meaning(kind, text, name, parsed)
     syntax = [p for p in problems if p.code == "B001"]
     if syntax or before is None:
         raise FormatError(syntax or problems)
@@ -552,6 +554,8 @@ def format_text(text: str, kind: str, name: str) -> str:
         raise _refusal(name, e.line, text) from None
     except (ValueError, IndexError, KeyError, TypeError):
         raise _refusal(name, 1, text) from None
+    if formatted == text:  # already laid out: it says what it said, with no second reading
+        return formatted if ending == "\n" else formatted.replace("\n", ending)
     kept, was = verbatim_of(formatted, kind), verbatim_of(text, kind)
     if [v for _, v in kept] != [v for _, v in was]:
         differs = next((i for i, (a, b) in enumerate(zip(kept, was)) if a[1] != b[1]),
@@ -566,13 +570,13 @@ def format_text(text: str, kind: str, name: str) -> str:
     return formatted if ending == "\n" else formatted.replace("\n", ending)
 
 
-def _not_too_deep(text: str, name: str) -> None:
+def _not_too_deep(items, name: str) -> None:
     """A rules file whose expressions or conditions nest past what barometer takes
-    (B109) is left as it is: its meaning cannot be compared safely."""
+    (B109) is left as it is: its meaning cannot be compared safely. `items`: the
+    file as parsed."""
     from .resolve import MAX_DEPTH, depth
     from .nodes import expression_depth
 
-    items, _ = parse("rules", text, name)
     for kind, value in items or ():
         found = []
         if kind == "score":

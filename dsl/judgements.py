@@ -255,6 +255,26 @@ def no_column(what: str, needed: str) -> Finding:
                    "the heading row must name: date, event, and the indices")
 
 
+def no_period(what: str, sidecar: str | None = None) -> Finding:
+    """B304: a catalogue that does not say which period it covers. `sidecar`: the
+    file beside it that may say it (a Parquet or JSON Lines catalogue has no row
+    of its own for it)."""
+    if sidecar is None:
+        hint = ('add a first row: # period "Title" from 2021-01-01 to 2021-02-28, or give '
+                "--period 2021-01-01:2021-02-28")
+    else:
+        hint = ("give --period 2021-01-01:2021-12-31, or write the period line of an event "
+                f'file into a file beside it, {sidecar}: period "Title" from 2021-01-01 to '
+                "2021-12-31")
+    return Finding("B304", f"the {what} does not say which period it covers", hint)
+
+
+def no_heading(what: str) -> Finding:
+    return Finding("B001", f"the {what} has no heading row: it holds no events",
+                   "below the period, a row names the columns: date, event, and the indices "
+                   "(e.g. date,event,russia,eu), then one row per event")
+
+
 def no_attribute_column(what: str, name: str, example: str) -> Finding:
     return Finding("B115", f"the {what} has no `{name}` column, which the scheme's attribute "
                    "asks of every event", f"add a column headed `{name}` with each event's "
@@ -373,6 +393,6 @@ def attribute_cell(attribute, cell) -> object:
 __all__ = ["Finding", "FIXED", "FIELD_ORDER", "SCORE", "MAX_DIGITS", "NumberTooLong", "number",
            "too_long", "signed_number", "cell_text", "score_text", "score", "in_range",
            "whole_score", "unknown", "unknown_index", "derived", "no_index", "no_score",
-           "no_category", "no_value", "tags", "index_named", "Headings", "second_column", "no_column",
+           "no_category", "no_value", "tags", "index_named", "Headings", "second_column", "no_column", "no_period", "no_heading",
            "no_attribute_column", "days", "resolved", "date", "past", "ongoing",
            "attribute_value", "attribute_cell"]

@@ -724,6 +724,10 @@ def parse(kind: str, text: str, file: str, fast: bool = True):
     An event file is first read by `read_events_fast`, which takes the common
     lines exactly as the parser does; anything else it leaves to the parser
     (`fast=False` always does), so that every diagnostic comes from one place."""
+    if kind == "events" and _unended(text):
+        # the last line ends at the end of the file as well as at a line break (an
+        # editor that writes none): read as if it had one
+        text += "\n"
     if kind == "events" and fast:
         try:
             value = read_events_fast(text, file)
@@ -738,6 +742,13 @@ def parse(kind: str, text: str, file: str, fast: bool = True):
     value, problems = parser.parse(text, callbacks)
     diagnostics = [syntax_diagnostic(p, parser, file) for p in problems]
     return value, diagnostics + builder.problems
+
+
+def _unended(text: str) -> bool:
+    """Whether the last line holds content (not only blanks or a comment) and no
+    line break follows it."""
+    last = text[max(text.rfind("\n"), text.rfind("\r")) + 1:].lstrip(" \t\f")
+    return bool(last) and last[0] != "#"
 
 
 # --- the fast path for event files ------------------------------------------------
@@ -763,10 +774,10 @@ def parse(kind: str, text: str, file: str, fast: bool = True):
 
 _W = r"[ \t\f]*+"
 _NAME_P = r"[A-Za-z_][A-Za-z0-9_]*+"
-_SIGNED_P = _W + r"([+\-−–])?" + _W + r"(\d++(?:\.\d++)?+)"
+_SIGNED_P = _W + r"([+\-−–])?" + _W + r"([0-9]++(?:\.[0-9]++)?+)"  # ASCII digits only
 _TAIL_P = _W + r"(?:#[^\n]*)?\Z"
 _F_PERIOD = re.compile(r'period' + _W + r'("[^"\n]*+"|“[^”\n]*+”)' + _W + r"from" + _W
-                       + r"(\d{4}-\d{2}-\d{2})" + _W + "to" + _W + r"(\d{4}-\d{2}-\d{2})"
+                       + r"([0-9]{4}-[0-9]{2}-[0-9]{2})" + _W + "to" + _W + r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
                        + _TAIL_P)
 _F_PUBLISHED = re.compile(r"published" + _W + "(" + _NAME_P + ")(?:" + _SIGNED_P + ")?+"
                           r"(?:[ \t\f]++(" + _NAME_P + "))?+" + _TAIL_P)
@@ -976,6 +987,9 @@ def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diag
         # `attribute уровень`: a name in another script, where names are a-z
         hint = ("names are written with the letters a-z, digits and _ (the title in quotes "
                 "may be in any script)")
+    if hint is None and token.value[:1].isdigit() and not token.value[:1].isascii():
+        # `+٥`, `１２`: a digit of another script (or a full-width one)
+        hint = "numbers are written with the digits 0-9"
     if token.type == "_NL":
         span = Span(file, token.line, token.column, token.line, token.column + 1)
     else:

@@ -152,7 +152,7 @@ def json_lines(path: str):
         cells = []
         for key, item in value.items():
             names.setdefault(key, len(names))
-            cells.append((names[key], item, value_column(line, key)))
+            cells.append((names[key], item, value_span(line, key)))
         records.append((number, cells))
     if problems:
         raise InputError(problems)
@@ -164,6 +164,41 @@ def json_lines(path: str):
             row[j] = (item, column)
         out.append((number, row))
     return list(names), out
+
+
+def value_span(line: str, key: str) -> tuple[int, int]:
+    """Where the value of `key` stands on its line, for messages (1-based, the end
+    excluded): a text from its opening quote, as wide as it is written between
+    its quotes; a number, a list or a literal as written. Every engine places a
+    JSON Lines cell so."""
+    start = value_column(line, key)
+    i = start - 1
+    if line[i:i + 1] == '"':
+        j = i + 1
+        while j < len(line) and line[j] != '"':
+            j += 2 if line[j] == "\\" else 1
+        return start, start + max(min(j, len(line)) - i - 1, 1)
+    if line[i:i + 1] in ("[", "{"):
+        depth, j, inside = 0, i, False
+        while j < len(line):
+            char = line[j]
+            if inside:
+                if char == "\\":
+                    j += 2
+                    continue
+                inside = char != '"'
+            elif char == '"':
+                inside = True
+            elif char in "[{":
+                depth += 1
+            elif char in "]}":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        return start, start + max(min(j, len(line) - 1) - i + 1, 1)
+    stop = min([k for k in (line.find(",", i), line.find("}", i)) if k >= 0], default=len(line))
+    return start, start + max(len(line[i:stop].rstrip()), 1)
 
 
 def value_column(line: str, key: str) -> int:
@@ -192,14 +227,14 @@ def _rows(path: str, names: list[str], records) -> list[Row]:
             stored = value if isinstance(value, (int, float)) and not isinstance(value, bool) \
                 else (True if value is True else None)
             if json_lines:
-                start = column or 1
+                start, end = column if isinstance(column, tuple) else (1, 2)
             else:
                 start = at
                 shown = text.replace("\n", " ")
                 parts.append(shown)
                 at += len(shown) + len(_SEPARATOR)
-            cells.append(Cell(text, Span(path, number, start, number, start + max(len(text), 1)),
-                              False, stored, None))
+                end = start + max(len(text), 1)
+            cells.append(Cell(text, Span(path, number, start, number, end), False, stored, None))
         if not json_lines:
             lines[number] = _SEPARATOR.join(parts)
         rows.append(Row(cells, Span(path, number, 1, number, 2), ""))
@@ -263,4 +298,4 @@ def widened(path: str, rows: list[Row], indices: dict[str, str] | None,
 
 
 __all__ = ["read_table", "is_table", "sidecar_period", "widened", "long_form", "FIXED",
-           "SEPARATOR", "json_lines", "value_column"]
+           "SEPARATOR", "json_lines", "value_column", "value_span"]

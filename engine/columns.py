@@ -111,17 +111,18 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
             raise InputError([error("B002", f"no such file: {path}", None)])
         if kind == "jsonl" and os.path.isfile(path) and period is not None and not any(
                 line.strip() for line in open(path, encoding="utf-8-sig", errors="replace")):
-            raise InputError([error(  # as the python reader says of a file without rows
-                "B001", "the catalogue has no heading row: it holds no events",
-                Span(path, 1, 1, 1, 2), "below the period, a row names the columns: date, "
-                "event, and the indices (e.g. date,event,russia,eu), then one row per event")])
-    if period is None:
-        raise InputError([error(
-            "B304", "the catalogue does not say which period it covers", None,
-            "give --period 2021-01-01:2021-12-31, or write the period line of an event file "
-            f'into a file beside it, {os.path.basename(path)}.period: period "Title" from '
-            "2021-01-01 to 2021-12-31")])
+            # as the python reader says of a file without rows
+            raise InputError([judge.no_heading("catalogue").at(Span(path, 1, 1, 1, 2))])
     columns = runner.open(path, kind, csv)
+    if period is None:  # said at the heading, as the python reader says it
+        if kind == "parquet" and os.path.isfile(path):
+            SOURCES.keep(path, 1, tables.SEPARATOR.join(h for h, _ in columns))
+        elif kind == "jsonl" and os.path.isfile(path):
+            first = _record(path, 1)
+            if first[1] is not None:
+                SOURCES.keep(path, first[0], first[1])
+        raise InputError([judge.no_period("catalogue", os.path.basename(path) + ".period").at(
+            Span(path, 1, 1, 1, 2))])
     return _layout(path, kind, columns, period, scheme, csv)
 
 
@@ -180,6 +181,9 @@ def _layout(path, kind, headed, period, scheme, csv) -> Source:
             problems.append(judge.second_column(target, seen[target]).at(span))
         else:
             seen[target] = value
+    if kind in ("csv", "jsonl") and any("\x00" in h for h in headings.values()) and \
+            os.path.isfile(path):
+        read_source(path)  # B003 at the NUL, as the python reader says it
     source = Source(path, kind, columns, fields, index_columns, period, csv,
                     attribute_columns, misspelt, headings)
     if problems:
@@ -684,9 +688,19 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     nulls = [exp.Count(this=exp.Case(ifs=[exp.If(
         this=exp.Is(this=_col(column), expression=exp.null()), true=exp.Literal.number(1))]))
         for (_, column), _ in asked]
-    query = (exp.select(*[e for _, e in asked], *counts, *nulls, copy=False)
+    # a NUL in a text file's cell: the python reader refuses the file (B003)
+    texts = [c for c, k in source.columns.items() if k == TEXT] \
+        if source.kind in ("csv", "jsonl") else []
+    nul = [exp.Count(this=exp.Case(ifs=[exp.If(this=exp.or_(*[exp.GT(
+        this=exp.StrPosition(this=_col(c), substr=exp.func("chr", exp.Literal.number(0))),
+        expression=exp.Literal.number(0)) for c in texts]), true=exp.Literal.number(1))]))] \
+        if texts else []
+    query = (exp.select(*[e for _, e in asked], *counts, *nulls, *nul, copy=False)
              .from_(_src(), copy=False).where(data, copy=False))
     [row] = runner.rows(query)
+    if nul and row[-1]:
+        read_source(source.path)  # B003 at the NUL, as the python reader says it
+    row = row[:len(row) - len(nul)]
     row, held = row[:len(row) - len(nulls)], row[len(row) - len(nulls):]
     values = {what: list(distinct or []) + ([None] if n and None not in (distinct or []) else [])
               for (what, _), distinct, n in zip(asked, row[:len(asked)], held)}
@@ -931,7 +945,21 @@ def _diagnostic(finding, column, where, source: Source, runner) -> Diagnostic | 
         line, text = row + 1, tables.SEPARATOR.join(shown)
     else:
         breaks = _breaks_before(source, numbered, row, runner) if source.kind == "csv" else 0
-        line, col, end, text = _place(source, row, 0 if whole else cell, breaks)
+        if source.kind == "csv" and not whole:  # the cell as the python reader spans it
+            span = _csv_cell(source, source.csv[0] + 1 + row + breaks, cell)
+            if span is not None:
+                text = _line_of(source.path, span.line)
+                if text is not None:
+                    SOURCES.keep(source.path, span.line, text)
+                if within is None or text is None:
+                    return error(code, message, span, hint)
+                value = text[span.column - 1:] if span.end_line > span.line else \
+                    text[span.column - 1:span.end_column - 1]
+                lead = len(value) - len(value.lstrip()) if value.strip() else 0
+                col = span.column + lead + within[0]
+                return error(code, message, Span(source.path, span.line, col, span.line, max(
+                    span.column + lead + within[1], col + 1)), hint)
+        line, col, end, text = _place(source, row, 0 if whole else cell, breaks, whole)
         if source.kind == "csv" and not whole and text is not None and end - col >= 2 \
                 and text[col - 1] == '"' and text[end - 2] == '"':
             col, end = col + 1, end - 1  # a quoted cell: its text, as the reader spans it
@@ -970,7 +998,26 @@ def _breaks_before(source: Source, numbered, row: int, runner) -> int:
     return int(found[0][0] or 0) if found else 0
 
 
-def _place(source: Source, row: int, cell: int, breaks: int = 0):
+def _csv_cell(source: Source, number: int, cell: int) -> Span | None:
+    """The span of a CSV record's cell, read by the python reader from the
+    record's first line (`number`) on: through line breaks in quoted cells."""
+    lines, quotes = [], 0
+    with open(source.path, encoding="utf-8-sig", errors="replace", newline="") as f:
+        for n, line in enumerate(f, start=1):
+            if n < number:
+                continue
+            lines.append(line)
+            quotes += line.count('"')
+            if quotes % 2 == 0 or len(lines) >= 1000:
+                break
+    found = csvfile.record(source.path, "".join(lines), source.csv[1], number) if lines \
+        else None
+    if found is None or not found.cells:
+        return None
+    return found.cells[min(cell, len(found.cells) - 1)].span
+
+
+def _place(source: Source, row: int, cell: int, breaks: int = 0, whole: bool = False):
     """The line, column and text of a row's cell in the file, as far as it can be
     known without reading the file through: a CSV's line is its heading's plus the
     row and the line breaks in the cells before it, a JSON Lines file's is the row's
@@ -984,15 +1031,11 @@ def _place(source: Source, row: int, cell: int, breaks: int = 0):
         number, text = _record(source.path, row)
     if text is None:
         return number, 1, 2, None
-    if source.kind == "jsonl":
-        name = source.heading(list(source.columns)[cell])
-        column = tables.value_column(text, name)
-        if text[column - 1:column] == '"':  # a text: as wide as it, from its quote
-            close = text.find('"', column)
-            return number, column, close if close > column else column + 1, text
-        stop = min([i for i in (text.find(",", column), text.find("}", column)) if i >= 0],
-                   default=len(text))
-        return number, column, stop + 1, text
+    if source.kind == "jsonl":  # as the python reader places it
+        if whole:  # said of the row: its first character
+            return number, 1, 2, text
+        start, end = tables.value_span(text, source.heading(list(source.columns)[cell]))
+        return number, start, end, text
     delimiter = source.csv[1]
     starts, quoted = [0], False  # where each cell begins: a delimiter inside quotes is text
     for i, char in enumerate(text):

@@ -112,3 +112,53 @@ def test_a_number_too_long_is_said_alike(tmp_path):
                  "1 January,e,+1234567890123456,x\n")
     out = both(tmp_path, path)
     assert "more digits than barometer takes (15 before and 15 after the point)" in out.output
+
+
+def test_a_row_whose_only_score_is_unreadable_is_one_finding(tmp_path):
+    # python said B001 and B108 (no score) where DuckDB said B001; the row is not
+    # counted as an event either
+    path = write(tmp_path, "u.csv", "# " + PERIOD + "date,event,a,category\n"
+                 "1 January,e,#+1,x\n2 January,f,+1,x\n")
+    out = both(tmp_path, path)
+    assert out.exit_code == 2
+    assert out.output.count("error[") == 1
+    assert out.output.startswith(f"{path}:3:13: error[B001]: expected a score such as +1, "
+                                 "found `#+1`\n")
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+def test_a_table_without_a_period_is_said_alike_with_the_sidecars_name(tmp_path, kind):
+    # python told to add a first row `# period ...`, which a table cannot hold;
+    # DuckDB said it without a place
+    path = tmp_path / f"n.{kind}"
+    if kind == "jsonl":
+        path.write_text('{"date": "2021-01-01", "event": "e", "a": 1, "category": "x"}\n',
+                        encoding="utf-8")
+    else:
+        pq.write_table(pa.table({"date": ["2021-01-01"], "event": ["e"], "a": [1],
+                                 "category": ["x"]}), str(path))
+    out = both(tmp_path, path)
+    assert out.output.startswith(f"{path}:1:1: error[B304]: the catalogue does not say which "
+                                 "period it covers\n")
+    assert f"a file beside it, n.{kind}.period: period" in out.output
+
+
+@pytest.mark.parametrize("where", ["cell", "heading"])
+def test_a_nul_in_a_csv_is_refused_by_every_engine(tmp_path, where):
+    # DuckDB read the cell and gave figures; python refuses the file (B003)
+    heading = "date,event,a,category,z" + ("\x00" if where == "heading" else "")
+    path = write(tmp_path, "n.csv", "# " + PERIOD + heading + "\n1 January,e,+1,x,"
+                 + ('"\x00"' if where == "cell" else "") + "\n")
+    out = both(tmp_path, path)
+    assert "error[B003]: the file holds a NUL byte" in out.output
+
+
+def test_a_json_lines_cell_is_placed_alike_through_escapes_and_lists(tmp_path):
+    # DuckDB stopped a text at its first quote, escaped or not, and placed a
+    # finding of the whole row at the first value rather than the line's start
+    path = jsonl(tmp_path, "j.jsonl",
+                 '{"date": "2021-01-01", "event": "e", "a": "\\"+1\\\\", "category": "x"}\n'
+                 '{"date": "2021-01-02", "event": "f", "category": "x", "tags": ["t1", "t9"]}\n')
+    out = both(tmp_path, path)
+    assert f"{path}:1:43: error[B001]: expected a score such as +1" in out.output
+    assert f"{path}:2:1: error[B108]: the event carries no score" in out.output

@@ -56,8 +56,6 @@ REGULAR = [
 IRREGULAR = [
     "",
     "\n# only a comment\n",
-    HEAD.rstrip("\n"),
-    HEAD + "[4 January] x\n    russia +1",
     HEAD + "[4 January] x\n    russia +1\r",
     HEAD + "russia +1\n",
     'period "P" from 2021-02-30 to 2021-03-01\n',
@@ -90,6 +88,16 @@ IRREGULAR = [
     '\ufeffperiod "P" from 2021-01-01 to 2021-02-28\n',
     'period "P\n" from 2021-01-01 to 2021-02-28\n',
 ]
+
+
+@pytest.mark.parametrize("text", [HEAD.rstrip("\n"), HEAD + "[4 January] x\n    russia +1",
+                                  HEAD + "[4 January] x\n    russia +1 # c",
+                                  HEAD + "[4 January] x\n    category contacts"])
+def test_a_file_without_a_final_line_break_reads_as_with_one(text):
+    # `expected the end of the line or a name, found the end of the file` (B001)
+    fast, (value, problems) = both(text)
+    assert problems == []
+    assert (value, problems) == parse("events", text + "\n", "f.events", fast=False)
 
 
 @pytest.mark.parametrize("text", REGULAR)
@@ -274,3 +282,17 @@ def test_generated_events_are_checked_alike(tmp_path_factory, case):
     (title, start, end, span), published = value[0]
     period = m.Period(title, start, end, span, published)
     assert same_check(value[1], period, scheme) == len(value[1])
+
+
+def test_the_shipped_catalogue_without_its_final_line_break_gives_no19(tmp_path):
+    import json
+
+    from .conftest import PUBLISHED, RULES
+    from .helpers import run
+
+    path = tmp_path / "nonl.events"
+    path.write_text(SHIPPED.rstrip("\n"), encoding="utf-8")
+    out = run("eval", RULES, path, "--format", "json")
+    assert out.exit_code == 0, out.output
+    got = json.loads(out.output)["indices"]
+    assert {k: (v["aggregate"], v["positive"], v["negative"]) for k, v in got.items()} == PUBLISHED

@@ -104,3 +104,24 @@ def test_an_empty_cell_takes_the_attributes_default_and_an_empty_date_is_an_erro
                                        "--spark-master", SPARK_MASTER])
     assert result.exit_code == 2
     assert f"error[B301]: {bad}: cannot read the date ``: the date is empty" in result.output
+
+
+@pytest.mark.parametrize("heading", ["barometer_row", "c0", "src", "`x`; --", "a\"b'c$$"])
+def test_hostile_headings_and_cells_are_data_to_spark(spark, tmp_path, monkeypatch, heading):
+    # a column named as an internal one, and a cell of SQL: Spark runs none of it,
+    # writes no file, and finds what python finds
+    cell = "'~'; COPY (SELECT 'pwned') TO 'pwned.txt'; --"
+    quoted = '"' + heading.replace('"', '""') + '"'
+    path = tmp_path / "x.csv"
+    path.write_text('# period "P" from 2021-01-01 to 2021-02-28\n'
+                    f"date,event,russia,category,{quoted}\n"
+                    f'4 January,A,+1,nosuchcat,"{cell}"\n5 January,B,+1,contacts,x\n',
+                    encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    rules = str(ROOT / "rules" / "minsk-barometer.rules")
+    on_spark = CliRunner().invoke(main, ["eval", rules, str(path), "--engine", "spark",
+                                         "--spark-master", SPARK_MASTER])
+    python = CliRunner().invoke(main, ["eval", rules, str(path), "--engine", "python"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
+    assert on_spark.exit_code == python.exit_code == 2
+    assert f"error[B101]: {path}: unknown category `nosuchcat`" in on_spark.output

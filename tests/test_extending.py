@@ -34,9 +34,9 @@ def test_a_band_title_is_shown_and_the_name_kept_for_programs():
     assert "Yellow: close attention" in run("eval", path, events, "--format", "markdown").output
 
 
-def test_a_band_without_a_title_shows_its_name_capitalised():
+def test_a_band_without_a_title_shows_its_name_as_declared():
     text = run("eval", ROOT / "rules" / "minsk-barometer.rules", EVENTS).output
-    assert "│ Yellow │" in text
+    assert "│ yellow │" in text and "Yellow" not in text
 
 
 def test_dropping_an_index_that_is_not_inherited_is_located(tmp_path):
@@ -89,9 +89,12 @@ def test_dropping_indices_leaves_the_others_figures_as_a_hand_count_gives_them(t
     assert {k: r.aggregate for k, r in result.indices.items()} == hand
 
 
-def test_a_band_named_with_underscores_reads_as_words_where_it_has_no_title(tmp_path):
-    path = write(tmp_path, "s.rules", f'scheme "S" version "1"\n'
-                 f'extends "{ROOT}/rules/minsk-barometer.rules"\n'
-                 "bands russia {\n    unusually_good >= 10\n    usual < 10\n}\n")
-    text = run("eval", path, EVENTS).output
-    assert "Unusually good" in text and "Unusually_good" not in text
+def test_a_band_shows_its_title_where_declared_and_else_its_name_as_declared(tmp_path):
+    bands = "bands russia {\n    unusually_good%s >= 10\n    usual < 10\n}\n"
+    for title, shown in [(' "Unusually good"', "Unusually good"), ("", "unusually_good")]:
+        path = write(tmp_path, "s.rules", f'scheme "S" version "1"\n'
+                     f'extends "{ROOT}/rules/minsk-barometer.rules"\n' + bands % title)
+        text = run("eval", path, EVENTS).output
+        assert f"│ {shown}" in text and "Unusually_good" not in text, text
+        csv = run("eval", path, EVENTS, "--format", "csv").output
+        assert ",unusually_good" in csv and "Unusually" not in csv

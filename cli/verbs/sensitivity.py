@@ -118,13 +118,13 @@ def _save_samples(path: str, kept: dict) -> None:
 
 
 def _fit(scheme, evaluated, fit_issues, chosen, samples, seed, fmt, out, period, history):
-    """--fit: the calibration against the published figures, as text or JSON."""
+    """--fit: the calibration against the published figures, as a table or JSON."""
     from .. import api
     from ..common import front
     from ..output.calibration import as_json, as_text
 
-    if fmt not in ("text", "json"):
-        raise click.UsageError("--fit reports as text or json")
+    if fmt not in ("table", "text", "json"):
+        raise click.UsageError("--fit reports as a table or json")
     with front():
         result = api.calibrate(scheme, evaluated.catalogue.files, chosen, samples, seed,
                                parse_period(period), history, fit_issues)

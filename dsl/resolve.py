@@ -195,10 +195,15 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
                 f"`{index.name}` line, not as a score", index.span,
                 f"choose another name, e.g. {index.name}_index; the title may say anything"))
     problems += attribute_names(scheme)
-    problems += expression_names(scheme.score, scheme, None)
+    deep = too_deep(scheme.score, "the score expression", scheme.score.span,
+                    "write it shorter: a weight per category, or a rule")
+    problems += [deep] if deep else expression_names(scheme.score, scheme, None)
     for index in scheme.indices.values():
         if index.formula is not None:
-            problems += expression_names(index.formula, scheme, index)
+            deep = too_deep(index.formula, f"the expression of derived index `{index.name}`",
+                            index.span, "split it: derived indices each adding up a "
+                            "part, and one adding those")
+            problems += [deep] if deep else expression_names(index.formula, scheme, index)
     problems += cycles(scheme)
     for bandset in scheme.bands.values():
         _known(bandset.index, scheme.indices, "index", bandset.span, problems)
@@ -213,20 +218,17 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
         problems += vary_names(vary, scheme)
     for rule in scheme.rules:
         _condition_names(rule.condition, scheme, problems)
-        for action in rule.actions:
+        for n, action in enumerate(rule.actions):
             if action.kind in ("set", "add", "multiply"):
-                problems += expression_names(action.value, scheme, None, in_action=True)
-        nesting = depth(rule.condition)
-        if nesting > MAX_DEPTH:
-            problems.append(error(
-                "B109", f"the condition of rule `{rule.name}` is nested {nesting} deep; "
-                f"barometer takes at most {MAX_DEPTH}", rule.span,
-                "split it into several rules, or use `in [...]` instead of many `or`s"))
-    nesting = expression_depth(scheme.score)
-    if nesting > MAX_DEPTH:
-        problems.append(error(
-            "B109", f"the score expression is nested {nesting} deep; barometer takes at most "
-            f"{MAX_DEPTH}", scheme.score.span, "write it shorter: a weight per category, or a rule"))
+                which = f"action {n + 1} of rule `{rule.name}`" if len(rule.actions) > 1 \
+                    else f"the action of rule `{rule.name}`"
+                deep = too_deep(action.value, f"{which} (`{action.kind}`)", action.span,
+                                "split it over several actions (add 1, add 2) or rules")
+                problems += [deep] if deep else expression_names(action.value, scheme, None,
+                                                                 in_action=True)
+        deep = too_deep(rule.condition, f"the condition of rule `{rule.name}`", rule.span,
+                        "split it into several rules, or use `in [...]` instead of many `or`s")
+        problems += [deep] if deep else []
     if uses_weight(scheme.score):
         for category in scheme.categories.values():
             if category.weight is None:
@@ -493,8 +495,11 @@ def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
     """The names a `vary` declaration gives are categories, indices with bands or
     a rule with numbers to move; the score expressions it offers are scores."""
     if vary.kind == "score":
-        problems = [p for option in vary.options
-                    for p in expression_names(option, scheme, None)]
+        problems = []
+        for n, option in enumerate(vary.options):
+            deep = too_deep(option, f"score expression {n + 1} of `vary score among`",
+                            vary.span, "write it shorter: a weight per category, or a rule")
+            problems += [deep] if deep else expression_names(option, scheme, None)
         if len(vary.options) < 2:
             problems.append(error("B117", "`vary score among` needs two expressions or more to "
                                   "choose between", vary.span,
@@ -543,16 +548,19 @@ def rule_numbers(rule: m.Rule) -> list:
 
 
 def depth(condition) -> int:
-    """How deeply `condition` nests, counted without recursion."""
-    deepest, stack = 0, [(condition, 1)]
-    while stack:
-        c, d = stack.pop()
-        deepest = max(deepest, d)
-        if isinstance(c, m.Not):
-            stack.append((c.operand, d + 1))
-        elif isinstance(c, (m.AllOf, m.AnyOf)):
-            stack.extend((o, d + 1) for o in c.operands)
-    return deepest
+    """How deeply `condition` nests (the measure every expression's is)."""
+    return expression_depth(condition)
+
+
+def too_deep(node, what: str, span: Span, hint: str) -> Diagnostic | None:
+    """B109, the one depth limit of every expression and condition, wherever it
+    stands: deeper than MAX_DEPTH, it is not computed (nor written back), so that
+    no nesting a file can write exhausts the interpreter's stack."""
+    nesting = expression_depth(node)
+    if nesting <= MAX_DEPTH:
+        return None
+    return error("B109", f"{what} is nested {nesting} deep; barometer takes at most {MAX_DEPTH}",
+                 span, hint)
 
 
 def uses_weight(expr) -> bool:

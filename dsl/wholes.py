@@ -130,8 +130,10 @@ class _Analysis:
                 # a formula the resolver calls wrong (`previous(russia + 1)`) is not computed
                 out[name] = WHOLE
                 continue
-            out[name] = _named(value, (f"the expression of derived index `{name}` "
+            if HERE in value.causes:
+                value = _named(value, (f"the expression of derived index `{name}` "
                                        f"(`{_short(formula)}`)", formula.span))
+            out[name] = value
         return {name: tuple(sorted(value.causes, key=_order))
                 for name, value in out.items() if not value.whole}
 

@@ -22,7 +22,7 @@ from .nodes import EXCLUDED, subexpressions
 from .resolve import MAX_DEPTH, derived_order
 
 # Abstract entries times rules the joint reasoning tries at most, per index.
-BUDGET = 200_000
+BUDGET = 50_000
 
 
 def non_whole(scheme: m.Scheme) -> dict[str, tuple]:
@@ -114,6 +114,10 @@ class _Analysis:
     def run(self) -> dict[str, tuple]:
         scheme = self.scheme
         relevant = [r for r in self.rules if not self.inert(r)]
+        if self.base(self.any_weight).whole and not any(
+                self.apply(r, WHOLE, self.any_weight) not in (WHOLE, EXCLUDED)
+                for r in relevant):
+            relevant = []  # nothing makes a score non-whole: no rule needs reasoning about
         out: dict[str, Whole] = {}
         for name, index in scheme.indices.items():
             if not index.derived:
@@ -172,13 +176,14 @@ class _Analysis:
 
         value = self.base(self.any_weight)
         for rule in relevant:
+            after = self.apply(rule, value, self.any_weight)
+            if after is EXCLUDED or after.causes <= value.causes:
+                continue  # applied or not, nothing new
             if id(rule) in self.checkable:
                 found = worlds(self.scheme, [rule.condition], index=name)
                 if found is not None and not any(rule.condition.holds(w) for w in found):
                     continue
-            after = self.apply(rule, value, self.any_weight)
-            if after is not EXCLUDED:
-                value = value.join(after)
+            value = value.join(after)
         return value
 
 

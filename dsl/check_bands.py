@@ -7,8 +7,8 @@ import itertools
 from fractions import Fraction
 
 from . import model as m
-from .checks import non_whole, whole_expression
 from .diagnostics import error, warning
+from .wholes import non_whole
 
 
 def _word(bandset: m.BandSet):
@@ -68,32 +68,47 @@ def _band_list(bands) -> str:
     return ", ".join(f"{b.name} is {b.describe()}" for b in bands)
 
 
-def _because(sources) -> str:
-    """Why totals can fall between whole numbers, naming what does it."""
+def _because(index: str, sources) -> str:
+    """Why totals of `index` can fall between whole numbers, naming what does it."""
     named = [f"{what} ({span.file}:{span.line})" for what, span in sources[:3]]
     more = f" and {len(sources) - 3} more" if len(sources) > 3 else ""
-    return "; totals can be non-whole because of " + ", ".join(named) + more
+    return f"; totals of {index} can be non-whole because of " + ", ".join(named) + more
+
+
+def coverage(bandset: m.BandSet, whole: bool) -> tuple[list, list]:
+    """The values tested (`_points`) and the runs of them alike: each run a list of
+    ((kind, names of the bands holding them), text, bands holding them), kind
+    "gap", "overlap" or "ok"."""
+    bands = [b for b in bandset.bands if not _empty(b)]
+    points = _points(bandset, whole)
+    status = []
+    for value, text in points:
+        holding = tuple(b for b in bands if b.contains(value))
+        kind = "gap" if not holding else "overlap" if len(holding) > 1 else "ok"
+        status.append(((kind, tuple(b.name for b in holding)), text, holding))
+    return points, _runs(status)
+
+
+def covers_once(bandset: m.BandSet, whole: bool) -> bool:
+    """Whether every value (every whole one, where `whole`) falls in exactly one
+    band: what B201 and B202 check, asked by sensitivity before it moves the
+    boundaries between bands."""
+    points, runs = coverage(bandset, whole)
+    if not points:
+        return len([b for b in bandset.bands if not _empty(b)]) == 1
+    return all(run[0][0][0] == "ok" for run in runs)
 
 
 def bands(scheme: m.Scheme):
     """Every value an index can take falls in exactly one band, and the bands
-    are written in order."""
-    base_sources = non_whole(scheme)
+    are written in order. Only whole values are tried for an index whose totals
+    are whole (dsl/wholes.py)."""
+    causes = non_whole(scheme)
     for bandset in scheme.bands.values():
-        index = scheme.indices.get(bandset.index)
-        sources = list(base_sources)
-        if index is not None and index.derived and not whole_expression(index.formula, scheme):
-            sources.append((f"the expression of derived index `{index.name}`",
-                            index.formula.span))
+        sources = causes.get(bandset.index, ())
         whole = not sources and not bandset.relative  # percentiles are rarely whole
         bands = [b for b in bandset.bands if not _empty(b)]
-        points = _points(bandset, whole)
-        status = []
-        for value, text in points:
-            holding = tuple(b for b in bands if b.contains(value))
-            kind = "gap" if not holding else "overlap" if len(holding) > 1 else "ok"
-            status.append(((kind, tuple(b.name for b in holding)), text, holding))
-        runs = _runs(status)
+        points, runs = coverage(bandset, whole)
         for n, run in enumerate(runs):
             (kind, names), holding = run[0][0], run[0][2]
             where = _speak(run, whole, n == 0, n == len(runs) - 1)
@@ -101,7 +116,7 @@ def bands(scheme: m.Scheme):
                 near = [b for b in bands if any(b.contains(v) for v, _ in _neighbours(
                     points, run[0][1], run[-1][1]))]
                 between = any(t.startswith("between") for _, t, _ in run)
-                why = _because(sources) if sources and between else ""
+                why = _because(bandset.index, sources) if sources and between else ""
                 yield error("B201", f"{bandset.index}: {where} in no band"
                             + (f" ({_band_list(near)})" if near else "") + why, bandset.span,
                             "widen a band so that the bands meet" + (

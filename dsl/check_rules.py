@@ -7,6 +7,7 @@ never the reverse: a finding such as "never holds" is always true."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 
 from . import model as m
@@ -315,8 +316,11 @@ def ranges(scheme: m.Scheme):
     def values(name):  # a number attribute's: its whole domain, whatever the world
         return domain(scheme, name)
 
+    clamping = [n for n, r in enumerate(live) if r.actions[-1].kind == "clamp"]
     for n, rule in enumerate(live):
-        if _clamped_later(scheme, rule, live[n + 1:], limits):
+        first = bisect.bisect_right(clamping, n)
+        later = [live[k] for k in clamping[first:first + MAX_LATER + 1]]
+        if _clamped_later(scheme, rule, later, limits):
             continue
         found = worlds(scheme, [rule.condition])
         if found is None or not all(_sound(a.value, m.Reference, m.Selection)
@@ -347,10 +351,18 @@ def ranges(scheme: m.Scheme):
                           "add `clamp` after its actions if scores must stay in the range")
 
 
+# Later clamping rules `ranges` tries per rule at most: past them, the rule is not
+# reported (B405 may be missed, never said wrongly), and the stage costs what the
+# file's size does.
+MAX_LATER = 8
+
+
 def _clamped_later(scheme: m.Scheme, rule: m.Rule, later: list, limits: Interval) -> bool:
     """Whether a later rule brings every score this one touches back within the
     scale: its last action a clamp inside the limits, its condition holding
-    wherever this rule's does."""
+    wherever this rule's does (True too where there are more such rules than
+    MAX_LATER to try)."""
+    tried = 0
     for other in later:
         last = other.actions[-1]
         if last.kind != "clamp":
@@ -358,6 +370,9 @@ def _clamped_later(scheme: m.Scheme, rule: m.Rule, later: list, limits: Interval
         bounds = last.value or (scheme.range.low, scheme.range.high)
         if not (limits.lo <= bounds[0] and bounds[1] <= limits.hi):
             continue
+        tried += 1
+        if tried > MAX_LATER:
+            return True  # not found in time: say nothing rather than something wrong
         found = worlds(scheme, [rule.condition, other.condition])
         if found is not None and all(other.condition.holds(w) for w in found
                                      if rule.condition.holds(w)):

@@ -36,7 +36,6 @@ from typing import NamedTuple
 
 from . import model as m
 from .diagnostics import Diagnostic
-from .nodes import expression_depth, subexpressions
 
 
 class Stage(NamedTuple):
@@ -111,67 +110,3 @@ def all_codes() -> set[str]:
 def rows(target: str, mode: str) -> list[Stage]:
     """The stages of `target` that run in `mode` ("check" or "eval"), in order."""
     return [s for s in STAGES if s.target == target and s.runs(mode)]
-
-
-def non_whole(scheme: m.Scheme) -> list[tuple[str, object]]:
-    """What makes totals non-whole: each decimal number the score expression or a
-    rule can bring in, said in words, with its place."""
-    found = []
-    for e in subexpressions(scheme.score):
-        if isinstance(e, m.Constant) and getattr(e.value, "denominator", 1) != 1:
-            found.append((f"the score expression's {m.plain(e.value)}", e.span))
-        elif isinstance(e, m.Weight):
-            found += [(f"the weight {m.plain(c.weight)} of category `{c.name}`", c.span)
-                      for c in scheme.categories.values()
-                      if c.weight is not None and getattr(c.weight, "denominator", 1) != 1]
-    for rule in scheme.rules:
-        culprit = None  # the action that last made the score non-whole, in order
-        for action in rule.actions:
-            if action.kind in ("round", "trunc"):
-                culprit = None  # whole again
-            elif action.kind == "clamp":
-                if action.value is not None and any(getattr(n, "denominator", 1) != 1
-                                                    for n in action.value):
-                    culprit = action
-            elif action.kind == "set":
-                culprit = None if _whole(action.value, scheme) else action
-            elif action.kind in ("add", "multiply") and not _whole(action.value, scheme):
-                culprit = action
-        if culprit is not None:
-            found.append((f"rule `{rule.name}` ({culprit.text()})", culprit.span))
-    return found
-
-
-def whole_expression(expr, scheme: m.Scheme) -> bool:
-    """Whether an expression gives whole numbers from whole ones (a derived
-    index's, or an action's)."""
-    return _whole(expr, scheme)
-
-
-def _whole(expr, scheme: m.Scheme) -> bool:
-    """Whether an action's expression gives whole numbers where the score so far is
-    whole: `trunc(score / 2)` does, `score / 2` may not."""
-    if expression_depth(expr) > 64:
-        return False  # B109 says so
-    if isinstance(expr, m.Constant):
-        return getattr(expr.value, "denominator", 1) == 1
-    if isinstance(expr, m.Weight):
-        return all(getattr(c.weight, "denominator", 1) == 1 for c in scheme.categories.values()
-                   if c.weight is not None)
-    if isinstance(expr, m.Binary):
-        return expr.op != "/" and _whole(expr.left, scheme) and _whole(expr.right, scheme)
-    if isinstance(expr, m.Negate):
-        return _whole(expr.operand, scheme)
-    if isinstance(expr, m.Call):
-        if expr.function in ("round", "trunc", "previous"):  # previous(x): as whole as x
-            return True
-        if expr.over_index():  # sums and counts of whole scores are whole; a mean is not
-            return expr.function != "mean"
-        return expr.function in ("min", "max", "abs", "clamp") and all(
-            _whole(a, scheme) for a in expr.arguments)
-    return True  # recorded, direction, the score so far
-
-
-def totals_are_whole(scheme: m.Scheme) -> bool:
-    """Whether every total the scheme can produce is a whole number."""
-    return not non_whole(scheme)

@@ -7,10 +7,13 @@ through that code is the domain's choice:
 - `EXACT`: ints and Fractions, for `eval` (the published figures);
 - `INTERVALS`: the lowest and highest value something can take, for the static
   checks (which scores a rule can produce);
-- `ARRAYS`: numpy arrays, one value per sample and entry, for `sensitivity`.
+- `ARRAYS`: numpy arrays, one value per sample and entry, for `sensitivity`;
+- `WHOLES`: whether a value is surely a whole number, and if not, what can make it
+  non-whole, for the checks of bands (dsl/wholes.py).
 
 Property tests tie them together: an exact value lies inside the interval the
-checks compute, and the arrays at zero perturbation equal the exact values.
+checks compute, the arrays at zero perturbation equal the exact values, and a
+value the wholes domain calls whole is whole when computed exactly.
 """
 
 from __future__ import annotations
@@ -279,6 +282,96 @@ class Arrays:
         return np.broadcast_to(np.asarray(value, dtype=float), np.shape(x)).copy()
 
 
-EXACT, INTERVALS, ARRAYS = Exact(), Intervals(), Arrays()
+class Whole:
+    """What a value can be, as far as whole numbers go: surely whole where
+    `causes` is empty, else possibly non-whole because of each cause in it. A
+    cause is what the caller names it (a rule's action, a category's weight);
+    `HERE` stands for a number or operation in the expression being computed,
+    which the caller names once the expression is known."""
 
-__all__ = ["EXACT", "INTERVALS", "ARRAYS", "Interval", "Fraction"]
+    __slots__ = ("causes",)
+
+    def __init__(self, causes=frozenset()):
+        self.causes = causes
+
+    @staticmethod
+    def of(x) -> "Whole":
+        if isinstance(x, Whole):
+            return x
+        return WHOLE if getattr(x, "denominator", 1) == 1 and (
+            not isinstance(x, float) or x.is_integer()) else NOT_WHOLE
+
+    @property
+    def whole(self) -> bool:
+        return not self.causes
+
+    def join(self, other) -> "Whole":
+        o = Whole.of(other)
+        if not o.causes or o.causes <= self.causes:
+            return self
+        if not self.causes:
+            return o
+        return Whole(self.causes | o.causes)
+
+    # a sum, difference or product is whole where both sides are
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = join
+
+    def __neg__(self):
+        return self
+
+    def __eq__(self, other):
+        return isinstance(other, Whole) and self.causes == other.causes
+
+    def __hash__(self):
+        return hash(self.causes)
+
+    def __repr__(self):
+        return "Whole()" if self.whole else f"Whole({set(self.causes)!r})"
+
+
+HERE = "here"
+WHOLE, NOT_WHOLE = Whole(), Whole(frozenset({HERE}))
+
+
+class Wholes:
+    """Whole numbers: whether a value is surely whole (sums, differences and
+    products of whole numbers, `round`, `trunc`, a sign), and what can make it not
+    (a decimal, a division, a log)."""
+
+    name = "wholes"
+
+    @staticmethod
+    def divide(a, b, span=None):
+        return Whole.of(a).join(Whole.of(b)).join(NOT_WHOLE)
+
+    @staticmethod
+    def call(function: str, values: list, span=None):
+        if function in ("round", "trunc"):
+            return WHOLE
+        if function in ("log", "sqrt"):
+            return NOT_WHOLE.join(Whole.of(values[0]))
+        out = WHOLE
+        for v in values:  # min, max, abs, clamp: one of their arguments
+            out = out.join(Whole.of(v))
+        return out
+
+    @staticmethod
+    def const(value):
+        return Whole.of(value)
+
+    @staticmethod
+    def sign(x):
+        return WHOLE
+
+    @staticmethod
+    def clamp(x, low, high):
+        return Whole.of(x).join(Whole.of(low)).join(Whole.of(high))
+
+    @staticmethod
+    def replace(x, value):
+        return Whole.of(value)
+
+
+EXACT, INTERVALS, ARRAYS, WHOLES = Exact(), Intervals(), Arrays(), Wholes()
+
+__all__ = ["EXACT", "INTERVALS", "ARRAYS", "WHOLES", "Interval", "Whole", "Fraction"]

@@ -585,6 +585,11 @@ def _not_too_deep(items, name: str) -> None:
             found.append((expression_depth(value.formula), value.span, f"index `{value.name}`"))
         elif kind == "rule":
             found.append((depth(value.condition), value.span, f"rule `{value.name}`"))
+            found += [(expression_depth(a.value), a.span, f"an action of rule `{value.name}`")
+                      for a in value.actions if a.kind in ("set", "add", "multiply")]
+        elif kind == "vary":
+            found += [(expression_depth(o), value.span, "a score expression of `vary`")
+                      for o in value.options]
         for nesting, span, what in found:
             if nesting > MAX_DEPTH:
                 raise FormatError([error(

@@ -340,17 +340,23 @@ def rewritten(expr, swap):
 
 
 def expression_depth(expr) -> int:
-    """How deeply an expression nests, counted without recursion."""
+    """How deeply an expression or a condition nests, counted without recursion: a
+    selection's condition (`sum(us where not not ...)`) nests inside the
+    expression, as it is computed. The one measure of the depth limit (B109)."""
     deepest, stack = 0, [(expr, 1)]
     while stack:
         e, d = stack.pop()
         deepest = max(deepest, d)
         if isinstance(e, Binary):
             stack += [(e.left, d + 1), (e.right, d + 1)]
-        elif isinstance(e, Negate):
+        elif isinstance(e, (Negate, Not)):
             stack.append((e.operand, d + 1))
         elif isinstance(e, Call):
             stack.extend((a, d + 1) for a in e.arguments)
+        elif isinstance(e, Selection):
+            stack.append((e.condition, d + 1))
+        elif isinstance(e, (AllOf, AnyOf)):
+            stack.extend((o, d + 1) for o in e.operands)
     return deepest
 
 

@@ -217,10 +217,15 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
                 f"choose another name, e.g. {index.name}_index; the title may say anything"))
     problems += attribute_names(scheme)
     problems += rank_names(scheme)
-    problems += expression_names(scheme.score, scheme, None)
+    deep = too_deep(scheme.score, "the score expression", scheme.score.span,
+                    "write it shorter: a weight per category, or a rule")
+    problems += [deep] if deep else expression_names(scheme.score, scheme, None)
     for index in scheme.indices.values():
         if index.formula is not None:
-            problems += expression_names(index.formula, scheme, index)
+            deep = too_deep(index.formula, f"the expression of derived index `{index.name}`",
+                            index.span, "split it: derived indices each adding up a "
+                            "part, and one adding those")
+            problems += [deep] if deep else expression_names(index.formula, scheme, index)
     problems += cycles(scheme)
     for bandset in scheme.bands.values():
         _known(bandset.index, scheme.indices, "index", bandset.span, problems)
@@ -235,20 +240,17 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
         problems += vary_names(vary, scheme)
     for rule in scheme.rules:
         _condition_names(rule.condition, scheme, problems)
-        for action in rule.actions:
+        for n, action in enumerate(rule.actions):
             if action.kind in ("set", "add", "multiply"):
-                problems += expression_names(action.value, scheme, None, in_action=True)
-        nesting = depth(rule.condition)
-        if nesting > MAX_DEPTH:
-            problems.append(error(
-                "B109", f"the condition of rule `{rule.name}` is nested {nesting} deep; "
-                f"barometer takes at most {MAX_DEPTH}", rule.span,
-                "split it into several rules, or use `in [...]` instead of many `or`s"))
-    nesting = expression_depth(scheme.score)
-    if nesting > MAX_DEPTH:
-        problems.append(error(
-            "B109", f"the score expression is nested {nesting} deep; barometer takes at most "
-            f"{MAX_DEPTH}", scheme.score.span, "write it shorter: a weight per category, or a rule"))
+                which = f"action {n + 1} of rule `{rule.name}`" if len(rule.actions) > 1 \
+                    else f"the action of rule `{rule.name}`"
+                deep = too_deep(action.value, f"{which} (`{action.kind}`)", action.span,
+                                "split it over several actions (add 1, add 2) or rules")
+                problems += [deep] if deep else expression_names(action.value, scheme, None,
+                                                                 in_action=True)
+        deep = too_deep(rule.condition, f"the condition of rule `{rule.name}`", rule.span,
+                        "split it into several rules, or use `in [...]` instead of many `or`s")
+        problems += [deep] if deep else []
     if uses_weight(scheme.score):
         for category in scheme.categories.values():
             if category.weight is None:
@@ -559,48 +561,114 @@ def current_references(expr):
             stack.extend(reversed(e.arguments))
 
 
+def _needs(scheme: m.Scheme) -> dict[str, list[str]]:
+    """Each derived index's derived indices read in the issue at hand, in order."""
+    return {name: [e.name for e in current_references(index.formula)
+                   if e.name in scheme.indices and scheme.indices[e.name].derived]
+            for name, index in scheme.indices.items() if index.derived}
+
+
+def _components(needs: dict[str, list[str]]) -> dict[str, int]:
+    """Each name's strongly connected component (Tarjan's, without recursion): two
+    names share one where each reads the other, directly or through others."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    count = 0
+    for root in needs:
+        if root in index:
+            continue
+        work = [(root, iter(needs[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            name, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(needs.get(child, ()))))
+                elif child in on_stack:
+                    low[name] = min(low[name], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[name])
+            if low[name] == index[name]:
+                count += 1
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = count
+                    if member == name:
+                        break
+    return component
+
+
 def cycles(scheme: m.Scheme) -> list[Diagnostic]:
-    """Derived indices that depend on themselves, directly or through others."""
-    needs = {name: [e.name for e in current_references(index.formula)
-                    if e.name in scheme.indices
-                    and scheme.indices[e.name].derived]
-             for name, index in scheme.indices.items() if index.derived}
+    """Derived indices that depend on themselves, directly or through others. Each
+    is found once, with a path back to itself, in time that grows as the scheme."""
+    needs = _needs(scheme)
+    component = _components(needs)
+    sizes: dict[int, int] = {}
+    for number in component.values():
+        sizes[number] = sizes.get(number, 0) + 1
     problems, reported = [], set()
     for start in needs:
-        path, stack = [start], [iter(needs[start])]  # the walk, and what is left at each step
-        while stack:
-            child = next(stack[-1], None)
+        if start in reported or (sizes[component[start]] == 1 and start not in needs[start]):
+            continue
+        # a walk back to `start` within its component, each name visited once
+        came_from: dict[str, str | None] = {start: None}
+        path = None
+        stack = [(start, iter(needs[start]))]
+        while stack and path is None:
+            name, children = stack[-1]
+            child = next(children, None)
             if child is None:
                 stack.pop()
-                path.pop()
             elif child == start:
-                if start not in reported:
-                    reported |= set(path)
-                    index = scheme.indices[start]
-                    problems.append(error(
-                        "B112", f"`{start}` depends on itself: "
-                        f"{' -> '.join(path + [start])}", index.span,
-                        "a derived index can only use indices computed before it"))
-                stack.clear()
-            elif child not in path:
-                path.append(child)
-                stack.append(iter(needs.get(child, ())))
+                path = [n for n, _ in stack]
+            elif child not in came_from and component.get(child) == component[start]:
+                came_from[child] = name
+                stack.append((child, iter(needs.get(child, ()))))
+        reported |= set(path)
+        problems.append(error(
+            "B112", f"`{start}` depends on itself: {' -> '.join(path + [start])}",
+            scheme.indices[start].span,
+            "a derived index can only use indices computed before it"))
     return problems
 
 
 def derived_order(scheme: m.Scheme) -> list[str]:
-    """The derived indices, each after the ones it uses."""
+    """The derived indices, each after the ones it uses: at each step the first
+    declared of those whose inputs are computed (one reading itself, or one on a
+    cycle, which `cycles` reports, is left out with what reads it)."""
+    import heapq
+
+    needs = _needs(scheme)
+    position = {name: n for n, name in enumerate(needs)}
+    waiting = {name: len(set(uses) - {name}) for name, uses in needs.items()}
+    readers: dict[str, list[str]] = {}
+    for name, uses in needs.items():
+        for used in set(uses) - {name}:
+            readers.setdefault(used, []).append(name)
+    ready = [position[name] for name, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    names = list(needs)
     done: list[str] = []
-    pending = [n for n, i in scheme.indices.items() if i.derived]
-    while pending:
-        for name in pending:
-            uses = {e.name for e in current_references(scheme.indices[name].formula)}
-            if not any(u in pending and u != name for u in uses):
-                done.append(name)
-                pending.remove(name)
-                break
-        else:
-            break  # a cycle, reported by `cycles`
+    while ready:
+        name = names[heapq.heappop(ready)]
+        done.append(name)
+        for reader in readers.get(name, ()):
+            waiting[reader] -= 1
+            if waiting[reader] == 0:
+                heapq.heappush(ready, position[reader])
     return done
 
 
@@ -608,8 +676,11 @@ def vary_names(vary: m.Vary, scheme: m.Scheme) -> list[Diagnostic]:
     """The names a `vary` declaration gives are categories, indices with bands or
     a rule with numbers to move; the score expressions it offers are scores."""
     if vary.kind == "score":
-        problems = [p for option in vary.options
-                    for p in expression_names(option, scheme, None)]
+        problems = []
+        for n, option in enumerate(vary.options):
+            deep = too_deep(option, f"score expression {n + 1} of `vary score among`",
+                            vary.span, "write it shorter: a weight per category, or a rule")
+            problems += [deep] if deep else expression_names(option, scheme, None)
         if len(vary.options) < 2:
             problems.append(error("B117", "`vary score among` needs two expressions or more to "
                                   "choose between", vary.span,
@@ -658,16 +729,19 @@ def rule_numbers(rule: m.Rule) -> list:
 
 
 def depth(condition) -> int:
-    """How deeply `condition` nests, counted without recursion."""
-    deepest, stack = 0, [(condition, 1)]
-    while stack:
-        c, d = stack.pop()
-        deepest = max(deepest, d)
-        if isinstance(c, m.Not):
-            stack.append((c.operand, d + 1))
-        elif isinstance(c, (m.AllOf, m.AnyOf)):
-            stack.extend((o, d + 1) for o in c.operands)
-    return deepest
+    """How deeply `condition` nests (the measure every expression's is)."""
+    return expression_depth(condition)
+
+
+def too_deep(node, what: str, span: Span, hint: str) -> Diagnostic | None:
+    """B109, the one depth limit of every expression and condition, wherever it
+    stands: deeper than MAX_DEPTH, it is not computed (nor written back), so that
+    no nesting a file can write exhausts the interpreter's stack."""
+    nesting = expression_depth(node)
+    if nesting <= MAX_DEPTH:
+        return None
+    return error("B109", f"{what} is nested {nesting} deep; barometer takes at most {MAX_DEPTH}",
+                 span, hint)
 
 
 def uses_weight(expr) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
-from ..dsl.checks import totals_are_whole
+from ..dsl.wholes import whole
 from .plan import Evaluation, IndexResult, Scored
 from .records import Tabular, bounded, number, short
 
@@ -112,7 +112,6 @@ def explain(evaluation: Evaluation, index: str | None = None,
             event: str | None = None) -> Explanations:
     names = [index] if index is not None else list(evaluation.indices)
     chosen = pick_events(evaluation, event)
-    whole = totals_are_whole(evaluation.scheme)
     attributes = attributes_read(evaluation)
     out = []
     for name in names:
@@ -128,8 +127,9 @@ def explain(evaluation: Evaluation, index: str | None = None,
         up = down = None
         derived = result.index.derived
         if bands is not None and (result.events or derived):  # no events, no colour
-            up = nearest_change(bands, result.aggregate, +1, whole and not derived)
-            down = nearest_change(bands, result.aggregate, -1, whole and not derived)
+            whole_totals = whole(evaluation.scheme, name)
+            up = nearest_change(bands, result.aggregate, +1, whole_totals)
+            down = nearest_change(bands, result.aggregate, -1, whole_totals)
         inputs = _inputs(evaluation, result.index.formula) if derived else ()
         out.append(IndexExplanation(result, tuple(lines), up, down, inputs, attributes))
     return Explanations(out)

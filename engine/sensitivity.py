@@ -13,6 +13,7 @@ below it too, so the bands stay a partition of the values.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import attrs
@@ -20,7 +21,8 @@ import attrs
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
-from ..dsl.checks import totals_are_whole
+from ..dsl.check_bands import bands as check_bands, covers_once
+from ..dsl.wholes import whole
 from ..dsl.domains import ARRAYS, FigureProblem
 from ..dsl.resolve import derived_order
 from .plan import Evaluation, Plan, expression_reads
@@ -140,33 +142,15 @@ def scales(scheme: m.Scheme) -> dict[str, Scale]:
         bands = sorted(bandset.bands, key=lambda b: (
             b.lower is not None, b.lower.value if b.lower else 0,
             not b.lower.inclusive if b.lower else False))  # [1, ...) before (1, ...)
-        whole = totals_are_whole(scheme)
-        for below, above in zip(bands, bands[1:]):
-            if not _meet(below.upper, above.lower, whole) or bands[0].lower is not None \
-                    or bands[-1].upper is not None:
-                raise SensitivityProblem(
-                    f"the bands of {name} must cover every value exactly once, from low to "
-                    "high, for their boundaries to be moved (run barometer check)")
+        # the question `check` asks of them (B201, B202), over the values the index takes
+        if bandset.relative or not covers_once(bandset, whole(scheme, name)):
+            raise SensitivityProblem(
+                f"the bands of {name} must cover every value exactly once, from low to "
+                "high, for their boundaries to be moved (run barometer check)")
         out[name] = Scale(name, tuple(b.name for b in bands),
                           tuple(float(b.lower.value) for b in bands[1:]),
                           tuple(b.lower.inclusive for b in bands[1:]))
     return out
-
-
-def _meet(upper: m.Bound | None, lower: m.Bound | None, whole: bool) -> bool:
-    """Whether a band ending at `upper` and the next beginning at `lower` leave no
-    gap and no overlap (over whole numbers, where every total is whole)."""
-    import math
-
-    if upper is None or lower is None:
-        return False
-    if lower.value == upper.value and lower.inclusive != upper.inclusive:
-        return True
-    if not whole:
-        return False
-    last = math.floor(upper.value) if upper.inclusive or upper.value % 1 else upper.value - 1
-    first = math.ceil(lower.value) if lower.inclusive or lower.value % 1 else lower.value + 1
-    return first == last + 1
 
 
 def parameters(scheme: m.Scheme, varies: list[m.Vary]) -> list[Parameter]:
@@ -617,6 +601,14 @@ def _weight_flip(evaluation, arrays, p: Parameter, direction: int, name: str, st
         return dict(evaluation.short) if history is not None else None
 
     if p.kind == "rule":
+        from ..dsl.resolve import rule_numbers
+
+        rule_name, k = p.key.rsplit("#", 1)
+        start = rule_numbers(next(r for r in scheme.rules if r.name == rule_name))[int(k)].value
+
+        def scheme_at(delta):
+            return _with_number(scheme, p.key, delta)
+
         def total(delta):
             moved = _with_number(scheme, p.key, delta)
             other = Plan(moved)
@@ -624,7 +616,12 @@ def _weight_flip(evaluation, arrays, p: Parameter, direction: int, name: str, st
             return other.totals(entries, other.scores(entries), history, short()
                                 )[name].aggregate
     else:
-        weight = scheme.categories[p.key].weight
+        weight = start = scheme.categories[p.key].weight
+
+        def scheme_at(delta):
+            category = scheme.categories[p.key]
+            return attrs.evolve(scheme, categories={
+                **scheme.categories, p.key: attrs.evolve(category, weight=weight + delta)})
 
         def total(delta):
             entries = evaluation.entries
@@ -635,9 +632,28 @@ def _weight_flip(evaluation, arrays, p: Parameter, direction: int, name: str, st
         return _position(total(delta), starts)
 
     try:
-        return _walk(position, total, grid, moved, nominal, starts)
+        hit = _walk(position, total, grid, moved, nominal, starts)
+        if hit is None or _accepted(scheme_at(hit[0])):
+            return hit
+        # The move gives a scheme `eval` refuses (totals that fall between the bands:
+        # B201): the smallest move to a whole number that flips the colour instead, as
+        # `eval` can show it on the same bands.
+        first = start + hit[0]
+        value = math.ceil(first) if direction > 0 else math.floor(first)
+        while abs(value - start) <= MAX_STEPS:
+            delta = value - start
+            if position(delta) != nominal and _accepted(scheme_at(delta)):
+                return delta, False
+            value += direction
+        return None
     except FigureProblem:
         return None  # a move that makes a figure impossible (the log of 0) is no flip
+
+
+def _accepted(scheme: m.Scheme) -> bool:
+    """Whether `eval` takes the scheme as far as its bands go: every value each
+    index can take falls in exactly one band (B201, B202), as `check` asks."""
+    return not any(d.severity == "error" for d in check_bands(scheme))
 
 
 def _with_number(scheme: m.Scheme, key: str, delta) -> m.Scheme:

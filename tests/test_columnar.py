@@ -126,13 +126,14 @@ def schemes(draw):
     return rules, text
 
 
-# Attributes, and rules that read them (after the generated ones, whole numbers all)
+# Attributes, and rules that read them (after the generated ones, whole numbers all: an
+# attribute may be given with decimals, so `trunc`)
 ATTRIBUTES = ('attribute level "Level" one of [head, minister, official] default official\n'
               'attribute fatalities "Fatalities" number from 0 default 0\n')
 ATTRIBUTE_RULES = ["rule lv when level is head then add direction\n",
                    "rule lvs when level in [head, minister] and fatalities >= 2 then add -1\n",
                    "rule ft when fatalities > 2 then multiply by 2\n",
-                   "rule fx when not (level is official) then add fatalities\n",
+                   "rule fx when not (level is official) then add trunc(fatalities)\n",
                    "rule old when age > 20 then set to trunc(score / 2)\n",
                    "rule long when days >= 3 then add -1\n"]
 

@@ -590,6 +590,58 @@ def fam_long_expressions(rng) -> dict:
     return verb_case(rng, "long-expressions", "rules", text, {}, None)
 
 
+def long_expression(rng, n: int, atoms: list[str]) -> str:
+    """An expression nested about `n` deep, in one of the shapes a file can write it."""
+    shape = rng.randrange(6)
+    if shape == 0:
+        return " + ".join(rng.choice(atoms) for _ in range(n))
+    if shape == 1:
+        return "-" * n + rng.choice(atoms)
+    if shape == 2:
+        return "abs(" * n + rng.choice(atoms) + ")" * n
+    if shape == 3:
+        return " * ".join(rng.choice(atoms) for _ in range(n))
+    if shape == 4:
+        return "".join(f"max({rng.choice(atoms)}, " for _ in range(n)) + rng.choice(atoms) \
+            + ")" * n
+    return "".join(f"({rng.choice(atoms)} - " for _ in range(n)) + rng.choice(atoms) + ")" * n
+
+
+def fam_long_positions(rng) -> dict:
+    """Long expressions in every place one stands (issue 17 item 11): a rule's action,
+    a derived index, its selections and their conditions, `vary score among`, a
+    condition; around the depth limit (64) and far past it. Each is a located B109
+    past the limit, and computed within it."""
+    n = rng.choice([rng.randint(60, 70), rng.randint(800, 1200), rng.randint(2000, 5000)])
+    score_atoms = ["recorded", "direction", "1", "0", "0.5", "score"]
+    index_atoms = ["russia", "1", "positive(us)", "sum(us where category is statements)",
+                   "events(eu)", "previous(china)"]
+    position = rng.randrange(7)
+    if position == 0:
+        kind = rng.choice(["add", "set to", "multiply by"])
+        extra = f"rule long when index is us then {kind} {long_expression(rng, n, score_atoms)}\n"
+    elif position == 1:
+        extra = f'index long "Long" = {long_expression(rng, n, index_atoms)}\n'
+    elif position == 2:
+        extra = 'index long "Long" = ' + " + ".join(
+            f"sum(us where category is {rng.choice(MINSK_CATEGORIES)})" for _ in range(n)) + "\n"
+    elif position == 3:
+        extra = f'index long "Long" = count(us where {"not " * n}index is us)\n'
+    elif position == 4:
+        atoms = [a for a in score_atoms if a != "score"]
+        extra = f"vary score among [recorded, {long_expression(rng, n, atoms)}]\n"
+    elif position == 5:
+        joins = " and ".join(f"(category is {rng.choice(MINSK_CATEGORIES)} or not tagged covid)"
+                             for _ in range(n))
+        extra = f"rule long when {'(' * n}{joins}{')' * n} then add 1\n"
+    else:
+        atoms = [a for a in score_atoms if a != "score"]
+        extra = f"score {long_expression(rng, n, atoms)}\n"
+    text = f'scheme "Long" version "1"\nextends "{MAIN_RULES}"\n{extra}'
+    return verb_case(rng, "long-positions", "rules", text, {MAIN_RULES: SHIPPED_RULES[MAIN_RULES]},
+                     None)
+
+
 def fam_wide_bands(rng) -> dict:
     """These hang today: few of them, and small timeouts while developing."""
     big = rng.choice([10_000_000, 1_000_000, 100_000_000])
@@ -879,6 +931,7 @@ FAMILIES = {
     "huge-numbers": (fam_huge_numbers, 4),
     "huge-decimals": (fam_huge_decimals, 3),
     "long-expressions": (fam_long_expressions, 2),
+    "long-positions": (fam_long_positions, 2),
     "wide-bands": (fam_wide_bands, 0.1),
     "many-rules": (fam_many_rules, 0.3),
     "feb29": (fam_feb29, 4),

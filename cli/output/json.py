@@ -3,6 +3,9 @@ whole where the scheme's arithmetic is whole, colours are band names in lower ca
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+
 def number(value):
     if value is None:  # a derived index has no positive points or events of its own
         return None
@@ -28,8 +31,6 @@ def shown_exactly(value) -> bool:
     not a third, shown as 0.333333, nor a figure no longer exact (a log)."""
     if isinstance(value, float):
         return False
-    from fractions import Fraction
-
     return Fraction(repr(_number(value))) == value
 
 

@@ -76,8 +76,9 @@ def domain(scheme: m.Scheme, name: str) -> Interval:
     import math
 
     attribute = scheme.attributes.get(name)
-    if attribute is None:
-        return Interval(0 if name == "age" else 1, math.inf)
+    if attribute is None:  # days_in_month(k) from 0, the calendar's others from 1
+        return Interval(0 if name == "age" or name.startswith("days_in_month") else 1,
+                        math.inf)
     return Interval(-math.inf if attribute.low is None else attribute.low,
                     math.inf if attribute.high is None else attribute.high)
 

@@ -139,8 +139,11 @@ def _whole(expr, scheme: m.Scheme) -> bool:
     if isinstance(expr, m.Weight):
         return all(getattr(c.weight, "denominator", 1) == 1 for c in scheme.categories.values()
                    if c.weight is not None)
-    if isinstance(expr, m.Binary):
-        return expr.op != "/" and _whole(expr.left, scheme) and _whole(expr.right, scheme)
+    if isinstance(expr, m.Binary):  # a power may be a fraction (2 ^ -1) or a float
+        return expr.op not in ("/", "^") and _whole(expr.left, scheme) and _whole(
+            expr.right, scheme)
+    if isinstance(expr, m.Choose):
+        return _whole(expr.then, scheme) and _whole(expr.otherwise, scheme)
     if isinstance(expr, m.Negate):
         return _whole(expr.operand, scheme)
     if isinstance(expr, m.Call):

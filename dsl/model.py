@@ -13,11 +13,11 @@ import attrs
 
 from .diagnostics import Span
 from .node import Node, node
-from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Condition, Constant,
-                    Current,
+from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Choose, Compare,
+                    Condition, Constant, Current,
                     DateAfter, DateBefore, DateWithin, Direction, IndexIn, Negate, Not, Recorded,
                     RecordedCompare, Reference, Rule, Selection, Tagged, TextContains, ValueCompare,
-                    ValueIn, Weight)
+                    ValueIn, Weight, parts)
 from .numbers import Number, plain, signed
 
 # --- the methodology -------------------------------------------------------------
@@ -86,8 +86,60 @@ class Attribute(Node):
 
 
 # The attributes every event has without declaring them: days from its end to the
-# period's end, and the days it lasts.
-BUILTIN_ATTRIBUTES = ("age", "days")
+# period's end, and the days it lasts; the calendar: how many of its days fall in
+# the period, the period's days and its months (these two the same for every event,
+# and read by derived indices too). `days_in_month(k)`, the event's days in the
+# period's k-th month, is read the same way (dsl/nodes.py).
+BUILTIN_ATTRIBUTES = ("age", "days", "days_in_period", "period_days", "period_months")
+PERIOD_NAMES = ("period_days", "period_months")
+
+
+class PeriodEnd(dt.date):
+    """The period's last day, as entries carry it (for `age`), knowing the first
+    (for the calendar's built-ins)."""
+
+    def __new__(cls, end: dt.date, start: dt.date):
+        day = super().__new__(cls, end.year, end.month, end.day)
+        day.start = start
+        return day
+
+    def __reduce__(self):
+        return (PeriodEnd, (dt.date(self.year, self.month, self.day), self.start))
+
+
+def period_end(period) -> PeriodEnd:
+    return PeriodEnd(period.end, period.start)
+
+
+def _month(start: dt.date, k: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of the k-th month of a period beginning on `start`."""
+    import calendar
+
+    n = start.month - 1 + k - 1
+    year, month = start.year + n // 12, n % 12 + 1
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _overlap(a: dt.date, b: dt.date, c: dt.date, d: dt.date) -> int:
+    """How many days [a, b] and [c, d] share."""
+    return max((min(b, d) - max(a, c)).days + 1, 0)
+
+
+def calendar_value(name: str, start: dt.date, end: dt.date, when=None):
+    """A calendar built-in over the period `start`..`end` (and an event's days
+    `when`, for those of an event); None where it does not know the name."""
+    if name == "period_days":
+        return (end - start).days + 1
+    if name == "period_months":
+        return (end.year - start.year) * 12 + end.month - start.month + 1
+    if when is None:
+        return None
+    if name == "days_in_period":
+        return _overlap(when.start, when.end, start, end)
+    if name.startswith("days_in_month("):
+        first, last = _month(start, int(name[len("days_in_month("):-1]))
+        return _overlap(when.start, when.end, max(first, start), min(last, end))
+    return None
 
 
 @node
@@ -109,6 +161,7 @@ class Band(Node):
     upper: Bound | None  # None: open upwards
     interpretation: str
     span: Span
+    condition: object = None  # `when C`: the band holds a value only where C holds
 
     def contains(self, value: Number) -> bool:
         lo, hi = self.lower, self.upper
@@ -154,19 +207,35 @@ class BandSet(Node):
             attrs.evolve(band, lower=bound(band.lower), upper=bound(band.upper))
             for band in self.bands))
 
-    def colour(self, value: Number) -> str | None:
-        """The first band, in declared order, that holds the value."""
+    def colour(self, value: Number, figures=None) -> str | None:
+        """The first band, in declared order, that holds the value (a band with a
+        condition, `when national_security < 0`, only where the condition holds on
+        `figures`, the indices' figures; without them, it holds nothing)."""
         for band in self.bands:
-            if band.contains(value):
+            if band.contains(value) and (band.condition is None or (
+                    figures is not None and band_holds(band, figures))):
                 return band.name
         return None
 
-    def colour_of(self, value: Number, events: int) -> str | None:
+    def colour_of(self, value: Number, events: int, figures=None) -> str | None:
         """The colour of an index's aggregate; an index with no events has none,
         unless the scheme names the band it takes (`empty NAME`)."""
         if events == 0:
             return self.empty.name if self.empty is not None else None
-        return self.colour(value)
+        return self.colour(value, figures)
+
+    @property
+    def conditional(self) -> bool:
+        """Whether a band is chosen by other figures too (`when ...`)."""
+        return any(b.condition is not None for b in self.bands)
+
+
+def band_holds(band: Band, figures) -> bool:
+    """Whether a band's condition holds on the figures (exactly)."""
+    from .domains import EXACT
+    from .nodes import Numbers
+
+    return bool(band.condition.holds(Numbers(EXACT, lambda e: e.figure(figures, EXACT))))
 
 
 def percentile(values, p) -> Number:
@@ -341,6 +410,9 @@ class Event(Node):
             return max((period_end - self.when.end).days, 0)
         if name == "days":
             return (self.when.end - self.when.start).days + 1
+        start = getattr(period_end, "start", None)
+        if start is not None:
+            return calendar_value(name, start, period_end, self.when)
         return None
 
 

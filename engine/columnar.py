@@ -36,7 +36,7 @@ from ..dsl.domains import FigureProblem
 from .choice import AUTO_BYTES, ENGINES, NEEDS, automatic, installed, readable  # noqa: F401
 from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spark,  # noqa: F401
                       Unavailable, _exp, check, describe, json_problems, runner_for)
-from .plan import Evaluation, IndexResult, Plan, figure_problem
+from .plan import Evaluation, IndexResult, Plan, colour_by_figures, figure_problem
 from .query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
 
 
@@ -56,7 +56,13 @@ class ColumnarFigures:
     def __init__(self, results: dict, rows: dict, compiled: Compiled):
         self.results, self.rows, self.compiled = results, rows, compiled
 
+    period = None  # for period_days and period_months
+
     def aggregate(self, name: str, d):
+        if name in m.PERIOD_NAMES and name not in self.results:
+            from .plan import calendar_figure
+
+            return calendar_figure(name, self.period)
         return self.results[name].aggregate
 
     def entries(self, function: str, name: str, condition, d, span):
@@ -118,7 +124,7 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     rows = _run(runner, _final(compiled, ["idx"]))
     catalogue = m.Catalogue(source.period, (), (path,))
     try:
-        indices = _indices(scheme, rows, compiled)
+        indices = _indices(scheme, rows, compiled, source.period)
     except FigureProblem as e:
         raise InputError([figure_problem(e, catalogue)]) from None
     result = ColumnarEvaluation(scheme, catalogue, indices, Plan(scheme), ())
@@ -132,7 +138,7 @@ def _run(runner, query) -> dict:
     return {row[0]: dict(zip(names, row)) for row in runner.rows(query)}
 
 
-def _indices(scheme: m.Scheme, rows: dict, compiled: Compiled) -> dict:
+def _indices(scheme: m.Scheme, rows: dict, compiled: Compiled, period=None) -> dict:
     den = compiled.layers[-1].den
     results = {}
     for name, index in scheme.indices.items():
@@ -145,8 +151,11 @@ def _indices(scheme: m.Scheme, rows: dict, compiled: Compiled) -> dict:
         bands = scheme.bands.get(name)
         colour = bands.colour_of(aggregate, events) if bands else None
         results[name] = IndexResult(index, aggregate, positive, negative, events, colour)
+    figures = ColumnarFigures(results, rows, compiled)
+    figures.period = period
     if len(results) < len(scheme.indices):
-        Plan(scheme).derive(results, ColumnarFigures(results, rows, compiled))
+        Plan(scheme).derive(results, figures)
+    colour_by_figures(scheme, results, figures)
     return {name: results[name] for name in scheme.indices if name in results}
 
 

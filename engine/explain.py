@@ -155,7 +155,7 @@ def _inputs(evaluation: Evaluation, formula) -> tuple:
 
     plan = evaluation.plan
     figures = Figures(evaluation.indices, evaluation.entries, plan.scores(evaluation.entries),
-                      evaluation.history)
+                      evaluation.history, period=evaluation.catalogue.period)
     found: dict[str, object] = {}
     inside = set()  # the index a function of its entries names is not read as a figure
     for e in subexpressions(formula):

@@ -101,6 +101,7 @@ class Plan:
         self.rules = scheme.rules
         self.low, self.high = scheme.range.low, scheme.range.high
         self.weights = {name: c.weight for name, c in scheme.categories.items()}
+        self.period = None  # the period of the catalogue matched last
         # the published method's shape: every score as recorded, no rules
         self.as_recorded = type(scheme.score) is Recorded and not scheme.rules
         # the attributes the score expression and the actions read, in order
@@ -114,7 +115,8 @@ class Plan:
         # relies on that sharing.
         entries = []
         rules = self.rules
-        end = catalogue.period.end
+        end = m.period_end(catalogue.period)
+        self.period = catalogue.period
         if not rules:
             for event in catalogue.events:
                 for score in event.scores:
@@ -261,8 +263,11 @@ class Plan:
             colour = bands.colour_of(aggregate, counts[name]) if bands else None
             results[name] = IndexResult(index, aggregate, positive[name], negative[name],
                                         counts[name], colour)
+        period = self.period or (entries[0].end if entries else None)
+        figures = Figures(results, entries, scores, history, short, period)
         if len(results) < len(scheme.indices):
-            self.derive(results, Figures(results, entries, scores, history, short), short)
+            self.derive(results, figures, short)
+        colour_by_figures(scheme, results, figures, counts)
         return {name: results[name] for name in scheme.indices if name in results}
 
     def derive(self, results: dict, figures: "Figures", short: dict | None = None) -> None:
@@ -285,12 +290,40 @@ class Plan:
                                         bands.colour(value) if bands else None)
 
 
+def colour_by_figures(scheme: m.Scheme, results: dict, figures, counts=None) -> None:
+    """The colours of indices whose bands are chosen by other figures too (`red <=
+    -18 when national_security < 0`), once every figure is known; a band whose
+    condition reads a figure the issue lacks does not hold."""
+    import attrs
+
+    for name, bandset in scheme.bands.items():
+        result = results.get(name)
+        if result is None or not bandset.conditional:
+            continue
+        try:
+            if result.index.derived:
+                colour = bandset.colour(result.aggregate, figures)
+            else:
+                colour = bandset.colour_of(result.aggregate, result.events, figures)
+        except (HistoryShort, KeyError, FigureProblem):
+            colour = bandset.colour(result.aggregate)  # the bands without a condition
+        results[name] = attrs.evolve(result, colour=colour)
+
+
 class Past(NamedTuple):
     """An earlier issue, as the history a figure may read: its label, and each
     index's aggregate (None where it is not known)."""
 
     label: str
     figures: dict
+
+
+def calendar_figure(name: str, period):
+    """period_days or period_months of the period at hand (a Period, or the
+    PeriodEnd entries carry)."""
+    start = getattr(period, "start", None)
+    end = getattr(period, "end", period)
+    return m.calendar_value(name, start, end)
 
 
 class HistoryShort(Exception):
@@ -317,11 +350,14 @@ class Figures:
     an index's figure in an earlier issue (from `history`)."""
 
     def __init__(self, results: dict, entries: list, scores: list, history=None,
-                 short: dict | None = None):
+                 short: dict | None = None, period=None):
         self.results, self.history, self.short = results, history, short
         self.pairs = [(e, s) for e, s in zip(entries, scores) if s is not EXCLUDED]
+        self.period = period  # for period_days and period_months
 
     def aggregate(self, name: str, d):
+        if name in m.PERIOD_NAMES and name not in self.results:
+            return calendar_figure(name, self.period)
         result = self.results.get(name)
         if result is None and self.short and name in self.short:
             raise self.short[name]  # a derived index this issue has no history for
@@ -404,11 +440,16 @@ def reads(scheme: m.Scheme) -> tuple[str, ...]:
 
 def expression_reads(exprs) -> tuple[str, ...]:
     """The attributes these score expressions read, each once, in order."""
+    from ..dsl.nodes import CALENDAR_FUNCTIONS, Call
+
     found: list[str] = []
     for expr in exprs:
         for e in subexpressions(expr):
             if isinstance(e, Reference) and e.name not in found:
                 found.append(e.name)
+            elif isinstance(e, Call) and e.function in CALENDAR_FUNCTIONS \
+                    and e.text() not in found:
+                found.append(e.text())  # days_in_month(2), read like an attribute
     return tuple(found)
 
 

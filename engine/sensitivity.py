@@ -137,6 +137,8 @@ class Sensitivity(Tabular, Node):
 def scales(scheme: m.Scheme) -> dict[str, Scale]:
     out = {}
     for name, bandset in scheme.bands.items():
+        if bandset.conditional:  # chosen by other figures too: no scale of one figure
+            continue
         bands = sorted(bandset.bands, key=lambda b: (
             b.lower is not None, b.lower.value if b.lower else 0,
             not b.lower.inclusive if b.lower else False))  # [1, ...) before (1, ...)
@@ -197,7 +199,11 @@ def parameters(scheme: m.Scheme, varies: list[m.Vary]) -> list[Parameter]:
                 "score", "score", "score among [" + ", ".join(o.text() for o in vary.options)
                 + "]", -1.0, float(len(vary.options)))
         else:
-            for index in vary.names or list(scheme.bands):
+            for index in vary.names or [n for n in scheme.bands if n in all_scales]:
+                if index not in all_scales:
+                    raise SensitivityProblem(
+                        f"the bands of {index} are chosen by other figures too (`when`): "
+                        "their boundaries cannot be moved")
                 scale = all_scales[index]
                 for band, start in zip(scale.names[1:], scale.starts):
                     key = f"{index}:{band}"
@@ -215,6 +221,7 @@ class _Arrays:
 
         scheme = evaluation.scheme
         self.scheme, self.history = scheme, evaluation.history
+        self.period = evaluation.catalogue.period
         self.index_names = list(scheme.indices)
         self.categories = list(scheme.categories)
         kept = [s for s in evaluation.scored if s.score is not None]  # exclusion is fixed
@@ -340,6 +347,10 @@ class _ArrayFigures:
         self.arrays, self.base, self.totals = arrays, base, totals
 
     def aggregate(self, name: str, d):
+        if name in m.PERIOD_NAMES and name not in self.arrays.index_names:
+            from .plan import calendar_figure
+
+            return float(calendar_figure(name, self.arrays.period))
         return self.totals[:, self.arrays.index_names.index(name)]
 
     def previous(self, name: str, n: int, d, span):

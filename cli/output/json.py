@@ -64,7 +64,8 @@ def evaluation_json(ev) -> dict:
                 "events": r.events,
                 "colour": r.colour,
                 **({"formula": r.index.formula.text(), "exact": r.exact and number(r.aggregate)
-                    == r.aggregate} if r.index.derived else {}),
+                    == r.aggregate} if r.index.derived else
+                   {"exact": False} if not r.exact else {}),  # a power, exp(): floats
             }
             for name, r in ev.indices.items()
         },

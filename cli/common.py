@@ -231,7 +231,15 @@ def evaluation(scheme, catalogue, history: tuple[str, ...] = ()):
     from .engine import evaluate
 
     if not history:
-        return evaluate(scheme, catalogue)
+        from .dsl import InputError
+        from .dsl.suppress import suppress
+        from .engine.plan import missing_figures
+
+        result = evaluate(scheme, catalogue)
+        shown = suppress(missing_figures(result.indices, catalogue))[0]
+        if shown:  # an index without a figure: said, and the rest goes on
+            report(InputError(shown))
+        return result
     from .dsl import InputError
     from .dsl.suppress import suppress
     from .engine.series import evaluate_after
@@ -243,7 +251,11 @@ def evaluation(scheme, catalogue, history: tuple[str, ...] = ()):
     if errors or result is None:
         report(InputError(errors or problems))
         raise InputFailure()
-    shown = suppress([p for p in problems if p.code in FIGURE_WARNINGS | {"B703", "B705"}])[0]
+    from .engine.plan import missing_figures
+
+    problems += missing_figures(result.indices, catalogue)
+    shown = suppress([p for p in problems if p.code in FIGURE_WARNINGS | {"B703", "B705",
+                                                                          "B210"}])[0]
     if shown:
         report(InputError(shown))
     return result

@@ -58,7 +58,7 @@ STAGES: list[Stage] = [
     Stage("order", "catalogue", ("B501",), "check_catalogue:order", False),
     Stage("duplicates", "catalogue", ("B502",), "check_catalogue:duplicates", False),
     Stage("files", "catalogue", ("B506", "B507"), "check_catalogue:same_entries", True),
-    Stage("figures", "evaluate", ("B208", "B704", "B707"), None, True),
+    Stage("figures", "evaluate", ("B208", "B210", "B704", "B707"), None, True),
     # a construct the columnar engines cannot compute exactly (engine/columnar.py)
     Stage("columnar", "evaluate", ("B801",), None, False),
     Stage("published", "catalogue", ("B503",), "check_catalogue:published_totals", True),

@@ -28,11 +28,15 @@ class FigureProblem(Exception):
     """A figure that cannot be computed (a division by zero, the log of 0), said
     where the expression that asks for it is written."""
 
-    def __init__(self, message: str, span, event=None):
+    def __init__(self, message: str, span, event=None, fatal: bool = False):
         super().__init__(message)
         # `event`: for a score expression or a rule's action, the event and index
         # being scored (an Entry), so that the message can name the event
         self.message, self.span, self.event = message, span, event
+        # `fatal`: a mistake of the scheme (clamp bounds reversed, a number too large),
+        # an error; else a figure this catalogue does not give (a division by zero,
+        # the mean of no events), which leaves a derived index without a figure
+        self.fatal = fatal
 
 
 def _round(x):
@@ -47,9 +51,9 @@ def _float(f, x, span):
     try:
         result = f(x)
     except OverflowError:
-        raise FigureProblem("a number too large to compute with", span) from None
+        raise FigureProblem("a number too large to compute with", span, fatal=True) from None
     if not math.isfinite(result):
-        raise FigureProblem("a number too large to compute with", span)
+        raise FigureProblem("a number too large to compute with", span, fatal=True)
     return result
 
 
@@ -86,7 +90,7 @@ def _power(a, b, span):
         k, base = int(b), Fraction(a)
         size = max(abs(base.numerator), base.denominator).bit_length()
         if abs(k) * size > MAX_BITS:
-            raise FigureProblem("a number too large to compute with", span)
+            raise FigureProblem("a number too large to compute with", span, fatal=True)
         result = base ** k
         return int(result) if result.denominator == 1 else result
     if a < 0:
@@ -119,7 +123,7 @@ def _geomean(values, span):
                                          / len(values)), None, span)
     if max(abs(Fraction(product).numerator), Fraction(product).denominator).bit_length() \
             > MAX_BITS:
-        raise FigureProblem("a number too large to compute with", span)
+        raise FigureProblem("a number too large to compute with", span, fatal=True)
     return _power(product, Fraction(1, len(values)), span)
 
 
@@ -160,7 +164,7 @@ class Exact:
             x, low, high = values
             if low > high:
                 raise FigureProblem(f"clamp from {low} down to {high}: write the lower "
-                                    "bound first", span)
+                                    "bound first", span, fatal=True)
             return min(max(x, low), high)
         if function == "log":
             if values[0] <= 0:

@@ -63,7 +63,10 @@ class ColumnarFigures:
             from .plan import calendar_figure
 
             return calendar_figure(name, self.period)
-        return self.results[name].aggregate
+        result = self.results[name]
+        if result.aggregate is None:
+            raise result.problem()  # an index without a figure: nor has what reads it
+        return result.aggregate
 
     def entries(self, function: str, name: str, condition, d, span):
         from ..dsl.domains import EXACT
@@ -82,7 +85,8 @@ class ColumnarFigures:
         if function == "sum":
             return _figure(total, den)
         if not count:
-            raise FigureProblem(f"{function}() of {name} with no events", span)
+            what = name if condition is None else f"{name} where {condition.text()}"
+            raise FigureProblem(f"{function}() of {what} with no events", span)
         if function == "mean":
             return EXACT.divide(_figure(total, den), count, span)
         return _figure(high if function == "max" else low, den)

@@ -8,6 +8,8 @@ is from the nearest band boundary on either side.
 
 from __future__ import annotations
 
+from ..dsl.domains import FigureProblem
+
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
@@ -127,10 +129,13 @@ def explain(evaluation: Evaluation, index: str | None = None,
         bands = evaluation.scheme.bands.get(name)
         up = down = None
         derived = result.index.derived
-        if bands is not None and (result.events or derived):  # no events, no colour
+        if bands is not None and (result.events or derived) and result.aggregate is not None:
             up = nearest_change(bands, result.aggregate, +1, whole and not derived)
             down = nearest_change(bands, result.aggregate, -1, whole and not derived)
-        inputs = _inputs(evaluation, result.index.formula) if derived else ()
+        try:
+            inputs = _inputs(evaluation, result.index.formula) if derived else ()
+        except FigureProblem:  # an index without a figure: what it read, as far as it goes
+            inputs = ()
         out.append(IndexExplanation(result, tuple(lines), up, down, inputs, attributes))
     return Explanations(out)
 

@@ -278,13 +278,20 @@ class Plan:
             index = scheme.indices[name]
             try:
                 value = index.formula.figure(figures, EXACT)
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise FigureProblem("a number too large to compute with",
+                                        index.formula.span, fatal=True)
             except HistoryShort as e:
                 if short is None:
                     raise
                 short[name] = e
                 continue
-            if isinstance(value, float) and not math.isfinite(value):
-                raise FigureProblem("a number too large to compute with", index.formula.span)
+            except FigureProblem as e:  # that index's figure, not the run's: said, then on
+                if e.fatal:
+                    raise
+                results[name] = IndexResult(index, None, None, None, None, None,
+                                            Undefined(e.message, e.span or index.span))
+                continue
             bands = scheme.bands.get(name)
             results[name] = IndexResult(index, value, None, None, None,
                                         bands.colour(value) if bands else None)
@@ -316,6 +323,20 @@ class Past(NamedTuple):
 
     label: str
     figures: dict
+
+
+@node
+class Undefined(Node):
+    """Why an index has no figure in an issue (a division by zero, the mean of no
+    events), and where the expression that asks for it is written."""
+
+    reason: str
+    span: object
+
+    def words(self) -> str:
+        where = self.span
+        return (f"{self.reason} ({where.file}:{where.line}:{where.column})" if where
+                else self.reason)
 
 
 def calendar_figure(name: str, period):
@@ -359,6 +380,8 @@ class Figures:
         if name in m.PERIOD_NAMES and name not in self.results:
             return calendar_figure(name, self.period)
         result = self.results.get(name)
+        if result is not None and result.aggregate is None:
+            raise result.problem()  # an index without a figure: nor has what reads it
         if result is None and self.short and name in self.short:
             raise self.short[name]  # a derived index this issue has no history for
         return result.aggregate if result is not None else self.results[name].aggregate
@@ -394,7 +417,8 @@ class Figures:
         if function == "sum":
             return sum(scores)
         if not scores:
-            raise FigureProblem(f"{function}() of {name} with no events", span)
+            what = name if condition is None else f"{name} where {condition.text()}"
+            raise FigureProblem(f"{function}() of {what} with no events", span)
         if function == "mean":
             return EXACT.divide(sum(scores), len(scores), span)
         return max(scores) if function == "max" else min(scores)
@@ -456,20 +480,28 @@ def expression_reads(exprs) -> tuple[str, ...]:
 @node
 class IndexResult(Node):
     index: m.Index
-    aggregate: m.Number
+    aggregate: m.Number | None  # None: no figure (`missing` says why)
     positive: m.Number
     negative: m.Number
     events: int
     colour: str | None  # the band's name, where the index has bands and events
+    missing: Undefined | None = None  # why a derived index has no figure in this issue
 
     @property
     def exact(self) -> bool:
-        """Whether the figure is exact (a `log` or `sqrt` in a derived index makes it
-        a float, shown rounded)."""
+        """Whether the figure is exact (a power, `exp`, `log` or `sqrt` makes it a
+        float, shown rounded)."""
         return not isinstance(self.aggregate, float)
+
+    def problem(self) -> FigureProblem:
+        """Why it has no figure, as what reads it is told."""
+        return FigureProblem(f"{self.index.name} has no figure ({self.missing.reason})", None)
 
     def __repr__(self):
         colour = f", {self.colour}" if self.colour else ""
+        if self.aggregate is None:
+            return (f"<IndexResult {short(self.index.name, 40)} {short(self.index.title, 60)!r}: "
+                    f"no figure ({short(self.missing.reason, 80) if self.missing else ''})>")
         return (f"<IndexResult {short(self.index.name, 40)} {short(self.index.title, 60)!r}: "
                 f"{m.signed(self.aggregate)} ({m.signed(self.positive)}/"
                 f"{m.signed(self.negative) if self.negative else '0'}), "
@@ -524,7 +556,8 @@ class Evaluation(Tabular):
         period, scheme = self.catalogue.period, self.scheme
         caption = (f"{period.title}, {period.start} to {period.end}; scheme: {scheme.name}"
                    + (f", {scheme.version}" if scheme.version else ""))
-        rows = [[r.index.title, m.signed(r.aggregate), m.signed(r.positive),
+        rows = [[r.index.title, "no figure" if r.aggregate is None else m.signed(r.aggregate),
+                 m.signed(r.positive),
                  m.signed(r.negative) if r.negative else "0", r.events,
                  r.colour.capitalize() if r.colour else
                  "no events" if not r.events and name in scheme.bands else ""]
@@ -596,6 +629,34 @@ def history_short(e: HistoryShort, catalogue: m.Catalogue):
                  "issue may be its published figures alone)")
 
 
+def missing_figures(results, catalogue: m.Catalogue) -> list:
+    """A warning (B210) for each index without a figure in this issue, with why."""
+    from ..dsl.diagnostics import error, warning
+
+    found = []
+    for name, r in results.items():
+        if r.aggregate is None and r.missing is not None:
+            found.append(warning("B210", f"`{name}` has no figure in {catalogue.period.title}: "
+                                 f"{r.missing.reason}; the other figures stand", r.missing.span,
+                                 guard_hint(r.missing.reason)))
+    del error
+    return found
+
+
+def guard_hint(reason: str) -> str:
+    """How to guard an expression against what it met."""
+    import re
+
+    found = re.match(r"(mean|max|min)\(\) of (.+) with no events", reason)
+    if found:
+        function, what = found.groups()
+        return (f"give a figure for a period without such events: if count({what}) > 0 then "
+                f"{function}({what}) else 0")
+    if "division by zero" in reason:
+        return "guard the divisor, e.g. max(positive(us) - negative(us), 1), or if ... then ... else"
+    return "guard the expression with if ... then ... else"
+
+
 def figure_problem(e: FigureProblem, catalogue: m.Catalogue):
     from ..dsl.diagnostics import error
 
@@ -607,4 +668,4 @@ def figure_problem(e: FigureProblem, catalogue: m.Catalogue):
                      "record what the expression needs on the event, or guard the expression so "
                      "that it gives a number on every event, e.g. recorded / max(fatalities, 1)")
     return error("B208", f"{e.message}, with the figures of {catalogue.period.title}", e.span,
-                 "guard the expression, e.g. max(positive(us) - negative(us), 1)")
+                 guard_hint(e.message))

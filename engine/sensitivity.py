@@ -410,6 +410,11 @@ def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
     if not params:
         raise SensitivityProblem("nothing to vary: the scheme declares no `vary`, and none "
                                  "was given (e.g. --vary 'weights by 1' or --vary 'bands by 1')")
+    missing = [n for n, r in evaluation.indices.items() if r.aggregate is None]
+    if missing:
+        raise SensitivityProblem(f"{', '.join(missing)} {'has' if len(missing) == 1 else 'have'}"
+                                 " no figure on this catalogue (see B210): nothing to perturb "
+                                 "around")
     arrays = _Arrays(evaluation, varies)
     all_scales = scales(scheme)
     rng = np.random.default_rng(seed)

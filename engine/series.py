@@ -129,7 +129,12 @@ def missing(issue: "Issue", name: str, f: IssueFigure) -> str | None:
     if f.aggregate is not None:
         return None
     short = getattr(issue.evaluation, "short", None) or {}
-    return "history" if name in short else "not known"
+    if name in short:
+        return "history"
+    result = issue.evaluation.indices.get(name) if issue.evaluation is not None else None
+    if result is not None and result.missing is not None:  # e.g. the mean of no events
+        return f"no figure: {result.missing.words()}"
+    return "not known"
 
 
 # --- building -----------------------------------------------------------------------
@@ -165,7 +170,27 @@ def build_series(scheme: m.Scheme, catalogues) -> Series:
                                  unknown=True))
     if failed:
         raise InputError(failed)
-    return Series(scheme, tuple(issues), tuple(problems) + tuple(_short(issues)))
+    return Series(scheme, tuple(issues), tuple(problems) + tuple(_short(issues))
+                  + tuple(_undefined(issues)))
+
+
+def _undefined(issues: list[Issue]) -> list[Diagnostic]:
+    """One warning (B210) for each index and reason some issues have no figure for,
+    naming the issues."""
+    found: dict = {}
+    for issue in issues:
+        for name, r in (issue.evaluation.indices.items() if issue.evaluation else ()):
+            if r.aggregate is None and r.missing is not None:
+                found.setdefault((name, r.missing), []).append(issue.label)
+    problems = []
+    for (name, why), labels in found.items():
+        shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3
+                                          else "")
+        from .plan import guard_hint
+
+        problems.append(warning("B210", f"`{name}` has no figure in {shown}: {why.reason}; the "
+                                "other figures stand", why.span, guard_hint(why.reason)))
+    return problems
 
 
 def _history(issues) -> tuple:

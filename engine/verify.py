@@ -71,11 +71,14 @@ def figure_problems(scheme: m.Scheme, catalogue: m.Catalogue) -> list[Diagnostic
         return option_problems(scheme, catalogue, scheme.varies)
     from . import evaluate
 
+    from .plan import missing_figures
+
     try:
-        evaluate(scheme, catalogue)
+        result = evaluate(scheme, catalogue)
     except InputError as e:
         return list(e.diagnostics)
-    return option_problems(scheme, catalogue, scheme.varies)
+    return missing_figures(result.indices, catalogue) + option_problems(scheme, catalogue,
+                                                                        scheme.varies)
 
 
 def option_problems(scheme: m.Scheme, catalogue: m.Catalogue, varies) -> list[Diagnostic]:

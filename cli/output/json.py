@@ -63,9 +63,10 @@ def evaluation_json(ev) -> dict:
                 "negative": number(r.negative),
                 "events": r.events,
                 "colour": r.colour,
-                **({"formula": r.index.formula.text(), "exact": r.exact and number(r.aggregate)
-                    == r.aggregate} if r.index.derived else
+                **({"formula": r.index.formula.text(), "exact": None if r.aggregate is None
+                    else r.exact and number(r.aggregate) == r.aggregate} if r.index.derived else
                    {"exact": False} if not r.exact else {}),  # a power, exp(): floats
+                **({"missing": r.missing.words()} if r.missing is not None else {}),
             }
             for name, r in ev.indices.items()
         },

@@ -402,7 +402,13 @@ class _IntervalFigures:
     """What a derived index's expression may ask, as the checks know it before any
     catalogue: only the signs that always hold (positive points are never below 0)."""
 
+    indices: dict = {}  # the scheme's: a name that is no index is the calendar's
+
     def aggregate(self, name: str, d):
+        import math
+
+        if name in m.PERIOD_NAMES and name not in self.indices:
+            return Interval(1, math.inf)  # a period has a day and a month at least
         return EVERYTHING
 
     def previous(self, name: str, n: int, d, span):
@@ -424,6 +430,7 @@ def divisions(scheme: m.Scheme):
     """A derived index that can divide by zero, on some catalogue (B408); on the
     catalogue at hand, a division by zero is an error (B208)."""
     figures = _IntervalFigures()
+    figures.indices = scheme.indices
     for index in scheme.indices.values():
         if index.formula is None or not _sound(index.formula, m.Recorded, m.Direction,
                                                    m.Weight, m.Current):

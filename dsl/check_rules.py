@@ -318,6 +318,8 @@ def ranges(scheme: m.Scheme):
         return domain(scheme, name)
 
     for n, rule in enumerate(live):
+        if any(a.kind == "beyond" for a in rule.actions):
+            continue  # `beyond range`: the rule says it means it
         if _clamped_later(scheme, rule, live[n + 1:], limits):
             continue
         found = worlds(scheme, [rule.condition])
@@ -346,7 +348,8 @@ def ranges(scheme: m.Scheme):
             yield warning("B405", f"rule `{rule.name}` can push a score to {beyond}, beyond "
                           f"every value the score expression gives ({m.signed(limits.lo)} to "
                           f"{m.signed(limits.hi)})", rule.span,
-                          "add `clamp` after its actions if scores must stay in the range")
+                          "add `clamp` after its actions if scores must stay in the range, or "
+                          "`beyond range` if they are meant to go past it")
 
 
 def _clamped_later(scheme: m.Scheme, rule: m.Rule, later: list, limits: Interval) -> bool:

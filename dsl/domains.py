@@ -317,11 +317,12 @@ class Intervals:
             ends = [Exact.call(function, [v]) if math.isfinite(v) else v for v in (x.lo, x.hi)]
             return Interval(*ends)
         if function == "exp":  # never decreasing
-            return Interval(*(_bounded(math.exp, v) for v in (x.lo, x.hi)))
+            return Interval(*(_bounded(lambda v: Exact.call("exp", [v]), v)
+                              for v in (x.lo, x.hi)))
         if function == "geomean":  # never decreasing in each, where all are 0 or above
             if any(v.lo < 0 for v in values):
                 return EVERYTHING
-            return Interval(*(_bounded(lambda ends: float(Exact.call("geomean", ends)),
+            return Interval(*(_bounded(lambda ends: Exact.call("geomean", ends),
                                        [getattr(v, end) for v in values])
                               for end in ("lo", "hi")))
         f = math.log if function == "log" else math.sqrt
@@ -350,7 +351,7 @@ class Intervals:
             for y in (b.lo, b.hi):
                 if x == 0 and y <= 0:
                     return Interval(0, math.inf)  # 0 ^ 0 is 1, 0 ^ -1 has none
-                corners.append(_bounded(lambda xy: float(xy[0]) ** float(xy[1]), (x, y)))
+                corners.append(_bounded(lambda xy: _power(xy[0], xy[1], None), (x, y)))
         return Interval(min(corners), max(corners))
 
     # a condition inside an expression: True, False, or None where it may go either way

@@ -644,7 +644,7 @@ EXCLUDED = None  # what `exclude` makes of a score: it counts nowhere
 
 @node
 class Action(Node):
-    kind: str  # set, add, multiply, clamp, round, trunc, exclude
+    kind: str  # set, add, multiply, clamp, round, trunc, exclude, beyond (range)
     value: object  # set, add, multiply: an expression; clamp: None or (low, high)
     span: Span
 
@@ -664,6 +664,8 @@ class Action(Node):
             return d.clamp(score, bounds[0], bounds[1])
         if kind in ("round", "trunc"):
             return d.call(kind, [score], self.span)
+        if kind == "beyond":  # says what the rule means; the score is as it was
+            return score
         return EXCLUDED
 
     def number(self):
@@ -676,7 +678,7 @@ class Action(Node):
 
     def changes_nothing(self) -> bool:
         return (self.kind == "multiply" and self.number() == 1) or (
-            self.kind == "add" and self.number() == 0)
+            self.kind == "add" and self.number() == 0) or self.kind == "beyond"
 
     def text(self) -> str:
         n = self.number()
@@ -688,6 +690,8 @@ class Action(Node):
             return f"multiply by {plain(n) if n is not None else self.value.text()}"
         if self.kind == "clamp" and self.value is not None:
             return f"clamp {signed(self.value[0])} to {signed(self.value[1])}"
+        if self.kind == "beyond":
+            return "beyond range"
         return self.kind
 
     def describe(self) -> str:

@@ -480,6 +480,9 @@ class RulesBuilder(_Builder):
     def exclude(self, meta, children):
         return m.Action("exclude", None, self.span(meta))
 
+    def beyond(self, meta, children):
+        return m.Action("beyond", None, self.span(meta))
+
     # score expressions
     def _binary(op):
         def build(self, meta, children):

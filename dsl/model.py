@@ -383,12 +383,38 @@ class Value(Node):
 
 
 @node
+class CategoryName(Declared):
+    """An event's category: its name where it is written. Two are the same category
+    when their names are (grouping events by category groups by name, not by where
+    each is written); it equals its name as a text too (`event.category == "visits"`)."""
+
+    def __eq__(self, other):
+        if isinstance(other, Declared):
+            return self.name == other.name
+        if isinstance(other, str):
+            return self.name == other
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __repr__(self):
+        return f"CategoryName({self.name!r})"
+
+
+def _category(value):
+    if value is None or isinstance(value, CategoryName):
+        return value
+    return CategoryName(value.name, value.span)
+
+
+@node
 class Event(Node):
     number: int  # 1-based, in catalogue order across files
     when: When
     text: str
     scores: tuple[Score, ...]
-    category: Declared | None
+    category: Declared | None = attrs.field(converter=_category)
     tags: tuple[Declared, ...]
     sources: tuple[str, ...]
     notes: tuple[str, ...]

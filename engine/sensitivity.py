@@ -532,7 +532,7 @@ def one_at_a_time(evaluation, params, arrays, all_scales) -> list[Effect]:
                 effects.append(Effect(Parameter("score", f"score:{k}", f"score {option.text()}",
                                                 -1.0, 0.0), float(k), changes, flips))
             continue
-        for delta in (-1.0, 1.0):
+        for delta in (-p.by, p.by):  # the declared width (`vary rule r by 0.5`: +-0.5)
             totals, colours = _at(evaluation, params, arrays, all_scales, {j: delta})
             changes = {n: totals[n] - nominal[n] for n in totals if totals[n] != nominal[n]}
             flips = {n: (nominal_colours[n], colours[n]) for n in colours

@@ -200,3 +200,19 @@ def test_new_constructs_on_the_columnar_engine(tmp_path):
     assert "warning[B801]: a power whose exponent is not a constant" in fallback.output
     assert json.loads(fallback.stdout)["indices"] == json.loads(
         run("eval", decay, csv, "--format", "json").stdout)["indices"]
+
+
+def test_compare_of_one_scheme_points_to_series():
+    out = run("compare", RULES, EVENTS).output
+    assert "use barometer series RULES ISSUE1 ISSUE2" in out
+
+
+def test_events_group_by_their_category_s_name():
+    scheme = load_scheme(str(RULES))
+    events = load_catalogue([str(EVENTS)], scheme).events
+    by_category = {}
+    for event in events:
+        by_category.setdefault(event.category, []).append(event)
+    names = {e.category.name for e in events if e.category is not None}
+    assert len([c for c in by_category if c is not None]) == len(names)
+    assert events[0].category == events[0].category.name

@@ -275,9 +275,9 @@ def sensitivity(s) -> str:
     for group, kept in s.ranking_kept.items():
         out.append(f"The nominal ranking of {group} holds in {_share(kept)} of samples.")
     out.append("")
-    out.append("One at a time, each moved by 1 (each score expression in turn), most "
-               "influential first:" if any(p.kind == "score" for p in s.parameters) else
-               "One at a time, each moved by 1, most influential first:")
+    out.append("One at a time, each moved by its declared width (each score expression in "
+               "turn), most influential first:" if any(p.kind == "score" for p in s.parameters)
+               else "One at a time, each moved by its declared width, most influential first:")
     for e in s.one_at_a_time[:12]:
         parts = []
         if e.changes:

@@ -256,19 +256,26 @@ def _short(issues: list[Issue]) -> list[Diagnostic]:
         for name, e in issue.evaluation.short.items():
             key = (e.what, e.span)
             found.setdefault(key, (e, []))[1].append((name, issue.label))
-    problems = []
+    parts, spans = [], []
     for (what, span), (e, where) in found.items():
         names = list(dict.fromkeys(n for n, _ in where))
         labels = list(dict.fromkeys(label for _, label in where))
         shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3
                                           else "")
         lacks = "colour" if what.startswith("the colour") else "figure"
-        problems.append(warning(
-            "B705", f"{what} needs {e.needed} earlier issue{'' if e.needed == 1 else 's'} "
-            f"with the figure: {', '.join(names)} {'has' if len(names) == 1 else 'have'} no "
-            f"{lacks} in {shown}", span,
-            "name the earlier issues too (their published figures are enough)"))
-    return problems
+        parts.append(f"{what} needs {e.needed} earlier issue{'' if e.needed == 1 else 's'} "
+                     f"with the figure: {', '.join(names)} {'has' if len(names) == 1 else 'have'}"
+                     f" no {lacks} in {shown}")
+        spans.append(span)
+    if not parts:
+        return []
+    # one warning for the series, however many figures and colours lack history
+    # (said where the first is written; the others' places are in the message)
+    if len(parts) > 1:
+        parts = [f"{part} ({span.file}:{span.line})" if span is not None else part
+                 for part, span in zip(parts, spans)]
+    return [warning("B705", "; ".join(parts), spans[0],
+                    "name the earlier issues too (their published figures are enough)")]
 
 
 def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, history,

@@ -147,6 +147,7 @@ class Bound(Node):
     value: Number
     inclusive: bool
     percentile: bool = False  # `p20`: the value is a percentile of the index's history
+    stood_for: Number | None = None  # made absolute for an issue: the percentile it was (20)
 
     def text(self) -> str:
         return f"p{plain(self.value)}" if self.percentile else signed(self.value)
@@ -201,7 +202,7 @@ class BandSet(Node):
         def bound(b):
             if b is None or not b.percentile:
                 return b
-            return Bound(percentile(past, b.value), b.inclusive)
+            return Bound(percentile(past, b.value), b.inclusive, stood_for=b.value)
 
         return attrs.evolve(self, relative=None, bands=tuple(
             attrs.evolve(band, lower=bound(band.lower), upper=bound(band.upper))
@@ -223,6 +224,12 @@ class BandSet(Node):
         if events == 0:
             return self.empty.name if self.empty is not None else None
         return self.colour(value, figures)
+
+    def percentiles(self) -> dict:
+        """Where relative bands were made absolute for an issue: each percentile
+        (`p20`) and the value it stood for."""
+        return {f"p{plain(b.stood_for)}": b.value for band in self.bands
+                for b in (band.lower, band.upper) if b is not None and b.stood_for is not None}
 
     @property
     def conditional(self) -> bool:

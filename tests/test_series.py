@@ -446,3 +446,14 @@ def test_series_says_why_a_figure_is_missing(tmp_path):
     issues = json.loads(result.stdout)["issues"]
     assert [(i["indices"]["change"]["missing"], i["indices"]["russia"]["missing"])
             for i in issues] == [("not known", "not known"), ("history", None)]
+
+
+def test_relative_bands_give_their_percentiles_in_json(tmp_path):
+    write(tmp_path, "r.rules", RELATIVE)
+    paths = [issue_file(tmp_path, n, s) for n, s in [(1, 1), (2, 3), (3, 2)]]
+    data = json.loads(run("series", tmp_path / "r.rules", *paths, "--format", "json").stdout)
+    assert data["issues"][2]["indices"]["russia"]["percentiles"] == {"p25": 1.5, "p75": 2.5}
+    assert "percentiles" not in data["issues"][0]["indices"]["russia"]
+    alone = json.loads(run("eval", tmp_path / "r.rules", paths[2], "--history", paths[0],
+                           "--history", paths[1], "--format", "json").stdout)
+    assert alone["indices"]["russia"]["percentiles"] == {"p25": 1.5, "p75": 2.5}

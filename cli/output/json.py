@@ -67,10 +67,18 @@ def evaluation_json(ev) -> dict:
                     else r.exact and number(r.aggregate) == r.aggregate} if r.index.derived else
                    {"exact": False} if not r.exact else {}),  # a power, exp(): floats
                 **({"missing": r.missing.words()} if r.missing is not None else {}),
+                **_percentiles(ev.scheme, name),
             }
             for name, r in ev.indices.items()
         },
     }
+
+
+def _percentiles(scheme, name) -> dict:
+    """Bands relative to history: the value each percentile stood for in this issue."""
+    bands = scheme.bands.get(name)
+    found = bands.percentiles() if bands is not None else {}
+    return {"percentiles": {k: number(v) for k, v in found.items()}} if found else {}
 
 
 def evaluation(ev) -> str:
@@ -184,6 +192,7 @@ def series(s) -> str:
                 "change": number(f.change),
                 "previous_colour": f.previous_colour,
                 "missing": missing(issue, name, f),
+                **(_percentiles(issue.evaluation.scheme, name) if issue.evaluation else {}),
             } for name, f in issue.figures.items()},
         } for issue in s.issues],
     })

@@ -50,6 +50,7 @@ class IndexExplanation(Tabular, Node):
     down: Boundary | None
     inputs: tuple = ()  # a derived index: (what its expression reads, its value)
     attributes: tuple = ()  # the attributes the scheme declares or reads (age, days)
+    picked: tuple = ()  # a derived index: (a selection `x where C`, the events it took)
 
     def __repr__(self):  # short, for notebooks; equality and hash stay Node's
         r = self.result
@@ -136,7 +137,8 @@ def explain(evaluation: Evaluation, index: str | None = None,
             inputs = _inputs(evaluation, result.index.formula) if derived else ()
         except FigureProblem:  # an index without a figure: what it read, as far as it goes
             inputs = ()
-        out.append(IndexExplanation(result, tuple(lines), up, down, inputs, attributes))
+        picked = _picked(evaluation, result.index.formula) if derived else ()
+        out.append(IndexExplanation(result, tuple(lines), up, down, inputs, attributes, picked))
     return Explanations(out)
 
 
@@ -149,6 +151,28 @@ def attributes_read(evaluation: Evaluation) -> tuple[str, ...]:
     asked = _asks(scheme.rules)
     return tuple(dict.fromkeys(list(scheme.attributes) + list(evaluation.plan.reads)
                                + list(asked[3] if asked else ())))
+
+
+def _picked(evaluation: Evaluation, formula) -> tuple:
+    """Each selection a derived index's expression reads (`us where category is
+    statements`), with the events it took (their numbers, in catalogue order)."""
+    from ..dsl.nodes import subexpressions
+    from .plan import EntryView
+
+    found: dict[str, list] = {}
+    for e in subexpressions(formula):
+        if not isinstance(e, m.Selection) or e.text() in found:
+            continue
+        taken = found[e.text()] = []
+        for s in evaluation.scored:
+            entry = s.entry
+            if s.score is None or entry.index != e.index:
+                continue
+            view = EntryView(entry.event, entry.end)
+            view.index, view.recorded = entry.index, entry.recorded
+            if e.condition.holds(view) and entry.event.number not in taken:
+                taken.append(entry.event.number)
+    return tuple((k, tuple(v)) for k, v in found.items())
 
 
 def _inputs(evaluation: Evaluation, formula) -> tuple:

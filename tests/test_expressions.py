@@ -216,3 +216,20 @@ def test_events_group_by_their_category_s_name():
     names = {e.category.name for e in events if e.category is not None}
     assert len([c for c in by_category if c is not None]) == len(names)
     assert events[0].category == events[0].category.name
+
+
+def test_explain_shows_the_events_a_selection_took():
+    rules = RULES.parent / "minsk-capped-statements.rules"
+    out = run("explain", rules, EVENTS).output
+    assert "  china where category is statements took event 44\n" in out
+    data = json.loads(run("explain", rules, EVENTS, "--format", "json").stdout)
+    scheme = load_scheme(str(rules))
+    events = load_catalogue([str(EVENTS)], scheme).events
+    took = data["indices"]["eu_capped"]["picked"]["eu where category is statements"] \
+        if "eu_capped" in data["indices"] else None
+    for name, entry in data["indices"].items():
+        for what, numbers in entry.get("picked", {}).items():
+            index = what.split(" where ")[0]
+            assert numbers == [e.number for e in events if e.category == "statements"
+                               and any(s.index == index for s in e.scores)]
+    assert took is None or took

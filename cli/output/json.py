@@ -106,7 +106,8 @@ def _explanation_json(x) -> dict:
         "events": x.result.events,
         "colour": x.result.colour,
         **({"formula": x.result.index.formula.text(),
-            "inputs": {what: number(value) for what, value in x.inputs}}
+            "inputs": {what: number(value) for what, value in x.inputs},
+            "picked": {what: list(events) for what, events in x.picked}}
            if x.result.index.derived else {}),
         "boundary_above": boundary(x.up),
         "boundary_below": boundary(x.down),

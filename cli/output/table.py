@@ -140,6 +140,10 @@ def explanation(explained, details: bool = False) -> str:
             out.append(f"  = {r.index.formula.text()}")
             out.append("  with " + ", ".join(f"{what} {signed(value)}"
                                             for what, value in x.inputs))
+            for what, events in x.picked:  # which events a selection took
+                out.append(f"  {what} took " + (f"event{'' if len(events) == 1 else 's'} "
+                                                 + ", ".join(str(n) for n in events)
+                                                 if events else "no event"))
             if x.up or x.down:
                 out.append(f"  {_boundary_words(x)}")
             out.append("")

@@ -16,7 +16,7 @@ from barometer.dsl.domains import ARRAYS, EXACT, INTERVALS, FigureProblem, Inter
 from .conftest import EVENTS, RULES
 from .helpers import run
 
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

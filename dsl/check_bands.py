@@ -75,16 +75,22 @@ def _because(index: str, sources) -> str:
     return f"; totals of {index} can be non-whole because of " + ", ".join(named) + more
 
 
-def coverage(bandset: m.BandSet, whole: bool) -> tuple[list, list]:
+def coverage(bandset: m.BandSet, whole: bool, bands: list | None = None
+             ) -> tuple[list, list]:
     """The values tested (`_points`) and the runs of them alike: each run a list of
     ((kind, names of the bands holding them), text, bands holding them), kind
-    "gap", "overlap" or "ok"."""
-    bands = [b for b in bandset.bands if not _empty(b)]
+    "gap", "overlap" or "ok". `bands`: those that can hold a value (default: every
+    band that is not empty); a band with a condition (`when ...`) comes before the
+    ones after it, so it may overlap them."""
+    if bands is None:
+        bands = [b for b in bandset.bands if not _empty(b)]
     points = _points(bandset, whole)
     status = []
     for value, text in points:
         holding = tuple(b for b in bands if b.contains(value))
-        kind = "gap" if not holding else "overlap" if len(holding) > 1 else "ok"
+        plain = tuple(b for b in holding if b.condition is None)
+        kind = ("gap" if not holding else "ok" if holding[0].condition is not None
+                else "overlap" if len(plain) > 1 else "ok")
         status.append(((kind, tuple(b.name for b in holding)), text, holding))
     return points, _runs(status)
 
@@ -107,25 +113,53 @@ def bands(scheme: m.Scheme):
     for bandset in scheme.bands.values():
         sources = causes.get(bandset.index, ())
         whole = not sources and not bandset.relative  # percentiles are rarely whole
-        bands = [b for b in bandset.bands if not _empty(b)]
-        points, runs = coverage(bandset, whole)
-        for n, run in enumerate(runs):
-            (kind, names), holding = run[0][0], run[0][2]
-            where = _speak(run, whole, n == 0, n == len(runs) - 1)
-            if kind == "gap":
-                near = [b for b in bands if any(b.contains(v) for v, _ in _neighbours(
-                    points, run[0][1], run[-1][1]))]
-                between = any(t.startswith("between") for _, t, _ in run)
-                why = _because(bandset.index, sources) if sources and between else ""
-                yield error("B201", f"{bandset.index}: {where} in no band"
-                            + (f" ({_band_list(near)})" if near else "") + why, bandset.span,
-                            "widen a band so that the bands meet" + (
-                                ", or make the totals whole" if why else ""))
-            elif kind == "overlap":
-                yield error("B202", f"{bandset.index}: {where} in more than one band "
-                            f"({_band_list(holding)}); the first written, {names[0]}, wins",
-                            bandset.span, "make the bands meet without overlapping")
-        yield from _band_order(bandset, bands)
+        every = [b for b in bandset.bands if not _empty(b)]
+        said = set()
+        for chosen, world in _worlds(every):
+            for finding in _coverage(bandset, chosen, whole, sources, world):
+                if finding.message not in said:
+                    said.add(finding.message)
+                    yield finding
+        yield from _band_order(bandset, [b for b in every if b.condition is None])
+
+
+def _worlds(bands: list):
+    """The bands as they stand where each band's condition (`when ...`) holds or
+    not: every combination, as (the bands that can hold a value, the words for
+    it). A band with a condition is tried before those after it, so it may
+    overlap them; only where its condition fails must the others cover."""
+    chosen = [b for b in bands if b.condition is not None]
+    if not chosen:
+        yield bands, ""
+        return
+    for bits in itertools.product((True, False), repeat=min(len(chosen), 8)):
+        on = {b.name for b, bit in zip(chosen, bits) if bit} | {b.name for b in chosen[8:]}
+        off = [b for b, bit in zip(chosen, bits) if not bit]
+        words = (" where " + " and ".join(f"`{b.condition.text()}` does not hold"
+                                          for b in off)) if off else ""
+        yield [b for b in bands if b.condition is None or b.name in on], words
+
+
+def _coverage(bandset: m.BandSet, bands: list, whole: bool, sources, world: str):
+    """Gaps (B201) and overlaps (B202) among `bands`; a band with a condition
+    overlaps the later ones by design."""
+    points, runs = coverage(bandset, whole, bands)
+    for n, run in enumerate(runs):
+        (kind, names), holding = run[0][0], run[0][2]
+        where = _speak(run, whole, n == 0, n == len(runs) - 1)
+        if kind == "gap":
+            near = [b for b in bands if any(b.contains(v) for v, _ in _neighbours(
+                points, run[0][1], run[-1][1]))]
+            between = any(t.startswith("between") for _, t, _ in run)
+            why = _because(bandset.index, sources) if sources and between else ""
+            yield error("B201", f"{bandset.index}: {where} in no band{world}"
+                        + (f" ({_band_list(near)})" if near else "") + why, bandset.span,
+                        "widen a band so that the bands meet" + (
+                            ", or make the totals whole" if why else ""))
+        elif kind == "overlap":
+            yield error("B202", f"{bandset.index}: {where} in more than one band "
+                        f"({_band_list(holding)}); the first written, {names[0]}, wins",
+                        bandset.span, "make the bands meet without overlapping")
 
 
 def _empty(band: m.Band) -> bool:

@@ -77,8 +77,9 @@ def domain(scheme: m.Scheme, name: str) -> Interval:
     import math
 
     attribute = scheme.attributes.get(name)
-    if attribute is None:  # the built-ins, and ranks (from 1)
-        return Interval(0 if name == "age" else 1, math.inf)
+    if attribute is None:  # days_in_month(k) from 0, the calendar's others and ranks from 1
+        return Interval(0 if name == "age" or name.startswith("days_in_month") else 1,
+                        math.inf)
     return Interval(-math.inf if attribute.low is None else attribute.low,
                     math.inf if attribute.high is None else attribute.high)
 
@@ -180,6 +181,8 @@ def _checkable(scheme: m.Scheme) -> list[m.Rule]:
 def _checkable_rule(scheme: m.Scheme, rule: m.Rule) -> bool:
     """Whether every name the rule's condition uses is declared, as its kind."""
     for c in parts(rule.condition):
+        if isinstance(c, m.Compare):  # a computed comparison: B113 says so
+            return False
         if isinstance(c, m.IndexIn) and not set(c.names) <= scheme.indices.keys():
             return False
         if isinstance(c, m.CategoryIn) and not set(c.names) <= scheme.categories.keys():
@@ -318,6 +321,8 @@ def ranges(scheme: m.Scheme):
 
     clamping = [n for n, r in enumerate(live) if r.actions[-1].kind == "clamp"]
     for n, rule in enumerate(live):
+        if any(a.kind == "beyond" for a in rule.actions):
+            continue  # `beyond range`: the rule says it means it
         first = bisect.bisect_right(clamping, n)
         later = [live[k] for k in clamping[first:first + MAX_LATER + 1]]
         if _clamped_later(scheme, rule, later, limits):
@@ -348,7 +353,8 @@ def ranges(scheme: m.Scheme):
             yield warning("B405", f"rule `{rule.name}` can push a score to {beyond}, beyond "
                           f"every value the score expression gives ({m.signed(limits.lo)} to "
                           f"{m.signed(limits.hi)})", rule.span,
-                          "add `clamp` after its actions if scores must stay in the range")
+                          "add `clamp` after its actions if scores must stay in the range, or "
+                          "`beyond range` if they are meant to go past it")
 
 
 # Later clamping rules `ranges` tries per rule at most: past them, the rule is not
@@ -418,7 +424,13 @@ class _IntervalFigures:
     """What a derived index's expression may ask, as the checks know it before any
     catalogue: only the signs that always hold (positive points are never below 0)."""
 
+    indices: dict = {}  # the scheme's: a name that is no index is the calendar's
+
     def aggregate(self, name: str, d):
+        import math
+
+        if name in m.PERIOD_NAMES and name not in self.indices:
+            return Interval(1, math.inf)  # a period has a day and a month at least
         return EVERYTHING
 
     def previous(self, name: str, n: int, d, span):
@@ -443,6 +455,7 @@ def divisions(scheme: m.Scheme):
     """A derived index that can divide by zero, on some catalogue (B408); on the
     catalogue at hand, a division by zero is an error (B208)."""
     figures = _IntervalFigures()
+    figures.indices = scheme.indices
     for index in scheme.indices.values():
         if index.formula is None or not _sound(index.formula, m.Recorded, m.Direction,
                                                    m.Weight, m.Current):

@@ -19,6 +19,7 @@ value the wholes domain calls whole is whole when computed exactly.
 from __future__ import annotations
 
 import math
+import operator
 from fractions import Fraction
 
 
@@ -30,11 +31,15 @@ class FigureProblem(Exception):
     """A figure that cannot be computed (a division by zero, the log of 0), said
     where the expression that asks for it is written."""
 
-    def __init__(self, message: str, span, event=None):
+    def __init__(self, message: str, span, event=None, fatal: bool = False):
         super().__init__(message)
         # `event`: for a score expression or a rule's action, the event and index
         # being scored (an Entry), so that the message can name the event
         self.message, self.span, self.event = message, span, event
+        # `fatal`: a mistake of the scheme (clamp bounds reversed, a number too large),
+        # an error; else a figure this catalogue does not give (a division by zero,
+        # the mean of no events), which leaves a derived index without a figure
+        self.fatal = fatal
 
 
 def _round(x):
@@ -49,10 +54,86 @@ def _float(f, x, span):
     try:
         result = f(x)
     except OverflowError:
-        raise FigureProblem("a number too large to compute with", span) from None
+        raise FigureProblem("a number too large to compute with", span, fatal=True) from None
     if not math.isfinite(result):
-        raise FigureProblem("a number too large to compute with", span)
+        raise FigureProblem("a number too large to compute with", span, fatal=True)
     return result
+
+
+_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+            "=": operator.eq, "!=": operator.ne}
+
+MAX_BITS = 100_000  # an exact power larger than this many bits is "too large"
+
+
+def _root(n: int, q: int):
+    """The whole q-th root of n >= 0, if there is one; else None."""
+    if n < 2:
+        return n
+    if n.bit_length() > 4000:
+        return None
+    guess = round(n ** (1.0 / q)) if n.bit_length() < 1000 else round(
+        2 ** (math.log2(n) / q))
+    for r in (guess - 1, guess, guess + 1):
+        if r >= 0 and r ** q == n:
+            return r
+    return None
+
+
+def _power(a, b, span):
+    """a to the power b. Exact where the result is a fraction: a whole exponent
+    (0.5 ^ 2 is 1/4), or a root that comes out exact (4 ^ 0.5 is 2); else a
+    float (0.5 ^ 1.5), which marks the figure as no longer exact."""
+    from numbers import Rational
+
+    exact = isinstance(a, Rational) and isinstance(b, Rational)
+    if a == 0 and b < 0:
+        raise FigureProblem(f"0 to the power {plain_number(b)}: a division by zero", span)
+    if exact and getattr(b, "denominator", 1) == 1:
+        k, base = int(b), Fraction(a)
+        size = max(abs(base.numerator), base.denominator).bit_length()
+        if abs(k) * size > MAX_BITS:
+            raise FigureProblem("a number too large to compute with", span, fatal=True)
+        result = base ** k
+        return int(result) if result.denominator == 1 else result
+    if a < 0:
+        raise FigureProblem(f"{plain_number(a)} to the power {plain_number(b)}: a negative "
+                            "number to a power that is not whole has no value", span)
+    if a == 0:
+        return 0
+    if exact and Fraction(b).denominator <= 64:
+        f, q = Fraction(a), Fraction(b).denominator
+        num, den = _root(f.numerator, q), _root(f.denominator, q)
+        if num is not None and den is not None:
+            return _power(Fraction(num, den), Fraction(b).numerator, span)
+    return _float(lambda _: float(a) ** float(b), None, span)
+
+
+def _geomean(values, span):
+    """The geometric mean of numbers 0 or above: the n-th root of their product
+    (0 where one of them is 0); exact where the root is."""
+    for v in values:
+        if v < 0:
+            raise FigureProblem(f"geomean() of {plain_number(v)}: a geometric mean takes "
+                                "numbers 0 or above", span)
+    if any(v == 0 for v in values):
+        return 0
+    product = 1
+    for v in values:
+        product = product * v
+    if isinstance(product, float) or not all(isinstance(v, (int, Fraction)) for v in values):
+        return _float(lambda _: math.exp(sum(math.log(float(v)) for v in values)
+                                         / len(values)), None, span)
+    if max(abs(Fraction(product).numerator), Fraction(product).denominator).bit_length() \
+            > MAX_BITS:
+        raise FigureProblem("a number too large to compute with", span, fatal=True)
+    return _power(product, Fraction(1, len(values)), span)
+
+
+def plain_number(x) -> str:
+    from .numbers import plain
+
+    return plain(x)
 
 
 class Exact:
@@ -86,12 +167,16 @@ class Exact:
             x, low, high = values
             if low > high:
                 raise FigureProblem(f"clamp from {low} down to {high}: write the lower "
-                                    "bound first", span)
+                                    "bound first", span, fatal=True)
             return min(max(x, low), high)
         if function == "log":
             if values[0] <= 0:
                 raise FigureProblem(f"the log of {values[0]}: log takes numbers above 0", span)
             return _float(math.log, values[0], span)
+        if function == "exp":
+            return 1 if values[0] == 0 else _float(math.exp, values[0], span)
+        if function == "geomean":
+            return _geomean(values, span)
         if values[0] < 0:  # sqrt
             raise FigureProblem(f"the square root of {values[0]}: sqrt takes 0 or more", span)
         return _float(math.sqrt, values[0], span)
@@ -99,6 +184,24 @@ class Exact:
     @staticmethod
     def const(value):
         return value
+
+    @staticmethod
+    def power(a, b, span=None):
+        return _power(a, b, span)
+
+    # conditions inside expressions (`if C then A else B`): Python's booleans,
+    # short-circuiting, and only the branch taken is computed
+    all_of = staticmethod(all)
+    any_of = staticmethod(any)
+    negate = staticmethod(operator.not_)
+
+    @staticmethod
+    def compare(op: str, a, b):
+        return _COMPARE[op](a, b)
+
+    @staticmethod
+    def choose(condition, then, otherwise):
+        return then() if condition else otherwise()
 
     @staticmethod
     def sign(x):
@@ -173,6 +276,16 @@ def _times(a, b):
 EVERYTHING = Interval(-math.inf, math.inf)
 
 
+def _bounded(f, x):
+    """f(x), with a result too large for floats as infinity, for interval ends."""
+    try:
+        return f(x)
+    except OverflowError:
+        return math.inf
+    except (ValueError, ZeroDivisionError, FigureProblem):
+        return math.inf
+
+
 class Intervals:
     """Interval arithmetic: what a value can be, at the lowest and highest."""
 
@@ -206,6 +319,15 @@ class Intervals:
         if function in ("round", "trunc"):  # never decreasing: the ends give the ends
             ends = [Exact.call(function, [v]) if math.isfinite(v) else v for v in (x.lo, x.hi)]
             return Interval(*ends)
+        if function == "exp":  # never decreasing
+            return Interval(*(_bounded(lambda v: Exact.call("exp", [v]), v)
+                              for v in (x.lo, x.hi)))
+        if function == "geomean":  # never decreasing in each, where all are 0 or above
+            if any(v.lo < 0 for v in values):
+                return EVERYTHING
+            return Interval(*(_bounded(lambda ends: Exact.call("geomean", ends),
+                                       [getattr(v, end) for v in values])
+                              for end in ("lo", "hi")))
         f = math.log if function == "log" else math.sqrt
         floor = 0 if function == "sqrt" else -math.inf
         lo = f(x.lo) if x.lo > 0 and math.isfinite(x.lo) else (floor if x.lo <= 0 else math.inf)
@@ -215,6 +337,72 @@ class Intervals:
     @staticmethod
     def const(value):
         return Interval(value, value)
+
+    @staticmethod
+    def power(a, b, span=None):
+        a, b = Interval.of(a), Interval.of(b)
+        if b.lo == b.hi and math.isfinite(b.lo) and b.lo == int(b.lo) and abs(b.lo) <= 64:
+            k, result = int(b.lo), Interval(1, 1)
+            for _ in range(abs(k)):
+                result = result * a
+            return result if k >= 0 else Intervals.divide(1, result)
+        if a.lo < 0:
+            return EVERYTHING
+        # x ^ y for x >= 0 is monotone in each: the corners give the ends
+        corners = []
+        for x in (a.lo, a.hi):
+            for y in (b.lo, b.hi):
+                if x == 0 and y <= 0:
+                    return Interval(0, math.inf)  # 0 ^ 0 is 1, 0 ^ -1 has none
+                corners.append(_bounded(lambda xy: _power(xy[0], xy[1], None), (x, y)))
+        return Interval(min(corners), max(corners))
+
+    # a condition inside an expression: True, False, or None where it may go either way
+    @staticmethod
+    def compare(op: str, a, b):
+        a, b = Interval.of(a), Interval.of(b)
+        if op in ("=", "!="):
+            if a.hi < b.lo or b.hi < a.lo:
+                same = False
+            elif a.lo == a.hi == b.lo == b.hi:
+                same = True
+            else:
+                return None
+            return same if op == "=" else not same
+        if op in ("<", "<="):
+            a, b, op = b, a, ">" if op == "<" else ">="
+        strict = op == ">"
+        if a.lo > b.hi or (not strict and a.lo >= b.hi):
+            return True
+        if a.hi < b.lo or (strict and a.hi <= b.lo):
+            return False
+        return None
+
+    @staticmethod
+    def all_of(values):
+        values = list(values)
+        if any(v is False for v in values):
+            return False
+        return True if all(v is True for v in values) else None
+
+    @staticmethod
+    def any_of(values):
+        values = list(values)
+        if any(v is True for v in values):
+            return True
+        return False if all(v is False for v in values) else None
+
+    @staticmethod
+    def negate(value):
+        return None if value is None else not value
+
+    @staticmethod
+    def choose(condition, then, otherwise):
+        if condition is True:
+            return then()
+        if condition is False:
+            return otherwise()
+        return Interval.of(then()).join(Interval.of(otherwise()))
 
     @staticmethod
     def sign(x):
@@ -257,11 +445,51 @@ class Arrays:
                 return np.sign(x) * np.floor(np.abs(x) + 0.5)
             if function == "clamp":
                 return np.minimum(np.maximum(x, values[1]), values[2])
-            return {"abs": np.abs, "trunc": np.trunc, "log": np.log, "sqrt": np.sqrt}[function](x)
+            if function == "geomean":  # nan where one is below 0, as the exact domain refuses
+                both = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in values])
+                return np.where(np.any(np.stack(both) < 0, axis=0), np.nan,
+                                np.prod(np.stack(both), axis=0) ** (1 / len(values)))
+            return {"abs": np.abs, "trunc": np.trunc, "log": np.log, "sqrt": np.sqrt,
+                    "exp": np.exp}[function](x)
 
     @staticmethod
     def const(value):
         return float(value)
+
+    @staticmethod
+    def power(a, b, span=None):
+        import numpy as np
+
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.power(np.asarray(a, dtype=float), b)
+
+    @staticmethod
+    def compare(op: str, a, b):
+        return _COMPARE[op](a, b)
+
+    @staticmethod
+    def all_of(values):
+        import numpy as np
+
+        return np.logical_and.reduce(np.broadcast_arrays(*list(values)))
+
+    @staticmethod
+    def any_of(values):
+        import numpy as np
+
+        return np.logical_or.reduce(np.broadcast_arrays(*list(values)))
+
+    @staticmethod
+    def negate(value):
+        import numpy as np
+
+        return np.logical_not(value)
+
+    @staticmethod
+    def choose(condition, then, otherwise):
+        import numpy as np
+
+        return np.where(condition, then(), otherwise())
 
     @staticmethod
     def sign(x):
@@ -348,8 +576,11 @@ class Wholes:
     def call(function: str, values: list, span=None):
         if function in ("round", "trunc"):
             return WHOLE
-        if function in ("log", "sqrt"):
-            return NOT_WHOLE.join(Whole.of(values[0]))
+        if function in ("log", "sqrt", "exp", "geomean"):
+            out = NOT_WHOLE
+            for v in values:
+                out = out.join(Whole.of(v))
+            return out
         out = WHOLE
         for v in values:  # min, max, abs, clamp: one of their arguments
             out = out.join(Whole.of(v))
@@ -358,6 +589,31 @@ class Wholes:
     @staticmethod
     def const(value):
         return Whole.of(value)
+
+    @staticmethod
+    def power(a, b, span=None):  # 2 ^ -1 is a half: whether the exponent is >= 0 is unknown here
+        return NOT_WHOLE.join(Whole.of(a)).join(Whole.of(b))
+
+    # a condition inside an expression (`if C then A else B`): either branch may be taken
+    @staticmethod
+    def compare(op: str, a, b):
+        return None
+
+    @staticmethod
+    def all_of(values):
+        return None
+
+    @staticmethod
+    def any_of(values):
+        return None
+
+    @staticmethod
+    def negate(value):
+        return None
+
+    @staticmethod
+    def choose(condition, then, otherwise):
+        return Whole.of(then()).join(Whole.of(otherwise()))
 
     @staticmethod
     def sign(x):

@@ -47,7 +47,7 @@ def _trim(text: str) -> str:
     return text.lstrip(_WS).rstrip(" \t")
 _SIGNS = ("+", "-", "−", "–")
 _TOKEN = re.compile(
-    r'"[^"\n]*"?|“[^”\n]*”?|#.*|\d{4}-\d{2}-\d{2}|[+\-−–]?\d+(?:\.\d+)?|>=|<=|p\d+\.\d+\b|'
+    r'"[^"\n]*"?|“[^”\n]*”?|#.*|\d{4}-\d{2}-\d{2}|[+\-−–]?\d+(?:\.\d+)?|>=|<=|!=|==|p\d+\.\d+\b|'
     r'[A-Za-z_]\w*|\S')  # p80.5: a percentile, one token
 _TIGHT_AFTER = {"[", "("}
 _TIGHT_BEFORE = {"]", ")", ",", "%"}

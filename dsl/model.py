@@ -14,11 +14,11 @@ import attrs
 from .diagnostics import Span
 from .node import Node, node
 from .nodes import (Across, Grouping)  # noqa: F401 (issue 20: across issues, per-group sums)
-from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Condition, Constant,
-                    Current,
+from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Choose, Compare,
+                    Condition, Constant, Current,
                     DateAfter, DateBefore, DateWithin, Direction, IndexIn, Negate, Not, Recorded,
                     RecordedCompare, Reference, Rule, Selection, Tagged, TextContains, ValueCompare,
-                    ValueIn, Weight)
+                    ValueIn, Weight, parts)
 from .numbers import Number, plain, signed
 
 # --- the methodology -------------------------------------------------------------
@@ -110,8 +110,60 @@ RANK_FIELDS = ("index", "category", "text", "tags")
 
 
 # The attributes every event has without declaring them: days from its end to the
-# period's end, and the days it lasts.
-BUILTIN_ATTRIBUTES = ("age", "days")
+# period's end, and the days it lasts; the calendar: how many of its days fall in
+# the period, the period's days and its months (these two the same for every event,
+# and read by derived indices too). `days_in_month(k)`, the event's days in the
+# period's k-th month, is read the same way (dsl/nodes.py).
+BUILTIN_ATTRIBUTES = ("age", "days", "days_in_period", "period_days", "period_months")
+PERIOD_NAMES = ("period_days", "period_months")
+
+
+class PeriodEnd(dt.date):
+    """The period's last day, as entries carry it (for `age`), knowing the first
+    (for the calendar's built-ins)."""
+
+    def __new__(cls, end: dt.date, start: dt.date):
+        day = super().__new__(cls, end.year, end.month, end.day)
+        day.start = start
+        return day
+
+    def __reduce__(self):
+        return (PeriodEnd, (dt.date(self.year, self.month, self.day), self.start))
+
+
+def period_end(period) -> PeriodEnd:
+    return PeriodEnd(period.end, period.start)
+
+
+def _month(start: dt.date, k: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of the k-th month of a period beginning on `start`."""
+    import calendar
+
+    n = start.month - 1 + k - 1
+    year, month = start.year + n // 12, n % 12 + 1
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _overlap(a: dt.date, b: dt.date, c: dt.date, d: dt.date) -> int:
+    """How many days [a, b] and [c, d] share."""
+    return max((min(b, d) - max(a, c)).days + 1, 0)
+
+
+def calendar_value(name: str, start: dt.date, end: dt.date, when=None):
+    """A calendar built-in over the period `start`..`end` (and an event's days
+    `when`, for those of an event); None where it does not know the name."""
+    if name == "period_days":
+        return (end - start).days + 1
+    if name == "period_months":
+        return (end.year - start.year) * 12 + end.month - start.month + 1
+    if when is None:
+        return None
+    if name == "days_in_period":
+        return _overlap(when.start, when.end, start, end)
+    if name.startswith("days_in_month("):
+        first, last = _month(start, int(name[len("days_in_month("):-1]))
+        return _overlap(when.start, when.end, max(first, start), min(last, end))
+    return None
 
 
 @node
@@ -119,6 +171,7 @@ class Bound(Node):
     value: Number
     inclusive: bool
     percentile: bool = False  # `p20`: the value is a percentile of the index's history
+    stood_for: Number | None = None  # made absolute for an issue: the percentile it was (20)
 
     def text(self) -> str:
         return f"p{plain(self.value)}" if self.percentile else signed(self.value)
@@ -134,6 +187,7 @@ class Band(Node):
     interpretation: str
     span: Span
     title: str = ""  # `unusually_good "Unusually good" >= 10`: the name as shown, if given
+    condition: object = None  # `when C`: the band holds a value only where C holds
 
     def shown(self) -> str:
         """The band as tables and reports show it: its title where the rules file
@@ -179,7 +233,7 @@ class BandSet(Node):
         def bound(b):
             if b is None or not b.percentile:
                 return b
-            return Bound(percentile(past, b.value), b.inclusive)
+            return Bound(percentile(past, b.value), b.inclusive, stood_for=b.value)
 
         return attrs.evolve(self, relative=None, bands=tuple(
             attrs.evolve(band, lower=bound(band.lower), upper=bound(band.upper))
@@ -192,19 +246,41 @@ class BandSet(Node):
                 return band.shown()
         return name or ""
 
-    def colour(self, value: Number) -> str | None:
-        """The first band, in declared order, that holds the value."""
+    def colour(self, value: Number, figures=None) -> str | None:
+        """The first band, in declared order, that holds the value (a band with a
+        condition, `when national_security < 0`, only where the condition holds on
+        `figures`, the indices' figures; without them, it holds nothing)."""
         for band in self.bands:
-            if band.contains(value):
+            if band.contains(value) and (band.condition is None or (
+                    figures is not None and band_holds(band, figures))):
                 return band.name
         return None
 
-    def colour_of(self, value: Number, events: int) -> str | None:
+    def colour_of(self, value: Number, events: int, figures=None) -> str | None:
         """The colour of an index's aggregate; an index with no events has none,
         unless the scheme names the band it takes (`empty NAME`)."""
         if events == 0:
             return self.empty.name if self.empty is not None else None
-        return self.colour(value)
+        return self.colour(value, figures)
+
+    def percentiles(self) -> dict:
+        """Where relative bands were made absolute for an issue: each percentile
+        (`p20`) and the value it stood for."""
+        return {f"p{plain(b.stood_for)}": b.value for band in self.bands
+                for b in (band.lower, band.upper) if b is not None and b.stood_for is not None}
+
+    @property
+    def conditional(self) -> bool:
+        """Whether a band is chosen by other figures too (`when ...`)."""
+        return any(b.condition is not None for b in self.bands)
+
+
+def band_holds(band: Band, figures) -> bool:
+    """Whether a band's condition holds on the figures (exactly)."""
+    from .domains import EXACT
+    from .nodes import Numbers
+
+    return bool(band.condition.holds(Numbers(EXACT, lambda e: e.figure(figures, EXACT))))
 
 
 def percentile(values, p) -> Number:
@@ -361,12 +437,38 @@ class Value(Node):
 
 
 @node
+class CategoryName(Declared):
+    """An event's category: its name where it is written. Two are the same category
+    when their names are (grouping events by category groups by name, not by where
+    each is written); it equals its name as a text too (`event.category == "visits"`)."""
+
+    def __eq__(self, other):
+        if isinstance(other, Declared):
+            return self.name == other.name
+        if isinstance(other, str):
+            return self.name == other
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __repr__(self):
+        return f"CategoryName({self.name!r})"
+
+
+def _category(value):
+    if value is None or isinstance(value, CategoryName):
+        return value
+    return CategoryName(value.name, value.span)
+
+
+@node
 class Event(Node):
     number: int  # 1-based, in catalogue order across files
     when: When
     text: str
     scores: tuple[Score, ...]
-    category: Declared | None
+    category: Declared | None = attrs.field(converter=_category)
     tags: tuple[Declared, ...]
     sources: tuple[str, ...]
     notes: tuple[str, ...]
@@ -388,6 +490,9 @@ class Event(Node):
             return max((period_end - self.when.end).days, 0)
         if name == "days":
             return (self.when.end - self.when.start).days + 1
+        start = getattr(period_end, "start", None)
+        if start is not None:
+            return calendar_value(name, start, period_end, self.when)
         return None
 
 

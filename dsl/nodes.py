@@ -102,12 +102,15 @@ class Constant(Node):
 
 
 _OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
-_BINDING = {"+": _SUM, "-": _SUM, "*": _PRODUCT, "/": _PRODUCT}
+_POWER = 3.5  # `^` binds tighter than `-x`: -2 ^ 2 is -(2 ^ 2)
+_BINDING = {"+": _SUM, "-": _SUM, "*": _PRODUCT, "/": _PRODUCT, "^": _POWER}
 
 
 def _combine(op: str, left, right, d, span):
     if op == "/":
         return d.divide(left, right, span)
+    if op == "^":
+        return d.power(left, right, span)
     return _OPERATORS[op](left, right)
 
 
@@ -128,7 +131,10 @@ class Binary(Node):
 
     def text(self, binding: int = 0) -> str:
         mine = _BINDING[self.op]
-        out = f"{self.left.text(mine)} {self.op} {self.right.text(mine + 1)}"
+        if self.op == "^":  # from the right: an atom to the power of a factor
+            out = f"{self.left.text(_ATOM)} ^ {self.right.text(_UNARY)}"
+        else:
+            out = f"{self.left.text(mine)} {self.op} {self.right.text(mine + 1)}"
         return f"({out})" if mine < binding else out
 
 
@@ -261,7 +267,11 @@ GROUPING_FUNCTIONS = {"clamp": 3, "count": 1, "max": 1, "min": 1}
 
 # Functions of numbers: name -> (fewest, most arguments); the domain computes them.
 NUMBER_FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "round": (1, 1),
-                    "trunc": (1, 1), "clamp": (3, 3), "log": (1, 1), "sqrt": (1, 1)}
+                    "trunc": (1, 1), "clamp": (3, 3), "log": (1, 1), "sqrt": (1, 1),
+                    "exp": (1, 1), "geomean": (2, None)}
+# Functions of an event's days: days_in_month(2), how many of its days fall in the
+# period's second month (read like a built-in attribute, `days_in_month(2)`).
+CALENDAR_FUNCTIONS = ("days_in_month",)
 # Functions of an index's scored entries: one argument, an index (or a selection).
 INDEX_FUNCTIONS = ("positive", "negative", "events", "sum", "count", "mean", "max", "min")
 SELECTING = ("sum", "count", "mean", "max", "min")  # those that take `x where C`
@@ -282,6 +292,8 @@ class Call(Node):
                 and isinstance(self.arguments[0], (Reference, Selection)))
 
     def evaluate(self, recorded, weight, d, score=None, values=None):
+        if self.function in CALENDAR_FUNCTIONS:
+            return values(self.text())
         return d.call(self.function, [a.evaluate(recorded, weight, d, score, values)
                                       for a in self.arguments],
                       self.span)
@@ -307,6 +319,91 @@ class Call(Node):
         return f"{self.function}({', '.join(a.text() for a in self.arguments)})"
 
 
+@node
+class Choose(Node):
+    """`if C then A else B`: A where the condition holds, else B. The condition
+    compares numbers (`age > 30`, `positive(us) > 2 * events(us)`), combined with
+    and, or, not; in a derived index, its names are indices' figures."""
+
+    condition: object
+    then: object
+    otherwise: object
+    span: Span
+
+    def evaluate(self, recorded, weight, d, score=None, values=None):
+        def of(e):
+            return e.evaluate(recorded, weight, d, score, values)
+
+        return d.choose(self.condition.holds(Numbers(d, of)), lambda: of(self.then),
+                        lambda: of(self.otherwise))
+
+    def figure(self, figures, d):
+        def of(e):
+            return e.figure(figures, d)
+
+        return d.choose(self.condition.holds(Numbers(d, of)), lambda: of(self.then),
+                        lambda: of(self.otherwise))
+
+    def text(self, binding: int = 0) -> str:
+        out = (f"if {self.condition.text()} then {self.then.text()} "
+               f"else {self.otherwise.text()}")
+        return f"({out})" if binding > 0 else out
+
+
+class Numbers:
+    """What a condition inside an expression may ask, answered in a number domain:
+    `of(e)` is an expression's value where the condition stands (an event's, or
+    the figures'). The domain combines the answers (Python's booleans for exact
+    figures, maybe-booleans for intervals, arrays, SQL predicates)."""
+
+    __slots__ = ("d", "of")
+
+    def __init__(self, d, of):
+        self.d, self.of = d, of
+
+    def always(self):
+        return True
+
+    def all_of(self, values):
+        return self.d.all_of(values)
+
+    def any_of(self, values):
+        return self.d.any_of(values)
+
+    def negate(self, value):
+        return self.d.negate(value)
+
+    def compares(self, op, left, right):
+        return self.d.compare(op, self.of(left), self.of(right))
+
+
+@node
+class Compare(Node):
+    """Two numbers compared: `age > 30`, `recorded = 2`, `russia <= -18`. In a
+    rule's condition, `recorded` or a number attribute against a number (read as
+    RecordedCompare and ValueCompare, which the checks reason about); inside an
+    `if`, any two expressions."""
+
+    left: object
+    op: str  # > >= < <= = !=
+    right: object
+    span: Span
+
+    def holds(self, s):
+        return s.compares(self.op, self.left, self.right)
+
+    def text(self, binding: int = 0) -> str:
+        return f"{self.left.text(_SUM)} {self.op} {self.right.text(_SUM)}"
+
+
+def condition_expressions(condition):
+    """The expressions a condition inside an expression compares."""
+    for c in parts(condition):
+        if isinstance(c, Compare):
+            yield c.left
+            yield c.right
+
+
 def subexpressions(expr):
     """Every expression inside `expr`, itself included, without recursion."""
     stack = [expr]
@@ -319,6 +416,9 @@ def subexpressions(expr):
             stack.append(e.operand)
         elif isinstance(e, Call):
             stack.extend(reversed(e.arguments))
+        elif isinstance(e, Choose):
+            stack += [e.otherwise, e.then]
+            stack.extend(reversed(list(condition_expressions(e.condition))))
 
 
 def rewritten(expr, swap):
@@ -336,7 +436,23 @@ def rewritten(expr, swap):
         return attrs.evolve(expr, operand=rewritten(expr.operand, swap))
     if isinstance(expr, Call):
         return attrs.evolve(expr, arguments=tuple(rewritten(a, swap) for a in expr.arguments))
+    if isinstance(expr, Choose):
+        return attrs.evolve(expr, condition=_rewritten_condition(expr.condition, swap),
+                            then=rewritten(expr.then, swap),
+                            otherwise=rewritten(expr.otherwise, swap))
     return expr
+
+
+def _rewritten_condition(c, swap):
+    import attrs
+
+    if isinstance(c, Compare):
+        return attrs.evolve(c, left=rewritten(c.left, swap), right=rewritten(c.right, swap))
+    if isinstance(c, Not):
+        return attrs.evolve(c, operand=_rewritten_condition(c.operand, swap))
+    if isinstance(c, (AllOf, AnyOf)):
+        return attrs.evolve(c, operands=tuple(_rewritten_condition(o, swap) for o in c.operands))
+    return c
 
 
 def expression_depth(expr) -> int:
@@ -357,6 +473,10 @@ def expression_depth(expr) -> int:
             stack.append((e.condition, d + 1))
         elif isinstance(e, (AllOf, AnyOf)):
             stack.extend((o, d + 1) for o in e.operands)
+        elif isinstance(e, Choose):
+            stack += [(e.then, d + 1), (e.otherwise, d + 1), (e.condition, d + 1)]
+        elif isinstance(e, Compare):
+            stack += [(e.left, d + 1), (e.right, d + 1)]
     return deepest
 
 
@@ -500,7 +620,8 @@ class DateWithin(Node):
         return f"date from {self.start} to {self.end}"
 
 
-_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+            "=": operator.eq, "!=": operator.ne}
 
 
 @node
@@ -590,7 +711,8 @@ class AnyOf(Node):
 
 
 Condition = (Always | IndexIn | CategoryIn | Tagged | TextContains | DateBefore | DateAfter
-             | DateWithin | RecordedCompare | ValueIn | ValueCompare | Not | AllOf | AnyOf)
+             | DateWithin | RecordedCompare | ValueIn | ValueCompare | Not | AllOf | AnyOf
+             | Compare)
 
 
 def parts(condition):
@@ -612,7 +734,7 @@ EXCLUDED = None  # what `exclude` makes of a score: it counts nowhere
 
 @node
 class Action(Node):
-    kind: str  # set, add, multiply, clamp, round, trunc, exclude
+    kind: str  # set, add, multiply, clamp, round, trunc, exclude, beyond (range)
     value: object  # set, add, multiply: an expression; clamp: None or (low, high)
     span: Span
 
@@ -632,6 +754,8 @@ class Action(Node):
             return d.clamp(score, bounds[0], bounds[1])
         if kind in ("round", "trunc"):
             return d.call(kind, [score], self.span)
+        if kind == "beyond":  # says what the rule means; the score is as it was
+            return score
         return EXCLUDED
 
     def number(self):
@@ -644,7 +768,7 @@ class Action(Node):
 
     def changes_nothing(self) -> bool:
         return (self.kind == "multiply" and self.number() == 1) or (
-            self.kind == "add" and self.number() == 0)
+            self.kind == "add" and self.number() == 0) or self.kind == "beyond"
 
     def text(self) -> str:
         n = self.number()
@@ -656,6 +780,8 @@ class Action(Node):
             return f"multiply by {plain(n) if n is not None else self.value.text()}"
         if self.kind == "clamp" and self.value is not None:
             return f"clamp {signed(self.value[0])} to {signed(self.value[1])}"
+        if self.kind == "beyond":
+            return "beyond range"
         return self.kind
 
     def describe(self) -> str:

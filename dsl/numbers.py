@@ -15,7 +15,10 @@ Number = Rational  # int or Fraction
 
 def plain(value) -> str:
     """A number as a methodologist writes it (2, 1.5, 0.333333), never a non-zero
-    value that looks whole: -1/10**7 is -0.0000001, not -0 or 0."""
+    value that looks whole: -1/10**7 is -0.0000001, not -0 or 0. None: an index
+    without a figure in this issue (see IndexResult.missing)."""
+    if value is None:
+        return "no figure"
     if isinstance(value, float):  # no longer exact (a log, a square root)
         if not math.isfinite(value):
             return str(value)
@@ -44,4 +47,4 @@ def _decimals(value: Fraction) -> str:
 
 def signed(value) -> str:
     text = plain(value)
-    return text if text.startswith("-") or value == 0 else f"+{text}"
+    return text if value is None or text.startswith("-") or value == 0 else f"+{text}"

@@ -29,9 +29,9 @@ import os
 import attrs
 
 from . import model as m
-from .diagnostics import Diagnostic, Span, did_you_mean, error
-from .nodes import (HISTORY_FUNCTIONS, INDEX_FUNCTIONS, NUMBER_FUNCTIONS, SELECTING,
-                    expression_depth, parts, subexpressions)
+from .diagnostics import Diagnostic, Span, closest, did_you_mean, error
+from .nodes import (CALENDAR_FUNCTIONS, HISTORY_FUNCTIONS, INDEX_FUNCTIONS, NUMBER_FUNCTIONS,
+                    SELECTING, expression_depth, parts, subexpressions)
 from .nodes import ACROSS_FUNCTIONS, GROUPING_FUNCTIONS
 from .rules import read_rules_file
 
@@ -233,6 +233,10 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
             problems.append(error("B101", f"unknown band `{bandset.empty.name}`",
                                   bandset.empty.span,
                                   did_you_mean(bandset.empty.name, [b.name for b in bandset.bands])))
+    for bandset in scheme.bands.values():  # `red <= -18 when national_security < 0`
+        for band in bandset.bands:
+            if band.condition is not None:
+                problems += band_condition_names(band, bandset, scheme)
     for group in scheme.groups.values():
         for name in group.indices:
             _known(name, scheme.indices, "index", group.span, problems)
@@ -263,7 +267,7 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
 
 _SCORE_WORDS = (m.Recorded, m.Direction, m.Weight)
 FUNCTIONS = sorted(set(NUMBER_FUNCTIONS) | set(INDEX_FUNCTIONS) | set(HISTORY_FUNCTIONS)
-                   | set(ACROSS_FUNCTIONS))
+                   | set(ACROSS_FUNCTIONS) | set(CALENDAR_FUNCTIONS))
 
 
 # Words that open a condition or stand in a score expression: an attribute of that
@@ -331,6 +335,22 @@ def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
         return None
     attribute = scheme.attributes.get(name)
     if attribute is None:
+        if index_words is None and name in scheme.indices:  # `russia > 0` in a rule
+            problems.append(error(
+                "B101", f"`{name}` is an index, not an attribute: a rule's condition reads the "
+                "score of the event on the index being scored, as `recorded`", span,
+                f"write: index is {name} and recorded "
+                + ("> 0" if numeric else "> 0 (an index has a score, not names)")
+                + "; to act on indices' figures, declare a derived index: index NAME = "
+                "if ... then ... else ..."))
+            return None
+        word = closest(name, ["category", "index"]) if index_words is None and not numeric \
+            else None
+        choices = [n for n, a in scheme.attributes.items() if not a.numeric]
+        if word is not None and did_you_mean(name, choices) is None:  # `categry is sanctions`
+            problems.append(error("B101", f"unknown attribute `{name}`", span,
+                                  f"did you mean `{word}`?"))
+            return None
         if index_words is not None and name in scheme.indices:
             problems.append(error("B113", f"`{name}` cannot stand in a score: a score is "
                                   f"computed for one event {index_words}", span,
@@ -377,6 +397,26 @@ def _condition_names(condition, scheme: m.Scheme, problems: list) -> None:
                         or f"its values are {', '.join(attribute.choices)}"))
         elif isinstance(c, m.ValueCompare):
             _attribute_use(c.name, c.span, scheme, True, problems)
+        elif isinstance(c, m.Compare):
+            problems.append(error(
+                "B113", f"`{c.text()}`: a rule's condition compares what the catalogue records "
+                "with a number (recorded >= 2, fatalities = 0), not computed values", c.span,
+                "compute in the action instead: then set to if ... then ... else ..."))
+
+
+# What a condition inside an expression (`if C then A else B`) may be made of.
+_NUMBER_CONDITIONS = (m.Compare, m.AllOf, m.AnyOf, m.Not, m.Always)
+
+
+def _choice_names(choose, problems: list, where: str = "the condition of `if`") -> None:
+    """An `if` inside an expression compares numbers; what the catalogue records
+    about an event (its category, tags, ...) is a rule's to ask."""
+    for c in parts(choose.condition):
+        if not isinstance(c, _NUMBER_CONDITIONS):
+            problems.append(error(
+                "B113", f"`{c.text()}` cannot stand in {where}: it compares "
+                "numbers (age > 30, recorded = 0, positive(us) > 2 * events(us))", c.span,
+                "ask it in a rule: rule NAME when " + c.text() + " then set to ..."))
 
 
 def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
@@ -393,6 +433,20 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
                 "event from its recorded score, direction and weight", e.span,
                 "to compute from indices' figures, declare a derived index: "
                 "index NAME = EXPRESSION"))
+            continue
+        if isinstance(e, m.Choose):
+            _choice_names(e, problems)
+            continue
+        if isinstance(e, m.Reference) and e.name in m.PERIOD_NAMES and (
+                e.name not in scheme.indices and e.name not in scheme.attributes):
+            continue  # the period's days and months: the same for every event and figure
+        if isinstance(e, m.Call) and e.function in CALENDAR_FUNCTIONS:
+            if index is not None:
+                problems.append(error(
+                    "B113", f"`{e.text()}` cannot stand in a derived index: it counts an "
+                    "event's days", e.span, f"use it in the score: score recorded * {e.text()} "
+                    "/ days"))
+            problems += _calendar(e)
             continue
         if isinstance(e, m.Current) and not in_action:
             problems.append(error(
@@ -430,6 +484,33 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
         elif isinstance(e, m.Call):
             problems += _call(e, scheme)
     return problems
+
+
+def band_condition_names(band: m.Band, bandset: m.BandSet, scheme: m.Scheme
+                         ) -> list[Diagnostic]:
+    """A band's condition compares indices' figures, as a derived index reads them."""
+    from .nodes import condition_expressions
+
+    problems: list[Diagnostic] = []
+    probe = m.Choose(band.condition, m.Constant(0, band.span), m.Constant(0, band.span),
+                     band.span)
+    _choice_names(probe, problems, "a band's condition")
+    reader = scheme.indices.get(bandset.index) or m.Index(bandset.index, "", band.span)
+    for e in condition_expressions(band.condition):
+        problems += expression_names(e, scheme, reader)
+    return problems
+
+
+def _calendar(call: m.Call) -> list[Diagnostic]:
+    """days_in_month(k): k a whole number, 1 or more (the period's k-th month)."""
+    arguments = call.arguments
+    if len(arguments) != 1 or not (isinstance(arguments[0], m.Constant)
+                                   and arguments[0].value == int(arguments[0].value)
+                                   and arguments[0].value >= 1):
+        return [error("B111", f"{call.function}() takes the month of the period, counted from "
+                      "1: days_in_month(1) is the days of the event in the period's first month",
+                      call.span)]
+    return []
 
 
 def _call(call: m.Call, scheme: m.Scheme) -> list[Diagnostic]:
@@ -559,6 +640,10 @@ def current_references(expr):
             stack.append(e.operand)
         elif isinstance(e, m.Call) and e.function not in HISTORY_FUNCTIONS:
             stack.extend(reversed(e.arguments))
+        elif isinstance(e, m.Choose):
+            from .nodes import condition_expressions
+
+            stack += [e.otherwise, e.then, *condition_expressions(e.condition)]
 
 
 def _needs(scheme: m.Scheme) -> dict[str, list[str]]:

@@ -96,6 +96,54 @@ def _titled(children) -> tuple:
 # --- rules files -----------------------------------------------------------------
 
 
+def _across(first: Span, last: Span) -> Span:
+    """From the start of one node to the end of another."""
+    return Span(first.file, first.line, first.column, last.end_line, last.end_column)
+
+
+def _constant(e):
+    """The number an expression writes (`2`, `-3`, `+1.5`), else None."""
+    if isinstance(e, m.Constant):
+        return e.value
+    if isinstance(e, m.Negate) and isinstance(e.operand, m.Constant):
+        return -e.operand.value
+    return None
+
+
+def event_condition(condition):
+    """A rule's (or a selection's) condition, with each comparison of `recorded` or
+    of a name with a number read as what the catalogue records: RecordedCompare,
+    ValueCompare. Any other comparison is left as it is, for the resolver to say
+    that a rule's condition does not compute."""
+    import attrs
+
+    if not any(isinstance(c, m.Compare) for c in m.parts(condition)):
+        return condition
+    deepest, stack = 0, [(condition, 1)]
+    while stack:
+        c, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(c, m.Not):
+            stack.append((c.operand, d + 1))
+        elif isinstance(c, (m.AllOf, m.AnyOf)):
+            stack.extend((o, d + 1) for o in c.operands)
+    if deepest > 100:
+        return condition  # too deep (B109 says so): not read further
+    if isinstance(condition, m.Compare):
+        value = _constant(condition.right)
+        if value is not None and isinstance(condition.left, m.Recorded):
+            return m.RecordedCompare(condition.op, value, condition.span)
+        if value is not None and isinstance(condition.left, m.Reference):
+            return m.ValueCompare(condition.left.name, condition.op, value, condition.span)
+        return condition
+    if isinstance(condition, m.Not):
+        return attrs.evolve(condition, operand=event_condition(condition.operand))
+    if isinstance(condition, (m.AllOf, m.AnyOf)):
+        return attrs.evolve(condition, operands=tuple(event_condition(o)
+                                                      for o in condition.operands))
+    return condition
+
+
 class _Item(NamedTuple):
     kind: str
     value: object
@@ -303,8 +351,12 @@ class RulesBuilder(_Builder):
 
     def band(self, meta, children):
         name, (lower, upper) = children[0], children[1]
-        text = " ".join(_string(c).strip() for c in children[2:])
-        return m.Band(name.value, lower, upper, text, self.span(meta))
+        rest = children[2:]
+        condition = None
+        if rest and not isinstance(rest[0], Token):  # `red <= -18 when national_security < 0`
+            condition, rest = rest[0], rest[1:]
+        text = " ".join(_string(c).strip() for c in rest)
+        return m.Band(name.value, lower, upper, text, self.span(meta), condition=condition)
 
     def titled_band(self, meta, children):
         import attrs
@@ -331,7 +383,7 @@ class RulesBuilder(_Builder):
 
     def rule(self, meta, children):
         name, title, rest = _titled(children)
-        condition, actions = rest[0], tuple(rest[1:])
+        condition, actions = event_condition(rest[0]), tuple(rest[1:])
         return _Item("rule", m.Rule(name.value, title, condition, actions, self.span(name)))
 
     def group(self, meta, children):
@@ -418,16 +470,14 @@ class RulesBuilder(_Builder):
     def date_within(self, meta, children):
         return m.DateWithin(self._date(children[0]), self._date(children[1]), self.span(meta))
 
-    def recorded_compare(self, meta, children):
-        op = {"≥": ">=", "≤": "<="}.get(children[0].value, children[0].value)
-        return m.RecordedCompare(op, children[1].value, self.span(meta))
+    def comparison(self, meta, children):
+        left, op, right = children
+        op = {"≥": ">=", "≤": "<=", "≠": "!=", "==": "="}.get(op.value, op.value)
+        return m.Compare(left, op, right, _across(left.span, right.span))
 
     def value_in(self, meta, children):
         return m.ValueIn(children[0].value, self._names(children[1:]), self.span(meta))
 
-    def value_compare(self, meta, children):
-        op = {"≥": ">=", "≤": "<="}.get(children[1].value, children[1].value)
-        return m.ValueCompare(children[0].value, op, children[2].value, self.span(meta))
 
     # actions
     def set(self, meta, children):
@@ -457,6 +507,9 @@ class RulesBuilder(_Builder):
     def exclude(self, meta, children):
         return m.Action("exclude", None, self.span(meta))
 
+    def beyond(self, meta, children):
+        return m.Action("beyond", None, self.span(meta))
+
     # score expressions
     def _binary(op):
         def build(self, meta, children):
@@ -476,7 +529,14 @@ class RulesBuilder(_Builder):
         return children
 
     def selection(self, meta, children):
-        return m.Selection(children[0].value, children[1], self.span(meta))
+        return m.Selection(children[0].value, event_condition(children[1]), self.span(meta))
+
+    def choose(self, meta, children):
+        return m.Choose(children[0], children[1], children[2], self.span(meta))
+
+    def power(self, meta, children):
+        return m.Binary("^", children[0], children[1],
+                        _across(children[0].span, children[1].span))
 
     def across(self, meta, children):
         name, count = children

@@ -36,7 +36,7 @@ from ..dsl.domains import FigureProblem
 from .choice import AUTO_BYTES, ENGINES, NEEDS, automatic, installed, readable  # noqa: F401
 from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spark,  # noqa: F401
                       Unavailable, _exp, check, describe, json_problems, runner_for)
-from .plan import Evaluation, IndexResult, Plan, figure_problem
+from .plan import Evaluation, IndexResult, Plan, colour_by_figures, figure_problem
 from .plan import HistoryShort, history_short
 from .query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
 
@@ -57,8 +57,17 @@ class ColumnarFigures:
     def __init__(self, results: dict, rows: dict, compiled: Compiled):
         self.results, self.rows, self.compiled = results, rows, compiled
 
+    period = None  # for period_days and period_months
+
     def aggregate(self, name: str, d):
-        return self.results[name].aggregate
+        if name in m.PERIOD_NAMES and name not in self.results:
+            from .plan import calendar_figure
+
+            return calendar_figure(name, self.period)
+        result = self.results[name]
+        if result.aggregate is None:
+            raise result.problem()  # an index without a figure: nor has what reads it
+        return result.aggregate
 
     def previous(self, name: str, n: int, d, span):
         """A columnar engine evaluates one catalogue alone (with history, the python
@@ -84,7 +93,8 @@ class ColumnarFigures:
         if function == "sum":
             return _figure(total, den)
         if not count:
-            raise FigureProblem(f"{function}() of {name} with no events", span)
+            what = name if condition is None else f"{name} where {condition.text()}"
+            raise FigureProblem(f"{function}() of {what} with no events", span)
         if function == "mean":
             return EXACT.divide(_figure(total, den), count, span)
         return _figure(high if function == "max" else low, den)
@@ -126,7 +136,7 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     rows = _run(runner, _final(compiled, ["idx"]))
     catalogue = m.Catalogue(source.period, (), (path,))
     try:
-        indices = _indices(scheme, rows, compiled)
+        indices = _indices(scheme, rows, compiled, source.period)
     except FigureProblem as e:
         raise InputError([figure_problem(e, catalogue)]) from None
     except HistoryShort as e:  # previous(), mean(x over N issues): there is no issue before
@@ -142,7 +152,7 @@ def _run(runner, query) -> dict:
     return {row[0]: dict(zip(names, row)) for row in runner.rows(query)}
 
 
-def _indices(scheme: m.Scheme, rows: dict, compiled: Compiled) -> dict:
+def _indices(scheme: m.Scheme, rows: dict, compiled: Compiled, period=None) -> dict:
     den = compiled.layers[-1].den
     results = {}
     for name, index in scheme.indices.items():
@@ -155,8 +165,11 @@ def _indices(scheme: m.Scheme, rows: dict, compiled: Compiled) -> dict:
         bands = scheme.bands.get(name)
         colour = bands.colour_of(aggregate, events) if bands else None
         results[name] = IndexResult(index, aggregate, positive, negative, events, colour)
+    figures = ColumnarFigures(results, rows, compiled)
+    figures.period = period
     if len(results) < len(scheme.indices):
-        Plan(scheme).derive(results, ColumnarFigures(results, rows, compiled))
+        Plan(scheme).derive(results, figures)
+    colour_by_figures(scheme, results, figures)
     return {name: results[name] for name in scheme.indices if name in results}
 
 

@@ -83,7 +83,8 @@ class Comparison(Tabular, Node):
 
 def ranking(evaluation: Evaluation, members) -> tuple[str, ...]:
     """Highest aggregate first; equal aggregates keep the group's order."""
-    present = [n for n in members if n in evaluation.indices]
+    present = [n for n in members if n in evaluation.indices
+               and evaluation.indices[n].aggregate is not None]  # no figure: not ranked
     return tuple(sorted(present, key=lambda n: -evaluation.indices[n].aggregate))
 
 

@@ -8,6 +8,8 @@ is from the nearest band boundary on either side.
 
 from __future__ import annotations
 
+from ..dsl.domains import FigureProblem
+
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
@@ -48,6 +50,7 @@ class IndexExplanation(Tabular, Node):
     down: Boundary | None
     inputs: tuple = ()  # a derived index: (what its expression reads, its value)
     attributes: tuple = ()  # the attributes the scheme declares or reads (age, days)
+    picked: tuple = ()  # a derived index: (a selection `x where C`, the events it took)
 
     def __repr__(self):  # short, for notebooks; equality and hash stay Node's
         r = self.result
@@ -126,12 +129,16 @@ def explain(evaluation: Evaluation, index: str | None = None,
         bands = evaluation.scheme.bands.get(name)
         up = down = None
         derived = result.index.derived
-        if bands is not None and (result.events or derived):  # no events, no colour
+        if bands is not None and (result.events or derived) and result.aggregate is not None:
             whole_totals = whole(evaluation.scheme, name)
             up = nearest_change(bands, result.aggregate, +1, whole_totals)
             down = nearest_change(bands, result.aggregate, -1, whole_totals)
-        inputs = _inputs(evaluation, result.index.formula) if derived else ()
-        out.append(IndexExplanation(result, tuple(lines), up, down, inputs, attributes))
+        try:
+            inputs = _inputs(evaluation, result.index.formula) if derived else ()
+        except FigureProblem:  # an index without a figure: what it read, as far as it goes
+            inputs = ()
+        picked = _picked(evaluation, result.index.formula) if derived else ()
+        out.append(IndexExplanation(result, tuple(lines), up, down, inputs, attributes, picked))
     return Explanations(out)
 
 
@@ -146,6 +153,28 @@ def attributes_read(evaluation: Evaluation) -> tuple[str, ...]:
                                + list(asked[3] if asked else ())))
 
 
+def _picked(evaluation: Evaluation, formula) -> tuple:
+    """Each selection a derived index's expression reads (`us where category is
+    statements`), with the events it took (their numbers, in catalogue order)."""
+    from ..dsl.nodes import subexpressions
+    from .plan import EntryView
+
+    found: dict[str, list] = {}
+    for e in subexpressions(formula):
+        if not isinstance(e, m.Selection) or e.text() in found:
+            continue
+        taken = found[e.text()] = []
+        for s in evaluation.scored:
+            entry = s.entry
+            if s.score is None or entry.index != e.index:
+                continue
+            view = EntryView(entry.event, entry.end)
+            view.index, view.recorded = entry.index, entry.recorded
+            if e.condition.holds(view) and entry.event.number not in taken:
+                taken.append(entry.event.number)
+    return tuple((k, tuple(v)) for k, v in found.items())
+
+
 def _inputs(evaluation: Evaluation, formula) -> tuple:
     """What a derived index's expression reads (indices, and functions of their
     entries), each with its value, in the order written."""
@@ -155,7 +184,7 @@ def _inputs(evaluation: Evaluation, formula) -> tuple:
 
     plan = evaluation.plan
     figures = Figures(evaluation.indices, evaluation.entries, plan.scores(evaluation.entries),
-                      evaluation.history)
+                      evaluation.history, period=evaluation.catalogue.period)
     found: dict[str, object] = {}
     inside = set()  # the index a function of its entries names is not read as a figure
     for e in subexpressions(formula):

@@ -107,6 +107,7 @@ class Plan:
         self.rules = scheme.rules
         self.low, self.high = scheme.range.low, scheme.range.high
         self.weights = {name: c.weight for name, c in scheme.categories.items()}
+        self.period = None  # the period of the catalogue matched last
         # the published method's shape: every score as recorded, no rules
         self.as_recorded = type(scheme.score) is Recorded and not scheme.rules
         # the attributes the score expression and the actions read, in order
@@ -120,7 +121,8 @@ class Plan:
         # relies on that sharing.
         entries = []
         rules = self.rules
-        end = catalogue.period.end
+        end = m.period_end(catalogue.period)
+        self.period = catalogue.period
         ranked = ranks(self.scheme, catalogue) if self.scheme.ranks else None
         if not rules:
             for event in catalogue.events:
@@ -272,8 +274,11 @@ class Plan:
             colour = bands.colour_of(aggregate, counts[name]) if bands else None
             results[name] = IndexResult(index, aggregate, positive[name], negative[name],
                                         counts[name], colour)
+        period = self.period or (entries[0].end if entries else None)
+        figures = Figures(results, entries, scores, history, short, period)
         if len(results) < len(scheme.indices):
-            self.derive(results, Figures(results, entries, scores, history, short), short)
+            self.derive(results, figures, short)
+        colour_by_figures(scheme, results, figures, counts)
         return {name: results[name] for name in scheme.indices if name in results}
 
     def derive(self, results: dict, figures: "Figures", short: dict | None = None) -> None:
@@ -284,16 +289,43 @@ class Plan:
             index = scheme.indices[name]
             try:
                 value = index.formula.figure(figures, EXACT)
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise FigureProblem("a number too large to compute with",
+                                        index.formula.span, fatal=True)
             except HistoryShort as e:
                 if short is None:
                     raise
                 short[name] = e
                 continue
-            if isinstance(value, float) and not math.isfinite(value):
-                raise FigureProblem("a number too large to compute with", index.formula.span)
+            except FigureProblem as e:  # that index's figure, not the run's: said, then on
+                if e.fatal:
+                    raise
+                results[name] = IndexResult(index, None, None, None, None, None,
+                                            Undefined(e.message, e.span or index.span))
+                continue
             bands = scheme.bands.get(name)
             results[name] = IndexResult(index, value, None, None, None,
                                         bands.colour(value) if bands else None)
+
+
+def colour_by_figures(scheme: m.Scheme, results: dict, figures, counts=None) -> None:
+    """The colours of indices whose bands are chosen by other figures too (`red <=
+    -18 when national_security < 0`), once every figure is known; a band whose
+    condition reads a figure the issue lacks does not hold."""
+    import attrs
+
+    for name, bandset in scheme.bands.items():
+        result = results.get(name)
+        if result is None or not bandset.conditional:
+            continue
+        try:
+            if result.index.derived:
+                colour = bandset.colour(result.aggregate, figures)
+            else:
+                colour = bandset.colour_of(result.aggregate, result.events, figures)
+        except (HistoryShort, KeyError, FigureProblem):
+            colour = bandset.colour(result.aggregate)  # the bands without a condition
+        results[name] = attrs.evolve(result, colour=colour)
 
 
 class Past(NamedTuple):
@@ -302,6 +334,28 @@ class Past(NamedTuple):
 
     label: str
     figures: dict
+
+
+@node
+class Undefined(Node):
+    """Why an index has no figure in an issue (a division by zero, the mean of no
+    events), and where the expression that asks for it is written."""
+
+    reason: str
+    span: object
+
+    def words(self) -> str:
+        where = self.span
+        return (f"{self.reason} ({where.file}:{where.line}:{where.column})" if where
+                else self.reason)
+
+
+def calendar_figure(name: str, period):
+    """period_days or period_months of the period at hand (a Period, or the
+    PeriodEnd entries carry)."""
+    start = getattr(period, "start", None)
+    end = getattr(period, "end", period)
+    return m.calendar_value(name, start, end)
 
 
 class HistoryShort(Exception):
@@ -328,12 +382,17 @@ class Figures:
     an index's figure in an earlier issue (from `history`)."""
 
     def __init__(self, results: dict, entries: list, scores: list, history=None,
-                 short: dict | None = None):
+                 short: dict | None = None, period=None):
         self.results, self.history, self.short = results, history, short
         self.pairs = [(e, s) for e, s in zip(entries, scores) if s is not EXCLUDED]
+        self.period = period  # for period_days and period_months
 
     def aggregate(self, name: str, d):
+        if name in m.PERIOD_NAMES and name not in self.results:
+            return calendar_figure(name, self.period)
         result = self.results.get(name)
+        if result is not None and result.aggregate is None:
+            raise result.problem()  # an index without a figure: nor has what reads it
         if result is None and self.short and name in self.short:
             raise self.short[name]  # a derived index this issue has no history for
         return result.aggregate if result is not None else self.results[name].aggregate
@@ -380,7 +439,8 @@ class Figures:
         if function == "sum":
             return sum(scores)
         if not scores:
-            raise FigureProblem(f"{function}() of {name} with no events", span)
+            what = name if condition is None else f"{name} where {condition.text()}"
+            raise FigureProblem(f"{function}() of {what} with no events", span)
         if function == "mean":
             return EXACT.divide(sum(scores), len(scores), span)
         return max(scores) if function == "max" else min(scores)
@@ -482,31 +542,44 @@ def reads(scheme: m.Scheme) -> tuple[str, ...]:
 
 def expression_reads(exprs) -> tuple[str, ...]:
     """The attributes these score expressions read, each once, in order."""
+    from ..dsl.nodes import CALENDAR_FUNCTIONS, Call
+
     found: list[str] = []
     for expr in exprs:
         for e in subexpressions(expr):
             if isinstance(e, Reference) and e.name not in found:
                 found.append(e.name)
+            elif isinstance(e, Call) and e.function in CALENDAR_FUNCTIONS \
+                    and e.text() not in found:
+                found.append(e.text())  # days_in_month(2), read like an attribute
     return tuple(found)
 
 
 @node
 class IndexResult(Node):
     index: m.Index
-    aggregate: m.Number
+    aggregate: m.Number | None  # None: no figure (`missing` says why)
     positive: m.Number
     negative: m.Number
     events: int
     colour: str | None  # the band's name, where the index has bands and events
+    missing: Undefined | None = None  # why a derived index has no figure in this issue
 
     @property
     def exact(self) -> bool:
-        """Whether the figure is exact (a `log` or `sqrt` in a derived index makes it
-        a float, shown rounded)."""
+        """Whether the figure is exact (a power, `exp`, `log` or `sqrt` makes it a
+        float, shown rounded)."""
         return not isinstance(self.aggregate, float)
+
+    def problem(self) -> FigureProblem:
+        """Why it has no figure, as what reads it is told."""
+        return FigureProblem(f"{self.index.name} has no figure ({self.missing.reason})", None)
 
     def __repr__(self):
         colour = f", {self.colour}" if self.colour else ""
+        if self.aggregate is None:
+            return (f"<IndexResult {short(self.index.name, 40)} {short(self.index.title, 60)!r}: "
+                    f"no figure ({short(self.missing.reason, 80) if self.missing else ''})>")
         return (f"<IndexResult {short(self.index.name, 40)} {short(self.index.title, 60)!r}: "
                 f"{m.signed(self.aggregate)} ({m.signed(self.positive)}/"
                 f"{m.signed(self.negative) if self.negative else '0'}), "
@@ -561,7 +634,8 @@ class Evaluation(Tabular):
         period, scheme = self.catalogue.period, self.scheme
         caption = (f"{period.title}, {period.start} to {period.end}; scheme: {scheme.name}"
                    + (f", {scheme.version}" if scheme.version else ""))
-        rows = [[r.index.title, m.signed(r.aggregate), m.signed(r.positive),
+        rows = [[r.index.title, "no figure" if r.aggregate is None else m.signed(r.aggregate),
+                 m.signed(r.positive),
                  m.signed(r.negative) if r.negative else "0", r.events,
                  r.colour if r.colour else
                  "no events" if not r.events and name in scheme.bands else ""]
@@ -633,6 +707,34 @@ def history_short(e: HistoryShort, catalogue: m.Catalogue):
                  "issue may be its published figures alone)")
 
 
+def missing_figures(results, catalogue: m.Catalogue) -> list:
+    """A warning (B210) for each index without a figure in this issue, with why."""
+    from ..dsl.diagnostics import error, warning
+
+    found = []
+    for name, r in results.items():
+        if r.aggregate is None and r.missing is not None:
+            found.append(warning("B210", f"`{name}` has no figure in {catalogue.period.title}: "
+                                 f"{r.missing.reason}; the other figures stand", r.missing.span,
+                                 guard_hint(r.missing.reason)))
+    del error
+    return found
+
+
+def guard_hint(reason: str) -> str:
+    """How to guard an expression against what it met."""
+    import re
+
+    found = re.match(r"(mean|max|min)\(\) of (.+) with no events", reason)
+    if found:
+        function, what = found.groups()
+        return (f"give a figure for a period without such events: if count({what}) > 0 then "
+                f"{function}({what}) else 0")
+    if "division by zero" in reason:
+        return "guard the divisor, e.g. max(positive(us) - negative(us), 1), or if ... then ... else"
+    return "guard the expression with if ... then ... else"
+
+
 def figure_problem(e: FigureProblem, catalogue: m.Catalogue):
     from ..dsl.diagnostics import error
 
@@ -644,4 +746,4 @@ def figure_problem(e: FigureProblem, catalogue: m.Catalogue):
                      "record what the expression needs on the event, or guard the expression so "
                      "that it gives a number on every event, e.g. recorded / max(fatalities, 1)")
     return error("B208", f"{e.message}, with the figures of {catalogue.period.title}", e.span,
-                 "guard the expression, e.g. max(positive(us) - negative(us), 1)")
+                 guard_hint(e.message))

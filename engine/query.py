@@ -105,7 +105,7 @@ def _asks(scheme: m.Scheme) -> set:
     from .plan import reads
 
     asked |= {("value", name) for name in reads(scheme)}
-    if {("value", "age"), ("value", "days")} & asked:
+    if {("value", "age"), ("value", "days"), ("value", "days_in_period")} & asked:
         asked.add("dates")  # the built-in attributes count days
     return asked
 
@@ -389,6 +389,20 @@ def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns
         return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
 
     if name not in scheme.attributes:  # the built-ins
+        from .sql import NotCompilable, date_literal
+
+        period = source.period
+        if name in m.PERIOD_NAMES:  # the same for every entry
+            columns.constants[name] = m.calendar_value(name, period.start, period.end)
+            return None
+        if name == "days_in_period":
+            columns.dens[name] = 1
+            return exp.Add(this=days(exp.Least(this=columns.end, expressions=[
+                date_literal(period.end)], ignore_nulls=True), exp.Greatest(
+                this=columns.start, expressions=[date_literal(period.start)], ignore_nulls=True)),
+                expression=literal(1))
+        if name not in ("age", "days"):
+            raise NotCompilable(f"`{name}`, an event's days in a month, is not written in SQL")
         columns.dens[name] = 1
         if name == "age":
             from .sql import date_literal

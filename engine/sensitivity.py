@@ -139,6 +139,8 @@ class Sensitivity(Tabular, Node):
 def scales(scheme: m.Scheme) -> dict[str, Scale]:
     out = {}
     for name, bandset in scheme.bands.items():
+        if bandset.conditional:  # chosen by other figures too: no scale of one figure
+            continue
         bands = sorted(bandset.bands, key=lambda b: (
             b.lower is not None, b.lower.value if b.lower else 0,
             not b.lower.inclusive if b.lower else False))  # [1, ...) before (1, ...)
@@ -181,7 +183,11 @@ def parameters(scheme: m.Scheme, varies: list[m.Vary]) -> list[Parameter]:
                 "score", "score", "score among [" + ", ".join(o.text() for o in vary.options)
                 + "]", -1.0, float(len(vary.options)))
         else:
-            for index in vary.names or list(scheme.bands):
+            for index in vary.names or [n for n in scheme.bands if n in all_scales]:
+                if index not in all_scales:
+                    raise SensitivityProblem(
+                        f"the bands of {index} are chosen by other figures too (`when`): "
+                        "their boundaries cannot be moved")
                 scale = all_scales[index]
                 for band, start in zip(scale.names[1:], scale.starts):
                     key = f"{index}:{band}"
@@ -199,6 +205,7 @@ class _Arrays:
 
         scheme = evaluation.scheme
         self.scheme, self.history = scheme, evaluation.history
+        self.period = evaluation.catalogue.period
         self.index_names = list(scheme.indices)
         self.categories = list(scheme.categories)
         kept = [s for s in evaluation.scored if s.score is not None]  # exclusion is fixed
@@ -322,6 +329,10 @@ class _ArrayFigures:
         self.arrays, self.base, self.totals = arrays, base, totals
 
     def aggregate(self, name: str, d):
+        if name in m.PERIOD_NAMES and name not in self.arrays.index_names:
+            from .plan import calendar_figure
+
+            return float(calendar_figure(name, self.arrays.period))
         return self.totals[:, self.arrays.index_names.index(name)]
 
     def previous(self, name: str, n: int, d, span):
@@ -394,6 +405,11 @@ def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
     if not params:
         raise SensitivityProblem("nothing to vary: the scheme declares no `vary`, and none "
                                  "was given (e.g. --vary 'weights by 1' or --vary 'bands by 1')")
+    missing = [n for n, r in evaluation.indices.items() if r.aggregate is None]
+    if missing:
+        raise SensitivityProblem(f"{', '.join(missing)} {'has' if len(missing) == 1 else 'have'}"
+                                 " no figure on this catalogue (see B210): nothing to perturb "
+                                 "around")
     arrays = _Arrays(evaluation, varies)
     all_scales = scales(scheme)
     rng = np.random.default_rng(seed)
@@ -527,7 +543,7 @@ def one_at_a_time(evaluation, params, arrays, all_scales) -> list[Effect]:
                 effects.append(Effect(Parameter("score", f"score:{k}", f"score {option.text()}",
                                                 -1.0, 0.0), float(k), changes, flips))
             continue
-        for delta in (-1.0, 1.0):
+        for delta in (-p.by, p.by):  # the declared width (`vary rule r by 0.5`: +-0.5)
             totals, colours = _at(evaluation, params, arrays, all_scales, {j: delta})
             changes = {n: totals[n] - nominal[n] for n in totals if totals[n] != nominal[n]}
             flips = {n: (nominal_colours[n], colours[n]) for n in colours

@@ -129,7 +129,12 @@ def missing(issue: "Issue", name: str, f: IssueFigure) -> str | None:
     if f.aggregate is not None:
         return None
     short = getattr(issue.evaluation, "short", None) or {}
-    return "history" if name in short else "not known"
+    if name in short:
+        return "history"
+    result = issue.evaluation.indices.get(name) if issue.evaluation is not None else None
+    if result is not None and result.missing is not None:  # e.g. the mean of no events
+        return f"no figure: {result.missing.words()}"
+    return "not known"
 
 
 # --- building -----------------------------------------------------------------------
@@ -165,7 +170,27 @@ def build_series(scheme: m.Scheme, catalogues) -> Series:
                                  unknown=True))
     if failed:
         raise InputError(failed)
-    return Series(scheme, tuple(issues), tuple(problems) + tuple(_short(issues)))
+    return Series(scheme, tuple(issues), tuple(problems) + tuple(_short(issues))
+                  + tuple(_undefined(issues)))
+
+
+def _undefined(issues: list[Issue]) -> list[Diagnostic]:
+    """One warning (B210) for each index and reason some issues have no figure for,
+    naming the issues."""
+    found: dict = {}
+    for issue in issues:
+        for name, r in (issue.evaluation.indices.items() if issue.evaluation else ()):
+            if r.aggregate is None and r.missing is not None:
+                found.setdefault((name, r.missing), []).append(issue.label)
+    problems = []
+    for (name, why), labels in found.items():
+        shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3
+                                          else "")
+        from .plan import guard_hint
+
+        problems.append(warning("B210", f"`{name}` has no figure in {shown}: {why.reason}; the "
+                                "other figures stand", why.span, guard_hint(why.reason)))
+    return problems
 
 
 def _history(issues) -> tuple:
@@ -231,19 +256,26 @@ def _short(issues: list[Issue]) -> list[Diagnostic]:
         for name, e in issue.evaluation.short.items():
             key = (e.what, e.span)
             found.setdefault(key, (e, []))[1].append((name, issue.label))
-    problems = []
+    parts, spans = [], []
     for (what, span), (e, where) in found.items():
         names = list(dict.fromkeys(n for n, _ in where))
         labels = list(dict.fromkeys(label for _, label in where))
         shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3
                                           else "")
         lacks = "colour" if what.startswith("the colour") else "figure"
-        problems.append(warning(
-            "B705", f"{what} needs {e.needed} earlier issue{'' if e.needed == 1 else 's'} "
-            f"with the figure: {', '.join(names)} {'has' if len(names) == 1 else 'have'} no "
-            f"{lacks} in {shown}", span,
-            "name the earlier issues too (their published figures are enough)"))
-    return problems
+        parts.append(f"{what} needs {e.needed} earlier issue{'' if e.needed == 1 else 's'} "
+                     f"with the figure: {', '.join(names)} {'has' if len(names) == 1 else 'have'}"
+                     f" no {lacks} in {shown}")
+        spans.append(span)
+    if not parts:
+        return []
+    # one warning for the series, however many figures and colours lack history
+    # (said where the first is written; the others' places are in the message)
+    if len(parts) > 1:
+        parts = [f"{part} ({span.file}:{span.line})" if span is not None else part
+                 for part, span in zip(parts, spans)]
+    return [warning("B705", "; ".join(parts), spans[0],
+                    "name the earlier issues too (their published figures are enough)")]
 
 
 def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, history,

@@ -169,7 +169,9 @@ class Scaled:
         return _COMPARISONS[op](this=self.at(den), expression=right)
 
 
-_COMPARISONS = {">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
+_COMPARISONS = {">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE, "=": exp.EQ,
+                "!=": exp.NEQ}
+_FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "=", "!=": "!="}
 
 
 def _common(values: list) -> tuple[list[exp.Expression], int]:
@@ -205,7 +207,10 @@ class Sql:
         if not any(isinstance(v, Scaled) for v in values):
             if function in ("log", "sqrt"):
                 raise NotCompilable(f"{function}() is not exact", span)
-            return EXACT.call(function, [_exact(v) for v in values], span)
+            result = EXACT.call(function, [_exact(v) for v in values], span)
+            if isinstance(result, float):  # exp(), geomean() that is not exact
+                raise NotCompilable(f"{function}() is not exact", span)
+            return result
         x = values[0]
         if function in ("min", "max"):
             nums, den = _common(values)
@@ -237,6 +242,59 @@ class Sql:
     @staticmethod
     def const(value):
         return value
+
+    @staticmethod
+    def power(a, b, span=None):
+        """A whole power of up to 8 as that many products, exactly; a power of
+        constants where it is exact; nothing else (a float is not exact)."""
+        from ..dsl.domains import EXACT
+
+        if isinstance(b, Scaled):
+            raise NotCompilable("a power whose exponent is not a constant", span)
+        if not isinstance(a, Scaled):
+            result = EXACT.power(_exact(a), _exact(b), span)
+            if isinstance(result, float):
+                raise NotCompilable("a power that is not exact", span)
+            return result
+        b = Fraction(_exact(b))
+        if b.denominator != 1 or not 0 <= b <= 8:
+            raise NotCompilable("a power other than 0 to 8 of a figure", span)
+        result = 1
+        for _ in range(int(b)):
+            result = a * result if isinstance(result, Scaled) else a
+        return result
+
+    # conditions inside expressions: SQL predicates (or constants decided here)
+    @staticmethod
+    def compare(op: str, a, b):
+        if isinstance(a, Scaled):
+            return a.compared(op, b)
+        if isinstance(b, Scaled):
+            return b.compared(_FLIPPED[op], a)
+        from ..dsl.nodes import compare
+
+        return compare(op, _exact(a), _exact(b))
+
+    @staticmethod
+    def all_of(values):
+        return _combined(list(values), False, exp.and_)
+
+    @staticmethod
+    def any_of(values):
+        return _combined(list(values), True, exp.or_)
+
+    @staticmethod
+    def negate(value):
+        return SqlSubject.negate(value)
+
+    @staticmethod
+    def choose(condition, then, otherwise):
+        if isinstance(condition, bool):
+            return then() if condition else otherwise()
+        a, b = then(), otherwise()
+        (x, y), den = _common([a, b])
+        return Scaled(exp.Paren(this=exp.Case(ifs=[exp.If(this=false_if_null(condition),
+                                                          true=x)], default=y)), den)
 
     @staticmethod
     def sign(x):

@@ -21,7 +21,7 @@ from ..dsl.checks import STAGES, Stage, rows
 from ..dsl.diagnostics import Diagnostic, InputError, error
 from ..dsl.nodes import Binary, Call, subexpressions
 from ..dsl.suppress import suppress
-from .plan import evaluate
+from .plan import evaluate, missing_figures
 
 
 class Findings(list):
@@ -189,10 +189,11 @@ def figure_problems(scheme: m.Scheme, catalogue: m.Catalogue) -> list[Diagnostic
             b.relative for b in scheme.bands.values()):
         return option_problems(scheme, catalogue, scheme.varies)
     try:
-        evaluate(scheme, catalogue)
+        result = evaluate(scheme, catalogue)
     except InputError as e:
         return list(e.diagnostics)
-    return option_problems(scheme, catalogue, scheme.varies)
+    return missing_figures(result.indices, catalogue) + option_problems(scheme, catalogue,
+                                                                        scheme.varies)
 
 
 def option_problems(scheme: m.Scheme, catalogue: m.Catalogue, varies) -> list[Diagnostic]:

@@ -194,6 +194,12 @@ def test_report_the_differential_counts(capsys):
 
 # --- fixed cases -------------------------------------------------------------------------------
 
+# Shipped schemes whose constructs SQL cannot compute exactly, with what says so.
+FALLS_BACK = {"minsk-decay.rules": "a power whose exponent is not a constant",
+              "minsk-january.rules": "days_in_month",
+              "minsk-prorated.rules": "a division by a figure that is not a constant"}
+
+
 @pytest.mark.parametrize("scheme", sorted(p.name for p in (ROOT / "rules").glob("minsk-*.rules")))
 def test_every_shipped_scheme_gives_the_same_figures_on_no19(scheme):
     rules = load_scheme(str(ROOT / "rules" / scheme))
@@ -205,6 +211,19 @@ def test_every_shipped_scheme_gives_the_same_figures_on_no19(scheme):
     if check_compiles(rules) is not None:  # B801: the python engine computes it (the CLI
         return  # says so, and tests/test_group_caps.py and test_repeats.py compare them)
     python = evaluate(rules, load_catalogue([str(CSV)], rules))
+    if scheme in FALLS_BACK:  # not exact in SQL: named, and the python engine computes it
+        from barometer.engine.sql import NotCompilable
+
+        with pytest.raises(NotCompilable, match=FALLS_BACK[scheme]):
+            evaluate_columnar(rules, str(CSV), engine="duckdb")
+        result = CliRunner().invoke(main, ["eval", str(ROOT / "rules" / scheme), str(CSV),
+                                           "--engine", "duckdb", "--format", "json"])
+        assert "warning[B801]" in result.output
+        assert {k: v["aggregate"] for k, v in json.loads(result.stdout)["indices"].items()} == {
+            k: json.loads(json.dumps(r.aggregate if isinstance(r.aggregate, (int, type(None)))
+                                     else round(float(r.aggregate), 6)))
+            for k, r in python.indices.items()}
+        return
     columnar = evaluate_columnar(rules, str(CSV), engine="duckdb")
     assert figures(columnar) == figures(python)
     if scheme == "minsk-barometer.rules":

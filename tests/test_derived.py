@@ -118,25 +118,33 @@ def test_mistakes_in_derived_indices_are_located(tmp_path):
     assert "hint: did you mean `abs`?" in result.output or "the functions are" in result.output
 
 
-def test_a_division_by_zero_is_an_error_at_the_expression(tmp_path):
+def test_a_division_by_zero_leaves_that_index_without_a_figure_and_the_run_goes_on(tmp_path):
     rules = tmp_path / "z.rules"
     rules.write_text(f'scheme "Z"\nextends "{RULES}"\n'
-                     "index share = positive(us) / (positive(us) - negative(us))\n",
+                     "index share = positive(us) / (positive(us) - negative(us))\n"
+                     "index after = share + 1\n",
                      encoding="utf-8")
     empty = tmp_path / "e.events"
     empty.write_text('period "Empty" from 2021-03-01 to 2021-03-31\n'
                      "[4 March] Call\n    russia +1\n", encoding="utf-8")
     result = run("eval", rules, empty)
-    assert result.exit_code == 2
-    assert f"{rules}:3:28: error[B208]: division by zero, with the figures of Empty" \
-        in result.output
+    assert result.exit_code == 0
+    assert (f"{rules}:3:28: warning[B210]: `share` has no figure in Empty: division by zero; "
+            "the other figures stand") in result.output
+    assert "no figure: share: division by zero (" in result.output
+    data = json.loads(run("eval", rules, empty, "--format", "json").stdout)
+    assert data["indices"]["russia"]["aggregate"] == 1
+    assert data["indices"]["share"]["aggregate"] is None
+    assert data["indices"]["share"]["missing"] == f"division by zero ({rules}:3:28)"
+    assert data["indices"]["after"]["missing"] == (
+        f"share has no figure (division by zero) ({rules}:4:7)")
     checked = run("check", rules, empty)
-    assert "error[B208]" in checked.output and checked.exit_code == 1
+    assert "warning[B210]" in checked.output and checked.exit_code == 0
     assert "warning[B408]: `share` divides by positive(us) - negative(us), which can be 0" \
         in run("check", rules).output
-    with pytest.raises(InputError):
-        scheme = load_scheme(str(rules))
-        evaluate(scheme, load_catalogue([str(empty)], scheme))
+    scheme = load_scheme(str(rules))
+    figures = evaluate(scheme, load_catalogue([str(empty)], scheme)).indices
+    assert figures["share"].aggregate is None and figures["russia"].aggregate == 1
 
 
 # --- properties over generated schemes and catalogues -------------------------------

@@ -104,7 +104,7 @@ def test_rules_file_mistakes(tmp_path):
         f"{rules}:5:7: error[B201]: russia: values of -2 and below fall in no band (white is >= -1)",
         f"{rules}:7:5: error[B203]: band `green` holds no value: it is written -2 to -6",
         f"{rules}:9:14: error[B101]: unknown index `rusia`",
-        f"{rules}:10:28: error[B001]: expected `add`, `clamp`, `exclude`, `multiply`, `round`, `set` or `trunc`, "
+        f"{rules}:10:28: error[B001]: expected `add`, `beyond`, `clamp`, `exclude`, `multiply`, `round`, `set` or `trunc`, "
         "found `explode`",
     ]
     assert "= hint: did you mean `category`?" in result.output

@@ -181,7 +181,9 @@ def test_relative_bands_and_previous_in_a_series(tmp_path):
     assert [b.describe() for b in bands.bands] == ["< +1.5", "+1.5 to +2.5", "> +2.5"]
     assert [i.figures["change"].aggregate for i in series.issues] == [None, 2, -1, 3]
     warned = sorted((p.code, p.span.line) for p in problems if p.severity == "warning")
-    assert warned == [("B705", 4), ("B705", 5)]
+    assert warned == [("B705", 5)]  # one warning for the series, naming each figure
+    [b705] = [p for p in problems if p.code == "B705"]
+    assert f"{tmp_path / 'r.rules'}:4)" in b705.message  # the other one's place
     assert "russia has no colour in Test No 1, Test No 2" in str(problems)
 
 
@@ -444,3 +446,14 @@ def test_series_says_why_a_figure_is_missing(tmp_path):
     issues = json.loads(result.stdout)["issues"]
     assert [(i["indices"]["change"]["missing"], i["indices"]["russia"]["missing"])
             for i in issues] == [("not known", "not known"), ("history", None)]
+
+
+def test_relative_bands_give_their_percentiles_in_json(tmp_path):
+    write(tmp_path, "r.rules", RELATIVE)
+    paths = [issue_file(tmp_path, n, s) for n, s in [(1, 1), (2, 3), (3, 2)]]
+    data = json.loads(run("series", tmp_path / "r.rules", *paths, "--format", "json").stdout)
+    assert data["issues"][2]["indices"]["russia"]["percentiles"] == {"p25": 1.5, "p75": 2.5}
+    assert "percentiles" not in data["issues"][0]["indices"]["russia"]
+    alone = json.loads(run("eval", tmp_path / "r.rules", paths[2], "--history", paths[0],
+                           "--history", paths[1], "--format", "json").stdout)
+    assert alone["indices"]["russia"]["percentiles"] == {"p25": 1.5, "p75": 2.5}

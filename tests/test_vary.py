@@ -111,3 +111,13 @@ def test_the_cli_varies_a_rule_and_the_score(tmp_path):
     assert "rule halve: 2, its number 1 of 2 ±1" in result.output
     assert "score among [recorded, direction, direction * weight], one per sample" in result.output
     assert "  score recorded instead: " in result.output
+
+
+def test_one_at_a_time_moves_each_parameter_by_its_declared_width(tmp_path):
+    scheme = scheme_at(tmp_path, SCHEME.replace("vary rule halve by 1", "vary rule halve by 0.5")
+                       + "vary weights by 2\n")
+    result = analyse(evaluate(scheme, load_catalogue([str(EVENTS)], scheme)), scheme.varies,
+                     samples=50)
+    moves = {(e.parameter.kind, abs(e.delta)) for e in result.one_at_a_time
+             if e.parameter.kind != "score"}
+    assert moves == {("rule", 0.5), ("weight", 2.0)}

@@ -195,7 +195,8 @@ def issue(ev):
                            1 - top - 1.2 / height))
         extent = max([abs(_float(r.positive)) for r in results if not r.index.derived]
                      + [abs(_float(r.negative)) for r in results if not r.index.derived]
-                     + [abs(_float(r.aggregate)) for r in results] + [1])
+                     + [abs(_float(r.aggregate)) for r in results if r.aggregate is not None]
+                     + [1])
         pad = extent * 0.25
         ax.set_xlim(-extent - pad, extent + pad)
         ax.set_ylim(rows - 0.5, -0.5)

@@ -17,10 +17,15 @@ def csv_text(headings: list[str], rows: list[list]) -> str:
 
 
 def evaluation(ev) -> str:
+    # a column `missing` where an index has no figure in this issue, saying why
+    missing = any(r.aggregate is None for r in ev.indices.values())
     return csv_text(
-        ["index", "name", "aggregate", "positive", "negative", "events", "colour"],
+        ["index", "name", "aggregate", "positive", "negative", "events", "colour"]
+        + (["missing"] if missing else []),
         [[r.index.name, r.index.title, number(r.aggregate), number(r.positive),
-          number(r.negative), "" if r.events is None else r.events, r.colour or ""] for r in ev.indices.values()])
+          number(r.negative), "" if r.events is None else r.events, r.colour or ""]
+         + ([r.missing.words() if r.missing else ""] if missing else [])
+         for r in ev.indices.values()])
 
 
 def comparison(c) -> str:

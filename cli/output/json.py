@@ -75,12 +75,22 @@ def evaluation_json(ev) -> dict:
                 "negative": number(r.negative),
                 "events": r.events,
                 "colour": r.colour,
-                **({"formula": r.index.formula.text(), "exact": shown_exactly(r.aggregate)}
-                   if r.index.derived else {}),
+                **({"formula": r.index.formula.text(), "exact": None if r.aggregate is None
+                    else r.exact and shown_exactly(r.aggregate)} if r.index.derived else
+                   {"exact": False} if not r.exact else {}),  # a power, exp(): floats
+                **({"missing": r.missing.words()} if r.missing is not None else {}),
+                **_percentiles(ev.scheme, name),
             }
             for name, r in ev.indices.items()
         },
     }
+
+
+def _percentiles(scheme, name) -> dict:
+    """Bands relative to history: the value each percentile stood for in this issue."""
+    bands = scheme.bands.get(name)
+    found = bands.percentiles() if bands is not None else {}
+    return {"percentiles": {k: number(v) for k, v in found.items()}} if found else {}
 
 
 def evaluation(ev) -> str:
@@ -108,7 +118,8 @@ def _explanation_json(x) -> dict:
         "events": x.result.events,
         "colour": x.result.colour,
         **({"formula": x.result.index.formula.text(),
-            "inputs": {what: number(value) for what, value in x.inputs}}
+            "inputs": {what: number(value) for what, value in x.inputs},
+            "picked": {what: list(events) for what, events in x.picked}}
            if x.result.index.derived else {}),
         "boundary_above": boundary(x.up),
         "boundary_below": boundary(x.down),
@@ -194,6 +205,7 @@ def series(s) -> str:
                 "change": number(f.change),
                 "previous_colour": f.previous_colour,
                 "missing": missing(issue, name, f),
+                **(_percentiles(issue.evaluation.scheme, name) if issue.evaluation else {}),
             } for name, f in issue.figures.items()},
         } for issue in s.issues],
     })

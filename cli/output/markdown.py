@@ -18,7 +18,9 @@ def markdown(headings: list[str], rows: list[list[str]], right: set[int] = froze
 def evaluation(ev) -> str:
     titles, headings, rows = _table.evaluation_rows(ev)
     title, subtitle = titles.split("\n")
-    return f"**{title}**\n\n{subtitle}\n\n" + markdown(headings, rows, {1, 2, 3, 4})
+    notes = _table.missing_notes(ev)
+    return f"**{title}**\n\n{subtitle}\n\n" + markdown(headings, rows, {1, 2, 3, 4}) + (
+        "\n" + "\n".join(notes) + "\n" if notes else "")
 
 
 def comparison(c) -> str:

@@ -168,7 +168,14 @@ def evaluation(ev, colour: bool = False) -> str:
             return f"\x1b[{_ANSI[name]}m{text}\x1b[0m"
         return text
 
-    return f"{titles}\n" + table(headings, rows, {1, 2, 3, 4}, paint)
+    return f"{titles}\n" + table(headings, rows, {1, 2, 3, 4}, paint) + "".join(
+        f"{note}\n" for note in missing_notes(ev))
+
+
+def missing_notes(ev) -> list[str]:
+    """Why an index has no figure, one line each, for under a table."""
+    return [f"no figure: {r.index.title}: {r.missing.words()}" for r in ev.indices.values()
+            if r.aggregate is None and r.missing is not None]
 
 
 def _points(n) -> str:
@@ -201,6 +208,10 @@ def explanation(explained, details: bool = False) -> str:
             out.append(f"  = {r.index.formula.text()}")
             out.append("  with " + ", ".join(f"{what} {signed(value)}"
                                             for what, value in x.inputs))
+            for what, events in x.picked:  # which events a selection took
+                out.append(f"  {what} took " + (f"event{'' if len(events) == 1 else 's'} "
+                                                 + ", ".join(str(n) for n in events)
+                                                 if events else "no event"))
             if x.up or x.down:
                 out.append(f"  {_boundary_words(x)}")
             out.append("")
@@ -336,9 +347,9 @@ def sensitivity(s) -> str:
     for group, kept in s.ranking_kept.items():
         out.append(f"The nominal ranking of {group} holds in {_share(kept)} of samples.")
     out.append("")
-    out.append("One at a time, each moved by 1 (each score expression in turn), most "
-               "influential first:" if any(p.kind == "score" for p in s.parameters) else
-               "One at a time, each moved by 1, most influential first:")
+    out.append("One at a time, each moved by its declared width (each score expression in "
+               "turn), most influential first:" if any(p.kind == "score" for p in s.parameters)
+               else "One at a time, each moved by its declared width, most influential first:")
     for e in s.one_at_a_time[:12]:
         parts = []
         if e.changes:
@@ -391,14 +402,21 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     notes under the table, for tables of any kind."""
     headings = ["Issue", "Index", "Aggregate", "Change", "Positive", "Negative", "Events",
                 "Colour"]
+    from ..engine.series import missing
+
     rows = []
+    undefined = []  # (index title, issue, why) of figures this issue does not give
     for issue in s.issues:
         about = [issue.label, f"{issue.period.start} to {issue.period.end}"]
         if issue.published:
             known = any(f.aggregate is not None for f in issue.figures.values())
             about.append("published figures" if known else "no figures known")
         for k, (name, f) in enumerate(issue.figures.items()):
-            if f.aggregate is None:
+            why = missing(issue, name, f) if f.aggregate is None else None
+            if why is not None and why.startswith("no figure: "):
+                aggregate = "no figure"
+                undefined.append(f"  {f.index.title} in {issue.label}: {why[len('no figure: '):]}")
+            elif f.aggregate is None:
                 aggregate = "not published" if f.published else "n/a"
             else:
                 aggregate = signed(f.aggregate) + ("*" if f.published else "")
@@ -416,9 +434,13 @@ def series_rows(s) -> tuple[str, list[str], list[list[str]], list[str]]:
     if any(f.published and (f.aggregate is not None or f.colour is not None)
            for i in s.issues for f in i.figures.values()):
         notes.append(PUBLISHED_NOTE)
-    if any(not f.published and f.aggregate is None for i in s.issues for f in i.figures.values()):
+    if any(not f.published and f.aggregate is None and missing(i, n, f) == "history"
+           for i in s.issues for n, f in i.figures.items()):
         notes.append("n/a: a figure that needs more earlier issues than the series has "
                      "(see the warnings)")
+    if undefined:
+        notes.append("No figure (what the issue's catalogue does not give):")
+        notes += undefined
     changes = [f"  {f.index.title}: {scheme.shown(f.index.name, f.previous_colour)} -> "
                f"{scheme.shown(f.index.name, f.colour)} "
                f"in {issue.label}" for issue in s.issues for f in issue.figures.values()

@@ -34,7 +34,9 @@ def command(files, fmt, out, period, history):
     rules = [f for f in files if f.lower().endswith(".rules")]
     events = tuple(f for f in files if not f.lower().endswith(".rules"))
     if len(rules) < 2 or not events:
-        raise click.UsageError("name at least two rules files (.rules) and one event file")
+        raise click.UsageError("name at least two rules files (.rules) and one event file; to "
+                               "follow one scheme over several issues, use barometer series "
+                               "RULES ISSUE1 ISSUE2 ...")
     evaluations = []
     others = attributes(rules)
     for path in rules:

@@ -548,7 +548,7 @@ class RulesBuilder(_Builder):
 
     def grouping(self, meta, children):
         name, rest = children[0], children[1:]
-        condition = rest[0] if len(rest) > 1 else None
+        condition = event_condition(rest[0]) if len(rest) > 1 else None
         fields = rest[-1] if isinstance(rest[-1], list) else [rest[-1]]
         return m.Grouping(name.value, condition, tuple(t.value for t in fields), self.span(meta))
 

@@ -112,7 +112,7 @@ def test_every_stage_names_the_function_it_runs():
     assert all(callable(function(stage)) for stage in STAGES)
     # eval shows the warnings about what it read, never the reasoning about rules
     shown = {s.name for s in STAGES if s.shown}
-    assert {"events", "duplicates", "files", "columnar", "history", "series"} == shown
+    assert {"events", "duplicates", "files", "figures", "columnar", "history", "series"} == shown
 
 
 def test_an_event_whose_only_score_cannot_be_read_is_checked_without_a_traceback(tmp_path):

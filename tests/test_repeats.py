@@ -118,6 +118,8 @@ def test_repeats_of_a_kind_within_7_days_count_once(tmp_path):
 
 
 def test_the_columnar_engine_hands_a_rank_to_the_python_engine():
+    pytest.importorskip("sqlglot", reason="the columnar extra is not installed")
+    pytest.importorskip("duckdb", reason="the columnar extra is not installed")
     scheme = load_scheme(str(ROOT / "rules" / "minsk-repeats.rules"))
     found = check_compiles(scheme)
     assert found.code == "B801" and "a rank among events (attribute repeat rank by " \

@@ -186,11 +186,16 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
                            "catalogue (a file, or for spark a folder or URL); for .events "
                            "and .xlsx files, or several files, use --engine python")
     scheme = scheme_for(rules, events)
+    # the columnar engine loads only when it runs (sqlglot and its own: ~100 ms measured)
+    from .engine import columnar
+
+    try:
+        columnar.require(chosen)  # before B801's check, which writes queries
+    except columnar.Unavailable as e:
+        raise EngineProblem(str(e)) from None
     fallback = run("engine", "eval", scheme)
     if fallback:  # B801: the python engine computes
         return _python(scheme, events, period, (), fallback)
-    # the columnar engine loads only when it runs (sqlglot and its own: ~100 ms measured)
-    from .engine import columnar
 
     try:
         result = columnar.evaluate_columnar(scheme, events[0], period, chosen, master,

@@ -35,7 +35,7 @@ from ..dsl.files import read_source
 from ..dsl.domains import FigureProblem
 from .choice import AUTO_BYTES, ENGINES, NEEDS, automatic, installed, readable  # noqa: F401
 from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spark,  # noqa: F401
-                      Unavailable, _exp, check, describe, json_problems, runner_for)
+                      Unavailable, _exp, check, describe, json_problems, require, runner_for)
 from .plan import Evaluation, IndexResult, Plan, colour_by_figures, figure_problem
 from .plan import HistoryShort, history_short
 from .query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
@@ -266,4 +266,4 @@ def check_compiles(scheme: m.Scheme) -> Diagnostic | None:
 
 
 __all__ = ["evaluate_columnar", "contributions", "check_compiles", "AUTO_BYTES", "ENGINES",
-           "Unavailable", "EngineFailure", "Overflow", "overflowed", "readable", "automatic", "installed"]
+           "Unavailable", "require", "EngineFailure", "Overflow", "overflowed", "readable", "automatic", "installed"]

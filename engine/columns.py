@@ -586,12 +586,18 @@ def _with_progress(run, progress):
             sys.stderr.write("\r" + " " * 30 + "\r")
 
 
-def runner_for(engine: str, master: str | None = None, progress: bool = False):
+def require(engine: str) -> None:
+    """Unavailable where the columnar extra the engine writes its queries with is
+    not installed (the engine's own library is asked for when it starts)."""
     try:
         import pyarrow  # noqa: F401
         import sqlglot  # noqa: F401
     except ImportError:
         raise Unavailable(NEEDS[engine]) from None
+
+
+def runner_for(engine: str, master: str | None = None, progress: bool = False):
+    require(engine)
     if engine == "spark":
         return Spark(master or "local[*]", progress)
     return DuckDB(progress)

@@ -262,3 +262,18 @@ def test_the_front_door_refuses_what_the_command_line_refuses():
         api.evaluate(str(RULES), [str(MISTAKES / "catalogue.events")])
     assert errors(as_said(e.value.diagnostics)) == errors(said(
         run("eval", RULES, MISTAKES / "catalogue.events").stderr))
+
+
+@pytest.mark.parametrize("engine, extra", [("duckdb", "barometer[columnar]"),
+                                           ("spark", "barometer[columnar,spark]")])
+def test_an_engine_without_its_extra_is_said_not_a_traceback(monkeypatch, engine, extra):
+    """Without the columnar extra, `--engine duckdb` ended in ModuleNotFoundError
+    (sqlglot), raised by the check that a scheme can become a query."""
+    monkeypatch.setitem(__import__("sys").modules, "sqlglot", None)  # import sqlglot fails
+    csv = ROOT / "examples" / "minsk-barometer-19.csv"
+    result = run("eval", RULES, csv, "--engine", engine)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: the {engine} engine needs ")
+    assert f"pip install '{extra}'" in result.output
+    with pytest.raises(api.EngineProblem):
+        api.evaluate(str(RULES), [str(csv)], engine=engine)

@@ -168,14 +168,15 @@ def _identity(path: str) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
-def refuse_inputs(output: str) -> None:
+def refuse_inputs(output: str, also=()) -> None:
     """WriteFailure where `output` is, by its name or through a link, one of the
     files the running command reads: `eval r.rules in.events -o in.events` would
-    replace the catalogue with its own results."""
+    replace the catalogue with its own results. `also`: files the command read
+    that its command line does not name (the schemes a test file names)."""
     target = _identity(output)
     if target is None:  # a new file, a device, a pipe: no input is lost
         return
-    for path in command_inputs():
+    for path in [*command_inputs(), *also]:
         if _identity(path) == target:
             what = "standard input" if path == "-" else _shown(path)
             same = "" if path == output else f"the same file as {what}, "

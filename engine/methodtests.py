@@ -649,8 +649,8 @@ def run_tests(paths=(".",), select: str | None = None, first_failure: bool = Fal
     -k takes it (`by-category and not published`: words and phrases matched
     without regard to case, with `and`, `or`, `not` and parentheses);
     `first_failure`: stop at the first test that does not pass (pytest's -x).
-    Raises UsageProblem for a path that does not exist, or names no test file, or
-    an expression that does not read."""
+    Raises UsageProblem for a path that does not exist, or names no test file, an
+    expression that does not read, or one that selects no test."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = [os.fspath(p) for p in paths] or ["."]
@@ -688,6 +688,9 @@ def run_tests(paths=(".",), select: str | None = None, first_failure: bool = Fal
         if first_failure and outcomes and not outcomes[-1].passed:
             return Run(tuple(outcomes), tuple(files),
                        tuple(sorted(whole, key=Diagnostic.sort_key)), deselected, True)
+    if wanted is not None and not outcomes and deselected:  # a typo must not pass in CI
+        raise UsageProblem(f"-k {select!r} selects none of the {deselected} tests in "
+                           f"{', '.join(paths)}")
     return Run(tuple(outcomes), tuple(files), tuple(sorted(whole, key=Diagnostic.sort_key)),
                deselected)
 

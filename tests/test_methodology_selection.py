@@ -56,6 +56,27 @@ def test_k_that_does_not_read_is_a_usage_error(layout):
     assert "-k 'right and': expected a word, found the end" in result.output
 
 
+def test_k_that_selects_nothing_is_a_usage_error_not_a_pass(layout):
+    result = run("test", "rules", "-k", "nomatch")
+    assert result.exit_code == 2
+    assert "-k 'nomatch' selects none of the 3 tests in rules" in result.output
+
+
+def test_junit_xml_never_replaces_what_the_tests_read(layout):
+    """--junit-xml wrote over the test file, or the scheme it names, and through a
+    link; the results were not shown when the write failed."""
+    (layout / "l.xml").symlink_to(layout / "rules" / "a.test")
+    for target, name in [("rules/a.test", "rules/a.test"),
+                         ("rules/minsk-barometer.rules", "rules/minsk-barometer.rules"),
+                         ("l.xml", "l.xml")]:
+        before = (layout / name).read_bytes()
+        result = run("test", "rules/a.test", "--junit-xml", target)
+        assert result.exit_code == 2, result.output
+        assert f"cannot write {target}: it is " in result.output
+        assert "1 passed, 1 failed" in result.output  # the results, shown first
+        assert (layout / name).read_bytes() == before
+
+
 def test_x_stops_at_the_first_failure(layout):
     result = run("test", "rules", "-x")
     assert result.exit_code == 1

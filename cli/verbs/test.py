@@ -51,16 +51,18 @@ def command(paths, select, first, junit, fmt):
         run = run_tests(list(paths) or ["."], select, first)
     except UsageProblem as e:
         raise click.UsageError(str(e)) from None
-    if junit is not None:
-        from ..writing import write_file
-
-        write_file(junit, run_junit(run))
     if fmt == "json":
         from ..output.json import to_json
 
         click.echo(to_json(run_json(run)), nl=False)
     else:
         click.echo(run_text(run, colour_wanted(sys.stdout)), nl=False)
+    if junit is not None:  # after the results, which a write that fails leaves shown
+        from ..writing import refuse_inputs, write_file
+
+        read = [*run.files, *(p for o in run.outcomes for p in (o.rules, *o.events) if p)]
+        refuse_inputs(junit, read)
+        write_file(junit, run_junit(run))
     raise click.exceptions.Exit(run.status)
 
 

@@ -103,6 +103,14 @@ def swapped(rules: str, files) -> None:
                        "first, then the catalogues")
 
 
+def _paths(files) -> list[str]:
+    """Files as a list of paths: one path (`"no19.events"`, a Path) is one file, not
+    a sequence of one-letter names."""
+    if isinstance(files, (str, os.PathLike)):
+        return [os.fspath(files)]
+    return [os.fspath(f) for f in files]
+
+
 def load(rules: str | m.Scheme, events, period: m.Period | None = None, history=(),
          others: frozenset[str] = frozenset()) -> tuple[m.Scheme, m.Catalogue, Findings]:
     """The scheme, the catalogue of `events` (several files read as one) and the
@@ -110,7 +118,7 @@ def load(rules: str | m.Scheme, events, period: m.Period | None = None, history=
     `check` would call one. With `history`, the figures are computed later, by
     `evaluation`, after the issues before. `others`: the attributes other schemes
     read from the same catalogue (compare)."""
-    events = list(events)
+    events = _paths(events)
     scheme = rules if isinstance(rules, m.Scheme) else scheme_for(rules, events)
     catalogue, found = read_catalogue_checked(events, scheme, period, mode="eval",
                                               alone=not history, others=others,
@@ -170,7 +178,7 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
     engine's, is said in a warning (B801), and the python engine computes it.
     After issues (`history`), the python engine computes. `master`: Spark's
     master URL; `progress`: Spark's progress bar on standard error."""
-    events = list(events)
+    events = _paths(events)
     history = tuple(history)
     chosen = "python" if history and engine == "auto" else chosen_engine(engine, events)
     if chosen == "python":
@@ -231,7 +239,7 @@ def _python(rules, events, period, history, before=()) -> Outcome:
 def series(rules: str, catalogues) -> tuple[Series, Findings]:
     """Each catalogue its own issue, in period order, as `barometer series` shows
     them, and the warnings it shows; raises InputError."""
-    catalogues = list(catalogues)
+    catalogues = _paths(catalogues)
     scheme = scheme_for(rules, catalogues)
     found_series, found = read("series", "eval", scheme, catalogues)
     _raise_errors(found)

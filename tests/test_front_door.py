@@ -277,3 +277,11 @@ def test_an_engine_without_its_extra_is_said_not_a_traceback(monkeypatch, engine
     assert f"pip install '{extra}'" in result.output
     with pytest.raises(api.EngineProblem):
         api.evaluate(str(RULES), [str(csv)], engine=engine)
+
+
+def test_one_path_is_one_catalogue_not_a_sequence_of_letters():
+    """api.evaluate(rules, "no19.events") read the path's letters as file names."""
+    events = ROOT / "examples" / "minsk-barometer-19.events"
+    for given in (str(events), events, [str(events)]):
+        outcome = api.evaluate(str(RULES), given)
+        assert outcome.evaluation.indices["russia"].aggregate == 20

@@ -78,3 +78,19 @@ def test_the_verbs_from_python():
         "regional_tension"].delta == -1
     text = RULES.read_text(encoding="utf-8")
     assert barometer.fmt(text, "rules", str(RULES)) == text
+
+
+def test_eval_shows_twenty_warnings_of_a_kind_and_counts_the_rest(tmp_path):
+    """A generated catalogue's 70,001 repeated events printed 280,000 lines of B502."""
+    from .helpers import write as write_file
+
+    blocks = "".join("[4 January] Same event\n    russia +1\n    category contacts\n\n"
+                     for _ in range(30))
+    events = write_file(tmp_path, "f.events", f'period "P" from 2021-01-01 to 2021-02-28\n\n{blocks}')
+    result = CliRunner().invoke(main, ["eval", str(RULES), str(events)])
+    assert result.exit_code == 0
+    assert result.stderr.count("warning[B502]") == 20
+    assert result.stderr.endswith("note: 9 more warnings B502 like these are not shown; "
+                                  "`barometer check` lists every one\n")
+    checked = CliRunner().invoke(main, ["check", "--rules", str(RULES), str(events)])
+    assert checked.output.count("warning[B502]") == 29

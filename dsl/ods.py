@@ -23,10 +23,10 @@ import re
 import zipfile
 
 from . import model as m
-from .csvfile import Cell, Row, printed_date, read_rows
-from .diagnostics import SOURCES, Diagnostic, InputError, Span, error
+from .csvfile import Row, printed_date, read_rows
+from .diagnostics import SOURCES, Diagnostic, InputError, error
 from .syntax import RawEvent
-from .xlsx import _BREAKS, _CELLS, _SEPARATOR, MERGED, column_letters, sheet_reference
+from .xlsx import _CELLS, MERGED, column_letters, sheet_reference, sheet_row
 
 MAX_CONTENT = 256 * 1024 * 1024  # bytes of content.xml, uncompressed
 MAX_RATIO = 200  # uncompressed / compressed: beyond it, a zip bomb rather than a sheet
@@ -220,24 +220,11 @@ def read_ods(path: str, period: m.Period | None = None,
     places: dict[int, list[tuple[int, int, str]]] = {}
     covered_at: dict[tuple[int, int], str] = {}
     for number, values in enumerate(stored_rows, start=1):
-        cells, parts, at = [], [], 1
-        for k, (text, stored, covered) in enumerate(values, start=1):
-            shown = _BREAKS.sub(" ", text)
-            letters = column_letters(k)
-            span = Span(path, number, at, number, at + max(len(shown), 1))
-            cells.append(Cell(text, span, False, stored, f"{reference}!{letters}{number}"))
-            places.setdefault(number, []).append((at, at + len(shown), letters))
-            if (number, k) in merged:
-                covered_at[(number, at)] = merged[(number, k)]
-            parts.append(shown)
-            at += len(shown) + len(_SEPARATOR)
-        line = _SEPARATOR.join(parts)
+        row, line = sheet_row(path, reference, number,
+                              [(text, stored) for text, stored, _ in values],
+                              merged, places, covered_at)
+        rows.append(row)
         lines.append(line)
-        if not cells:
-            cells = [Cell("", Span(path, number, 1, number, 2), False, None,
-                          f"{reference}!A{number}")]
-        rows.append(Row(cells, Span(path, number, 1, number, max(len(line), 1) + 1),
-                        cells[0].value))
     SOURCES.add(path, "\n".join(lines))
     _CELLS[path] = (name, places)
     MERGED[path] = covered_at

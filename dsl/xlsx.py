@@ -346,6 +346,30 @@ def _too_many(path: str, reference: str, number: int) -> Diagnostic:
                  "export the catalogue as CSV (a large one is read by the DuckDB engine)")
 
 
+def sheet_row(path: str, reference: str, number: int, cells, merged, places, covered
+              ) -> tuple[Row, str]:
+    """A sheet's row `number` as the readers see it, and its line as the messages
+    quote it: each cell (its text, the value stored) laid out after the one before,
+    with the sheet's cell reference (`Events!C4`). Records each cell's columns in
+    `places` and, for a cell a merged cell covers, the merged range in `covered`.
+    Both workbook readers (.xlsx, .ods) lay their rows out through it."""
+    made, parts, at = [], [], 1
+    for k, (text, value) in enumerate(cells, start=1):
+        shown = _BREAKS.sub(" ", text)
+        letters = column_letters(k)
+        span = Span(path, number, at, number, at + max(len(shown), 1))
+        made.append(Cell(text, span, False, value, f"{reference}!{letters}{number}"))
+        places.setdefault(number, []).append((at, at + len(shown), letters))
+        if (number, k) in merged:
+            covered[(number, at)] = merged[(number, k)]
+        parts.append(shown)
+        at += len(shown) + len(_SEPARATOR)
+    line = _SEPARATOR.join(parts)
+    if not made:
+        made = [Cell("", Span(path, number, 1, number, 2), False, None, f"{reference}!A{number}")]
+    return Row(made, Span(path, number, 1, number, max(len(line), 1) + 1), made[0].value), line
+
+
 def read_xlsx(path: str, period: m.Period | None = None,
               indices: dict[str, str] | None = None, attributes: dict[str, str] | None = None,
               required: dict[str, str] | None = None
@@ -385,21 +409,8 @@ def read_xlsx(path: str, period: m.Period | None = None,
             values.append(None)  # covered cells at the row's end: named as merged
         if not values:
             continue
-        cells, parts, at = [], [], 1
-        for k, value in enumerate(values, start=1):
-            text = value if isinstance(value, str) else _text(value)
-            shown = _BREAKS.sub(" ", text)
-            letters = column_letters(k)
-            span = Span(path, number, at, number, at + max(len(shown), 1))
-            cells.append(Cell(text, span, False, value, f"{reference}!{letters}{number}"))
-            places.setdefault(number, []).append((at, at + len(shown), letters))
-            if (number, k) in merged:
-                covered[(number, at)] = merged[(number, k)]
-            parts.append(shown)
-            at += len(shown) + len(_SEPARATOR)
-        line = _SEPARATOR.join(parts)
-        comment = cells[0].value
-        rows.append(Row(cells, Span(path, number, 1, number, max(len(line), 1) + 1), comment))
+        cells = [(value if isinstance(value, str) else _text(value), value) for value in values]
+        rows.append(sheet_row(path, reference, number, cells, merged, places, covered)[0])
     SOURCES.add(path, "\n".join(_lines(stored_rows)))
     _CELLS[path] = (name, places)
     MERGED[path] = covered

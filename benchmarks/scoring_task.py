@@ -6,7 +6,7 @@ weights; an attribute `level` that adds one point in the score's direction for
 heads of state and government; a tag `symbolic` that halves the score, cut toward
 zero; then clamping to -3..+3; colour bands on every relationship.
 
-tests/test_scoring_task.py checks the rules file against the loop on every event
+tests/test_weights_and_rules.py checks the rules file against the loop on every event
 of an exhaustive grid (every category x relationship x level x tag set x recorded
 score). Run as a script, this times `evaluate` against the loop on generated
 catalogues (median CPU time of several runs, ratio in the same process):

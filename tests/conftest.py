@@ -1,6 +1,18 @@
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis profiles: "quick" for local runs (the default) and "ci" wherever the
+# environment sets CI (.ci/run runs with CI=true); HYPOTHESIS_PROFILE=ci picks it by
+# hand. A test that sets max_examples keeps its own count in both; one that does not
+# gets 25 examples locally and 200 in CI. No fixed seed in CI: each run tries other
+# examples, and a failure prints the blob that reproduces it (@reproduce_failure).
+settings.register_profile("quick", max_examples=25)
+settings.register_profile("ci", max_examples=200, print_blob=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or (
+    "ci" if os.environ.get("CI", "").lower() not in ("", "0", "false") else "quick"))
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules" / "minsk-barometer.rules"

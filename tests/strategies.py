@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
+from fractions import Fraction
 
 import attrs
 from hypothesis import strategies as st
@@ -351,3 +353,100 @@ def hash_cells(draw, csv_text: str) -> str:
             continue
         lines[i] = ",".join(cells)
     return "\n".join(lines)
+
+
+# --- formulas of derived indices; schemes with derived indices and attributes ---------
+# (test_derived, test_columnar, test_spark)
+
+OPERATORS = ["+", "-", "*"]
+
+
+@st.composite
+def formulas(draw, indices):
+    """A formula over base indices, with the Python computing it from their figures."""
+    def leaf():
+        kind = draw(st.sampled_from(["index", "number", "positive", "events"]))
+        name = draw(st.sampled_from(indices))
+        if kind == "index":
+            return name, lambda f: f[name].aggregate
+        if kind == "number":
+            n = draw(st.integers(-5, 5))
+            return f"({n})", lambda f: n
+        if kind == "positive":
+            return f"positive({name})", lambda f: f[name].positive
+        return f"events({name})", lambda f: f[name].events
+
+    text, value = leaf()
+    for _ in range(draw(st.integers(0, 4))):
+        op = draw(st.sampled_from(OPERATORS + ["max", "clamp", "/"]))
+        other, other_value = leaf()
+        if op == "max":
+            text, value = (f"max({text}, {other})",
+                           (lambda a, b: lambda f: max(a(f), b(f)))(value, other_value))
+        elif op == "clamp":
+            text, value = (f"clamp({text}, -3, 3)",
+                           (lambda a: lambda f: min(max(a(f), -3), 3))(value))
+        elif op == "/":
+            text, value = (f"({text}) / 7", (lambda a: lambda f: Fraction(a(f)) / 7)(value))
+        else:
+            text, value = (f"({text}) {op} {other}",
+                           (lambda a, b, o: lambda f: {"+": a(f) + b(f), "-": a(f) - b(f),
+                                                        "*": a(f) * b(f)}[o])(value, other_value,
+                                                                              op))
+    return text, value
+
+
+@st.composite
+def schemes(draw):
+    """A generated scheme, some weights made decimal, with derived indices."""
+    rules = draw(rules_files())
+    text = rules.text
+    if not rules.bands and draw(st.booleans()):  # decimal totals: the bands would have gaps
+        text = re.sub(r"weight (\d)", lambda m: f"weight {m.group(1)}.5"
+                      if draw(st.booleans()) else m.group(0), text)
+    formula, _ = draw(formulas(list(rules.indices)))
+    condition = draw(conditions(list(rules.indices), CATEGORIES, list(TAGS)))
+    base = rules.indices[0]
+    function = draw(st.sampled_from(["sum", "sum", "count", "max", "mean"]))
+    text += (f"index derived = {formula}\n"
+             f"index part = {function}({base} where {condition})\n")
+    text += ATTRIBUTES + "".join(draw(st.lists(st.sampled_from(ATTRIBUTE_RULES), max_size=2,
+                                               unique=True)))
+    return rules, text
+
+
+# Attributes, and rules that read them (after the generated ones, whole numbers all: an
+# attribute may be given with decimals, so `trunc`)
+ATTRIBUTES = ('attribute level "Level" one of [head, minister, official] default official\n'
+              'attribute fatalities "Fatalities" number from 0 default 0\n')
+ATTRIBUTE_RULES = ["rule lv when level is head then add direction\n",
+                   "rule lvs when level in [head, minister] and fatalities >= 2 then add -1\n",
+                   "rule ft when fatalities > 2 then multiply by 2\n",
+                   "rule fx when not (level is official) then add trunc(fatalities)\n",
+                   "rule old when age > 20 then set to trunc(score / 2)\n",
+                   "rule long when days >= 3 then add -1\n"]
+
+
+# --- a broken copy of a file (test_robustness, test_meanings) -------------------------
+
+def mutate(text: str, data) -> str:
+    lines = text.split("\n")
+    how = data.draw(st.sampled_from(["truncate", "delete", "duplicate", "swap", "replace",
+                                     "cut"]))
+    i = data.draw(st.integers(0, len(lines) - 1))
+    if how == "truncate":
+        return "\n".join(lines[:i])
+    if how == "delete":
+        return "\n".join(lines[:i] + lines[i + 1:])
+    if how == "duplicate":
+        return "\n".join(lines[:i + 1] + lines[i:])
+    if how == "swap":
+        j = data.draw(st.integers(0, len(lines) - 1))
+        lines[i], lines[j] = lines[j], lines[i]
+        return "\n".join(lines)
+    if how == "cut":
+        at = data.draw(st.integers(0, len(text)))
+        return text[:at]
+    at = data.draw(st.integers(0, max(len(text) - 1, 0)))
+    char = data.draw(st.sampled_from(list('"[]{}#-+0123456789 \n\tabz,.“”<>=–')))
+    return text[:at] + char + text[at + 1:]

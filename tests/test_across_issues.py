@@ -134,3 +134,12 @@ def test_the_columnar_engine_says_as_the_python_one_that_there_is_no_issue_befor
         assert result.exit_code == 2
         assert f"{path}:3:" in result.output and "error[B704]" in result.output
     assert outputs[0].output == outputs[1].output
+
+
+def test_two_indices_without_a_figure_have_none(tmp_path):
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'index x "X" = y + 1\nindex y "Y" = previous(a)\n')
+    one = write(tmp_path, "one.events", 'period "No 1" from 2021-01-01 to 2021-01-31\n'
+                "[4 January] x\n    a +1\n")
+    # was "y, x has no figure in No 1"
+    assert "with the figure: y, x have no figure in No 1" in run("series", rules, one).output

@@ -16,6 +16,7 @@ from barometer.engine.explain import explain, nearest_change
 from barometer.engine.sensitivity import _Arrays, _at, analyse, scales
 
 from .conftest import EVENTS, ROOT, RULES
+from .helpers import run, write
 from .strategies import rules_files, schemes_and_catalogues
 
 SETTINGS = settings(max_examples=40, deadline=None,
@@ -247,3 +248,52 @@ def test_scale_orders_an_exclusive_start_after_an_inclusive_one(tmp_path):
     scale = scales(load_scheme(str(rules)))["beta"]
     assert scale.names == ("white", "green", "yellow", "orange")
     assert scale.starts == (0.0, 1.0, 1.0) and scale.inclusive == (True, True, False)
+
+
+def test_the_smallest_flip_is_the_smallest_real_change():
+    scheme = load_scheme(str(ROOT / "rules" / "minsk-by-category.rules"))
+    ev = evaluate(scheme, load_catalogue([str(EVENTS)], scheme))
+    flip = analyse(ev, list(scheme.varies), samples=50).smallest_flips["regional_tension"]
+    # armament -0.5 would flip it, with a weight of 1.5 that leaves regional tension's totals
+    # between the bands, a scheme eval refuses (B201): the smallest move eval can show
+    assert (flip.parameter.key, flip.delta, flip.past, flip.before, flip.after) == (
+        "exercises", -1.0, False, "orange", "yellow")
+    assert [(key, delta) for key, delta, _, _ in flip.ties] == [("armament", -1.0),
+                                                               ("armament", 1.0)]
+    result = run("sensitivity", ROOT / "rules" / "minsk-by-category.rules", EVENTS,
+                 "--samples", "50")
+    assert "regional_tension: weight of exercises moved by -1 turns orange into yellow" \
+        in result.output
+
+
+def test_compare_writes_parentheses_so_its_text_adds_up(tmp_path):
+    a = write(tmp_path, "a.rules", f'scheme "A"\nextends "{RULES}"\n'
+              "score (recorded + 1) * 2 - -(recorded - 1)\n")
+    result = run("compare", RULES, a, EVENTS, "--format", "json")
+    how = json.loads(result.output)["events"][0]["how"][1]
+    assert "(recorded + 1) * 2 - -(recorded - 1)" in how
+
+
+def test_sensitivity_and_compare_take_the_issues_before_as_eval_does(tmp_path):
+    # a scheme with previous() could not be analysed at all: B704 said to give the
+    # history, which only eval and explain took; and once given, the search for the
+    # smallest flip stopped with HistoryShort
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'index ch "Change" = a - previous(a)\nbands ch { down < 0  up >= 0 }\n'
+                  "rule dbl when always then multiply by 2\nvary rule dbl by 1\n")
+    before = write(tmp_path, "i1.events", 'period "No 1" from 2021-01-01 to 2021-01-31\n'
+                   "[3 January] x\n    a +1\n")
+    now = write(tmp_path, "i2.events", 'period "No 2" from 2021-02-01 to 2021-02-28\n'
+                "[3 February] x\n    a -2\n")
+    assert "error[B704]" in run("sensitivity", rules, now).output
+    result = run("sensitivity", rules, now, "--history", before, "--samples", 50,
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    flips = json.loads(result.output)["smallest_flips"]["ch"]
+    # ch = -2m - 2 with the multiplier m, so up from m = -1: the 2 moved by -3
+    assert (flips["parameter"], flips["delta"], flips["to"]) == ("dbl#0", -3.0, "up")
+    plain = write(tmp_path, "p.rules", 'scheme "P" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'index ch "Change" = a - previous(a)\n')
+    result = run("compare", plain, rules, now, "--history", before, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["indices"]["ch"]["values"] == [-3, -6]

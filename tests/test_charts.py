@@ -230,3 +230,16 @@ def test_any_title_is_drawn_as_written(first, second):
         ev = evaluate(scheme, load_catalogue([str(events)], scheme))
     words = texts(ET.fromstring(charts.render(charts.issue(ev), "svg")))
     assert first in words and second in words  # the period's title, the indices' titles
+
+
+def test_a_sensitivity_chart_says_what_was_varied():
+    from barometer.engine.sensitivity import Parameter
+    from barometer.output.charts import _varied
+
+    said = _varied([Parameter("score", "score", "score among [recorded, direction]", -1.0, 2.0),
+                    Parameter("rule", "older#0", "rule older: 2, its number 1 of 2", 2.0, 1.0),
+                    Parameter("rule", "older#1", "rule older: 30, its number 2 of 2", 30.0, 1.0),
+                    Parameter("weight", "visits", "weight of visits", 2.0, 1.0)], str)
+    # was: "weights (score among [...]) ±2; weights (rule older: 2, ...) ±1; ..."
+    assert said == ("score among [recorded, direction], one per sample; the numbers of rule "
+                    "older (2, 30) \u00b11; weights (visits) \u00b11")

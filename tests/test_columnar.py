@@ -27,116 +27,13 @@ from barometer.engine.columnar import contributions, evaluate_columnar  # noqa: 
 from barometer.main import main  # noqa: E402
 
 from .conftest import CSV, PUBLISHED, ROOT  # noqa: E402
-from .strategies import CATEGORIES, TAGS, conditions, rules_files, event_files  # noqa: E402
-from .test_derived import formulas  # noqa: E402
+from .helpers import COUNTS, figures, write_catalogue  # noqa: E402
+from .strategies import event_files, schemes  # noqa: E402
 
 # BAROMETER_EXAMPLES=500 runs the property longer, by hand (the suite keeps to 15)
 SETTINGS = settings(max_examples=int(os.environ.get("BAROMETER_EXAMPLES", 15)), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
-
-# How many examples the differential property ran and how many of them gave
-# figures (the others: findings, the same on both engines); printed at the end.
-COUNTS = {"examples": 0, "figures": 0, "findings": 0, "entries": 0}
-
-
-def figures(result) -> dict:
-    return {name: (r.aggregate, r.positive, r.negative, r.events, r.colour)
-            for name, r in result.indices.items()}
-
-
-def signed(v: int) -> str:
-    return f"+{v}" if v > 0 else str(v)
-
-
-def write_catalogue(folder, events, fmt: str, long: bool, typed_dates: bool,
-                    values: dict | None = None) -> str:
-    """The generated catalogue as a file of this format and layout; `values`: for
-    each attribute, each event's value (None: not recorded)."""
-    import datetime as dt
-
-    indices = sorted({i for e in events.events for i, _ in e.scores}) or ["alpha"]
-    values = values or {}
-    records = []
-    for n, e in enumerate(events.events):
-        date = e.start if typed_dates and e.start == e.end else e.when
-        base = {"date": date, "event": e.text, "category": e.category,
-                "tags": list(e.tags), **{k: v[n] for k, v in values.items()}}
-        if long:
-            records += [{**base, "index": i, "score": v} for i, v in e.scores]
-        else:
-            records.append({**base, **dict(e.scores)})
-    path = folder / f"catalogue.{fmt}"
-    period = f'period "{events.title}" from {events.start} to {events.end}'
-    if fmt == "csv":
-        out = io.StringIO()
-        columns = ["date", "event", "category", "tags", *values] + (
-            ["index", "score"] if long else indices)
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow([f"# {period}"])
-        w.writerow(columns)
-        for r in records:
-            w.writerow([";".join(r[c]) if c == "tags" else
-                        (r[c].isoformat() if isinstance(r.get(c), dt.date) else
-                         signed(r[c]) if isinstance(r.get(c), int) else r.get(c) or "")
-                        for c in columns])
-        path.write_text(out.getvalue(), encoding="utf-8")
-        return str(path)
-    (folder / f"catalogue.{fmt}.period").write_text(period + "\n", encoding="utf-8")
-    if fmt == "jsonl":
-        with path.open("w", encoding="utf-8") as f:
-            for r in records:
-                f.write(json.dumps({k: (v.isoformat() if isinstance(v, dt.date) else v)
-                                    for k, v in r.items()}) + "\n")
-        return str(path)
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    columns = {"date": [r["date"] for r in records] if typed_dates else
-               [str(r["date"]) for r in records],
-               "event": [r["event"] for r in records],
-               "category": [r["category"] for r in records],
-               "tags": [r["tags"] for r in records]}
-    for c in [*values, *(["index", "score"] if long else indices)]:
-        columns[c] = [r.get(c) for r in records]
-    if typed_dates and any(isinstance(d, str) for d in columns["date"]):
-        columns["date"] = [str(d) for d in columns["date"]]
-    table = pa.table(columns) if records else pa.table(
-        {k: pa.array([], type=pa.string()) for k in columns})
-    pq.write_table(table, str(path))
-    return str(path)
-
-
-@st.composite
-def schemes(draw):
-    """A generated scheme, some weights made decimal, with derived indices."""
-    rules = draw(rules_files())
-    text = rules.text
-    if not rules.bands and draw(st.booleans()):  # decimal totals: the bands would have gaps
-        text = re.sub(r"weight (\d)", lambda m: f"weight {m.group(1)}.5"
-                      if draw(st.booleans()) else m.group(0), text)
-    formula, _ = draw(formulas(list(rules.indices)))
-    condition = draw(conditions(list(rules.indices), CATEGORIES, list(TAGS)))
-    base = rules.indices[0]
-    function = draw(st.sampled_from(["sum", "sum", "count", "max", "mean"]))
-    text += (f"index derived = {formula}\n"
-             f"index part = {function}({base} where {condition})\n")
-    text += ATTRIBUTES + "".join(draw(st.lists(st.sampled_from(ATTRIBUTE_RULES), max_size=2,
-                                               unique=True)))
-    return rules, text
-
-
-# Attributes, and rules that read them (after the generated ones, whole numbers all: an
-# attribute may be given with decimals, so `trunc`)
-ATTRIBUTES = ('attribute level "Level" one of [head, minister, official] default official\n'
-              'attribute fatalities "Fatalities" number from 0 default 0\n')
-ATTRIBUTE_RULES = ["rule lv when level is head then add direction\n",
-                   "rule lvs when level in [head, minister] and fatalities >= 2 then add -1\n",
-                   "rule ft when fatalities > 2 then multiply by 2\n",
-                   "rule fx when not (level is official) then add trunc(fatalities)\n",
-                   "rule old when age > 20 then set to trunc(score / 2)\n",
-                   "rule long when days >= 3 then add -1\n"]
-
 
 def attribute_values(data, events) -> dict:
     n = len(events.events)

@@ -6,6 +6,9 @@ import pytest
 
 from barometer.dsl.dates import DateProblem, resolve
 
+from .conftest import RULES
+from .helpers import run, write
+
 JAN1, FEB28 = dt.date(2021, 1, 1), dt.date(2021, 2, 28)
 D = dt.date
 
@@ -59,3 +62,14 @@ def test_unreadable_dates(printed, message, start, end, hint):
     assert (e.message, e.start, e.end) == (message, start, end)
     if hint is not None:
         assert e.hint == hint
+
+
+def test_dates_and_calendars_are_said_plainly(tmp_path):
+    leap = write(tmp_path, "l.events", 'period "P" from 2021-01-01 to 2021-02-28\n'
+                 "[29 February] x\n    russia +1\n")
+    assert "February 2021 has 28 days, not 29" in run("eval", RULES, leap).output
+    for period, date in (("0001-01-01 to 0001-02-28", "[29 February]"),
+                         ("9999-12-01 to 9999-12-31", "[December-January]")):
+        edge = write(tmp_path, "e.events", f'period "P" from {period}\n{date} x\n    russia +1\n')
+        result = run("eval", RULES, edge)
+        assert result.exit_code == 2 and "error[B301]" in result.output

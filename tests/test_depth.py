@@ -59,3 +59,20 @@ def test_every_expression_at_the_limit_is_computed(tmp_path, where):
         result = run(verb, *args, *(["--samples", "20"] if verb == "sensitivity" else []))
         assert "B109" not in result.output and "Traceback" not in result.output, (verb,
                                                                                    result.output)
+
+
+SCHEME = 'scheme "S" version "1"\nrange -3 to +3\n'
+
+
+def test_huge_numbers_and_long_expressions_are_located_errors(tmp_path):
+    big = write(tmp_path, "b.rules", SCHEME + "index russia\nscore recorded * " + "9" * 5000 + "\n")
+    result = run("check", big)
+    assert "error[B206]: the number 9999999999...999999 (5000 characters)" in result.output
+    assert len(result.output) < 1000  # the line is quoted around the caret, not whole
+    weight = write(tmp_path, "w.rules", SCHEME + "index russia\nscore recorded * weight\n"
+                   "category c weight 1" + "0" * 400 + ".5\n")
+    assert "error[B206]" in run("check", weight).output
+    long = write(tmp_path, "x.rules", SCHEME + "index russia\nscore "
+                 + " + ".join(["recorded"] * 1000) + "\n")
+    result = run("check", long)
+    assert "error[B109]: the score expression is nested 1000 deep" in result.output

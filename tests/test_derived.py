@@ -17,7 +17,7 @@ from barometer.engine.sensitivity import _Arrays
 from barometer.main import main
 
 from .conftest import EVENTS, RULES
-from .strategies import CATEGORIES, TAGS, conditions, schemes_and_catalogues
+from .strategies import CATEGORIES, TAGS, conditions, formulas, schemes_and_catalogues
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -148,44 +148,6 @@ def test_a_division_by_zero_leaves_that_index_without_a_figure_and_the_run_goes_
 
 
 # --- properties over generated schemes and catalogues -------------------------------
-
-OPERATORS = ["+", "-", "*"]
-
-
-@st.composite
-def formulas(draw, indices):
-    """A formula over base indices, with the Python computing it from their figures."""
-    def leaf():
-        kind = draw(st.sampled_from(["index", "number", "positive", "events"]))
-        name = draw(st.sampled_from(indices))
-        if kind == "index":
-            return name, lambda f: f[name].aggregate
-        if kind == "number":
-            n = draw(st.integers(-5, 5))
-            return f"({n})", lambda f: n
-        if kind == "positive":
-            return f"positive({name})", lambda f: f[name].positive
-        return f"events({name})", lambda f: f[name].events
-
-    text, value = leaf()
-    for _ in range(draw(st.integers(0, 4))):
-        op = draw(st.sampled_from(OPERATORS + ["max", "clamp", "/"]))
-        other, other_value = leaf()
-        if op == "max":
-            text, value = (f"max({text}, {other})",
-                           (lambda a, b: lambda f: max(a(f), b(f)))(value, other_value))
-        elif op == "clamp":
-            text, value = (f"clamp({text}, -3, 3)",
-                           (lambda a: lambda f: min(max(a(f), -3), 3))(value))
-        elif op == "/":
-            text, value = (f"({text}) / 7", (lambda a: lambda f: Fraction(a(f)) / 7)(value))
-        else:
-            text, value = (f"({text}) {op} {other}",
-                           (lambda a, b, o: lambda f: {"+": a(f) + b(f), "-": a(f) - b(f),
-                                                        "*": a(f) * b(f)}[o])(value, other_value,
-                                                                              op))
-    return text, value
-
 
 def derived_case(draw_case, data):
     rules, events = draw_case

@@ -98,3 +98,29 @@ def test_a_band_shows_its_title_where_declared_and_else_its_name_as_declared(tmp
         assert f"│ {shown}" in text and "Unusually_good" not in text, text
         csv = run("eval", path, EVENTS, "--format", "csv").output
         assert ",unusually_good" in csv and "Unusually" not in csv
+
+
+SCHEME = 'scheme "S" version "1"\nrange -3 to +3\n'
+
+
+def test_a_child_that_repeats_a_category_keeps_its_parents_weight(tmp_path):
+    write(tmp_path, "p.rules", SCHEME + "index russia\nscore direction * weight\n"
+          "category sanctions weight 3\n")
+    child = write(tmp_path, "c.rules", 'scheme "C"\nextends "p.rules"\n'
+                  'category sanctions "Sanctions, retitled"\n')
+    scheme = load_scheme(str(child))
+    assert scheme.categories["sanctions"].weight == 3
+    assert scheme.categories["sanctions"].title == "Sanctions, retitled"
+
+
+def test_dropping_a_rule_drops_the_inherited_vary_of_it(tmp_path):
+    # the child got an error in its parent's file, `unknown rule r`, for a line it
+    # cannot edit, for having dropped the rule
+    write(tmp_path, "p.rules", 'scheme "P" version "1"\nrange -3 to +3\nindex a "A"\n'
+          "rule r when always then multiply by 2\nvary rule r by 1\nvary bands by 1\n"
+          "bands a { lo < 0  hi >= 0 }\n")
+    child = write(tmp_path, "c.rules", 'scheme "C" version "1"\nextends "p.rules"\ndrop rule r\n')
+    assert run("check", child).output == "0 errors, 0 warnings in 1 file\n"
+    from barometer import load_scheme
+
+    assert [v.kind for v in load_scheme(str(child)).varies] == ["bands"]

@@ -284,3 +284,13 @@ def test_fmt_reads_a_file_once(monkeypatch):
         calls.clear()
         assert format_text(text, kind, str(path)) == text
         assert calls == [kind]
+
+
+def test_fmt_lays_out_a_percentile_with_decimals(tmp_path):
+    # `p80.5` was split into `p80 . 5`, and fmt refused the file as its own bug (B006)
+    from barometer.dsl.format import format_text
+
+    text = ('scheme "F" version "1"\nrange -3 to +3\nindex a "A"\n'
+            "bands a relative to history over 8 issues {low<p20 usual p20 to p80.5 high>p80.5}\n")
+    assert format_text(text, "rules", "f.rules").splitlines()[-1] == (
+        "bands a relative to history over 8 issues { low < p20 usual p20 to p80.5 high > p80.5 }")

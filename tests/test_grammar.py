@@ -5,27 +5,14 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lark import Lark, Token as LarkToken, Tree
+from lark import Lark, Tree
 
-from barometer.dsl.lalr import Node, Parser, Token, export_tables, Tables, load_tables
+from barometer.dsl.lalr import Node, Parser, export_tables, Tables, load_tables
 from barometer.grammar import grammar_text
 
 from .conftest import EVENTS, RULES
+from .helpers import lark_for, same_tree
 from .strategies import event_files, rules_files
-
-
-def lark_shape(tree):
-    if isinstance(tree, LarkToken):
-        return (tree.type, str(tree))
-    return (tree.data, [lark_shape(c) for c in tree.children])
-
-
-def our_shape(node):
-    if isinstance(node, Token):
-        return (node.type, node.value)
-    if isinstance(node, list):  # `_rule` results spliced in by a callback-free parse
-        return [our_shape(c) for c in node]
-    return (node.data, [our_shape(c) for c in node.children])
 
 
 @pytest.fixture(scope="module", params=["rules", "events"])
@@ -36,26 +23,9 @@ def pair(request):
     return request.param, lark, ours
 
 
-def same_tree(lark, ours, text):
-    value, problems = ours.parse(text)
-    assert problems == []
-    assert our_shape(value) == lark_shape(lark.parse(text))
-
-
 def test_shipped_files_parse_as_lark_parses_them(pair):
     kind, lark, ours = pair
     same_tree(lark, ours, (RULES if kind == "rules" else EVENTS).read_text(encoding="utf-8"))
-
-
-_LARK = {}
-
-
-def lark_for(kind):
-    if kind not in _LARK:
-        text = grammar_text(kind)
-        _LARK[kind] = (Lark(text, parser="lalr", lexer="contextual"),
-                       Parser(Tables(export_tables(text)), re.compile("$^")))
-    return _LARK[kind]
 
 
 @settings(max_examples=60, deadline=None)

@@ -14,6 +14,7 @@ import pytest
 from barometer.dsl import files as dsl_files
 
 from .conftest import ROOT, RULES
+from .helpers import write
 
 
 class Client:
@@ -454,3 +455,23 @@ def test_a_file_named_otherwise_is_checked_as_its_language_says(client, tmp_path
     address = open_doc(client, tmp_path / "draft.txt", catalogue(str(RULES), "rusia +1"))
     [d] = diagnostics_of(client, address)
     assert d["code"] == "B101"
+
+
+SCHEME = ('scheme "S" version "1"\nrange -3 to +3\nindex russia "R"\n'
+          'attribute fatalities "F" number from 0 default 0\n')
+
+
+def test_the_editor_offers_the_score_so_far_in_actions_and_knows_the_built_ins(tmp_path):
+    from barometer.api import load_scheme
+    from barometer.lsp import _completion_table, _describe, completion_kind
+
+    scheme = load_scheme(str(write(tmp_path, "s.rules", SCHEME)))
+    # `score` (the score so far) stands only in an action, and was not offered there
+    action = completion_kind("rules", "rule r when always then set to trunc(sc")
+    assert action == "action" and "score" in _completion_table(action, scheme)[0]
+    assert "score" not in _completion_table(completion_kind("rules", "score recorded + "),
+                                            scheme)[0]
+    # hovering `age` in `when age > 30` said nothing
+    assert _describe("built-in", "age") == (
+        "**built-in attribute age**: the days from the event's end to the period's end (0 if it "
+        "ends on the period's last day or runs past it); every event has it")

@@ -20,9 +20,8 @@ from barometer.engine.plan import EntryView
 from barometer.engine.sensitivity import _Arrays
 from barometer.main import main
 
-from .strategies import CATEGORIES, TAGS, conditions, schemes_and_catalogues
-from .test_grammar import lark_for
-from .test_robustness import mutate
+from .helpers import lark_for
+from .strategies import CATEGORIES, TAGS, conditions, mutate, schemes_and_catalogues
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,

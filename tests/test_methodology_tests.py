@@ -336,7 +336,7 @@ def test_the_driver_reads_test_files_as_lark_does(name):
     from barometer.dsl.lalr import Parser, Tables, export_tables
     from barometer.grammar import grammar_text
 
-    from .test_grammar import same_tree
+    from .helpers import same_tree
 
     text = grammar_text("tests")
     same_tree(Lark(text, parser="lalr", lexer="contextual"),

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 from barometer import evaluate, load_catalogue
 from barometer.main import main
 
-from .conftest import CSV, EVENTS, PUBLISHED, RULES
+from .conftest import CSV, EVENTS, PUBLISHED, ROOT, RULES
+from .helpers import run, write
 
 
 @pytest.mark.parametrize("catalogue", [EVENTS, CSV], ids=["events", "csv"])
@@ -73,3 +74,20 @@ def test_eval_json_contract():
                                          "colour": None}
     assert data["period"]["start"] == "2021-01-01" and data["period"]["end"] == "2021-02-28"
     assert data["scheme"]["name"] == "Minsk Barometer"
+
+
+def test_a_variant_is_not_held_to_the_published_totals():
+    result = run("check", ROOT / "rules" / "minsk-by-category.rules", EVENTS)
+    assert "B503" not in result.output and result.exit_code == 0
+
+
+def test_published_totals_are_compared_under_the_root_scheme(tmp_path):
+    events = write(tmp_path, "e.events", 'period "P" from 2021-01-01 to 2021-01-31\n'
+                   "published russia +5\n[4 January] Call\n    russia +1\n    category contacts\n")
+    result = run("check", ROOT / "rules" / "minsk-by-category.rules", events)
+    assert "the catalogue publishes +5 for russia, but its events add up to +1 under " \
+           f"{ROOT / 'rules' / 'minsk-barometer.rules'}" in result.output.replace("\n", "")
+    assert run("eval", ROOT / "rules" / "minsk-by-category.rules", events).exit_code == 2
+    misspelt = write(tmp_path, "m.events", 'period "P" from 2021-01-01 to 2021-01-31\n'
+                     "published rusia +1\n[4 January] Call\n    russia +1\n")
+    assert "error[B101]: unknown index `rusia`" in run("eval", RULES, misspelt).output

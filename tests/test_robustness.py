@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from barometer.main import main
 
 from .conftest import CSV, EVENTS, ROOT, RULES
-from .strategies import KeywordCase, hash_cells, keyword_named, line_endings, separated
+from .strategies import KeywordCase, hash_cells, keyword_named, line_endings, mutate, separated
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -39,29 +39,6 @@ def answers_properly(*args):
         assert len(located) + len(unlocated) == len(findings)
         assert all("[B002]" in line or "[B003]" in line for line in unlocated), unlocated
     return result
-
-
-def mutate(text: str, data) -> str:
-    lines = text.split("\n")
-    how = data.draw(st.sampled_from(["truncate", "delete", "duplicate", "swap", "replace",
-                                     "cut"]))
-    i = data.draw(st.integers(0, len(lines) - 1))
-    if how == "truncate":
-        return "\n".join(lines[:i])
-    if how == "delete":
-        return "\n".join(lines[:i] + lines[i + 1:])
-    if how == "duplicate":
-        return "\n".join(lines[:i + 1] + lines[i:])
-    if how == "swap":
-        j = data.draw(st.integers(0, len(lines) - 1))
-        lines[i], lines[j] = lines[j], lines[i]
-        return "\n".join(lines)
-    if how == "cut":
-        at = data.draw(st.integers(0, len(text)))
-        return text[:at]
-    at = data.draw(st.integers(0, max(len(text) - 1, 0)))
-    char = data.draw(st.sampled_from(list('"[]{}#-+0123456789 \n\tabz,.“”<>=–')))
-    return text[:at] + char + text[at + 1:]
 
 
 @SETTINGS

@@ -23,8 +23,8 @@ from barometer import evaluate, load_catalogue, load_scheme  # noqa: E402
 from barometer.engine.columnar import evaluate_columnar  # noqa: E402
 from barometer.main import main  # noqa: E402
 
-from .strategies import event_files  # noqa: E402
-from .test_columnar import COUNTS, figures, schemes, write_catalogue  # noqa: E402
+from .helpers import COUNTS, figures, write_catalogue  # noqa: E402
+from .strategies import event_files, schemes  # noqa: E402
 
 
 @pytest.fixture(scope="module")

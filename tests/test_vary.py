@@ -13,6 +13,7 @@ from barometer.engine.sensitivity import _Arrays, _at, _with_number, analyse, sc
 from barometer.main import main
 
 from .conftest import EVENTS, ROOT
+from .helpers import run
 
 SCHEME = textwrap.dedent("""\
     scheme "Varied" version "1"
@@ -121,3 +122,10 @@ def test_one_at_a_time_moves_each_parameter_by_its_declared_width(tmp_path):
     moves = {(e.parameter.kind, abs(e.delta)) for e in result.one_at_a_time
              if e.parameter.kind != "score"}
     assert moves == {("rule", 0.5), ("weight", 2.0)}
+
+
+def test_sensitivity_says_every_kind_of_vary_it_takes():
+    result = run("sensitivity", ROOT / "rules" / "minsk-barometer.rules",
+                 ROOT / "examples" / "minsk-barometer-19.events", "--vary", "rule by 1")
+    assert result.exit_code == 2
+    assert "'rule older by 1', 'score among [recorded, direction]'" in result.output

@@ -1,6 +1,7 @@
-"""What a user found running the columnar engine beside the python engine on small,
-odd catalogues: each case is one the two engines once told apart, and must now give
-the same output, word for word, and the same exit status."""
+"""The columnar engine reads small, odd catalogues as the python engine reads them
+(empty dates, times of day and time zones, CSVs DuckDB cannot sniff, quoted cells, JSON
+Lines and Parquet of mixed types, overflowing numbers): the same output, word for word,
+and the same exit status under both engines."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""The general scoring task of issue 9 (benchmarks/scoring-task.rules) gives, on
-every event of an exhaustive grid (every category x relationship x level x tag
-set x recorded score), exactly what a hand-written Python loop gives
-(benchmarks/scoring_task.py), and so do the figures and colours."""
+"""Weights and rules score as a hand-written loop scores: the general scoring task
+(benchmarks/scoring-task.rules) gives, on every event of an exhaustive grid (every
+category x relationship x level x tag set x recorded score), exactly what a
+hand-written Python loop gives (benchmarks/scoring_task.py), and so do the figures
+and colours."""
 
 import importlib.util
 

@@ -121,3 +121,12 @@ def test_one_at_a_time_moves_each_parameter_by_its_declared_width(tmp_path):
     moves = {(e.parameter.kind, abs(e.delta)) for e in result.one_at_a_time
              if e.parameter.kind != "score"}
     assert moves == {("rule", 0.5), ("weight", 2.0)}
+
+
+def test_bands_all_chosen_by_other_figures_say_why_nothing_varies():
+    result = CliRunner().invoke(main, ["sensitivity", str(ROOT / "rules/minsk-conditions.rules"),
+                                       str(EVENTS), "--vary", "bands by 1"])
+    assert result.exit_code == 2
+    assert ("nothing to vary: the bands of regional_tension are chosen by other figures too "
+            "(`when`), so their boundaries cannot be moved, and no other index has bands"
+            in result.output)

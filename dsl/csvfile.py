@@ -550,6 +550,10 @@ def _event(path: str, row: Row, columns: dict[str, int],
             value = _signed_number(stored)
         if not value or not value.strip():
             continue
+        if value.strip().lower() == judge.MARK and index.name not in attributes:
+            # on the index, without a score
+            details.append(_Item("mark", (m.Declared(index.name, score.span), True)))
+            continue
         points = judge.score(value)
         if isinstance(points, judge.Finding) and points.code == "B001" and \
                 index.name in attributes:  # level: minister

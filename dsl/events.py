@@ -213,6 +213,8 @@ def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
     values: dict = {}
     low, high = scheme.range.low, scheme.range.high
     for kind, value in raw.details:
+        if kind == "mark":  # judged where its problems are said
+            return None
         if kind == "scores":
             for index, num in value:
                 name, recorded = index.name, num.value
@@ -305,6 +307,7 @@ def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Schem
     written = 0  # scores written, valid or not
     unreadable = False
     values: dict = {}
+    recorded = None  # whether the scheme reads the recorded score, asked once needed
     for item in raw.details:
         kind, value = item
         if kind == "scores":
@@ -317,6 +320,18 @@ def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Schem
                 score = _check_score(index, num, raw, scheme, scores, problems)
                 if score is not None:
                     scores.append(score)
+        elif kind == "mark":  # `russia` alone, or the cell `x`: on the index, no score
+            index, cell = value
+            written += 1
+            if recorded is None:
+                recorded = judge.reads_recorded(scheme)
+            if recorded and index.name in scheme.indices:
+                problems.append(judge.unscored(None if cell else index.name).at(index.span))
+                continue
+            score = _check_score(index, Num(0, "0", True, index.span), raw, scheme, scores,
+                                 problems)
+            if score is not None:
+                scores.append(score)
         elif kind == "value":
             name, choice = value
             _check_value(name, choice.name, choice.name, choice.span, scheme, values, problems)

@@ -346,6 +346,8 @@ def format_events(text: str) -> str:
             kind = "detail"
         elif len(tokens) == 2 and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", tokens[1]):
             kind = "detail"  # level minister: an attribute's value
+        elif len(tokens) == 1 and in_event:
+            kind = "detail"  # russia: on the index, without a score
         else:
             kind = "scores"
             if len(tokens) % 2:

@@ -143,9 +143,47 @@ def in_range(points, text: str, scheme_range) -> Finding | None:
     return None
 
 
+# A score cell that marks an event on an index without a score: for schemes whose
+# score reads neither `recorded` nor `direction` (`score weight`), as a bare
+# `russia` line does in an event file.
+MARK = "x"
+
+
+def reads_recorded(scheme: m.Scheme) -> bool:
+    """Whether the scheme reads an event's recorded score anywhere: `recorded`
+    or `direction` in its score expression, a rule's condition or action, a
+    `vary score` option or a derived index's selection (`recorded > 0`)."""
+    from .nodes import Direction, Recorded, RecordedCompare
+
+    stack: list = [scheme.score, *scheme.rules, *scheme.varies,
+                   *[i.formula for i in scheme.indices.values() if i.derived]]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (Recorded, Direction, RecordedCompare)):
+            return True
+        if isinstance(x, (tuple, list)):
+            stack.extend(x)
+        elif attrs.has(type(x)) and not isinstance(x, Span):
+            stack.extend(getattr(x, f.name) for f in attrs.fields(type(x)))
+    return False
+
+
+def unscored(name: str | None = None) -> Finding:
+    """B001: an index named without a score (`russia` alone on a line; the cell
+    `x` where `name` is None) where the scheme reads the recorded score."""
+    written = f"`{name}` without a score marks an event on {name}" if name else \
+        f"the cell `{MARK}` marks an event on an index without a score"
+    return Finding("B001", f"{written}, but the scheme reads the recorded score (`recorded` or "
+                   "`direction`)", f"write the event's score, e.g. {name + ' ' if name else ''}+1; an "
+                   "index without a score is for schemes whose score reads neither (score weight)")
+
+
 def whole_score(text: str, scheme: m.Scheme):
     """A score cell read through: its whole value in the scheme's range, or the
-    Finding (B001, B206, B205, B204)."""
+    Finding (B001, B206, B205, B204). The cell `x` (MARK) is 0 where the scheme
+    reads no recorded score (`reads_recorded`), else B001."""
+    if text.strip().lower() == MARK:
+        return unscored() if reads_recorded(scheme) else 0
     points = score(text)
     if isinstance(points, Finding):
         return points
@@ -392,7 +430,7 @@ def attribute_cell(attribute, cell) -> object:
 
 __all__ = ["Finding", "FIXED", "FIELD_ORDER", "SCORE", "MAX_DIGITS", "NumberTooLong", "number",
            "too_long", "signed_number", "cell_text", "score_text", "score", "in_range",
-           "whole_score", "unknown", "unknown_index", "derived", "no_index", "no_score",
+           "whole_score", "reads_recorded", "unscored", "MARK", "unknown", "unknown_index", "derived", "no_index", "no_score",
            "no_category", "no_value", "tags", "index_named", "Headings", "second_column", "no_column", "no_period", "no_heading",
            "no_attribute_column", "days", "resolved", "date", "past", "ongoing",
            "attribute_value", "attribute_cell"]

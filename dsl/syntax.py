@@ -630,6 +630,9 @@ class EventsBuilder(_Builder):
     def category(self, meta, children):
         return _Item("category", m.Declared(children[0].value, self.span(children[0])))
 
+    def mark(self, meta, children):
+        return _Item("mark", (m.Declared(children[0].value, self.span(children[0])), False))
+
     def value(self, meta, children):
         name, value = children
         return _Item("value", (m.Declared(name.value, self.span(name)),
@@ -946,6 +949,9 @@ def read_events_fast(text: str, file: str):
             if tail(body, size) is None:
                 return None
             details.append(Item("ongoing", True))
+        elif tail(body, size) is not None:  # russia: on the index, without a score
+            details.append(Item("mark", (Declared(word, Span(file, n, indent + 1, n,
+                                                            indent + size + 1)), False)))
         elif (match := _F_VALUE.match(body)) is not None:  # level minister
             details.append(Item("value", (
                 Declared(word, Span(file, n, indent + 1, n, indent + size + 1)),

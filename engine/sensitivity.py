@@ -403,6 +403,12 @@ def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
     scheme = evaluation.scheme
     params = parameters(scheme, varies)
     if not params:
+        chosen = [n for n, b in scheme.bands.items() if b.conditional]
+        if any(v.kind == "bands" for v in varies) and chosen:
+            raise SensitivityProblem(
+                f"nothing to vary: the bands of {', '.join(chosen)} are chosen by other "
+                "figures too (`when`), so their boundaries cannot be moved, and no other "
+                "index has bands")
         raise SensitivityProblem("nothing to vary: the scheme declares no `vary`, and none "
                                  "was given (e.g. --vary 'weights by 1' or --vary 'bands by 1')")
     missing = [n for n, r in evaluation.indices.items() if r.aggregate is None]

@@ -74,9 +74,10 @@ def test_every_mistake_in_an_event_file_in_one_run(tmp_path):
          16 | [1 March] After the period
             |  ^^^^^^^
             = hint: check the date, or the period at the top of the file
-        {f}:20:11: error[B001]: expected a name, a number or a sign (+ or -), found the end of the line
+        {f}:20:5: error[B001]: `russia` without a score marks an event on russia, but the scheme reads the recorded score (`recorded` or `direction`)
          20 |     russia
-            |           ^
+            |     ^^^^^^
+            = hint: write the event's score, e.g. russia +1; an index without a score is for schemes whose score reads neither (score weight)
         7 errors
         """)
 

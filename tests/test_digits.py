@@ -31,7 +31,8 @@ def test_an_attribute_value_of_other_digits_is_refused(tmp_path):
                  "    fatalities ١٢\n")
     out = run("eval", rules, path)
     assert out.exit_code == 2
-    assert out.output.startswith(f"{path}:5:16: error[B001]: expected a name, a number")
+    assert out.output.startswith(f"{path}:5:16: error[B001]: expected the end of the "
+                                 "line, a name, a number")
     assert "found `١٢`\n" in out.output
 
 

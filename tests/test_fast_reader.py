@@ -50,6 +50,9 @@ REGULAR = [
     HEAD + "[4 January] x\n    category c\n    category d\n    tags t\n    tags t\n",
     HEAD + "[4 January] x\n" + "[5 January] y\n" + "    russia +1\n",
     HEAD + "[4 January] text\r\r\n    russia +1\n",
+    # an index without a score (schemes whose score reads no recorded score)
+    HEAD + "[4 January] x\n    russia\n    eu +1\n",
+    HEAD + "[4 January] x\n    russia1  # a comment\n    category contacts\n",
 ]
 
 # Files the fast reader leaves to the parser: broken, or not taken exactly.
@@ -65,7 +68,7 @@ IRREGULAR = [
     HEAD + "[4 January] \r\n    russia +1\n",
     HEAD + "[] x\n    russia +1\n",
     HEAD + "[4 January x\n    russia +1\n",
-    HEAD + "[4 January] x\n    russia1\n",
+    HEAD + "[4 January] x\n    russia1 +\n",
     HEAD + "[4 January] x\n    russia +1.\n",
     HEAD + "[4 January] x\n    russia +1 1\n",
     HEAD + "[4 January] x\n    russia +1x\n",

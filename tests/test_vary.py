@@ -129,3 +129,12 @@ def test_sensitivity_says_every_kind_of_vary_it_takes():
                  ROOT / "examples" / "minsk-barometer-19.events", "--vary", "rule by 1")
     assert result.exit_code == 2
     assert "'rule older by 1', 'score among [recorded, direction]'" in result.output
+
+
+def test_bands_all_chosen_by_other_figures_say_why_nothing_varies():
+    result = CliRunner().invoke(main, ["sensitivity", str(ROOT / "rules/minsk-conditions.rules"),
+                                       str(EVENTS), "--vary", "bands by 1"])
+    assert result.exit_code == 2
+    assert ("nothing to vary: the bands of regional_tension are chosen by other figures too "
+            "(`when`), so their boundaries cannot be moved, and no other index has bands"
+            in result.output)

@@ -246,6 +246,13 @@ class DuckDB:
 
         try:
             file = self._file(path, kind, csv)
+            if kind == "csv":  # DuckDB's sniffer may take a short row (`# a note`) for
+                named = _heading_cells(path, csv)  # the heading: the heading's cells named
+                if named and [h.strip() for h in file.columns] != [h.strip() for h in named]:
+                    try:
+                        file = self._file(path, kind, csv, named)
+                    except duckdb.Error:
+                        pass
             described = list(zip(file.columns, map(str, file.types)))
         except duckdb.Error as e:
             if kind == "jsonl":
@@ -802,6 +809,205 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         found.append((late, f["date"], ("where", where)))
     problems = absent + (_locate(found[:50], source, runner, score_columns) if found else [])
     return known, problems
+
+
+# --- what the python reader warns of what it read --------------------------------------------
+
+def read_warnings(source: Source, scheme: m.Scheme, runner) -> list[Diagnostic]:
+    """The warnings the python reader gives of the file, in its words and at its
+    places: a column it ignores (B010), a row skipped as a comment that looks like
+    an event's (B012), and the duplicates stage's event listed twice (B502)."""
+    found = _ignored_columns(source, scheme, runner)
+    if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
+        return found
+    if source.kind == "csv":
+        found += _skipped_rows(source, runner)
+    return found + _listed_twice(source, runner)
+
+
+def _ignored_columns(source: Source, scheme: m.Scheme, runner) -> list[Diagnostic]:
+    """B010 at the heading of each column that is neither a field, nor an index or
+    an attribute of the scheme, nor a misspelt index that holds a value."""
+    exp = _exp()
+    named = {name: index.title for name, index in scheme.indices.items()}
+    for name, attribute in scheme.attributes.items():
+        named.setdefault(name, attribute.title)
+    judged = judge.Headings(named)  # as the python reader judges it, the long form read
+    long = {"index", "score"} if source.long else set()
+    ignored = [column for column, heading in source.headings.items()
+               if judged.key(heading) and judged.key(heading) not in long
+               and judged.target(heading) is None]
+    if not ignored:
+        return []
+    misspelt = [c for c in ignored if c in source.misspelt]
+    if misspelt:  # held anywhere, comments included: read as an index, and an error
+        [held] = runner.rows(exp.select(*[exp.Count(this=_col(c)) for c in misspelt],
+                                        copy=False).from_(_src(), copy=False))
+        ignored = [c for c in ignored if c not in dict(zip(misspelt, held)) or
+                   not dict(zip(misspelt, held))[c]]
+    indices = {name: index.title for name, index in scheme.indices.items()}
+    out = []
+    for column in ignored:
+        finding = judge.ignored_column(source.heading(column).strip(), indices,
+                                       scheme.attributes)
+        out.append(finding.at(_heading_span(source, column)))
+    return out
+
+
+def _numbered(source: Source):
+    """The file's rows numbered in its order (`barometer_row`), with the line
+    breaks inside the cells of the rows before each (`barometer_breaks`, a CSV's)."""
+    exp = _exp()
+    zero = exp.Literal.number(0)
+    if source.kind == "csv":
+        parts = [exp.func("coalesce", exp.Sub(this=exp.Length(this=_col(c)), expression=exp.Length(
+            this=exp.func("replace", _col(c), exp.Literal.string("\n"), exp.Literal.string("")))),
+            zero) for c in source.columns]
+        here = parts[0]
+        for part in parts[1:]:
+            here = exp.Add(this=here, expression=part)
+    else:
+        here = zero
+    inner = exp.select(exp.Star(), exp.alias_(exp.Window(this=exp.RowNumber()), "barometer_row"),
+                       exp.alias_(here, "barometer_here"), copy=False).from_(_src(), copy=False)
+    before = exp.Sub(this=exp.Window(this=exp.Sum(this=exp.column("barometer_here")),
+                                     order=exp.Order(expressions=[exp.Ordered(
+                                         this=exp.column("barometer_row"))])),
+                     expression=exp.column("barometer_here"))
+    return exp.select(exp.Star(), exp.alias_(before, "barometer_breaks"), copy=False).from_(
+        inner.subquery("inner_rows", copy=False), copy=False)
+
+
+def _row_places(source: Source, runner, places: dict) -> dict:
+    """Each row's line in the file and the line's text: {row: breaks before it}
+    -> {row: (line, text)}; a CSV's line is its heading's plus the row and the
+    breaks, a JSON Lines file's its row-th line that is not blank, a Parquet row
+    the line after the heading, quoted as the python reader quotes it."""
+    out = {}
+    if source.kind == "parquet" or not os.path.isfile(source.path):
+        if source.kind == "parquet" and os.path.isfile(source.path) and places:
+            exp = _exp()
+            names = list(source.columns)
+            query = exp.select(exp.column("barometer_row"), *[_col(c) for c in names],
+                               copy=False).from_(_numbered(source).subquery(
+                                   "numbered", copy=False), copy=False).where(exp.In(
+                                       this=exp.column("barometer_row"), expressions=[
+                                           exp.Literal.number(r) for r in places]), copy=False)
+            for row, *cells in runner.rows(query):
+                out[row] = (row + 1, tables.SEPARATOR.join(
+                    judge.cell_text(v).replace("\n", " ") for v in cells))
+        return {row: out.get(row, (row + 1, None)) for row in places}
+    if source.kind == "csv":
+        lines = {row: source.csv[0] + 1 + row + breaks for row, breaks in places.items()}
+        wanted = set(lines.values())
+        texts = {}
+        with open(source.path, encoding="utf-8-sig", errors="replace") as f:
+            for n, line in enumerate(f, start=1):
+                if n in wanted:
+                    texts[n] = line.rstrip("\r\n")
+                    if len(texts) == len(wanted):
+                        break
+        return {row: (line, texts.get(line)) for row, line in lines.items()}
+    with open(source.path, encoding="utf-8-sig", errors="replace") as f:  # JSON Lines
+        seen = 0
+        for n, line in enumerate(f, start=1):
+            if line.strip():
+                seen += 1
+                if seen in places:
+                    out[seen] = (n, line.rstrip("\r\n"))
+                    if len(out) == len(places):
+                        break
+    return {row: out.get(row, (row, None)) for row in places}
+
+
+def _skipped_rows(source: Source, runner) -> list[Diagnostic]:
+    """B012 at each row of a CSV skipped as a comment that looks like an event's
+    (`#MeToo`, alone in its row)."""
+    exp = _exp()
+    cells = [_col(c) for c in source.columns]
+    first = cells[0]
+    comment = exp.and_(exp.Like(this=exp.Trim(this=first), expression=exp.Literal.string("#%")),
+                       *[exp.Is(this=c, expression=exp.null()) for c in cells[1:]])
+    query = (exp.select(exp.column("barometer_row"), exp.column("barometer_breaks"), first,
+                        copy=False)
+             .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
+             .where(comment, copy=False).order_by(exp.column("barometer_row"), copy=False))
+    out = []
+    for row, breaks, text in runner.rows(query):
+        finding = judge.skipped_row(str(text).strip())
+        if finding is None:
+            continue
+        line = source.csv[0] + 1 + row + (breaks or 0)
+        span = _csv_cell(source, line, 0)
+        text = _line_of(source.path, line)
+        if text is not None:
+            SOURCES.keep(source.path, line, text)
+        out.append(finding.at(span or Span(source.path, line, 1, line, 2)))
+    return out
+
+
+def _norm_sql(column):
+    """A text as the duplicates stage compares it (dsl/check_catalogue.py's
+    `same_event`), coarser: lower case, without any space. Texts the stage finds the
+    same have the same key (but where casefold is not lower); the stage's own
+    comparison then decides among the rows of a key."""
+    exp = _exp()
+    text = exp.Lower(this=exp.cast(column, exp.DataType.build("VARCHAR")))
+    for space in _SPACES:
+        text = exp.func("replace", text, exp.Literal.string(space), exp.Literal.string(""))
+    for one, other in (("ß", "ss"), ("ẞ", "ss"), ("ς", "σ")):  # where casefold is not lower
+        text = exp.func("replace", text, exp.Literal.string(one), exp.Literal.string(other))
+    return exp.func("coalesce", text, exp.Literal.string(""))
+
+
+def _listed_twice(source: Source, runner) -> list[Diagnostic]:
+    """B502 at each event listed again, the same date and text as one before it,
+    as the duplicates stage says it of the python reader's events."""
+    from ..dsl.check_catalogue import listed_again, same_event
+
+    exp = _exp()
+    f = source.fields
+    date, event = _col(f["date"]), _col(f["event"])
+    keyed = (exp.select(exp.column("barometer_row"), exp.column("barometer_breaks"), date, event,
+                        exp.alias_(_norm_sql(date), "barometer_k1"),
+                        exp.alias_(_norm_sql(event), "barometer_k2"), copy=False)
+             .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
+             .where(_nonblank(source), copy=False))
+    twice = (exp.select(exp.column("barometer_k1"), exp.column("barometer_k2"), copy=False)
+             .from_(keyed.subquery("keyed", copy=False), copy=False)
+             .group_by(exp.column("barometer_k1"), exp.column("barometer_k2"), copy=False)
+             .having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)),
+                     copy=False))
+    query = (exp.select(exp.column("barometer_row", table="keyed"),
+                        exp.column("barometer_breaks", table="keyed"),
+                        *[exp.column(c, table="keyed", quoted=True)
+                          for c in (f["date"], f["event"])], copy=False)
+             .from_(keyed.subquery("keyed", copy=False), copy=False)
+             .join(twice.subquery("twice", copy=False), using=["barometer_k1", "barometer_k2"],
+                   copy=False)
+             .order_by(exp.column("barometer_row", table="keyed"), copy=False))
+    rows = runner.rows(query)
+    if not rows:
+        return []
+    firsts: dict = {}
+    again = []
+    for row, breaks, when, text in rows:
+        key = same_event(judge.cell_text(when), judge.cell_text(text))
+        if firsts.setdefault(key, row) != row:
+            again.append((row, firsts[key]))
+    if not again:
+        return []
+    breaks_of = {row: breaks or 0 for row, breaks, _, _ in rows}
+    places = _row_places(source, runner, {r: breaks_of[r] for pair in again for r in pair})
+    out = []
+    for row, first in again:
+        line, text = places[row]
+        if text is not None:
+            SOURCES.keep(source.path, line, text)
+        end = len(text) + 1 if source.kind == "csv" and text is not None else 2
+        out.append(listed_again(Span(source.path, places[first][0], 1, places[first][0], 2),
+                                Span(source.path, line, 1, line, max(end, 2))))
+    return out
 
 
 def _csv_cells(text: str, delimiter: str) -> list[tuple[str, int, int]]:

@@ -855,27 +855,10 @@ def _ignored_columns(source: Source, scheme: m.Scheme, runner) -> list[Diagnosti
 
 
 def _numbered(source: Source):
-    """The file's rows numbered in its order (`barometer_row`), with the line
-    breaks inside the cells of the rows before each (`barometer_breaks`, a CSV's)."""
+    """The file's rows numbered in its order (`barometer_row`)."""
     exp = _exp()
-    zero = exp.Literal.number(0)
-    if source.kind == "csv":
-        parts = [exp.func("coalesce", exp.Sub(this=exp.Length(this=_col(c)), expression=exp.Length(
-            this=exp.func("replace", _col(c), exp.Literal.string("\n"), exp.Literal.string("")))),
-            zero) for c in source.columns]
-        here = parts[0]
-        for part in parts[1:]:
-            here = exp.Add(this=here, expression=part)
-    else:
-        here = zero
-    inner = exp.select(exp.Star(), exp.alias_(exp.Window(this=exp.RowNumber()), "barometer_row"),
-                       exp.alias_(here, "barometer_here"), copy=False).from_(_src(), copy=False)
-    before = exp.Sub(this=exp.Window(this=exp.Sum(this=exp.column("barometer_here")),
-                                     order=exp.Order(expressions=[exp.Ordered(
-                                         this=exp.column("barometer_row"))])),
-                     expression=exp.column("barometer_here"))
-    return exp.select(exp.Star(), exp.alias_(before, "barometer_breaks"), copy=False).from_(
-        inner.subquery("inner_rows", copy=False), copy=False)
+    return exp.select(exp.Star(), exp.alias_(exp.Window(this=exp.RowNumber()), "barometer_row"),
+                      copy=False).from_(_src(), copy=False)
 
 
 def _row_places(source: Source, runner, places: dict) -> dict:
@@ -928,16 +911,15 @@ def _skipped_rows(source: Source, runner) -> list[Diagnostic]:
     first = cells[0]
     comment = exp.and_(exp.Like(this=exp.Trim(this=first), expression=exp.Literal.string("#%")),
                        *[exp.Is(this=c, expression=exp.null()) for c in cells[1:]])
-    query = (exp.select(exp.column("barometer_row"), exp.column("barometer_breaks"), first,
-                        copy=False)
+    query = (exp.select(exp.column("barometer_row"), first, copy=False)
              .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
              .where(comment, copy=False).order_by(exp.column("barometer_row"), copy=False))
     out = []
-    for row, breaks, text in runner.rows(query):
-        finding = judge.skipped_row(str(text).strip())
-        if finding is None:
-            continue
-        line = source.csv[0] + 1 + row + (breaks or 0)
+    skipped = [(row, judge.skipped_row(str(text).strip())) for row, text in runner.rows(query)]
+    skipped = [(row, finding) for row, finding in skipped if finding is not None]
+    breaks = _breaks_of(source, [row for row, _ in skipped], runner)
+    for row, finding in skipped:
+        line = source.csv[0] + 1 + row + breaks[row]
         span = _csv_cell(source, line, 0)
         text = _line_of(source.path, line)
         if text is not None:
@@ -968,7 +950,7 @@ def _listed_twice(source: Source, runner) -> list[Diagnostic]:
     exp = _exp()
     f = source.fields
     date, event = _col(f["date"]), _col(f["event"])
-    keyed = (exp.select(exp.column("barometer_row"), exp.column("barometer_breaks"), date, event,
+    keyed = (exp.select(exp.column("barometer_row"), date, event,
                         exp.alias_(_norm_sql(date), "barometer_k1"),
                         exp.alias_(_norm_sql(event), "barometer_k2"), copy=False)
              .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
@@ -979,7 +961,6 @@ def _listed_twice(source: Source, runner) -> list[Diagnostic]:
              .having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)),
                      copy=False))
     query = (exp.select(exp.column("barometer_row", table="keyed"),
-                        exp.column("barometer_breaks", table="keyed"),
                         *[exp.column(c, table="keyed", quoted=True)
                           for c in (f["date"], f["event"])], copy=False)
              .from_(keyed.subquery("keyed", copy=False), copy=False)
@@ -991,14 +972,14 @@ def _listed_twice(source: Source, runner) -> list[Diagnostic]:
         return []
     firsts: dict = {}
     again = []
-    for row, breaks, when, text in rows:
+    for row, when, text in rows:
         key = same_event(judge.cell_text(when), judge.cell_text(text))
         if firsts.setdefault(key, row) != row:
             again.append((row, firsts[key]))
     if not again:
         return []
-    breaks_of = {row: breaks or 0 for row, breaks, _, _ in rows}
-    places = _row_places(source, runner, {r: breaks_of[r] for pair in again for r in pair})
+    places = _row_places(source, runner, _breaks_of(source, [r for pair in again for r in pair],
+                                                    runner))
     out = []
     for row, first in again:
         line, text = places[row]
@@ -1187,21 +1168,55 @@ _WHOLE_ROW = {"B107", "B108", "B115"}
 def _breaks_before(source: Source, numbered, row: int, runner) -> int:
     """The line breaks inside the cells of a CSV's rows before `row` (a note of two
     lines, say): each moves the rows after it one line down."""
-    exp = _exp()
-    zero = exp.Literal.number(0)
-    breaks = [exp.func("coalesce", exp.Sub(this=exp.Length(this=_col(c)), expression=exp.Length(
-        this=exp.func("replace", _col(c), exp.Literal.string("\n"), exp.Literal.string("")))),
-        zero) for c in source.columns]
-    summed = breaks[0]
-    for b in breaks[1:]:
-        summed = exp.Add(this=summed, expression=b)
-    total = exp.Sum(this=summed)
-    query = (exp.select(total, copy=False)
-             .from_(numbered.subquery("numbered", copy=False), copy=False)
-             .where(exp.LT(this=exp.column("barometer_row"), expression=exp.Literal.number(row)),
-                    copy=False))
-    found = runner.rows(query)
-    return int(found[0][0] or 0) if found else 0
+    return _breaks_of(source, [row], runner)[row]
+
+
+def _breaks_of(source: Source, rows, runner=None) -> dict:
+    """{row: how many lines more than one each the CSV's records before it take}:
+    the line breaks inside quoted cells (a note of two lines, or of nothing but a
+    line break), and the empty lines DuckDB passes over, read from the file as
+    DuckDB reads its records (a quote opens a quoted cell only at the cell's
+    start; `""` inside one is a quote)."""
+    rows = sorted(set(rows))
+    if source.kind != "csv" or not rows or not os.path.isfile(source.path):
+        return {row: 0 for row in rows}
+    want, out = set(rows), {}
+    heading, delimiter = source.csv[0] + 1, source.csv[1]
+    record, quoted = 0, False
+    with open(source.path, encoding="utf-8-sig", errors="replace") as f:
+        for n, line in enumerate(f, start=1):
+            if n <= heading:
+                continue
+            text = line.rstrip("\r\n")
+            if not quoted:
+                if len(out) == len(want):
+                    break
+                if not text:  # an empty line is no record
+                    continue
+                record += 1
+                if record in want:
+                    out[record] = n - heading - record
+            if '"' in text:
+                quoted = _quoted_after(text, quoted, delimiter)
+    return {row: out.get(row, 0) for row in rows}
+
+
+def _quoted_after(text: str, quoted: bool, delimiter: str) -> bool:
+    """Whether a CSV line ends inside a quoted cell, given whether it began in one."""
+    start, i = not quoted, 0
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == '"':
+                if text[i + 1:i + 2] == '"':
+                    i += 2
+                    continue
+                quoted = False
+        elif char == '"' and start:
+            quoted = True
+        start = not quoted and char == delimiter
+        i += 1
+    return quoted
 
 
 def _csv_cell(source: Source, number: int, cell: int) -> Span | None:

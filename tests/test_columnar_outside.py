@@ -390,3 +390,14 @@ def test_the_columnar_engines_say_they_do_not_read_standard_input():
     assert result.exit_code == 2
     assert ("--engine duckdb reads a file, not standard input (-): save the catalogue to a file, "
             "or use --engine python") in result.output
+
+
+def test_a_finding_after_a_cell_of_a_line_break_or_an_empty_line_is_on_its_line(tmp_path):
+    # DuckDB counted the line breaks of cells it reads as empty (a cell of nothing but
+    # a line break), and not the empty lines it passes over: the finding a line off
+    path = write(tmp_path, "d.csv", HEAD + '1 January,e,+1,,x,"\n"\n2 January,f,+1,,z,\n')
+    assert both(tmp_path, path).output.startswith(f"{path}:5:")
+    path = write(tmp_path, "e.csv", HEAD + '1 January,e,+1,,x,\n\n"2 January","f\n\n",+1,,z,\n'
+                 '3 January,g,+1,,w,\n')
+    out = both(tmp_path, path).output
+    assert out.startswith(f"{path}:7:7: error[B101]") and f"{path}:8:17: error[B101]" in out

@@ -513,7 +513,7 @@ def _heading_cells(path: str, csv) -> list[str] | None:
     import csv as csv_module
 
     text = _line_of(path, csv[0] + 1) if os.path.isfile(path) else None
-    if text is None:
+    if text is None or _quoted_after(text, False, csv[1]):  # a heading of several lines
         return None
     cells = next(csv_module.reader([text], delimiter=csv[1]), [])
     if not cells or "" in cells or len(set(cells)) < len(cells):
@@ -1020,9 +1020,12 @@ def _heading_span(source: Source, column: str) -> Span:
         if text is not None:
             SOURCES.keep(source.path, number, text)
             names = list(source.columns)
+            at = names.index(column) if column in names else 0
+            span = _csv_cell(source, number, at)  # read as the reader reads the heading
+            if span is not None:
+                return span
             cells = _csv_cells(text, source.csv[1])
-            _, start, end = cells[min(names.index(column) if column in names else 0,
-                                      len(cells) - 1)]
+            _, start, end = cells[min(at, len(cells) - 1)]
             return Span(source.path, number, start, number, max(end, start + 1))
     return Span(source.path, 1, 1, 1, 2)
 
@@ -1182,10 +1185,10 @@ def _breaks_of(source: Source, rows, runner=None) -> dict:
         return {row: 0 for row in rows}
     want, out = set(rows), {}
     heading, delimiter = source.csv[0] + 1, source.csv[1]
-    record, quoted = 0, False
+    record, quoted = -1, False  # the heading is record 0: it too may hold a line break
     with open(source.path, encoding="utf-8-sig", errors="replace") as f:
         for n, line in enumerate(f, start=1):
-            if n <= heading:
+            if n < heading:
                 continue
             text = line.rstrip("\r\n")
             if not quoted:

@@ -1129,7 +1129,8 @@ def _diagnostic(finding, column, where, source: Source, runner) -> Diagnostic | 
             .from_(numbered.subquery("numbered", copy=False), copy=False)
             .where(exp.EQ(this=exp.column("barometer_row"), expression=exp.Literal.number(row)),
                    copy=False))
-        shown = [judge.cell_text(v).replace("\n", " ") for v in cells[:len(names)]]
+        cells = _raw_blanks(source, row, list(cells[:len(names)]), runner)
+        shown = [judge.cell_text(v).replace("\n", " ") for v in cells]
         col = 1 if whole else sum(len(t) + len(tables.SEPARATOR) for t in shown[:cell]) + 1
         end = col + 1 if whole else col + max(len(shown[cell]), 1)
         line, text = row + 1, tables.SEPARATOR.join(shown)
@@ -1162,6 +1163,26 @@ def _diagnostic(finding, column, where, source: Source, runner) -> Diagnostic | 
         lead = len(cell_text) - len(cell_text.lstrip()) if cell_text.strip() else 0
         col, end = col + lead + within[0], col + lead + max(within[1], within[0] + 1)
     return error(code, message, Span(source.path, line, col, line, max(end, col + 1)), hint)
+
+
+def _raw_blanks(source: Source, row: int, cells: list, runner) -> list:
+    """A row's cells, a text of nothing but spaces as the file holds it (no value
+    in `src`), as the python reader quotes it."""
+    if not any(v is None for v in cells) or isinstance(runner, Spark):
+        return cells
+    exp = _exp()
+    names = list(source.columns)
+    raw = exp.Table(this=exp.to_identifier("barometer_file"), alias=exp.TableAlias(
+        this=exp.to_identifier("f"), columns=[exp.to_identifier(c, quoted=True) for c in names]))
+    numbered = exp.select(*[_col(c) for c in names], exp.alias_(
+        exp.Window(this=exp.RowNumber()), "barometer_row"), copy=False).from_(raw, copy=False)
+    found = runner.rows(exp.select(*[_col(c) for c in names], copy=False).from_(
+        numbered.subquery("numbered", copy=False), copy=False).where(exp.EQ(
+            this=exp.column("barometer_row"), expression=exp.Literal.number(row)), copy=False))
+    if not found:
+        return cells
+    return [held if v is None and isinstance(held, str) and not held.strip() else v
+            for v, held in zip(cells, found[0])]
 
 
 # What the python reader says of a whole row: no score, no category, no value.

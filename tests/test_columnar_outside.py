@@ -415,3 +415,10 @@ def test_a_heading_of_two_lines_is_read_and_placed_as_the_python_reader_does(tmp
                  '"date","event","a","category","co\nder"\n"1 January","e","+1","x","ab"\n')
     assert both(tmp_path, path).output.startswith(f"{path}:2:32: warning[B010]: the column "
                                                   "`co\nder` is ignored")
+
+
+def test_a_parquet_row_is_quoted_with_its_cells_of_spaces(tmp_path):
+    # DuckDB quoted a cell of nothing but spaces as empty: the caret a column off
+    path = parquet(tmp_path, "d.parquet", {"date": ["1 January"], "event": ["e"], "note": ["  "],
+                                           "a": ["+1"], "category": ["z"]})
+    assert both(tmp_path, path).output.startswith(f"{path}:2:27: error[B101]")

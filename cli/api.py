@@ -215,7 +215,11 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
     except columnar.EngineFailure as e:
         raise EngineProblem(f"the {chosen} engine could not evaluate {events[0]}: {e}"
                             ) from None
-    return Outcome(result, (), chosen)
+    # what the python reader warns of the file, kept as the stages keep it (suppressions)
+    said = judged("events", "eval", [d for d in result.warnings if d.code != "B502"])
+    said.extend_with(judged("duplicates", "eval", [d for d in result.warnings
+                                                   if d.code == "B502"]))
+    return Outcome(result, tuple(said), chosen)
 
 
 def _python(rules, events, period, history, before=()) -> Outcome:

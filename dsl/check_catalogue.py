@@ -27,15 +27,26 @@ def _norm(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def same_event(when: str, text: str) -> tuple[str, str]:
+    """What makes two events of a file the same: their date as printed and their
+    text, in any case and spacing."""
+    return _norm(when), _norm(text)
+
+
 def duplicates(scheme: m.Scheme, catalogue: m.Catalogue, published):
     """The same event twice in a file: the same date and the same text."""
     seen: dict[tuple, m.Event] = {}
     for event in catalogue.events:
-        key = (event.span.file, _norm(event.when.text), _norm(event.text))
+        key = (event.span.file, *same_event(event.when.text, event.text))
         first = seen.setdefault(key, event)
         if first is not event:
-            yield warning("B502", f"this event is already listed at {first.span}", event.span,
-                          "list an event once, with a score on every index it concerns")
+            yield listed_again(first.span, event.span)
+
+
+def listed_again(first, span):
+    """B502 at `span`: the event is already listed at `first` (a Span)."""
+    return warning("B502", f"this event is already listed at {first}", span,
+                   "list an event once, with a score on every index it concerns")
 
 
 def _entry_key(event: m.Event) -> tuple:

@@ -46,7 +46,6 @@ from .judgements import signed_number as _signed_number  # noqa: F401
 from .syntax import Num, RawEvent, _Item
 _PERIOD = re.compile(
     r'#\s*period\s+(?:"([^"]*)"|“([^”]*)”)\s+from\s+(\S+)\s+to\s+(\S+)\s*$')
-_HASHTAG = re.compile(r"#\w")  # `#MeToo`, not `# a comment`
 _DELIMITERS = (",", ";", "\t")
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -416,14 +415,8 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             index_columns.append((j, m.Declared(" ".join(name.lower().split()).replace(" ", "_"),
                                                 cell.span)))
         else:
-            guess = closest(name, list(indices or {}) + list(attributes or {}) + _FIELD_ORDER)
-            problems.append(warning(
-                "B010", _said(cell, f"the column `{name}` is ignored: it is neither an index "
-                              "nor an attribute of the scheme, nor a column barometer reads"),
-                cell.span, f"did you mean `{guess}`?" if guess else
-                "the columns read are " + ", ".join(
-                    ["date", "event"] + list(indices or {}) + list(attributes or {})
-                    + _FIELD_ORDER[2:])))
+            problems.append(found(cell, judge.ignored_column(name, indices or {},
+                                                             attributes or {})))
     if missing:
         return period, [], problems
     there = {declared.name for _, declared in index_columns}
@@ -437,22 +430,13 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             continue
         first = row.cells[0].value.strip()
         if first.startswith("#") and not any(c.value.strip() for c in row.cells[1:]):
-            if _HASHTAG.match(first):
-                problems.append(warning(
-                    "B012", _said(row.cells[0], f"the row `{_short(first)}` is skipped as a "
-                                  "comment: its first cell starts with `#` and the others "
-                                  "are empty"), row.cells[0].span,
-                    "if it is an event, fill in its date and scores; for a comment, write "
-                    "`# ` with a space"))
+            skipped = judge.skipped_row(first)
+            if skipped is not None:
+                problems.append(found(row.cells[0], skipped))
             continue
         event = _event(path, row, columns, index_columns, problems, set(attributes or ()))
         raw.append(event)
     return period, raw, problems
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _period(row: Row, period: m.Period | None) -> m.Period | None:

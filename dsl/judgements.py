@@ -313,6 +313,34 @@ def no_heading(what: str) -> Finding:
                    "(e.g. date,event,russia,eu), then one row per event")
 
 
+def ignored_column(name: str, indices, attributes) -> Finding:
+    """B010: a column headed by neither a field barometer reads, nor an index or
+    an attribute of the scheme (`indices`, `attributes`: their names)."""
+    guess = closest(name, list(indices) + list(attributes) + FIELD_ORDER)
+    return Finding("B010", f"the column `{name}` is ignored: it is neither an index nor an "
+                   "attribute of the scheme, nor a column barometer reads",
+                   f"did you mean `{guess}`?" if guess else "the columns read are " + ", ".join(
+                       ["date", "event"] + list(indices) + list(attributes) + FIELD_ORDER[2:]),
+                   severity="warning")
+
+
+HASHTAG = re.compile(r"#\w")  # `#MeToo`, not `# a comment`
+
+
+def skipped_row(first: str) -> Finding | None:
+    """B012 for a row skipped as a comment (its first cell `first`, stripped,
+    starts with `#` and the others are empty) that looks like an event's
+    (`#MeToo`); None for a comment (`# a note`)."""
+    if not HASHTAG.match(first):
+        return None
+    short = " ".join(first.split())
+    short = short if len(short) <= 40 else short[:40] + "..."
+    return Finding("B012", f"the row `{short}` is skipped as a comment: its first cell starts "
+                   "with `#` and the others are empty",
+                   "if it is an event, fill in its date and scores; for a comment, write `# ` "
+                   "with a space", severity="warning")
+
+
 def no_attribute_column(what: str, name: str, example: str) -> Finding:
     return Finding("B115", f"the {what} has no `{name}` column, which the scheme's attribute "
                    "asks of every event", f"add a column headed `{name}` with each event's "
@@ -432,5 +460,6 @@ __all__ = ["Finding", "FIXED", "FIELD_ORDER", "SCORE", "MAX_DIGITS", "NumberTooL
            "too_long", "signed_number", "cell_text", "score_text", "score", "in_range",
            "whole_score", "reads_recorded", "unscored", "MARK", "unknown", "unknown_index", "derived", "no_index", "no_score",
            "no_category", "no_value", "tags", "index_named", "Headings", "second_column", "no_column", "no_period", "no_heading",
-           "no_attribute_column", "days", "resolved", "date", "past", "ongoing",
+           "no_attribute_column", "ignored_column", "HASHTAG", "skipped_row",
+           "days", "resolved", "date", "past", "ongoing",
            "attribute_value", "attribute_cell"]

@@ -35,7 +35,8 @@ from ..dsl.files import read_source
 from ..dsl.domains import FigureProblem
 from .choice import AUTO_BYTES, ENGINES, NEEDS, automatic, installed, readable  # noqa: F401
 from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spark,  # noqa: F401
-                      Unavailable, _exp, check, describe, json_problems, require, runner_for)
+                      Unavailable, _exp, check, describe, json_problems, read_warnings,
+                      require, runner_for)
 from .plan import Evaluation, IndexResult, Plan, colour_by_figures, figure_problem
 from .plan import HistoryShort, history_short
 from .query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
@@ -105,7 +106,7 @@ class ColumnarEvaluation(Evaluation):
     python engine's Evaluation; the catalogue's events stay in the file, so there
     is no per-event record (explain reads contributions per rule and category)."""
 
-    __slots__ = ("engine", "source", "compiled", "runner")
+    __slots__ = ("engine", "source", "compiled", "runner", "warnings")
 
     @property
     def scored(self):
@@ -132,6 +133,7 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
         raise
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
+    said = read_warnings(source, scheme, runner)  # B010, B012, B502, as the python reader's
     compiled = compile_scheme(scheme, source, known)
     rows = _run(runner, _final(compiled, ["idx"]))
     catalogue = m.Catalogue(source.period, (), (path,))
@@ -143,6 +145,7 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
         raise InputError([history_short(e, catalogue)]) from None
     result = ColumnarEvaluation(scheme, catalogue, indices, Plan(scheme), ())
     result.engine, result.source, result.compiled, result.runner = engine, source, compiled, runner
+    result.warnings = tuple(said)
     return result
 
 

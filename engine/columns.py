@@ -246,6 +246,13 @@ class DuckDB:
 
         try:
             file = self._file(path, kind, csv)
+            if kind == "csv":  # DuckDB's sniffer may take a short row (`# a note`) for
+                named = _heading_cells(path, csv)  # the heading: the heading's cells named
+                if named and [h.strip() for h in file.columns] != [h.strip() for h in named]:
+                    try:
+                        file = self._file(path, kind, csv, named)
+                    except duckdb.Error:
+                        pass
             described = list(zip(file.columns, map(str, file.types)))
         except duckdb.Error as e:
             if kind == "jsonl":
@@ -506,7 +513,7 @@ def _heading_cells(path: str, csv) -> list[str] | None:
     import csv as csv_module
 
     text = _line_of(path, csv[0] + 1) if os.path.isfile(path) else None
-    if text is None:
+    if text is None or _quoted_after(text, False, csv[1]):  # a heading of several lines
         return None
     cells = next(csv_module.reader([text], delimiter=csv[1]), [])
     if not cells or "" in cells or len(set(cells)) < len(cells):
@@ -810,6 +817,186 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     return known, problems
 
 
+# --- what the python reader warns of what it read --------------------------------------------
+
+def read_warnings(source: Source, scheme: m.Scheme, runner) -> list[Diagnostic]:
+    """The warnings the python reader gives of the file, in its words and at its
+    places: a column it ignores (B010), a row skipped as a comment that looks like
+    an event's (B012), and the duplicates stage's event listed twice (B502)."""
+    found = _ignored_columns(source, scheme, runner)
+    if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
+        return found
+    if source.kind == "csv":
+        found += _skipped_rows(source, runner)
+    return found + _listed_twice(source, runner)
+
+
+def _ignored_columns(source: Source, scheme: m.Scheme, runner) -> list[Diagnostic]:
+    """B010 at the heading of each column that is neither a field, nor an index or
+    an attribute of the scheme, nor a misspelt index that holds a value."""
+    exp = _exp()
+    named = {name: index.title for name, index in scheme.indices.items()}
+    for name, attribute in scheme.attributes.items():
+        named.setdefault(name, attribute.title)
+    judged = judge.Headings(named)  # as the python reader judges it, the long form read
+    long = {"index", "score"} if source.long else set()
+    ignored = [column for column, heading in source.headings.items()
+               if judged.key(heading) and judged.key(heading) not in long
+               and judged.target(heading) is None]
+    if not ignored:
+        return []
+    misspelt = [c for c in ignored if c in source.misspelt]
+    if misspelt:  # held anywhere, comments included: read as an index, and an error
+        [held] = runner.rows(exp.select(*[exp.Count(this=_col(c)) for c in misspelt],
+                                        copy=False).from_(_src(), copy=False))
+        ignored = [c for c in ignored if c not in dict(zip(misspelt, held)) or
+                   not dict(zip(misspelt, held))[c]]
+    indices = {name: index.title for name, index in scheme.indices.items()}
+    out = []
+    for column in ignored:
+        finding = judge.ignored_column(source.heading(column).strip(), indices,
+                                       scheme.attributes)
+        out.append(finding.at(_heading_span(source, column)))
+    return out
+
+
+def _numbered(source: Source):
+    """The file's rows numbered in its order (`barometer_row`)."""
+    exp = _exp()
+    return exp.select(exp.Star(), exp.alias_(exp.Window(this=exp.RowNumber()), "barometer_row"),
+                      copy=False).from_(_src(), copy=False)
+
+
+def _row_places(source: Source, runner, places: dict) -> dict:
+    """Each row's line in the file and the line's text: {row: breaks before it}
+    -> {row: (line, text)}; a CSV's line is its heading's plus the row and the
+    breaks, a JSON Lines file's its row-th line that is not blank, a Parquet row
+    the line after the heading, quoted as the python reader quotes it."""
+    out = {}
+    if source.kind == "parquet" or not os.path.isfile(source.path):
+        if source.kind == "parquet" and os.path.isfile(source.path) and places:
+            exp = _exp()
+            names = list(source.columns)
+            query = exp.select(exp.column("barometer_row"), *[_col(c) for c in names],
+                               copy=False).from_(_numbered(source).subquery(
+                                   "numbered", copy=False), copy=False).where(exp.In(
+                                       this=exp.column("barometer_row"), expressions=[
+                                           exp.Literal.number(r) for r in places]), copy=False)
+            for row, *cells in runner.rows(query):
+                out[row] = (row + 1, tables.SEPARATOR.join(
+                    judge.cell_text(v).replace("\n", " ") for v in cells))
+        return {row: out.get(row, (row + 1, None)) for row in places}
+    if source.kind == "csv":
+        lines = {row: source.csv[0] + 1 + row + breaks for row, breaks in places.items()}
+        wanted = set(lines.values())
+        texts = {}
+        with open(source.path, encoding="utf-8-sig", errors="replace") as f:
+            for n, line in enumerate(f, start=1):
+                if n in wanted:
+                    texts[n] = line.rstrip("\r\n")
+                    if len(texts) == len(wanted):
+                        break
+        return {row: (line, texts.get(line)) for row, line in lines.items()}
+    with open(source.path, encoding="utf-8-sig", errors="replace") as f:  # JSON Lines
+        seen = 0
+        for n, line in enumerate(f, start=1):
+            if line.strip():
+                seen += 1
+                if seen in places:
+                    out[seen] = (n, line.rstrip("\r\n"))
+                    if len(out) == len(places):
+                        break
+    return {row: out.get(row, (row, None)) for row in places}
+
+
+def _skipped_rows(source: Source, runner) -> list[Diagnostic]:
+    """B012 at each row of a CSV skipped as a comment that looks like an event's
+    (`#MeToo`, alone in its row)."""
+    exp = _exp()
+    cells = [_col(c) for c in source.columns]
+    first = cells[0]
+    comment = exp.and_(exp.Like(this=exp.Trim(this=first), expression=exp.Literal.string("#%")),
+                       *[exp.Is(this=c, expression=exp.null()) for c in cells[1:]])
+    query = (exp.select(exp.column("barometer_row"), first, copy=False)
+             .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
+             .where(comment, copy=False).order_by(exp.column("barometer_row"), copy=False))
+    out = []
+    skipped = [(row, judge.skipped_row(str(text).strip())) for row, text in runner.rows(query)]
+    skipped = [(row, finding) for row, finding in skipped if finding is not None]
+    breaks = _breaks_of(source, [row for row, _ in skipped], runner)
+    for row, finding in skipped:
+        line = source.csv[0] + 1 + row + breaks[row]
+        span = _csv_cell(source, line, 0)
+        text = _line_of(source.path, line)
+        if text is not None:
+            SOURCES.keep(source.path, line, text)
+        out.append(finding.at(span or Span(source.path, line, 1, line, 2)))
+    return out
+
+
+def _norm_sql(column):
+    """A text as the duplicates stage compares it (dsl/check_catalogue.py's
+    `same_event`), coarser: lower case, without any space. Texts the stage finds the
+    same have the same key (but where casefold is not lower); the stage's own
+    comparison then decides among the rows of a key."""
+    exp = _exp()
+    text = exp.Lower(this=exp.cast(column, exp.DataType.build("VARCHAR")))
+    for space in _SPACES:
+        text = exp.func("replace", text, exp.Literal.string(space), exp.Literal.string(""))
+    for one, other in (("ß", "ss"), ("ẞ", "ss"), ("ς", "σ")):  # where casefold is not lower
+        text = exp.func("replace", text, exp.Literal.string(one), exp.Literal.string(other))
+    return exp.func("coalesce", text, exp.Literal.string(""))
+
+
+def _listed_twice(source: Source, runner) -> list[Diagnostic]:
+    """B502 at each event listed again, the same date and text as one before it,
+    as the duplicates stage says it of the python reader's events."""
+    from ..dsl.check_catalogue import listed_again, same_event
+
+    exp = _exp()
+    f = source.fields
+    date, event = _col(f["date"]), _col(f["event"])
+    keyed = (exp.select(exp.column("barometer_row"), date, event,
+                        exp.alias_(_norm_sql(date), "barometer_k1"),
+                        exp.alias_(_norm_sql(event), "barometer_k2"), copy=False)
+             .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
+             .where(_nonblank(source), copy=False))
+    twice = (exp.select(exp.column("barometer_k1"), exp.column("barometer_k2"), copy=False)
+             .from_(keyed.subquery("keyed", copy=False), copy=False)
+             .group_by(exp.column("barometer_k1"), exp.column("barometer_k2"), copy=False)
+             .having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)),
+                     copy=False))
+    query = (exp.select(exp.column("barometer_row", table="keyed"),
+                        *[exp.column(c, table="keyed", quoted=True)
+                          for c in (f["date"], f["event"])], copy=False)
+             .from_(keyed.subquery("keyed", copy=False), copy=False)
+             .join(twice.subquery("twice", copy=False), using=["barometer_k1", "barometer_k2"],
+                   copy=False)
+             .order_by(exp.column("barometer_row", table="keyed"), copy=False))
+    rows = runner.rows(query)
+    if not rows:
+        return []
+    firsts: dict = {}
+    again = []
+    for row, when, text in rows:
+        key = same_event(judge.cell_text(when), judge.cell_text(text))
+        if firsts.setdefault(key, row) != row:
+            again.append((row, firsts[key]))
+    if not again:
+        return []
+    places = _row_places(source, runner, _breaks_of(source, [r for pair in again for r in pair],
+                                                    runner))
+    out = []
+    for row, first in again:
+        line, text = places[row]
+        if text is not None:
+            SOURCES.keep(source.path, line, text)
+        end = len(text) + 1 if source.kind == "csv" and text is not None else 2
+        out.append(listed_again(Span(source.path, places[first][0], 1, places[first][0], 2),
+                                Span(source.path, line, 1, line, max(end, 2))))
+    return out
+
+
 def _csv_cells(text: str, delimiter: str) -> list[tuple[str, int, int]]:
     """A CSV line's cells: each one's text and its columns in the line (from, to),
     inside its quotes if quoted, as the python reader spans a cell."""
@@ -839,9 +1026,12 @@ def _heading_span(source: Source, column: str) -> Span:
         if text is not None:
             SOURCES.keep(source.path, number, text)
             names = list(source.columns)
+            at = names.index(column) if column in names else 0
+            span = _csv_cell(source, number, at)  # read as the reader reads the heading
+            if span is not None:
+                return span
             cells = _csv_cells(text, source.csv[1])
-            _, start, end = cells[min(names.index(column) if column in names else 0,
-                                      len(cells) - 1)]
+            _, start, end = cells[min(at, len(cells) - 1)]
             return Span(source.path, number, start, number, max(end, start + 1))
     return Span(source.path, 1, 1, 1, 2)
 
@@ -945,7 +1135,8 @@ def _diagnostic(finding, column, where, source: Source, runner) -> Diagnostic | 
             .from_(numbered.subquery("numbered", copy=False), copy=False)
             .where(exp.EQ(this=exp.column("barometer_row"), expression=exp.Literal.number(row)),
                    copy=False))
-        shown = [judge.cell_text(v).replace("\n", " ") for v in cells[:len(names)]]
+        cells = _raw_blanks(source, row, list(cells[:len(names)]), runner)
+        shown = [judge.cell_text(v).replace("\n", " ") for v in cells]
         col = 1 if whole else sum(len(t) + len(tables.SEPARATOR) for t in shown[:cell]) + 1
         end = col + 1 if whole else col + max(len(shown[cell]), 1)
         line, text = row + 1, tables.SEPARATOR.join(shown)
@@ -980,6 +1171,26 @@ def _diagnostic(finding, column, where, source: Source, runner) -> Diagnostic | 
     return error(code, message, Span(source.path, line, col, line, max(end, col + 1)), hint)
 
 
+def _raw_blanks(source: Source, row: int, cells: list, runner) -> list:
+    """A row's cells, a text of nothing but spaces as the file holds it (no value
+    in `src`), as the python reader quotes it."""
+    if not any(v is None for v in cells) or isinstance(runner, Spark):
+        return cells
+    exp = _exp()
+    names = list(source.columns)
+    raw = exp.Table(this=exp.to_identifier("barometer_file"), alias=exp.TableAlias(
+        this=exp.to_identifier("f"), columns=[exp.to_identifier(c, quoted=True) for c in names]))
+    numbered = exp.select(*[_col(c) for c in names], exp.alias_(
+        exp.Window(this=exp.RowNumber()), "barometer_row"), copy=False).from_(raw, copy=False)
+    found = runner.rows(exp.select(*[_col(c) for c in names], copy=False).from_(
+        numbered.subquery("numbered", copy=False), copy=False).where(exp.EQ(
+            this=exp.column("barometer_row"), expression=exp.Literal.number(row)), copy=False))
+    if not found:
+        return cells
+    return [held if v is None and isinstance(held, str) and not held.strip() else v
+            for v, held in zip(cells, found[0])]
+
+
 # What the python reader says of a whole row: no score, no category, no value.
 _WHOLE_ROW = {"B107", "B108", "B115"}
 
@@ -987,21 +1198,55 @@ _WHOLE_ROW = {"B107", "B108", "B115"}
 def _breaks_before(source: Source, numbered, row: int, runner) -> int:
     """The line breaks inside the cells of a CSV's rows before `row` (a note of two
     lines, say): each moves the rows after it one line down."""
-    exp = _exp()
-    zero = exp.Literal.number(0)
-    breaks = [exp.func("coalesce", exp.Sub(this=exp.Length(this=_col(c)), expression=exp.Length(
-        this=exp.func("replace", _col(c), exp.Literal.string("\n"), exp.Literal.string("")))),
-        zero) for c in source.columns]
-    summed = breaks[0]
-    for b in breaks[1:]:
-        summed = exp.Add(this=summed, expression=b)
-    total = exp.Sum(this=summed)
-    query = (exp.select(total, copy=False)
-             .from_(numbered.subquery("numbered", copy=False), copy=False)
-             .where(exp.LT(this=exp.column("barometer_row"), expression=exp.Literal.number(row)),
-                    copy=False))
-    found = runner.rows(query)
-    return int(found[0][0] or 0) if found else 0
+    return _breaks_of(source, [row], runner)[row]
+
+
+def _breaks_of(source: Source, rows, runner=None) -> dict:
+    """{row: how many lines more than one each the CSV's records before it take}:
+    the line breaks inside quoted cells (a note of two lines, or of nothing but a
+    line break), and the empty lines DuckDB passes over, read from the file as
+    DuckDB reads its records (a quote opens a quoted cell only at the cell's
+    start; `""` inside one is a quote)."""
+    rows = sorted(set(rows))
+    if source.kind != "csv" or not rows or not os.path.isfile(source.path):
+        return {row: 0 for row in rows}
+    want, out = set(rows), {}
+    heading, delimiter = source.csv[0] + 1, source.csv[1]
+    record, quoted = -1, False  # the heading is record 0: it too may hold a line break
+    with open(source.path, encoding="utf-8-sig", errors="replace") as f:
+        for n, line in enumerate(f, start=1):
+            if n < heading:
+                continue
+            text = line.rstrip("\r\n")
+            if not quoted:
+                if len(out) == len(want):
+                    break
+                if not text:  # an empty line is no record
+                    continue
+                record += 1
+                if record in want:
+                    out[record] = n - heading - record
+            if '"' in text:
+                quoted = _quoted_after(text, quoted, delimiter)
+    return {row: out.get(row, 0) for row in rows}
+
+
+def _quoted_after(text: str, quoted: bool, delimiter: str) -> bool:
+    """Whether a CSV line ends inside a quoted cell, given whether it began in one."""
+    start, i = not quoted, 0
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == '"':
+                if text[i + 1:i + 2] == '"':
+                    i += 2
+                    continue
+                quoted = False
+        elif char == '"' and start:
+            quoted = True
+        start = not quoted and char == delimiter
+        i += 1
+    return quoted
 
 
 def _csv_cell(source: Source, number: int, cell: int) -> Span | None:

@@ -263,7 +263,7 @@ def test_explain_on_a_large_catalogue_says_what_each_category_and_rule_adds():
                                        "--engine", "duckdb", "--index", "blr_rus",
                                        "--format", "json"])
     assert result.exit_code == 0, result.output
-    [(name, data)] = json.loads(result.output)["indices"].items()
+    [(name, data)] = json.loads(result.stdout)["indices"].items()
     assert name == "blr_rus"
     assert sum(c["points"] for c in data["categories"].values()) == data["aggregate"]
     assert sum(c["scores"] for c in data["categories"].values()) == data["events"]

@@ -391,3 +391,35 @@ def test_the_columnar_engines_say_they_do_not_read_standard_input():
     assert result.exit_code == 2
     assert ("--engine duckdb reads a file, not standard input (-): save the catalogue to a file, "
             "or use --engine python") in result.output
+
+
+def test_a_finding_after_a_cell_of_a_line_break_or_an_empty_line_is_on_its_line(tmp_path):
+    # DuckDB counted the line breaks of cells it reads as empty (a cell of nothing but
+    # a line break), and not the empty lines it passes over: the finding a line off
+    path = write(tmp_path, "d.csv", HEAD + '1 January,e,+1,,x,"\n"\n2 January,f,+1,,z,\n')
+    assert both(tmp_path, path).output.startswith(f"{path}:5:")
+    path = write(tmp_path, "e.csv", HEAD + '1 January,e,+1,,x,\n\n"2 January","f\n\n",+1,,z,\n'
+                 '3 January,g,+1,,w,\n')
+    out = both(tmp_path, path).output
+    assert out.startswith(f"{path}:7:7: error[B101]") and f"{path}:8:17: error[B101]" in out
+
+
+def test_a_heading_of_two_lines_is_read_and_placed_as_the_python_reader_does(tmp_path):
+    # DuckDB read the heading's first line alone (four columns), and placed findings
+    # and the ignored column's warning a line or a column off
+    path = write(tmp_path, "d.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 '"date","event","coder","no\nte","a","category"\n'
+                 '"1 January","e","ab","","+1","x"\n"2 January","f","cd","","+1","z"\n')
+    out = both(tmp_path, path).output
+    assert out.startswith(f"{path}:5:31: error[B101]: unknown category `z`")
+    path = write(tmp_path, "e.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 '"date","event","a","category","co\nder"\n"1 January","e","+1","x","ab"\n')
+    assert both(tmp_path, path).output.startswith(f"{path}:2:32: warning[B010]: the column "
+                                                  "`co\nder` is ignored")
+
+
+def test_a_parquet_row_is_quoted_with_its_cells_of_spaces(tmp_path):
+    # DuckDB quoted a cell of nothing but spaces as empty: the caret a column off
+    path = parquet(tmp_path, "d.parquet", {"date": ["1 January"], "event": ["e"], "note": ["  "],
+                                           "a": ["+1"], "category": ["z"]})
+    assert both(tmp_path, path).output.startswith(f"{path}:2:27: error[B101]")

@@ -95,21 +95,13 @@ def same_everywhere(rules: str, events: str, root: str, engines=("python",)) -> 
         other = run("eval", scheme_file, target, "--engine", engine)
         if other.exit_code == 0:  # where it accepts the input: the same figures and findings
             assert other.stdout == python.stdout
-            assert said(other.stderr) - {f for f in shown if f[4] in COLUMNAR_SILENT} \
-                == shown - {f for f in shown if f[4] in COLUMNAR_SILENT}
+            assert said(other.stderr) == shown
 
 
 def _json(outcome) -> str:
     from barometer import output
 
     return output.evaluation(outcome.evaluation, "json")
-
-
-# What the columnar path does not say yet of what it read: the warnings of the
-# python reader (engine/columns.py has none; see
-# test_the_columnar_reader_names_an_ignored_column below), and the catalogue
-# stages, which need the events (an event listed twice).
-COLUMNAR_SILENT = {"B010", "B012", "B013", "B116", "B502"}
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in MISTAKES.iterdir()
@@ -214,14 +206,56 @@ def test_eval_names_the_column_it_ignored(tmp_path):
             "nor an attribute of the scheme, nor a column barometer reads") in result.stderr
 
 
+def python_and_duckdb(path):
+    """What `eval` says of `path` with the python engine, and with DuckDB's."""
+    python = run("eval", RULES, path, "--engine", "python")
+    duckdb = run("eval", RULES, path, "--engine", "duckdb")
+    assert (python.exit_code, duckdb.exit_code) == (0, 0), python.output + duckdb.output
+    assert duckdb.stdout == python.stdout
+    return said(python.stderr), said(duckdb.stderr)
+
+
 @pytest.mark.skipif(not HAVE_DUCKDB, reason="needs the columnar extra")
-@pytest.mark.xfail(strict=True, reason="the columnar reader (engine/columns.py) does not yet "
-                   "say the warnings of the python reader (B010, B012, B013, B116)")
 def test_the_columnar_reader_names_an_ignored_column(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text(HEAD + "date,event,russia,category,coder\n4 January,A call,+1,contacts,ab\n",
                     encoding="utf-8")
-    assert "warning[B010]" in run("eval", RULES, path, "--engine", "duckdb").stderr
+    python, duckdb = python_and_duckdb(path)
+    assert duckdb == python == {(str(path), 2, 28, "warning", "B010", (
+        "the column `coder` is ignored: it is neither an index nor an attribute of the scheme, "
+        "nor a column barometer reads"))}
+    outcome = api.evaluate(str(RULES), [str(path)], engine="duckdb")
+    assert (outcome.engine, as_said(outcome.warnings)) == ("duckdb", python)
+
+
+@pytest.mark.skipif(not HAVE_DUCKDB, reason="needs the columnar extra")
+def test_the_columnar_reader_names_an_event_listed_twice(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(HEAD + 'date,event,russia,category,note\n'
+                    '4 January,A call,+1,contacts,"two\nlines"\n'
+                    '4 January,An interview,+1,media,\n'
+                    '"4 january","A  Call",-1,contacts,\n'
+                    '# a note\n', encoding="utf-8")
+    python, duckdb = python_and_duckdb(path)
+    assert duckdb == python == {(str(path), 6, 1, "warning", "B502",
+                                 f"this event is already listed at {path}:3:1")}
+
+
+@pytest.mark.skipif(not HAVE_DUCKDB, reason="needs the columnar extra")
+def test_the_columnar_reader_warns_of_a_parquet_catalogue_as_python_does(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "c.parquet"
+    pq.write_table(pa.table({"date": ["4 January", "10 January", "4 January"],
+                             "event": ["A call", "An interview", "A call"],
+                             "russia": [1, 1, 1], "category": ["contacts", "media", "contacts"],
+                             "coder": ["ab", "cd", "ef"]}), path)
+    (tmp_path / "c.parquet.period").write_text('period "P" from 2021-01-01 to 2021-02-28\n',
+                                               encoding="utf-8")
+    python, duckdb = python_and_duckdb(path)
+    assert {f[4] for f in python} == {"B010", "B502"}
+    assert duckdb == python
 
 
 @pytest.mark.skipif(not HAVE_DUCKDB, reason="needs the columnar extra")

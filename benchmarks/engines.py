@@ -141,66 +141,6 @@ class ScoringTask(Task):
                              for (i, c), w in st.OVERRIDES.items())
         top = ", ".join(f"'{t}'" for t in sorted(st.TOP))
         # in halves: s2 = 2 * score; trunc(score / 2) = trunc(s2 / 4); clamp -6..6
-        s2 = (f"(score * (CASE {overrides} ELSE (CASE category {weights} END) END) "
-              f"+ CASE WHEN coalesce(level, 'official') IN ({top}) THEN 2 * sign(score) "
-              f"ELSE 0 END)")
-        halved = f"(CASE WHEN {tags} THEN 2 * CAST(trunc({s2} / 4) AS BIGINT) ELSE {s2} END)"
-        return f"greatest(-6, least(6, {halved}))"
-
-    def polars_score(self, symbolic):
-        raise NotImplementedError
-
-    def colour(self, index: str, total):
-        return None
-
-
-class ScoringTask(Task):
-    name = "task"
-    rules = HERE / "scoring-task.rules"
-    indices = st.INDICES
-    unit = 2
-    keys = ["index", "category", "level", "symbolic", "score"]
-    period = st.PERIOD
-
-    def batch(self, n, rng, share):
-        import numpy as np
-        import pyarrow as pa
-
-        index = rng.integers(0, len(st.INDICES), size=n)
-        names = list(st.WEIGHTS)
-        category = rng.integers(0, len(names), size=n)
-        level = rng.integers(0, len(st.LEVELS) + 3, size=n)  # 3 in 7 without one
-        levels = np.array(st.LEVELS + [None] * 3, dtype=object)
-        symbolic = rng.random(n) < 0.2
-        score = rng.integers(st.LOW, st.HIGH + 1, size=n).astype("int8")
-        day = np.sort(rng.integers(int(share[0] * 365), max(int(share[1] * 365), 1), size=n))
-        offsets = np.concatenate([[0], np.cumsum(symbolic)]).astype("int32")
-        tags = pa.ListArray.from_arrays(pa.array(offsets),
-                                        pa.array(["symbolic"] * int(symbolic.sum()), pa.string()))
-        texts = np.array([f"Event of kind {c}" for c in names], dtype=object)
-        return pa.table({
-            "date": pa.array(np.datetime64("2021-01-01") + day, type=pa.date32()),
-            "event": pa.array(texts[category], type=pa.string()),
-            "index": pa.array(np.array(st.INDICES, dtype=object)[index], type=pa.string()),
-            "score": pa.array(score),
-            "category": pa.array(np.array(names, dtype=object)[category], type=pa.string()),
-            "tags": tags,
-            "level": pa.array(levels[level], type=pa.string()),
-        })
-
-    def score(self, key):
-        index, category, level, symbolic, recorded = key
-        return st.hand_score(index, category, level or None, symbolic, recorded)
-
-    def colour(self, index, total):
-        return st.hand_colour(total)
-
-    def sql_score(self, tags):
-        weights = " ".join(f"WHEN '{c}' THEN {int(w * 2)}" for c, w in st.WEIGHTS.items())
-        overrides = " ".join(f"WHEN idx = '{i}' AND category = '{c}' THEN {int(w * 2)}"
-                             for (i, c), w in st.OVERRIDES.items())
-        top = ", ".join(f"'{t}'" for t in sorted(st.TOP))
-        # in halves: s2 = 2 * score; trunc(score / 2) = trunc(s2 / 4); clamp -6..6
         return f"""greatest(-6, least(6, (
             WITH_SYMBOLIC)))""".replace("WITH_SYMBOLIC", f"""CASE WHEN {tags}
                 THEN 2 * CAST(trunc(s2 / 4) AS BIGINT) ELSE s2 END""").replace(

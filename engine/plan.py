@@ -123,7 +123,8 @@ class Plan:
         rules = self.rules
         end = m.period_end(catalogue.period)
         self.period = catalogue.period
-        ranked = ranks(self.scheme, catalogue) if self.scheme.ranks else None
+        ranked = (ranks(self.scheme, catalogue) if self.scheme.ranks or self.scheme.scores_of
+                  else None)
         if not rules:
             for event in catalogue.events:
                 for score in event.scores:
@@ -458,7 +459,8 @@ def ranks(scheme: m.Scheme, catalogue: m.Catalogue) -> dict:
     `attribute NAME rank by FIELDS within N days`, the entry's place among the
     entries (the events, where `index` is not a field) alike in the fields that
     began at most N days before it, itself included; ties in the start day go by
-    catalogue order."""
+    catalogue order. With them, each `attribute NAME score of INDEX`: the score the
+    same event records on INDEX, or its default (0) where it records none there."""
     from collections import deque
 
     end = catalogue.period.end
@@ -477,6 +479,12 @@ def ranks(scheme: m.Scheme, catalogue: m.Catalogue) -> dict:
                 for s in event.scores:
                     if index is None or s.index == index:
                         out[(event.number, s.index)][rank.name] = len(recent)
+    for reading in scheme.scores_of.values():
+        for event in catalogue.events:
+            value = next((s.value for s in event.scores if s.index == reading.index),
+                         reading.default)
+            for s in event.scores:
+                out[(event.number, s.index)][reading.name] = value
     return out
 
 

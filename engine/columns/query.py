@@ -124,6 +124,12 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         first = next(iter(scheme.ranks.values()))
         raise NotCompilable(f"a rank among events (attribute {first.name} "
                             f"{first.describe()})", first.span)
+    if scheme.scores_of:  # another entry's recorded score: the python engine reads it
+        from .sql import NotCompilable
+
+        first = next(iter(scheme.scores_of.values()))
+        raise NotCompilable(f"a score read from another index (attribute {first.name} "
+                            f"{first.describe()})", first.span)
     f = source.fields
     needs = _asks(scheme) | ({"category"} if by_category else set())
     weighted = uses_weight(scheme.score) or any(

@@ -125,7 +125,7 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         raise NotCompilable(f"a rank among events (attribute {first.name} "
                             f"{first.describe()})", first.span)
     if scheme.scores_of:  # another entry's recorded score: the python engine reads it
-        from .sql import NotCompilable
+        from ..sql import NotCompilable
 
         first = next(iter(scheme.scores_of.values()))
         raise NotCompilable(f"a score read from another index (attribute {first.name} "

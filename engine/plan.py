@@ -38,6 +38,12 @@ class Entry(Node):
     end: object = None  # the period's last day, for the built-in attribute `age`
     ranks: dict | None = None  # the scheme's ranks (`attribute NAME rank ...`): name -> rank
 
+    @property
+    def category(self) -> str | None:
+        """The name of the event's category (None without one)."""
+        category = self.event.category
+        return category.name if category is not None else None
+
     def values(self, name: str):
         """The event's value of an attribute, for score expressions."""
         if self.ranks is not None and name in self.ranks:
@@ -116,7 +122,7 @@ class Signature:
     condition is of a kind not listed in `_FACTS`: then every entry is its own
     signature (scored alone)."""
 
-    __slots__ = ("tags", "tests", "values", "ranked", "known")
+    __slots__ = ("tags", "tests", "questions", "values", "ranked", "known")
 
     def __init__(self, scheme: m.Scheme):
         from ..dsl.nodes import Grouping, Selection, parts
@@ -146,6 +152,7 @@ class Signature:
         values += reads(scheme)
         self.tags = frozenset(tags)
         self.tests = tuple(tests.values())
+        self.questions = tuple(_question(c) for c in self.tests)  # what SignatureView is asked
         self.values = tuple(dict.fromkeys(values))
         self.ranked = tuple(n for n in self.values if n in scheme.ranks)
 
@@ -163,6 +170,79 @@ class Signature:
         if self.values:
             found += (tuple([event.value(n, end) for n in self.values]),)
         return found
+
+    def row(self, entry: "Entry") -> tuple:
+        """The entry's signature as data, as a columnar engine groups a catalogue by
+        it: (index, recorded, category, the tags tested it has, the outcome of each
+        of `tests`, its value of each of `values`), read by SignatureView."""
+        view = EntryView(entry.event, entry.end)
+        view.index, view.recorded, view.ranks = entry.index, entry.recorded, entry.ranks
+        return (entry.index, entry.recorded, entry.category,
+                tuple(t.name for t in entry.event.tags if t.name in self.tags),
+                tuple(c.holds(view) for c in self.tests),
+                tuple(entry.values(n) for n in self.values))
+
+
+def _question(condition) -> tuple:
+    """What a text or date condition asks of a subject, as SignatureView keys it."""
+    kind = type(condition).__name__
+    if kind == "TextContains":
+        return ("mentions", condition.phrase)
+    if kind == "DateBefore":
+        return ("ended_before", condition.date)
+    if kind == "DateAfter":
+        return ("began_after", condition.date)
+    return ("lies_within", condition.start, condition.end)
+
+
+class SignatureView(Answers):
+    """What a condition may ask of a signature given as data (`Signature.row`, a
+    row of a catalogue grouped by a columnar engine): the answers each of its
+    entries gives."""
+
+    __slots__ = ("index", "recorded", "category", "tags", "answers", "named", "ranks")
+
+    def __init__(self, signature: Signature, row: tuple):
+        self.index, self.recorded, self.category, tags, answers, values = row
+        self.tags = frozenset(tags)
+        self.answers = dict(zip(signature.questions, answers))
+        self.named = dict(zip(signature.values, values))
+        self.ranks = None
+
+    def value_in(self, name: str, names) -> bool:
+        return self.named[name] in names
+
+    def value_compares(self, name: str, op: str, value) -> bool:
+        return compare(op, self.named[name], value)
+
+    def tagged(self, tag: str) -> bool:
+        return tag in self.tags
+
+    def mentions(self, phrase: str) -> bool:
+        return self.answers[("mentions", phrase)]
+
+    def ended_before(self, date) -> bool:
+        return self.answers[("ended_before", date)]
+
+    def began_after(self, date) -> bool:
+        return self.answers[("began_after", date)]
+
+    def lies_within(self, start, end) -> bool:
+        return self.answers[("lies_within", start, end)]
+
+
+class Signed:
+    """An entry standing for every entry of one signature given as data, without
+    its events: what scoring and the figures read of it (as of an Entry)."""
+
+    __slots__ = ("view", "index", "recorded", "category", "rules", "ranks")
+
+    def __init__(self, view: SignatureView, rules: tuple):
+        self.view, self.rules, self.ranks = view, rules, None
+        self.index, self.recorded, self.category = view.index, view.recorded, view.category
+
+    def values(self, name: str):
+        return self.view.named[name]
 
 
 class Plan:
@@ -245,12 +325,12 @@ class Plan:
         return (out if each else firsts), counts
 
     def weight_of(self, entry: Entry, weights: dict | None = None):
-        category = entry.event.category
+        category = entry.category
         if category is None:
             return None
-        if weights is not None and category.name in weights:
-            return weights[category.name]
-        return self.weights.get(category.name)
+        if weights is not None and category in weights:
+            return weights[category]
+        return self.weights.get(category)
 
     def score(self, entry: Entry, d=EXACT, weight=None, observe=None):
         """The entry's score in domain `d` (EXCLUDED if a rule excludes it);
@@ -282,15 +362,25 @@ class Plan:
         missing = _MISSING
         reads = self.reads
         for entry in entries:
-            category = entry.event.category
             rules = entry.rules
-            key = (category.name if category is not None else None, entry.recorded, id(rules))
+            key = (entry.category, entry.recorded, id(rules))
             if reads:
                 key += tuple([entry.values(n) for n in reads])
             found = done.get(key, missing)
             if found is missing:
                 found = done[key] = self.scored(entry, EXACT, self.weight_of(entry, weights))
             append(found)
+        return out
+
+    def signed(self, rows, period=None) -> list[Signed]:
+        """Signatures given as data (`Signature.row`), each with the rules matched:
+        entries to score and add up (`scores`, `totals` with the counts)."""
+        self.period = period
+        signature, rules = self.signature, self.rules
+        out = []
+        for row in rows:
+            view = SignatureView(signature, row)
+            out.append(Signed(view, tuple(r for r in rules if r.condition.holds(view))))
         return out
 
     def scored(self, entry: Entry, d=EXACT, weight=None, observe=None):
@@ -525,6 +615,8 @@ class Figures:
 
 def view_of(entry: Entry) -> EntryView:
     """What a condition may ask of this entry."""
+    if type(entry) is Signed:
+        return entry.view
     view = EntryView(entry.event, entry.end)
     view.index, view.recorded, view.ranks = entry.index, entry.recorded, entry.ranks
     return view
@@ -574,8 +666,7 @@ def field_value(entry: Entry, field: str):
     """An entry's value of a field events are grouped by: its category's name (None
     without one), or an attribute's value."""
     if field == "category":
-        category = entry.event.category
-        return category.name if category is not None else None
+        return entry.category
     return entry.values(field)
 
 
@@ -840,8 +931,9 @@ def guard_hint(reason: str) -> str:
 def figure_problem(e: FigureProblem, catalogue: m.Catalogue):
     from ..dsl.diagnostics import error
 
-    if e.event is not None:  # a score expression or a rule's action, on one event
-        # said at the event (where an editor shows it), naming the expression's place
+    if e.event is not None and type(e.event) is not Signed:  # a score expression or a rule's
+        # action, on one event: said at the event (where an editor shows it), naming the
+        # expression's place
         where = e.span
         return error("B208", f"{e.message} ({where.file}:{where.line}:{where.column}), scoring "
                      f"this event on {e.event.index}", e.event.event.span,

@@ -76,6 +76,10 @@ def domain(scheme: m.Scheme, name: str) -> Interval:
     `days` from 1)."""
     import math
 
+    reading = scheme.scores_of.get(name)
+    if reading is not None:  # a score of the range, or the default where there is none
+        return Interval(min(scheme.range.low, reading.default),
+                        max(scheme.range.high, reading.default))
     attribute = scheme.attributes.get(name)
     if attribute is None:  # days_in_month(k) from 0, the calendar's others and ranks from 1
         return Interval(0 if name == "age" or name.startswith("days_in_month") else 1,
@@ -103,7 +107,8 @@ def _attribute_options(scheme: m.Scheme, conditions) -> list[tuple[str, list]] |
         if attribute is not None and not attribute.numeric:
             chosen = sorted(values & set(attribute.choices))
             chosen += [c for c in attribute.choices if c not in values][:1]
-        elif attribute is None and name not in m.BUILTIN_ATTRIBUTES and name not in scheme.ranks:
+        elif attribute is None and name not in m.BUILTIN_ATTRIBUTES and name not in scheme.ranks \
+                and name not in scheme.scores_of:
             return None  # an unknown name has its own error
         else:
             if any(not isinstance(v, (int, Fraction)) for v in values):
@@ -196,7 +201,7 @@ def _checkable_rule(scheme: m.Scheme, rule: m.Rule) -> bool:
         if isinstance(c, m.ValueCompare):
             a = scheme.attributes.get(c.name)
             if (a is None and c.name not in m.BUILTIN_ATTRIBUTES and c.name not in scheme.ranks
-                    ) or (a and not a.numeric):
+                    and c.name not in scheme.scores_of) or (a and not a.numeric):
                 return False
     return True
 

@@ -411,6 +411,14 @@ def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
                               f"({scheme.ranks[name].describe()}), not recorded", span,
                               "remove the line: the rank is counted from the events' dates"))
         return None
+    if name in scheme.scores_of:
+        reading = scheme.scores_of[name]
+        problems.append(error("B114", f"`{name}` is computed from the catalogue "
+                              f"({reading.describe()}), not recorded", span,
+                              f"remove the line: `{name}` reads the event's score on "
+                              f"{reading.index} (write that line instead, e.g. "
+                              f"{reading.index} +1)"))
+        return None
     if name not in scheme.indices:
         near = did_you_mean(name, scheme.indices)
         numbers = [n for n, a in scheme.attributes.items() if a.numeric]

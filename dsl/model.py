@@ -105,6 +105,27 @@ class Rank(Node):
         return f"rank{by} within {plain(self.days)} days"
 
 
+@node
+class ScoreOf(Node):
+    """An attribute computed from the catalogue, not recorded: the score the event
+    records on another index (`attribute eu_score score of eu`), or `default`
+    (0 unless written) where it records none there. Read by rules, as a number
+    attribute is: a rule on Russia's entry may ask the same event's EU score."""
+
+    name: str
+    title: str
+    index: str
+    default: Number
+    span: Span
+    default_span: Span | None = None  # where `default N` is written, if it is
+    index_span: Span | None = None  # where the index is named
+
+    def describe(self) -> str:
+        out = f"score of {self.index}"
+        return out + (f" default {signed(self.default)}" if self.default_span is not None
+                      else "")
+
+
 # Fields a rank may tell events apart by, beside the scheme's attributes.
 RANK_FIELDS = ("index", "category", "text", "tags")
 
@@ -365,6 +386,7 @@ class RulesFile(Node):
     dropped_bands: tuple[Declared, ...] = ()
     dropped_indices: tuple[Declared, ...] = ()  # `drop index NAME`
     ranks: tuple[Rank, ...] = ()  # `attribute NAME rank by [...] within N days`
+    scores_of: tuple[ScoreOf, ...] = ()  # `attribute NAME score of INDEX`
 
 
 @node
@@ -388,6 +410,7 @@ class Scheme(Node):
     attributes: dict[str, Attribute] = attrs.Factory(dict)
     scales: dict[str, BandSet] = attrs.Factory(dict)  # `scale NAME {...}`, by name
     ranks: dict[str, Rank] = attrs.Factory(dict)  # attributes computed as ranks, by name
+    scores_of: dict[str, ScoreOf] = attrs.Factory(dict)  # `score of INDEX` attributes, by name
 
     def shown(self, index: str, colour: str | None) -> str:
         """An index's colour as tables and reports show it: the band's title where

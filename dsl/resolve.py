@@ -116,6 +116,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
     attributes: dict[str, m.Attribute] = {}
     scales: dict[str, m.BandSet] = {}
     ranks: dict[str, m.Rank] = {}
+    scores_of: dict[str, m.ScoreOf] = {}  # a declaration of a name replaces the parent's, any kind
     varies: tuple[m.Vary, ...] = ()
     name = version = description = ""
     score_range = score = None
@@ -131,9 +132,15 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         for attribute in f.attributes:  # a child's declaration replaces its parent's
             attributes[attribute.name] = _inherit(attribute, attributes.get(attribute.name))
             ranks.pop(attribute.name, None)
+            scores_of.pop(attribute.name, None)
         for rank in f.ranks:  # a rank replaces an attribute of its name, and the reverse
             ranks[rank.name] = rank
             attributes.pop(rank.name, None)
+            scores_of.pop(rank.name, None)
+        for reading in f.scores_of:
+            scores_of[reading.name] = reading
+            attributes.pop(reading.name, None)
+            ranks.pop(reading.name, None)
         for drop in f.dropped_bands:
             if drop.name in bands:
                 del bands[drop.name]
@@ -193,7 +200,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
         files=tuple(f.path for f in chain), range=score_range, score=score,
         indices=indices, categories=categories, tags=tags, bands=bands,
         rules=tuple(rules.values()), groups=groups, varies=varies, attributes=attributes,
-        scales=scales, ranks=ranks,
+        scales=scales, ranks=ranks, scores_of=scores_of,
     )
     problems.extend(scheme_names(scheme))
     return scheme
@@ -217,6 +224,7 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
                 f"choose another name, e.g. {index.name}_index; the title may say anything"))
     problems += attribute_names(scheme)
     problems += rank_names(scheme)
+    problems += score_of_names(scheme)
     deep = too_deep(scheme.score, "the score expression", scheme.score.span,
                     "write it shorter: a weight per category, or a rule")
     problems += [deep] if deep else expression_names(scheme.score, scheme, None)
@@ -298,6 +306,7 @@ def attribute_names(scheme: m.Scheme) -> list[Diagnostic]:
 def _numbers(scheme: m.Scheme) -> list[str]:
     """The names that stand for an event's number in a score or a comparison."""
     return ([n for n, a in scheme.attributes.items() if a.numeric] + list(scheme.ranks)
+            + list(scheme.scores_of)
             + list(m.BUILTIN_ATTRIBUTES))
 
 
@@ -322,6 +331,37 @@ def rank_names(scheme: m.Scheme) -> list[Diagnostic]:
     return problems
 
 
+def score_of_names(scheme: m.Scheme) -> list[Diagnostic]:
+    """`attribute NAME score of INDEX`: the name is free like an attribute's, and
+    INDEX is one whose events record scores (not a derived one). An index may read
+    its own score: on its entries that is `recorded`, on others' the same event's."""
+    problems = []
+    for reading in scheme.scores_of.values():
+        name = reading.name
+        clash = ("an index" if name in scheme.indices else
+                 "a built-in attribute" if name in m.BUILTIN_ATTRIBUTES else
+                 "a word of event files" if name in EVENT_WORDS else
+                 "a word of rules files" if name in RULE_WORDS else None)
+        if clash is not None:
+            problems.append(error("B114", f"`{name}` cannot name an attribute: it is already "
+                                  f"{clash}", reading.span, f"choose another name, e.g. "
+                                  f"{name}_score"))
+        index = scheme.indices.get(reading.index)
+        where = reading.index_span or reading.span
+        if index is None:
+            recorded = [n for n, i in scheme.indices.items() if not i.derived]
+            problems.append(error("B101", f"unknown index `{reading.index}`", where,
+                                  did_you_mean(reading.index, recorded)
+                                  or "the indices events record scores on are "
+                                  + ", ".join(recorded)))
+        elif index.derived:
+            problems.append(error("B114", f"`{reading.index}` is a derived index: it has a "
+                                  "figure per issue, not a score per event", where,
+                                  "read an index events record scores on, or select events "
+                                  f"in the derived index: sum(INDEX where {name} ...)"))
+    return problems
+
+
 def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
                    problems: list, index_words: str | None = None) -> m.Attribute | None:
     """The attribute `name` stands for, where a number (or a choice) is wanted; a
@@ -333,6 +373,11 @@ def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
             problems.append(error("B114", f"`{name}` is a rank (a number from 1), not one of "
                                   "names", span, f"compare it: {name} > 1"))
         return None
+    if name in scheme.scores_of:
+        if not numeric:
+            problems.append(error("B114", f"`{name}` is a score ({scheme.scores_of[name].describe()}"
+                                  "), not one of names", span, f"compare it: {name} > 0"))
+        return None
     attribute = scheme.attributes.get(name)
     if attribute is None:
         if index_words is None and name in scheme.indices:  # `russia > 0` in a rule
@@ -341,8 +386,8 @@ def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
                 "score of the event on the index being scored, as `recorded`", span,
                 f"write: index is {name} and recorded "
                 + ("> 0" if numeric else "> 0 (an index has a score, not names)")
-                + "; to act on indices' figures, declare a derived index: index NAME = "
-                "if ... then ... else ..."))
+                + f"; to read the same event's score on {name} whatever index is scored, "
+                f"declare: attribute {name}_score score of {name}, and write {name}_score > 0"))
             return None
         word = closest(name, ["category", "index"]) if index_words is None and not numeric \
             else None
@@ -354,7 +399,9 @@ def _attribute_use(name: str, span: Span, scheme: m.Scheme, numeric: bool,
         if index_words is not None and name in scheme.indices:
             problems.append(error("B113", f"`{name}` cannot stand in a score: a score is "
                                   f"computed for one event {index_words}", span,
-                                  "to compute from indices' figures, declare a derived index: "
+                                  f"to read the same event's score on {name}, declare: "
+                                  f"attribute {name}_score score of {name}; to compute from "
+                                  "indices' figures, declare a derived index: "
                                   "index NAME = EXPRESSION"))
             return None
         wanted = _numbers(scheme) if numeric else [
@@ -473,8 +520,9 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
                 "other indices' figures, after every event is scored", e.span,
                 "name indices, or use positive(x), sum(x where ...), mean(x), ..."))
         elif isinstance(e, m.Reference):
-            if e.name in scheme.attributes or (e.name in m.BUILTIN_ATTRIBUTES
-                                               and e.name not in scheme.indices):
+            if e.name in scheme.attributes or e.name in scheme.ranks or (
+                    e.name in scheme.scores_of) or (e.name in m.BUILTIN_ATTRIBUTES
+                                                    and e.name not in scheme.indices):
                 problems.append(error(
                     "B113", f"`{e.name}` cannot stand in a derived index: it is an event's "
                     "attribute, and a derived index is computed from indices' figures", e.span,

@@ -44,7 +44,8 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
                        for a, default in found.get("attribute", []))
     for kind in ("index", "category", "tag", "bands", "rule", "group", "scale"):
         _no_duplicates(found.get(kind, []), kind, problems)
-    _no_duplicates(list(attributes) + list(found.get("rank", [])), "attribute", problems)
+    _no_duplicates(list(attributes) + list(found.get("rank", [])) + list(found.get("score_of", [])),
+                   "attribute", problems)
     rules_file = m.RulesFile(
         path=path,
         name=scheme[0] if scheme else None,
@@ -67,6 +68,7 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
         dropped_bands=tuple(found.get("drop_bands", [])),
         dropped_indices=tuple(found.get("drop_index", [])),
         ranks=tuple(found.get("rank", [])),
+        scores_of=tuple(found.get("score_of", [])),
     )
     for bandset in rules_file.bands + rules_file.scales:
         problems.extend(_check_bands_written(bandset))

@@ -210,6 +210,16 @@ class RulesBuilder(_Builder):
                                            "has no default", self.span(meta),
                                            "remove `default ...`"))
             return _Item("rank", m.Rank(name.value, title, fields, days.value, self.span(name)))
+        if kind == "reading":  # `score of INDEX`: 0 where the event has no score there
+            value, where = 0, None
+            if isinstance(default, Num):
+                value, where = default.value, default.span
+            elif isinstance(default, Token):
+                self.problems.append(error("B209", f"`{name.value}` is a score: its default is "
+                                           f"a number, not `{default.value}`",
+                                           self.span(default), "e.g. default 0"))
+            return _Item("score_of", m.ScoreOf(name.value, title, domain.name, value,
+                                               self.span(name), where, domain.span))
         if isinstance(default, Token):
             default = (default.value, self.span(default))
         elif isinstance(default, Num):
@@ -256,6 +266,9 @@ class RulesBuilder(_Builder):
             self.problems.append(error("B209", f"a rank counts whole days, not {days.value}",
                                        self.span(days), "e.g. within 7 days"))
         return ("ranking", (tuple(t.value for t in fields), count))
+
+    def reading(self, meta, children):
+        return ("reading", m.Declared(children[0].value, self.span(children[0])))
 
     def from_(self, meta, children):
         return "from"

@@ -80,6 +80,10 @@ class _Analysis:
     def values(self, name: str):
         """A number attribute's value: a built-in counts days; a declared one may be
         written with decimals."""
+        reading = self.scheme.scores_of.get(name)
+        if reading is not None:  # a recorded score is whole; its default may not be
+            return WHOLE if Whole.of(reading.default).whole else Whole(frozenset({(
+                f"the default {m.plain(reading.default)} of `{name}`", reading.default_span)}))
         attribute = self.scheme.attributes.get(name)
         if attribute is None or not attribute.numeric:
             return WHOLE

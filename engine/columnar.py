@@ -13,11 +13,11 @@ built). Bands, derived indices and their functions are then computed in Python
 from those sums by the same code as the python engine's (engine/plan.py), so the
 figures are the same numbers, exact ints and Fractions.
 
-Three modules: engine/columns.py reads the file where it lies (DuckDB or Spark)
+The sub-package engine/columns/ reads the file where it lies (DuckDB or Spark)
 and checks its values as the python engine checks them, before anything is
-summed; engine/query.py builds the query; this one runs it and turns its sums
-into the python engine's results (and, for explain, each category's and rule's
-share).
+summed, and builds the query (engine/columns/query.py); this module runs it and
+turns its sums into the python engine's results (and, for explain, each
+category's and rule's share).
 
     result = evaluate_columnar(scheme, "events.parquet", engine="duckdb")
 """
@@ -39,7 +39,7 @@ from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spar
                       require, runner_for)
 from .plan import Evaluation, IndexResult, Plan, colour_by_figures, figure_problem
 from .plan import HistoryShort, history_short
-from .query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
+from .columns.query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
 
 
 # --- results ------------------------------------------------------------------------------------

@@ -116,7 +116,8 @@ class Signature:
     - `values`: its values of the attributes read by the conditions (`level is
       head`), the score expression and actions, the groupings of derived indices
       (`us by level`), and the built-ins that count days (age, days, days_in_month);
-    - `ranked`: of those, the rank attributes, whose values are the entry's own.
+    - `ranked`: of those, the rank attributes and the scores on another index
+      (`score of INDEX`), whose values are the entry's own.
     Conditions are those of the rules and of derived indices' selections (`sum(us
     where C)`, `clamp(us where C by level, ...)`). `known` is False where a
     condition is of a kind not listed in `_FACTS`: then every entry is its own
@@ -154,7 +155,9 @@ class Signature:
         self.tests = tuple(tests.values())
         self.questions = tuple(_question(c) for c in self.tests)  # what SignatureView is asked
         self.values = tuple(dict.fromkeys(values))
-        self.ranked = tuple(n for n in self.values if n in scheme.ranks)
+        # the entry's own values (`ranks`): its ranks, and the scores it reads on another
+        # index (`attribute NAME score of INDEX`)
+        self.ranked = tuple(n for n in self.values if n in scheme.ranks or n in scheme.scores_of)
 
     def facts(self, event: m.Event, end) -> tuple:
         """What the signature reads of the event itself (all but the index, the
@@ -281,7 +284,8 @@ class Plan:
         rules = self.rules
         end = m.period_end(catalogue.period)
         self.period = catalogue.period
-        ranked = ranks(self.scheme, catalogue) if self.scheme.ranks else None
+        ranked = (ranks(self.scheme, catalogue) if self.scheme.ranks or self.scheme.scores_of
+                  else None)
         signature = self.signature
         facts_of = signature.facts if signature.known else None
         rank_names = signature.ranked
@@ -627,7 +631,8 @@ def ranks(scheme: m.Scheme, catalogue: m.Catalogue) -> dict:
     `attribute NAME rank by FIELDS within N days`, the entry's place among the
     entries (the events, where `index` is not a field) alike in the fields that
     began at most N days before it, itself included; ties in the start day go by
-    catalogue order."""
+    catalogue order. With them, each `attribute NAME score of INDEX`: the score the
+    same event records on INDEX, or its default (0) where it records none there."""
     from collections import deque
 
     end = catalogue.period.end
@@ -646,6 +651,12 @@ def ranks(scheme: m.Scheme, catalogue: m.Catalogue) -> dict:
                 for s in event.scores:
                     if index is None or s.index == index:
                         out[(event.number, s.index)][rank.name] = len(recent)
+    for reading in scheme.scores_of.values():
+        for event in catalogue.events:
+            value = next((s.value for s in event.scores if s.index == reading.index),
+                         reading.default)
+            for s in event.scores:
+                out[(event.number, s.index)][reading.name] = value
     return out
 
 

@@ -101,7 +101,7 @@ def one_by_one(scheme, catalogue):
     plan = Plan(scheme)
     plan.period = catalogue.period
     end = m.period_end(catalogue.period)
-    ranked = ranks(scheme, catalogue) if scheme.ranks else {}
+    ranked = ranks(scheme, catalogue) if scheme.ranks or scheme.scores_of else {}
     entries = []
     for event in catalogue.events:
         for score in event.scores:

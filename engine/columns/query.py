@@ -1,4 +1,4 @@
-"""A scheme as one query over a catalogue's columns (engine/columns.py): the
+"""A scheme as one query over a catalogue's columns (engine/columns/layout.py): the
 entries (one row per score, with what the conditions ask), one layer per rule
 (`CASE WHEN condition THEN actions ELSE the score so far`, and whether excluded),
 and the sums per index with the aggregates derived indices ask for. The numbers
@@ -13,10 +13,11 @@ from fractions import Fraction
 
 import attrs
 
-from ..dsl import model as m
-from ..dsl.nodes import Call, Grouping, Selection, subexpressions
+from ...dsl import model as m
+from ...dsl.nodes import Call, Grouping, Selection, subexpressions
 
-from .columns import DATE, LIST, NUMBER, TEXT, WHOLE, Source, _col, _exp, _src, _value  # noqa: F401
+from .layout import DATE, LIST, NUMBER, TEXT, WHOLE, Source  # noqa: F401
+from .terms import _col, _exp, _src, _value  # noqa: F401
 
 
 # --- the query ----------------------------------------------------------------------------------
@@ -40,7 +41,7 @@ class Columns:
     def value(self, name: str):
         """An attribute's value: a text (a choice), or a number (Scaled, or the
         default where the catalogue has no column for it)."""
-        from .sql import Scaled
+        from ..sql import Scaled
 
         if name in self.constants:
             return self.constants[name]
@@ -80,7 +81,7 @@ class Compiled:
 
 def _asks(scheme: m.Scheme) -> set:
     """What the rules' and derived indices' conditions ask of an entry."""
-    from ..dsl.nodes import parts
+    from ...dsl.nodes import parts
 
     asked = set()
     conditions = [r.condition for r in scheme.rules]
@@ -102,7 +103,7 @@ def _asks(scheme: m.Scheme) -> set:
                 asked.add("category")
             elif kind in ("ValueIn", "ValueCompare"):
                 asked.add(("value", c.name))
-    from .plan import reads
+    from ..plan import reads
 
     asked |= {("value", name) for name in reads(scheme)}
     if {("value", "age"), ("value", "days"), ("value", "days_in_period")} & asked:
@@ -113,15 +114,21 @@ def _asks(scheme: m.Scheme) -> set:
 def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: bool = False
                    ) -> Compiled:
     """The scheme as a query over `src`; NotCompilable names what cannot be."""
-    from ..dsl.resolve import uses_weight
-    from .sql import SQL, Scaled, SqlSubject, literal
+    from ...dsl.resolve import uses_weight
+    from ..sql import SQL, Scaled, SqlSubject, literal
 
     exp = _exp()
     if scheme.ranks:  # a rank is counted over the events in date order: not one query here
-        from .sql import NotCompilable
+        from ..sql import NotCompilable
 
         first = next(iter(scheme.ranks.values()))
         raise NotCompilable(f"a rank among events (attribute {first.name} "
+                            f"{first.describe()})", first.span)
+    if scheme.scores_of:  # another entry's recorded score: the python engine reads it
+        from ..sql import NotCompilable
+
+        first = next(iter(scheme.scores_of.values()))
+        raise NotCompilable(f"a score read from another index (attribute {first.name} "
                             f"{first.describe()})", first.span)
     f = source.fields
     needs = _asks(scheme) | ({"category"} if by_category else set())
@@ -231,8 +238,8 @@ def _one_reference(rule, previous: Layer, condition, recorded, weight, values):
     writes the layers into one expression, where `CASE WHEN c THEN s * 2 ELSE s`
     would read `s`, and all it is made of, twice): `s * CASE WHEN c THEN 2 ELSE 1`.
     None for any other rule."""
-    from ..dsl.nodes import Current
-    from .sql import SQL, Scaled, _times, literal, predicate
+    from ...dsl.nodes import Current
+    from ..sql import SQL, Scaled, _times, literal, predicate
 
     exp = _exp()
     if condition is True or len(rule.actions) != 1:
@@ -261,7 +268,7 @@ def _layer(ctes: list, value, condition, previous: Layer | None, n: int,
            excludes: bool = False) -> Layer:
     """A layer over the previous one: the score after a rule whose condition is
     `condition` (None: the score expression's own), and whether it is excluded."""
-    from .sql import Scaled, literal, predicate
+    from ..sql import Scaled, literal, predicate
 
     exp = _exp()
     name = f"s{n}"
@@ -283,7 +290,7 @@ def _layer(ctes: list, value, condition, previous: Layer | None, n: int,
                                                        default=old)
         excluded = previous.excluded
         if excludes:
-            from .sql import false_if_null
+            from ..sql import false_if_null
 
             when = false_if_null(when)  # a flag never NULL: `not` of it must hold
             flag = when if excluded is None else exp.or_(exp.column(excluded), when)
@@ -304,7 +311,7 @@ def _counted(layer: Layer):
 
 def _when(condition, then):
     exp = _exp()
-    from .sql import predicate
+    from ..sql import predicate
 
     if condition is True:
         return then
@@ -312,7 +319,7 @@ def _when(condition, then):
 
 
 def _and(a, b):
-    from .sql import SqlSubject
+    from ..sql import SqlSubject
 
     return SqlSubject.all_of([a, b])
 
@@ -327,7 +334,7 @@ def _requests(scheme: m.Scheme, subject, last: Layer) -> dict:
             continue
         for e in subexpressions(index.formula):
             if isinstance(e, Grouping):
-                from .sql import NotCompilable
+                from ..sql import NotCompilable
 
                 raise NotCompilable(f"a sum per group of events ({e.text()})", e.span)
             if not (isinstance(e, Call) and e.over_index()):
@@ -381,7 +388,7 @@ def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns
     """An attribute's column in the entries (None where it is a constant, noted in
     `columns`): a choice as text, a number as a whole numerator over a denominator
     noted in `columns`, the built-ins `age` and `days` counted from the days."""
-    from .sql import literal
+    from ..sql import literal
 
     exp = _exp()
 
@@ -389,7 +396,7 @@ def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns
         return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
 
     if name not in scheme.attributes:  # the built-ins
-        from .sql import NotCompilable, date_literal
+        from ..sql import NotCompilable, date_literal
 
         period = source.period
         if name in m.PERIOD_NAMES:  # the same for every entry
@@ -405,7 +412,7 @@ def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns
             raise NotCompilable(f"`{name}`, an event's days in a month, is not written in SQL")
         columns.dens[name] = 1
         if name == "age":
-            from .sql import date_literal
+            from ..sql import date_literal
 
             return exp.Greatest(this=days(date_literal(source.period.end), columns.end),
                                 expressions=[literal(0)], ignore_nulls=True)
@@ -453,7 +460,7 @@ def _index_case(source: Source, known: dict):
     """The long form's index column as the scheme's names: as it is where it holds
     them as they are; else each value the catalogue holds (a title, another case)
     with the name it stands for."""
-    from .sql import literal
+    from ..sql import literal
 
     exp = _exp()
     column = _col(source.fields["index"])
@@ -468,7 +475,7 @@ def _recorded(source: Source, column: str, known: dict):
     """A column of scores as whole numbers: typed numbers as they are, scores
     written as text by the value the python reader gives each."""
     exp = _exp()
-    from .sql import literal
+    from ..sql import literal
 
     kind = source.columns[column]
     if kind in (WHOLE, NUMBER):
@@ -484,7 +491,7 @@ def _days_of(source: Source, known: dict):
     """The first and last day of each entry, from an ISO or typed date (one day)
     or from the days the python reader resolved each printed date to."""
     exp = _exp()
-    from .sql import date_literal
+    from ..sql import date_literal
 
     column = _col(source.fields["date"])
     if source.columns[source.fields["date"]] == DATE:

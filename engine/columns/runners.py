@@ -1,0 +1,368 @@
+"""The engines that read a catalogue where it lies and run the queries: DuckDB,
+embedded, and Spark (local or a cluster); how a refusal of theirs is said
+(EngineFailure, Overflow) and when one cannot run here (Unavailable)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+import time
+
+from ...dsl.diagnostics import Diagnostic, InputError, error
+
+from ..choice import NEEDS
+from .layout import internal, json_problems, kind_of, _unclosed_quote
+from .places import _heading_cells
+from .terms import _SPACES, _blank_as_null, _col, _exp, bound
+
+
+class Unavailable(Exception):
+    """An engine that cannot run here (a library or Java is missing)."""
+
+
+class EngineFailure(Exception):
+    """The engine refused a query: a problem of the engine or the data's types,
+    said in its words (not an input mistake barometer can locate)."""
+
+
+class Overflow(EngineFailure):
+    """The query's whole numbers outgrew the engine's integers (decimal weights and
+    factors with many digits, over many events): the python engine computes."""
+
+
+class DuckDB:
+    """DuckDB, embedded: the file is read where it lies, in parallel, never loaded
+    whole into memory.
+
+    One connection reads one file. It is opened through DuckDB's Python API (the
+    path never enters a query), and once the file is open the connection may
+    reach no other file: external access is off except for that file, and the
+    configuration is locked, so that no query, whatever it says, reads or writes
+    anything else."""
+
+    dialect = "duckdb"
+
+    def __init__(self, progress: bool = False):
+        try:
+            import duckdb
+        except ImportError:
+            raise Unavailable(NEEDS["duckdb"]) from None
+        self.con = duckdb.connect(config={"preserve_insertion_order": "true"})
+        try:  # a timestamp's day is its day in UTC, as pyarrow gives it to the python reader
+            self.con.execute("SET TimeZone = 'UTC'")
+        except duckdb.Error:  # a DuckDB without time zones: its timestamps have none
+            pass
+        self.progress = progress
+        if progress:  # tracked for query_progress(), shown by _with_progress, not by DuckDB
+            self.con.execute("SET enable_progress_bar = true")
+            self.con.execute("SET enable_progress_bar_print = false")
+
+    def _file(self, path: str, kind: str, csv, named: list[str] | None = None):
+        """The file as a DuckDB relation, its path given as a value."""
+        if kind == "parquet":
+            return self.con.read_parquet(path)
+        if kind == "jsonl":
+            return self.con.read_json(path, format="newline_delimited")
+        skip, delimiter = csv
+        # as the python reader reads it: a heading line ended otherwise than the rows,
+        # a cell holding a line break
+        options = dict(header=True, skiprows=skip, sep=delimiter, all_varchar=True,
+                       quotechar='"', escapechar='"', null_padding=True, strict_mode=False,
+                       parallel=False)
+        if named is not None:  # the heading's cells named, nothing sniffed
+            options.update(auto_detect=False, columns={name: "VARCHAR" for name in named})
+        return self.con.read_csv(path, **options)
+
+    def open(self, path: str, kind: str, csv) -> list[tuple[str, str]]:
+        """Each column's heading and kind; the file is then the view `src`, its
+        columns named by place (see `internal`)."""
+        import duckdb
+
+        exp = _exp()
+        from ..sql import literal
+
+        try:
+            file = self._file(path, kind, csv)
+            if kind == "csv":  # DuckDB's sniffer may take a short row (`# a note`) for
+                named = _heading_cells(path, csv)  # the heading: the heading's cells named
+                if named and [h.strip() for h in file.columns] != [h.strip() for h in named]:
+                    try:
+                        file = self._file(path, kind, csv, named)
+                    except duckdb.Error:
+                        pass
+            described = list(zip(file.columns, map(str, file.types)))
+        except duckdb.Error as e:
+            if kind == "jsonl":
+                json_problems(path)
+            named = _heading_cells(path, csv) if kind == "csv" else None
+            if not named:
+                raise InputError([_unreadable(path, kind, e)]) from None
+            _unclosed_quote(path, named)
+            # DuckDB's sniffer gives up on a row with more cells than the heading or
+            # a quote never closed, which the python reader reads (or locates)
+            try:
+                file = self._file(path, kind, csv, named)
+                described = list(zip(file.columns, map(str, file.types)))
+            except duckdb.Error:
+                raise InputError([_unreadable(path, kind, e)]) from None
+        if kind == "jsonl" and len(described) == 1 and described[0][1].startswith("MAP("):
+            file, described = self._keyed(file, described[0][0])
+        # a view of the relation (not a table), so that DuckDB reads only the columns
+        # and row groups a query needs
+        file.create_view("barometer_file", replace=True)
+        # each column as the python reader reads its cells: a JSON column whose values
+        # DuckDB could not type (lists that are all empty, cells that are all null,
+        # numbers and texts mixed) as tags, a list of texts, or as the texts of its
+        # values (unquoted); a text of nothing but spaces as no value
+        typed = []
+        for n, (heading, t) in enumerate(described):
+            column = _col(internal(n))
+            if t.startswith("JSON") and heading.strip().lower() == "tags":
+                # a list on one line, a text on another: each as the text python reads
+                listed = exp.func("array_to_string", exp.cast(column, exp.DataType.build(
+                    "VARCHAR[]", dialect="duckdb")), literal(";"))
+                column, t = exp.Case(ifs=[exp.If(this=exp.EQ(
+                    this=exp.func("json_type", column), expression=literal("ARRAY")),
+                    true=listed)], default=exp.func("json_extract_string", column,
+                                                    literal("$"))), "VARCHAR"
+            elif t.startswith("JSON"):
+                column, t = exp.func("json_extract_string", column, literal("$")), "VARCHAR"
+            elif t.endswith("[]") and heading.strip().lower() != "tags":
+                # a list where one value stands: its values joined by `;`, as python reads it
+                column, t = exp.func("array_to_string", column, literal(";")), "VARCHAR"
+            elif t.startswith(("STRUCT", "MAP")):  # {'k': 1}, as python prints a dict
+                column, t = exp.cast(column, exp.DataType.build("VARCHAR")), "VARCHAR"
+            if t == "VARCHAR":
+                column = _blank_as_null(column)
+            typed.append(exp.alias_(column, internal(n), quoted=True))
+        # the file's columns by place: its headings stay out of every query
+        placed = exp.Table(this=exp.to_identifier("barometer_file"), alias=exp.TableAlias(
+            this=exp.to_identifier("f"),
+            columns=[exp.to_identifier(internal(n), quoted=True) for n in range(len(described))]))
+        view = exp.Create(this=exp.to_table("src"), kind="VIEW", replace=True,
+                          expression=exp.select(*typed, copy=False).from_(placed, copy=False))
+        try:
+            self.con.execute(view.sql(dialect=self.dialect))
+            kinds = [str(row[1]) for row in self.con.execute("DESCRIBE src").fetchall()]
+        except duckdb.Error as e:
+            raise InputError([_unreadable(path, kind, e)]) from None
+        self._confine(path)
+        return [(heading, kind_of(t)) for (heading, _), t in zip(described, kinds)]
+
+    @staticmethod
+    def _keyed(file, column: str):
+        """JSON Lines DuckDB read as one map per line (a key it cannot make a column
+        of, such as ""): a column per key, each as JSON, the keys given as values."""
+        import duckdb
+
+        keys = [k for (k,) in file.project(duckdb.FunctionExpression(
+            "unnest", duckdb.FunctionExpression("map_keys", duckdb.ColumnExpression(column)))
+            .alias("k")).distinct().fetchall()]
+        picked = [duckdb.FunctionExpression("map_extract_value", duckdb.ColumnExpression(column),
+                                            duckdb.ConstantExpression(k))
+                  for k in keys]
+        # each key typed as DuckDB types a column of JSON: numbers as numbers, true
+        # and false as booleans, anything else (texts, a mix) as JSON
+        [found] = file.project(*[duckdb.FunctionExpression("list_distinct", duckdb.FunctionExpression(
+            "list", duckdb.FunctionExpression("json_type", e))) for e in picked]).fetchall()
+        types = []
+        for n, kinds in enumerate(found):
+            kinds = set(kinds or ()) - {"NULL"}
+            t = "BIGINT" if kinds and kinds <= {"BIGINT", "UBIGINT"} else \
+                "DOUBLE" if kinds and kinds <= {"BIGINT", "UBIGINT", "DOUBLE"} else \
+                "BOOLEAN" if kinds == {"BOOLEAN"} else "JSON"
+            if t != "JSON":
+                picked[n] = picked[n].cast(duckdb.sqltype(t))
+            types.append(t)
+        return (file.project(*[e.alias(f"k{n}") for n, e in enumerate(picked)]),
+                list(zip(keys, types)))
+
+    def _confine(self, path: str) -> None:
+        """No file but the catalogue from now on, and no setting changed again."""
+        import duckdb
+
+        if "://" in path:
+            paths, directories = [path], []
+        elif os.path.isdir(path):
+            paths, directories = [], [os.path.abspath(path)]
+        elif any(c in path for c in "*?["):  # a pattern: the folder it begins with
+            fixed = re.split(r"[*?\[]", path, maxsplit=1)[0]
+            paths, directories = [], [os.path.abspath(os.path.dirname(fixed) or ".")]
+        else:
+            paths, directories = [os.path.abspath(path), os.path.realpath(path)], []
+        try:
+            if paths:
+                self.con.execute("SET allowed_paths = $paths", {"paths": paths})
+            if directories:
+                self.con.execute("SET allowed_directories = $folders", {"folders": directories})
+            self.con.execute("SET enable_external_access = false")
+            self.con.execute("SET lock_configuration = true")
+        except duckdb.Error as e:  # a DuckDB before 1.2: no allowed paths
+            raise Unavailable(f"the duckdb engine needs DuckDB 1.2 or later ({e})") from None
+
+    def rows(self, query) -> list[tuple]:
+        import duckdb
+
+        sql, values = bound(query, self.dialect)
+        try:
+            if not self.progress:
+                return self.con.execute(sql, values).fetchall()
+            return _with_progress(lambda: self.con.execute(sql, values).fetchall(),
+                                  self.con.query_progress)
+        except duckdb.Error as e:
+            raise _failure(str(e).splitlines()[0]) from None
+
+
+class Spark:
+    """PySpark: local (`local[*]`) or a cluster's master URL; the file is read by
+    Spark from any path or URL it understands (hdfs://, s3a://, a folder).
+
+    The path is given to Spark's reader as a value, the columns are renamed by
+    place (see `internal`), every value in a query is a bound parameter, and the
+    session runs no SQL on files (`parquet.\\`path\\``): its queries read the one
+    file they were given, through the view `src`."""
+
+    dialect = "spark"
+    _sessions: dict = {}
+
+    def __init__(self, master: str = "local[*]", progress: bool = False):
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            raise Unavailable(NEEDS["spark"]) from None
+        import shutil
+
+        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            raise Unavailable("the spark engine needs a Java runtime (java on the PATH or "
+                              "JAVA_HOME): on Debian, apt-get install default-jre-headless")
+        self.spark = self.session(master)
+
+    @classmethod
+    def session(cls, master: str):
+        if master not in cls._sessions:
+            from pyspark.sql import SparkSession
+
+            builder = (SparkSession.builder.master(master).appName("barometer")
+                       .config("spark.ui.enabled", "false")
+                       .config("spark.ui.showConsoleProgress", "false")
+                       .config("spark.sql.session.timeZone", "UTC")
+                       # an overflow is an error, not a number wrapped round
+                       .config("spark.sql.ansi.enabled", "true")
+                       .config("spark.sql.shuffle.partitions", "8")
+                       # a query reads the view it names, never a file it names
+                       .config("spark.sql.runSQLOnFiles", "false"))
+            cls._sessions[master] = builder.getOrCreate()
+            cls._sessions[master].sparkContext.setLogLevel("ERROR")
+        return cls._sessions[master]
+
+    def open(self, path: str, kind: str, csv) -> list[tuple[str, str]]:
+        reader = self.spark.read
+        try:
+            if kind == "parquet":
+                frame = reader.parquet(path)
+            elif kind == "jsonl":
+                frame = reader.json(path)
+            else:  # the lines above the heading (the period) left out, as DuckDB skips them
+                from pyspark.sql import functions as F
+
+                skip, delimiter = csv
+                lines = reader.text(path).select(
+                    F.regexp_replace("value", "^\ufeff", "").alias("value"),
+                    F.monotonically_increasing_id().alias("n"))  # consecutive in the first part
+                lines = lines.where(F.col("n") >= skip).select("value")
+                frame = reader.csv(lines, header=True, sep=delimiter, quote='"', escape='"')
+        except Exception as e:  # Spark says AnalysisException, Py4JJavaError, ...
+            raise InputError([_unreadable(path, kind, e)]) from None
+        from pyspark.sql import functions as F
+
+        headings = list(frame.columns)
+        frame = frame.toDF(*[internal(n) for n in range(len(headings))])
+        blank = "^[" + "".join(f"\\u{ord(c):04x}" for c in _SPACES) + "]*$"
+
+        def read(f, heading):  # as DuckDB reads it: see DuckDB.open
+            column, t = F.col(f.name), f.dataType.simpleString()
+            if t.startswith("array") and heading.strip().lower() != "tags":
+                column, t = F.array_join(column.cast("array<string>"), ";"), "string"
+            elif t.startswith(("struct", "map")):
+                column, t = F.to_json(column), "string"
+            if t == "string":  # a text of nothing but spaces as no value
+                column = F.when(column.rlike(blank), None).otherwise(column)
+            return column.alias(f.name)
+
+        frame = frame.select(*[read(f, h) for f, h in zip(frame.schema.fields, headings)])
+        frame.createOrReplaceTempView("src")
+        return [(h, kind_of(f.dataType.simpleString()))
+                for h, f in zip(headings, frame.schema.fields)]
+
+    def rows(self, query) -> list[tuple]:
+        sql, values = bound(query, self.dialect)
+        try:
+            return [tuple(r) for r in self.spark.sql(sql, args=values).collect()]
+        except Exception as e:
+            raise _failure(str(e).strip().splitlines()[0][:300]) from None
+
+
+def _failure(said: str) -> EngineFailure:
+    lower = said.lower()
+    if "overflow" in lower and ("out of range" in lower or "arithmetic" in lower) or \
+            "decimal_precision_exceeds_max_precision" in lower:  # Spark's literals too wide
+        return Overflow(said)
+    return EngineFailure(said)
+
+
+def _unreadable(path: str, kind: str, e) -> Diagnostic:
+    what = {"csv": "a CSV file", "parquet": "a Parquet file", "jsonl": "JSON Lines"}[kind]
+    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return error("B015", f"{path} cannot be read as {what}: {first[:200]}", None)
+
+
+def _with_progress(run, progress):
+    """Run a query, showing how far it is on standard error once it has taken
+    more than a second (on a terminal only)."""
+    if not sys.stderr.isatty():
+        return run()
+    done = threading.Event()
+    shown = []
+
+    def show():
+        started = time.monotonic()
+        while not done.wait(0.25):
+            if time.monotonic() - started < 1:
+                continue
+            try:
+                share = progress()
+            except Exception:
+                return
+            if share is not None and share >= 0:
+                sys.stderr.write(f"\rreading and scoring: {share:5.1f}%")
+                sys.stderr.flush()
+                shown.append(share)
+
+    watcher = threading.Thread(target=show, daemon=True)
+    watcher.start()
+    try:
+        return run()
+    finally:
+        done.set()
+        watcher.join()
+        if shown:
+            sys.stderr.write("\r" + " " * 30 + "\r")
+
+
+def require(engine: str) -> None:
+    """Unavailable where the columnar extra the engine writes its queries with is
+    not installed (the engine's own library is asked for when it starts)."""
+    try:
+        import pyarrow  # noqa: F401
+        import sqlglot  # noqa: F401
+    except ImportError:
+        raise Unavailable(NEEDS[engine]) from None
+
+
+def runner_for(engine: str, master: str | None = None, progress: bool = False):
+    require(engine)
+    if engine == "spark":
+        return Spark(master or "local[*]", progress)
+    return DuckDB(progress)

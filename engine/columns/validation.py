@@ -1,0 +1,342 @@
+"""The catalogue's values judged as the python reader judges them (`check`):
+each distinct category, tag, index name, score, date and attribute value is read
+by barometer's own reading (dsl/judgements.py), and a bad one is an error located
+at the first row that holds it, in the python engine's words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+from ...dsl import judgements as judge, model as m, tables
+from ...dsl.diagnostics import SOURCES, Diagnostic, Span, error
+from ...dsl.files import read_source
+
+from .layout import BOOL, LIST, TEXT, Source
+from .places import _breaks_before, _csv_cell, _heading_span, _line_of, _place
+from .runners import Spark
+from .terms import _col, _distinct, _exp, _nonblank, _src, _value
+
+
+def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnostic]]:
+    """The distinct values the catalogue holds, judged as the python reader judges
+    them: what the queries need to know (each date's days, each score's value),
+    and every error, located at the first row that holds it."""
+    from ...dsl.resolve import uses_weight
+
+    exp = _exp()
+    f = source.fields
+    asked = []  # (what, expression)
+    score_columns = [f["score"]] if source.long else list(source.index_columns.values())
+    for column in score_columns:
+        asked.append((("score", column), _distinct(_col(column))))
+    if source.long:
+        asked.append((("index", f["index"]), _distinct(_col(f["index"]))))
+    if "category" in f:
+        asked.append((("category", f["category"]), _distinct(_col(f["category"]))))
+    if "tags" in f:
+        asked.append((("tags", f["tags"]), _distinct(_col(f["tags"]))))
+    asked.append((("date", f["date"]), _distinct(_col(f["date"]))))
+    if "ongoing" in f:
+        asked.append((("ongoing", f["ongoing"]), _distinct(_col(f["ongoing"]))))
+    for name, column in source.attribute_columns.items():
+        asked.append((("attribute", column), _distinct(_col(column))))
+    data = _nonblank(source)
+    no_scores = exp.and_(*[exp.Is(this=_col(c), expression=exp.null()) for c in score_columns]
+                         ) if score_columns else exp.true()
+    counts = [exp.Count(this=exp.Star()),
+              exp.Count(this=exp.Case(ifs=[exp.If(this=no_scores, true=exp.Literal.number(1))]))]
+    weighted = uses_weight(scheme.score)
+    if weighted:
+        missing = exp.Is(this=_col(f["category"]), expression=exp.null()) if "category" in f \
+            else exp.true()
+        counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=missing,
+                                                           true=exp.Literal.number(1))])))
+    # attributes without a default: every event must record a value (B115)
+    required = [name for name, a in scheme.attributes.items() if a.default is None]
+    for name in required:
+        column = source.attribute_columns.get(name)
+        missing = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
+        counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=missing,
+                                                           true=exp.Literal.number(1))])))
+    unnamed_rows = exp.and_(exp.Is(this=_col(f["index"]), expression=exp.null()), exp.Not(
+        this=exp.Is(this=_col(f["score"]), expression=exp.null()))) if source.long else None
+    if source.long:
+        counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=unnamed_rows,
+                                                           true=exp.Literal.number(1))])))
+    # columns that must hold no score: a derived index's, a misspelt index's
+    unscored = [(column, "B113", name) for name, column in source.index_columns.items()
+                if scheme.indices[name].derived]
+    unscored += [(column, "B101", name) for column, name in source.misspelt.items()]
+    counts += [exp.Count(this=_col(column)) for column, _, _ in unscored]
+    # whether each column holds a null: Spark's collect_set leaves nulls out of the
+    # distinct values, where DuckDB's array_agg keeps one
+    nulls = [exp.Count(this=exp.Case(ifs=[exp.If(
+        this=exp.Is(this=_col(column), expression=exp.null()), true=exp.Literal.number(1))]))
+        for (_, column), _ in asked]
+    # a NUL in a text file's cell: the python reader refuses the file (B003)
+    texts = [c for c, k in source.columns.items() if k == TEXT] \
+        if source.kind in ("csv", "jsonl") else []
+    nul = [exp.Count(this=exp.Case(ifs=[exp.If(this=exp.or_(*[exp.GT(
+        this=exp.StrPosition(this=_col(c), substr=exp.func("chr", exp.Literal.number(0))),
+        expression=exp.Literal.number(0)) for c in texts]), true=exp.Literal.number(1))]))] \
+        if texts else []
+    query = (exp.select(*[e for _, e in asked], *counts, *nulls, *nul, copy=False)
+             .from_(_src(), copy=False).where(data, copy=False))
+    [row] = runner.rows(query)
+    if nul and row[-1]:
+        read_source(source.path)  # B003 at the NUL, as the python reader says it
+    row = row[:len(row) - len(nul)]
+    row, held = row[:len(row) - len(nulls)], row[len(row) - len(nulls):]
+    values = {what: list(distinct or []) + ([None] if n and None not in (distinct or []) else [])
+              for (what, _), distinct, n in zip(asked, row[:len(asked)], held)}
+    rows, empty = row[len(asked)], row[len(asked) + 1]
+    without_category = row[len(asked) + 2] if weighted else 0
+    lacking = dict(zip(required, row[len(asked) + 2 + weighted:]))
+    unnamed = row[len(asked) + 2 + weighted + len(required)] if source.long else 0
+    used = row[len(asked) + 2 + weighted + len(required) + source.long:]
+    absent = []  # said once, at the heading: a column that must hold no score, does
+    for (column, code, name), n in zip(unscored, used):
+        if not n:
+            continue
+        said = judge.derived(name) if code == "B113" else judge.unknown(
+            "index", name, scheme.indices)
+        absent.append(said.at(_heading_span(source, column)))
+    by_column = {c: n for n, c in source.attribute_columns.items()}
+    titles = {name: index.title for name, index in scheme.indices.items()}
+
+    # each distinct value judged by barometer's own reading (dsl/judgements.py)
+    found: list[tuple] = []  # (Finding, column, value or a predicate)
+    known: dict = {"scores": {}, "dates": {}, "rows": rows}
+    for (what, column), distinct in values.items():
+        for value in distinct or []:
+            if value is None:
+                known.setdefault("nulls", set()).add(column)
+                if what == "date":  # an empty date is an error, as the python reader says
+                    found.append((judge.date("", source.period), column, None))
+                continue
+            if what == "score":
+                said = judge.whole_score(judge.score_text(value), scheme)
+                if isinstance(said, judge.Finding):
+                    found.append((said, column, value))
+                else:
+                    known["scores"][value] = said
+            elif what == "index":
+                name = judge.index_named(str(value), titles)
+                known.setdefault("index", {})[value] = name
+                if name is None:
+                    found.append((judge.unknown_index(str(value).strip(), list(scheme.indices)),
+                                  column, value))
+                elif scheme.indices[name].derived:
+                    found.append((judge.derived(name), column, value))
+            elif what == "category":
+                if str(value) != str(value).strip():
+                    known["untrimmed"] = True
+                if str(value).strip() not in scheme.categories:
+                    found.append((judge.unknown("category", str(value).strip(),
+                                                scheme.categories), column, value))
+            elif what == "tags":
+                for tag in judge.tags(judge.cell_text(value)):
+                    if tag not in scheme.tags:
+                        found.append((judge.unknown("tag", tag, scheme.tags), column,
+                                      ("tag", tag)))
+            elif what == "attribute":
+                name = by_column[column]
+                if isinstance(value, str) and value != value.strip():
+                    known.setdefault("untrimmed columns", set()).add(column)
+                said = judge.attribute_cell(scheme.attributes[name], value)
+                if isinstance(said, judge.Finding):
+                    found.append((said, column, value))
+                else:
+                    known.setdefault("values", {}).setdefault(name, {})[value] = said
+            elif what == "ongoing":
+                flag = judge.ongoing(str(value), value if isinstance(value, bool) else None)
+                if isinstance(flag, judge.Finding):
+                    found.append((flag, column, value))
+            elif what == "date":
+                # a timestamp is a day at midnight only, as the python reader reads it
+                text = judge.cell_text(value) if isinstance(value, dt.date) else str(value)
+                days = judge.date(text, source.period)
+                if isinstance(days, judge.Finding):
+                    found.append((days, column, value))
+                    continue
+                known["dates"][value] = days
+                late = judge.past(text, *days, source.period)
+                if late is not None:
+                    known.setdefault("past", []).append((value, late))
+    if unnamed:  # a score on no index: python says it of the row's index cell
+        found.append((judge.no_index(), f["index"], ("where", unnamed_rows)))
+    if empty and source.long:
+        found.append((judge.no_score(), f["score"], None))
+    elif empty:
+        found.append((judge.no_score(), None, ("empty",)))
+    if without_category:
+        found.append((judge.no_category(), f.get("category"), ("empty category",)))
+    # a required attribute without a column: said once, at the heading
+    for name, count in lacking.items():
+        a = scheme.attributes[name]
+        example = a.choices[0] if not a.numeric else m.plain(a.low or 0)
+        column = source.attribute_columns.get(name)
+        if column is None:
+            absent.append(_no_column(source, name, example))
+        elif count:
+            found.append((judge.no_value(name, example, cell=True), column, None))
+    for value, late in known.get("past", []):
+        ongoing = _ongoing(source)
+        where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),
+                         exp.Not(this=ongoing))
+        found.append((late, f["date"], ("where", where)))
+    problems = absent + (_locate(found[:50], source, runner, score_columns) if found else [])
+    return known, problems
+
+
+def _no_column(source: Source, name: str, example: str) -> Diagnostic:
+    """B115 at the heading, as the python reader says it."""
+    what = "spreadsheet" if source.kind == "csv" else "catalogue"
+    span = Span(source.path, 1, 1, 1, 2)
+    if source.kind == "csv" and os.path.isfile(source.path):
+        line = source.csv[0] + 1
+        text = _line_of(source.path, line)
+        if text is not None:
+            SOURCES.keep(source.path, line, text)
+            span = Span(source.path, line, 1, line, len(text) + 1)
+    return judge.no_attribute_column(what, name, example).at(span)
+
+
+def _ongoing(source: Source):
+    exp = _exp()
+    if "ongoing" not in source.fields:
+        return exp.false()
+    column = _col(source.fields["ongoing"])
+    if source.columns[source.fields["ongoing"]] == BOOL:
+        return exp.Coalesce(this=column, expressions=[exp.false()])
+    return exp.Coalesce(this=exp.In(this=exp.Lower(this=exp.Trim(this=column)),
+                                    expressions=[exp.Literal.string(v) for v in
+                                                 ("yes", "y", "true", "1", "x", "ongoing")]),
+                        expressions=[exp.false()])
+
+
+def _tag_holds(source: Source, tag: str):
+    exp = _exp()
+    column = _col(source.fields["tags"])
+    if source.columns[source.fields["tags"]] == LIST:
+        return exp.ArrayContains(this=column, expression=exp.Literal.string(tag))
+    return exp.RegexpLike(this=column, expression=exp.Literal.string(
+        r"(^|[;,])\s*" + re.escape(tag) + r"\s*([;,]|$)"))
+
+
+def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
+    """Each finding at the first row that holds its value: its line in the file
+    (CSV, JSON Lines) or its row (Parquet, heading as line 1)."""
+    exp = _exp()
+    out = []
+    for finding, column, value in found:
+        if isinstance(value, tuple) and value and value[0] == "where":
+            where = value[1]
+        elif isinstance(value, tuple) and value and value[0] == "tag":
+            where = _tag_holds(source, value[1])
+        elif isinstance(value, tuple) and value == ("empty",):
+            where = exp.and_(*[exp.Is(this=_col(c), expression=exp.null())
+                               for c in score_columns]) if score_columns else exp.true()
+        elif isinstance(value, tuple) and value == ("empty category",):
+            where = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
+        elif value is None:
+            where = exp.Is(this=_col(column), expression=exp.null())
+        else:
+            where = exp.EQ(this=_col(column), expression=_value(value))
+        said = _diagnostic(finding, column, where, source, runner)
+        if said is not None:  # no row holds it (a date run past the period, but ongoing)
+            out.append(said)
+    return out
+
+
+# What the python reader says of a whole row: no score, no category, no value.
+_WHOLE_ROW = {"B107", "B108", "B115"}
+
+
+def _diagnostic(finding, column, where, source: Source, runner) -> Diagnostic | None:
+    """The finding at the first row `where` holds (None if none does); its
+    `within`, the part of the cell's text it is about (a date's offsets)."""
+    exp = _exp()
+    code, message, hint, within = finding.code, finding.message, finding.hint, finding.within
+    if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
+        query = exp.select(exp.Count(this=exp.Star()), copy=False).from_(_src(), copy=False).where(
+            exp.and_(where, _nonblank(source)), copy=False)
+        if not runner.rows(query)[0][0]:
+            return None
+        return error(code, f"{source.path}: {message}", None, hint)
+    numbered = exp.select(exp.Star(), exp.alias_(
+        exp.Window(this=exp.RowNumber()), "barometer_row"), copy=False).from_(_src(), copy=False)
+    query = (exp.select(exp.column("barometer_row"), copy=False)
+             .from_(numbered.subquery("numbered", copy=False), copy=False)
+             .where(exp.and_(where, _nonblank(source)), copy=False)
+             .order_by(exp.column("barometer_row"), copy=False).limit(1, copy=False))
+    rows = runner.rows(query)
+    if not rows:
+        return None
+    row = rows[0][0]
+    names = list(source.columns)
+    cell = names.index(column) if column in names else 0
+    whole = code in _WHOLE_ROW  # said of the row, as the python reader says it
+    if source.kind == "parquet" and os.path.isfile(source.path):
+        # the row's cells separated by ` | `, as the python reader quotes a Parquet row
+        [cells] = runner.rows(
+            exp.select(exp.Star(), copy=False)
+            .from_(numbered.subquery("numbered", copy=False), copy=False)
+            .where(exp.EQ(this=exp.column("barometer_row"), expression=exp.Literal.number(row)),
+                   copy=False))
+        cells = _raw_blanks(source, row, list(cells[:len(names)]), runner)
+        shown = [judge.cell_text(v).replace("\n", " ") for v in cells]
+        col = 1 if whole else sum(len(t) + len(tables.SEPARATOR) for t in shown[:cell]) + 1
+        end = col + 1 if whole else col + max(len(shown[cell]), 1)
+        line, text = row + 1, tables.SEPARATOR.join(shown)
+    else:
+        breaks = _breaks_before(source, numbered, row, runner) if source.kind == "csv" else 0
+        if source.kind == "csv" and not whole:  # the cell as the python reader spans it
+            span = _csv_cell(source, source.csv[0] + 1 + row + breaks, cell)
+            if span is not None:
+                text = _line_of(source.path, span.line)
+                if text is not None:
+                    SOURCES.keep(source.path, span.line, text)
+                if within is None or text is None:
+                    return error(code, message, span, hint)
+                value = text[span.column - 1:] if span.end_line > span.line else \
+                    text[span.column - 1:span.end_column - 1]
+                lead = len(value) - len(value.lstrip()) if value.strip() else 0
+                col = span.column + lead + within[0]
+                return error(code, message, Span(source.path, span.line, col, span.line, max(
+                    span.column + lead + within[1], col + 1)), hint)
+        line, col, end, text = _place(source, row, 0 if whole else cell, breaks, whole)
+        if source.kind == "csv" and not whole and text is not None and end - col >= 2 \
+                and text[col - 1] == '"' and text[end - 2] == '"':
+            col, end = col + 1, end - 1  # a quoted cell: its text, as the reader spans it
+        if whole:  # a CSV's row is its line; the reader's JSON Lines row, its first character
+            end = len(text) + 1 if source.kind == "csv" and text is not None else col + 1
+    if text is not None:
+        SOURCES.keep(source.path, line, text)
+    if within is not None and not whole and text is not None:
+        cell_text = text[col - 1:end - 1]
+        lead = len(cell_text) - len(cell_text.lstrip()) if cell_text.strip() else 0
+        col, end = col + lead + within[0], col + lead + max(within[1], within[0] + 1)
+    return error(code, message, Span(source.path, line, col, line, max(end, col + 1)), hint)
+
+
+def _raw_blanks(source: Source, row: int, cells: list, runner) -> list:
+    """A row's cells, a text of nothing but spaces as the file holds it (no value
+    in `src`), as the python reader quotes it."""
+    if not any(v is None for v in cells) or isinstance(runner, Spark):
+        return cells
+    exp = _exp()
+    names = list(source.columns)
+    raw = exp.Table(this=exp.to_identifier("barometer_file"), alias=exp.TableAlias(
+        this=exp.to_identifier("f"), columns=[exp.to_identifier(c, quoted=True) for c in names]))
+    numbered = exp.select(*[_col(c) for c in names], exp.alias_(
+        exp.Window(this=exp.RowNumber()), "barometer_row"), copy=False).from_(raw, copy=False)
+    found = runner.rows(exp.select(*[_col(c) for c in names], copy=False).from_(
+        numbered.subquery("numbered", copy=False), copy=False).where(exp.EQ(
+            this=exp.column("barometer_row"), expression=exp.Literal.number(row)), copy=False))
+    if not found:
+        return cells
+    return [held if v is None and isinstance(held, str) and not held.strip() else v
+            for v, held in zip(cells, found[0])]

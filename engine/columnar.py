@@ -40,6 +40,7 @@ from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spar
 from .plan import Evaluation, IndexResult, Plan, colour_by_figures, figure_problem
 from .plan import HistoryShort, history_short
 from .columns.query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
+from .columns.query import signature_query, signature_rows
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -134,11 +135,13 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
     said = read_warnings(source, scheme, runner)  # B010, B012, B502, as the python reader's
-    compiled = compile_scheme(scheme, source, known)
-    rows = _run(runner, _final(compiled, ["idx"]))
+    compiled = compile_scheme(scheme, source, known, by_category=True)
     catalogue = m.Catalogue(source.period, (), (path,))
     try:
-        indices = _indices(scheme, rows, compiled, source.period)
+        indices = _by_signature(scheme, runner, compiled, source.period)
+        if indices is None:  # a score that is a float: summed by the engine, as before
+            indices = _indices(scheme, _run(runner, _final(compiled, ["idx"])), compiled,
+                               source.period)
     except FigureProblem as e:
         raise InputError([figure_problem(e, catalogue)]) from None
     except HistoryShort as e:  # previous(), mean(x over N issues): there is no issue before
@@ -147,6 +150,23 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     result.engine, result.source, result.compiled, result.runner = engine, source, compiled, runner
     result.warnings = tuple(said)
     return result
+
+
+def _by_signature(scheme: m.Scheme, runner, compiled: Compiled, period) -> dict | None:
+    """Each index's figures (issue 19): the engine groups the entries by the
+    scheme's signature (engine/plan.py `Signature`) and counts them, where the
+    catalogue lies (DuckDB, or Spark's executors); the plan scores each distinct
+    signature once, exactly, and counts its score as often as it occurs, as the
+    python engine does. None where a score is a float (a power with a constant
+    exponent that is not whole, say), whose sum depends on its order."""
+    plan = Plan(scheme)
+    rows, counts = signature_rows(compiled, plan.signature,
+                                  runner.rows(signature_query(compiled, plan.signature)))
+    signed = plan.signed(rows, period)
+    scores = plan.scores(signed)
+    if any(type(score) is float for score in scores):
+        return None
+    return plan.totals(signed, scores, times=counts)
 
 
 def _run(runner, query) -> dict:

@@ -141,11 +141,16 @@ def load_catalogue(paths, scheme: m.Scheme, period: m.Period | None = None) -> m
     return catalogue
 
 
-def evaluation(scheme: m.Scheme, catalogue: m.Catalogue, history=()
+def evaluation(scheme: m.Scheme, catalogue: m.Catalogue, history=(), found=None
                ) -> tuple[Evaluation, Findings]:
     """The evaluation, after the issues in `history` where given (each file one
-    issue), and the warnings `eval` shows about the history; raises InputError."""
+    issue), and the warnings `eval` shows about the history; raises InputError.
+    `found`: the findings `load` returned, whose stages may have evaluated the
+    catalogue already (to look for B208 and B210): that evaluation is the one."""
     if not history:
+        done = getattr(found, "evaluation", None)
+        if done is not None and done.scheme is scheme and done.catalogue is catalogue:
+            return done, Findings()
         return evaluate_catalogue(scheme, catalogue), Findings()
     if "-" in history:
         raise UsageProblem("--history reads files; standard input (-) is not one")
@@ -227,7 +232,7 @@ def _python(rules, events, period, history, before=()) -> Outcome:
     (a fallback's), kept in front of the rest, errors included."""
     try:
         scheme, catalogue, found = load(rules, events, period, history)
-        result, more = evaluation(scheme, catalogue, history)
+        result, more = evaluation(scheme, catalogue, history, found)
     except InputError as e:
         raise InputError(list(before) + list(e.diagnostics)) from None
     return Outcome(result, tuple(before) + tuple(found) + tuple(more), "python")
@@ -277,11 +282,11 @@ def explain(rules: str, events, index: str | None = None, event: str | None = No
     from .engine.explain import explain as explained
 
 
-    scheme, catalogue, _ = load(rules, events, period, history)
+    scheme, catalogue, found = load(rules, events, period, history)
     if index is not None and index not in scheme.indices:
         hint = did_you_mean(index, scheme.indices)
         raise UsageProblem(f"the scheme has no index {index}" + (f"; {hint}" if hint else ""))
-    return explained(evaluation(scheme, catalogue, history)[0], index, event)
+    return explained(evaluation(scheme, catalogue, history, found)[0], index, event)
 
 
 def compare(rules, events, period: m.Period | None = None, history=()):
@@ -292,8 +297,8 @@ def compare(rules, events, period: m.Period | None = None, history=()):
     others = attributes(rules)
     evaluations = []
     for path in rules:
-        scheme, catalogue, _ = load(path, events, period, history, others=others)
-        evaluations.append(evaluation(scheme, catalogue, history)[0])
+        scheme, catalogue, found = load(path, events, period, history, others=others)
+        evaluations.append(evaluation(scheme, catalogue, history, found)[0])
     return compared(evaluations)
 
 
@@ -319,11 +324,11 @@ def sensitivity(rules: str, events, varies=None, samples: int = 10_000, seed: in
     from .engine.sensitivity import analyse
 
 
-    scheme, catalogue, _ = load(rules, events, period, history)
+    scheme, catalogue, found = load(rules, events, period, history)
     chosen = list(scheme.varies) if varies is None else list(varies)
     if varies is not None:
         _raise_errors(option_problems(scheme, catalogue, chosen))
-    evaluated = evaluation(scheme, catalogue, history)[0]
+    evaluated = evaluation(scheme, catalogue, history, found)[0]
     return analyse(evaluated, chosen, samples, seed, progress=progress)
 
 
@@ -336,14 +341,14 @@ def calibrate(rules: str | m.Scheme, events, varies=None, samples: int = 10_000,
     from .engine.sensitivity import SensitivityProblem
     from .engine.verify import option_problems
 
-    scheme, catalogue, _ = load(rules, events, period, history)
+    scheme, catalogue, found = load(rules, events, period, history)
     chosen = list(scheme.varies) if varies is None else list(varies)
     if varies is not None:
         _raise_errors(option_problems(scheme, catalogue, chosen))
-    evaluations = [evaluation(scheme, catalogue, history)[0]]
+    evaluations = [evaluation(scheme, catalogue, history, found)[0]]
     for path in issues:
-        other = load(scheme, [path], period)[1]
-        evaluations.append(evaluation(scheme, other)[0])
+        _, other, more = load(scheme, [path], period)
+        evaluations.append(evaluation(scheme, other, (), more)[0])
     try:
         return calibrated(evaluations, chosen, samples, seed)
     except SensitivityProblem as e:

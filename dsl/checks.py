@@ -18,7 +18,8 @@ What a row's function is given depends on its target:
 - "catalogue": (scheme, catalogue, published) -> findings; `published`: for each file
   that states published totals, (those lines, the path of the scheme they are for,
   each index's aggregate and colour under it from that file's events), or None
-- "figures": (scheme, catalogue) -> findings, where the catalogue is evaluated alone
+- "figures": (scheme, catalogue, done) -> findings, where the catalogue is evaluated alone;
+  `done`: the evaluations made while reading, shared (engine/verify.py `evaluation_of`)
 - "evaluated": (scheme, catalogue) -> findings, where a verb is about to evaluate it
 - "engine": (scheme) -> finding or None, where a columnar engine is to compute
 - "history": (scheme, catalogue, paths) -> (evaluation or None, findings)

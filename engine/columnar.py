@@ -1,17 +1,24 @@
-"""The columnar engine: a scheme's plan run as queries by DuckDB (embedded) or
-Spark, on CSV, Parquet and JSON Lines catalogues of any size.
+"""The columnar engine: a scheme's plan run on a catalogue where it lies, by DuckDB
+(embedded) or Spark, on CSV, Parquet and JSON Lines catalogues of any size.
 
-Nothing here is a second meaning of the language. The score expression, every
-rule's condition and actions, and the conditions of `sum(x where C)` are the
-nodes of dsl/nodes.py computing in the SQL domain (engine/sql.py); the query is
-a SQLGlot tree, written for DuckDB or for Spark by SQLGlot. Rules in order are
-layers over the entries, one per rule, each computing the score after that rule
-(CASE WHEN its condition THEN its actions ELSE the score so far) and whether it
-is excluded; the last layer is summed per index, into positive and negative
-points and events, exactly (integers over a denominator fixed when the query is
-built). Bands, derived indices and their functions are then computed in Python
-from those sums by the same code as the python engine's (engine/plan.py), so the
-figures are the same numbers, exact ints and Fractions.
+Nothing here is a second meaning of the language. The engine groups the entries
+by the scheme's signature (engine/plan.py `Signature`: index, recorded score,
+category, the tags tested, the outcome of each text and date condition, the
+attribute values read) and counts them; the plan then scores each distinct
+signature once, in Python, exactly, and counts its score as often as it occurs,
+as the python engine does (issue 19). What the signature's columns ask, the
+conditions and the attribute values, are the nodes of dsl/nodes.py in the SQL
+domain (engine/sql.py); the query is a SQLGlot tree, written for DuckDB or for
+Spark by SQLGlot.
+
+The SQL domain also writes the whole score as a query: rules in order are layers
+over the entries, one per rule, each computing the score after that rule (CASE
+WHEN its condition THEN its actions ELSE the score so far) and whether it is
+excluded, the last layer summed per index exactly (integers over a denominator
+fixed when the query is built). That query serves explain's shares per rule and
+category (`contributions`), a scheme whose scores the plan computes as floats
+(whose sum depends on its order: the query's exact sums are taken), and B801: a
+construct it cannot write falls back to the python engine.
 
 The sub-package engine/columns/ reads the file where it lies (DuckDB or Spark)
 and checks its values as the python engine checks them, before anything is
@@ -40,6 +47,7 @@ from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spar
 from .plan import Evaluation, IndexResult, Plan, colour_by_figures, figure_problem
 from .plan import HistoryShort, history_short
 from .columns.query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
+from .columns.query import signature_query, signature_rows
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -134,11 +142,13 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
     said = read_warnings(source, scheme, runner)  # B010, B012, B502, as the python reader's
-    compiled = compile_scheme(scheme, source, known)
-    rows = _run(runner, _final(compiled, ["idx"]))
+    compiled = compile_scheme(scheme, source, known, by_category=True)
     catalogue = m.Catalogue(source.period, (), (path,))
     try:
-        indices = _indices(scheme, rows, compiled, source.period)
+        indices = _by_signature(scheme, runner, compiled, source.period)
+        if indices is None:  # a score the plan computes as a float: the query's sums
+            indices = _indices(scheme, _run(runner, _final(compiled, ["idx"])), compiled,
+                               source.period)
     except FigureProblem as e:
         raise InputError([figure_problem(e, catalogue)]) from None
     except HistoryShort as e:  # previous(), mean(x over N issues): there is no issue before
@@ -147,6 +157,23 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     result.engine, result.source, result.compiled, result.runner = engine, source, compiled, runner
     result.warnings = tuple(said)
     return result
+
+
+def _by_signature(scheme: m.Scheme, runner, compiled: Compiled, period) -> dict | None:
+    """Each index's figures (issue 19): the engine groups the entries by the
+    scheme's signature (engine/plan.py `Signature`) and counts them, where the
+    catalogue lies (DuckDB, or Spark's executors); the plan scores each distinct
+    signature once, exactly, and counts its score as often as it occurs, as the
+    python engine does. None where the plan computes a score as a float, whose
+    sum depends on its order (then the layered query's exact sums are taken)."""
+    plan = Plan(scheme)
+    rows, counts = signature_rows(compiled, plan.signature,
+                                  runner.rows(signature_query(compiled, plan.signature)))
+    signed = plan.signed(rows, period)
+    scores = plan.scores(signed)
+    if any(type(score) is float for score in scores):
+        return None
+    return plan.totals(signed, scores, times=counts)
 
 
 def _run(runner, query) -> dict:

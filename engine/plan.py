@@ -38,6 +38,12 @@ class Entry(Node):
     end: object = None  # the period's last day, for the built-in attribute `age`
     ranks: dict | None = None  # the scheme's ranks (`attribute NAME rank ...`): name -> rank
 
+    @property
+    def category(self) -> str | None:
+        """The name of the event's category (None without one)."""
+        category = self.event.category
+        return category.name if category is not None else None
+
     def values(self, name: str):
         """The event's value of an attribute, for score expressions."""
         if self.ranks is not None and name in self.ranks:
@@ -98,6 +104,150 @@ class EntryView(Answers):
         return start <= self.event.when.start and self.event.when.end <= end
 
 
+class Signature:
+    """What a scheme reads of an entry, named once (issue 19): two entries alike in
+    it get the same score and count alike in every figure, so each distinct
+    signature is scored once and its score counted as often as it occurs.
+
+    An entry's signature is its index, its recorded score, its category, and:
+    - `tags`: which of the tags the conditions test it has;
+    - `tests`: the outcome of each text and date condition (`text contains "x"`,
+      `date before D`), which depend on the event alone;
+    - `values`: its values of the attributes read by the conditions (`level is
+      head`), the score expression and actions, the groupings of derived indices
+      (`us by level`), and the built-ins that count days (age, days, days_in_month);
+    - `ranked`: of those, the rank attributes and the scores on another index
+      (`score of INDEX`), whose values are the entry's own.
+    Conditions are those of the rules and of derived indices' selections (`sum(us
+    where C)`, `clamp(us where C by level, ...)`). `known` is False where a
+    condition is of a kind not listed in `_FACTS`: then every entry is its own
+    signature (scored alone)."""
+
+    __slots__ = ("tags", "tests", "questions", "values", "ranked", "known")
+
+    def __init__(self, scheme: m.Scheme):
+        from ..dsl.nodes import Grouping, Selection, parts
+
+        conditions = [r.condition for r in scheme.rules]
+        values: list[str] = []
+        for index in scheme.indices.values():
+            for e in subexpressions(index.formula) if index.formula is not None else ():
+                if isinstance(e, (Selection, Grouping)) and e.condition is not None:
+                    conditions.append(e.condition)
+                if isinstance(e, Grouping):
+                    values += [f for f in e.fields if f != "category"]
+        tags: list[str] = []
+        tests: dict = {}  # text -> the condition, each once
+        self.known = True
+        for condition in conditions:
+            for c in parts(condition):
+                kind = type(c).__name__
+                if kind not in _FACTS or type(c).__module__ != Tagged.__module__:
+                    self.known = False
+                elif kind == "Tagged":
+                    tags.append(c.tag)
+                elif _FACTS[kind] in ("text", "dates"):
+                    tests.setdefault(c.text(), c)
+                elif _FACTS[kind] == "values":
+                    values.append(c.name)
+        values += reads(scheme)
+        self.tags = frozenset(tags)
+        self.tests = tuple(tests.values())
+        self.questions = tuple(_question(c) for c in self.tests)  # what SignatureView is asked
+        self.values = tuple(dict.fromkeys(values))
+        # the entry's own values (`ranks`): its ranks, and the scores it reads on another
+        # index (`attribute NAME score of INDEX`)
+        self.ranked = tuple(n for n in self.values if n in scheme.ranks or n in scheme.scores_of)
+
+    def facts(self, event: m.Event, end) -> tuple:
+        """What the signature reads of the event itself (all but the index, the
+        recorded score and the ranks, which are the entry's)."""
+        category = event.category
+        tags = self.tags
+        found = (category.name if category is not None else None,
+                 tuple([t.name for t in event.tags if t.name in tags])
+                 if tags and event.tags else ())
+        if self.tests:
+            view = EntryView(event, end)
+            found += (tuple([c.holds(view) for c in self.tests]),)
+        if self.values:
+            found += (tuple([event.value(n, end) for n in self.values]),)
+        return found
+
+    def row(self, entry: "Entry") -> tuple:
+        """The entry's signature as data, as a columnar engine groups a catalogue by
+        it: (index, recorded, category, the tags tested it has, the outcome of each
+        of `tests`, its value of each of `values`), read by SignatureView."""
+        view = EntryView(entry.event, entry.end)
+        view.index, view.recorded, view.ranks = entry.index, entry.recorded, entry.ranks
+        return (entry.index, entry.recorded, entry.category,
+                tuple(t.name for t in entry.event.tags if t.name in self.tags),
+                tuple(c.holds(view) for c in self.tests),
+                tuple(entry.values(n) for n in self.values))
+
+
+def _question(condition) -> tuple:
+    """What a text or date condition asks of a subject, as SignatureView keys it."""
+    kind = type(condition).__name__
+    if kind == "TextContains":
+        return ("mentions", condition.phrase)
+    if kind == "DateBefore":
+        return ("ended_before", condition.date)
+    if kind == "DateAfter":
+        return ("began_after", condition.date)
+    return ("lies_within", condition.start, condition.end)
+
+
+class SignatureView(Answers):
+    """What a condition may ask of a signature given as data (`Signature.row`, a
+    row of a catalogue grouped by a columnar engine): the answers each of its
+    entries gives."""
+
+    __slots__ = ("index", "recorded", "category", "tags", "answers", "named", "ranks")
+
+    def __init__(self, signature: Signature, row: tuple):
+        self.index, self.recorded, self.category, tags, answers, values = row
+        self.tags = frozenset(tags)
+        self.answers = dict(zip(signature.questions, answers))
+        self.named = dict(zip(signature.values, values))
+        self.ranks = None
+
+    def value_in(self, name: str, names) -> bool:
+        return self.named[name] in names
+
+    def value_compares(self, name: str, op: str, value) -> bool:
+        return compare(op, self.named[name], value)
+
+    def tagged(self, tag: str) -> bool:
+        return tag in self.tags
+
+    def mentions(self, phrase: str) -> bool:
+        return self.answers[("mentions", phrase)]
+
+    def ended_before(self, date) -> bool:
+        return self.answers[("ended_before", date)]
+
+    def began_after(self, date) -> bool:
+        return self.answers[("began_after", date)]
+
+    def lies_within(self, start, end) -> bool:
+        return self.answers[("lies_within", start, end)]
+
+
+class Signed:
+    """An entry standing for every entry of one signature given as data, without
+    its events: what scoring and the figures read of it (as of an Entry)."""
+
+    __slots__ = ("view", "index", "recorded", "category", "rules", "ranks")
+
+    def __init__(self, view: SignatureView, rules: tuple):
+        self.view, self.rules, self.ranks = view, rules, None
+        self.index, self.recorded, self.category = view.index, view.recorded, view.category
+
+    def values(self, name: str):
+        return self.view.named[name]
+
+
 class Plan:
     """A scheme, compiled once."""
 
@@ -112,75 +262,79 @@ class Plan:
         self.as_recorded = type(scheme.score) is Recorded and not scheme.rules
         # the attributes the score expression and the actions read, in order
         self.reads = reads(scheme)
+        self.signature = Signature(scheme)
 
     def match(self, catalogue: m.Catalogue) -> list[Entry]:
-        # A condition asks only what EntryView answers, so entries that answer
-        # alike match alike: the rules matched are found once per distinct answer
-        # (index, recorded, category, the tags conditions name, and the text or
-        # dates where a condition asks them) and the one tuple shared. `scores`
-        # relies on that sharing.
-        entries = []
+        """Every entry of the catalogue, in catalogue order, with the rules matched.
+        Entries alike in the scheme's signature share one tuple of rules (found
+        once per signature); `scores` relies on that sharing."""
+        return self._entries(catalogue, True)[0]
+
+    def group(self, catalogue: m.Catalogue) -> tuple[list[Entry], list[int]]:
+        """The catalogue's entries grouped by the scheme's signature: one entry per
+        distinct signature (the first of its kind in catalogue order, with the rules
+        matched), and how many entries share it. Every figure counts an entry as the
+        first of its signature counts, so each signature is scored once and its
+        score counted that many times (`totals`' `counts`)."""
+        return self._entries(catalogue, False)
+
+    def _entries(self, catalogue: m.Catalogue, each: bool) -> tuple[list[Entry], list[int]]:
+        """(every entry, or the first of each signature; the count of each signature's
+        entries, in the order of their first)."""
         rules = self.rules
         end = m.period_end(catalogue.period)
         self.period = catalogue.period
         ranked = (ranks(self.scheme, catalogue) if self.scheme.ranks or self.scheme.scores_of
                   else None)
-        if not rules:
-            for event in catalogue.events:
-                for score in event.scores:
-                    entries.append(Entry(event, score.index, score.value, (), end,
-                                         ranked.get((event.number, score.index))
-                                         if ranked else None))
-            return entries
-        asks = _asks(rules)
-        if asks is None or ranked is not None:  # ask every entry
-            for event in catalogue.events:
-                view = EntryView(event, end)
-                for score in event.scores:
-                    view.index, view.recorded = score.index, score.value
-                    mine = ranked.get((event.number, score.index)) if ranked else None
-                    view.ranks = mine
-                    matched = tuple(r for r in rules if r.condition.holds(view))
-                    entries.append(Entry(event, score.index, score.value, matched, end, mine))
-            return entries
-        tags, text, dates, values = asks
-        tags = frozenset(tags)
-        known: dict = {}  # what the entry answers -> the rules matched
-        append = entries.append
+        signature = self.signature
+        facts_of = signature.facts if signature.known else None
+        rank_names = signature.ranked
+        known: dict = {}  # signature -> its place in `firsts`
+        firsts: list[Entry] = []
+        counts: list[int] = []
+        out: list[Entry] = []
+        append = out.append
         with gc_paused():  # entries hold no cycles: nothing for the collector to find
             for event in catalogue.events:
-                category = event.category
-                facts = category.name if category is not None else None
-                if tags or text or dates or values:
-                    facts = (facts, tuple([t.name for t in event.tags if t.name in tags])
-                             if tags and event.tags else (),
-                             event.text if text else None,
-                             (event.when.start, event.when.end) if dates else None,
-                             tuple([event.value(n, end) for n in values]) if values else None)
-                table = known.get(facts)
-                if table is None:
-                    table = known[facts] = {}
+                facts = facts_of(event, end) if facts_of is not None else None
                 view = None
                 for score in event.scores:
                     index, recorded = score.index, score.value
-                    key = (index, recorded)
-                    matched = table.get(key)
-                    if matched is None:
-                        if view is None:
-                            view = EntryView(event, end)
-                        view.index, view.recorded = index, recorded
-                        matched = table[key] = tuple(r for r in rules
-                                                     if r.condition.holds(view))
-                    append(Entry(event, index, recorded, matched, end))
-        return entries
+                    mine = ranked.get((event.number, index)) if ranked else None
+                    at = None
+                    if facts_of is not None:
+                        key = (index, recorded, facts)
+                        if rank_names:
+                            key += tuple([mine.get(n) for n in rank_names])
+                        at = known.get(key)
+                    if at is None:
+                        if not rules:
+                            matched = ()
+                        else:
+                            if view is None:
+                                view = EntryView(event, end)
+                            view.index, view.recorded, view.ranks = index, recorded, mine
+                            matched = tuple(r for r in rules if r.condition.holds(view))
+                        entry = Entry(event, index, recorded, matched, end, mine)
+                        if facts_of is not None:
+                            known[key] = len(firsts)
+                        firsts.append(entry)
+                        counts.append(1)
+                    else:
+                        counts[at] += 1
+                        if each:
+                            entry = Entry(event, index, recorded, firsts[at].rules, end, mine)
+                    if each:
+                        append(entry)
+        return (out if each else firsts), counts
 
     def weight_of(self, entry: Entry, weights: dict | None = None):
-        category = entry.event.category
+        category = entry.category
         if category is None:
             return None
-        if weights is not None and category.name in weights:
-            return weights[category.name]
-        return self.weights.get(category.name)
+        if weights is not None and category in weights:
+            return weights[category]
+        return self.weights.get(category)
 
     def score(self, entry: Entry, d=EXACT, weight=None, observe=None):
         """The entry's score in domain `d` (EXCLUDED if a rule excludes it);
@@ -212,15 +366,25 @@ class Plan:
         missing = _MISSING
         reads = self.reads
         for entry in entries:
-            category = entry.event.category
             rules = entry.rules
-            key = (category.name if category is not None else None, entry.recorded, id(rules))
+            key = (entry.category, entry.recorded, id(rules))
             if reads:
                 key += tuple([entry.values(n) for n in reads])
             found = done.get(key, missing)
             if found is missing:
                 found = done[key] = self.scored(entry, EXACT, self.weight_of(entry, weights))
             append(found)
+        return out
+
+    def signed(self, rows, period=None) -> list[Signed]:
+        """Signatures given as data (`Signature.row`), each with the rules matched:
+        entries to score and add up (`scores`, `totals` with the counts)."""
+        self.period = period
+        signature, rules = self.signature, self.rules
+        out = []
+        for row in rows:
+            view = SignatureView(signature, row)
+            out.append(Signed(view, tuple(r for r in rules if r.condition.holds(view))))
         return out
 
     def scored(self, entry: Entry, d=EXACT, weight=None, observe=None):
@@ -246,26 +410,28 @@ class Plan:
         return tuple(out)
 
     def totals(self, entries: list[Entry], scores: list, history=None,
-               short: dict | None = None) -> dict[str, "IndexResult"]:
+               short: dict | None = None, times: list[int] | None = None
+               ) -> dict[str, "IndexResult"]:
         """Each index's figures. `history`: the issues before, oldest first (`Past`),
         for previous(); None where there is none (then a previous() raises
         HistoryShort). `short`: where given, an index whose figure needs more
-        history than there is gets none, and is noted there instead of raising."""
+        history than there is gets none, and is noted there instead of raising.
+        `times`: how many entries each entry stands for (`group`), 1 each if None."""
         scheme = self.scheme
         positive = {name: 0 for name in scheme.indices}
         negative = dict(positive)
         counts = dict(positive)
-        for entry, score in zip(entries, scores):
+        for entry, score, n in zip(entries, scores, times or _ones(len(entries))):
             if score is EXCLUDED:
                 continue
             name = entry.index
             if name not in counts:
                 continue  # an index another scheme of the chain declares
-            counts[name] += 1
+            counts[name] += n
             if score > 0:
-                positive[name] += score
+                positive[name] += score * n if n != 1 else score
             else:
-                negative[name] += score
+                negative[name] += score * n if n != 1 else score
         results = {}
         for name, index in scheme.indices.items():
             if index.derived:
@@ -276,7 +442,7 @@ class Plan:
             results[name] = IndexResult(index, aggregate, positive[name], negative[name],
                                         counts[name], colour)
         period = self.period or (entries[0].end if entries else None)
-        figures = Figures(results, entries, scores, history, short, period)
+        figures = Figures(results, entries, scores, history, short, period, times)
         if len(results) < len(scheme.indices):
             self.derive(results, figures, short)
         colour_by_figures(scheme, results, figures, counts)
@@ -383,9 +549,11 @@ class Figures:
     an index's figure in an earlier issue (from `history`)."""
 
     def __init__(self, results: dict, entries: list, scores: list, history=None,
-                 short: dict | None = None, period=None):
+                 short: dict | None = None, period=None, times: list[int] | None = None):
         self.results, self.history, self.short = results, history, short
-        self.pairs = [(e, s) for e, s in zip(entries, scores) if s is not EXCLUDED]
+        # (entry, score, how many entries it stands for), the excluded left out
+        self.pairs = [(e, s, n) for e, s, n in zip(entries, scores, times or _ones(len(entries)))
+                      if s is not EXCLUDED]
         self.period = period  # for period_days and period_months
 
     def aggregate(self, name: str, d):
@@ -414,13 +582,13 @@ class Figures:
         events alike in `fields` (the category, attributes), groups in the order
         their first events come."""
         sums: dict = {}
-        for entry, score in self.pairs:
+        for entry, score, n in self.pairs:
             if entry.index != name:
                 continue
             if condition is not None and not condition.holds(view_of(entry)):
                 continue
             key = tuple(field_value(entry, f) for f in fields)
-            sums[key] = sums.get(key, 0) + score
+            sums[key] = sums.get(key, 0) + (score * n if n != 1 else score)
         return list(sums.values())
 
     def entries(self, function: str, name: str, condition, d, span):
@@ -428,27 +596,31 @@ class Figures:
             result = self.results[name]
             return {"positive": result.positive, "negative": result.negative,
                     "events": result.events}[function]
-        scores = []
-        for entry, score in self.pairs:
+        scores, total, count = [], 0, 0
+        for entry, score, n in self.pairs:
             if entry.index != name:
                 continue
             if condition is not None and not condition.holds(view_of(entry)):
                 continue
             scores.append(score)
+            total += score * n if n != 1 else score
+            count += n
         if function == "count":
-            return len(scores)
+            return count
         if function == "sum":
-            return sum(scores)
+            return total
         if not scores:
             what = name if condition is None else f"{name} where {condition.text()}"
             raise FigureProblem(f"{function}() of {what} with no events", span)
         if function == "mean":
-            return EXACT.divide(sum(scores), len(scores), span)
+            return EXACT.divide(total, count, span)
         return max(scores) if function == "max" else min(scores)
 
 
 def view_of(entry: Entry) -> EntryView:
     """What a condition may ask of this entry."""
+    if type(entry) is Signed:
+        return entry.view
     view = EntryView(entry.event, entry.end)
     view.index, view.recorded, view.ranks = entry.index, entry.recorded, entry.ranks
     return view
@@ -505,12 +677,18 @@ def field_value(entry: Entry, field: str):
     """An entry's value of a field events are grouped by: its category's name (None
     without one), or an attribute's value."""
     if field == "category":
-        category = entry.event.category
-        return category.name if category is not None else None
+        return entry.category
     return entry.values(field)
 
 
 _MISSING = object()  # in a dict of scores: no score yet
+
+
+def _ones(n: int):
+    """Each entry standing for itself alone."""
+    from itertools import repeat
+
+    return repeat(1, n)
 
 # What a rule's condition may ask of an entry, beyond its index, recorded score
 # and category (see EntryView): the conditions `match` knows how to key on.
@@ -601,13 +779,21 @@ class Evaluation(Tabular):
     issue, and `short` names the indices whose figure or colour needs more
     history than there is (they have no figure, or no colour)."""
 
-    __slots__ = ("scheme", "catalogue", "indices", "plan", "entries", "_scored", "history",
+    __slots__ = ("scheme", "catalogue", "indices", "plan", "_entries", "_scored", "history",
                  "short")
 
     def __init__(self, scheme, catalogue, indices, plan, entries, history=None, short=None):
         self.scheme, self.catalogue, self.indices = scheme, catalogue, indices
-        self.plan, self.entries, self._scored = plan, entries, None
+        self.plan, self._entries, self._scored = plan, entries, None
         self.history, self.short = history, short or {}
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every entry in catalogue order, with the rules matched (matched when first
+        asked: the figures are computed from the signatures, `Plan.group`)."""
+        if self._entries is None:
+            self._entries = self.plan.match(self.catalogue)
+        return self._entries
 
     @property
     def scored(self) -> tuple[Scored, ...]:
@@ -663,10 +849,20 @@ def evaluate(scheme: m.Scheme, catalogue: m.Catalogue, history=None) -> Evaluati
     except HistoryShort as e:
         raise InputError([history_short(e, catalogue)]) from None
     plan = Plan(now)
-    entries = plan.match(catalogue)
+    # each distinct signature scored once, its score counted as often as it occurs;
+    # a score that is a float (a power, exp, log, sqrt) is added up entry by entry,
+    # in catalogue order, as a float's sum depends on the order and on n * x not
+    # being x + ... + x. (A figure problem is met on the same entry either way: the
+    # signatures are scored in the order of their first entries.)
+    firsts, times = plan.group(catalogue)
+    entries = None
     try:
-        indices = plan.totals(entries, plan.scores(entries), history,
-                              short if history is not None else None)
+        scores = plan.scores(firsts)
+        if any(type(score) is float for score in scores):
+            entries = plan.match(catalogue)
+            firsts, scores, times = entries, plan.scores(entries), None
+        indices = plan.totals(firsts, scores, history, short if history is not None else None,
+                              times)
     except FigureProblem as e:
         raise InputError([figure_problem(e, catalogue)]) from None
     except HistoryShort as e:
@@ -746,8 +942,9 @@ def guard_hint(reason: str) -> str:
 def figure_problem(e: FigureProblem, catalogue: m.Catalogue):
     from ..dsl.diagnostics import error
 
-    if e.event is not None:  # a score expression or a rule's action, on one event
-        # said at the event (where an editor shows it), naming the expression's place
+    if e.event is not None and type(e.event) is not Signed:  # a score expression or a rule's
+        # action, on one event: said at the event (where an editor shows it), naming the
+        # expression's place
         where = e.span
         return error("B208", f"{e.message} ({where.file}:{where.line}:{where.column}), scoring "
                      f"this event on {e.event.index}", e.event.event.span,

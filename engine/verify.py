@@ -25,15 +25,21 @@ from .plan import evaluate, missing_figures
 
 
 class Findings(list):
-    """Findings that stand, in order, with the warnings a comment suppressed."""
+    """Findings that stand, in order, with the warnings a comment suppressed, and
+    the evaluation the stages made of the catalogue under the scheme (to compare
+    published figures, or to look for B208 and B210), if they made one: the verb
+    that wants the figures takes that one (one evaluation, not two)."""
 
-    def __init__(self, found=(), suppressed=()):
+    def __init__(self, found=(), suppressed=(), evaluation=None):
         super().__init__(found)
         self.suppressed = list(suppressed)
+        self.evaluation = evaluation
 
     def extend_with(self, other: "Findings") -> None:
         self.extend(other)
         self.suppressed += getattr(other, "suppressed", [])
+        if getattr(other, "evaluation", None) is not None:
+            self.evaluation = other.evaluation
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -128,12 +134,26 @@ def root_of(scheme: m.Scheme) -> m.Scheme | None:
 
 # --- a catalogue ---------------------------------------------------------------------------------
 
-def published_for(scheme: m.Scheme, catalogue: m.Catalogue, root: m.Scheme | None
-                  ) -> list | None:
+def evaluation_of(scheme: m.Scheme, catalogue: m.Catalogue, done: dict | None = None):
+    """The scheme's evaluation of the catalogue (raising InputError), made once per
+    reading: `done` keeps those made (by scheme and catalogue), for the stages and
+    the verb that come after."""
+    if done is None:
+        return evaluate(scheme, catalogue)
+    key = (id(scheme), id(catalogue))
+    if key not in done:
+        done[key] = (scheme, catalogue, evaluate(scheme, catalogue))  # both held: ids stay
+    return done[key][2]
+
+
+def published_for(scheme: m.Scheme, catalogue: m.Catalogue, root: m.Scheme | None,
+                  done: dict | None = None) -> list | None:
     """What a catalogue's published figures are compared with, file by file: the
     aggregates (and colours) of that file's events under `root`, the root of the
     scheme's `extends` chain, the scheme the figures were published for (a
-    variant is not held to them)."""
+    variant is not held to them). `done`: see `evaluation_of` (a file holding every
+    event is the catalogue itself, whose evaluation under the scheme is the
+    figures)."""
     if root is None:
         return None  # the root's own errors are reported with it
     found = []
@@ -141,12 +161,13 @@ def published_for(scheme: m.Scheme, catalogue: m.Catalogue, root: m.Scheme | Non
         stated = tuple(p for p in catalogue.period.published if p.span.file == path)
         if not stated:
             continue
-        own = attrs.evolve(catalogue, events=tuple(e for e in catalogue.events
-                                                   if e.span.file == path))
-        if not own.events:
+        own = tuple(e for e in catalogue.events if e.span.file == path)
+        if not own:
             continue  # a published issue: its figures are the published ones (engine/series.py)
+        own = catalogue if len(own) == len(catalogue.events) else attrs.evolve(catalogue,
+                                                                                events=own)
         found.append((stated, root.path, {k: (r.aggregate, r.colour) for k, r in
-                                          evaluate(root, own).indices.items()}))
+                                          evaluation_of(root, own, done).indices.items()}))
     return found
 
 
@@ -167,29 +188,34 @@ def read_catalogue_checked(paths: list[str], scheme: m.Scheme, period=None,
     if catalogue is None:
         return None, found
     published = None
+    done: dict = {}  # the evaluations made: one per scheme, shared (`evaluation_of`)
     if not any(p.severity == "error" and not _on_published(p, catalogue) for p in found):
         # every event read: the sums mean something
         if any(stage.name == "published" for stage in rows("catalogue", mode)):
             published = published_for(scheme, catalogue, root if root is not None
-                                      else root_of(scheme))
+                                      else root_of(scheme), done)
         if alone:
-            found.extend_with(run("figures", mode, scheme, catalogue))
+            found.extend_with(run("figures", mode, scheme, catalogue, done))
+    found.evaluation = done.get((id(scheme), id(catalogue)), (None,) * 3)[2]
     found.extend_with(run("catalogue", mode, scheme, catalogue, published))
     if evaluated:
         found.extend_with(run("evaluated", mode, scheme, catalogue))
     return catalogue, found
 
 
-def figure_problems(scheme: m.Scheme, catalogue: m.Catalogue) -> list[Diagnostic]:
+def figure_problems(scheme: m.Scheme, catalogue: m.Catalogue, done: dict | None = None
+                    ) -> list[Diagnostic]:
     """The figures can be computed on this catalogue (B208: no division by zero,
-    no log of 0, in a derived index or in a rule's action)."""
+    no log of 0, in a derived index or in a rule's action). Where it evaluates to
+    find out, the evaluation is kept in `done` (see `evaluation_of`): the verb
+    computing the figures takes it instead of evaluating again."""
     computed = any(a.kind in ("set", "add", "multiply") and a.number() is None
                    for rule in scheme.rules for a in rule.actions) or may_fail(scheme.score)
     if not computed and not any(index.derived for index in scheme.indices.values()) and not any(
             b.relative for b in scheme.bands.values()):
         return option_problems(scheme, catalogue, scheme.varies)
     try:
-        result = evaluate(scheme, catalogue)
+        result = evaluation_of(scheme, catalogue, done)
     except InputError as e:
         return list(e.diagnostics)
     return missing_figures(result.indices, catalogue) + option_problems(scheme, catalogue,

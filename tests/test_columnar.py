@@ -280,3 +280,45 @@ def test_an_engine_that_cannot_read_the_files_is_a_usage_error():
     assert "--engine duckdb reads one CSV, Parquet or JSON Lines catalogue" in result.output
     result = runner.invoke(main, ["eval", rules, str(CSV), str(CSV), "--engine", "spark"])
     assert result.exit_code == 2 and "or several files, use --engine python" in result.output
+
+
+ASKING = f'''scheme "Asking" version "1"
+extends "{ROOT / 'rules' / 'minsk-barometer.rules'}"
+rule talks "Talks count double" when text contains "talks" then multiply by 2
+rule early "January one more" when date before 2021-02-01 and not (index is us) then add 1
+rule within "Mid-January one less" when date from 2021-01-10 to 2021-01-20 then add -1
+index visits "Russia, visits" = sum(russia where text contains "visit")
+'''
+
+
+@pytest.mark.parametrize("scheme", ["minsk-barometer.rules", "minsk-goldstein-weights.rules",
+                                    "asking"])
+def test_the_engine_groups_no19_by_the_python_engines_signatures(scheme, tmp_path):
+    """DuckDB groups the entries of No 19 by the scheme's signature into the rows, and
+    the counts, that the python engine's entries give (engine/plan.py Signature.row):
+    text and date conditions' outcomes, the weights' categories."""
+    from collections import Counter
+
+    if scheme == "asking":
+        (tmp_path / "asking.rules").write_text(ASKING, encoding="utf-8")
+        scheme = str(tmp_path / "asking.rules")
+
+    from barometer.engine.columnar import check, compile_scheme, describe, runner_for
+    from barometer.engine.columns.query import signature_query, signature_rows
+    from barometer.engine.plan import Plan
+
+    rules = load_scheme(str(ROOT / "rules" / scheme))
+    plan = Plan(rules)
+    assert scheme != str(tmp_path / "asking.rules") or len(plan.signature.tests) == 4
+    python: Counter = Counter()
+    for entry, n in zip(*plan.group(load_catalogue([str(CSV)], rules))):
+        row = plan.signature.row(entry)
+        python[row[:3] + (frozenset(row[3]),) + row[4:]] += n
+    runner = runner_for("duckdb", None, False)
+    source = describe(str(CSV), None, rules, runner)
+    compiled = compile_scheme(rules, source, check(source, rules, runner)[0], by_category=True)
+    rows, counts = signature_rows(compiled, plan.signature,
+                                  runner.rows(signature_query(compiled, plan.signature)))
+    duckdb = Counter({r[:3] + (frozenset(r[3]),) + r[4:]: n for r, n in zip(rows, counts)})
+    assert duckdb == python
+    assert sum(counts) == 146 and len(rows) < 146

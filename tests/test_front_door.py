@@ -319,3 +319,29 @@ def test_one_path_is_one_catalogue_not_a_sequence_of_letters():
     for given in (str(events), events, [str(events)]):
         outcome = api.evaluate(str(RULES), given)
         assert outcome.evaluation.indices["russia"].aggregate == 20
+
+
+@pytest.mark.parametrize("verb", ["evaluate", "explain", "sensitivity"])
+@pytest.mark.parametrize("rules", ["minsk-barometer", "minsk-cooperation-share"])
+def test_one_evaluation_finds_the_figure_problems_and_gives_the_figures(monkeypatch, verb,
+                                                                         rules):
+    """A catalogue is evaluated once under a scheme: the evaluation that compares the
+    published figures (under the root scheme, minsk-barometer) and the one that
+    looks for B208 and B210 (a derived index dividing) are the one whose figures
+    are shown."""
+    from barometer.engine.plan import Plan
+
+    grouped = []
+    group = Plan.group
+    monkeypatch.setattr(Plan, "group",
+                        lambda self, c: grouped.append(self.scheme.path) or group(self, c))
+    path = str(ROOT / "rules" / f"{rules}.rules")
+    if verb == "evaluate":
+        result = api.evaluate(path, [str(EVENTS)], engine="python").evaluation
+        assert result.indices["russia"].aggregate == 20
+    elif verb == "explain":
+        result = api.explain(path, [str(EVENTS)])
+    else:
+        result = api.sensitivity(path, [str(EVENTS)], samples=10)
+    assert result is not None
+    assert grouped.count(path) == 1

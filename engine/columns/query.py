@@ -77,6 +77,7 @@ class Compiled:
     rules: list  # (rule, layer index) for rules that can apply
     requests: dict  # (function, index, condition text) -> (column names)
     needs: set
+    columns: object = None  # the entries' Columns: what the signature's query reads
 
 
 def _asks(scheme: m.Scheme) -> set:
@@ -229,7 +230,72 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         layers.append(_layer(ctes, value, condition, previous, len(layers), excluded))
         applied.append((rule, len(layers) - 1))
     requests = _requests(scheme, subject, layers[-1])
-    return Compiled(ctes, layers, applied, requests, needs)
+    return Compiled(ctes, layers, applied, requests, needs, columns)
+
+
+def signature_query(compiled: Compiled, signature):
+    """The entries grouped by the scheme's signature (engine/plan.py `Signature`),
+    in the engine: one row per distinct signature, with how many entries share it
+    (`n`). Its columns, in order: index, recorded score, category, whether it has
+    each tag of `sorted(signature.tags)`, the outcome of each text and date
+    condition of `signature.tests`, and the value of each attribute of
+    `signature.values` held in a column (numbers as whole numerators: see
+    `signature_rows`)."""
+    from ..sql import Scaled, SqlSubject, false_if_null, predicate
+
+    exp = _exp()
+    columns = compiled.columns
+    subject = SqlSubject(columns)
+    picked = [exp.column("idx"), exp.column("recorded"), exp.column("category")]
+    for tag in sorted(signature.tags):
+        picked.append(false_if_null(predicate(subject.tagged(tag))))
+    for condition in signature.tests:
+        picked.append(false_if_null(predicate(condition.holds(subject))))
+    for name in signature.values:
+        if name in columns.constants:
+            continue
+        value = columns.value(name)
+        picked.append(value.num if isinstance(value, Scaled) else value)
+    names = [f"g{k}" for k in range(len(picked))]
+    inner = exp.select(*[exp.alias_(e, n) for e, n in zip(picked, names)], copy=False).from_(
+        exp.to_table(compiled.ctes[0][0]), copy=False)
+    query = exp.select(*[exp.column(n) for n in names],
+                       exp.alias_(exp.Count(this=exp.Star()), "n"), copy=False).from_(
+        inner.subquery("signatures", copy=False), copy=False).group_by(
+        *[exp.column(n) for n in names], copy=False)
+    return query.with_(compiled.ctes[0][0], as_=compiled.ctes[0][1], copy=False)
+
+
+def signature_rows(compiled: Compiled, signature, found) -> tuple[list[tuple], list[int]]:
+    """The rows of `signature_query` as `Signature.row` gives them (numbers exact:
+    a whole numerator over the column's denominator, an int where whole), and the
+    count of each."""
+    from fractions import Fraction
+
+    from ..sql import Scaled
+
+    columns = compiled.columns
+    tags = sorted(signature.tags)
+    rows, counts = [], []
+    for found_row in found:
+        index, recorded, category, *rest, n = found_row
+        held = tuple(t for t, b in zip(tags, rest) if b)
+        rest = rest[len(tags):]
+        answers = tuple(bool(b) for b in rest[:len(signature.tests)])
+        rest = iter(rest[len(signature.tests):])
+        values = []
+        for name in signature.values:
+            if name in columns.constants:
+                values.append(columns.constants[name])
+                continue
+            value = next(rest)
+            if value is not None and isinstance(columns.value(name), Scaled):
+                value = Fraction(int(value), columns.dens[name])
+                value = int(value) if value.denominator == 1 else value
+            values.append(value)
+        rows.append((index, int(recorded), category, held, answers, tuple(values)))
+        counts.append(int(n))
+    return rows, counts
 
 
 def _one_reference(rule, previous: Layer, condition, recorded, weight, values):

@@ -11,7 +11,7 @@ import click
 
 from . import api
 from .dsl.diagnostics import InputError, render
-from .dsl.model import Period
+from .dsl.model import Period, Scheme
 from .writing import echo, write_output  # noqa: F401  (the verbs write through these)
 
 FORMATS = ["table", "markdown", "csv", "json"]
@@ -188,7 +188,7 @@ history_option = click.option(
          "history read them.")
 
 
-def scheme_for(rules: str, files) -> "m.Scheme":
+def scheme_for(rules: str, files) -> Scheme:
     """The scheme of a verb that reads `files` beside it, or every problem printed
     and status 2; standard input is read once at most."""
     with front():

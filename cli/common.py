@@ -12,6 +12,7 @@ import click
 from . import api
 from .dsl.diagnostics import InputError, render
 from .dsl.model import Period, Scheme
+from .engine.problems import NotAScale, NothingToVary
 from .writing import echo, write_output  # noqa: F401  (the verbs write through these)
 
 FORMATS = ["table", "markdown", "csv", "json"]
@@ -208,11 +209,22 @@ class front:
             report(e)
             raise InputFailure() from None
         if isinstance(e, api.UsageProblem):
-            raise click.UsageError(str(e)) from None
+            raise click.UsageError(worded(e.problem or e)) from None
         if isinstance(e, api.EngineProblem):
             echo(f"error: {e}", err=True)
             raise InputFailure() from None
         return False
+
+
+def worded(problem: Exception) -> str:
+    """A problem the engine raised, in the command line's words: the engine says
+    what cannot be done, the front adds the flag or command that asks otherwise."""
+    if isinstance(problem, NothingToVary):
+        return f"{problem} (e.g. --vary 'weights by 1'" + (
+            ")" if problem.goal == "fit" else " or --vary 'bands by 1')")
+    if isinstance(problem, NotAScale):
+        return f"{problem} (run barometer check)"
+    return str(problem)
 
 
 # A verb that shows warnings beside its figures shows this many of one code; `check`

@@ -23,7 +23,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..dsl import model as m
-from .sensitivity import SensitivityProblem, _Arrays, _colour_positions, _draw, parameters, scales
+from .problems import NothingToVary, SensitivityProblem
+from .sensitivity import _Arrays, _colour_positions, _draw, parameters, scales
 
 NEAR = 0.5  # points of root mean square difference within which a draw fits about as well
 GRID = 41  # values per parameter in each round of the descent
@@ -88,8 +89,7 @@ def calibrate(evaluations, varies: list[m.Vary], samples: int = 10_000, seed: in
     scheme = evaluations[0].scheme
     params = parameters(scheme, varies)
     if not params:
-        raise SensitivityProblem("nothing to fit: the scheme declares no `vary`, and none was "
-                                 "given (e.g. --vary 'weights by 1')")
+        raise NothingToVary("fit")
     wanted = targets(evaluations)
     if not wanted:
         raise SensitivityProblem("nothing to fit to: the catalogues publish no figure "

@@ -26,11 +26,8 @@ from ..dsl.wholes import whole
 from ..dsl.domains import ARRAYS, FigureProblem
 from ..dsl.resolve import derived_order
 from .plan import Evaluation, Plan, expression_reads
+from .problems import NotAScale, NothingToVary, SensitivityProblem
 from .records import Tabular, bounded, number, short
-
-
-class SensitivityProblem(Exception):
-    """The scheme cannot be analysed as asked (a message for the user)."""
 
 
 @node
@@ -146,9 +143,7 @@ def scales(scheme: m.Scheme) -> dict[str, Scale]:
             not b.lower.inclusive if b.lower else False))  # [1, ...) before (1, ...)
         # the question `check` asks of them (B201, B202), over the values the index takes
         if bandset.relative or not covers_once(bandset, whole(scheme, name)):
-            raise SensitivityProblem(
-                f"the bands of {name} must cover every value exactly once, from low to "
-                "high, for their boundaries to be moved (run barometer check)")
+            raise NotAScale(name)
         out[name] = Scale(name, tuple(b.name for b in bands),
                           tuple(float(b.lower.value) for b in bands[1:]),
                           tuple(b.lower.inclusive for b in bands[1:]))
@@ -409,8 +404,7 @@ def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
                 f"nothing to vary: the bands of {', '.join(chosen)} are chosen by other "
                 "figures too (`when`), so their boundaries cannot be moved, and no other "
                 "index has bands")
-        raise SensitivityProblem("nothing to vary: the scheme declares no `vary`, and none "
-                                 "was given (e.g. --vary 'weights by 1' or --vary 'bands by 1')")
+        raise NothingToVary("vary")
     missing = [n for n, r in evaluation.indices.items() if r.aggregate is None]
     if missing:
         raise SensitivityProblem(f"{', '.join(missing)} {'has' if len(missing) == 1 else 'have'}"

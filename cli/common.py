@@ -12,7 +12,7 @@ import click
 from . import api
 from .dsl.diagnostics import InputError, render
 from .dsl.model import Period, Scheme
-from .engine.problems import NotAScale, NothingToVary
+from .engine.problems import NotAScale, NothingToVary, SelectionProblem
 from .writing import echo, write_output  # noqa: F401  (the verbs write through these)
 
 FORMATS = ["table", "markdown", "csv", "json"]
@@ -224,6 +224,8 @@ def worded(problem: Exception) -> str:
             ")" if problem.goal == "fit" else " or --vary 'bands by 1')")
     if isinstance(problem, NotAScale):
         return f"{problem} (run barometer check)"
+    if isinstance(problem, SelectionProblem):
+        return f"-k {problem}"
     return str(problem)
 
 

@@ -17,14 +17,14 @@ from ..dsl.methodtests import (EXTENSION, Case, Ranking, check_against, read_tes
                                tiers_text)
 from ..dsl.node import Node, node
 from ..dsl.numbers import signed
+from .problems import RunProblem, SelectionProblem
 
 # Folders a search for test files does not enter: hidden ones (.git, .venv),
 # caches, and Python environments (which ship test files of their own).
 SKIPPED_FOLDERS = {"__pycache__", "node_modules", "site-packages"}
 
 
-class UsageProblem(ValueError):
-    """The run was given something it cannot work with (not a finding)."""
+UsageProblem = RunProblem  # the name callers know
 
 
 @node
@@ -148,18 +148,21 @@ def compare(case: Case, evaluation) -> list[Failure]:
     for e in case.expectations:
         if isinstance(e, Ranking):
             group = evaluation.scheme.groups[e.group.name]
-            got = _tiers(evaluation, ranking(evaluation, group.indices))
+            tiers = _tiers(evaluation, ranking(evaluation, group.indices))
             want = [[d.name for d in tier] for tier in e.tiers]
-            if [sorted(t) for t in got] != [sorted(t) for t in want]:
+            if [sorted(t) for t in tiers] != [sorted(t) for t in want]:
                 failures.append(Failure(e.span, f"ranking {e.group.name}", tiers_text(want),
-                                        tiers_text(got), {"ranking": want}, {"ranking": got}))
+                                        tiers_text(tiers), {"ranking": want}, {"ranking": tiers}))
             continue
         result = evaluation.indices[e.index.name]
         actual = {"aggregate": result.aggregate, "positive": result.positive,
                   "negative": result.negative, "events": result.events,
                   "colour": result.colour}
-        expected, got, same = [], [], True
-        want_values, got_values = {}, {}
+        expected: list[str] = []
+        got: list[str] = []
+        same = True
+        want_values: dict[str, object] = {}
+        got_values: dict[str, object] = {}
         for f in e.facts:
             if f.kind == "split":
                 pos, neg = f.value
@@ -250,8 +253,8 @@ class _Loaded:
             elif history:  # after the issues before, as `eval --history` evaluates it
                 from .series import evaluate_after
 
-                evaluated, problems = evaluate_after(scheme, catalogue, list(history))
-                errors = [p for p in problems if p.severity == "error"]
+                evaluated, found = evaluate_after(scheme, catalogue, list(history))
+                errors = [p for p in found if p.severity == "error"]
                 self.evaluations[key] = (None, errors) if errors or evaluated is None else (
                     evaluated, [])
             else:
@@ -274,6 +277,7 @@ def _unreadable(path: str, span: Span, what: str) -> Diagnostic | None:
 
 def run_case(case: Case, loaded: _Loaded | None = None) -> Outcome:
     loaded = loaded or _Loaded()
+    assert case.rules is not None  # without a rules file the case has B606 and is not run
     rules = case.path(case.rules[0])
     events = tuple(case.path(p) for p, _ in case.events)
     outcome = Outcome(case.name, case.file, case.span.line, rules, events)
@@ -354,9 +358,9 @@ def run_tests(paths=(".",), select: str | None = None, first_failure: bool = Fal
         if first_failure and outcomes and not outcomes[-1].passed:
             return Run(tuple(outcomes), tuple(files),
                        tuple(sorted(whole, key=Diagnostic.sort_key)), deselected, True)
-    if wanted is not None and not outcomes and deselected:  # a typo must not pass in CI
-        raise UsageProblem(f"-k {select!r} selects none of the {deselected} tests in "
-                           f"{', '.join(paths)}")
+    if select is not None and not outcomes and deselected:  # a typo must not pass in CI
+        raise SelectionProblem(select, f" selects none of the {deselected} tests in "
+                                       f"{', '.join(paths)}")
     return Run(tuple(outcomes), tuple(files), tuple(sorted(whole, key=Diagnostic.sort_key)),
                deselected)
 
@@ -403,7 +407,7 @@ def selection(expression: str):
             take()
             inner = either()
             if peek() != ")":
-                raise UsageProblem(f"-k {expression!r}: a `(` is not closed")
+                raise SelectionProblem(expression, ": a `(` is not closed")
             take()
             return inner
         words = []
@@ -411,11 +415,11 @@ def selection(expression: str):
             words.append(take())
         if not words:
             found = f"`{peek()}`" if peek() else "the end"
-            raise UsageProblem(f"-k {expression!r}: expected a word, found {found}")
+            raise SelectionProblem(expression, f": expected a word, found {found}")
         phrase = " ".join(words).casefold()
         return lambda t: phrase in t.casefold()
 
     found = either()
     if peek() is not None:
-        raise UsageProblem(f"-k {expression!r}: unexpected `{peek()}`")
+        raise SelectionProblem(expression, f": unexpected `{peek()}`")
     return found

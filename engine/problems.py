@@ -27,3 +27,16 @@ class NotAScale(SensitivityProblem):
         super().__init__(f"the bands of {index} must cover every value exactly once, from low "
                          "to high, for their boundaries to be moved")
         self.index = index
+
+
+class RunProblem(ValueError):
+    """A run of methodology tests was given something it cannot work with (not a finding)."""
+
+
+class SelectionProblem(RunProblem):
+    """An expression selecting tests that does not read, or selects none; the
+    message begins with the expression as given (the front names its flag)."""
+
+    def __init__(self, expression: str, detail: str):
+        super().__init__(f"{expression!r}{detail}")
+        self.expression = expression

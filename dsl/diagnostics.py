@@ -12,6 +12,7 @@ and the command line prints them all, each as
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .node import Node, node
 
@@ -119,8 +120,6 @@ SOURCES = Sources()
 
 def _width(text: str) -> int:
     """Display width: tabs as 4, wide (East Asian) characters as 2."""
-    import unicodedata
-
     width = 0
     for ch in text:
         if ch == "\t":

@@ -4,6 +4,8 @@ chain and resolving names is `dsl/resolve.py`'s job."""
 
 from __future__ import annotations
 
+import attrs
+
 from . import model as m
 from .diagnostics import Diagnostic, Span, did_you_mean, error
 from .files import read_source
@@ -78,8 +80,6 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
 
 def _attribute(attribute: m.Attribute, default, problems: list) -> m.Attribute:
     """The attribute with its default, which must be one of its own values."""
-    import attrs
-
     if default is None:
         return attribute
     value, span = default

@@ -84,7 +84,7 @@ def calibrate(evaluations, varies: list[m.Vary], samples: int = 10_000, seed: in
               ) -> Calibration:
     """The best fit of the varied parameters to the published figures of the
     evaluated catalogues (each one issue, under one scheme)."""
-    import numpy as np
+    import numpy as np  # as in engine/sensitivity.py: not needed before the draws
 
     scheme = evaluations[0].scheme
     params = parameters(scheme, varies)

@@ -11,13 +11,21 @@ does not hold, 2 a test file, a scheme or a catalogue has errors.
 from __future__ import annotations
 
 import os
+import re
+from fractions import Fraction
+
+import attrs
 
 from ..dsl.diagnostics import Diagnostic, Span, error
 from ..dsl.methodtests import (EXTENSION, Case, Ranking, check_against, read_test_file, show,
                                tiers_text)
 from ..dsl.node import Node, node
 from ..dsl.numbers import signed
+from .compare import ranking
+from .plan import evaluate
 from .problems import RunProblem, SelectionProblem
+from .series import evaluate_after
+from .verify import read_catalogue_checked, read_scheme
 
 # Folders a search for test files does not enter: hidden ones (.git, .venv),
 # caches, and Python environments (which ship test files of their own).
@@ -142,8 +150,6 @@ def _skipped(parent: str, name: str) -> bool:
 
 def compare(case: Case, evaluation) -> list[Failure]:
     """Every expectation of the case that the evaluation does not meet."""
-    from .compare import ranking
-
     failures = []
     for e in case.expectations:
         if isinstance(e, Ranking):
@@ -194,7 +200,6 @@ def _agrees(expected, actual) -> bool:
     places = 0
     while 10 ** places % denominator and places < 15:
         places += 1
-    from fractions import Fraction
 
     shifted = Fraction(actual) * 10 ** places if not isinstance(actual, float) else \
         Fraction(repr(actual)) * 10 ** places
@@ -232,8 +237,6 @@ class _Loaded:
 
     def scheme(self, path: str):
         if path not in self.schemes:
-            from .verify import read_scheme
-
             scheme, problems = read_scheme(path, errors_only=True)
             errors = [p for p in problems if p.severity == "error"]
             self.schemes[path] = (None if errors else scheme, errors)
@@ -242,17 +245,12 @@ class _Loaded:
     def evaluation(self, rules: str, scheme, events: tuple[str, ...], history=()):
         key = (rules, events, tuple(history))
         if key not in self.evaluations:
-            from . import evaluate
-            from .verify import read_catalogue_checked
-
             catalogue, problems = read_catalogue_checked(list(events), scheme, None,
                                                          errors_only=True, alone=not history)
             errors = [p for p in problems if p.severity == "error"]
             if errors or catalogue is None:
                 self.evaluations[key] = (None, errors or problems)
             elif history:  # after the issues before, as `eval --history` evaluates it
-                from .series import evaluate_after
-
                 evaluated, found = evaluate_after(scheme, catalogue, list(history))
                 errors = [p for p in found if p.severity == "error"]
                 self.evaluations[key] = (None, errors) if errors or evaluated is None else (
@@ -283,8 +281,6 @@ def run_case(case: Case, loaded: _Loaded | None = None) -> Outcome:
     outcome = Outcome(case.name, case.file, case.span.line, rules, events)
 
     def failed(problems):
-        import attrs
-
         return attrs.evolve(outcome, diagnostics=tuple(sorted(problems,
                                                               key=Diagnostic.sort_key)))
 
@@ -308,7 +304,6 @@ def run_case(case: Case, loaded: _Loaded | None = None) -> Outcome:
         first = case.events[0][1]
         return failed([p if p.span else error("B605", f"the catalogue {p.message}", first,
                                               p.hint) for p in problems])
-    import attrs
 
     return attrs.evolve(outcome, failures=tuple(compare(case, evaluation)))
 
@@ -369,8 +364,6 @@ def selection(expression: str):
     """A predicate on a test's file and name from a -k expression: words (runs of
     them, `No 19`, make a phrase) matched as parts of the text without regard to
     case, combined with `and`, `or`, `not` and parentheses, as pytest reads -k."""
-    import re
-
     tokens = re.findall(r"\(|\)|[^\s()]+", expression)
     at = 0
 

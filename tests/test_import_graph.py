@@ -6,6 +6,7 @@ so the graph a reader (or the type checker) follows has no circle."""
 from __future__ import annotations
 
 import ast
+import functools
 
 from .conftest import ROOT
 
@@ -25,33 +26,34 @@ def _modules() -> dict[str, tuple]:
     return found
 
 
-def _imports(modules) -> list[tuple[str, str, int, bool]]:
-    """(importer, imported, line, at module top) for every import between modules;
-    an import under `if TYPE_CHECKING:` is read by the type checker only."""
+@functools.cache
+def _imports() -> tuple[dict, list[tuple[str, str, int, bool]]]:
+    """The modules, and (importer, imported, line, at module top) for every import
+    between them; an import under `if TYPE_CHECKING:` is read by the type checker only."""
+    modules = _modules()
     out = []
     for name, (path, init) in modules.items():
         base = name.split(".") if init else name.split(".")[:-1]
-
-        def visit(node, top, name=name, base=base, path=path):
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.If) and getattr(child.test, "id", "") == "TYPE_CHECKING":
-                    continue
-                inner = top and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                       ast.Lambda))
-                targets = []
-                if isinstance(child, ast.ImportFrom):
-                    stem = base[:len(base) - child.level + 1] if child.level else []
-                    module = ".".join(stem + ([child.module] if child.module else []))
-                    targets = [f"{module}.{a.name}" if f"{module}.{a.name}" in modules
-                               else module for a in child.names]
-                elif isinstance(child, ast.Import):
-                    targets = [a.name for a in child.names]
-                out.extend((name, t, child.lineno, inner) for t in targets
-                           if t in modules and t != name)
-                visit(child, inner)
-
-        visit(ast.parse(path.read_text(encoding="utf-8")), True)
-    return out
+        todo = [(statement, True) for statement in
+                ast.parse(path.read_text(encoding="utf-8")).body]
+        while todo:  # statements only: an import is one
+            node, top = todo.pop()
+            if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+                continue
+            targets = []
+            if isinstance(node, ast.ImportFrom):
+                stem = base[:len(base) - node.level + 1] if node.level else []
+                module = ".".join(stem + ([node.module] if node.module else []))
+                targets = [f"{module}.{a.name}" if f"{module}.{a.name}" in modules else module
+                           for a in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            out += [(name, t, node.lineno, top) for t in targets if t in modules and t != name]
+            inner = top and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                todo += [(child, inner) for child in getattr(node, field, ())
+                         if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))]
+    return modules, out
 
 
 def _layer(module: str) -> int:
@@ -60,17 +62,16 @@ def _layer(module: str) -> int:
 
 
 def test_no_module_imports_a_layer_above_its_own():
-    modules = _modules()
+    modules, imports = _imports()
     assert len(modules) > 50  # the folders were found
-    upward = [f"{a} imports {b} (line {line})" for a, b, line, _ in _imports(modules)
+    upward = [f"{a} imports {b} (line {line})" for a, b, line, _ in imports
               if _layer(b) > _layer(a)]
     assert upward == []
 
 
 def test_no_circle_of_imports_at_module_top():
-    modules = _modules()
     graph: dict[str, set[str]] = {}
-    for a, b, _, top in _imports(modules):
+    for a, b, _, top in _imports()[1]:
         if top:
             graph.setdefault(a, set()).add(b)
     circles, state = [], {}  # state: 1 on the path being walked, 2 done

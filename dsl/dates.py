@@ -65,7 +65,7 @@ class _Point:
         length = month_length(year, self.month)
         if self.written:
             for day in (self.first, self.last):
-                if day > length:
+                if day is not None and day > length:  # written: both are numbers
                     raise DateProblem(f"{MONTH_NAMES[self.month]} {year} has "
                                       f"{length} days, not {day}", self.start, self.end)
         first = self.first or 1

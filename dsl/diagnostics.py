@@ -158,7 +158,7 @@ def render(d: Diagnostic, sources: Sources = SOURCES, colour: bool = False,
     out = [f"{paint(where, '1')}{kind}[{d.code}]: {d.message}"]
     s = d.span
     line = sources.line(s.file, s.line) if s else None
-    if line is not None:
+    if s is not None and line is not None:
         number = str(s.line)
         gutter = " " * len(number)
         start = max(s.column - 1, 0)

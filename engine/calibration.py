@@ -34,7 +34,7 @@ ROUNDS = 4
 class Target(NamedTuple):
     issue: int  # which catalogue
     index: str
-    total: object | None  # the published total, if stated
+    total: m.Number | None  # the published total, if stated
     colour: str | None  # the published colour, if stated
 
 

@@ -20,7 +20,7 @@ from ..dsl import model as m
 from ..dsl.diagnostics import Diagnostic, InputError, error, warning
 from ..dsl.node import Node, node
 from ..dsl.numbers import Number
-from .plan import Past, bands_now, evaluate, guard_hint
+from .plan import Evaluation, Past, bands_now, evaluate, guard_hint
 from .records import Tabular, bounded, number, short
 from .verify import read_catalogue_checked
 
@@ -61,7 +61,7 @@ class IssueFigure(Node):
 class Issue(Node):
     label: str  # the period title, e.g. "Minsk Barometer No 19"
     period: m.Period
-    evaluation: object | None  # engine.plan.Evaluation; None for a published-only issue
+    evaluation: Evaluation | None  # None for a published-only issue
     figures: dict  # index name -> IssueFigure, in the scheme's order
 
     @property
@@ -89,7 +89,7 @@ class Series(Tabular):
             return NotImplemented
         return (self.scheme, self.issues) == (other.scheme, other.issues)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as its fields are
 
     def __repr__(self):
         return bounded(f"<Series under {short(self.scheme.name, 40)!r}, "
@@ -290,6 +290,7 @@ def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, histo
             line = stated.get(name)
             value = line.value if line is not None else None
             bands = now.bands.get(name)
+            colour: str | None
             if line is not None and line.colour is not None:
                 colour = line.colour.name  # as published, even where the scheme's bands differ
             else:
@@ -330,8 +331,7 @@ def order_problems(periods: list[m.Period]) -> list[Diagnostic]:
     against their dates (B702, an error), or that leave days between them (B703,
     a warning)."""
     problems = []
-    numbered = [(p, issue_number(p.title)) for p in periods]
-    numbered = [(p, n) for p, n in numbered if n is not None]
+    numbered = [(p, n) for p in periods if (n := issue_number(p.title)) is not None]
     for (a, x), (b, y) in zip(numbered, numbered[1:]):
         if y <= x and b.start > a.end:  # periods that overlap are B701's, said below
             said = (f"{b.title!r} ({b.start} to {b.end}) is numbered {y}, as is {a.title!r} "

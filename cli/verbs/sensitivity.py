@@ -83,7 +83,7 @@ def command(rules, events, samples, seed, varies, save, fit, fit_issues, fmt, ou
             result = analyse(evaluated, chosen, samples, seed, keep=kept)
     except SensitivityProblem as e:
         raise click.UsageError(worded(e)) from None
-    if save:
+    if save and kept is not None:
         _save_samples(save, kept)
     write_output(output.sensitivity(result, fmt, evaluated), out)
 

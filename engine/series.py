@@ -201,7 +201,7 @@ def _history(issues) -> tuple:
 
 
 def evaluate_after(scheme: m.Scheme, catalogue: m.Catalogue, history: list[str]
-                   ) -> tuple[object | None, list[Diagnostic]]:
+                   ) -> tuple[Evaluation | None, list[Diagnostic]]:
     """The catalogue evaluated as the issue after those in `history` (paths, each
     its own issue, in any order), as `eval --history` does: the evaluation, or
     None, and every finding. The history must end before the catalogue begins

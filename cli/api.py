@@ -44,7 +44,13 @@ ENGINES = list(choice.ENGINES)
 
 
 class UsageProblem(Exception):
-    """The request cannot be met as asked (not a mistake in a file)."""
+    """The request cannot be met as asked (not a mistake in a file). `problem`: the
+    engine's typed problem it stands for, if any, which the command line words with
+    its flags (cli/common.py `worded`)."""
+
+    def __init__(self, message: str, problem: Exception | None = None):
+        super().__init__(message)
+        self.problem = problem
 
 
 class EngineProblem(Exception):
@@ -352,7 +358,7 @@ def calibrate(rules: str | m.Scheme, events, varies=None, samples: int = 10_000,
     try:
         return calibrated(evaluations, chosen, samples, seed)
     except SensitivityProblem as e:
-        raise UsageProblem(str(e)) from None
+        raise UsageProblem(str(e), e) from None
 
 
 def agree(rules: str | m.Scheme, coders, by: str | None = None):

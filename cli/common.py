@@ -11,7 +11,8 @@ import click
 
 from . import api
 from .dsl.diagnostics import InputError, render
-from .dsl.model import Period
+from .dsl.model import Period, Scheme
+from .engine.problems import NotAScale, NothingToVary, SelectionProblem
 from .writing import echo, write_output  # noqa: F401  (the verbs write through these)
 
 FORMATS = ["table", "markdown", "csv", "json"]
@@ -188,7 +189,7 @@ history_option = click.option(
          "history read them.")
 
 
-def scheme_for(rules: str, files) -> "m.Scheme":
+def scheme_for(rules: str, files) -> Scheme:
     """The scheme of a verb that reads `files` beside it, or every problem printed
     and status 2; standard input is read once at most."""
     with front():
@@ -208,11 +209,24 @@ class front:
             report(e)
             raise InputFailure() from None
         if isinstance(e, api.UsageProblem):
-            raise click.UsageError(str(e)) from None
+            raise click.UsageError(worded(e.problem or e)) from None
         if isinstance(e, api.EngineProblem):
             echo(f"error: {e}", err=True)
             raise InputFailure() from None
         return False
+
+
+def worded(problem: Exception) -> str:
+    """A problem the engine raised, in the command line's words: the engine says
+    what cannot be done, the front adds the flag or command that asks otherwise."""
+    if isinstance(problem, NothingToVary):
+        return f"{problem} (e.g. --vary 'weights by 1'" + (
+            ")" if problem.goal == "fit" else " or --vary 'bands by 1')")
+    if isinstance(problem, NotAScale):
+        return f"{problem} (run barometer check)"
+    if isinstance(problem, SelectionProblem):
+        return f"-k {problem}"
+    return str(problem)
 
 
 # A verb that shows warnings beside its figures shows this many of one code; `check`

@@ -34,6 +34,7 @@ import stat
 import sys
 import threading
 import unicodedata
+from typing import Any
 from contextlib import contextmanager
 
 import click
@@ -191,7 +192,8 @@ def _write_binary_stdout(data: bytes) -> None:
         raise WriteFailure("a picture is not for a terminal: name the file with -o FILE, "
                            "or redirect standard output")
     stream.flush()
-    getattr(stream, "buffer", stream).write(data)
+    binary: Any = getattr(stream, "buffer", stream)  # a text stream's bytes underneath
+    binary.write(data)
     stream.flush()
 
 

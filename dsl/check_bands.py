@@ -4,6 +4,7 @@ and the bands are written in order (B201, B202, B207)."""
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 
 from . import model as m
@@ -28,8 +29,6 @@ def _points(bandset: m.BandSet, whole: bool) -> list[tuple[Fraction, str]]:
         return []
     signed = _word(bandset)
     if whole:
-        import math
-
         near = sorted({v for b in bounds for v in (math.floor(b) - 1, math.floor(b),
                                                    math.ceil(b), math.ceil(b) + 1)})
         return [(Fraction(v), signed(v)) for v in near]

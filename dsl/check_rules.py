@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
+from fractions import Fraction
 
 from . import model as m
 from .diagnostics import error, warning
@@ -74,8 +76,6 @@ MAX_WORLDS = 20_000
 def domain(scheme: m.Scheme, name: str) -> Interval:
     """Every value a number attribute can take (the built-ins `age` from 0,
     `days` from 1)."""
-    import math
-
     reading = scheme.scores_of.get(name)
     if reading is not None:  # a score of the range, or the default where there is none
         return Interval(min(scheme.range.low, reading.default),
@@ -92,8 +92,6 @@ def _attribute_options(scheme: m.Scheme, conditions) -> list[tuple[str, list]] |
     """For each attribute the conditions ask, values that stand for all it can take:
     a choice attribute's named values and one it does not name; a number's
     thresholds, a value between each two, and one beyond each end, in its domain."""
-    from fractions import Fraction
-
     named: dict[str, set] = {}
     for condition in conditions:
         for c in parts(condition):
@@ -126,8 +124,6 @@ def _attribute_options(scheme: m.Scheme, conditions) -> list[tuple[str, list]] |
 def _cells(scheme: m.Scheme, conditions) -> list[Interval]:
     """The recorded range cut where a condition's comparison of `recorded` can
     change: as many cells as thresholds, however wide the range."""
-    import math
-
     low, high = scheme.range.low, scheme.range.high
     cuts = {low, high + 1}
     for condition in conditions:
@@ -432,8 +428,6 @@ class _IntervalFigures:
     indices: dict = {}  # the scheme's: a name that is no index is the calendar's
 
     def aggregate(self, name: str, d):
-        import math
-
         if name in m.PERIOD_NAMES and name not in self.indices:
             return Interval(1, math.inf)  # a period has a day and a month at least
         return EVERYTHING
@@ -445,8 +439,6 @@ class _IntervalFigures:
         return None  # how many groups, with what sums: any
 
     def entries(self, function: str, name: str, condition, d, span):
-        import math
-
         if function == "positive":
             return Interval(0, math.inf)
         if function == "negative":

@@ -15,6 +15,7 @@ Any dash will do (-, en dash, em dash), with or without spaces around it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -29,8 +30,6 @@ MONTHS["sept"] = 9
 
 
 def month_length(year: int, month: int) -> int:
-    import calendar
-
     return calendar.monthrange(year, month)[1]
 
 PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
@@ -66,7 +65,7 @@ class _Point:
         length = month_length(year, self.month)
         if self.written:
             for day in (self.first, self.last):
-                if day > length:
+                if day is not None and day > length:  # written: both are numbers
                     raise DateProblem(f"{MONTH_NAMES[self.month]} {year} has "
                                       f"{length} days, not {day}", self.start, self.end)
         first = self.first or 1

@@ -12,6 +12,7 @@ and the command line prints them all, each as
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .node import Node, node
 
@@ -119,8 +120,6 @@ SOURCES = Sources()
 
 def _width(text: str) -> int:
     """Display width: tabs as 4, wide (East Asian) characters as 2."""
-    import unicodedata
-
     width = 0
     for ch in text:
         if ch == "\t":
@@ -159,7 +158,7 @@ def render(d: Diagnostic, sources: Sources = SOURCES, colour: bool = False,
     out = [f"{paint(where, '1')}{kind}[{d.code}]: {d.message}"]
     s = d.span
     line = sources.line(s.file, s.line) if s else None
-    if line is not None:
+    if s is not None and line is not None:
         number = str(s.line)
         gutter = " " * len(number)
         start = max(s.column - 1, 0)

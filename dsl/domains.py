@@ -21,6 +21,9 @@ from __future__ import annotations
 import math
 import operator
 from fractions import Fraction
+from numbers import Rational
+
+from .numbers import plain
 
 
 def _sign(x):
@@ -84,8 +87,6 @@ def _power(a, b, span):
     """a to the power b. Exact where the result is a fraction: a whole exponent
     (0.5 ^ 2 is 1/4), or a root that comes out exact (4 ^ 0.5 is 2); else a
     float (0.5 ^ 1.5), which marks the figure as no longer exact."""
-    from numbers import Rational
-
     exact = isinstance(a, Rational) and isinstance(b, Rational)
     if a == 0 and b < 0:
         raise FigureProblem(f"0 to the power {plain_number(b)}: a division by zero", span)
@@ -131,8 +132,6 @@ def _geomean(values, span):
 
 
 def plain_number(x) -> str:
-    from .numbers import plain
-
     return plain(x)
 
 
@@ -422,6 +421,8 @@ class Intervals:
 class Arrays:
     """numpy arrays of floats: many samples of the same entries at once."""
 
+    # numpy is imported in the methods: importing it costs more than a whole `eval`
+    # of No 19, and only sensitivity and calibration compute in this domain
     name = "arrays"
 
     @staticmethod

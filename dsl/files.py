@@ -147,7 +147,7 @@ def _read_bytes(path: str) -> bytes:
                   errno.EACCES: "permission denied",
                   errno.ENOTDIR: "a part of the path is a file, not a folder",
                   errno.ELOOP: "the path has too many symbolic links (or a loop of them)",
-                  }.get(e.errno, e.strerror or str(e))
+                  }.get(e.errno or 0, e.strerror or str(e))
         raise InputError([error("B002", f"cannot read {shown}: {reason}", None)]) from None
     except ValueError:  # a name the system cannot take at all
         raise InputError([error("B002", f"cannot read {shown}: the name cannot be a file "

@@ -33,8 +33,9 @@ import attrs
 
 from .diagnostics import Diagnostic, Span, error
 from .files import dominant_ending, normalise
-from .resolve import EVENT_WORDS
-from .syntax import RULES_DECLARATIONS, parse
+from .nodes import INDEX_FUNCTIONS, NUMBER_FUNCTIONS, expression_depth
+from .resolve import EVENT_WORDS, MAX_DEPTH, depth
+from .syntax import RULES_DECLARATIONS, RULES_WORDS, parse
 
 INDENT = "    "
 _WS = " \t\f"  # the space the parser skips; any other character is kept
@@ -71,9 +72,6 @@ def split_comment(line: str) -> tuple[list[str], str | None]:
 def _call(before: str, token: str) -> bool:
     """`positive(us)`: a function's name and its `(` stay together (a word of the
     language before `(`, as in `when (...)`, keeps its space)."""
-    from .nodes import INDEX_FUNCTIONS, NUMBER_FUNCTIONS
-    from .syntax import RULES_WORDS
-
     return token == "(" and (before in NUMBER_FUNCTIONS or before in INDEX_FUNCTIONS or (
         before[:1].isalpha() and before not in RULES_WORDS()))
 
@@ -81,8 +79,6 @@ def _call(before: str, token: str) -> bool:
 def _operand(token: str) -> bool:
     """Whether a token ends an operand (`x`, `2`, `)`), so that a `-` after it
     subtracts rather than negates."""
-    from .syntax import RULES_WORDS
-
     if token in (")", "]") or token[-1:].isdigit():
         return True
     return (token[:1].isalpha() or token[:1] == "_") and (
@@ -576,9 +572,6 @@ def _not_too_deep(items, name: str) -> None:
     """A rules file whose expressions or conditions nest past what barometer takes
     (B109) is left as it is: its meaning cannot be compared safely. `items`: the
     file as parsed."""
-    from .resolve import MAX_DEPTH, depth
-    from .nodes import expression_depth
-
     for kind, value in items or ():
         found = []
         if kind == "score":

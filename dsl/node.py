@@ -9,11 +9,15 @@ slots) and `Node` supplies the three, with the same meaning.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 
 class Node:
     __slots__ = ()
+    if TYPE_CHECKING:  # set by attrs on each @node class
+        __attrs_attrs__: tuple[attrs.Attribute, ...]
 
     def _values(self) -> tuple:
         return tuple(getattr(self, a.name) for a in type(self).__attrs_attrs__)
@@ -32,8 +36,11 @@ class Node:
         return f"{type(self).__name__}({fields})"
 
 
-def node(cls):
-    """A frozen attrs class with Node's equality, hash and repr: `class X(Node)`."""
-    if not issubclass(cls, Node):
-        raise TypeError(f"{cls.__name__} must derive from Node")
-    return attrs.frozen(cls, repr=False, eq=False)
+if TYPE_CHECKING:  # a type checker reads a `@node` class as one of attrs' own frozen classes
+    from attrs import frozen as node
+else:
+    def node(cls):
+        """A frozen attrs class with Node's equality, hash and repr: `class X(Node)`."""
+        if not issubclass(cls, Node):
+            raise TypeError(f"{cls.__name__} must derive from Node")
+        return attrs.frozen(cls, repr=False, eq=False)

@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 
+import attrs
+
 from .diagnostics import Span
 from .domains import EVERYTHING, FigureProblem
 from .node import Node, node
@@ -424,8 +426,6 @@ def subexpressions(expr):
 def rewritten(expr, swap):
     """`expr` with each subexpression `swap` answers for (not None) put in its
     place; the rest rebuilt around them."""
-    import attrs
-
     found = swap(expr)
     if found is not None:
         return found
@@ -444,8 +444,6 @@ def rewritten(expr, swap):
 
 
 def _rewritten_condition(c, swap):
-    import attrs
-
     if isinstance(c, Compare):
         return attrs.evolve(c, left=rewritten(c.left, swap), right=rewritten(c.right, swap))
     if isinstance(c, Not):

@@ -9,8 +9,12 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from numbers import Rational
+from typing import TYPE_CHECKING
 
-Number = Rational  # int or Fraction
+if TYPE_CHECKING:  # the numeric tower is no type to a checker: say what it holds
+    Number = int | Fraction
+else:
+    Number = Rational  # int or Fraction
 
 
 def plain(value) -> str:

@@ -24,15 +24,16 @@ A catalogue: each event's indices, category and tags, and the published totals.
 
 from __future__ import annotations
 
+import heapq
 import os
 
 import attrs
 
 from . import model as m
-from .diagnostics import Diagnostic, Span, closest, did_you_mean, error
+from .diagnostics import Diagnostic, InputError, Span, closest, did_you_mean, error
 from .nodes import (CALENDAR_FUNCTIONS, HISTORY_FUNCTIONS, INDEX_FUNCTIONS, NUMBER_FUNCTIONS,
                     SELECTING, expression_depth, parts, subexpressions)
-from .nodes import ACROSS_FUNCTIONS, GROUPING_FUNCTIONS
+from .nodes import ACROSS_FUNCTIONS, GROUPING_FUNCTIONS, condition_expressions
 from .rules import read_rules_file
 
 # Words that open a line of an event file: an index so named could not be scored
@@ -48,8 +49,6 @@ MAX_DEPTH = 64
 def resolve_scheme(path: str) -> tuple[m.Scheme | None, list[Diagnostic]]:
     """The scheme, as far as it could be built, and every problem found on the way
     (a scheme with unknown names is still returned, for further checks)."""
-    from .diagnostics import InputError
-
     chain: list[m.RulesFile] = []
     problems: list[Diagnostic] = []
     seen = []
@@ -537,8 +536,6 @@ def expression_names(expr, scheme: m.Scheme, index: m.Index | None,
 def band_condition_names(band: m.Band, bandset: m.BandSet, scheme: m.Scheme
                          ) -> list[Diagnostic]:
     """A band's condition compares indices' figures, as a derived index reads them."""
-    from .nodes import condition_expressions
-
     problems: list[Diagnostic] = []
     probe = m.Choose(band.condition, m.Constant(0, band.span), m.Constant(0, band.span),
                      band.span)
@@ -689,8 +686,6 @@ def current_references(expr):
         elif isinstance(e, m.Call) and e.function not in HISTORY_FUNCTIONS:
             stack.extend(reversed(e.arguments))
         elif isinstance(e, m.Choose):
-            from .nodes import condition_expressions
-
             stack += [e.otherwise, e.then, *condition_expressions(e.condition)]
 
 
@@ -782,8 +777,6 @@ def derived_order(scheme: m.Scheme) -> list[str]:
     """The derived indices, each after the ones it uses: at each step the first
     declared of those whose inputs are computed (one reading itself, or one on a
     cycle, which `cycles` reports, is left out with what reads it)."""
-    import heapq
-
     needs = _needs(scheme)
     position = {name: n for n, name in enumerate(needs)}
     waiting = {name: len(set(uses) - {name}) for name, uses in needs.items()}

@@ -4,6 +4,10 @@ chain and resolving names is `dsl/resolve.py`'s job."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
+
 from . import model as m
 from .diagnostics import Diagnostic, Span, did_you_mean, error
 from .files import read_source
@@ -80,15 +84,13 @@ def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
 
 def _attribute(attribute: m.Attribute, default, problems: list) -> m.Attribute:
     """The attribute with its default, which must be one of its own values."""
-    import attrs
-
     if default is None:
         return attribute
     value, span = default
     if attribute.numeric and isinstance(value, str):
         problems.append(error("B209", f"the default of `{attribute.name}` must be a number: "
                               f"it is {attribute.describe()}", span, "write default 0"))
-    elif not attribute.numeric and not isinstance(value, str):
+    elif attribute.choices is not None and not isinstance(value, str):  # not numeric
         problems.append(error("B209", f"the default of `{attribute.name}` must be one of its "
                               f"values, {', '.join(attribute.choices)}", span,
                               f"write default {attribute.choices[-1]}"))
@@ -115,7 +117,7 @@ def _key(value) -> str:
 
 
 def _no_duplicates(values: list, kind: str, problems: list) -> None:
-    seen: dict[str, object] = {}
+    seen: dict[str, Any] = {}  # a declaration: a node with a span
     for value in values:
         key = _key(value)
         if key in seen:

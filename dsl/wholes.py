@@ -17,9 +17,10 @@ calls whole is whole: a property test holds it to exact evaluation).
 from __future__ import annotations
 
 from . import model as m
+from .check_rules import _checkable_rule, _sound, worlds
 from .domains import HERE, NOT_WHOLE, WHOLE, WHOLES, Whole
 from .nodes import EXCLUDED, subexpressions
-from .resolve import MAX_DEPTH, derived_order
+from .resolve import MAX_DEPTH, depth, derived_order
 
 # Abstract entries times rules the joint reasoning tries at most, per index.
 BUDGET = 50_000
@@ -52,9 +53,6 @@ def _named(value, cause):
 
 class _Analysis:
     def __init__(self, scheme: m.Scheme):
-        from .check_rules import _checkable_rule, _sound
-        from .resolve import depth
-
         self.scheme = scheme
         self.low, self.high = scheme.range.low, scheme.range.high
         self.weights = {c.name: (WHOLE if c.weight is None or Whole.of(c.weight).whole else
@@ -147,8 +145,6 @@ class _Analysis:
 
     def index(self, name: str, relevant: list) -> Whole:
         """What the scores of entries on `name` can be."""
-        from .check_rules import worlds
-
         scheme = self.scheme
         if not relevant:
             return self.base(self.any_weight)
@@ -176,8 +172,6 @@ class _Analysis:
 
     def loosely(self, name: str, relevant: list) -> Whole:
         """Each rule that can hold on the index applied or not, every weight at once."""
-        from .check_rules import worlds
-
         value = self.base(self.any_weight)
         for rule in relevant:
             after = self.apply(rule, value, self.any_weight)

@@ -33,12 +33,12 @@ class Reading(NamedTuple):
 
 
 class Disagreement(NamedTuple):
-    index: str
+    index: str  # type: ignore[assignment]  # the field hides tuple.index, as meant
     readings: tuple  # one Reading (or None where the coder lacks the event) per coder
 
 
 class IndexAgreement(NamedTuple):
-    index: str
+    index: str  # type: ignore[assignment]  # as in Disagreement
     units: int  # paired events scored on the index by at least one coder
     agreement: Fraction | None  # share of units every coder scores alike
     alpha_interval: float | None  # None: undefined (every score the same)
@@ -137,7 +137,8 @@ def alpha(units: list[list], metric: str) -> float | None:
 
 def _index_agreement(name: str, units: list[tuple]) -> IndexAgreement:
     """`units`: (index, readings) per paired event on which some coder scores it."""
-    values, agreed, confusion, disagreements = [], 0, {}, []
+    values, agreed, disagreements = [], 0, []
+    confusion: dict[tuple, int] = {}
     for index, readings in units:
         scores = [None if r is None else (r.score or 0) for r in readings]
         values.append(scores)

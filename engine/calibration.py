@@ -23,7 +23,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..dsl import model as m
-from .sensitivity import SensitivityProblem, _Arrays, _colour_positions, _draw, parameters, scales
+from .problems import NothingToVary, SensitivityProblem
+from .sensitivity import _Arrays, _colour_positions, _draw, parameters, scales
 
 NEAR = 0.5  # points of root mean square difference within which a draw fits about as well
 GRID = 41  # values per parameter in each round of the descent
@@ -33,7 +34,7 @@ ROUNDS = 4
 class Target(NamedTuple):
     issue: int  # which catalogue
     index: str
-    total: object | None  # the published total, if stated
+    total: m.Number | None  # the published total, if stated
     colour: str | None  # the published colour, if stated
 
 
@@ -83,13 +84,12 @@ def calibrate(evaluations, varies: list[m.Vary], samples: int = 10_000, seed: in
               ) -> Calibration:
     """The best fit of the varied parameters to the published figures of the
     evaluated catalogues (each one issue, under one scheme)."""
-    import numpy as np
+    import numpy as np  # as in engine/sensitivity.py: not needed before the draws
 
     scheme = evaluations[0].scheme
     params = parameters(scheme, varies)
     if not params:
-        raise SensitivityProblem("nothing to fit: the scheme declares no `vary`, and none was "
-                                 "given (e.g. --vary 'weights by 1')")
+        raise NothingToVary("fit")
     wanted = targets(evaluations)
     if not wanted:
         raise SensitivityProblem("nothing to fit to: the catalogues publish no figure "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
+from ..dsl.resolve import uses_weight
 from .plan import Evaluation, Scored
 from .records import Tabular, bounded, number, short
 
@@ -95,7 +96,7 @@ def describe(s: Scored, scheme: m.Scheme) -> str:
     if expression != "recorded":
         category = s.entry.event.category
         weight = ""
-        if "weight" in expression and category is not None:
+        if uses_weight(scheme.score) and category is not None:  # a node, not a word
             weight = f", {category.name} weight {m.plain(scheme.categories[category.name].weight)}"
         parts.append(f"{expression}{weight} = {m.signed(s.base)}")
     for step in s.steps:

@@ -8,13 +8,17 @@ is from the nearest band boundary on either side.
 
 from __future__ import annotations
 
-from ..dsl.domains import FigureProblem
+import math
+from fractions import Fraction
+
+from ..dsl.domains import EXACT, FigureProblem
 
 from ..dsl.node import Node, node
 
 from ..dsl import model as m
+from ..dsl.nodes import subexpressions
 from ..dsl.wholes import whole
-from .plan import Evaluation, IndexResult, Scored
+from .plan import EntryView, Evaluation, Figures, IndexResult, Scored, _asks
 from .records import Tabular, bounded, number, short
 
 
@@ -145,8 +149,6 @@ def explain(evaluation: Evaluation, index: str | None = None,
 def attributes_read(evaluation: Evaluation) -> tuple[str, ...]:
     """The attributes an event's score may depend on: those the scheme declares,
     and the built-ins (age, days) its score, actions or conditions read."""
-    from .plan import _asks
-
     scheme = evaluation.scheme
     asked = _asks(scheme.rules)
     return tuple(dict.fromkeys(list(scheme.attributes) + list(evaluation.plan.reads)
@@ -156,9 +158,6 @@ def attributes_read(evaluation: Evaluation) -> tuple[str, ...]:
 def _picked(evaluation: Evaluation, formula) -> tuple:
     """Each selection a derived index's expression reads (`us where category is
     statements`), with the events it took (their numbers, in catalogue order)."""
-    from ..dsl.nodes import subexpressions
-    from .plan import EntryView
-
     found: dict[str, list] = {}
     for e in subexpressions(formula):
         if not isinstance(e, m.Selection) or e.text() in found:
@@ -178,10 +177,6 @@ def _picked(evaluation: Evaluation, formula) -> tuple:
 def _inputs(evaluation: Evaluation, formula) -> tuple:
     """What a derived index's expression reads (indices, and functions of their
     entries), each with its value, in the order written."""
-    from ..dsl.domains import EXACT
-    from ..dsl.nodes import subexpressions
-    from .plan import Figures
-
     plan = evaluation.plan
     figures = Figures(evaluation.indices, evaluation.entries, plan.scores(evaluation.entries),
                       evaluation.history, period=evaluation.catalogue.period)
@@ -201,9 +196,6 @@ def nearest_change(bands: m.BandSet, value: m.Number, direction: int,
                    whole: bool = True) -> Boundary | None:
     """The nearest value above (direction +1) or below (-1) `value` whose colour
     differs; None if the colour never changes that way."""
-    import math
-    from fractions import Fraction
-
     colour = bands.colour(value)
     bounds = {b.value for band in bands.bands for b in (band.lower, band.upper) if b}
     if whole:  # the whole numbers around each bound

@@ -24,13 +24,15 @@ from ..dsl import model as m
 from ..dsl.check_bands import bands as check_bands, covers_once
 from ..dsl.wholes import whole
 from ..dsl.domains import ARRAYS, FigureProblem
-from ..dsl.resolve import derived_order
-from .plan import Evaluation, Plan, expression_reads
+from ..dsl.nodes import rewritten
+from ..dsl.resolve import derived_order, rule_numbers
+from .plan import (Evaluation, Figures, Plan, calendar_figure, expression_reads, field_value,
+                   view_of)
+from .problems import NotAScale, NothingToVary, SensitivityProblem
 from .records import Tabular, bounded, number, short
 
-
-class SensitivityProblem(Exception):
-    """The scheme cannot be analysed as asked (a message for the user)."""
+# numpy is imported in the functions that compute with it: importing it costs more
+# than a whole `eval` of No 19, and nothing here needs it before sampling begins
 
 
 @node
@@ -146,9 +148,7 @@ def scales(scheme: m.Scheme) -> dict[str, Scale]:
             not b.lower.inclusive if b.lower else False))  # [1, ...) before (1, ...)
         # the question `check` asks of them (B201, B202), over the values the index takes
         if bandset.relative or not covers_once(bandset, whole(scheme, name)):
-            raise SensitivityProblem(
-                f"the bands of {name} must cover every value exactly once, from low to "
-                "high, for their boundaries to be moved (run barometer check)")
+            raise NotAScale(name)
         out[name] = Scale(name, tuple(b.name for b in bands),
                           tuple(float(b.lower.value) for b in bands[1:]),
                           tuple(b.lower.inclusive for b in bands[1:]))
@@ -168,8 +168,6 @@ def parameters(scheme: m.Scheme, varies: list[m.Vary]) -> list[Parameter]:
                 found[f"weight:{name}"] = Parameter(
                     "weight", name, f"weight of {name}", float(category.weight), by)
         elif vary.kind == "rule":
-            from ..dsl.resolve import rule_numbers
-
             rule = next(r for r in scheme.rules if r.name == vary.names[0])
             numbers = rule_numbers(rule)
             for k, constant in enumerate(numbers):
@@ -292,8 +290,6 @@ class _Arrays:
 
         key = (name, condition.text() if condition is not None else None)
         if key not in self._masks:
-            from .plan import view_of
-
             chosen = []
             for entry in self.kept:
                 ok = entry.index == name
@@ -307,16 +303,12 @@ class _Arrays:
 def _sampled_actions(rule: m.Rule) -> tuple:
     """A varied rule's actions with each number written in them standing for its
     sampled value, `#RULE#k` (read like an attribute, one value per sample)."""
-    from ..dsl.resolve import rule_numbers
-
     keys = {id(c): f"#{rule.name}#{k}" for k, c in enumerate(rule_numbers(rule))}
     return _actions_rewritten(rule, lambda e: m.Reference(keys[id(e)], e.span)
                               if id(e) in keys else None)
 
 
 def _actions_rewritten(rule: m.Rule, swap) -> tuple:
-    from ..dsl.nodes import rewritten
-
     return tuple(attrs.evolve(a, value=rewritten(a.value, swap))
                  if a.kind in ("set", "add", "multiply") else a for a in rule.actions)
 
@@ -330,8 +322,6 @@ class _ArrayFigures:
 
     def aggregate(self, name: str, d):
         if name in m.PERIOD_NAMES and name not in self.arrays.index_names:
-            from .plan import calendar_figure
-
             return float(calendar_figure(name, self.arrays.period))
         return self.totals[:, self.arrays.index_names.index(name)]
 
@@ -340,15 +330,11 @@ class _ArrayFigures:
         every sample."""
         import numpy as np
 
-        from .plan import Figures
-
         value = Figures({}, [], [], self.arrays.history).previous(name, n, d, span)
         return np.full(self.base.shape[0], float(value))
 
     def groups(self, name: str, condition, fields, d, span) -> list:
         """Per group of entries alike in `fields`, the sum of their sampled scores."""
-        from .plan import field_value
-
         mask = self.arrays.mask(name, condition)
         columns: dict = {}
         for col, entry in enumerate(self.arrays.kept):
@@ -409,8 +395,7 @@ def analyse(evaluation: Evaluation, varies: list[m.Vary], samples: int = 10_000,
                 f"nothing to vary: the bands of {', '.join(chosen)} are chosen by other "
                 "figures too (`when`), so their boundaries cannot be moved, and no other "
                 "index has bands")
-        raise SensitivityProblem("nothing to vary: the scheme declares no `vary`, and none "
-                                 "was given (e.g. --vary 'weights by 1' or --vary 'bands by 1')")
+        raise NothingToVary("vary")
     missing = [n for n, r in evaluation.indices.items() if r.aggregate is None]
     if missing:
         raise SensitivityProblem(f"{', '.join(missing)} {'has' if len(missing) == 1 else 'have'}"

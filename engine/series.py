@@ -11,6 +11,7 @@ that overlap are an error, a gap between two periods a warning.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import attrs
@@ -19,7 +20,9 @@ from ..dsl import model as m
 from ..dsl.diagnostics import Diagnostic, InputError, error, warning
 from ..dsl.node import Node, node
 from ..dsl.numbers import Number
+from .plan import Evaluation, Past, bands_now, evaluate, guard_hint
 from .records import Tabular, bounded, number, short
+from .verify import read_catalogue_checked
 
 
 @node
@@ -58,7 +61,7 @@ class IssueFigure(Node):
 class Issue(Node):
     label: str  # the period title, e.g. "Minsk Barometer No 19"
     period: m.Period
-    evaluation: object | None  # engine.plan.Evaluation; None for a published-only issue
+    evaluation: Evaluation | None  # None for a published-only issue
     figures: dict  # index name -> IssueFigure, in the scheme's order
 
     @property
@@ -86,7 +89,7 @@ class Series(Tabular):
             return NotImplemented
         return (self.scheme, self.issues) == (other.scheme, other.issues)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as its fields are
 
     def __repr__(self):
         return bounded(f"<Series under {short(self.scheme.name, 40)!r}, "
@@ -186,8 +189,6 @@ def _undefined(issues: list[Issue]) -> list[Diagnostic]:
     for (name, why), labels in found.items():
         shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3
                                           else "")
-        from .plan import guard_hint
-
         problems.append(warning("B210", f"`{name}` has no figure in {shown}: {why.reason}; the "
                                 "other figures stand", why.span, guard_hint(why.reason)))
     return problems
@@ -195,20 +196,16 @@ def _undefined(issues: list[Issue]) -> list[Diagnostic]:
 
 def _history(issues) -> tuple:
     """The issues as the history a later issue reads (`engine.plan.Past`)."""
-    from .plan import Past
-
     return tuple(Past(i.label, {name: f.aggregate for name, f in i.figures.items()})
                  for i in issues)
 
 
 def evaluate_after(scheme: m.Scheme, catalogue: m.Catalogue, history: list[str]
-                   ) -> tuple[object | None, list[Diagnostic]]:
+                   ) -> tuple[Evaluation | None, list[Diagnostic]]:
     """The catalogue evaluated as the issue after those in `history` (paths, each
     its own issue, in any order), as `eval --history` does: the evaluation, or
     None, and every finding. The history must end before the catalogue begins
     (B708)."""
-    from . import evaluate
-
     period = catalogue.period
     series, problems = load_series(scheme, history)
     if series is None:
@@ -280,8 +277,6 @@ def _short(issues: list[Issue]) -> list[Diagnostic]:
 
 def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, history,
            unknown: bool = False) -> Issue:
-    from . import evaluate
-
     period = catalogue.period
     if unknown:
         figures = {name: _figure(index, None, None, None, None, None, False, before)
@@ -289,14 +284,13 @@ def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, histo
         return Issue(period.title, period, None, figures)
     figures = {}
     if published_only(catalogue):
-        from .plan import bands_now
-
         stated = {p.index: p for p in period.published}
         now = bands_now(scheme, history, {})  # relative bands, as this issue's history sets them
         for name, index in scheme.indices.items():
             line = stated.get(name)
             value = line.value if line is not None else None
             bands = now.bands.get(name)
+            colour: str | None
             if line is not None and line.colour is not None:
                 colour = line.colour.name  # as published, even where the scheme's bands differ
             else:
@@ -336,11 +330,8 @@ def order_problems(periods: list[m.Period]) -> list[Diagnostic]:
     """Periods, in order, that overlap (B701, an error), whose issue numbers run
     against their dates (B702, an error), or that leave days between them (B703,
     a warning)."""
-    import datetime as dt
-
     problems = []
-    numbered = [(p, issue_number(p.title)) for p in periods]
-    numbered = [(p, n) for p, n in numbered if n is not None]
+    numbered = [(p, n) for p in periods if (n := issue_number(p.title)) is not None]
     for (a, x), (b, y) in zip(numbered, numbered[1:]):
         if y <= x and b.start > a.end:  # periods that overlap are B701's, said below
             said = (f"{b.title!r} ({b.start} to {b.end}) is numbered {y}, as is {a.title!r} "
@@ -370,10 +361,6 @@ def load_series(scheme: m.Scheme, paths: list[str]) -> tuple[Series | None, list
     """Each path its own issue, read and checked as `eval` reads one catalogue
     (errors only), then put in period order: the series, or None, and every
     finding (warnings too)."""
-    from .verify import read_catalogue_checked
-
-    import attrs
-
     catalogues, problems = [], []
     for path in paths:
         catalogue, found = read_catalogue_checked([path], scheme, errors_only=True, alone=False)

@@ -21,9 +21,13 @@ runs on the python engine.
 from __future__ import annotations
 
 import math
+import unicodedata
 from fractions import Fraction
 
 from sqlglot import exp
+
+from ..dsl.domains import EXACT
+from ..dsl.nodes import compare
 
 
 class NotCompilable(Exception):
@@ -71,8 +75,6 @@ def _folded(text, phrase: str):
     """`text` with those characters replaced by their folds where the fold, the
     lowercase or the letters of the character could meet the phrase: lower() of it
     is then the text's casefold() as far as finding the phrase goes."""
-    import unicodedata
-
     letters = set(phrase)
     for c, fold in _folding():
         near = set(fold) | set(c.lower()) | set(unicodedata.normalize("NFKD", c).lower())
@@ -196,14 +198,11 @@ class Sql:
             raise NotCompilable("a division by zero", span)
         if isinstance(a, Scaled):
             return a * (1 / Fraction(b))
-        from ..dsl.domains import EXACT
 
         return EXACT.divide(a, b, span)
 
     @staticmethod
     def call(function: str, values: list, span=None):
-        from ..dsl.domains import EXACT
-
         if not any(isinstance(v, Scaled) for v in values):
             if function in ("log", "sqrt"):
                 raise NotCompilable(f"{function}() is not exact", span)
@@ -247,8 +246,6 @@ class Sql:
     def power(a, b, span=None):
         """A whole power of up to 8 as that many products, exactly; a power of
         constants where it is exact; nothing else (a float is not exact)."""
-        from ..dsl.domains import EXACT
-
         if isinstance(b, Scaled):
             raise NotCompilable("a power whose exponent is not a constant", span)
         if not isinstance(a, Scaled):
@@ -271,7 +268,6 @@ class Sql:
             return a.compared(op, b)
         if isinstance(b, Scaled):
             return b.compared(_FLIPPED[op], a)
-        from ..dsl.nodes import compare
 
         return compare(op, _exact(a), _exact(b))
 
@@ -395,7 +391,6 @@ class SqlSubject:
         mine = self.c.value(name)
         if isinstance(mine, Scaled):
             return mine.compared(op, value)
-        from ..dsl.nodes import compare
 
         return compare(op, mine, value)
 

@@ -274,6 +274,20 @@ def test_compare_writes_parentheses_so_its_text_adds_up(tmp_path):
     assert "(recorded + 1) * 2 - -(recorded - 1)" in how
 
 
+def test_compare_names_a_weight_only_where_the_score_reads_one(tmp_path):
+    # the word `weight` inside an attribute's name is no weight: compare asks the nodes
+    scheme = ('scheme "{}" version "1"\nrange -3 to +3\nindex a "A"\n'
+              'attribute weightless "W" number from 0 to 10 default 1\n'
+              "category talks weight 2\nscore {}\n")
+    a = write(tmp_path, "a.rules", scheme.format("A", "recorded * weightless"))
+    b = write(tmp_path, "b.rules", scheme.format("B", "direction * weight"))
+    events = write(tmp_path, "e.events", 'period "No 1" from 2021-01-01 to 2021-01-31\n'
+                   "[3 January] x\n    a +1\n    category talks\n    weightless 3\n")
+    how = json.loads(run("compare", a, b, events, "--format", "json").output)["events"][0]["how"]
+    assert how == ["recorded +1; recorded * weightless = +3",
+                   "recorded +1; direction * weight, talks weight 2 = +2"]
+
+
 def test_sensitivity_and_compare_take_the_issues_before_as_eval_does(tmp_path):
     # a scheme with previous() could not be analysed at all: B704 said to give the
     # history, which only eval and explain took; and once given, the search for the

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from barometer.engine.methodtests import UsageProblem, selection
+from barometer.engine.problems import SelectionProblem
 
 from .conftest import EVENTS, ROOT
 from .helpers import run
@@ -146,3 +147,10 @@ def test_k_rejects_what_is_not_an_expression():
     for bad in ["", "and x", "(x", "x )", "not"]:
         with pytest.raises(UsageProblem):
             selection(bad)
+
+
+def test_the_engine_says_the_expression_and_the_command_line_names_the_flag():
+    with pytest.raises(SelectionProblem) as raised:
+        selection("(x")
+    assert str(raised.value) == "'(x': a `(` is not closed"
+    assert "-k '(x': a `(` is not closed" in run("test", "rules", "-k", "(x").output

@@ -77,7 +77,7 @@ def test_every_shipped_scheme_has_a_test_beside_it():
 
 
 def test_the_published_test_states_every_published_figure():
-    from barometer.engine.methodtests import Expect, Ranking, read_test_file
+    from barometer.dsl.methodtests import Expect, Ranking, read_test_file
 
     [(case, problems), *_], whole = read_test_file(str(ROOT / "rules" / "minsk-barometer.test"))
     assert problems == [] and whole == []

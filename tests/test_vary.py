@@ -5,14 +5,16 @@ evaluation; held to exact evaluation of the scheme changed by hand."""
 import textwrap
 
 import attrs
+import pytest
 from click.testing import CliRunner
 
-from barometer import evaluate, load_catalogue, load_scheme
+from barometer import api, evaluate, load_catalogue, load_scheme
+from barometer.engine.problems import NothingToVary
 from barometer.engine.sensitivity import _Arrays, _at, _with_number, analyse, scales
 from barometer.main import main
 
 from .conftest import EVENTS, ROOT
-from .helpers import run
+from .helpers import run, write
 
 SCHEME = textwrap.dedent("""\
     scheme "Varied" version "1"
@@ -138,3 +140,23 @@ def test_bands_all_chosen_by_other_figures_say_why_nothing_varies():
     assert ("nothing to vary: the bands of regional_tension are chosen by other figures too "
             "(`when`), so their boundaries cannot be moved, and no other index has bands"
             in result.output)
+
+
+def test_the_engine_names_no_flag_and_the_command_line_names_it(tmp_path):
+    # the engine raises a typed problem in its own words; the front adds its flags
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex a "A"\n')
+    events = write(tmp_path, "e.events", 'period "No 1" from 2021-01-01 to 2021-01-31\n'
+                   "published a +1\n[3 January] x\n    a +1\n")
+    scheme = load_scheme(str(rules))
+    with pytest.raises(NothingToVary) as raised:
+        analyse(evaluate(scheme, load_catalogue([str(events)], scheme)), [], 20)
+    assert str(raised.value) == ("nothing to vary: the scheme declares no `vary`, and none "
+                                 "was given")
+    with pytest.raises(api.UsageProblem, match=r"^nothing to fit: [^-]*$"):
+        api.calibrate(str(rules), [str(events)], samples=20)
+    said = run("sensitivity", rules, events, "--samples", 20).output
+    assert ("nothing to vary: the scheme declares no `vary`, and none was given (e.g. "
+            "--vary 'weights by 1' or --vary 'bands by 1')") in said
+    said = run("sensitivity", rules, events, "--samples", 20, "--fit").output
+    assert ("nothing to fit: the scheme declares no `vary`, and none was given (e.g. "
+            "--vary 'weights by 1')") in said

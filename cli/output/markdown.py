@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from . import table as _table
 
 
-def markdown(headings: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+def markdown(headings: list[str], rows: list[list[str]], right: AbstractSet[int] = frozenset()) -> str:
     def escape(cell: str) -> str:
         return cell.replace("|", "\\|")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Set as AbstractSet
 
 from ..dsl.numbers import plain, signed
 from . import charts
@@ -77,7 +78,7 @@ def _points(n) -> str:
     return f"{plain(n)} point{'' if n == 1 else 's'}"
 
 
-def _table(headings: list[str], rows: list[list[str]], right: set[int] = frozenset(),
+def _table(headings: list[str], rows: list[list[str]], right: AbstractSet[int] = frozenset(),
            cls: str = "") -> str:
     """A table of cells already written as HTML."""
     head = "".join(f'<th{" class=num" if k in right else ""}>{_e(h)}</th>'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Set as AbstractSet
 
 from ..dsl.numbers import plain, signed
 
@@ -39,7 +40,7 @@ def scheme_words(scheme) -> str:
     return f"{scheme.name}, {'version ' if version[:1].isdigit() else ''}{version}"
 
 
-def table(headings: list[str], rows: list[list[str]], right: set[int] = frozenset(),
+def table(headings: list[str], rows: list[list[str]], right: AbstractSet[int] = frozenset(),
           paint=None, fit: int | None = None, wrap: frozenset[int] = frozenset(),
           groups: dict[int, str] | None = None) -> str:
     """A box-drawn table; `paint(row, col, text)` may colour a padded cell. With

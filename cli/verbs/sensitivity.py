@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from ..common import FILE, complete_rules, evaluation, format_option, history_option, load, output_option, parse_period, period_option, write_output
+from ..common import (FILE, complete_rules, evaluation, format_option, history_option, load,
+                      output_option, parse_period, period_option, worded, write_output)
 
 
 @click.command("sensitivity")
@@ -81,8 +82,8 @@ def command(rules, events, samples, seed, varies, save, fit, fit_issues, fmt, ou
         else:
             result = analyse(evaluated, chosen, samples, seed, keep=kept)
     except SensitivityProblem as e:
-        raise click.UsageError(str(e)) from None
-    if save:
+        raise click.UsageError(worded(e)) from None
+    if save and kept is not None:
         _save_samples(save, kept)
     write_output(output.sensitivity(result, fmt, evaluated), out)
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..common import FILE, colour_wanted, format_option, highlighter
+from ..common import FILE, colour_wanted, format_option, highlighter, worded
 
 
 @click.command("test")
@@ -50,7 +50,7 @@ def command(paths, select, first, junit, fmt):
     try:
         run = run_tests(list(paths) or ["."], select, first)
     except UsageProblem as e:
-        raise click.UsageError(str(e)) from None
+        raise click.UsageError(worded(e)) from None
     if fmt == "json":
         from ..output.json import to_json
 

@@ -432,7 +432,7 @@ def test_hover_answers_while_diagnostics_wait_and_stale_checks_are_dropped(clien
 
 @pytest.mark.parametrize("fork", [True, False])
 def test_checks_run_in_a_child_process_or_on_a_thread(client, tmp_path, monkeypatch, fork):
-    import barometer.lsp as server_module
+    import barometer.lsp.worker as server_module
 
     monkeypatch.setattr(server_module, "FORK", fork and server_module.FORK)
     address = open_doc(client, tmp_path / f"mode-{fork}.events", catalogue(str(RULES), "rusia +1"))

@@ -55,47 +55,115 @@ _F_VALUE = re.compile("(" + _NAME_P + ")" + _W + "(" + _NAME_P + ")" + _TAIL_P)
 def read_events_fast(text: str, file: str):
     """The value `parse("events", text, file)` builds, for a file made only of
     regular lines; None for anything else."""
+    if file in _remembered:
+        return _read_remembering(text, file)
+    return _read(text.split("\n"), 1, None, file, True)
+
+
+# The language server reads the same file again at every keystroke, and a
+# keystroke changes one event: for a file it asks to `remember`, each event's
+# lines are kept with what they read to, and an event whose lines, first line
+# number and following line are unchanged is not read again. Only the last read
+# of each such file is kept.
+_EVENT_LINE = re.compile(r"^[ \t\f]*+\[", re.MULTILINE)
+_remembered: dict[str, dict] = {}  # file -> {(lines, first line number, end): RawEvent}
+REMEMBER_AT_MOST = 8  # files
+
+
+def remember(file: str, on: bool = True) -> None:
+    """Keep (or stop keeping) the events of `file` between reads."""
+    if not on:
+        _remembered.pop(file, None)
+        return
+    if file not in _remembered:
+        while len(_remembered) >= REMEMBER_AT_MOST:
+            del _remembered[next(iter(_remembered))]
+        _remembered[file] = {}
+
+
+def _read_remembering(text: str, file: str):
+    starts = [found.start() for found in _EVENT_LINE.finditer(text)]
+    if not starts:
+        return _read(text.split("\n"), 1, None, file, True)
+    known = _remembered[file]
+    kept: dict = {}
+    line = 1 + text.count("\n", 0, starts[0])
+
+    def end_before(at: int, line: int) -> tuple[int, int]:
+        """Where the _NL before the event line at `at` (on `line`) ends."""
+        return line, _EVENT_LINE.match(text, at).end() - at
+
+    head = _read(text[:starts[0]].split("\n"), 1, end_before(starts[0], line), file, True)
+    if head is None:
+        return None
+    events = []
+    for j, at in enumerate(starts):
+        chunk = text[at:starts[j + 1]] if j + 1 < len(starts) else text[at:]
+        end = end_before(starts[j + 1], line + chunk.count("\n")) if j + 1 < len(starts) \
+            else None
+        key = (chunk, line, end)
+        raw = known.get(key)
+        if raw is None:
+            read = _read(chunk.split("\n"), line, end, file, False)
+            if read is None:
+                return None
+            [raw] = read[1]
+        kept[key] = raw
+        events.append(raw)
+        if end is not None:
+            line = end[0]
+    if file in _remembered:
+        _remembered[file] = kept
+    return head[0], events
+
+
+def _read(lines: list[str], first: int, after: tuple[int, int] | None, file: str, head: bool):
+    """What the lines read to, the first being line `first`: with `head`, the
+    header and the events after it; else one or more events (the header None).
+    `after` is where the _NL of the last line ends (the next line with content),
+    None if the lines end the file."""
     import datetime as dt
 
-    lines = text.split("\n")
     last = len(lines) - 1
+    final = after is None  # the last of `lines` ends the file
     content = []  # (line number, the line from its first token, its indentation)
     for i, line in enumerate(lines):
         body = line.lstrip(" \t\f")
-        if not body or body[0] == "#" or (body == "\r" and i < last):
+        if not body or body[0] == "#" or (body == "\r" and (i < last or not final)):
             continue  # inside an _NL
-        if i == last:
+        if i == last and final:
             return None  # no line break after the last line: the parser says what is wrong
         indent = len(line) - len(body)
         if body[-1] == "\r":  # the _NL begins at a \r before the line break
             body = body[:-1]
-        content.append((i + 1, body, indent))
+        content.append((i + first, body, indent))
     if not content:
         return None
     # where each content line's _NL ends: at the next content line's first token
     ends = [(n, indent + 1) for n, _, indent in content[1:]]
-    ends.append((last + 1, len(lines[last]) + 1))
+    ends.append((last + first, len(lines[last]) + 1) if final else after)
 
-    n, body, indent = content[0]
-    match = _F_PERIOD.match(body)
-    if match is None:
-        return None
-    try:
-        start, end = (dt.date.fromisoformat(match.group(k)) for k in (2, 3))
-    except ValueError:
-        return None  # the parser reports it
-    end_line, end_column = ends[0]
-    period = (match.group(1)[1:-1], start, end,
-              Span(file, n, indent + 1, end_line, end_column))
-    published = []
+    period, published = None, []
+    if head:
+        n, body, indent = content[0]
+        match = _F_PERIOD.match(body)
+        if match is None:
+            return None
+        try:
+            start, end = (dt.date.fromisoformat(match.group(k)) for k in (2, 3))
+        except ValueError:
+            return None  # the parser reports it
+        end_line, end_column = ends[0]
+        period = (match.group(1)[1:-1], start, end,
+                  Span(file, n, indent + 1, end_line, end_column))
     events: list[RawEvent] = []
     details: list = []
     Declared, Item = m.Declared, _Item
     pair, tail, name_at = _F_PAIR.match, _F_TAIL.match, _F_NAME.match
-    for k in range(1, len(content)):
+    for k in range(1 if head else 0, len(content)):
         n, body, indent = content[k]
-        first = body[0]
-        if first == "[":
+        lead = body[0]
+        if lead == "[":
             match = _F_EVENT.match(body)
             if match is None:
                 return None
@@ -107,6 +175,8 @@ def read_events_fast(text: str, file: str):
                                    Span(file, n, indent + 1, end_line, end_column)))
             continue
         if not events:  # the header: published totals
+            if not head:
+                return None
             match = _F_PUBLISHED.match(body)
             if match is None or match.group(3) is None and match.group(4) is None:
                 return None

@@ -16,6 +16,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import api
+from ..dsl import fast_events
 from ..dsl import files as dsl_files
 from ..dsl import model as m
 
@@ -260,6 +261,8 @@ def _sync(ls: LanguageServer, doc: Doc) -> None:
     text = ls.workspace.get_text_document(doc.uri).source
     for p in (doc.path, *doc.aliases):
         dsl_files.OVERLAY[p] = text
+    if doc.kind == "events":  # read again at every keystroke: keep its unchanged events
+        fast_events.remember(doc.path)
 
 
 def _users_of(rules: Doc) -> list[Doc]:

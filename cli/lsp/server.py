@@ -7,6 +7,7 @@ import functools
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
+from ..dsl import fast_events
 from ..dsl import files as dsl_files
 from .documents import _docs, _open, _sync, _users_of
 from .features import code_action, completion, definition, formatting, hover, _no_items
@@ -58,6 +59,7 @@ def did_close(ls: LanguageServer, params: lsp.DidCloseTextDocumentParams):
         doc.timer.cancel()
     for p in (doc.path, *doc.aliases):
         dsl_files.OVERLAY.pop(p, None)
+    fast_events.remember(doc.path, on=False)
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
         uri=doc.uri, diagnostics=[]))
     for user in _users_of(doc):  # they now read the file from disk

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
+from ..dsl import fast_events
 from ..dsl import files as dsl_files
 from .documents import Doc
 from .findings import _note, findings
@@ -181,3 +182,18 @@ def _finish(ls: LanguageServer, doc: Doc, generation: int, version, future) -> N
     doc.uses = uses
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
         uri=doc.uri, version=version, diagnostics=found))
+    if FORK and doc.kind == "events":
+        _worker.submit(_warm, doc, generation)
+
+
+def _warm(doc: Doc, generation: int) -> None:
+    """Read the text just checked in a child here too, while the editor is idle,
+    so that the next child is forked with its events remembered and reads again
+    only the event typed in."""
+    text = dsl_files.OVERLAY.get(doc.path)
+    if text is None or not _current(doc, generation):
+        return
+    try:  # as the reader is given it: with a line break at the end
+        fast_events.read_events_fast(text if text.endswith("\n") else text + "\n", doc.path)
+    except Exception:  # the check has said what is wrong
+        pass

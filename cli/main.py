@@ -56,7 +56,18 @@ def main():
     """
 
 
+def _quiet(ctx, param, value):
+    if value:
+        ctx.find_root().meta["barometer.quiet"] = True
+
+
+# Every verb: long work shows its progress on a terminal's stderr (cli/progress.py).
+_QUIET = click.Option(["--quiet", "-q"], is_flag=True, expose_value=False, callback=_quiet,
+                      help="No progress line on standard error (shown only on a terminal, "
+                           "when the work lasts more than half a second).")
+
 for _verb in (eval, series, report, check, explain, compare, sensitivity, fmt, lsp, test, agree):
+    _verb.command.params.append(_QUIET)
     main.add_command(_verb.command)
 
 if __name__ == "__main__":

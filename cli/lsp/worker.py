@@ -18,7 +18,7 @@ from pygls.lsp.server import LanguageServer
 
 from ..dsl import fast_events
 from ..dsl import files as dsl_files
-from .documents import Doc
+from .documents import Doc, scheme_of, scheme_path_for
 from .findings import _note, findings
 from .positions import _counter, to_client
 
@@ -183,17 +183,20 @@ def _finish(ls: LanguageServer, doc: Doc, generation: int, version, future) -> N
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
         uri=doc.uri, version=version, diagnostics=found))
     if FORK and doc.kind == "events":
-        _worker.submit(_warm, doc, generation)
+        _worker.submit(_warm, doc, generation, ls.workspace.root_path)
 
 
-def _warm(doc: Doc, generation: int) -> None:
+def _warm(doc: Doc, generation: int, root: str | None) -> None:
     """Read the text just checked in a child here too, while the editor is idle,
     so that the next child is forked with its events remembered and reads again
-    only the event typed in."""
+    only the event typed in; and its scheme, which hover and completion read."""
     text = dsl_files.OVERLAY.get(doc.path)
     if text is None or not _current(doc, generation):
         return
     try:  # as the reader is given it: with a line break at the end
         fast_events.read_events_fast(text if text.endswith("\n") else text + "\n", doc.path)
+        rules = scheme_path_for(doc.path, root)
+        if rules is not None:
+            scheme_of(rules)
     except Exception:  # the check has said what is wrong
         pass

@@ -8,7 +8,7 @@ import re
 from . import model as m
 from .builders import Num, RawEvent, _Item
 from .diagnostics import Span
-from .judgements import number
+from .judgements import NumberTooLong, number
 
 
 # --- the fast path for event files ------------------------------------------------
@@ -81,10 +81,27 @@ def remember(file: str, on: bool = True) -> None:
         _remembered[file] = {}
 
 
+def remembered(file: str) -> bool:
+    return file in _remembered
+
+
 def _read_remembering(text: str, file: str):
+    if _EVENT_LINE.search(text) is None:
+        return _read(text.split("\n"), 1, None, file, True)
+    parts = read_parts(text, file)
+    if parts is None or any(type(piece) is tuple for piece in parts[2]):
+        return None
+    return parts[0], parts[2]
+
+
+def read_parts(text: str, file: str):
+    """A remembered file read event by event: None if its header is not read
+    fast (or it has no event); else the header's value, the header's text, and
+    for each event its RawEvent, or (its text, its first line number) where the
+    fast reader does not take it."""
     starts = [found.start() for found in _EVENT_LINE.finditer(text)]
     if not starts:
-        return _read(text.split("\n"), 1, None, file, True)
+        return None
     known = _remembered[file]
     kept: dict = {}
     line = 1 + text.count("\n", 0, starts[0])
@@ -93,10 +110,13 @@ def _read_remembering(text: str, file: str):
         """Where the _NL before the event line at `at` (on `line`) ends."""
         return line, _EVENT_LINE.match(text, at).end() - at
 
-    head = _read(text[:starts[0]].split("\n"), 1, end_before(starts[0], line), file, True)
+    try:
+        head = _read(text[:starts[0]].split("\n"), 1, end_before(starts[0], line), file, True)
+    except NumberTooLong:
+        head = None
     if head is None:
         return None
-    events = []
+    pieces: list = []
     for j, at in enumerate(starts):
         chunk = text[at:starts[j + 1]] if j + 1 < len(starts) else text[at:]
         end = end_before(starts[j + 1], line + chunk.count("\n")) if j + 1 < len(starts) \
@@ -104,17 +124,21 @@ def _read_remembering(text: str, file: str):
         key = (chunk, line, end)
         raw = known.get(key)
         if raw is None:
-            read = _read(chunk.split("\n"), line, end, file, False)
-            if read is None:
-                return None
-            [raw] = read[1]
-        kept[key] = raw
-        events.append(raw)
-        if end is not None:
-            line = end[0]
+            try:
+                read = _read(chunk.split("\n"), line, end, file, False)
+            except NumberTooLong:  # the parser says where, and why
+                read = None
+            if read is not None:
+                [raw] = read[1]
+        if raw is None:
+            pieces.append((chunk, line))
+        else:
+            kept[key] = raw
+            pieces.append(raw)
+        line += chunk.count("\n")
     if file in _remembered:
         _remembered[file] = kept
-    return head[0], events
+    return head[0], text[:starts[0]], pieces
 
 
 def _read(lines: list[str], first: int, after: tuple[int, int] | None, file: str, head: bool):

@@ -15,6 +15,7 @@ from ..grammar import grammar_text
 
 from .builders import (EventsBuilder, Num, Percent, RawEvent, RawExpect, RawRanking,  # noqa: F401
                        RawTest, RulesBuilder, TestsBuilder, _Item, event_condition, too_long)
+from . import fast_events
 from .fast_events import read_events_fast
 from .judgements import MAX_DIGITS, NumberTooLong, number  # noqa: F401
 from .lalr import Parser, load_tables
@@ -74,13 +75,51 @@ def parse(kind: str, text: str, file: str, fast: bool = True):
             value = None
         if value is not None:
             return value, []
+        if fast_events.remembered(file):
+            found = _in_parts(text, file)
+            if found is not None:
+                return found
+    value, syntax, built = _parsed(kind, text, file)
+    return value, syntax + built
+
+
+def _parsed(kind: str, text: str, file: str):
+    """The parser's value, its syntax diagnostics and the builder's problems."""
     parser = _parser(kind)
     builder = _BUILDERS[kind](file)
     builder.problems = []
     callbacks = {name: getattr(builder, name) for name in dir(builder) if not name.startswith("_")}
     value, problems = parser.parse(text, callbacks)
-    diagnostics = [syntax_diagnostic(p, parser, file) for p in problems]
-    return value, diagnostics + builder.problems
+    return value, [syntax_diagnostic(p, parser, file) for p in problems], builder.problems
+
+
+def _in_parts(text: str, file: str):
+    """A remembered event file (the language server's, read at each keystroke)
+    that the fast reader does not take whole: the events it takes, and each
+    other event parsed alone after the file's header, on its own lines, as
+    the whole file's parse reads it (tests/test_fast_reader.py holds the two
+    alike). None where the header is not read fast."""
+    parts = fast_events.read_parts(text, file)
+    if parts is None:
+        return None
+    head, head_text, pieces = parts
+    events: list = []
+    syntax: list = []
+    built: list = []
+    lines_in_head = head_text.count("\n")
+    for piece in pieces:
+        if type(piece) is not tuple:
+            events.append(piece)
+            continue
+        chunk, line = piece
+        value, more_syntax, more_built = _parsed(
+            "events", head_text + "\n" * (line - 1 - lines_in_head) + chunk, file)
+        if value is None:
+            return None
+        events.extend(value[1])
+        syntax += more_syntax
+        built += more_built
+    return (head, events), syntax + built
 
 
 def _unended(text: str) -> bool:

@@ -182,6 +182,23 @@ def test_a_remembered_file_reads_after_an_edit_as_a_fresh_one(case):
         fast_events.remember("r.events", on=False)
 
 
+@settings(max_examples=150, deadline=None)
+@given(edits())
+def test_a_remembered_file_with_mistakes_reads_as_the_whole_parse(case):
+    # where the fast reader does not take an event, the language server's file
+    # parses that event alone: the same value and diagnostics as the whole file's
+    from barometer.dsl import fast_events
+
+    before, after = case
+    whole = parse("events", after, "r.events", fast=False)
+    fast_events.remember("r.events")
+    try:
+        parse("events", before, "r.events")
+        assert parse("events", after, "r.events") == whole
+    finally:
+        fast_events.remember("r.events", on=False)
+
+
 def test_a_remembered_file_reads_only_the_event_typed_in():
     from barometer.dsl import fast_events
 

@@ -75,7 +75,7 @@ def main() -> int:
                                  "examples/minsk-barometer-19.events"],
     }
     for cmd in runs.values():
-        timed(cmd)  # a first run fills the parse-table cache and writes bytecode, as any first use does
+        timed(cmd)  # a first run fills the parse-table cache and writes bytecode, as a first use
     wall: dict[str, list] = {k: [] for k in runs}
     cpu: dict[str, list] = {k: [] for k in runs}
     for _ in range(args.runs):

@@ -7,7 +7,7 @@ import os
 from lsprotocol import types as lsp
 
 from .. import api
-from .documents import (_EXTENDS, _exists, _is_regular, _key, _text_of, directive_of,
+from .documents import (_EXTENDS, _exists, _is_regular, _key, _stamp, _text_of, directive_of,
                         irregular_in_chain, scheme_of, scheme_path_for)
 
 
@@ -125,7 +125,18 @@ def _chain_files(rules: str) -> frozenset:
         files.add(current)
 
 
+_errors_cache: dict[str, tuple[tuple, bool]] = {}
+
+
 def _scheme_has_errors(rules: str) -> bool:
-    """Whether the scheme has errors, as the front door reads it for `eval`."""
+    """Whether the scheme has errors, as the front door reads it for `eval`;
+    asked at every keystroke in an event file, worked out again only when one
+    of the scheme's files changed."""
+    stamps = tuple((f, _stamp(f)) for f in sorted(_chain(rules)))
+    cached = _errors_cache.get(rules)
+    if cached is not None and cached[0] == stamps:
+        return cached[1]
     scheme, problems = api.read_scheme(rules, mode="eval")
-    return scheme is None or bool(problems.errors)
+    errors = scheme is None or bool(problems.errors)
+    _errors_cache[rules] = (stamps, errors)
+    return errors

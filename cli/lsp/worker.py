@@ -19,7 +19,7 @@ from pygls.lsp.server import LanguageServer
 from ..dsl import fast_events
 from ..dsl import files as dsl_files
 from .documents import Doc, scheme_of, scheme_path_for
-from .findings import _note, findings
+from .findings import _note, _scheme_has_errors, findings
 from .positions import _counter, to_client
 
 
@@ -198,5 +198,6 @@ def _warm(doc: Doc, generation: int, root: str | None) -> None:
         rules = scheme_path_for(doc.path, root)
         if rules is not None:
             scheme_of(rules)
+            _scheme_has_errors(rules)
     except Exception:  # the check has said what is wrong
         pass

@@ -12,7 +12,7 @@ running), and waits for the diagnostics of the last version. Medians over
 --runs runs are printed, with the time of the check alone for comparison.
 
     python benchmarks/lsp_latency.py [--events 5000] [--runs 7] [--keys 10] [--gap 0.03]
-                                     [--no-fork]
+                                     [--no-fork] [--mistake]
 """
 
 import argparse
@@ -120,6 +120,9 @@ def main() -> int:
     parser.add_argument("--gap", type=float, default=0.03)
     parser.add_argument("--no-fork", action="store_true",
                         help="check on the server's worker thread, not in forked children")
+    parser.add_argument("--mistake", action="store_true",
+                        help="first leave a score half-typed (`russia +1 +`, a syntax error) "
+                             "in the event typed in, as while writing one")
     args = parser.parse_args()
 
     text = catalogue(args.events)
@@ -149,6 +152,19 @@ def main() -> int:
     times: dict[str, list[float]] = {k: [] for k in (
         "hover", "completion", "definition", "hover, check running", "diagnostics")}
     version = 1
+    if args.mistake:
+        version += 1
+        end = len(lines[score_row])
+        server.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": score_row, "character": end},
+                                          "end": {"line": score_row, "character": end}},
+                                "text": " +"}]})
+        lines[score_row] += " +"
+        wanted = version
+        server.wait(lambda msg: msg.get("method") == "textDocument/publishDiagnostics"
+                    and msg["params"].get("version") == wanted
+                    and msg["params"]["diagnostics"])
     for _ in range(args.runs):
         for _ in range(args.keys):  # type at the end of the event's text
             version += 1

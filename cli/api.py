@@ -29,7 +29,7 @@ import attrs
 
 from .dsl import model as m
 from .dsl.diagnostics import Diagnostic, InputError, did_you_mean
-from .dsl.files import OVERLAY
+from .dsl.files import OVERLAY, READING
 from .dsl.node import Node, node
 from .engine import choice
 from .engine.plan import Evaluation, evaluate as evaluate_catalogue
@@ -153,6 +153,7 @@ def evaluation(scheme: m.Scheme, catalogue: m.Catalogue, history=(), found=None
     issue), and the warnings `eval` shows about the history; raises InputError.
     `found`: the findings `load` returned, whose stages may have evaluated the
     catalogue already (to look for B208 and B210): that evaluation is the one."""
+    _progress("scoring")
     if not history:
         done = getattr(found, "evaluation", None)
         if done is not None and done.scheme is scheme and done.catalogue is catalogue:
@@ -165,6 +166,39 @@ def evaluation(scheme: m.Scheme, catalogue: m.Catalogue, history=(), found=None
     if result is None:
         raise InputError(list(found))
     return result, found
+
+
+# --- progress: what long work is doing, for a front to show ---------------------------------------
+
+class progress_to:
+    """While the block runs, `listener(stage, detail)` hears what the front door
+    does: ("reading", path) for each file read, ("scoring", "") before the
+    figures are computed. The command line shows it on a terminal
+    (cli/progress.py); a notebook may pass its own."""
+
+    def __init__(self, listener):
+        self.listener = listener
+
+    def __enter__(self):
+        _listeners.append(self.listener)
+        READING.append(self._read)
+        return self
+
+    def __exit__(self, *exc):
+        _listeners.remove(self.listener)
+        READING.remove(self._read)
+        return False
+
+    def _read(self, path: str) -> None:
+        self.listener("reading", path)
+
+
+_listeners: list = []
+
+
+def _progress(stage: str, detail: str = "") -> None:
+    for listener in _listeners:
+        listener(stage, detail)
 
 
 # --- evaluating, with the engine chosen ----------------------------------------------------------
@@ -216,6 +250,7 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
     if fallback:  # B801: the python engine computes
         return _python(scheme, events, period, (), fallback)
 
+    _progress("scoring", f"{events[0]} ({chosen})")
     try:
         result = columnar.evaluate_columnar(scheme, events[0], period, chosen, master,
                                             progress=progress)

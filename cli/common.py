@@ -199,12 +199,28 @@ def scheme_for(rules: str, files) -> Scheme:
 class front:
     """The front door's refusals as the command line says them: every problem in
     the files printed and status 2, a usage problem as click's, an engine that
-    cannot run as `error: ...` and status 2."""
+    cannot run as `error: ...` and status 2; and while it works, its progress on
+    a terminal (cli/progress.py; not with --quiet)."""
+
+    active = None  # the progress shown, by the outermost front
 
     def __enter__(self):
+        self._mine = None
+        if front.active is None:
+            from .progress import Progress
+
+            ctx = click.get_current_context(silent=True)
+            quiet = bool(ctx and ctx.find_root().meta.get("barometer.quiet"))
+            self._mine = front.active = Progress(quiet=quiet)
+            self._listening = api.progress_to(self._mine)
+            self._listening.__enter__()
         return self
 
     def __exit__(self, kind, e, trace):
+        if self._mine is not None:
+            self._listening.__exit__(None, None, None)
+            self._mine.done()
+            front.active = None
         if isinstance(e, InputError):
             report(e)
             raise InputFailure() from None

@@ -63,8 +63,14 @@ def read_source(path: str) -> str:
     return read_source_text(path).text
 
 
+# Who is told of each file about to be read (barometer.api's progress_to).
+READING: list = []
+
+
 def read_source_text(path: str) -> SourceText:
     """The text of `path`, as `read_source` gives it and as written."""
+    for listener in READING:
+        listener(path)
     if path in OVERLAY:
         raw = OVERLAY[path]
         text = normalise(raw)

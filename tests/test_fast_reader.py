@@ -154,6 +154,65 @@ def test_edited_files_read_alike_either_way(text):
         assert problems == [] and fast == value
 
 
+@st.composite
+def edits(draw):
+    """A file, and the same file after a keystroke or a few."""
+    before = draw(event_files(max_size=4)).text
+    after = before
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(after)))
+        piece = draw(st.sampled_from(PIECES + [""]))
+        after = after[:at] + piece + after[at + draw(st.integers(0, 2)):]
+    return before, after
+
+
+@settings(max_examples=80, deadline=None)
+@given(edits())
+def test_a_remembered_file_reads_after_an_edit_as_a_fresh_one(case):
+    # the language server keeps a file's events between keystrokes: an event
+    # whose lines did not change is not read again, and the value is the same
+    from barometer.dsl import fast_events
+
+    before, after = case
+    fresh = [read_events_fast(text, "r.events") for text in (before, after, before)]
+    fast_events.remember("r.events")
+    try:
+        assert [read_events_fast(text, "r.events") for text in (before, after, before)] == fresh
+    finally:
+        fast_events.remember("r.events", on=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(edits())
+def test_a_remembered_file_with_mistakes_reads_as_the_whole_parse(case):
+    # where the fast reader does not take an event, the language server's file
+    # parses that event alone: the same value and diagnostics as the whole file's
+    from barometer.dsl import fast_events
+
+    before, after = case
+    whole = parse("events", after, "r.events", fast=False)
+    fast_events.remember("r.events")
+    try:
+        parse("events", before, "r.events")
+        assert parse("events", after, "r.events") == whole
+    finally:
+        fast_events.remember("r.events", on=False)
+
+
+def test_a_remembered_file_reads_only_the_event_typed_in():
+    from barometer.dsl import fast_events
+
+    at = SHIPPED.index("\n[", len(SHIPPED) // 2)
+    typed = SHIPPED[:at] + "x" + SHIPPED[at:]
+    fast_events.remember("r.events")
+    try:
+        (_, before), (_, after) = (read_events_fast(t, "r.events") for t in (SHIPPED, typed))
+    finally:
+        fast_events.remember("r.events", on=False)
+    assert after == read_events_fast(typed, "r.events")[1]
+    assert [a is b for a, b in zip(before, after)].count(False) == 1
+
+
 # --- CSV: lines without quotes are split, the rest is scanned ------------------------
 
 from barometer.dsl import csvfile  # noqa: E402

@@ -432,13 +432,38 @@ def test_hover_answers_while_diagnostics_wait_and_stale_checks_are_dropped(clien
 
 @pytest.mark.parametrize("fork", [True, False])
 def test_checks_run_in_a_child_process_or_on_a_thread(client, tmp_path, monkeypatch, fork):
-    import barometer.lsp as server_module
+    import barometer.lsp.worker as server_module
 
     monkeypatch.setattr(server_module, "FORK", fork and server_module.FORK)
     address = open_doc(client, tmp_path / f"mode-{fork}.events", catalogue(str(RULES), "rusia +1"))
     [d] = diagnostics_of(client, address)
     assert d["code"] == "B101" and d["range"]["start"] == {"line": 3, "character": 4}
     assert not server_module._children  # no check left running
+
+
+def test_an_open_event_file_is_remembered_between_keystrokes_and_forgotten_when_closed(
+        client, tmp_path):
+    import time
+
+    from barometer.dsl import fast_events
+
+    path = tmp_path / "kept.events"
+    key = os.path.realpath(path)  # the server's one spelling of it
+    address = open_doc(client, path, catalogue(str(RULES)))
+    assert diagnostics_of(client, address) == []
+    for _ in range(200):  # read here too (after a check in a child) once the editor is idle
+        if fast_events._remembered.get(key):
+            break
+        time.sleep(0.02)
+    [(_, first)] = fast_events._remembered[key].items()
+    client.notify("textDocument/didChange", {
+        "textDocument": {"uri": address, "version": 2},
+        "contentChanges": [{"text": catalogue(str(RULES), "rusia +1")}]})
+    [d] = diagnostics_of(client, address)
+    assert d["code"] == "B101" and d["range"]["start"] == {"line": 3, "character": 4}
+    client.notify("textDocument/didClose", {"textDocument": {"uri": address}})
+    diagnostics_of(client, address)
+    assert key not in fast_events._remembered and first.when == "4 January"
 
 
 def test_a_rules_file_says_when_the_scheme_it_extends_has_errors(client, tmp_path):

@@ -116,6 +116,12 @@ def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
             nl = stop
         end = nl - 1 if nl > i and text[nl - 1] == "\r" else nl
         if '"' in text[i:end]:
+            cells = _quoted_cells(text, delimiter, i, end, path, line)
+            if cells is not None:
+                records.append((cells, i, end))
+                i = nl + 1
+                line += 1
+                continue
             [(cells, begin, end)] = _scan(text, delimiter, i, stop, path, where, unclosed,
                                           one=True)
             records.append((cells, begin, end))
@@ -142,6 +148,45 @@ def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
         i = nl + 1
         line += 1
     return records
+
+
+def _quoted_cells(text: str, delimiter: str, i: int, end: int, path: str,
+                  line: int) -> list[Cell] | None:
+    """The cells of the line text[i:end] when its quotes only wrap whole cells
+    and none holds a quote (`"4 January","Talks, long",+1`): what `_scan` makes
+    of it, without its scanning; None for any other line (then `_scan` reads it)."""
+    new_cell = tuple.__new__
+    cells = []
+    at = i
+    while True:
+        if at < end and text[at] == '"':
+            close = text.find('"', at + 1, end)
+            if close < 0:
+                return None
+            after = close + 1
+            if after < end and text[after] != delimiter:
+                return None  # `"ab"cd` or `"a""b"`: scanned
+            value = text[at + 1:close]
+            column = at + 2 - i
+            width = len(value)
+            cells.append(new_cell(Cell, (value, Span(path, line, column, line,
+                                                     column + width if width else column + 1),
+                                         True, None, None)))
+        else:
+            after = text.find(delimiter, at, end)
+            if after < 0:
+                after = end
+            value = text[at:after]
+            if '"' in value:
+                return None
+            column = at + 1 - i
+            width = len(value)
+            cells.append(new_cell(Cell, (value, Span(path, line, column, line,
+                                                     column + width if width else column + 1),
+                                         False, None, None)))
+        if after >= end:
+            return cells
+        at = after + 1
 
 
 def _scan(text: str, delimiter: str, start: int, stop: int, path: str,

@@ -31,6 +31,7 @@ line breaks.
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import datetime as dt
 import re
@@ -99,14 +100,14 @@ _ODD_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
-                where: _Positions, unclosed: list[Span] | None = None
-                ) -> list[tuple[list[Cell], int, int]]:
-    """What `_scan` returns, faster: a line without a quote is one record whose
-    cells are the line split at the delimiter; a line with a quote (which may
-    open a cell running over several lines) is read by `_scan`, one record."""
+                where: _Positions, unclosed: list[Span] | None = None):
+    """The records `_scan` returns, one by one, faster: a line without a quote
+    is one record whose cells are the line split at the delimiter, and so is a
+    line whose quotes only wrap whole cells; a line with another quote (which
+    may open a cell running over several lines) is read by `_scan`, one record."""
     if stop != len(text) or _ODD_BREAKS.search(text, start) is not None:
-        return _scan(text, delimiter, start, stop, path, where, unclosed)
-    records = []
+        yield from _scan(text, delimiter, start, stop, path, where, unclosed)
+        return
     new_cell = tuple.__new__  # Cell(value, span) without the namedtuple's Python __new__
     line = where.at(start)[0] if start < len(text) else 0
     i = start
@@ -118,13 +119,13 @@ def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
         if '"' in text[i:end]:
             cells = _quoted_cells(text, delimiter, i, end, path, line)
             if cells is not None:
-                records.append((cells, i, end))
+                yield cells, i, end
                 i = nl + 1
                 line += 1
                 continue
             [(cells, begin, end)] = _scan(text, delimiter, i, stop, path, where, unclosed,
                                           one=True)
-            records.append((cells, begin, end))
+            yield cells, begin, end
             i = end  # where _scan goes on from
             if i < stop and text[i] == "\r":
                 i += 1
@@ -133,7 +134,8 @@ def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
             if i == end and i < stop:
                 i += 1
             if i < stop and text[i - 1] != "\n":  # not at a line's start: _scan goes on
-                return records + _scan(text, delimiter, i, stop, path, where, unclosed)
+                yield from _scan(text, delimiter, i, stop, path, where, unclosed)
+                return
             line = where.at(i)[0] if i < stop else line
             continue
         cells = []
@@ -144,10 +146,9 @@ def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
                                                      column + width if width else column + 1),
                                          False, None, None)))
             column += width + 1
-        records.append((cells, i, end))
+        yield cells, i, end
         i = nl + 1
         line += 1
-    return records
 
 
 def _quoted_cells(text: str, delimiter: str, i: int, end: int, path: str,
@@ -289,6 +290,12 @@ def _sniff(heading: str, known: set[str]) -> str:
 def csv_rows(path: str, text: str, known: set[str]) -> list[Row]:
     """The rows of a CSV text: the lines above the heading one by one (comments
     and blank lines), then the records from the heading on."""
+    return list(csv_stream(path, text, known))
+
+
+def csv_stream(path: str, text: str, known: set[str]):
+    """`csv_rows`, one row at a time: a large catalogue is never held as rows
+    (an unclosed quote is said when the rows run out, as nothing is read then)."""
     where = _Positions(text)
     lines = text.splitlines(keepends=True)
     offset, heading_at = 0, None
@@ -298,24 +305,23 @@ def csv_rows(path: str, text: str, known: set[str]) -> list[Row]:
             break
         offset += len(line)
     delimiter = _sniff(lines[heading_at].rstrip("\r\n"), known) if heading_at is not None else ","
-    rows: list[Row] = []
     start = 0
     for line in lines[:heading_at] if heading_at is not None else lines:
         stop = start + len(line.rstrip("\r\n"))
-        rows += _rows(_scan(text, delimiter, start, stop, path, where) or
+        yield from _rows(_scan(text, delimiter, start, stop, path, where) or
                       [([Cell("", Span(path, *where.at(start), *where.at(start)))], start, stop)],
                       text, where, path, delimiter)
         start += len(line)
+    del lines
     if heading_at is not None:
         unclosed: list[Span] = []
-        rows += _rows(_scan_lines(text, delimiter, offset, len(text), path, where, unclosed), text,
+        yield from _rows(_scan_lines(text, delimiter, offset, len(text), path, where, unclosed), text,
                       where, path, delimiter)
         if unclosed:
             raise InputError([error(
                 "B001", "this quote opens a cell that is never closed: the rest of the file "
                 "would be read as one cell", unclosed[0],
                 'close the cell with a quote ("), or write a quote inside a cell as ""')])
-    return rows
 
 
 def record(path: str, text: str, delimiter: str, first_line: int) -> Row | None:
@@ -323,8 +329,8 @@ def record(path: str, text: str, delimiter: str, first_line: int) -> Row | None:
     read as csv_rows reads it: its cells with their spans in the file, where the
     text begins at line `first_line` (a columnar engine places a finding so)."""
     where = _Positions(text)
-    rows = _rows(_scan_lines(text, delimiter, 0, len(text), path, where, []), text, where, path,
-                 delimiter)
+    rows = list(_rows(_scan_lines(text, delimiter, 0, len(text), path, where, []), text, where,
+                      path, delimiter))
     if not rows:
         return None
     shift = first_line - 1
@@ -337,8 +343,7 @@ def record(path: str, text: str, delimiter: str, first_line: int) -> Row | None:
     return Row([c._replace(span=moved(c.span)) for c in row.cells], moved(row.span), row.comment)
 
 
-def _rows(records, text: str, where: _Positions, path: str, delimiter: str) -> list[Row]:
-    rows = []
+def _rows(records, text: str, where: _Positions, path: str, delimiter: str):
     for cells, begin, end in records:
         line, column = where.at(begin)
         end_line, end_column = where.at(end) if end > begin else (line, column + 1)
@@ -346,8 +351,7 @@ def _rows(records, text: str, where: _Positions, path: str, delimiter: str) -> l
         first = cells[0] if cells else None
         comment = first.value if first is not None and first.quoted else \
             raw.rstrip(" \t" + delimiter)
-        rows.append(Row(cells, Span(path, line, column, end_line, end_column), comment))
-    return rows
+        yield Row(cells, Span(path, line, column, end_line, end_column), comment)
 
 
 # -- rows to raw events: what CSV and workbooks share -------------------------------------
@@ -386,10 +390,24 @@ def read_csv(path: str, period: m.Period | None = None,
     text = read_source(path)
     both = {**(indices or {}), **(attributes or {})} if indices is not None else None
     problems: list[Diagnostic] = []
-    rows = widened(path, csv_rows(path, text, known_headings(both)), indices, problems)
+    rows = widened(path, csv_stream(path, text, known_headings(both)), indices, problems)
+    del text
     found_period, raw, found = read_rows(path, rows, period, indices, attributes=attributes,
-                                         required=required)
-    return found_period, raw, problems + found
+                                         required=required, lazily=True)
+    return found_period, *after(raw, problems, found)
+
+
+def after(raw, *lists: list[Diagnostic]):
+    """The raw events, one by one, and the list of problems that holds those of
+    `lists` (in that order) once they have all been read."""
+    out: list[Diagnostic] = []
+
+    def events():
+        yield from raw
+        for problems in lists:
+            out.extend(problems)
+
+    return events(), out
 
 
 def _names_fields(row: Row) -> bool:
@@ -414,13 +432,19 @@ def _below_a_title(rows: list[Row], at: int) -> int:
 def read_rows(path: str, rows: list[Row], period: m.Period | None,
               indices: dict[str, str] | None, period_row: Row | None = None,
               what: str = "spreadsheet", attributes: dict[str, str] | None = None,
-              required: dict[str, str] | None = None
+              required: dict[str, str] | None = None, lazily: bool = False
               ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
+    """The period, the raw events and the problems of a table's rows (any
+    iterable). `lazily`: the raw events come one by one as the rows are read,
+    and the problems are all in their list once the last has been taken."""
     problems: list[Diagnostic] = []
     heading_at = None
     if period_row is not None:
         period = _period(period_row, period)
-    for n, row in enumerate(rows):
+    rest = iter(rows)
+    rows = []  # up to the heading
+    for n, row in enumerate(rest):
+        rows.append(row)
         if row.blank():
             continue
         if row.cells[0].value.strip().startswith("#"):
@@ -437,11 +461,14 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
         raise InputError([judge.no_heading(what).at(
             last.span if last is not None else Span(path, 1, 1, 1, 2))])
     if what == "workbook":  # a sheet may have a title above its heading row
+        rows += rest
+        rest = iter(())
         heading_at = _below_a_title(rows, heading_at)
     heading = rows[heading_at]
     named = {**(indices or {}), **(attributes or {})} if indices is not None else None
     columns, index_columns, unknown = _heading(heading, named, problems)
-    data = rows[heading_at + 1:]
+    data = itertools.chain(rows[heading_at + 1:], rest)
+    del rows
     missing = [needed for needed in ("date", "event") if needed not in columns]
     for needed in missing:
         finding = judge.no_column(what, needed)
@@ -453,7 +480,10 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
     for j, cell in unknown:
         name = cell.value.strip()
         near = closest(name, indices or {})
-        used = any(j < len(r.cells) and r.cells[j].value.strip() for r in data)
+        if near is not None and not isinstance(data, list):
+            data = list(data)  # whether the column holds anything
+        used = near is not None and any(j < len(r.cells) and r.cells[j].value.strip()
+                                        for r in data)
         if near is not None and used:
             # a misspelt index: read as one, so that checking says `unknown index` (once,
             # at the heading) rather than losing its scores without a word
@@ -463,13 +493,21 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             problems.append(found(cell, judge.ignored_column(name, indices or {},
                                                              attributes or {})))
     if missing:
+        for _ in data:  # read through: a CSV's unclosed quote is said then
+            pass
         return period, [], problems
     there = {declared.name for _, declared in index_columns}
     for name, example in (required or {}).items():
         if name not in there:  # said once here, not on every row
             problems.append(found(heading.cells[0], judge.no_attribute_column(
                 what, name, example), heading.span))
-    raw: list[RawEvent] = []
+    raw = _events(path, data, columns, index_columns, problems, set(attributes or ()))
+    return period, raw if lazily else list(raw), problems
+
+
+def _events(path: str, data, columns: dict[str, int], index_columns: list,
+            problems: list[Diagnostic], attributes: set[str]):
+    """The raw events of the rows below the heading, one by one."""
     for row in data:
         if row.blank():
             continue
@@ -479,9 +517,7 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             if skipped is not None:
                 problems.append(found(row.cells[0], skipped))
             continue
-        event = _event(path, row, columns, index_columns, problems, set(attributes or ()))
-        raw.append(event)
-    return period, raw, problems
+        yield _event(path, row, columns, index_columns, problems, attributes)
 
 
 def _period(row: Row, period: m.Period | None) -> m.Period | None:

@@ -65,23 +65,41 @@ def _read_catalogue(paths, scheme, period, others=frozenset()):
         finally:
             if path == "-":
                 OVERLAY.pop("-", None)  # standard input, read once and kept for the reader
-        problems.extend(found)
         if found_period is None:
+            problems.extend(found)
             continue
+        # the raw events may come one by one as they are read (a large CSV is never
+        # held whole), and the reader's problems are all known once they are
+        kept = len(events)
+        checked: list[Diagnostic] = []
+        unscored: list[list] = []  # events without a score: [line, next event's line, at, to]
+        try:
+            for item in raw:
+                if unscored and unscored[-1][1] is None:
+                    unscored[-1][1] = item.span.line
+                before = len(checked)
+                event = check_event(item, len(events) + 1, found_period, scheme, checked,
+                                    weighted, others)
+                if event is not None:
+                    events.append(event)
+                elif any(p.code == "B108" for p in checked[before:]):
+                    unscored.append([item.span.line, None, before, len(checked)])
+        except InputError as e:  # said when the rows ran out (a CSV's unclosed quote)
+            del events[kept:]
+            problems.extend(e.diagnostics)
+            continue
+        problems.extend(found)
         periods.append(found_period)
         broken = sorted(p.span.line for p in found if p.code == "B001" and p.span)
-        first = len(problems)
-        for n, item in enumerate(raw):
-            before = len(problems)
-            event = check_event(item, len(events) + 1, found_period, scheme, problems, weighted,
-                                others)
-            if event is not None:
-                events.append(event)
-            elif _has_syntax_error(item, raw[n + 1] if n + 1 < len(raw) else None, broken):
+        for line, following, before, after in unscored:
+            if _has_syntax_error(line, following, broken):
                 # a line of it could not be read: "no score" would only mislead
-                problems[before:] = [p for p in problems[before:] if p.code != "B108"]
+                checked[before:after] = [None if p.code == "B108" else p
+                                         for p in checked[before:after]]
+        checked = [p for p in checked if p is not None]
         if sheet:
-            problems[first:] = _in_cells(problems[first:], found, required)
+            checked = _in_cells(checked, found, required)
+        problems.extend(checked)
     problems = _once_per_attribute(problems)
     if not periods:
         return None, problems
@@ -154,9 +172,11 @@ def _once_per_attribute(problems: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def _has_syntax_error(item: RawEvent, following: RawEvent | None, broken: list[int]) -> bool:
-    end = following.span.line if following is not None else float("inf")
-    return any(item.span.line <= line < end for line in broken)
+def _has_syntax_error(line: int, following: int | None, broken: list[int]) -> bool:
+    """Whether a line that could not be read stands between an event's first line
+    and the next event's (`following`, None: the end of the file)."""
+    end = following if following is not None else float("inf")
+    return any(line <= at < end for at in broken)
 
 
 def _join(periods: list[m.Period]) -> m.Period:

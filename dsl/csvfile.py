@@ -508,6 +508,8 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
 def _events(path: str, data, columns: dict[str, int], index_columns: list,
             problems: list[Diagnostic], attributes: set[str]):
     """The raw events of the rows below the heading, one by one."""
+    layout = tuple(columns.get(key) for key in ("date", "event", "category", "tags", "source",
+                                                "note", "ongoing"))
     for row in data:
         if row.blank():
             continue
@@ -517,7 +519,7 @@ def _events(path: str, data, columns: dict[str, int], index_columns: list,
             if skipped is not None:
                 problems.append(found(row.cells[0], skipped))
             continue
-        yield _event(path, row, columns, index_columns, problems, attributes)
+        yield _event(path, row, layout, index_columns, problems, attributes)
 
 
 def _period(row: Row, period: m.Period | None) -> m.Period | None:
@@ -573,27 +575,30 @@ def printed_date(value: dt.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]}"
 
 
-def _event(path: str, row: Row, columns: dict[str, int],
-           index_columns: list[tuple[int, m.Declared]], problems: list[Diagnostic],
-           attributes: set[str] = frozenset()) -> RawEvent:
+@judge.once
+def _score_cell(value: str):
+    """A score cell's text judged: its points (or the Finding), as stripped, and
+    whether it is written with its sign."""
+    points = judge.score(value)
+    if isinstance(points, judge.Finding):
+        return points, None, False
+    return points, value.strip(), bool(_SCORE.match(value).group(1))
+
+
+def _missing(path: str, row: Row) -> Cell:
+    """An empty cell past the row's end: where a missing date or text is said."""
     end = row.span
+    return Cell("", Span(path, end.end_line, end.end_column, end.end_line, end.end_column + 1))
+
+
+def _event(path: str, row: Row, layout: tuple, index_columns: list[tuple[int, m.Declared]],
+           problems: list[Diagnostic], attributes: set[str] = frozenset()) -> RawEvent:
+    """A row's raw event. `layout`: the columns of the date, the text, the
+    category, tags, source, note and `ongoing` (None where there is none)."""
     cells = row.cells
     count = len(cells)
-
-    def cell(key_or_index) -> Cell:
-        i = columns.get(key_or_index) if isinstance(key_or_index, str) else key_or_index
-        if i is not None and i < count:
-            return cells[i]
-        return Cell("", Span(path, end.end_line, end.end_column, end.end_line,
-                             end.end_column + 1))
-
-    def given(key: str) -> Cell | None:
-        """The row's cell in an optional column; None where the column or the
-        cell is missing, which reads as an empty cell would."""
-        i = columns.get(key)
-        return cells[i] if i is not None and i < count else None
-
-    date = cell("date")
+    at_date, at_text, at_category, at_tags, at_source, at_note, at_ongoing = layout
+    date = cells[at_date] if at_date is not None and at_date < count else _missing(path, row)
     when = date.value
     if isinstance(date.stored, dt.date):
         when = printed_date(date.stored)
@@ -602,12 +607,13 @@ def _event(path: str, row: Row, columns: dict[str, int],
                           f"{date.stored:%Y-%m-%d}; it is read as `{when}`"), date.span,
             "to keep a date as printed, format the date column as text (or type an apostrophe "
             "before the date: '4 January)"))
-    text = cell("event").value
+    text = (cells[at_text] if at_text is not None and at_text < count
+            else _missing(path, row)).value
     details: list = []
     scores = []
     unreadable = 0  # scores written that are none: the event carries one, if not readable
     for i, index in index_columns:
-        score = cells[i] if i < count else cell(i)
+        score = cells[i] if i < count else _missing(path, row)
         value = score.value
         stored = score.stored
         if stored is not None and isinstance(stored, (int, float)) and \
@@ -619,35 +625,35 @@ def _event(path: str, row: Row, columns: dict[str, int],
             # on the index, without a score
             details.append(_Item("mark", (m.Declared(index.name, score.span), True)))
             continue
-        points = judge.score(value)
-        if isinstance(points, judge.Finding) and points.code == "B001" and \
+        points, written, signed = _score_cell(value)
+        if written is None and points.code == "B001" and \
                 index.name in attributes:  # level: minister
             details.append(_Item("value", (index, m.Declared(value.strip(), score.span))))
             continue
-        if isinstance(points, judge.Finding):
+        if written is None:
             problems.append(found(score, points))
             unreadable += 1
             continue
-        scores.append((index, Num(points, value.strip(), bool(_SCORE.match(value).group(1)),
-                                  score.span)))
+        scores.append((index, Num(points, written, signed, score.span)))
     if scores:
         details.append(_Item("scores", scores))
     if unreadable:
         details.append(_Item("unreadable", unreadable))
-    category = given("category")
+    # the optional columns: a missing column or cell reads as an empty cell would
+    category = cells[at_category] if at_category is not None and at_category < count else None
     if category is not None and category.value.strip():
         details.append(_Item("category", m.Declared(category.value.strip(), category.span)))
-    tags = given("tags")
+    tags = cells[at_tags] if at_tags is not None and at_tags < count else None
     if tags is not None and tags.value.strip():
         details.append(_Item("tags", [m.Declared(t, tags.span) for t in judge.tags(tags.value)]))
-    source = given("source")
+    source = cells[at_source] if at_source is not None and at_source < count else None
     if source is not None:
         for one in source.value.split():
             details.append(_Item("source", one))
-    note = given("note")
+    note = cells[at_note] if at_note is not None and at_note < count else None
     if note is not None and note.value.strip():
         details.append(_Item("note", note.value.strip()))
-    ongoing = given("ongoing")
+    ongoing = cells[at_ongoing] if at_ongoing is not None and at_ongoing < count else None
     if ongoing is not None:
         flag = judge.ongoing(ongoing.value, ongoing.stored)
         if flag is True:

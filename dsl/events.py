@@ -463,12 +463,12 @@ def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
 def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
                   problems: list[Diagnostic]) -> m.When | None:
     text = raw.when
-    lead = len(text) - len(text.lstrip())
     printed = text.strip()
     span = raw.when_span
-    at = Span(span.file, span.line, span.column + lead, span.line, span.column + lead + 1)
+    lead = len(text) - len(text.lstrip()) if len(printed) != len(text) else 0
     found = judge.date(printed, period)
     if isinstance(found, judge.Finding):
+        at = Span(span.file, span.line, span.column + lead, span.line, span.column + lead + 1)
         if not printed and span.file.lower().endswith((".xlsx", ".xlsm", ".ods")):
             from .xlsx import cell_name, merged_range
 
@@ -481,10 +481,15 @@ def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
         problems.append(found.at(at))
         return None
     start, end = found
-    where = Span(span.file, span.line, span.column + lead, span.line,
-                 span.column + lead + len(printed))
+    if (not lead and span.end_line == span.line
+            and span.end_column == span.column + len(printed)):
+        where = span  # the date as written, the cell or token alone: its own place
+    else:
+        where = Span(span.file, span.line, span.column + lead, span.line,
+                     span.column + lead + len(printed))
     late = None if ongoing else judge.past(printed, start, end, period)
     if late is not None:
-        problems.append(late.at(at))
+        problems.append(late.at(Span(span.file, span.line, span.column + lead, span.line,
+                                     span.column + lead + 1)))
         return None
     return m.When(printed, start, end, where)

@@ -510,6 +510,7 @@ def _events(path: str, data, columns: dict[str, int], index_columns: list,
     """The raw events of the rows below the heading, one by one."""
     layout = tuple(columns.get(key) for key in ("date", "event", "category", "tags", "source",
                                                 "note", "ongoing"))
+    words: dict[str, str] = {}  # one copy of each text the events keep (dates, categories...)
     for row in data:
         if row.blank():
             continue
@@ -519,7 +520,7 @@ def _events(path: str, data, columns: dict[str, int], index_columns: list,
             if skipped is not None:
                 problems.append(found(row.cells[0], skipped))
             continue
-        yield _event(path, row, layout, index_columns, problems, attributes)
+        yield _event(path, row, layout, index_columns, problems, attributes, words)
 
 
 def _period(row: Row, period: m.Period | None) -> m.Period | None:
@@ -591,10 +592,28 @@ def _missing(path: str, row: Row) -> Cell:
     return Cell("", Span(path, end.end_line, end.end_column, end.end_line, end.end_column + 1))
 
 
+WORDS = 1 << 16  # distinct texts kept once per table (past them, each as read)
+
+
+def _kept(words: dict[str, str], text: str) -> str:
+    """The one copy of `text` the events of a table share (a catalogue of a
+    million rows names a few dozen categories and dates)."""
+    word = words.get(text)
+    if word is None:
+        if len(words) < WORDS:
+            words[text] = text
+        return text
+    return word
+
+
 def _event(path: str, row: Row, layout: tuple, index_columns: list[tuple[int, m.Declared]],
-           problems: list[Diagnostic], attributes: set[str] = frozenset()) -> RawEvent:
+           problems: list[Diagnostic], attributes: set[str] = frozenset(),
+           words: dict[str, str] | None = None) -> RawEvent:
     """A row's raw event. `layout`: the columns of the date, the text, the
-    category, tags, source, note and `ongoing` (None where there is none)."""
+    category, tags, source, note and `ongoing` (None where there is none);
+    `words`: the texts already kept (`_kept`)."""
+    if words is None:
+        words = {}
     cells = row.cells
     count = len(cells)
     at_date, at_text, at_category, at_tags, at_source, at_note, at_ongoing = layout
@@ -628,7 +647,8 @@ def _event(path: str, row: Row, layout: tuple, index_columns: list[tuple[int, m.
         points, written, signed = _score_cell(value)
         if written is None and points.code == "B001" and \
                 index.name in attributes:  # level: minister
-            details.append(_Item("value", (index, m.Declared(value.strip(), score.span))))
+            details.append(_Item("value", (index, m.Declared(_kept(words, value.strip()),
+                                                             score.span))))
             continue
         if written is None:
             problems.append(found(score, points))
@@ -642,10 +662,12 @@ def _event(path: str, row: Row, layout: tuple, index_columns: list[tuple[int, m.
     # the optional columns: a missing column or cell reads as an empty cell would
     category = cells[at_category] if at_category is not None and at_category < count else None
     if category is not None and category.value.strip():
-        details.append(_Item("category", m.Declared(category.value.strip(), category.span)))
+        details.append(_Item("category", m.Declared(_kept(words, category.value.strip()),
+                                                    category.span)))
     tags = cells[at_tags] if at_tags is not None and at_tags < count else None
     if tags is not None and tags.value.strip():
-        details.append(_Item("tags", [m.Declared(t, tags.span) for t in judge.tags(tags.value)]))
+        details.append(_Item("tags", [m.Declared(_kept(words, t), tags.span)
+                                      for t in judge.tags(tags.value)]))
     source = cells[at_source] if at_source is not None and at_source < count else None
     if source is not None:
         for one in source.value.split():
@@ -660,4 +682,4 @@ def _event(path: str, row: Row, layout: tuple, index_columns: list[tuple[int, m.
             details.append(_Item("ongoing", True))
         elif isinstance(flag, judge.Finding):
             problems.append(found(ongoing, flag))
-    return RawEvent(when, date.span, text.strip(), details, row.span)
+    return RawEvent(_kept(words, when), date.span, _kept(words, text.strip()), details, row.span)

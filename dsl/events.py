@@ -311,9 +311,24 @@ def _filled(values: dict, attributes: dict, raw: RawEvent,
                     return None
                 problems.append(judge.no_value(name, _example(attribute)).at(raw.span))
                 continue
-            value = m.Value(name, attribute.default, None)
+            value = _default(name, attribute.default)
         out.append(value)
     return tuple(out)
+
+
+_DEFAULTS: dict = {}
+
+
+def _default(name: str, default) -> m.Value:
+    """An attribute's default as an event's value: one, shared by every event
+    that records none (a value is frozen)."""
+    key = (name, type(default), default)
+    value = _DEFAULTS.get(key)
+    if value is None:
+        if len(_DEFAULTS) >= 1024:
+            _DEFAULTS.clear()
+        value = _DEFAULTS[key] = m.Value(name, default, None)
+    return value
 
 
 def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,

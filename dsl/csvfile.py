@@ -66,7 +66,7 @@ class Cell(NamedTuple):
 class Row(NamedTuple):
     cells: list[Cell]
     span: Span
-    comment: str  # the row's text, read as a comment line (the period line)
+    comment: str  # the row's text, read as a comment line (the period line); "" if none
 
     def blank(self) -> bool:
         return not any(c.value.strip() for c in self.cells)
@@ -347,10 +347,13 @@ def _rows(records, text: str, where: _Positions, path: str, delimiter: str):
     for cells, begin, end in records:
         line, column = where.at(begin)
         end_line, end_column = where.at(end) if end > begin else (line, column + 1)
-        raw = text[begin:end]
         first = cells[0] if cells else None
-        comment = first.value if first is not None and first.quoted else \
-            raw.rstrip(" \t" + delimiter)
+        if first is not None and first.quoted:
+            comment = first.value
+        elif first is None or first.value.lstrip().startswith("#"):
+            comment = text[begin:end].rstrip(" \t" + delimiter)
+        else:
+            comment = ""  # no comment: the line is not copied for one
         yield Row(cells, Span(path, line, column, end_line, end_column), comment)
 
 

@@ -264,7 +264,12 @@ def no_value(name: str, example: str, cell: bool = False) -> Finding:
 
 def tags(text: str) -> list[str]:
     """A tags cell's tags: split at `;` and `,`."""
-    return [t.strip() for t in re.split(r"[;,]", text) if t.strip()]
+    return list(_tags(text))
+
+
+@once
+def _tags(text: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in re.split(r"[;,]", text) if t.strip())
 
 
 def index_named(value: str, indices: dict[str, str]) -> str | None:

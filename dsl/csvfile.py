@@ -31,6 +31,7 @@ line breaks.
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import datetime as dt
 import re
@@ -65,7 +66,7 @@ class Cell(NamedTuple):
 class Row(NamedTuple):
     cells: list[Cell]
     span: Span
-    comment: str  # the row's text, read as a comment line (the period line)
+    comment: str  # the row's text, read as a comment line (the period line); "" if none
 
     def blank(self) -> bool:
         return not any(c.value.strip() for c in self.cells)
@@ -99,14 +100,14 @@ _ODD_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
-                where: _Positions, unclosed: list[Span] | None = None
-                ) -> list[tuple[list[Cell], int, int]]:
-    """What `_scan` returns, faster: a line without a quote is one record whose
-    cells are the line split at the delimiter; a line with a quote (which may
-    open a cell running over several lines) is read by `_scan`, one record."""
+                where: _Positions, unclosed: list[Span] | None = None):
+    """The records `_scan` returns, one by one, faster: a line without a quote
+    is one record whose cells are the line split at the delimiter, and so is a
+    line whose quotes only wrap whole cells; a line with another quote (which
+    may open a cell running over several lines) is read by `_scan`, one record."""
     if stop != len(text) or _ODD_BREAKS.search(text, start) is not None:
-        return _scan(text, delimiter, start, stop, path, where, unclosed)
-    records = []
+        yield from _scan(text, delimiter, start, stop, path, where, unclosed)
+        return
     new_cell = tuple.__new__  # Cell(value, span) without the namedtuple's Python __new__
     line = where.at(start)[0] if start < len(text) else 0
     i = start
@@ -116,9 +117,15 @@ def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
             nl = stop
         end = nl - 1 if nl > i and text[nl - 1] == "\r" else nl
         if '"' in text[i:end]:
+            cells = _quoted_cells(text, delimiter, i, end, path, line)
+            if cells is not None:
+                yield cells, i, end
+                i = nl + 1
+                line += 1
+                continue
             [(cells, begin, end)] = _scan(text, delimiter, i, stop, path, where, unclosed,
                                           one=True)
-            records.append((cells, begin, end))
+            yield cells, begin, end
             i = end  # where _scan goes on from
             if i < stop and text[i] == "\r":
                 i += 1
@@ -127,7 +134,8 @@ def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
             if i == end and i < stop:
                 i += 1
             if i < stop and text[i - 1] != "\n":  # not at a line's start: _scan goes on
-                return records + _scan(text, delimiter, i, stop, path, where, unclosed)
+                yield from _scan(text, delimiter, i, stop, path, where, unclosed)
+                return
             line = where.at(i)[0] if i < stop else line
             continue
         cells = []
@@ -138,10 +146,48 @@ def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
                                                      column + width if width else column + 1),
                                          False, None, None)))
             column += width + 1
-        records.append((cells, i, end))
+        yield cells, i, end
         i = nl + 1
         line += 1
-    return records
+
+
+def _quoted_cells(text: str, delimiter: str, i: int, end: int, path: str,
+                  line: int) -> list[Cell] | None:
+    """The cells of the line text[i:end] when its quotes only wrap whole cells
+    and none holds a quote (`"4 January","Talks, long",+1`): what `_scan` makes
+    of it, without its scanning; None for any other line (then `_scan` reads it)."""
+    new_cell = tuple.__new__
+    cells = []
+    at = i
+    while True:
+        if at < end and text[at] == '"':
+            close = text.find('"', at + 1, end)
+            if close < 0:
+                return None
+            after = close + 1
+            if after < end and text[after] != delimiter:
+                return None  # `"ab"cd` or `"a""b"`: scanned
+            value = text[at + 1:close]
+            column = at + 2 - i
+            width = len(value)
+            cells.append(new_cell(Cell, (value, Span(path, line, column, line,
+                                                     column + width if width else column + 1),
+                                         True, None, None)))
+        else:
+            after = text.find(delimiter, at, end)
+            if after < 0:
+                after = end
+            value = text[at:after]
+            if '"' in value:
+                return None
+            column = at + 1 - i
+            width = len(value)
+            cells.append(new_cell(Cell, (value, Span(path, line, column, line,
+                                                     column + width if width else column + 1),
+                                         False, None, None)))
+        if after >= end:
+            return cells
+        at = after + 1
 
 
 def _scan(text: str, delimiter: str, start: int, stop: int, path: str,
@@ -244,6 +290,12 @@ def _sniff(heading: str, known: set[str]) -> str:
 def csv_rows(path: str, text: str, known: set[str]) -> list[Row]:
     """The rows of a CSV text: the lines above the heading one by one (comments
     and blank lines), then the records from the heading on."""
+    return list(csv_stream(path, text, known))
+
+
+def csv_stream(path: str, text: str, known: set[str]):
+    """`csv_rows`, one row at a time: a large catalogue is never held as rows
+    (an unclosed quote is said when the rows run out, as nothing is read then)."""
     where = _Positions(text)
     lines = text.splitlines(keepends=True)
     offset, heading_at = 0, None
@@ -253,24 +305,23 @@ def csv_rows(path: str, text: str, known: set[str]) -> list[Row]:
             break
         offset += len(line)
     delimiter = _sniff(lines[heading_at].rstrip("\r\n"), known) if heading_at is not None else ","
-    rows: list[Row] = []
     start = 0
     for line in lines[:heading_at] if heading_at is not None else lines:
         stop = start + len(line.rstrip("\r\n"))
-        rows += _rows(_scan(text, delimiter, start, stop, path, where) or
+        yield from _rows(_scan(text, delimiter, start, stop, path, where) or
                       [([Cell("", Span(path, *where.at(start), *where.at(start)))], start, stop)],
                       text, where, path, delimiter)
         start += len(line)
+    del lines
     if heading_at is not None:
         unclosed: list[Span] = []
-        rows += _rows(_scan_lines(text, delimiter, offset, len(text), path, where, unclosed), text,
+        yield from _rows(_scan_lines(text, delimiter, offset, len(text), path, where, unclosed), text,
                       where, path, delimiter)
         if unclosed:
             raise InputError([error(
                 "B001", "this quote opens a cell that is never closed: the rest of the file "
                 "would be read as one cell", unclosed[0],
                 'close the cell with a quote ("), or write a quote inside a cell as ""')])
-    return rows
 
 
 def record(path: str, text: str, delimiter: str, first_line: int) -> Row | None:
@@ -278,8 +329,8 @@ def record(path: str, text: str, delimiter: str, first_line: int) -> Row | None:
     read as csv_rows reads it: its cells with their spans in the file, where the
     text begins at line `first_line` (a columnar engine places a finding so)."""
     where = _Positions(text)
-    rows = _rows(_scan_lines(text, delimiter, 0, len(text), path, where, []), text, where, path,
-                 delimiter)
+    rows = list(_rows(_scan_lines(text, delimiter, 0, len(text), path, where, []), text, where,
+                      path, delimiter))
     if not rows:
         return None
     shift = first_line - 1
@@ -292,17 +343,18 @@ def record(path: str, text: str, delimiter: str, first_line: int) -> Row | None:
     return Row([c._replace(span=moved(c.span)) for c in row.cells], moved(row.span), row.comment)
 
 
-def _rows(records, text: str, where: _Positions, path: str, delimiter: str) -> list[Row]:
-    rows = []
+def _rows(records, text: str, where: _Positions, path: str, delimiter: str):
     for cells, begin, end in records:
         line, column = where.at(begin)
         end_line, end_column = where.at(end) if end > begin else (line, column + 1)
-        raw = text[begin:end]
         first = cells[0] if cells else None
-        comment = first.value if first is not None and first.quoted else \
-            raw.rstrip(" \t" + delimiter)
-        rows.append(Row(cells, Span(path, line, column, end_line, end_column), comment))
-    return rows
+        if first is not None and first.quoted:
+            comment = first.value
+        elif first is None or first.value.lstrip().startswith("#"):
+            comment = text[begin:end].rstrip(" \t" + delimiter)
+        else:
+            comment = ""  # no comment: the line is not copied for one
+        yield Row(cells, Span(path, line, column, end_line, end_column), comment)
 
 
 # -- rows to raw events: what CSV and workbooks share -------------------------------------
@@ -341,10 +393,24 @@ def read_csv(path: str, period: m.Period | None = None,
     text = read_source(path)
     both = {**(indices or {}), **(attributes or {})} if indices is not None else None
     problems: list[Diagnostic] = []
-    rows = widened(path, csv_rows(path, text, known_headings(both)), indices, problems)
+    rows = widened(path, csv_stream(path, text, known_headings(both)), indices, problems)
+    del text
     found_period, raw, found = read_rows(path, rows, period, indices, attributes=attributes,
-                                         required=required)
-    return found_period, raw, problems + found
+                                         required=required, lazily=True)
+    return found_period, *after(raw, problems, found)
+
+
+def after(raw, *lists: list[Diagnostic]):
+    """The raw events, one by one, and the list of problems that holds those of
+    `lists` (in that order) once they have all been read."""
+    out: list[Diagnostic] = []
+
+    def events():
+        yield from raw
+        for problems in lists:
+            out.extend(problems)
+
+    return events(), out
 
 
 def _names_fields(row: Row) -> bool:
@@ -369,13 +435,19 @@ def _below_a_title(rows: list[Row], at: int) -> int:
 def read_rows(path: str, rows: list[Row], period: m.Period | None,
               indices: dict[str, str] | None, period_row: Row | None = None,
               what: str = "spreadsheet", attributes: dict[str, str] | None = None,
-              required: dict[str, str] | None = None
+              required: dict[str, str] | None = None, lazily: bool = False
               ) -> tuple[m.Period | None, list[RawEvent], list[Diagnostic]]:
+    """The period, the raw events and the problems of a table's rows (any
+    iterable). `lazily`: the raw events come one by one as the rows are read,
+    and the problems are all in their list once the last has been taken."""
     problems: list[Diagnostic] = []
     heading_at = None
     if period_row is not None:
         period = _period(period_row, period)
-    for n, row in enumerate(rows):
+    rest = iter(rows)
+    rows = []  # up to the heading
+    for n, row in enumerate(rest):
+        rows.append(row)
         if row.blank():
             continue
         if row.cells[0].value.strip().startswith("#"):
@@ -392,11 +464,14 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
         raise InputError([judge.no_heading(what).at(
             last.span if last is not None else Span(path, 1, 1, 1, 2))])
     if what == "workbook":  # a sheet may have a title above its heading row
+        rows += rest
+        rest = iter(())
         heading_at = _below_a_title(rows, heading_at)
     heading = rows[heading_at]
     named = {**(indices or {}), **(attributes or {})} if indices is not None else None
     columns, index_columns, unknown = _heading(heading, named, problems)
-    data = rows[heading_at + 1:]
+    data = itertools.chain(rows[heading_at + 1:], rest)
+    del rows
     missing = [needed for needed in ("date", "event") if needed not in columns]
     for needed in missing:
         finding = judge.no_column(what, needed)
@@ -408,7 +483,10 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
     for j, cell in unknown:
         name = cell.value.strip()
         near = closest(name, indices or {})
-        used = any(j < len(r.cells) and r.cells[j].value.strip() for r in data)
+        if near is not None and not isinstance(data, list):
+            data = list(data)  # whether the column holds anything
+        used = near is not None and any(j < len(r.cells) and r.cells[j].value.strip()
+                                        for r in data)
         if near is not None and used:
             # a misspelt index: read as one, so that checking says `unknown index` (once,
             # at the heading) rather than losing its scores without a word
@@ -418,13 +496,24 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             problems.append(found(cell, judge.ignored_column(name, indices or {},
                                                              attributes or {})))
     if missing:
+        for _ in data:  # read through: a CSV's unclosed quote is said then
+            pass
         return period, [], problems
     there = {declared.name for _, declared in index_columns}
     for name, example in (required or {}).items():
         if name not in there:  # said once here, not on every row
             problems.append(found(heading.cells[0], judge.no_attribute_column(
                 what, name, example), heading.span))
-    raw: list[RawEvent] = []
+    raw = _events(path, data, columns, index_columns, problems, set(attributes or ()))
+    return period, raw if lazily else list(raw), problems
+
+
+def _events(path: str, data, columns: dict[str, int], index_columns: list,
+            problems: list[Diagnostic], attributes: set[str]):
+    """The raw events of the rows below the heading, one by one."""
+    layout = tuple(columns.get(key) for key in ("date", "event", "category", "tags", "source",
+                                                "note", "ongoing"))
+    words: dict[str, str] = {}  # one copy of each text the events keep (dates, categories...)
     for row in data:
         if row.blank():
             continue
@@ -434,9 +523,7 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
             if skipped is not None:
                 problems.append(found(row.cells[0], skipped))
             continue
-        event = _event(path, row, columns, index_columns, problems, set(attributes or ()))
-        raw.append(event)
-    return period, raw, problems
+        yield _event(path, row, layout, index_columns, problems, attributes, words)
 
 
 def _period(row: Row, period: m.Period | None) -> m.Period | None:
@@ -492,27 +579,48 @@ def printed_date(value: dt.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]}"
 
 
-def _event(path: str, row: Row, columns: dict[str, int],
-           index_columns: list[tuple[int, m.Declared]], problems: list[Diagnostic],
-           attributes: set[str] = frozenset()) -> RawEvent:
+@judge.once
+def _score_cell(value: str):
+    """A score cell's text judged: its points (or the Finding), as stripped, and
+    whether it is written with its sign."""
+    points = judge.score(value)
+    if isinstance(points, judge.Finding):
+        return points, None, False
+    return points, value.strip(), bool(_SCORE.match(value).group(1))
+
+
+def _missing(path: str, row: Row) -> Cell:
+    """An empty cell past the row's end: where a missing date or text is said."""
     end = row.span
+    return Cell("", Span(path, end.end_line, end.end_column, end.end_line, end.end_column + 1))
+
+
+WORDS = 1 << 16  # distinct texts kept once per table (past them, each as read)
+
+
+def _kept(words: dict[str, str], text: str) -> str:
+    """The one copy of `text` the events of a table share (a catalogue of a
+    million rows names a few dozen categories and dates)."""
+    word = words.get(text)
+    if word is None:
+        if len(words) < WORDS:
+            words[text] = text
+        return text
+    return word
+
+
+def _event(path: str, row: Row, layout: tuple, index_columns: list[tuple[int, m.Declared]],
+           problems: list[Diagnostic], attributes: set[str] = frozenset(),
+           words: dict[str, str] | None = None) -> RawEvent:
+    """A row's raw event. `layout`: the columns of the date, the text, the
+    category, tags, source, note and `ongoing` (None where there is none);
+    `words`: the texts already kept (`_kept`)."""
+    if words is None:
+        words = {}
     cells = row.cells
     count = len(cells)
-
-    def cell(key_or_index) -> Cell:
-        i = columns.get(key_or_index) if isinstance(key_or_index, str) else key_or_index
-        if i is not None and i < count:
-            return cells[i]
-        return Cell("", Span(path, end.end_line, end.end_column, end.end_line,
-                             end.end_column + 1))
-
-    def given(key: str) -> Cell | None:
-        """The row's cell in an optional column; None where the column or the
-        cell is missing, which reads as an empty cell would."""
-        i = columns.get(key)
-        return cells[i] if i is not None and i < count else None
-
-    date = cell("date")
+    at_date, at_text, at_category, at_tags, at_source, at_note, at_ongoing = layout
+    date = cells[at_date] if at_date is not None and at_date < count else _missing(path, row)
     when = date.value
     if isinstance(date.stored, dt.date):
         when = printed_date(date.stored)
@@ -521,12 +629,13 @@ def _event(path: str, row: Row, columns: dict[str, int],
                           f"{date.stored:%Y-%m-%d}; it is read as `{when}`"), date.span,
             "to keep a date as printed, format the date column as text (or type an apostrophe "
             "before the date: '4 January)"))
-    text = cell("event").value
+    text = (cells[at_text] if at_text is not None and at_text < count
+            else _missing(path, row)).value
     details: list = []
     scores = []
     unreadable = 0  # scores written that are none: the event carries one, if not readable
     for i, index in index_columns:
-        score = cells[i] if i < count else cell(i)
+        score = cells[i] if i < count else _missing(path, row)
         value = score.value
         stored = score.stored
         if stored is not None and isinstance(stored, (int, float)) and \
@@ -538,39 +647,42 @@ def _event(path: str, row: Row, columns: dict[str, int],
             # on the index, without a score
             details.append(_Item("mark", (m.Declared(index.name, score.span), True)))
             continue
-        points = judge.score(value)
-        if isinstance(points, judge.Finding) and points.code == "B001" and \
+        points, written, signed = _score_cell(value)
+        if written is None and points.code == "B001" and \
                 index.name in attributes:  # level: minister
-            details.append(_Item("value", (index, m.Declared(value.strip(), score.span))))
+            details.append(_Item("value", (index, m.Declared(_kept(words, value.strip()),
+                                                             score.span))))
             continue
-        if isinstance(points, judge.Finding):
+        if written is None:
             problems.append(found(score, points))
             unreadable += 1
             continue
-        scores.append((index, Num(points, value.strip(), bool(_SCORE.match(value).group(1)),
-                                  score.span)))
+        scores.append((index, Num(points, written, signed, score.span)))
     if scores:
         details.append(_Item("scores", scores))
     if unreadable:
         details.append(_Item("unreadable", unreadable))
-    category = given("category")
+    # the optional columns: a missing column or cell reads as an empty cell would
+    category = cells[at_category] if at_category is not None and at_category < count else None
     if category is not None and category.value.strip():
-        details.append(_Item("category", m.Declared(category.value.strip(), category.span)))
-    tags = given("tags")
+        details.append(_Item("category", m.Declared(_kept(words, category.value.strip()),
+                                                    category.span)))
+    tags = cells[at_tags] if at_tags is not None and at_tags < count else None
     if tags is not None and tags.value.strip():
-        details.append(_Item("tags", [m.Declared(t, tags.span) for t in judge.tags(tags.value)]))
-    source = given("source")
+        details.append(_Item("tags", [m.Declared(_kept(words, t), tags.span)
+                                      for t in judge.tags(tags.value)]))
+    source = cells[at_source] if at_source is not None and at_source < count else None
     if source is not None:
         for one in source.value.split():
             details.append(_Item("source", one))
-    note = given("note")
+    note = cells[at_note] if at_note is not None and at_note < count else None
     if note is not None and note.value.strip():
         details.append(_Item("note", note.value.strip()))
-    ongoing = given("ongoing")
+    ongoing = cells[at_ongoing] if at_ongoing is not None and at_ongoing < count else None
     if ongoing is not None:
         flag = judge.ongoing(ongoing.value, ongoing.stored)
         if flag is True:
             details.append(_Item("ongoing", True))
         elif isinstance(flag, judge.Finding):
             problems.append(found(ongoing, flag))
-    return RawEvent(when, date.span, text.strip(), details, row.span)
+    return RawEvent(_kept(words, when), date.span, _kept(words, text.strip()), details, row.span)

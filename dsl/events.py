@@ -65,23 +65,41 @@ def _read_catalogue(paths, scheme, period, others=frozenset()):
         finally:
             if path == "-":
                 OVERLAY.pop("-", None)  # standard input, read once and kept for the reader
-        problems.extend(found)
         if found_period is None:
+            problems.extend(found)
             continue
+        # the raw events may come one by one as they are read (a large CSV is never
+        # held whole), and the reader's problems are all known once they are
+        kept = len(events)
+        checked: list[Diagnostic] = []
+        unscored: list[list] = []  # events without a score: [line, next event's line, at, to]
+        try:
+            for item in raw:
+                if unscored and unscored[-1][1] is None:
+                    unscored[-1][1] = item.span.line
+                before = len(checked)
+                event = check_event(item, len(events) + 1, found_period, scheme, checked,
+                                    weighted, others)
+                if event is not None:
+                    events.append(event)
+                elif any(p.code == "B108" for p in checked[before:]):
+                    unscored.append([item.span.line, None, before, len(checked)])
+        except InputError as e:  # said when the rows ran out (a CSV's unclosed quote)
+            del events[kept:]
+            problems.extend(e.diagnostics)
+            continue
+        problems.extend(found)
         periods.append(found_period)
         broken = sorted(p.span.line for p in found if p.code == "B001" and p.span)
-        first = len(problems)
-        for n, item in enumerate(raw):
-            before = len(problems)
-            event = check_event(item, len(events) + 1, found_period, scheme, problems, weighted,
-                                others)
-            if event is not None:
-                events.append(event)
-            elif _has_syntax_error(item, raw[n + 1] if n + 1 < len(raw) else None, broken):
+        for line, following, before, after in unscored:
+            if _has_syntax_error(line, following, broken):
                 # a line of it could not be read: "no score" would only mislead
-                problems[before:] = [p for p in problems[before:] if p.code != "B108"]
+                checked[before:after] = [None if p.code == "B108" else p
+                                         for p in checked[before:after]]
+        checked = [p for p in checked if p is not None]
         if sheet:
-            problems[first:] = _in_cells(problems[first:], found, required)
+            checked = _in_cells(checked, found, required)
+        problems.extend(checked)
     problems = _once_per_attribute(problems)
     if not periods:
         return None, problems
@@ -154,9 +172,11 @@ def _once_per_attribute(problems: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def _has_syntax_error(item: RawEvent, following: RawEvent | None, broken: list[int]) -> bool:
-    end = following.span.line if following is not None else float("inf")
-    return any(item.span.line <= line < end for line in broken)
+def _has_syntax_error(line: int, following: int | None, broken: list[int]) -> bool:
+    """Whether a line that could not be read stands between an event's first line
+    and the next event's (`following`, None: the end of the file)."""
+    end = following if following is not None else float("inf")
+    return any(line <= at < end for at in broken)
 
 
 def _join(periods: list[m.Period]) -> m.Period:
@@ -291,9 +311,24 @@ def _filled(values: dict, attributes: dict, raw: RawEvent,
                     return None
                 problems.append(judge.no_value(name, _example(attribute)).at(raw.span))
                 continue
-            value = m.Value(name, attribute.default, None)
+            value = _default(name, attribute.default)
         out.append(value)
     return tuple(out)
+
+
+_DEFAULTS: dict = {}
+
+
+def _default(name: str, default) -> m.Value:
+    """An attribute's default as an event's value: one, shared by every event
+    that records none (a value is frozen)."""
+    key = (name, type(default), default)
+    value = _DEFAULTS.get(key)
+    if value is None:
+        if len(_DEFAULTS) >= 1024:
+            _DEFAULTS.clear()
+        value = _DEFAULTS[key] = m.Value(name, default, None)
+    return value
 
 
 def _checked_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
@@ -451,12 +486,12 @@ def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
 def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
                   problems: list[Diagnostic]) -> m.When | None:
     text = raw.when
-    lead = len(text) - len(text.lstrip())
     printed = text.strip()
     span = raw.when_span
-    at = Span(span.file, span.line, span.column + lead, span.line, span.column + lead + 1)
+    lead = len(text) - len(text.lstrip()) if len(printed) != len(text) else 0
     found = judge.date(printed, period)
     if isinstance(found, judge.Finding):
+        at = Span(span.file, span.line, span.column + lead, span.line, span.column + lead + 1)
         if not printed and span.file.lower().endswith((".xlsx", ".xlsm", ".ods")):
             from .xlsx import cell_name, merged_range
 
@@ -469,10 +504,15 @@ def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
         problems.append(found.at(at))
         return None
     start, end = found
-    where = Span(span.file, span.line, span.column + lead, span.line,
-                 span.column + lead + len(printed))
+    if (not lead and span.end_line == span.line
+            and span.end_column == span.column + len(printed)):
+        where = span  # the date as written, the cell or token alone: its own place
+    else:
+        where = Span(span.file, span.line, span.column + lead, span.line,
+                     span.column + lead + len(printed))
     late = None if ongoing else judge.past(printed, start, end, period)
     if late is not None:
-        problems.append(late.at(at))
+        problems.append(late.at(Span(span.file, span.line, span.column + lead, span.line,
+                                     span.column + lead + 1)))
         return None
     return m.When(printed, start, end, where)

@@ -34,6 +34,33 @@ MAX_DIGITS = 15  # before and after the point: far beyond any score or weight
 ONGOING = ("yes", "y", "true", "1", "x", "ongoing")
 
 
+def once(function):
+    """`function` of texts (and other hashable values), each distinct argument
+    judged once: a catalogue writes the same score, date or category on
+    thousands of rows, and every reader asks here. A judgement is a value or a
+    frozen Finding, so one may be shared; the table is emptied when it grows
+    past `ONCE` entries (a long-lived language server reads many documents)."""
+    import functools
+
+    seen: dict = {}
+
+    @functools.wraps(function)
+    def judged(*key):
+        try:
+            return seen[key]
+        except KeyError:
+            if len(seen) >= ONCE:
+                seen.clear()
+            value = seen[key] = function(*key)
+            return value
+
+    judged.forget = seen.clear
+    return judged
+
+
+ONCE = 1 << 16
+
+
 @attrs.frozen
 class Finding:
     """What is wrong with a cell or token, before anyone says where it is.
@@ -116,6 +143,7 @@ def score_text(value) -> str:
     return cell_text(value)
 
 
+@once
 def score(text: str):
     """A score as written (`+1`, `-2`, `0`, `1.5`): its value (an int or a
     Fraction), or the Finding that it is none (B001, B206)."""
@@ -236,7 +264,12 @@ def no_value(name: str, example: str, cell: bool = False) -> Finding:
 
 def tags(text: str) -> list[str]:
     """A tags cell's tags: split at `;` and `,`."""
-    return [t.strip() for t in re.split(r"[;,]", text) if t.strip()]
+    return list(_tags(text))
+
+
+@once
+def _tags(text: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in re.split(r"[;,]", text) if t.strip())
 
 
 def index_named(value: str, indices: dict[str, str]) -> str | None:
@@ -379,15 +412,20 @@ def date(text: str, period: m.Period):
     """A date as printed (`4 January`, `Early March`, `2021-01-04`) in the period:
     its first and last day, or the Finding (B301, B302), about the part of the
     text (stripped) it names. Whether it runs past the period is `past`."""
+    return _date(text, period.start, period.end)
+
+
+@once
+def _date(text: str, first: dt.date, last: dt.date):
     printed = text.strip()
-    found = resolved(printed, period.start, period.end)
+    found = resolved(printed, first, last)
     if isinstance(found, DateProblem):
         return Finding("B301", f"cannot read the date `{printed}`: {found.message}", found.hint,
                        within=(found.start, found.end))
     start, end = found
-    if end < period.start or start > period.end:
+    if end < first or start > last:
         return Finding("B302", f"the date `{printed}` ({days(start, end)}) is outside the period "
-                       f"{period.start} to {period.end}",
+                       f"{first} to {last}",
                        "check the date, or the period at the top of the file",
                        within=(0, len(printed)))
     return start, end

@@ -24,12 +24,13 @@ file: `period "GDELT-style, synthetic" from 2015-01-01 to 2019-12-31`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import re
 
 from . import judgements as judge, model as m
-from .csvfile import FIXED, Cell, Row, found, read_rows
+from .csvfile import FIXED, Cell, Row, after, found, read_rows
 from .diagnostics import SOURCES, Diagnostic, InputError, Span, error
 from .judgements import cell_text as _text  # noqa: F401
 from .syntax import RawEvent
@@ -93,8 +94,8 @@ def read_table(path: str, period: m.Period | None = None,
     problems: list[Diagnostic] = []
     rows = widened(path, rows, indices, problems)
     found_period, raw, found = read_rows(path, rows, period, indices, what="catalogue",
-                                         attributes=attributes, required=required)
-    return found_period, raw, problems + found
+                                         attributes=attributes, required=required, lazily=True)
+    return found_period, *after(raw, problems, found)
 
 
 # -- Parquet and JSON Lines to cells --------------------------------------------------------
@@ -254,35 +255,54 @@ def long_form(heading: Row) -> tuple[int, int] | None:
     return None
 
 
-def widened(path: str, rows: list[Row], indices: dict[str, str] | None,
-            problems: list[Diagnostic]) -> list[Row]:
-    """Rows in the long form turned into the usual one (a column per index), each
-    row scoring the one index it names; other rows unchanged. An index the scheme
-    does not declare is an error at its cell (its row is left out)."""
-    heading_at = next((n for n, r in enumerate(rows) if not r.blank()
-                       and not r.cells[0].value.strip().startswith("#")), None)
-    if heading_at is None or indices is None:
+def widened(path: str, rows, indices: dict[str, str] | None, problems: list[Diagnostic]):
+    """Rows (any iterable) in the long form turned into the usual one (a column
+    per index), each row scoring the one index it names; other rows unchanged. An
+    index the scheme does not declare is an error at its cell (its row is left
+    out). The rows come one by one, as they are read."""
+    rest = iter(rows)
+    rows = []  # up to the heading
+    for row in rest:
+        rows.append(row)
+        if not row.blank() and not row.cells[0].value.strip().startswith("#"):
+            break
+    else:
         return rows
-    heading = rows[heading_at]
+    if indices is None:
+        return itertools.chain(rows, rest)
+    heading = rows[-1]
     where = long_form(heading)
     if where is None:
-        return rows
+        return itertools.chain(rows, rest)
+    return _widened(rows, rest, where, indices, problems)
+
+
+def _widened(rows: list[Row], rest, where: tuple[int, int], indices: dict[str, str],
+             problems: list[Diagnostic]):
+    heading = rows[-1]
     index_at, score_at = where
     names = list(indices)
     keep = [j for j in range(len(heading.cells)) if j not in where]
     span = heading.cells[score_at].span
     new_heading = Row([heading.cells[j] for j in keep] + [Cell(n, span) for n in names],
                       heading.span, heading.comment)
-    out = rows[:heading_at] + [new_heading]
+    yield from rows[:-1]
+    yield new_heading
     width = len(heading.cells)
-    for row in rows[heading_at + 1:]:
-        cells = row.cells + [Cell("", row.span)] * (width - len(row.cells))
+    named: dict[str, str | None] = {}  # each index cell's text judged once
+    for row in rest:
+        cells = row.cells
+        if len(cells) < width:
+            cells = cells + [Cell("", row.span)] * (width - len(cells))
         if row.blank() or cells[0].value.strip().startswith("#"):
-            out.append(row)
+            yield row
             continue
         said = cells[index_at]
         key = " ".join(said.value.lower().split())
-        name = judge.index_named(said.value, indices)
+        try:
+            name = named[said.value]
+        except KeyError:
+            name = named[said.value] = judge.index_named(said.value, indices)
         if name is None:
             if key:
                 problems.append(found(said, judge.unknown_index(said.value.strip(), names)))
@@ -290,11 +310,11 @@ def widened(path: str, rows: list[Row], indices: dict[str, str] | None,
                 problems.append(found(said, judge.no_index()))
             if key or cells[score_at].value.strip():
                 continue
-        scores = [Cell("", cells[score_at].span) for _ in names]
+        empty = Cell("", cells[score_at].span)
+        scores = [empty] * len(names)
         if name is not None:
             scores[names.index(name)] = cells[score_at]
-        out.append(Row([cells[j] for j in keep] + scores, row.span, row.comment))
-    return out
+        yield Row([cells[j] for j in keep] + scores, row.span, row.comment)
 
 
 __all__ = ["read_table", "is_table", "sidecar_period", "widened", "long_form", "FIXED",

@@ -258,6 +258,9 @@ CSV_CASES = [
     CSV_HEAD.replace(",", ";") + "4 January;Talks;+1;\n",
     CSV_HEAD.replace(",", "\t") + "4 January\tTalks, more\t+1\t\n",
     "\n\n" + CSV_HEAD + ",,,\n#comment,,,\n",
+    CSV_HEAD + '"4 January","Talks, long","+1",""\n"5 January",x,,"-1"\n',
+    CSV_HEAD + '"4 January","Talks",+1,"a"b\n"5 January",",",,"\n',
+    CSV_HEAD + '"4 January",Ta"lks,+1,\n"#c",,,\n',
 ]
 
 

@@ -186,6 +186,41 @@ def test_a_quote_never_closed_is_named(tmp_path):
         result.output
 
 
+def test_a_quote_never_closed_is_all_that_is_said_of_its_file(tmp_path):
+    # rows are read one by one into the checks: those read before the quote is found
+    # open say nothing, as when the file was read whole first
+    other = write(tmp_path, "a.csv", f"""
+        {PERIOD}
+        date,event,russia
+        4 January,Call,+1
+    """)
+    path = write(tmp_path, "c.csv", f"""
+        {PERIOD}
+        date,event,russia,eu
+        32 January,Call,+9,zz
+        5 January,Visit,,
+        6 January,"Talk,+1
+    """)
+    from barometer.dsl.events import read_catalogue
+
+    catalogue, found = read_catalogue([str(other), str(path)], load_scheme(str(RULES)))
+    assert [(p.code, p.span.file, p.span.line, p.span.column) for p in found] == [
+        ("B001", str(path), 5, 11)]
+    assert len(catalogue.events) == 1 and catalogue.files == (str(other), str(path))
+
+
+def test_a_row_without_a_score_beside_a_cell_that_cannot_be_read_is_said_once(tmp_path):
+    # "no score" would only mislead where the row's ongoing cell cannot be read: said
+    # once the whole file is read, the reader's problems known
+    path = write(tmp_path, "c.csv", f"""
+        {PERIOD}
+        date,event,russia,ongoing
+        4 January,Call,,maybe
+        5 January,Visit,,
+    """)
+    assert [(p.code, p.span.line) for p in problems(path)] == [("B001", 3), ("B108", 4)]
+
+
 def test_a_row_starting_with_a_hashtag_is_data(tmp_path):
     path = write(tmp_path, "c.csv", f"""
         {PERIOD}

@@ -54,7 +54,7 @@ def once(function):
             value = seen[key] = function(*key)
             return value
 
-    judged.forget = seen.clear
+    judged.forget = seen.clear  # type: ignore[attr-defined]
     return judged
 
 

@@ -549,14 +549,49 @@ def reap(cmd: list[str]) -> int:
             code = os.waitstatus_to_exitcode(status)
 
 
+MAX_RSS_MIB = 0  # --max-rss-mib: a child over it is stopped (0: no limit)
+
+
+def _rss_mib(pid: int) -> float:
+    """The resident memory of `pid` and its descendants, from /proc (Linux)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS")),
+                              0) / 1024
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            pass
+    return total
+
+
 def child_run(cmd: list[str], out_path: Path, env=None) -> dict:
-    """Run `cmd` as a child; its CPU time (user + system), wall time and peak memory."""
+    """Run `cmd` as a child; its CPU time (user + system), wall time and peak memory.
+    Over --max-rss-mib the child is killed (on a shared machine, before the kernel's
+    out-of-memory killer picks some process) and the run fails, saying so."""
     with open(out_path, "wb") as out, open(out_path.with_suffix(".err"), "wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
+        over = None
+        while MAX_RSS_MIB:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            rss = _rss_mib(proc.pid)
+            if rss > MAX_RSS_MIB and over is None:
+                over = rss
+                proc.kill()
+            time.sleep(0.2)
+        else:
+            _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
+    if over is not None:
+        raise RuntimeError(f"{' '.join(cmd)}: stopped at {over:.0f} MiB resident "
+                           f"(--max-rss-mib {MAX_RSS_MIB}), after {wall:.0f} s")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n"
                            + out_path.with_suffix(".err").read_text(errors="replace")[-3000:])
@@ -581,7 +616,15 @@ def measure(task: Task, size: int, fmt: str, path: Path, approaches: list[str], 
         out = scratch / f"{task.name}-{size}-{fmt}-{approach}.out"
         samples = []
         for run in range(runs):
-            samples.append(child_run(cmd, out))
+            try:
+                samples.append(child_run(cmd, out))
+            except RuntimeError as e:  # said, and the other approaches still measured
+                if approach in ("loop", "query") and want is None:
+                    raise
+                print(f"# {task.name} {size:,} {fmt}: {approach} FAILED: "
+                      f"{str(e).strip().splitlines()[-1][:500]}", flush=True)
+                print(f"# {approach} FAILED: {e}", file=sys.stderr, flush=True)
+                break
             if run == 0:  # the figures, before the runs count
                 text = out.read_text(encoding="utf-8")
                 got = json.loads(text) if approach in HAND else barometer_figures(task, text)
@@ -592,6 +635,8 @@ def measure(task: Task, size: int, fmt: str, path: Path, approaches: list[str], 
                     want = got
                 assert got == want, f"{approach} on {fmt} differs from the reference: " \
                                     f"{got} != {want}"
+        if not samples:
+            continue
         rows.append({"task": task.name, "size": size, "format": fmt, "approach": approach,
                      "cpu": [s["cpu"] for s in samples], "wall": [s["wall"] for s in samples],
                      "peak_mib": max(s["peak_mib"] for s in samples)})
@@ -719,6 +764,8 @@ def main() -> int:
     parser.add_argument("--loop-up-to", type=int, default=10_000_000,
                         help="the hand loop's largest size; above it the hand query is the "
                              "reference every approach's figures are compared with")
+    parser.add_argument("--max-rss-mib", type=float, default=0,
+                        help="stop a child whose resident memory goes over this (0: no limit)")
     parser.add_argument("--duckdb-from", type=int, default=10_000_000,
                         help="catalogues of this many rows or more are drawn by DuckDB")
     if sys.argv[1:2] == ["--reap"]:
@@ -748,6 +795,8 @@ def main() -> int:
     folder = Path(args.folder or tempfile.mkdtemp(prefix="engines-"))
     folder.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="engines-run-"))
+    global MAX_RSS_MIB
+    MAX_RSS_MIB = args.max_rss_mib
     caps = {"python": args.python_up_to, "spark": args.spark_up_to, "loop": args.loop_up_to}
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
           f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "

@@ -229,8 +229,13 @@ TASKS = {"task": ScoringTask(), "gdelt": GdeltTask()}
 
 # --- catalogues ---------------------------------------------------------------------------------
 
+# --unique-texts: every event's text made its own (` #ROW` added), so that no two rows are
+# the same event (B502: same date and text); drawn by DuckDB at every size
+UNIQUE = False
+
+
 def paths_of(task: Task, n: int, folder: Path, formats=("csv", "parquet")) -> dict[str, Path]:
-    return {f: folder / f"{task.name}-{n}.{f}" for f in formats}
+    return {f: folder / f"{task.name}{'-u' if UNIQUE else ''}-{n}.{f}" for f in formats}
 
 
 def generate(task: Task, n: int, folder: Path, seed: int = 19,
@@ -242,7 +247,7 @@ def generate(task: Task, n: int, folder: Path, seed: int = 19,
     paths = paths_of(task, n, folder, formats)
     if all(p.exists() for p in paths.values()):
         return paths
-    if n >= duckdb_from:
+    if n >= duckdb_from or UNIQUE:
         return generate_duckdb(task, n, folder, seed, formats)
     paths = paths_of(task, n, folder)
     import numpy as np
@@ -305,6 +310,7 @@ def generate_duckdb(task: Task, n: int, folder: Path, seed: int,
     2 cores); 10^7 with its CSV (530 MB) 8 s CPU, 0.9 GiB."""
     import duckdb
 
+    unique = " || ' #' || CAST(i AS VARCHAR)" if UNIQUE else ""
     if task.name == "gdelt":
         days = (gdelt_gen.END - gdelt_gen.START).days + 1
         dyads = [d for d, _ in gdelt_gen.DYADS]
@@ -319,7 +325,7 @@ def generate_duckdb(task: Task, n: int, folder: Path, seed: int,
                    FROM range({n}) AS t(i)"""
         select = f"""SELECT DATE '{gdelt_gen.START}' + CAST(floor(i * {days} / {n}) AS INTEGER)
                        AS "date",
-                   {_strings(texts)}[d * {len(kinds)} + c + 1] AS event,
+                   {_strings(texts)}[d * {len(kinds)} + c + 1]{unique} AS event,
                    {_strings(dyads)}[d + 1] AS "index",
                    CAST(r + 1 AS TINYINT) AS score,
                    {_strings(kinds)}[c + 1] AS category,
@@ -340,7 +346,7 @@ def generate_duckdb(task: Task, n: int, folder: Path, seed: int,
                      + {st.LOW} AS r
                    FROM range({n}) AS t(i)"""
         select = f"""SELECT DATE '2021-01-01' + CAST(floor(i * 365 / {n}) AS INTEGER) AS "date",
-                   'Event of kind ' || {_strings(names)}[c + 1] AS event,
+                   'Event of kind ' || {_strings(names)}[c + 1]{unique} AS event,
                    {_strings(st.INDICES)}[x + 1] AS "index",
                    CAST(r AS TINYINT) AS score,
                    {_strings(names)}[c + 1] AS category,
@@ -764,6 +770,9 @@ def main() -> int:
     parser.add_argument("--loop-up-to", type=int, default=10_000_000,
                         help="the hand loop's largest size; above it the hand query is the "
                              "reference every approach's figures are compared with")
+    parser.add_argument("--unique-texts", action="store_true",
+                        help="catalogues whose every event has a text of its own (no B502), "
+                             "drawn by DuckDB, named TASK-u-N")
     parser.add_argument("--max-rss-mib", type=float, default=0,
                         help="stop a child whose resident memory goes over this (0: no limit)")
     parser.add_argument("--duckdb-from", type=int, default=10_000_000,
@@ -771,6 +780,8 @@ def main() -> int:
     if sys.argv[1:2] == ["--reap"]:
         return reap(sys.argv[2:])
     args = parser.parse_args()
+    global UNIQUE
+    UNIQUE = args.unique_texts
     if args.generate:
         task, size, folder, *formats = args.generate
         generate(TASKS[task], int(size), Path(folder), formats=formats,
@@ -796,6 +807,8 @@ def main() -> int:
     folder.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="engines-run-"))
     global MAX_RSS_MIB
+    if UNIQUE:
+        print("# --unique-texts: no two rows share a date and a text (no B502)")
     MAX_RSS_MIB = args.max_rss_mib
     caps = {"python": args.python_up_to, "spark": args.spark_up_to, "loop": args.loop_up_to}
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
@@ -811,7 +824,8 @@ def main() -> int:
             # the memory of this one it was forked from
             started = time.monotonic()
             subprocess.run([sys.executable, __file__, "--generate", task.name, str(size),
-                            str(folder), *args.formats, "--duckdb-from", str(args.duckdb_from)],
+                            str(folder), *args.formats, "--duckdb-from", str(args.duckdb_from)]
+                           + (["--unique-texts"] if UNIQUE else []),
                            check=True)
             print(f"# {task.name} {size:,}: catalogues ready in "
                   f"{time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)

@@ -749,7 +749,7 @@ def fmt_against_check(megabytes: float, runs: int, scratch: Path) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tasks", nargs="+", choices=list(TASKS), default=list(TASKS))
     parser.add_argument("--formats", nargs="+", choices=["csv", "parquet"],
@@ -761,8 +761,9 @@ def main() -> int:
     parser.add_argument("--python-up-to", type=int, default=1_000_000)
     parser.add_argument("--spark-up-to", type=int, default=10_000_000)
     parser.add_argument("--folder", help="where to keep the generated catalogues")
-    parser.add_argument("--extras", action="store_true",
-                        help="also cold start, language-server latency and fmt against check")
+    parser.add_argument("--extras", nargs="*", choices=["start", "fmt", "lsp"],
+                        help="also cold start, fmt against check and language-server latency "
+                             "(all three if none is named; `--sizes --extras fmt`: fmt alone)")
     parser.add_argument("--lsp-events", type=int, default=5000)
     parser.add_argument("--fmt-mb", type=float, default=10)
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
@@ -836,13 +837,18 @@ def main() -> int:
                 print(f"# {task.name} {size:,} {fmt}: every approach gives the hand loop's "
                       f"figures", file=sys.stderr, flush=True)
                 print(table(new).split("\n", 2)[2], file=sys.stderr, flush=True)
-    print(table(rows))
+    if rows:
+        print(table(rows))
     print(f"\n(load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
           f"{os.getloadavg()[2]:.2f})")
-    if args.extras:
+    extras = set(args.extras or ["start", "fmt", "lsp"]) if args.extras is not None else set()
+    if extras:
         print()
+    if "start" in extras:
         print(cold_start(max(args.runs, 11), scratch))
+    if "fmt" in extras:
         print(fmt_against_check(args.fmt_mb, args.runs, scratch))
+    if "lsp" in extras:
         print(f"- language server (benchmarks/lsp_latency.py --events {args.lsp_events} "
               f"--runs {args.runs}):")
         print(lsp(args.lsp_events, args.runs))

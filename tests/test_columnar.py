@@ -291,8 +291,7 @@ index visits "Russia, visits" = sum(russia where text contains "visit")
 '''
 
 
-@pytest.mark.parametrize("scheme", ["minsk-barometer.rules", "minsk-goldstein-weights.rules",
-                                    "asking"])
+@pytest.mark.parametrize("scheme", ["minsk-goldstein-weights.rules", "asking"])
 def test_the_engine_groups_no19_by_the_python_engines_signatures(scheme, tmp_path):
     """DuckDB groups the entries of No 19 by the scheme's signature into the rows, and
     the counts, that the python engine's entries give (engine/plan.py Signature.row):

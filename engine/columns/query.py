@@ -276,6 +276,10 @@ def signature_rows(compiled: Compiled, signature, found) -> tuple[list[tuple], l
 
     columns = compiled.columns
     tags = sorted(signature.tags)
+    dens = {}  # a number attribute's denominator, for those in a column
+    for name in signature.values:
+        if name not in columns.constants and isinstance(columns.value(name), Scaled):
+            dens[name] = columns.dens[name]
     rows, counts = [], []
     for found_row in found:
         index, recorded, category, *rest, n = found_row
@@ -289,8 +293,8 @@ def signature_rows(compiled: Compiled, signature, found) -> tuple[list[tuple], l
                 values.append(columns.constants[name])
                 continue
             value = next(rest)
-            if value is not None and isinstance(columns.value(name), Scaled):
-                value = Fraction(int(value), columns.dens[name])
+            if value is not None and name in dens:
+                value = Fraction(int(value), dens[name])
                 value = int(value) if value.denominator == 1 else value
             values.append(value)
         rows.append((index, int(recorded), category, held, answers, tuple(values)))

@@ -423,3 +423,26 @@ def test_a_parquet_row_is_quoted_with_its_cells_of_spaces(tmp_path):
     path = parquet(tmp_path, "d.parquet", {"date": ["1 January"], "event": ["e"], "note": ["  "],
                                            "a": ["+1"], "category": ["z"]})
     assert both(tmp_path, path).output.startswith(f"{path}:2:27: error[B101]")
+
+
+def test_events_listed_again_beyond_those_listed_are_counted_as_the_python_reader_counts_them(
+        tmp_path):
+    # the DuckDB engine brought every row of a key held twice back to Python (4.3 GiB
+    # for a generated catalogue of 10^6 rows): now the first LISTED, and a count
+    from barometer.engine.columns.reader_warnings import LISTED
+
+    spellings = ["Talks", "talks ", "TALKS", "Stra\u00dfe", "strasse", "Tal ks"]
+    rows = [f"{1 + k % 3} January,{spellings[k % len(spellings)]},+1,,x,\n"
+            for k in range(LISTED + 60)]
+    path = write(tmp_path, "d.csv", HEAD + "".join(rows))
+    out = both(tmp_path, path).output
+    assert out.count("warning[B502]") == 20 and "note: " in out
+    rules = write(tmp_path, "s.rules", RULES)
+    from barometer import api
+
+    outcome = api.evaluate(str(rules), [str(path)], None, "duckdb")
+    listed = [d for d in outcome.warnings if d.code == "B502"]
+    python = api.evaluate(str(rules), [str(path)], None, "python")
+    repeats = [d for d in python.warnings if d.code == "B502"]
+    assert len(listed) == LISTED and listed == repeats[:LISTED]
+    assert outcome.unlisted == {"B502": len(repeats) - LISTED}

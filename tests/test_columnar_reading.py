@@ -446,3 +446,13 @@ def test_events_listed_again_beyond_those_listed_are_counted_as_the_python_reade
     repeats = [d for d in python.warnings if d.code == "B502"]
     assert len(listed) == LISTED and listed == repeats[:LISTED]
     assert outcome.unlisted == {"B502": len(repeats) - LISTED}
+
+
+def test_a_mistake_on_several_rows_is_said_at_each_as_the_python_reader_says_it(tmp_path):
+    # DuckDB said a repeated unknown category, and a row without a score, at the first
+    # row only; the python reader says them at every row
+    path = write(tmp_path, "d.csv", HEAD + "1 January,e,+1,,z,\n2 January,f,,,x,\n"
+                 "3 January,g,+1,,z,\n4 January,h,,,x,\n")
+    out = both(tmp_path, path).output
+    assert [line.split(": error")[0] for line in out.splitlines() if ": error[" in line] == [
+        f"{path}:3:17", f"{path}:4:1", f"{path}:5:17", f"{path}:6:1"]

@@ -226,9 +226,15 @@ def _tag_holds(source: Source, tag: str):
         r"(^|[;,])\s*" + re.escape(tag) + r"\s*([;,]|$)"))
 
 
+# The python reader says a finding at every row that holds it; these many rows are
+# located in all (each is a query, and reads its line from the file).
+LOCATED = 200
+
+
 def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
-    """Each finding at the first row that holds its value: its line in the file
-    (CSV, JSON Lines) or its row (Parquet, heading as line 1)."""
+    """Each finding at each row that holds its value, as the python reader says it
+    of each (LOCATED rows at most in all): its line in the file (CSV, JSON Lines)
+    or its row (Parquet, heading as line 1)."""
     exp = _exp()
     out = []
     for finding, column, value in found:
@@ -245,9 +251,10 @@ def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
             where = exp.Is(this=_col(column), expression=exp.null())
         else:
             where = exp.EQ(this=_col(column), expression=_value(value))
-        said = _diagnostic(finding, column, where, source, runner)
-        if said is not None:  # no row holds it (a date run past the period, but ongoing)
-            out.append(said)
+        said = _diagnostic(finding, column, where, source, runner, LOCATED - len(out))
+        out += said  # none where no row holds it (a date run past the period, but ongoing)
+        if len(out) >= LOCATED:
+            break
     return out
 
 
@@ -255,27 +262,33 @@ def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
 _WHOLE_ROW = {"B107", "B108", "B115"}
 
 
-def _diagnostic(finding, column, where, source: Source, runner) -> Diagnostic | None:
-    """The finding at the first row `where` holds (None if none does); its
-    `within`, the part of the cell's text it is about (a date's offsets)."""
+def _diagnostic(finding, column, where, source: Source, runner, limit: int = 1
+                ) -> list[Diagnostic]:
+    """The finding at each of the first `limit` rows `where` holds (none if none
+    does), as the python reader says it of each row; its `within`, the part of the
+    cell's text it is about (a date's offsets)."""
     exp = _exp()
-    code, message, hint, within = finding.code, finding.message, finding.hint, finding.within
+    code, message, hint = finding.code, finding.message, finding.hint
     if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
         query = exp.select(exp.Count(this=exp.Star()), copy=False).from_(_src(), copy=False).where(
             exp.and_(where, _nonblank(source)), copy=False)
         if not runner.rows(query)[0][0]:
-            return None
-        return error(code, f"{source.path}: {message}", None, hint)
+            return []
+        return [error(code, f"{source.path}: {message}", None, hint)]
     numbered = exp.select(exp.Star(), exp.alias_(
         exp.Window(this=exp.RowNumber()), "barometer_row"), copy=False).from_(_src(), copy=False)
     query = (exp.select(exp.column("barometer_row"), copy=False)
              .from_(numbered.subquery("numbered", copy=False), copy=False)
              .where(exp.and_(where, _nonblank(source)), copy=False)
-             .order_by(exp.column("barometer_row"), copy=False).limit(1, copy=False))
-    rows = runner.rows(query)
-    if not rows:
-        return None
-    row = rows[0][0]
+             .order_by(exp.column("barometer_row"), copy=False).limit(limit, copy=False))
+    return [_at_row(finding, column, row, numbered, source, runner)
+            for (row,) in runner.rows(query)]
+
+
+def _at_row(finding, column, row: int, numbered, source: Source, runner) -> Diagnostic:
+    """The finding said of the file's `row`-th row, at its line and cell."""
+    exp = _exp()
+    code, message, hint, within = finding.code, finding.message, finding.hint, finding.within
     names = list(source.columns)
     cell = names.index(column) if column in names else 0
     whole = code in _WHOLE_ROW  # said of the row, as the python reader says it

@@ -456,3 +456,11 @@ def test_a_mistake_on_several_rows_is_said_at_each_as_the_python_reader_says_it(
     out = both(tmp_path, path).output
     assert [line.split(": error")[0] for line in out.splitlines() if ": error[" in line] == [
         f"{path}:3:17", f"{path}:4:1", f"{path}:5:17", f"{path}:6:1"]
+
+
+def test_a_row_without_a_score_and_with_a_bad_date_is_said_in_the_python_reader_order(tmp_path):
+    # both at the row's first column: DuckDB said the date first, the reader says it last
+    path = write(tmp_path, "d.csv", HEAD + "1 January,e,+1,,x,\nSomeday,f,,,x,\n")
+    out = both(tmp_path, path).output
+    assert [line.split("]")[0][-4:] for line in out.splitlines() if ": error[" in line] == [
+        "B108", "B301"]

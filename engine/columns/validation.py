@@ -108,13 +108,16 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
 
     # each distinct value judged by barometer's own reading (dsl/judgements.py)
     found: list[tuple] = []  # (Finding, column, value or a predicate)
+    # a date's findings after the row's others, as the python reader says them (it
+    # reads the date last): where they stand in one place, the order is the reader's
+    dated: list[tuple] = []
     known: dict = {"scores": {}, "dates": {}, "rows": rows}
     for (what, column), distinct in values.items():
         for value in distinct or []:
             if value is None:
                 known.setdefault("nulls", set()).add(column)
                 if what == "date":  # an empty date is an error, as the python reader says
-                    found.append((judge.date("", source.period), column, None))
+                    dated.append((judge.date("", source.period), column, None))
                 continue
             if what == "score":
                 said = judge.whole_score(judge.score_text(value), scheme)
@@ -159,7 +162,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                 text = judge.cell_text(value) if isinstance(value, dt.date) else str(value)
                 days = judge.date(text, source.period)
                 if isinstance(days, judge.Finding):
-                    found.append((days, column, value))
+                    dated.append((days, column, value))
                     continue
                 known["dates"][value] = days
                 late = judge.past(text, *days, source.period)
@@ -182,6 +185,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
             absent.append(_no_column(source, name, example))
         elif count:
             found.append((judge.no_value(name, example, cell=True), column, None))
+    found += dated
     for value, late in known.get("past", []):
         ongoing = _ongoing(source)
         where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),

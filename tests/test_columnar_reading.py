@@ -464,3 +464,11 @@ def test_a_row_without_a_score_and_with_a_bad_date_is_said_in_the_python_reader_
     out = both(tmp_path, path).output
     assert [line.split("]")[0][-4:] for line in out.splitlines() if ": error[" in line] == [
         "B108", "B301"]
+
+
+def test_more_than_fifty_distinct_mistakes_are_all_said_as_the_python_reader_says_them(tmp_path):
+    # DuckDB said 50 distinct mistakes, picked in the order of its distinct values
+    rows = "".join(f"{1 + k % 28} January,e{k},+1,,z{k},\n" for k in range(60))
+    path = write(tmp_path, "d.csv", HEAD + rows)
+    out = both(tmp_path, path).output
+    assert out.count("error[B101]") == 60 and out.index("`z0`") < out.index("`z59`")

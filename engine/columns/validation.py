@@ -16,7 +16,7 @@ from ...dsl.files import read_source
 from .layout import BOOL, LIST, TEXT, Source
 from .places import _breaks_before, _csv_cell, _heading_span, _line_of, _place
 from .runners import Spark
-from .terms import _col, _distinct, _exp, _nonblank, _src, _value
+from .terms import _col, _distinct, _exp, _nonblank, _numbered, _src, _value
 
 
 def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnostic]]:
@@ -191,7 +191,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),
                          exp.Not(this=ongoing))
         found.append((late, f["date"], ("where", where)))
-    problems = absent + (_locate(found[:50], source, runner, score_columns) if found else [])
+    problems = absent + (_locate(found, source, runner, score_columns) if found else [])
     return known, problems
 
 
@@ -230,36 +230,58 @@ def _tag_holds(source: Source, tag: str):
         r"(^|[;,])\s*" + re.escape(tag) + r"\s*([;,]|$)"))
 
 
-# The python reader says a finding at every row that holds it; these many rows are
-# located in all (each is a query, and reads its line from the file).
+# The python reader says a finding at every row that holds it: the first LOCATED
+# rows that hold one are said, each finding at the rows among them that hold it, and
+# a finding none of them holds at its first row; FINDINGS findings at most (each is
+# a term of one query: a file of garbage holds millions of distinct bad values).
 LOCATED = 200
+FINDINGS = 500
+
+
+def _where(source: Source, score_columns, column, value):
+    """Where a finding holds: the rows whose cell holds the value, or a predicate."""
+    exp = _exp()
+    if isinstance(value, tuple) and value and value[0] == "where":
+        return value[1]
+    if isinstance(value, tuple) and value and value[0] == "tag":
+        return _tag_holds(source, value[1])
+    if isinstance(value, tuple) and value == ("empty",):
+        return exp.and_(*[exp.Is(this=_col(c), expression=exp.null())
+                          for c in score_columns]) if score_columns else exp.true()
+    if isinstance(value, tuple) and value == ("empty category",):
+        return exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
+    if value is None:
+        return exp.Is(this=_col(column), expression=exp.null())
+    return exp.EQ(this=_col(column), expression=_value(value))
 
 
 def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
-    """Each finding at each row that holds its value, as the python reader says it
-    of each (LOCATED rows at most in all): its line in the file (CSV, JSON Lines)
-    or its row (Parquet, heading as line 1)."""
+    """Each finding at the rows that hold it, as the python reader says it of each
+    (see LOCATED): its line in the file (CSV, JSON Lines) or its row (Parquet,
+    heading as line 1). None where no row holds it (a date run past the period,
+    but ongoing)."""
     exp = _exp()
-    out = []
-    for finding, column, value in found:
-        if isinstance(value, tuple) and value and value[0] == "where":
-            where = value[1]
-        elif isinstance(value, tuple) and value and value[0] == "tag":
-            where = _tag_holds(source, value[1])
-        elif isinstance(value, tuple) and value == ("empty",):
-            where = exp.and_(*[exp.Is(this=_col(c), expression=exp.null())
-                               for c in score_columns]) if score_columns else exp.true()
-        elif isinstance(value, tuple) and value == ("empty category",):
-            where = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
-        elif value is None:
-            where = exp.Is(this=_col(column), expression=exp.null())
-        else:
-            where = exp.EQ(this=_col(column), expression=_value(value))
-        said = _diagnostic(finding, column, where, source, runner, LOCATED - len(out))
-        out += said  # none where no row holds it (a date run past the period, but ongoing)
-        if len(out) >= LOCATED:
-            break
-    return out
+    found = found[:FINDINGS]
+    wheres = [_where(source, score_columns, column, value) for _, column, value in found]
+    if isinstance(runner, Spark):  # no rows in order: each finding once, naming the file
+        return [d for (finding, column, _), where in list(zip(found, wheres))[:50]
+                for d in _diagnostic(finding, column, where, source, runner)]
+    numbered = _numbered(source).subquery("numbered", copy=False)
+    data = _nonblank(source)
+    row = exp.column("barometer_row")
+    [firsts] = runner.rows(exp.select(*[exp.Min(this=exp.Case(ifs=[exp.If(
+        this=where, true=row)])) for where in wheres], copy=False)
+        .from_(numbered, copy=False).where(data, copy=False))
+    flags = [exp.Case(ifs=[exp.If(this=where, true=exp.true())], default=exp.false())
+             for where in wheres]
+    held = runner.rows(exp.select(row, *flags, copy=False).from_(numbered, copy=False)
+                       .where(exp.and_(exp.or_(*wheres), data), copy=False)
+                       .order_by(row, copy=False).limit(LOCATED, copy=False))
+    said = [(n, i) for n, *hits in held for i, hit in enumerate(hits) if hit]
+    seen = {i for _, i in said}
+    said += [(first, i) for i, first in enumerate(firsts) if first is not None and i not in seen]
+    return [_at_row(found[i][0], found[i][1], n, _numbered(source), source, runner)
+            for n, i in said]
 
 
 # What the python reader says of a whole row: no score, no category, no value.

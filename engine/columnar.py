@@ -114,7 +114,7 @@ class ColumnarEvaluation(Evaluation):
     python engine's Evaluation; the catalogue's events stay in the file, so there
     is no per-event record (explain reads contributions per rule and category)."""
 
-    __slots__ = ("engine", "source", "compiled", "runner", "warnings")
+    __slots__ = ("engine", "source", "compiled", "runner", "warnings", "unlisted")
 
     @property
     def scored(self):
@@ -156,6 +156,7 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     result = ColumnarEvaluation(scheme, catalogue, indices, Plan(scheme), ())
     result.engine, result.source, result.compiled, result.runner = engine, source, compiled, runner
     result.warnings = tuple(said)
+    result.unlisted = dict(said.unlisted)  # {code: how many more, not listed}
     return result
 
 

@@ -227,6 +227,13 @@ def test_auto_picks_duckdb_from_a_mebibyte_and_python_below(tmp_path):
     assert chosen_engine("auto", [str(big)]) == "duckdb"
     assert chosen_engine("auto", [str(ROOT / "examples" / "minsk-barometer-19.events")]) == \
         "python"
+    # by size for every table format DuckDB reads; a workbook or an event file of any
+    # size is the python engine's (only it reads them)
+    for name in ("big.PARQUET", "big.jsonl", "big.ndjson", "big.xlsx", "big.events"):
+        with open(tmp_path / name, "wb") as f:
+            f.truncate(1 << 20)
+        want = "python" if name.endswith((".xlsx", ".events")) else "duckdb"
+        assert chosen_engine("auto", [str(tmp_path / name)]) == want, name
 
 
 def test_explain_on_the_columnar_path_gives_rules_and_categories_contributions():

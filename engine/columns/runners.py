@@ -54,6 +54,12 @@ class DuckDB:
             self.con.execute("SET TimeZone = 'UTC'")
         except duckdb.Error:  # a DuckDB without time zones: its timestamps have none
             pass
+        try:  # a join's hash table on the side the query names (the scheme's weights, a
+            # few rows), not on the side DuckDB guesses smaller: it guesses a CSV of 10^7
+            # rows holds 8, and built its table from the file (1.4 GiB at 10^7 rows)
+            self.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+        except duckdb.Error:  # a DuckDB without that optimizer: nothing to turn off
+            pass
         self.progress = progress
         if progress:  # tracked for query_progress(), shown by _with_progress, not by DuckDB
             self.con.execute("SET enable_progress_bar = true")
@@ -375,11 +381,14 @@ def _with_progress(run, progress):
 def require(engine: str) -> None:
     """Unavailable where the columnar extra the engine writes its queries with is
     not installed (the engine's own library is asked for when it starts)."""
+    from importlib.util import find_spec
+
     try:
-        import pyarrow  # noqa: F401
         import sqlglot  # noqa: F401
     except ImportError:
         raise Unavailable(NEEDS[engine]) from None
+    if find_spec("pyarrow") is None:  # asked for, not imported: 40 MiB the queries never use
+        raise Unavailable(NEEDS[engine])
 
 
 def runner_for(engine: str, master: str | None = None, progress: bool = False):

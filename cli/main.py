@@ -54,6 +54,18 @@ class _Verbs(click.Group):
         except KeyError:
             return None
 
+    def resolve_command(self, ctx, args):
+        # the verbs not loaded yet are no commands to click's suggestion: name them here
+        name = args[0] if args else ""
+        if name not in VERBS and not name.startswith("-") and not ctx.resilient_parsing:
+            from difflib import get_close_matches
+
+            near = get_close_matches(name, VERBS)
+            ctx.fail(f"No such command {name!r}."
+                     + (f" Did you mean {near[0]!r}?" if len(near) == 1 else
+                        f" (Did you mean one of: {', '.join(near)}?)" if near else ""))
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx):
         from .dsl import InputError
 

@@ -473,3 +473,20 @@ def test_more_than_fifty_distinct_mistakes_are_all_said_as_the_python_reader_say
     path = write(tmp_path, "d.csv", HEAD + rows)
     out = both(tmp_path, path).output
     assert out.count("error[B101]") == 60 and out.index("`z0`") < out.index("`z59`")
+
+
+def test_a_category_or_choice_between_tabs_is_the_name_python_reads(tmp_path):
+    # DuckDB's TRIM took the spaces away and left a tab: `k2<TAB>` was no category k2 to a
+    # rule's condition, and the figures moved with no word said
+    rules = write(tmp_path, "t.rules", 'scheme "T" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'category k1 "K1"\ncategory k2 "K2"\n'
+                  'attribute level "L" one of [hi, lo] default lo\n'
+                  'rule other "o" when not category in [k2] then add +1\n'
+                  'rule high "h" when level is hi then add +2\n')
+    for rows, figures in (("4 January,e,+1,,k2\t,hi\n5 January,f,+1,,k2,hi\n", "a,A,6,6,0,2,"),
+                          ("4 January,e,+1,,k1,hi\t\n5 January,f,+1,,k1,hi\n", "a,A,8,8,0,2,")):
+        path = write(tmp_path, "t.csv", HEAD.replace("tags", "level") + rows)
+        outputs = [run("eval", rules, path, "--engine", engine, "--format", "csv", "-q").output
+                   for engine in ("duckdb", "python")]
+        assert outputs[0] == outputs[1]
+        assert figures in outputs[1]

@@ -17,7 +17,7 @@ from ...dsl import model as m
 from ...dsl.nodes import Call, Grouping, Selection, subexpressions
 
 from .layout import DATE, LIST, NUMBER, TEXT, WHOLE, Source  # noqa: F401
-from .terms import _col, _exp, _src, _value  # noqa: F401
+from .terms import _SPACES, _col, _exp, _src, _value  # noqa: F401
 
 
 # --- the query ----------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         event = _col(f["event"])
         if source.columns[f["event"]] != TEXT:  # numbers, say: their text, as python reads it
             event = exp.cast(event, exp.DataType.build("VARCHAR"))
-        common.append(exp.alias_(exp.Trim(this=event), "text"))
+        common.append(exp.alias_(_trimmed(event), "text"))
     if "dates" in needs:
         start, end = _days_of(source, known)
         common += [exp.alias_(start, "day_start"), exp.alias_(end, "day_end")]
@@ -496,7 +496,7 @@ def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns
     kind = source.columns[column]
     empty = column in known.get("nulls", ())  # else every row has a value: no default needed
     if not attribute.numeric:
-        text = exp.Trim(this=_col(column)) if kind == TEXT and column in known.get(
+        text = _trimmed(_col(column)) if kind == TEXT and column in known.get(
             "untrimmed columns", ()) else _col(column)
         return exp.Coalesce(this=text, expressions=[literal(default)]) \
             if default is not None and empty else text
@@ -516,13 +516,20 @@ def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns
         Fraction(v) * den)) for raw, v in said.items()], default=otherwise)
 
 
+def _trimmed(column):
+    """The text as Python's str.strip() leaves it (SQL's TRIM takes only spaces: a tab
+    after `k2` made it no category k2)."""
+    exp = _exp()
+    return exp.Trim(this=column, expression=exp.Literal.string(_SPACES))
+
+
 def _text_of(source: Source, field: str, known: dict):
     exp = _exp()
     if field not in source.fields:
         return exp.null()
     column = _col(source.fields[field])
     if source.columns[source.fields[field]] == TEXT:
-        return exp.Trim(this=column) if known.get("untrimmed") else column
+        return _trimmed(column) if known.get("untrimmed") else column
     return exp.cast(column, exp.DataType.build("VARCHAR"))
 
 

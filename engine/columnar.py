@@ -32,6 +32,7 @@ category's and rule's share).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from fractions import Fraction
 
 import attrs
@@ -122,6 +123,17 @@ class ColumnarEvaluation(Evaluation):
                         "contributions(), or run the python engine")
 
 
+def _lines_of(path: str, period, scheme: m.Scheme, source: Source, runner):
+    """What reads the file for the reader's warnings (B010, B012, B502, in the python
+    reader's words and places): the engine itself, or, for Spark, whose rows have no
+    order and so no line, DuckDB reading the same file where this machine can read
+    it (a local path or one mounted here; DuckDB comes with every install)."""
+    if isinstance(runner, Spark) and os.path.isfile(path):
+        local = DuckDB()
+        return describe(path, period, scheme, local), scheme, local
+    return source, scheme, runner
+
+
 def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = None,
                       engine: str = "duckdb", master: str | None = None,
                       progress: bool = False) -> ColumnarEvaluation:
@@ -141,7 +153,7 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
         raise
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
-    said = read_warnings(source, scheme, runner)  # B010, B012, B502, as the python reader's
+    said = read_warnings(*_lines_of(path, period, scheme, source, runner))
     compiled = compile_scheme(scheme, source, known, by_category=True)
     catalogue = m.Catalogue(source.period, (), (path,))
     try:

@@ -441,3 +441,16 @@ def test_a_category_or_choice_between_tabs_is_the_name_python_reads(tmp_path):
                    for engine in ("duckdb", "python")]
         assert outputs[0] == outputs[1]
         assert figures in outputs[1]
+
+
+def test_a_tag_beside_a_non_breaking_space_is_the_tag_python_reads(tmp_path):
+    # the query's pattern took \s (ASCII spaces) around a tag: `t1` and a no-break space,
+    # as a spreadsheet pastes it, was no tag t1 to DuckDB
+    rules = write(tmp_path, "g.rules", 'scheme "G" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'tag t1 "T1"\ntag t2 "T2"\nrule r "r" when tagged t1 then add +2\n')
+    path = write(tmp_path, "g.csv", HEAD.replace(",b,category", "") + "4 January,e,+1,t1\u00a0\n"
+                 "5 January,f,+1,t2;\u2003t1\n6 January,g,+1,t2\n")
+    outputs = [run("eval", rules, path, "--engine", engine, "--format", "csv", "-q").output
+               for engine in ("duckdb", "python")]
+    assert outputs[0] == outputs[1]
+    assert "a,A,7,7,0,3," in outputs[1]

@@ -55,7 +55,12 @@ class Columns:
         if self.source.columns[self.source.fields["tags"]] == LIST:
             return exp.ArrayContains(this=exp.column("tags"), expression=exp.Literal.string(tag))
         return exp.RegexpLike(this=exp.column("tags"), expression=exp.Literal.string(
-            r"(^|[;,])\s*" + re.escape(tag) + r"\s*([;,]|$)"))
+            r"(^|[;,])" + _SPACE_RUN + re.escape(tag) + _SPACE_RUN + r"([;,]|$)"))
+
+
+# what str.strip() takes from around a tag (a no-break space too, not only \s), as a
+# pattern both RE2 (DuckDB) and Java (Spark) read
+_SPACE_RUN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES) + "]*"
 
 
 @attrs.define

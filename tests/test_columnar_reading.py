@@ -454,3 +454,16 @@ def test_a_tag_beside_a_non_breaking_space_is_the_tag_python_reads(tmp_path):
                for engine in ("duckdb", "python")]
     assert outputs[0] == outputs[1]
     assert "a,A,7,7,0,3," in outputs[1]
+
+
+def test_a_tag_in_a_list_with_spaces_around_it_is_the_tag_python_reads(tmp_path):
+    # a Parquet list's `t1 ` was no tag t1 to DuckDB's exact array_contains
+    rules = write(tmp_path, "g.rules", 'scheme "G" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'tag t1 "T1"\ntag t2 "T2"\nrule r "r" when tagged t1 then add +2\n')
+    path = parquet(tmp_path, "l.parquet", {"date": ["2021-01-04", "2021-01-05", "2021-01-06"],
+                                          "event": ["e", "f", "g"], "a": [1, 1, 1],
+                                          "tags": [["t1 "], ["t2", "\u00a0t1"], ["t2"]]})
+    outputs = [run("eval", rules, str(path), "--engine", engine, "--format", "csv", "-q").output
+               for engine in ("duckdb", "python")]
+    assert outputs[0] == outputs[1]
+    assert "a,A,7,7,0,3," in outputs[1]

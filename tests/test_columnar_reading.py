@@ -470,10 +470,36 @@ def test_a_category_or_choice_between_tabs_is_the_name_python_reads(tmp_path):
                   'attribute level "L" one of [hi, lo] default lo\n'
                   'rule other "o" when not category in [k2] then add +1\n'
                   'rule high "h" when level is hi then add +2\n')
-    for rows, figures in (("4 January,e,+1,,k2\t,hi\n5 January,f,+1,,k2,hi\n", "a,A,6,6,0,2,"),
-                          ("4 January,e,+1,,k1,hi\t\n5 January,f,+1,,k1,hi\n", "a,A,8,8,0,2,")):
-        path = write(tmp_path, "t.csv", HEAD.replace("tags", "level") + rows)
-        outputs = [run("eval", rules, path, "--engine", engine, "--format", "csv", "-q").output
-                   for engine in ("duckdb", "python")]
-        assert outputs[0] == outputs[1]
-        assert figures in outputs[1]
+    path = write(tmp_path, "t.csv", HEAD.replace("tags", "level")
+                 + "4 January,e,+1,,k2\t,hi\n5 January,f,+1,,k2,hi\n"
+                 "6 January,g,+1,,k1,hi\t\n7 January,h,+1,,k1,hi\n")
+    outputs = [run("eval", rules, path, "--engine", engine, "--format", "csv", "-q").output
+               for engine in ("duckdb", "python")]
+    assert outputs[0] == outputs[1]
+    assert "a,A,14,14,0,4," in outputs[1]
+
+
+def test_a_tag_beside_a_non_breaking_space_is_the_tag_python_reads(tmp_path):
+    # the query's pattern took \s (ASCII spaces) around a tag: `t1` and a no-break space,
+    # as a spreadsheet pastes it, was no tag t1 to DuckDB
+    rules = write(tmp_path, "g.rules", 'scheme "G" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'tag t1 "T1"\ntag t2 "T2"\nrule r "r" when tagged t1 then add +2\n')
+    path = write(tmp_path, "g.csv", HEAD.replace(",b,category", "") + "4 January,e,+1,t1\u00a0\n"
+                 "5 January,f,+1,t2;\u2003t1\n6 January,g,+1,t2\n")
+    outputs = [run("eval", rules, path, "--engine", engine, "--format", "csv", "-q").output
+               for engine in ("duckdb", "python")]
+    assert outputs[0] == outputs[1]
+    assert "a,A,7,7,0,3," in outputs[1]
+
+
+def test_a_tag_in_a_list_with_spaces_around_it_is_the_tag_python_reads(tmp_path):
+    # a Parquet list's `t1 ` was no tag t1 to DuckDB's exact array_contains
+    rules = write(tmp_path, "g.rules", 'scheme "G" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'tag t1 "T1"\ntag t2 "T2"\nrule r "r" when tagged t1 then add +2\n')
+    path = parquet(tmp_path, "l.parquet", {"date": ["2021-01-04", "2021-01-05", "2021-01-06"],
+                                          "event": ["e", "f", "g"], "a": [1, 1, 1],
+                                          "tags": [["t1 "], ["t2", "\u00a0t1"], ["t2"]]})
+    outputs = [run("eval", rules, str(path), "--engine", engine, "--format", "csv", "-q").output
+               for engine in ("duckdb", "python")]
+    assert outputs[0] == outputs[1]
+    assert "a,A,7,7,0,3," in outputs[1]

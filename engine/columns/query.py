@@ -52,10 +52,18 @@ class Columns:
         exp = _exp()
         if "tags" not in self.source.fields:
             return exp.false()
+        tags = exp.column("tags")
         if self.source.columns[self.source.fields["tags"]] == LIST:
-            return exp.ArrayContains(this=exp.column("tags"), expression=exp.Literal.string(tag))
-        return exp.RegexpLike(this=exp.column("tags"), expression=exp.Literal.string(
-            r"(^|[;,])\s*" + re.escape(tag) + r"\s*([;,]|$)"))
+            # joined with `;` as the python reader joins a list (judgements.cell_text), so
+            # that ` t1` in a list is t1 there too
+            tags = exp.ArrayToString(this=tags, expression=exp.Literal.string(";"))
+        return exp.RegexpLike(this=tags, expression=exp.Literal.string(
+            r"(^|[;,])" + _SPACE_RUN + re.escape(tag) + _SPACE_RUN + r"([;,]|$)"))
+
+
+# what str.strip() takes from around a tag (a no-break space too, not only \s), as a
+# pattern both RE2 (DuckDB) and Java (Spark) read
+_SPACE_RUN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES) + "]*"
 
 
 @attrs.define

@@ -262,6 +262,9 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
     except columnar.Overflow as e:  # the python engine's numbers have no bound
         return _python(scheme, events, period, (), [columnar.overflowed(e, chosen)])
     except columnar.EngineFailure as e:
+        unread = columnar.unreadable(e, chosen, events[0])
+        if unread is not None:  # a file its reader refuses: the python reader reads it
+            return _python(scheme, events, period, (), [unread])
         raise EngineProblem(f"the {chosen} engine could not evaluate {events[0]}: {e}"
                             ) from None
     # what the python reader warns of the file, kept as the stages keep it (suppressions)

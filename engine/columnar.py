@@ -287,6 +287,20 @@ def overflowed(e: Overflow, engine: str) -> Diagnostic:
                    "small, or run with --engine python")
 
 
+def unreadable(e: EngineFailure, engine: str, path: str) -> Diagnostic | None:
+    """B801 where the engine's CSV reader refuses a file the python reader may read
+    (a line longer than DuckDB's buffer, a cell of line breaks its reader gives up
+    on): the python engine then reads it, and says what it finds where it finds it.
+    None for any other failure."""
+    said = str(e)
+    if "CSV Error" not in said and "maximum line size" not in said:
+        return None
+    first = said.strip().splitlines()[0] if said.strip() else said
+    return warning("B801", f"the {engine} engine's reader could not read {path} ({first}): "
+                   "the python engine reads it", None,
+                   "the python engine reads any line length; it is slower on large files")
+
+
 def check_compiles(scheme: m.Scheme) -> Diagnostic | None:
     """B801 where a construct of the scheme cannot be a query, found without any
     catalogue (a wide, text-typed one stands in)."""

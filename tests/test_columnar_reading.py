@@ -503,3 +503,16 @@ def test_a_tag_in_a_list_with_spaces_around_it_is_the_tag_python_reads(tmp_path)
                for engine in ("duckdb", "python")]
     assert outputs[0] == outputs[1]
     assert "a,A,7,7,0,3," in outputs[1]
+
+
+def test_a_line_longer_than_duckdbs_reader_takes_is_read_by_the_python_engine(tmp_path):
+    # a valid catalogue with one 3 MB text stopped `eval` (DuckDB's reader takes lines
+    # of 2 MB): the python engine reads it, with a warning that says so
+    rules = write(tmp_path, "s.rules", RULES)
+    path = write(tmp_path, "d.csv", HEAD + "1 January," + "x" * 3_000_000 + ",+1,,x,\n"
+                 "2 January,Small,+2,-1,y,\n")
+    duckdb = run("eval", rules, path, "--engine", "duckdb", "--format", "csv")
+    python = run("eval", rules, path, "--engine", "python", "--format", "csv")
+    assert duckdb.exit_code == 0 and python.exit_code == 0
+    assert f"warning[B801]: the duckdb engine's reader could not read {path}" in duckdb.output
+    assert duckdb.output.endswith(python.output)

@@ -153,6 +153,10 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
         raise
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
+    if source.kind == "csv" and os.path.isfile(path):  # cells the reader would drop
+        reader = runner if isinstance(runner, DuckDB) else DuckDB()
+        if reader.past_heading(path, source.csv):
+            raise PastHeading(f"{path} has cells past its heading's last")
     said = read_warnings(*_lines_of(path, period, scheme, source, runner))
     compiled = compile_scheme(scheme, source, known, by_category=True)
     catalogue = m.Catalogue(source.period, (), (path,))
@@ -287,12 +291,21 @@ def overflowed(e: Overflow, engine: str) -> Diagnostic:
                    "small, or run with --engine python")
 
 
+class PastHeading(EngineFailure):
+    """A row of the CSV holds cells past the heading's last: the engines' readers
+    drop them, the python reader says where each is (B019)."""
+
+
 def unreadable(e: EngineFailure, engine: str, path: str) -> Diagnostic | None:
     """B801 where the engine's CSV reader refuses a file the python reader may read
     (a line longer than DuckDB's buffer, a cell of line breaks its reader gives up
     on): the python engine then reads it, and says what it finds where it finds it.
     None for any other failure."""
     said = str(e)
+    if isinstance(e, PastHeading):
+        return warning("B801", f"{said}, which the {engine} engine's reader would drop: the "
+                       "python engine reads the file, and says where they are", None,
+                       "head those columns, or take the cells out")
     if "CSV Error" not in said and "maximum line size" not in said:
         return None
     first = said.strip().splitlines()[0] if said.strip() else said

@@ -83,8 +83,13 @@ def test_csvs_duckdb_could_not_sniff_are_read_as_the_python_reader_reads_them(tm
     crlf.write_bytes(HEAD.encode() + b'1 January,"a, b",+1,-2,x,t1\r\n2 January,c,+2,,y,\r\n')
     assert "| +0.5" not in both(tmp_path, crlf, "--format", "json").output
     extra = write(tmp_path, "extra.csv", HEAD + "1 January,e,+2,,x,,more,cells\n")
-    out = both(tmp_path, extra, "--format", "json").output
-    assert '"aggregate": 3' in out
+    rules = write(tmp_path, "s.rules", RULES)
+    duckdb, python = (run("eval", rules, extra, "--engine", engine, "--format", "json")
+                      for engine in ("duckdb", "python"))
+    # the cells past the heading are said (B019), the python engine reading the file
+    assert duckdb.output.startswith(f"warning[B801]: {extra} has cells past its heading's")
+    assert duckdb.output.endswith(python.output) and '"aggregate": 3' in python.output
+    assert f"{extra}:3:20: warning[B019]: the cell `more` stands under no heading" in python.output
 
 
 def test_a_cell_holding_a_line_break_moves_the_rows_after_it(tmp_path):

@@ -164,6 +164,33 @@ class DuckDB:
         self._confine(path)
         return [(heading, kind_of(t)) for (heading, _), t in zip(described, kinds)]
 
+    # how many cells past the heading's last a row is looked at for (`past_heading`):
+    # a row with more has something in these, or is a row no one meant
+    PAST = 16
+
+    def past_heading(self, path: str, csv) -> bool:
+        """Whether a row of the CSV holds something past the heading's last cell,
+        which DuckDB's reader drops without a word (the python reader warns, B019,
+        at each such cell). Read by extra columns of our own naming: no text of the
+        file reaches the query."""
+        import duckdb
+
+        named = _heading_cells(path, csv)
+        if not named:
+            return False
+        extra = [f"barometer_past_{n}" for n in range(self.PAST)]
+        try:
+            wide = self._file(path, "csv", csv, named + extra, parallel=False)
+            held = None
+            for name in extra:
+                cell = duckdb.FunctionExpression("trim", duckdb.ColumnExpression(name))
+                test = duckdb.ColumnExpression(name).isnotnull() & (
+                    cell != duckdb.ConstantExpression(""))
+                held = test if held is None else held | test
+            return bool(wide.filter(held).limit(1).fetchall())
+        except duckdb.Error:  # a file this reading refuses: the engine's own reading says
+            return False
+
     @staticmethod
     def _keyed(file, column: str):
         """JSON Lines DuckDB read as one map per line (a key it cannot make a column

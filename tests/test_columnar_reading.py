@@ -424,3 +424,20 @@ def test_a_parquet_row_is_quoted_with_its_cells_of_spaces(tmp_path):
     path = parquet(tmp_path, "d.parquet", {"date": ["1 January"], "event": ["e"], "note": ["  "],
                                            "a": ["+1"], "category": ["z"]})
     assert both(tmp_path, path).output.startswith(f"{path}:2:27: error[B101]")
+
+
+def test_a_parquet_catalogue_read_in_batches_places_and_quotes_a_later_row(tmp_path,
+                                                                           monkeypatch):
+    # the python reader reads Parquet a batch at a time (it read the whole table, then held
+    # every row twice): a mistake in a later batch is still placed and quoted at its row
+    from barometer.dsl import tables
+
+    monkeypatch.setattr(tables, "BATCH", 2)
+    path = parquet(tmp_path, "s.parquet", {
+        "date": ["2021-01-01", "2021-01-02", "2021-01-03", "2021-01-04", "2021-01-05"],
+        "event": ["e", "f", "g", "h", "i"], "a": ["1", "2", "3", "-1", "x9"],
+        "category": ["x"] * 5})
+    result = run("eval", write(tmp_path, "s.rules", RULES), path, "--engine", "python")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"{path}:6:18: error[B001]: expected a score such as")
+    assert "\n 6 | 2021-01-05 | i | x9 | x\n   |                  ^^\n" in result.output

@@ -521,3 +521,20 @@ def test_a_line_longer_than_duckdbs_reader_takes_is_read_by_the_python_engine(tm
     assert duckdb.exit_code == 0 and python.exit_code == 0
     assert f"warning[B801]: the duckdb engine's reader could not read {path}" in duckdb.output
     assert duckdb.output.endswith(python.output)
+
+
+def test_a_parquet_catalogue_read_in_batches_places_and_quotes_a_later_row(tmp_path,
+                                                                           monkeypatch):
+    # the python reader reads Parquet a batch at a time (it read the whole table, then held
+    # every row twice): a mistake in a later batch is still placed and quoted at its row
+    from barometer.dsl import tables
+
+    monkeypatch.setattr(tables, "BATCH", 2)
+    path = parquet(tmp_path, "s.parquet", {
+        "date": ["2021-01-01", "2021-01-02", "2021-01-03", "2021-01-04", "2021-01-05"],
+        "event": ["e", "f", "g", "h", "i"], "a": ["1", "2", "3", "-1", "x9"],
+        "category": ["x"] * 5})
+    result = run("eval", write(tmp_path, "s.rules", RULES), path, "--engine", "python")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"{path}:6:18: error[B001]: expected a score such as")
+    assert "\n 6 | 2021-01-05 | i | x9 | x\n   |                  ^^\n" in result.output

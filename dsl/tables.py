@@ -40,6 +40,12 @@ NEEDS_PYARROW = ("reading Parquet catalogues needs pyarrow: "
 TABLE_SUFFIXES = (".parquet", ".jsonl", ".ndjson")
 SEPARATOR = " | "  # between a Parquet row's cells, as its line is quoted
 _SEPARATOR = SEPARATOR
+
+
+def heading_line(names) -> str:
+    """A Parquet file's column names as its heading line is quoted: a name of several
+    lines shown on one, as a cell's is, so that each row keeps its own line."""
+    return SEPARATOR.join(name.replace("\n", " ") for name in names)
 _PERIOD_LINE = re.compile(
     r'\s*#?\s*period\s+(?:"([^"]*)"|“([^”]*)”)\s+from\s+(\S+)\s+to\s+(\S+)\s*$')
 
@@ -244,7 +250,7 @@ def _rows(path: str, names: list[str], records):
     heading_cells = [Cell(name, Span(path, 1, 1, 1, 2)) for name in names]
     if not json_lines:
         SOURCES.add(path, "")
-        SOURCES.keep(path, 1, _SEPARATOR.join(names))
+        SOURCES.keep(path, 1, heading_line(names))
     yield Row(heading_cells, Span(path, 1, 1, 1, 2), "")
     for number, values in records:
         cells, parts, at = [], [], 1

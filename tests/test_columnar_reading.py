@@ -538,3 +538,16 @@ def test_a_parquet_catalogue_read_in_batches_places_and_quotes_a_later_row(tmp_p
     assert result.exit_code == 2
     assert result.output.startswith(f"{path}:6:18: error[B001]: expected a score such as")
     assert "\n 6 | 2021-01-05 | i | x9 | x\n   |                  ^^\n" in result.output
+
+
+def test_a_parquet_heading_of_two_lines_is_quoted_on_one_and_the_rows_keep_their_lines(tmp_path):
+    # the python reader kept the heading with its line break, so each row after it was
+    # quoted a line off, and the engines' messages differed
+    path = parquet(tmp_path, "h.parquet", {"date": ["2021-01-04", "2021-01-05"],
+                                           "event": ["e", "f"], "a": [1, 9], "category": ["x"] * 2,
+                                           "two\nlines": ["", ""]})
+    assert "\n 3 | 2021-01-05 | f | 9 | x | \n" in both(tmp_path, path).output
+    path = parquet(tmp_path, "w.parquet", {"date": ["2021-01-04"], "event": ["e"], "a": [1],
+                                           "category": ["x"], "two\nlines": ["held"]})
+    out = both(tmp_path, path).output
+    assert "warning[B010]" in out and "\n 1 | date | event | a | category | two lines\n" in out

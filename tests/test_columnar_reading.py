@@ -551,3 +551,17 @@ def test_a_parquet_heading_of_two_lines_is_quoted_on_one_and_the_rows_keep_their
                                            "category": ["x"], "two\nlines": ["held"]})
     out = both(tmp_path, path).output
     assert "warning[B010]" in out and "\n 1 | date | event | a | category | two lines\n" in out
+
+
+def test_duckdb_without_memory_for_a_database_is_said_in_a_line_not_a_traceback(tmp_path,
+                                                                                monkeypatch):
+    import duckdb
+
+    def refuse(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: Allocation failure")
+
+    monkeypatch.setattr(duckdb, "connect", refuse)
+    path = write(tmp_path, "d.csv", HEAD + "1 January,e,+1,,x,\n")
+    result = run("eval", write(tmp_path, "s.rules", RULES), path, "--engine", "duckdb")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"the duckdb engine could not evaluate {path}: Out of Memory Error" in result.output

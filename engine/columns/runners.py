@@ -49,7 +49,10 @@ class DuckDB:
             import duckdb
         except ImportError:
             raise Unavailable(NEEDS["duckdb"]) from None
-        self.con = duckdb.connect(config={"preserve_insertion_order": "true"})
+        try:
+            self.con = duckdb.connect(config={"preserve_insertion_order": "true"})
+        except duckdb.Error as e:  # no memory for a database, say: the engine's words
+            raise EngineFailure(str(e)) from None
         try:  # a timestamp's day is its day in UTC, as pyarrow gives it to the python reader
             self.con.execute("SET TimeZone = 'UTC'")
         except duckdb.Error:  # a DuckDB without time zones: its timestamps have none

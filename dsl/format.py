@@ -427,22 +427,44 @@ def format_events(text: str) -> str:
 
 def shape(value):
     """A value with every position left out, to compare two readings of a file."""
-    if isinstance(value, Span):
-        return None
-    if attrs.has(type(value)):
-        return (type(value).__name__,) + tuple(
-            shape(getattr(value, f.name)) for f in attrs.fields(type(value))
-            if f.name not in ("span", "when_span"))
-    if isinstance(value, tuple) and hasattr(value, "_fields"):  # named tuples
-        return (type(value).__name__,) + tuple(
-            shape(getattr(value, f)) for f in value._fields if f not in ("span", "when_span"))
-    if isinstance(value, (list, tuple)):
+    cls = type(value)
+    kind = _KINDS.get(cls)
+    if kind is None:
+        kind = _KINDS[cls] = _kind_of(cls)
+    if kind is _PLAIN:
+        return value
+    if kind is _LIST:
         return tuple(shape(v) for v in value)
-    if isinstance(value, dict):
+    if kind is _DICT:
         return tuple((k, shape(v)) for k, v in value.items())
-    if hasattr(value, "type") and hasattr(value, "value"):  # a token
-        return (value.type, value.value)
-    return value
+    if kind is _OTHER:
+        if hasattr(value, "type") and hasattr(value, "value"):  # a token
+            return (value.type, value.value)
+        return value
+    if kind is _SPAN:
+        return None
+    return (cls.__name__,) + tuple(shape(getattr(value, name)) for name in kind)
+
+
+# how `shape` takes a value of each type: a Span, the fields of a record (attrs
+# or a named tuple) without its positions, a list or tuple, a dict, a value kept
+# as it is (plain: str, int, float, bool, None, which hold no token), or other
+_SPAN, _LIST, _DICT, _PLAIN, _OTHER = "span", "list", "dict", "plain", "other"
+_KINDS: dict = {str: _PLAIN, int: _PLAIN, float: _PLAIN, bool: _PLAIN, type(None): _PLAIN}
+
+
+def _kind_of(cls):
+    if issubclass(cls, Span):
+        return _SPAN
+    if attrs.has(cls):
+        return tuple(f.name for f in attrs.fields(cls) if f.name not in ("span", "when_span"))
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):  # named tuples
+        return tuple(f for f in cls._fields if f not in ("span", "when_span"))
+    if issubclass(cls, (list, tuple)):
+        return _LIST
+    if issubclass(cls, dict):
+        return _DICT
+    return _OTHER
 
 
 def _meaning(kind: str, text: str, name: str, parsed=None):
@@ -554,6 +576,12 @@ def format_text(text: str, kind: str, name: str) -> str:
         raise _refusal(name, 1, text) from None
     if formatted == text:  # already laid out: it says what it said, with no second reading
         return formatted if ending == "\n" else formatted.replace("\n", ending)
+    if kind == "events":
+        found = _events_compared(parsed[0], before, lines, text, formatted, name)
+        if found is not None:
+            if found:
+                raise _refusal(name, found, text)
+            return formatted if ending == "\n" else formatted.replace("\n", ending)
     kept, was = verbatim_of(formatted, kind), verbatim_of(text, kind)
     if [v for _, v in kept] != [v for _, v in was]:
         differs = next((i for i, (a, b) in enumerate(zip(kept, was)) if a[1] != b[1]),
@@ -566,6 +594,59 @@ def format_text(text: str, kind: str, name: str) -> str:
                         if i >= len(after) or after[i] != item), len(before) - 1)
         raise _refusal(name, lines[differs] or 1, text)
     return formatted if ending == "\n" else formatted.replace("\n", ending)
+
+
+_EVENT_LINE = re.compile(r"^[ \t\f]*+\[", re.MULTILINE)  # where an event begins
+
+
+def _chunks(text: str) -> tuple[str, list[str]]:
+    """An event file cut at the lines that begin an event: its header, and each
+    event's lines (with the blank and comment lines after it)."""
+    starts = [found.start() for found in _EVENT_LINE.finditer(text)]
+    if not starts:
+        return text, []
+    ends = starts[1:] + [len(text)]
+    return text[:starts[0]], [text[a:b] for a, b in zip(starts, ends)]
+
+
+def _events_compared(value, before, lines, text: str, formatted: str, name: str):
+    """The meaning of a laid-out event file compared with the text's event by
+    event, reading again only the events whose lines changed (each after the
+    header, as the fast reader and the language server read an event): 0 if
+    it says what the text said, else the line where it differs; None where the
+    file is not cut into events one to one (then the whole file is read again).
+
+    An event is the lines from one that begins with `[` to the next: its
+    meaning is read from them alone (tests/test_fast_reader.py holds a file's
+    reading to its events' readings), so an event whose lines did not change
+    means what it meant, and so does the header if its lines did not change."""
+    head, pieces = _chunks(text)
+    new_head, new_pieces = _chunks(formatted)
+    events = value[1]
+    if not pieces or len(pieces) != len(new_pieces) or len(events) != len(pieces):
+        return None
+    line = 1 + head.count("\n")
+    for event, piece in zip(events, pieces):  # each piece read as one event
+        if event.span.line != line:
+            return None
+        line += piece.count("\n")
+    same_head = new_head == head
+    for j, (piece, new) in enumerate(zip(pieces, new_pieces)):
+        if piece == new and (same_head or j):
+            continue
+        first = lines[j + 1] - 1 if j else 0  # the line before the piece's first
+        was = verbatim_of(piece if j else head + piece, "events")
+        kept = verbatim_of(new if j else new_head + new, "events")
+        if [v for _, v in kept] != [v for _, v in was]:
+            differs = next((i for i, (a, b) in enumerate(zip(kept, was)) if a[1] != b[1]),
+                           min(len(kept), len(was)))
+            return first + was[min(differs, len(was) - 1)][0] if was else first + 1
+        after, _, _ = _meaning("events", new_head + new, name)
+        if after is None or len(after) != 2 or after[0] != before[0]:
+            return lines[j + 1] if j else 1
+        if after[1] != before[j + 1]:
+            return lines[j + 1]
+    return 0
 
 
 def _not_too_deep(items, name: str) -> None:

@@ -194,8 +194,12 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
+_FIRST_WORD = re.compile(r"[^ \t\f]*")
+_VALUE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def _first_word(stripped: str) -> str:
-    return re.match(r"[^ \t\f]*", stripped).group()
+    return _FIRST_WORD.match(stripped).group()
 
 
 def _lines(text: str, code) -> list[tuple]:
@@ -324,6 +328,7 @@ def _signs_joined(tokens: list[str]) -> list[str]:
 
 def format_events(text: str) -> str:
     in_event = False
+    seen: dict = {}  # (line, in an event) -> what it is: a catalogue repeats its lines
 
     def code(stripped: str) -> tuple:
         nonlocal in_event
@@ -331,6 +336,14 @@ def format_events(text: str) -> str:
             in_event = True
             close = stripped.index("]")
             return "event", _trim(stripped[1:close]), _trim(stripped[close + 1:])
+        key = (stripped, in_event)
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = line_code(stripped)
+        return found
+
+    def line_code(stripped: str) -> tuple:
+        """What a line other than an event's first is (its parts are never changed)."""
         word = _first_word(stripped)
         if word in _DETAIL_TEXT:
             return "text", word, _trim(stripped[len(word):])
@@ -340,7 +353,7 @@ def format_events(text: str) -> str:
             kind = tokens[0]  # in an event, `published -1` scores an index so named
         elif tokens[0] in ("category", "tags", "ongoing"):
             kind = "detail"
-        elif len(tokens) == 2 and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", tokens[1]):
+        elif len(tokens) == 2 and _VALUE_NAME.fullmatch(tokens[1]):
             kind = "detail"  # level minister: an attribute's value
         elif len(tokens) == 1 and in_event:
             kind = "detail"  # russia: on the index, without a score
@@ -471,18 +484,26 @@ def _meaning(kind: str, text: str, name: str, parsed=None):
     """What the file says, without its layout; `parsed`: its parse, if done."""
     value, problems = parsed if parsed is not None else parse(kind, text, name)
     if kind == "events" and value is not None:
-        (title, start, end, _), published = value[0]
-        events = [(_trim(e.when), e.text, _details(e.details)) for e in value[1]]
-        lines = [e.span.line for e in value[1]]
-        value = [(title, start, end, [(p.index, p.value, p.colour and p.colour.name)
-                                      for p in published])] + events
-        lines = [1] + lines
+        lines = [1] + [e.span.line for e in value[1]]
+        value = [_head_meaning(value[0])] + [_event_meaning(e) for e in value[1]]
     elif value is not None:
         lines = [_line_of(item) for item in value]
         value = [shape(item) for item in value]
     else:
         lines = []
     return value, lines, problems
+
+
+def _head_meaning(head) -> tuple:
+    """What an event file's period and published totals say."""
+    (title, start, end, _), published = head
+    return (title, start, end, [(p.index, p.value, p.colour and p.colour.name)
+                                for p in published])
+
+
+def _event_meaning(event) -> tuple:
+    """What an event says: its date as printed, its text and its lines."""
+    return (_trim(event.when), event.text, _details(event.details))
 
 
 def _line_of(value) -> int:
@@ -564,9 +585,9 @@ def format_text(text: str, kind: str, name: str) -> str:
     parsed = parse(kind, text, name)  # read once: the depth, then the meaning
     if kind == "rules":
         _not_too_deep(parsed[0], name)
-    before, lines, problems = _meaning(kind, text, name, parsed)
+    problems = parsed[1]
     syntax = [p for p in problems if p.code == "B001"]
-    if syntax or before is None:
+    if syntax or parsed[0] is None:
         raise FormatError(syntax or problems)
     try:
         formatted = format_rules(text) if kind == "rules" else format_events(text)
@@ -577,11 +598,12 @@ def format_text(text: str, kind: str, name: str) -> str:
     if formatted == text:  # already laid out: it says what it said, with no second reading
         return formatted if ending == "\n" else formatted.replace("\n", ending)
     if kind == "events":
-        found = _events_compared(parsed[0], before, lines, text, formatted, name)
+        found = _events_compared(parsed[0], text, formatted, name)
         if found is not None:
             if found:
                 raise _refusal(name, found, text)
             return formatted if ending == "\n" else formatted.replace("\n", ending)
+    before, lines, _ = _meaning(kind, text, name, parsed)
     kept, was = verbatim_of(formatted, kind), verbatim_of(text, kind)
     if [v for _, v in kept] != [v for _, v in was]:
         differs = next((i for i, (a, b) in enumerate(zip(kept, was)) if a[1] != b[1]),
@@ -609,7 +631,7 @@ def _chunks(text: str) -> tuple[str, list[str]]:
     return text[:starts[0]], [text[a:b] for a, b in zip(starts, ends)]
 
 
-def _events_compared(value, before, lines, text: str, formatted: str, name: str):
+def _events_compared(value, text: str, formatted: str, name: str):
     """The meaning of a laid-out event file compared with the text's event by
     event, reading again only the events whose lines changed (each after the
     header, as the fast reader and the language server read an event): 0 if
@@ -631,10 +653,12 @@ def _events_compared(value, before, lines, text: str, formatted: str, name: str)
             return None
         line += piece.count("\n")
     same_head = new_head == head
+    head_meaning = None
     for j, (piece, new) in enumerate(zip(pieces, new_pieces)):
         if piece == new and (same_head or j):
             continue
-        first = lines[j + 1] - 1 if j else 0  # the line before the piece's first
+        event_line = events[j].span.line
+        first = event_line - 1 if j else 0  # the line before the piece's first
         was = verbatim_of(piece if j else head + piece, "events")
         kept = verbatim_of(new if j else new_head + new, "events")
         if [v for _, v in kept] != [v for _, v in was]:
@@ -642,10 +666,12 @@ def _events_compared(value, before, lines, text: str, formatted: str, name: str)
                            min(len(kept), len(was)))
             return first + was[min(differs, len(was) - 1)][0] if was else first + 1
         after, _, _ = _meaning("events", new_head + new, name)
-        if after is None or len(after) != 2 or after[0] != before[0]:
-            return lines[j + 1] if j else 1
-        if after[1] != before[j + 1]:
-            return lines[j + 1]
+        if head_meaning is None:
+            head_meaning = _head_meaning(value[0])
+        if after is None or len(after) != 2 or after[0] != head_meaning:
+            return event_line if j else 1
+        if after[1] != _event_meaning(events[j]):
+            return event_line
     return 0
 
 

@@ -32,7 +32,7 @@ import re
 import attrs
 
 from .diagnostics import Diagnostic, Span, error
-from .files import dominant_ending, normalise
+from .files import dominant_ending, gc_paused, normalise
 from .nodes import INDEX_FUNCTIONS, NUMBER_FUNCTIONS, expression_depth
 from .resolve import EVENT_WORDS, MAX_DEPTH, depth
 from .syntax import RULES_DECLARATIONS, RULES_WORDS, parse
@@ -579,7 +579,14 @@ def kind_of_text(text: str) -> str:
 def format_text(text: str, kind: str, name: str) -> str:
     """The canonical layout of `text`, with the line end most of its lines use;
     FormatError with the syntax errors if it has any, or (B006, located) if the
-    layout would change what the file says."""
+    layout would change what the file says. The cycle collector is paused
+    meanwhile, as when a catalogue is read: the readings and the lines hold no
+    cycles, and on a large file it otherwise took half the time."""
+    with gc_paused():
+        return _format_text(text, kind, name)
+
+
+def _format_text(text: str, kind: str, name: str) -> str:
     ending = dominant_ending(text)
     text = normalise(text)
     parsed = parse(kind, text, name)  # read once: the depth, then the meaning

@@ -65,6 +65,9 @@ class Outcome:
     evaluation: Evaluation
     warnings: tuple[Diagnostic, ...]
     engine: str
+    # {code: how many more warnings of it there are, not listed}: a columnar engine
+    # lists the first of a code a large catalogue holds millions of (B502)
+    unlisted: dict = attrs.Factory(dict)
 
     def __repr__(self):
         return (f"<Outcome by {self.engine}: {self.evaluation!r}"
@@ -259,13 +262,18 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
     except columnar.Overflow as e:  # the python engine's numbers have no bound
         return _python(scheme, events, period, (), [columnar.overflowed(e, chosen)])
     except columnar.EngineFailure as e:
+        unread = columnar.unreadable(e, chosen, events[0])
+        if unread is not None:  # a file its reader refuses: the python reader reads it
+            return _python(scheme, events, period, (), [unread])
         raise EngineProblem(f"the {chosen} engine could not evaluate {events[0]}: {e}"
                             ) from None
     # what the python reader warns of the file, kept as the stages keep it (suppressions)
     said = judged("events", "eval", [d for d in result.warnings if d.code != "B502"])
     said.extend_with(judged("duplicates", "eval", [d for d in result.warnings
                                                    if d.code == "B502"]))
-    return Outcome(result, tuple(said), chosen)
+    unlisted = {code: n for code, n in result.unlisted.items()  # unless suppressed
+                if any(d.code == code for d in said)}
+    return Outcome(result, tuple(said), chosen, unlisted)
 
 
 def _python(rules, events, period, history, before=()) -> Outcome:

@@ -250,9 +250,10 @@ def worded(problem: Exception) -> str:
 SHOWN_PER_CODE = 20
 
 
-def shown(warnings) -> None:
+def shown(warnings, unlisted=None) -> None:
     """Print the warnings the front door says a verb shows: at most SHOWN_PER_CODE
-    of each code, then a note of how many more there are."""
+    of each code, then a note of how many more there are (`unlisted`: how many
+    more of a code the engine counted without listing them)."""
     warnings = list(warnings)
     if not warnings:
         return
@@ -262,6 +263,8 @@ def shown(warnings) -> None:
         counts[d.code] = counts.get(d.code, 0) + 1
         if counts[d.code] <= SHOWN_PER_CODE or d.severity == "error":
             kept.append(d)
+    for code, n in (unlisted or {}).items():
+        counts[code] = counts.get(code, 0) + n
     report(InputError(kept))
     for code, n in counts.items():
         if n > SHOWN_PER_CODE:
@@ -316,5 +319,5 @@ def evaluate_with(rules: str, events, period: str | None, engine: str = "auto",
     when = parse_period(period)
     with front():
         outcome = api.evaluate(rules, events, when, engine, master, history, progress=True)
-    shown(outcome.warnings)
+    shown(outcome.warnings, outcome.unlisted)
     return outcome.evaluation

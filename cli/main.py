@@ -7,52 +7,16 @@ and a caret, never as a Python traceback.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import click
 
-VERBS = ("eval", "series", "report", "check", "explain", "compare", "sensitivity", "fmt", "lsp",
-         "test", "agree")
-
-
-def _quiet(ctx, param, value):
-    if value:
-        ctx.find_root().meta["barometer.quiet"] = True
-
-
-# Every verb: long work shows its progress on a terminal's stderr (cli/progress.py).
-_QUIET = click.Option(["--quiet", "-q"], is_flag=True, expose_value=False, callback=_quiet,
-                      help="No progress line on standard error (shown only on a terminal, "
-                           "when the work lasts more than half a second).")
-
-
-class _Commands(dict):
-    """The verbs' commands, each module (verbs/NAME.py) loaded when its verb is
-    first asked for: a cold `eval` does not load the ten others (measured: ~5 ms
-    of a plain install's start-up)."""
-
-    def __missing__(self, name: str):
-        if name not in VERBS:
-            raise KeyError(name)
-        command = import_module(f".verbs.{name}", __package__).command
-        command.params.append(_QUIET)
-        self[name] = command
-        return command
+from .verbs import check, compare, eval, explain, fmt, lsp, report, sensitivity, series, test
+from .verbs import agree
 
 
 class _Verbs(click.Group):
     """The verbs, with a last guard: a mistake in an input file that a verb did
     not report itself is reported as every other (located, status 2), never as
     a traceback; Ctrl-C ends any verb with status 130 and no traceback."""
-
-    def list_commands(self, ctx):
-        return sorted(VERBS)
-
-    def get_command(self, ctx, name):
-        try:
-            return self.commands[name]
-        except KeyError:
-            return None
 
     def invoke(self, ctx):
         from .dsl import InputError
@@ -92,7 +56,19 @@ def main():
     """
 
 
-main.commands = _Commands()
+def _quiet(ctx, param, value):
+    if value:
+        ctx.find_root().meta["barometer.quiet"] = True
+
+
+# Every verb: long work shows its progress on a terminal's stderr (cli/progress.py).
+_QUIET = click.Option(["--quiet", "-q"], is_flag=True, expose_value=False, callback=_quiet,
+                      help="No progress line on standard error (shown only on a terminal, "
+                           "when the work lasts more than half a second).")
+
+for _verb in (eval, series, report, check, explain, compare, sensitivity, fmt, lsp, test, agree):
+    _verb.command.params.append(_QUIET)
+    main.add_command(_verb.command)
 
 if __name__ == "__main__":
     main()

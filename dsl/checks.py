@@ -59,7 +59,8 @@ class Stage(NamedTuple):
 
 
 _READ = ("B001", "B002", "B003", "B004")
-_SHEETS = ("B010", "B011", "B012", "B013", "B014", "B015", "B016", "B017", "B018")
+_SHEETS = ("B010", "B011", "B012", "B013", "B014", "B015", "B016", "B017", "B018",
+           "B019")
 
 # The stages in the order they run.
 STAGES: list[Stage] = [

@@ -504,13 +504,19 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
         if name not in there:  # said once here, not on every row
             problems.append(found(heading.cells[0], judge.no_attribute_column(
                 what, name, example), heading.span))
-    raw = _events(path, data, columns, index_columns, problems, set(attributes or ()))
+    headings = judge.Headings(named)  # the columns under no heading: past the last, or blank
+    unheaded = (len(heading.cells),
+                frozenset(j for j, c in enumerate(heading.cells) if not headings.key(c.value)))
+    raw = _events(path, data, columns, index_columns, problems, set(attributes or ()), unheaded)
     return period, raw if lazily else list(raw), problems
 
 
 def _events(path: str, data, columns: dict[str, int], index_columns: list,
-            problems: list[Diagnostic], attributes: set[str]):
-    """The raw events of the rows below the heading, one by one."""
+            problems: list[Diagnostic], attributes: set[str], unheaded=(None, frozenset())):
+    """The raw events of the rows below the heading, one by one; B019 at a cell
+    holding something under no heading (`unheaded`: the heading's width, and the
+    columns whose heading is blank)."""
+    width, blank = unheaded
     layout = tuple(columns.get(key) for key in ("date", "event", "category", "tags", "source",
                                                 "note", "ongoing"))
     words: dict[str, str] = {}  # one copy of each text the events keep (dates, categories...)
@@ -523,6 +529,10 @@ def _events(path: str, data, columns: dict[str, int], index_columns: list,
             if skipped is not None:
                 problems.append(found(row.cells[0], skipped))
             continue
+        if width is not None and (len(row.cells) > width or blank):
+            for j, cell in enumerate(row.cells):
+                if (j >= width or j in blank) and cell.value.strip():
+                    problems.append(found(cell, judge.unheaded_cell(cell.value)))
         yield _event(path, row, layout, index_columns, problems, attributes, words)
 
 

@@ -98,8 +98,11 @@ def _power(a, b, span):
         result = base ** k
         return int(result) if result.denominator == 1 else result
     if a < 0:
-        raise FigureProblem(f"{plain_number(a)} to the power {plain_number(b)}: a negative "
-                            "number to a power that is not whole has no value", span)
+        # a float below 0 to a whole power has one (-1.5 ^ 2, as -2 ^ 2 above)
+        whole = b.is_integer() if isinstance(b, float) else Fraction(b).denominator == 1
+        if not whole:
+            raise FigureProblem(f"{plain_number(a)} to the power {plain_number(b)}: a negative "
+                                "number to a power that is not whole has no value", span)
     if a == 0:
         return 0
     if exact and Fraction(b).denominator <= 64:

@@ -374,6 +374,16 @@ def skipped_row(first: str) -> Finding | None:
                    "with a space", severity="warning")
 
 
+def unheaded_cell(text: str) -> Finding:
+    """B019: a cell that holds something in a column without a heading (past the
+    heading's last cell, or under an empty one): no reader reads it."""
+    short = " ".join(text.split())
+    short = short if len(short) <= 40 else short[:40] + "..."
+    return Finding("B019", f"the cell `{short}` stands under no heading: it is not read",
+                   "give its column a heading (an index, an attribute or a field), or take "
+                   "the cell out; a text holding the delimiter must be quoted", severity="warning")
+
+
 def no_attribute_column(what: str, name: str, example: str) -> Finding:
     return Finding("B115", f"the {what} has no `{name}` column, which the scheme's attribute "
                    "asks of every event", f"add a column headed `{name}` with each event's "

@@ -309,19 +309,25 @@ def _numbers(scheme: m.Scheme) -> list[str]:
             + list(m.BUILTIN_ATTRIBUTES))
 
 
+def _taken(scheme: m.Scheme, name: str, span, suffix: str) -> list[Diagnostic]:
+    """B114 where a computed attribute's name (a rank, a score of another index) is
+    already an index's, a built-in's, or a word of either language."""
+    clash = ("an index" if name in scheme.indices else
+             "a built-in attribute" if name in m.BUILTIN_ATTRIBUTES else
+             "a word of event files" if name in EVENT_WORDS else
+             "a word of rules files" if name in RULE_WORDS else None)
+    if clash is None:
+        return []
+    return [error("B114", f"`{name}` cannot name an attribute: it is already {clash}", span,
+                  f"choose another name, e.g. {name}_{suffix}")]
+
+
 def rank_names(scheme: m.Scheme) -> list[Diagnostic]:
     """A rank's name is free like an attribute's, and its fields are known."""
     problems = []
     fields = list(m.RANK_FIELDS) + list(scheme.attributes)
     for rank in scheme.ranks.values():
-        name = rank.name
-        clash = ("an index" if name in scheme.indices else
-                 "a built-in attribute" if name in m.BUILTIN_ATTRIBUTES else
-                 "a word of event files" if name in EVENT_WORDS else
-                 "a word of rules files" if name in RULE_WORDS else None)
-        if clash is not None:
-            problems.append(error("B114", f"`{name}` cannot name an attribute: it is already "
-                                  f"{clash}", rank.span, f"choose another name, e.g. {name}_rank"))
+        problems += _taken(scheme, rank.name, rank.span, "rank")
         for field in rank.fields:
             if field not in fields:
                 problems.append(error("B101", f"unknown field `{field}` for events to be alike "
@@ -337,14 +343,7 @@ def score_of_names(scheme: m.Scheme) -> list[Diagnostic]:
     problems = []
     for reading in scheme.scores_of.values():
         name = reading.name
-        clash = ("an index" if name in scheme.indices else
-                 "a built-in attribute" if name in m.BUILTIN_ATTRIBUTES else
-                 "a word of event files" if name in EVENT_WORDS else
-                 "a word of rules files" if name in RULE_WORDS else None)
-        if clash is not None:
-            problems.append(error("B114", f"`{name}` cannot name an attribute: it is already "
-                                  f"{clash}", reading.span, f"choose another name, e.g. "
-                                  f"{name}_score"))
+        problems += _taken(scheme, name, reading.span, "score")
         index = scheme.indices.get(reading.index)
         where = reading.index_span or reading.span
         if index is None:

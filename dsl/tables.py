@@ -40,6 +40,12 @@ NEEDS_PYARROW = ("reading Parquet catalogues needs pyarrow: "
 TABLE_SUFFIXES = (".parquet", ".jsonl", ".ndjson")
 SEPARATOR = " | "  # between a Parquet row's cells, as its line is quoted
 _SEPARATOR = SEPARATOR
+
+
+def heading_line(names) -> str:
+    """A Parquet file's column names as its heading line is quoted: a name of several
+    lines shown on one, as a cell's is, so that each row keeps its own line."""
+    return SEPARATOR.join(name.replace("\n", " ") for name in names)
 _PERIOD_LINE = re.compile(
     r'\s*#?\s*period\s+(?:"([^"]*)"|“([^”]*)”)\s+from\s+(\S+)\s+to\s+(\S+)\s*$')
 
@@ -100,8 +106,12 @@ def read_table(path: str, period: m.Period | None = None,
 
 # -- Parquet and JSON Lines to cells --------------------------------------------------------
 
+BATCH = 16_384  # Parquet rows converted at a time: the python reader holds one batch
+
+
 def _parquet(path: str):
-    """The column names and the rows, each as (line, [(value, column)])."""
+    """The column names and the rows, each as (line, [(value, column)]), read a
+    batch at a time (a large file is never held whole)."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -110,19 +120,37 @@ def _parquet(path: str):
 
     if os.path.isdir(path):
         raise InputError([error("B002", f"{path} is a folder, not a file", None)])
+
+    def unreadable():
+        _read_bytes(path)  # says what is wrong with a path that is not a readable file
+        return InputError([error("B015", f"{path} cannot be read as a Parquet file", None,
+                                 "write it with pyarrow, pandas, polars, DuckDB or Spark")])
+
     try:
-        table = pq.read_table(path)
+        table = pq.ParquetFile(path)
+        names = list(table.schema_arrow.names)
     except FileNotFoundError:
         raise InputError([error("B002", f"no such file: {path}", None)]) from None
     except Exception:
-        _read_bytes(path)  # says what is wrong with a path that is not a readable file
-        raise InputError([error("B015", f"{path} cannot be read as a Parquet file", None,
-                                "write it with pyarrow, pandas, polars, DuckDB or Spark")]
-                         ) from None
-    names = table.column_names
-    columns = [table.column(n).to_pylist() for n in names]
-    records = [(n + 2, [(col[n], 0) for col in columns]) for n in range(table.num_rows)]
-    return names, records
+        raise unreadable() from None
+
+    def records():
+        number = 2
+        try:
+            batches = table.iter_batches(batch_size=BATCH)
+            for batch in batches:
+                columns = [column.to_pylist() for column in batch.columns]
+                for values in zip(*columns):
+                    yield number, [(value, 0) for value in values]
+                    number += 1
+        except InputError:
+            raise
+        except Exception:
+            raise unreadable() from None
+        finally:
+            table.close()
+
+    return names, records()
 
 
 def json_lines(path: str):
@@ -214,13 +242,16 @@ def value_column(line: str, key: str) -> int:
     return at + 1
 
 
-def _rows(path: str, names: list[str], records) -> list[Row]:
-    """The heading and one Row per record, with spans in the file (JSON Lines) or
-    in a text of the row's cells (Parquet, quoted as a workbook's row is)."""
+def _rows(path: str, names: list[str], records):
+    """The heading and one Row per record, one by one, with spans in the file
+    (JSON Lines) or in a text of the row's cells (Parquet, quoted as a workbook's
+    row is, each line kept for messages as its row is read)."""
     json_lines = not path.lower().endswith(".parquet")
     heading_cells = [Cell(name, Span(path, 1, 1, 1, 2)) for name in names]
-    rows = [Row(heading_cells, Span(path, 1, 1, 1, 2), "")]
-    lines: dict[int, str] = {}
+    if not json_lines:
+        SOURCES.add(path, "")
+        SOURCES.keep(path, 1, heading_line(names))
+    yield Row(heading_cells, Span(path, 1, 1, 1, 2), "")
     for number, values in records:
         cells, parts, at = [], [], 1
         for value, column in values:
@@ -237,12 +268,8 @@ def _rows(path: str, names: list[str], records) -> list[Row]:
                 end = start + max(len(text), 1)
             cells.append(Cell(text, Span(path, number, start, number, end), False, stored, None))
         if not json_lines:
-            lines[number] = _SEPARATOR.join(parts)
-        rows.append(Row(cells, Span(path, number, 1, number, 2), ""))
-    if not json_lines:
-        lines[1] = _SEPARATOR.join(names)
-        SOURCES.add(path, "\n".join(lines.get(n, "") for n in range(1, len(records) + 2)))
-    return rows
+            SOURCES.keep(path, number, _SEPARATOR.join(parts))
+        yield Row(cells, Span(path, number, 1, number, 2), "")
 
 
 # -- the long form -------------------------------------------------------------------------

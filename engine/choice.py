@@ -9,16 +9,18 @@ from importlib.util import find_spec
 
 # `--engine auto` runs DuckDB on a CSV, Parquet or JSON Lines catalogue of at least
 # this many bytes (about 10,000 events of the No 19 kind, which the python engine
-# reads in about half a second); below it, and for .events and .xlsx files, the
-# python engine.
+# reads in about half a second); below it, the python engine. An .events file is
+# the language's own (only the python engine reads it), and an .xlsx workbook is
+# read by openpyxl into the python engine (DuckDB reads workbooks only through an
+# extension it would download): both stay with the python engine at any size.
 AUTO_BYTES = 1 << 20
 SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson")
 ENGINES = ("auto", "python", "duckdb", "spark")
 NEEDS = {
-    "duckdb": "the duckdb engine needs duckdb, sqlglot and pyarrow: "
-              "pip install 'barometer[columnar]'",
+    "duckdb": "the duckdb engine needs duckdb, sqlglot and pyarrow, which barometer "
+              "installs: pip install 'duckdb>=1.2' 'sqlglot>=25' 'pyarrow>=14'",
     "spark": "the spark engine needs pyspark, sqlglot and pyarrow, and a Java runtime: "
-             "pip install 'barometer[columnar,spark]'",
+             "pip install 'barometer[spark]'",
 }
 
 

@@ -32,6 +32,7 @@ category's and rule's share).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from fractions import Fraction
 
 import attrs
@@ -114,12 +115,23 @@ class ColumnarEvaluation(Evaluation):
     python engine's Evaluation; the catalogue's events stay in the file, so there
     is no per-event record (explain reads contributions per rule and category)."""
 
-    __slots__ = ("engine", "source", "compiled", "runner", "warnings")
+    __slots__ = ("engine", "source", "compiled", "runner", "warnings", "unlisted")
 
     @property
     def scored(self):
         raise TypeError("a columnar evaluation keeps no per-event record: explain it with "
                         "contributions(), or run the python engine")
+
+
+def _lines_of(path: str, period, scheme: m.Scheme, source: Source, runner):
+    """What reads the file for the reader's warnings (B010, B012, B502, in the python
+    reader's words and places): the engine itself, or, for Spark, whose rows have no
+    order and so no line, DuckDB reading the same file where this machine can read
+    it (a local path or one mounted here; DuckDB comes with every install)."""
+    if isinstance(runner, Spark) and os.path.isfile(path):
+        local = DuckDB()
+        return describe(path, period, scheme, local), scheme, local
+    return source, scheme, runner
 
 
 def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = None,
@@ -141,7 +153,11 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
         raise
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
-    said = read_warnings(source, scheme, runner)  # B010, B012, B502, as the python reader's
+    if source.kind == "csv" and os.path.isfile(path):  # cells the reader would drop
+        reader = runner if isinstance(runner, DuckDB) else DuckDB()
+        if reader.past_heading(path, source.csv):
+            raise PastHeading(f"{path} has cells past its heading's last")
+    said = read_warnings(*_lines_of(path, period, scheme, source, runner))
     compiled = compile_scheme(scheme, source, known, by_category=True)
     catalogue = m.Catalogue(source.period, (), (path,))
     try:
@@ -156,6 +172,7 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     result = ColumnarEvaluation(scheme, catalogue, indices, Plan(scheme), ())
     result.engine, result.source, result.compiled, result.runner = engine, source, compiled, runner
     result.warnings = tuple(said)
+    result.unlisted = dict(said.unlisted)  # {code: how many more, not listed}
     return result
 
 
@@ -272,6 +289,29 @@ def overflowed(e: Overflow, engine: str) -> Diagnostic:
                    f"({e}): the python engine runs the scheme", None,
                    "weights and factors with fewer decimals keep the columnar engine's numbers "
                    "small, or run with --engine python")
+
+
+class PastHeading(EngineFailure):
+    """A row of the CSV holds cells past the heading's last: the engines' readers
+    drop them, the python reader says where each is (B019)."""
+
+
+def unreadable(e: EngineFailure, engine: str, path: str) -> Diagnostic | None:
+    """B801 where the engine's CSV reader refuses a file the python reader may read
+    (a line longer than DuckDB's buffer, a cell of line breaks its reader gives up
+    on): the python engine then reads it, and says what it finds where it finds it.
+    None for any other failure."""
+    said = str(e)
+    if isinstance(e, PastHeading):
+        return warning("B801", f"{said}, which the {engine} engine's reader would drop: the "
+                       "python engine reads the file, and says where they are", None,
+                       "head those columns, or take the cells out")
+    if "CSV Error" not in said and "maximum line size" not in said:
+        return None
+    first = said.strip().splitlines()[0] if said.strip() else said
+    return warning("B801", f"the {engine} engine's reader could not read {path} ({first}): "
+                   "the python engine reads it", None,
+                   "the python engine reads any line length; it is slower on large files")
 
 
 def check_compiles(scheme: m.Scheme) -> Diagnostic | None:

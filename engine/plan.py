@@ -263,6 +263,7 @@ class Plan:
         # the attributes the score expression and the actions read, in order
         self.reads = reads(scheme)
         self.signature = Signature(scheme)
+        self._matched: dict = {}  # the rules matched, by their places: one tuple each
 
     def match(self, catalogue: m.Catalogue) -> list[Entry]:
         """Every entry of the catalogue, in catalogue order, with the rules matched.
@@ -314,7 +315,7 @@ class Plan:
                             if view is None:
                                 view = EntryView(event, end)
                             view.index, view.recorded, view.ranks = index, recorded, mine
-                            matched = tuple(r for r in rules if r.condition.holds(view))
+                            matched = self.matched(view)
                         entry = Entry(event, index, recorded, matched, end, mine)
                         if facts_of is not None:
                             known[key] = len(firsts)
@@ -376,15 +377,26 @@ class Plan:
             append(found)
         return out
 
+    def matched(self, view) -> tuple:
+        """The rules whose condition holds for `view`, in scheme order: one tuple for
+        each distinct set, shared (`scores` scores alike the entries alike in their
+        category, recorded score and rules matched, told apart by identity)."""
+        rules = self.rules
+        which = tuple([n for n, r in enumerate(rules) if r.condition.holds(view)])
+        found = self._matched.get(which)
+        if found is None:
+            found = self._matched[which] = tuple(rules[n] for n in which)
+        return found
+
     def signed(self, rows, period=None) -> list[Signed]:
         """Signatures given as data (`Signature.row`), each with the rules matched:
         entries to score and add up (`scores`, `totals` with the counts)."""
         self.period = period
-        signature, rules = self.signature, self.rules
+        signature = self.signature
         out = []
         for row in rows:
             view = SignatureView(signature, row)
-            out.append(Signed(view, tuple(r for r in rules if r.condition.holds(view))))
+            out.append(Signed(view, self.matched(view)))
         return out
 
     def scored(self, entry: Entry, d=EXACT, weight=None, observe=None):

@@ -57,9 +57,9 @@ def spark_missing() -> str | None:
         return ("they run apart, with Spark's JVM: BAROMETER_SPARK_TESTS=1 python -m pytest "
                 "tests/test_spark.py (.ci/run does)")
     if importlib.util.find_spec("pyspark") is None:
-        return "pyspark is not installed (pip install -e '.[test,columnar,spark]'; .ci/run does)"
+        return "pyspark is not installed (pip install -e '.[test,spark]'; .ci/run does)"
     if importlib.util.find_spec("duckdb") is None or importlib.util.find_spec("sqlglot") is None:
-        return "the columnar extra is not installed (pip install -e '.[test,columnar]')"
+        return "duckdb or sqlglot is missing: barometer installs them (pip install -e '.[test]')"
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         return "no Java runtime (apt-get install default-jre-headless; .ci/run does)"
     return None

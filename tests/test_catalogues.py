@@ -75,3 +75,24 @@ def test_a_series_does_not_advise_an_option_it_does_not_take(tmp_path):
     result = run("series", rules, sheet)
     assert result.exit_code == 2 and "error[B304]" in result.output
     assert "--period" not in result.output
+
+
+def test_a_cell_under_no_heading_is_said_where_it_stands_by_every_engine(tmp_path):
+    # a cell past the heading's last, or under a blank heading, was dropped without a
+    # word by the python reader and by DuckDB's
+    head = '# period "P" from 2021-01-01 to 2021-02-28\ndate,event,russia,eu,category\n'
+    path = write(tmp_path, "c.csv", head + "5 January,More,+1,,contacts,+3\n"
+                 "6 January,Less,-1,,contacts\n7 January,Same,-1,,contacts,,  \n")
+    said = []
+    for engine in ("python", "duckdb"):
+        result = run("eval", str(RULES), path, "--engine", engine, "--format", "csv")
+        assert result.exit_code == 0, result.output
+        said.append([line for line in result.output.splitlines() if "warning[" in line])
+        assert "russia,Relationship with Russia,-1,1,-2,3," in result.output
+    assert said[0] == [f"{path}:3:29: warning[B019]: the cell `+3` stands under no heading: "
+                       "it is not read"]
+    assert said[1][0].startswith(f"warning[B801]: {path} has cells past its heading's last")
+    assert said[1][1:] == said[0]
+    blank = write(tmp_path, "b.csv", head.replace(",eu,", ",,") + "6 January,Less,-1,7,contacts\n")
+    result = run("eval", str(RULES), blank, "--engine", "python")
+    assert f"{blank}:3:19: warning[B019]: the cell `7` stands under no heading" in result.output

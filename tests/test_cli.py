@@ -94,3 +94,12 @@ def test_eval_shows_twenty_warnings_of_a_kind_and_counts_the_rest(tmp_path):
                                   "`barometer check` lists every one\n")
     checked = CliRunner().invoke(main, ["check", "--rules", str(RULES), str(events)])
     assert checked.output.count("warning[B502]") == 29
+
+
+def test_a_verb_misspelt_is_named_as_meant():
+    result = CliRunner().invoke(main, ["evl", "x.rules"])
+    assert result.exit_code == 2
+    assert "No such command 'evl'. Did you mean 'eval'?" in result.output
+    result = CliRunner().invoke(main, ["nothing-like-a-verb"])
+    assert result.exit_code == 2 and "No such command 'nothing-like-a-verb'." in result.output
+    assert "Did you mean" not in result.output

@@ -83,8 +83,13 @@ def test_csvs_duckdb_could_not_sniff_are_read_as_the_python_reader_reads_them(tm
     crlf.write_bytes(HEAD.encode() + b'1 January,"a, b",+1,-2,x,t1\r\n2 January,c,+2,,y,\r\n')
     assert "| +0.5" not in both(tmp_path, crlf, "--format", "json").output
     extra = write(tmp_path, "extra.csv", HEAD + "1 January,e,+2,,x,,more,cells\n")
-    out = both(tmp_path, extra, "--format", "json").output
-    assert '"aggregate": 3' in out
+    rules = write(tmp_path, "s.rules", RULES)
+    duckdb, python = (run("eval", rules, extra, "--engine", engine, "--format", "json")
+                      for engine in ("duckdb", "python"))
+    # the cells past the heading are said (B019), the python engine reading the file
+    assert duckdb.output.startswith(f"warning[B801]: {extra} has cells past its heading's")
+    assert duckdb.output.endswith(python.output) and '"aggregate": 3' in python.output
+    assert f"{extra}:3:20: warning[B019]: the cell `more` stands under no heading" in python.output
 
 
 def test_a_cell_holding_a_line_break_moves_the_rows_after_it(tmp_path):
@@ -424,3 +429,139 @@ def test_a_parquet_row_is_quoted_with_its_cells_of_spaces(tmp_path):
     path = parquet(tmp_path, "d.parquet", {"date": ["1 January"], "event": ["e"], "note": ["  "],
                                            "a": ["+1"], "category": ["z"]})
     assert both(tmp_path, path).output.startswith(f"{path}:2:27: error[B101]")
+
+
+
+def test_events_listed_again_beyond_those_listed_are_counted_as_the_python_reader_counts_them(
+        tmp_path):
+    # the DuckDB engine brought every row of a key held twice back to Python (4.3 GiB
+    # for a generated catalogue of 10^6 rows): now the first LISTED, and a count
+    from barometer import api
+    from barometer.engine.columns.reader_warnings import LISTED
+
+    spellings = ["Talks", "talks ", "TALKS", "Stra\u00dfe", "strasse", "Tal ks"]
+    rows = [f"{1 + k % 3} January,{spellings[k % len(spellings)]},+1,,x,\n"
+            for k in range(LISTED + 60)]
+    path = str(write(tmp_path, "d.csv", HEAD + "".join(rows)))
+    rules = str(write(tmp_path, "s.rules", RULES))
+    outcome = api.evaluate(rules, [path], None, "duckdb")
+    listed = [d for d in outcome.warnings if d.code == "B502"]
+    repeats = [d for d in api.evaluate(rules, [path], None, "python").warnings
+               if d.code == "B502"]
+    assert len(listed) == LISTED and listed == repeats[:LISTED]
+    assert outcome.unlisted == {"B502": len(repeats) - LISTED}
+
+
+def test_every_mistake_is_said_at_every_row_in_the_python_reader_order(tmp_path):
+    # DuckDB said a repeated unknown category, and a row without a score, at the first
+    # row only; a bad date before the row's missing score (the reader reads the date
+    # last); and 50 distinct mistakes, picked in the order of its distinct values
+    rows = ("1 January,e,+1,,z,\n2 January,f,,,x,\n3 January,g,+1,,z,\nSomeday,h,,,x,\n"
+            + "".join(f"{1 + k % 28} January,e{k},+1,,z{k},\n" for k in range(60)))
+    path = write(tmp_path, "d.csv", HEAD + rows)
+    out = both(tmp_path, path).output
+    said = [line.split(": error")[0] + line.split("]")[0][-5:] for line in out.splitlines()
+            if ": error[" in line]
+    assert said[:5] == [f"{path}:3:17[B101", f"{path}:4:1[B108", f"{path}:5:17[B101",
+                        f"{path}:6:1[B108", f"{path}:6:1[B301"]
+    assert len(said) == 65
+
+
+def test_a_category_or_choice_between_tabs_is_the_name_python_reads(tmp_path):
+    # DuckDB's TRIM took the spaces away and left a tab: `k2<TAB>` was no category k2 to a
+    # rule's condition, and the figures moved with no word said
+    rules = write(tmp_path, "t.rules", 'scheme "T" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'category k1 "K1"\ncategory k2 "K2"\n'
+                  'attribute level "L" one of [hi, lo] default lo\n'
+                  'rule other "o" when not category in [k2] then add +1\n'
+                  'rule high "h" when level is hi then add +2\n')
+    path = write(tmp_path, "t.csv", HEAD.replace("tags", "level")
+                 + "4 January,e,+1,,k2\t,hi\n5 January,f,+1,,k2,hi\n"
+                 "6 January,g,+1,,k1,hi\t\n7 January,h,+1,,k1,hi\n")
+    outputs = [run("eval", rules, path, "--engine", engine, "--format", "csv", "-q").output
+               for engine in ("duckdb", "python")]
+    assert outputs[0] == outputs[1]
+    assert "a,A,14,14,0,4," in outputs[1]
+
+
+def test_a_tag_beside_a_non_breaking_space_is_the_tag_python_reads(tmp_path):
+    # the query's pattern took \s (ASCII spaces) around a tag: `t1` and a no-break space,
+    # as a spreadsheet pastes it, was no tag t1 to DuckDB
+    rules = write(tmp_path, "g.rules", 'scheme "G" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'tag t1 "T1"\ntag t2 "T2"\nrule r "r" when tagged t1 then add +2\n')
+    path = write(tmp_path, "g.csv", HEAD.replace(",b,category", "") + "4 January,e,+1,t1\u00a0\n"
+                 "5 January,f,+1,t2;\u2003t1\n6 January,g,+1,t2\n")
+    outputs = [run("eval", rules, path, "--engine", engine, "--format", "csv", "-q").output
+               for engine in ("duckdb", "python")]
+    assert outputs[0] == outputs[1]
+    assert "a,A,7,7,0,3," in outputs[1]
+
+
+def test_a_tag_in_a_list_with_spaces_around_it_is_the_tag_python_reads(tmp_path):
+    # a Parquet list's `t1 ` was no tag t1 to DuckDB's exact array_contains
+    rules = write(tmp_path, "g.rules", 'scheme "G" version "1"\nrange -3 to +3\nindex a "A"\n'
+                  'tag t1 "T1"\ntag t2 "T2"\nrule r "r" when tagged t1 then add +2\n')
+    path = parquet(tmp_path, "l.parquet", {"date": ["2021-01-04", "2021-01-05", "2021-01-06"],
+                                          "event": ["e", "f", "g"], "a": [1, 1, 1],
+                                          "tags": [["t1 "], ["t2", "\u00a0t1"], ["t2"]]})
+    outputs = [run("eval", rules, str(path), "--engine", engine, "--format", "csv", "-q").output
+               for engine in ("duckdb", "python")]
+    assert outputs[0] == outputs[1]
+    assert "a,A,7,7,0,3," in outputs[1]
+
+
+def test_a_line_longer_than_duckdbs_reader_takes_is_read_by_the_python_engine(tmp_path):
+    # a valid catalogue with one 3 MB text stopped `eval` (DuckDB's reader takes lines
+    # of 2 MB): the python engine reads it, with a warning that says so
+    rules = write(tmp_path, "s.rules", RULES)
+    path = write(tmp_path, "d.csv", HEAD + "1 January," + "x" * 3_000_000 + ",+1,,x,\n"
+                 "2 January,Small,+2,-1,y,\n")
+    duckdb = run("eval", rules, path, "--engine", "duckdb", "--format", "csv")
+    python = run("eval", rules, path, "--engine", "python", "--format", "csv")
+    assert duckdb.exit_code == 0 and python.exit_code == 0
+    assert f"warning[B801]: the duckdb engine's reader could not read {path}" in duckdb.output
+    assert duckdb.output.endswith(python.output)
+
+
+def test_a_parquet_catalogue_read_in_batches_places_and_quotes_a_later_row(tmp_path,
+                                                                           monkeypatch):
+    # the python reader reads Parquet a batch at a time (it read the whole table, then held
+    # every row twice): a mistake in a later batch is still placed and quoted at its row
+    from barometer.dsl import tables
+
+    monkeypatch.setattr(tables, "BATCH", 2)
+    path = parquet(tmp_path, "s.parquet", {
+        "date": ["2021-01-01", "2021-01-02", "2021-01-03", "2021-01-04", "2021-01-05"],
+        "event": ["e", "f", "g", "h", "i"], "a": ["1", "2", "3", "-1", "x9"],
+        "category": ["x"] * 5})
+    result = run("eval", write(tmp_path, "s.rules", RULES), path, "--engine", "python")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"{path}:6:18: error[B001]: expected a score such as")
+    assert "\n 6 | 2021-01-05 | i | x9 | x\n   |                  ^^\n" in result.output
+
+
+def test_a_parquet_heading_of_two_lines_is_quoted_on_one_and_the_rows_keep_their_lines(tmp_path):
+    # the python reader kept the heading with its line break, so each row after it was
+    # quoted a line off, and the engines' messages differed
+    path = parquet(tmp_path, "h.parquet", {"date": ["2021-01-04", "2021-01-05"],
+                                           "event": ["e", "f"], "a": [1, 9], "category": ["x"] * 2,
+                                           "two\nlines": ["", ""]})
+    assert "\n 3 | 2021-01-05 | f | 9 | x | \n" in both(tmp_path, path).output
+    path = parquet(tmp_path, "w.parquet", {"date": ["2021-01-04"], "event": ["e"], "a": [1],
+                                           "category": ["x"], "two\nlines": ["held"]})
+    out = both(tmp_path, path).output
+    assert "warning[B010]" in out and "\n 1 | date | event | a | category | two lines\n" in out
+
+
+def test_duckdb_without_memory_for_a_database_is_said_in_a_line_not_a_traceback(tmp_path,
+                                                                                monkeypatch):
+    import duckdb
+
+    def refuse(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: Allocation failure")
+
+    monkeypatch.setattr(duckdb, "connect", refuse)
+    path = write(tmp_path, "d.csv", HEAD + "1 January,e,+1,,x,\n")
+    result = run("eval", write(tmp_path, "s.rules", RULES), path, "--engine", "duckdb")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"the duckdb engine could not evaluate {path}: Out of Memory Error" in result.output

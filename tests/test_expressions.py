@@ -104,6 +104,16 @@ def test_powers_that_are_not_fractions_are_floats_and_no_value_is_a_finding():
             expression(text).evaluate(0, None, EXACT)
 
 
+def test_a_float_below_zero_to_a_whole_power_has_a_value():
+    # (-0.5 ^ 0.5 ...) is a float below 0; to the power 2 or 3 it has a value, as -2 ^ 2 has
+    below = "(0 - 2 ^ 0.5)"
+    assert expression(f"{below} ^ 2").evaluate(0, None, EXACT) == pytest.approx(2)
+    assert expression(f"{below} ^ 3").evaluate(0, None, EXACT) == pytest.approx(-2 * 2 ** 0.5)
+    assert expression(f"{below} ^ -1").evaluate(0, None, EXACT) == pytest.approx(-2 ** -0.5)
+    with pytest.raises(FigureProblem, match="a negative number to a power that is not whole"):
+        expression(f"{below} ^ 0.5").evaluate(0, None, EXACT)
+
+
 def test_only_the_branch_chosen_is_computed():
     assert expression("if recorded = 0 then 0 else 6 / recorded").evaluate(0, None, EXACT) == 0
 

@@ -294,3 +294,21 @@ def test_fmt_lays_out_a_percentile_with_decimals(tmp_path):
             "bands a relative to history over 8 issues {low<p20 usual p20 to p80.5 high>p80.5}\n")
     assert format_text(text, "rules", "f.rules").splitlines()[-1] == (
         "bands a relative to history over 8 issues { low < p20 usual p20 to p80.5 high > p80.5 }")
+
+
+def test_a_changed_meaning_in_one_event_among_unchanged_ones_is_refused(monkeypatch):
+    # fmt reads again only the events whose lines it changed: a score changed in
+    # the second event of three, its spacing changed too, is still caught there
+    import barometer.dsl.format as fmt
+
+    text = ('period "P" from 2021-01-01 to 2021-02-28\n\n[4 January] A\n    russia +1\n\n'
+            '[5 January] B\n    russia  +1\n\n[6 January] C\n    russia +1\n')
+    honest = fmt.format_events
+    monkeypatch.setattr(fmt, "format_events",
+                        lambda t: honest(t).replace("B\n    russia +1", "B\n    russia +2"))
+    with pytest.raises(FormatError) as caught:
+        format_text(text, "events", "c.events")
+    d = caught.value.diagnostics[0]
+    assert (d.code, d.span.line) == ("B006", 6)
+    monkeypatch.setattr(fmt, "format_events", honest)
+    assert format_text(text, "events", "c.events") == text.replace("russia  +1", "russia +1")

@@ -125,3 +125,25 @@ def test_hostile_headings_and_cells_are_data_to_spark(spark, tmp_path, monkeypat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
     assert on_spark.exit_code == python.exit_code == 2
     assert f"error[B101]: {path}: unknown category `nosuchcat`" in on_spark.output
+
+
+def test_spark_says_the_readers_warnings_of_a_file_at_the_python_readers_places(spark, tmp_path):
+    # Spark's rows have no order, so it said no event listed twice (B502) and no row
+    # skipped as a comment (B012): the file lies here, and DuckDB reads its lines
+    from barometer import api
+
+    rules = tmp_path / "s.rules"
+    rules.write_text('scheme "S" version "1"\nrange -3 to +3\nindex a "A"\n'
+                     'category x "X"\n', encoding="utf-8")
+    catalogue = tmp_path / "c.csv"
+    catalogue.write_text('# period "P" from 2021-01-01 to 2021-01-31\n'
+                         "date,event,a,category,extra\n"
+                         "1 January,Talks,+1,x,\n#MeToo\n2 January,Visit,-2,x,\n"
+                         "1 January,talks ,+1,x,\n", encoding="utf-8")
+    said = {engine: [(d.code, d.span.line if d.span else None, d.message) for d in
+                     api.evaluate(str(rules), [str(catalogue)], None, engine,
+                                  master=SPARK_MASTER if engine == "spark" else None).warnings]
+            for engine in ("python", "spark")}
+    assert said["spark"] == said["python"]
+    assert [(code, line) for code, line, _ in said["python"]] == [
+        ("B010", 2), ("B012", 4), ("B502", 6)]

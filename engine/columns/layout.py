@@ -103,7 +103,7 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
     columns = runner.open(path, kind, csv)
     if period is None:  # said at the heading, as the python reader says it
         if kind == "parquet" and os.path.isfile(path):
-            SOURCES.keep(path, 1, tables.SEPARATOR.join(h for h, _ in columns))
+            SOURCES.keep(path, 1, tables.heading_line(h for h, _ in columns))
         elif kind == "jsonl" and os.path.isfile(path):
             first = _record(path, 1)
             if first[1] is not None:
@@ -152,7 +152,7 @@ def _layout(path, kind, headed, period, scheme, csv) -> Source:
             cells = [(value, Span(path, csv[0] + 1, start, csv[0] + 1, max(end, start + 1)))
                      for value, start, end in _csv_cells(text, csv[1])]
     elif kind == "parquet" and os.path.isfile(path):  # its column names, as a row is quoted
-        SOURCES.keep(path, 1, tables.SEPARATOR.join(headings.values()))
+        SOURCES.keep(path, 1, tables.heading_line(headings.values()))
     elif kind == "jsonl" and os.path.isfile(path):
         text = _line_of(path, 1)
         if text is not None:

@@ -17,7 +17,7 @@ from ...dsl import model as m
 from ...dsl.nodes import Call, Grouping, Selection, subexpressions
 
 from .layout import DATE, LIST, NUMBER, TEXT, WHOLE, Source  # noqa: F401
-from .terms import _col, _exp, _src, _value  # noqa: F401
+from .terms import _SPACES, _col, _exp, _src, _value  # noqa: F401
 
 
 # --- the query ----------------------------------------------------------------------------------
@@ -52,10 +52,18 @@ class Columns:
         exp = _exp()
         if "tags" not in self.source.fields:
             return exp.false()
+        tags = exp.column("tags")
         if self.source.columns[self.source.fields["tags"]] == LIST:
-            return exp.ArrayContains(this=exp.column("tags"), expression=exp.Literal.string(tag))
-        return exp.RegexpLike(this=exp.column("tags"), expression=exp.Literal.string(
-            r"(^|[;,])\s*" + re.escape(tag) + r"\s*([;,]|$)"))
+            # joined with `;` as the python reader joins a list (judgements.cell_text), so
+            # that ` t1` in a list is t1 there too
+            tags = exp.ArrayToString(this=tags, expression=exp.Literal.string(";"))
+        return exp.RegexpLike(this=tags, expression=exp.Literal.string(
+            r"(^|[;,])" + _SPACE_RUN + re.escape(tag) + _SPACE_RUN + r"([;,]|$)"))
+
+
+# what str.strip() takes from around a tag (a no-break space too, not only \s), as a
+# pattern both RE2 (DuckDB) and Java (Spark) read
+_SPACE_RUN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES) + "]*"
 
 
 @attrs.define
@@ -148,7 +156,7 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
         event = _col(f["event"])
         if source.columns[f["event"]] != TEXT:  # numbers, say: their text, as python reads it
             event = exp.cast(event, exp.DataType.build("VARCHAR"))
-        common.append(exp.alias_(exp.Trim(this=event), "text"))
+        common.append(exp.alias_(_trimmed(event), "text"))
     if "dates" in needs:
         start, end = _days_of(source, known)
         common += [exp.alias_(start, "day_start"), exp.alias_(end, "day_end")]
@@ -276,6 +284,10 @@ def signature_rows(compiled: Compiled, signature, found) -> tuple[list[tuple], l
 
     columns = compiled.columns
     tags = sorted(signature.tags)
+    dens = {}  # a number attribute's denominator, for those in a column
+    for name in signature.values:
+        if name not in columns.constants and isinstance(columns.value(name), Scaled):
+            dens[name] = columns.dens[name]
     rows, counts = [], []
     for found_row in found:
         index, recorded, category, *rest, n = found_row
@@ -289,8 +301,8 @@ def signature_rows(compiled: Compiled, signature, found) -> tuple[list[tuple], l
                 values.append(columns.constants[name])
                 continue
             value = next(rest)
-            if value is not None and isinstance(columns.value(name), Scaled):
-                value = Fraction(int(value), columns.dens[name])
+            if value is not None and name in dens:
+                value = Fraction(int(value), dens[name])
                 value = int(value) if value.denominator == 1 else value
             values.append(value)
         rows.append((index, int(recorded), category, held, answers, tuple(values)))
@@ -492,7 +504,7 @@ def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns
     kind = source.columns[column]
     empty = column in known.get("nulls", ())  # else every row has a value: no default needed
     if not attribute.numeric:
-        text = exp.Trim(this=_col(column)) if kind == TEXT and column in known.get(
+        text = _trimmed(_col(column)) if kind == TEXT and column in known.get(
             "untrimmed columns", ()) else _col(column)
         return exp.Coalesce(this=text, expressions=[literal(default)]) \
             if default is not None and empty else text
@@ -512,13 +524,20 @@ def _attribute(name: str, scheme: m.Scheme, source: Source, known: dict, columns
         Fraction(v) * den)) for raw, v in said.items()], default=otherwise)
 
 
+def _trimmed(column):
+    """The text as Python's str.strip() leaves it (SQL's TRIM takes only spaces: a tab
+    after `k2` made it no category k2)."""
+    exp = _exp()
+    return exp.Trim(this=column, expression=exp.Literal.string(_SPACES))
+
+
 def _text_of(source: Source, field: str, known: dict):
     exp = _exp()
     if field not in source.fields:
         return exp.null()
     column = _col(source.fields[field])
     if source.columns[source.fields[field]] == TEXT:
-        return exp.Trim(this=column) if known.get("untrimmed") else column
+        return _trimmed(column) if known.get("untrimmed") else column
     return exp.cast(column, exp.DataType.build("VARCHAR"))
 
 

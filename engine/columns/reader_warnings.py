@@ -14,16 +14,18 @@ from .runners import Spark
 from .terms import _col, _exp, _nonblank, _norm_sql, _numbered, _src
 
 
-def read_warnings(source: Source, scheme: m.Scheme, runner) -> list[Diagnostic]:
+def read_warnings(source: Source, scheme: m.Scheme, runner) -> "Said":
     """The warnings the python reader gives of the file, in its words and at its
     places: a column it ignores (B010), a row skipped as a comment that looks like
-    an event's (B012), and the duplicates stage's event listed twice (B502)."""
+    an event's (B012), and the duplicates stage's event listed twice (B502: the
+    first LISTED, and how many more, `unlisted`)."""
     found = _ignored_columns(source, scheme, runner)
     if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
-        return found
+        return Said(found)
     if source.kind == "csv":
         found += _skipped_rows(source, runner)
-    return found + _listed_twice(source, runner)
+    twice = _listed_twice(source, runner)
+    return Said(found + twice, twice.unlisted)
 
 
 def _ignored_columns(source: Source, scheme: m.Scheme, runner) -> list[Diagnostic]:
@@ -80,9 +82,28 @@ def _skipped_rows(source: Source, runner) -> list[Diagnostic]:
     return out
 
 
-def _listed_twice(source: Source, runner) -> list[Diagnostic]:
+# The events listed again that are said one by one, the first in the file's order;
+# the others are counted (`Said.unlisted`): a generated catalogue of 10^7 rows held
+# 10^7, and `eval` shows 20 of a code (`barometer check`, by the python reader,
+# lists every one).
+LISTED = 100
+
+
+class Said(list):
+    """Warnings, in order, and how many more of a code there are, not listed."""
+
+    def __init__(self, found=(), unlisted=None):
+        super().__init__(found)
+        self.unlisted = dict(unlisted or {})
+
+
+def _listed_twice(source: Source, runner) -> Said:
     """B502 at each event listed again, the same date and text as one before it,
-    as the duplicates stage says it of the python reader's events."""
+    as the duplicates stage says it of the python reader's events: the first
+    LISTED of them, and how many more. DuckDB groups the rows by a key coarser than
+    the stage's (`_norm_sql`) and counts each distinct date and text of a key held
+    twice; the stage's own comparison (`same_event`) then decides among the distinct
+    ones, so that no list of rows comes back to Python."""
     from ...dsl.check_catalogue import listed_again, same_event
 
     exp = _exp()
@@ -98,27 +119,56 @@ def _listed_twice(source: Source, runner) -> list[Diagnostic]:
              .group_by(exp.column("barometer_k1"), exp.column("barometer_k2"), copy=False)
              .having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)),
                      copy=False))
-    query = (exp.select(exp.column("barometer_row", table="keyed"),
-                        *[exp.column(c, table="keyed", quoted=True)
-                          for c in (f["date"], f["event"])], copy=False)
-             .from_(keyed.subquery("keyed", copy=False), copy=False)
-             .join(twice.subquery("twice", copy=False), using=["barometer_k1", "barometer_k2"],
-                   copy=False)
-             .order_by(exp.column("barometer_row", table="keyed"), copy=False))
-    rows = runner.rows(query)
-    if not rows:
-        return []
-    firsts: dict = {}
-    again = []
-    for row, when, text in rows:
+    held = (exp.select(exp.column("barometer_row", table="keyed"),
+                       *[exp.alias_(exp.column(c, table="keyed", quoted=True), name)
+                         for c, name in ((f["date"], "barometer_d"), (f["event"], "barometer_e"))],
+                       exp.column("barometer_k1", table="keyed"),
+                       exp.column("barometer_k2", table="keyed"), copy=False)
+            .from_(keyed.subquery("keyed", copy=False), copy=False)
+            .join(twice.subquery("twice", copy=False), using=["barometer_k1", "barometer_k2"],
+                  copy=False))
+    columns = ("barometer_k1", "barometer_k2", "barometer_d", "barometer_e")
+    # each distinct date and text of a key held twice: how many rows, and the first
+    pairs = (exp.select(*[exp.column(c) for c in columns], exp.alias_(
+        exp.Count(this=exp.Star()), "barometer_n"), exp.alias_(
+        exp.Min(this=exp.column("barometer_row")), "barometer_first"), copy=False)
+             .from_(held.subquery("held", copy=False), copy=False)
+             .group_by(*[exp.column(c) for c in columns], copy=False))
+    found = runner.rows(pairs)
+    if not found:
+        return Said()
+    groups: dict = {}  # the stage's key -> [rows, first row]
+    raw_firsts = []  # (first row of a distinct date and text, the stage's key)
+    for _, _, when, text, n, first in found:
         key = same_event(judge.cell_text(when), judge.cell_text(text))
-        if firsts.setdefault(key, row) != row:
-            again.append((row, firsts[key]))
-    if not again:
-        return []
+        group = groups.setdefault(key, [0, first])
+        group[0] += n
+        group[1] = min(group[1], first)
+        raw_firsts.append((first, key))
+    total = sum(n - 1 for n, _ in groups.values())
+    if not total:
+        return Said()
+    # the first LISTED again: a row after the first of its own date and text, or the
+    # first of a date and text that the stage finds the same as an earlier one
+    again = [(row, groups[key][1]) for row, key in raw_firsts if row != groups[key][1]]
+    matched = exp.and_(*[exp.NullSafeEQ(this=exp.column(c, table="held"),
+                                        expression=exp.column(c, table="pairs"))
+                         for c in columns])
+    later = (exp.select(exp.column("barometer_row", table="held"),
+                        exp.column("barometer_d", table="held"),
+                        exp.column("barometer_e", table="held"), copy=False)
+             .from_(held.subquery("held", copy=False), copy=False)
+             .join(pairs.subquery("pairs", copy=False), on=matched, copy=False)
+             .where(exp.GT(this=exp.column("barometer_row", table="held"),
+                           expression=exp.column("barometer_first", table="pairs")), copy=False)
+             .order_by(exp.column("barometer_row", table="held"), copy=False)
+             .limit(LISTED, copy=False))
+    again += [(row, groups[same_event(judge.cell_text(when), judge.cell_text(text))][1])
+              for row, when, text in runner.rows(later)]
+    again = sorted(again)[:LISTED]
     places = _row_places(source, runner, _breaks_of(source, [r for pair in again for r in pair],
                                                     runner))
-    out = []
+    out = Said(unlisted={"B502": total - len(again)} if total > len(again) else {})
     for row, first in again:
         line, text = places[row]
         if text is not None:

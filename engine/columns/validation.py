@@ -16,7 +16,7 @@ from ...dsl.files import read_source
 from .layout import BOOL, LIST, TEXT, Source
 from .places import _breaks_before, _csv_cell, _heading_span, _line_of, _place
 from .runners import Spark
-from .terms import _col, _distinct, _exp, _nonblank, _src, _value
+from .terms import _col, _distinct, _exp, _nonblank, _numbered, _src, _value
 
 
 def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnostic]]:
@@ -108,13 +108,16 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
 
     # each distinct value judged by barometer's own reading (dsl/judgements.py)
     found: list[tuple] = []  # (Finding, column, value or a predicate)
+    # a date's findings after the row's others, as the python reader says them (it
+    # reads the date last): where they stand in one place, the order is the reader's
+    dated: list[tuple] = []
     known: dict = {"scores": {}, "dates": {}, "rows": rows}
     for (what, column), distinct in values.items():
         for value in distinct or []:
             if value is None:
                 known.setdefault("nulls", set()).add(column)
                 if what == "date":  # an empty date is an error, as the python reader says
-                    found.append((judge.date("", source.period), column, None))
+                    dated.append((judge.date("", source.period), column, None))
                 continue
             if what == "score":
                 said = judge.whole_score(judge.score_text(value), scheme)
@@ -159,7 +162,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                 text = judge.cell_text(value) if isinstance(value, dt.date) else str(value)
                 days = judge.date(text, source.period)
                 if isinstance(days, judge.Finding):
-                    found.append((days, column, value))
+                    dated.append((days, column, value))
                     continue
                 known["dates"][value] = days
                 late = judge.past(text, *days, source.period)
@@ -182,12 +185,13 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
             absent.append(_no_column(source, name, example))
         elif count:
             found.append((judge.no_value(name, example, cell=True), column, None))
+    found += dated
     for value, late in known.get("past", []):
         ongoing = _ongoing(source)
         where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),
                          exp.Not(this=ongoing))
         found.append((late, f["date"], ("where", where)))
-    problems = absent + (_locate(found[:50], source, runner, score_columns) if found else [])
+    problems = absent + (_locate(found, source, runner, score_columns) if found else [])
     return known, problems
 
 
@@ -226,56 +230,91 @@ def _tag_holds(source: Source, tag: str):
         r"(^|[;,])\s*" + re.escape(tag) + r"\s*([;,]|$)"))
 
 
-def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
-    """Each finding at the first row that holds its value: its line in the file
-    (CSV, JSON Lines) or its row (Parquet, heading as line 1)."""
+# The python reader says a finding at every row that holds it: the first LOCATED
+# rows that hold one are said, each finding at the rows among them that hold it, and
+# a finding none of them holds at its first row; FINDINGS findings at most (each is
+# a term of one query: a file of garbage holds millions of distinct bad values).
+LOCATED = 200
+FINDINGS = 500
+
+
+def _where(source: Source, score_columns, column, value):
+    """Where a finding holds: the rows whose cell holds the value, or a predicate."""
     exp = _exp()
-    out = []
-    for finding, column, value in found:
-        if isinstance(value, tuple) and value and value[0] == "where":
-            where = value[1]
-        elif isinstance(value, tuple) and value and value[0] == "tag":
-            where = _tag_holds(source, value[1])
-        elif isinstance(value, tuple) and value == ("empty",):
-            where = exp.and_(*[exp.Is(this=_col(c), expression=exp.null())
-                               for c in score_columns]) if score_columns else exp.true()
-        elif isinstance(value, tuple) and value == ("empty category",):
-            where = exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
-        elif value is None:
-            where = exp.Is(this=_col(column), expression=exp.null())
-        else:
-            where = exp.EQ(this=_col(column), expression=_value(value))
-        said = _diagnostic(finding, column, where, source, runner)
-        if said is not None:  # no row holds it (a date run past the period, but ongoing)
-            out.append(said)
-    return out
+    if isinstance(value, tuple) and value and value[0] == "where":
+        return value[1]
+    if isinstance(value, tuple) and value and value[0] == "tag":
+        return _tag_holds(source, value[1])
+    if isinstance(value, tuple) and value == ("empty",):
+        return exp.and_(*[exp.Is(this=_col(c), expression=exp.null())
+                          for c in score_columns]) if score_columns else exp.true()
+    if isinstance(value, tuple) and value == ("empty category",):
+        return exp.Is(this=_col(column), expression=exp.null()) if column else exp.true()
+    if value is None:
+        return exp.Is(this=_col(column), expression=exp.null())
+    return exp.EQ(this=_col(column), expression=_value(value))
+
+
+def _locate(found, source: Source, runner, score_columns) -> list[Diagnostic]:
+    """Each finding at the rows that hold it, as the python reader says it of each
+    (see LOCATED): its line in the file (CSV, JSON Lines) or its row (Parquet,
+    heading as line 1). None where no row holds it (a date run past the period,
+    but ongoing)."""
+    exp = _exp()
+    found = found[:FINDINGS]
+    wheres = [_where(source, score_columns, column, value) for _, column, value in found]
+    if isinstance(runner, Spark):  # no rows in order: each finding once, naming the file
+        return [d for (finding, column, _), where in list(zip(found, wheres))[:50]
+                for d in _diagnostic(finding, column, where, source, runner)]
+    numbered = _numbered(source).subquery("numbered", copy=False)
+    data = _nonblank(source)
+    row = exp.column("barometer_row")
+    [firsts] = runner.rows(exp.select(*[exp.Min(this=exp.Case(ifs=[exp.If(
+        this=where, true=row)])) for where in wheres], copy=False)
+        .from_(numbered, copy=False).where(data, copy=False))
+    flags = [exp.Case(ifs=[exp.If(this=where, true=exp.true())], default=exp.false())
+             for where in wheres]
+    held = runner.rows(exp.select(row, *flags, copy=False).from_(numbered, copy=False)
+                       .where(exp.and_(exp.or_(*wheres), data), copy=False)
+                       .order_by(row, copy=False).limit(LOCATED, copy=False))
+    said = [(n, i) for n, *hits in held for i, hit in enumerate(hits) if hit]
+    seen = {i for _, i in said}
+    said += [(first, i) for i, first in enumerate(firsts) if first is not None and i not in seen]
+    return [_at_row(found[i][0], found[i][1], n, _numbered(source), source, runner)
+            for n, i in said]
 
 
 # What the python reader says of a whole row: no score, no category, no value.
 _WHOLE_ROW = {"B107", "B108", "B115"}
 
 
-def _diagnostic(finding, column, where, source: Source, runner) -> Diagnostic | None:
-    """The finding at the first row `where` holds (None if none does); its
-    `within`, the part of the cell's text it is about (a date's offsets)."""
+def _diagnostic(finding, column, where, source: Source, runner, limit: int = 1
+                ) -> list[Diagnostic]:
+    """The finding at each of the first `limit` rows `where` holds (none if none
+    does), as the python reader says it of each row; its `within`, the part of the
+    cell's text it is about (a date's offsets)."""
     exp = _exp()
-    code, message, hint, within = finding.code, finding.message, finding.hint, finding.within
+    code, message, hint = finding.code, finding.message, finding.hint
     if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
         query = exp.select(exp.Count(this=exp.Star()), copy=False).from_(_src(), copy=False).where(
             exp.and_(where, _nonblank(source)), copy=False)
         if not runner.rows(query)[0][0]:
-            return None
-        return error(code, f"{source.path}: {message}", None, hint)
+            return []
+        return [error(code, f"{source.path}: {message}", None, hint)]
     numbered = exp.select(exp.Star(), exp.alias_(
         exp.Window(this=exp.RowNumber()), "barometer_row"), copy=False).from_(_src(), copy=False)
     query = (exp.select(exp.column("barometer_row"), copy=False)
              .from_(numbered.subquery("numbered", copy=False), copy=False)
              .where(exp.and_(where, _nonblank(source)), copy=False)
-             .order_by(exp.column("barometer_row"), copy=False).limit(1, copy=False))
-    rows = runner.rows(query)
-    if not rows:
-        return None
-    row = rows[0][0]
+             .order_by(exp.column("barometer_row"), copy=False).limit(limit, copy=False))
+    return [_at_row(finding, column, row, numbered, source, runner)
+            for (row,) in runner.rows(query)]
+
+
+def _at_row(finding, column, row: int, numbered, source: Source, runner) -> Diagnostic:
+    """The finding said of the file's `row`-th row, at its line and cell."""
+    exp = _exp()
+    code, message, hint, within = finding.code, finding.message, finding.hint, finding.within
     names = list(source.columns)
     cell = names.index(column) if column in names else 0
     whole = code in _WHOLE_ROW  # said of the row, as the python reader says it

@@ -10,7 +10,7 @@
 # published figures checked. Master and worker are stopped on the way out, whatever
 # happens; their logs are printed if anything fails.
 #
-#   tests/cluster/run.sh [PYTHON]      # PYTHON: an environment with '.[columnar,spark]'
+#   tests/cluster/run.sh [PYTHON]      # PYTHON: an environment with '.[spark]'
 #
 # Environment: BAROMETER_CLUSTER_EVENTS (generated events, default 20000),
 # BAROMETER_CLUSTER_TIMEOUT (seconds for each step, default 300).

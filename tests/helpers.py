@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import re
 
 from click.testing import CliRunner
@@ -132,3 +133,17 @@ def write_catalogue(folder, events, fmt: str, long: bool, typed_dates: bool,
         {k: pa.array([], type=pa.string()) for k in columns})
     pq.write_table(table, str(path))
     return str(path)
+
+
+# the thorough run (CI set, as conftest.py picks hypothesis's `ci` profile) or the quick
+# one (a methodologist's or developer's machine: the suite within 45 s on two cores)
+THOROUGH = os.environ.get("CI", "").lower() not in ("", "0", "false")
+
+
+def examples(n: int) -> int:
+    """How many examples a heavy property draws: `n` in the thorough run, two thirds
+    of it in the quick one; BAROMETER_EXAMPLES_SCALE (a number, 1 = thorough)
+    overrides both, for a long local run."""
+    scale = os.environ.get("BAROMETER_EXAMPLES_SCALE")
+    factor = float(scale) if scale else (1.0 if THOROUGH else 2 / 3)
+    return max(5, round(n * factor))

@@ -16,10 +16,10 @@ from barometer.engine.explain import explain, nearest_change
 from barometer.engine.sensitivity import _Arrays, _at, analyse, scales
 
 from .conftest import EVENTS, ROOT, RULES
-from .helpers import run, write
+from .helpers import run, write, examples
 from .strategies import rules_files, schemes_and_catalogues
 
-SETTINGS = settings(max_examples=40, deadline=None,
+SETTINGS = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 HERE = Span("test", 1, 1, 1, 2)

@@ -27,11 +27,11 @@ from barometer.engine.columnar import contributions, evaluate_columnar  # noqa: 
 from barometer.main import main  # noqa: E402
 
 from .conftest import CSV, PUBLISHED, ROOT  # noqa: E402
-from .helpers import COUNTS, figures, write_catalogue  # noqa: E402
+from .helpers import COUNTS, figures, write_catalogue, examples  # noqa: E402
 from .strategies import event_files, schemes  # noqa: E402
 
 # BAROMETER_EXAMPLES=500 runs the property longer, by hand (the suite keeps to 15)
-SETTINGS = settings(max_examples=int(os.environ.get("BAROMETER_EXAMPLES", 15)), deadline=None,
+SETTINGS = settings(max_examples=int(os.environ.get("BAROMETER_EXAMPLES", examples(15))), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 

@@ -17,9 +17,10 @@ from barometer.engine.sensitivity import _Arrays
 from barometer.main import main
 
 from .conftest import EVENTS, RULES
+from .helpers import examples
 from .strategies import CATEGORIES, TAGS, conditions, formulas, schemes_and_catalogues
 
-SETTINGS = settings(max_examples=40, deadline=None,
+SETTINGS = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 

@@ -13,6 +13,7 @@ from barometer.dsl.syntax import parse, read_events_fast
 
 from .conftest import EVENTS
 from .strategies import event_files, schemes_and_catalogues
+from .helpers import examples
 
 SHIPPED = EVENTS.read_text(encoding="utf-8")
 
@@ -117,7 +118,7 @@ def test_other_files_go_to_the_parser(text):
     assert problems  # each of these is broken: the parser says how
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(event_files())
 def test_generated_files_are_read_fast_and_alike(case):
     fast, (value, problems) = both(case.text)
@@ -146,7 +147,7 @@ def edited(draw):
     return text
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(edited())
 def test_edited_files_read_alike_either_way(text):
     fast, (value, problems) = both(text)
@@ -166,7 +167,7 @@ def edits(draw):
     return before, after
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(edits())
 def test_a_remembered_file_reads_after_an_edit_as_a_fresh_one(case):
     # the language server keeps a file's events between keystrokes: an event
@@ -182,7 +183,7 @@ def test_a_remembered_file_reads_after_an_edit_as_a_fresh_one(case):
         fast_events.remember("r.events", on=False)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(edits())
 def test_a_remembered_file_with_mistakes_reads_as_the_whole_parse(case):
     # where the fast reader does not take an event, the language server's file
@@ -269,7 +270,7 @@ def test_csv_lines_split_as_they_scan(text, monkeypatch):
     rows_both_ways(text, monkeypatch)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(st.lists(st.text(st.sampled_from('ab ,;"\t\r\n#+1'), max_size=6),
                          min_size=1, max_size=5), max_size=6))
 def test_generated_csv_splits_as_it_scans(rows):
@@ -331,7 +332,7 @@ def test_events_with_problems_take_the_full_path(minsk, change):
     assert 0 < sound < len(raw)
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=examples(40), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=schemes_and_catalogues())
 def test_generated_events_are_checked_alike(tmp_path_factory, case):

@@ -16,8 +16,9 @@ from barometer.dsl.format import FormatError, comments_of, format_text, shape
 
 from .conftest import EVENTS, ROOT, RULES
 from .strategies import event_files, rules_files
+from .helpers import examples
 
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(max_examples=examples(60), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 SHIPPED = sorted(ROOT.glob("rules/*.rules")) + sorted(ROOT.glob("examples/*.events")) + [

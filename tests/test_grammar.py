@@ -11,7 +11,7 @@ from barometer.dsl.lalr import Node, Parser, export_tables, Tables, load_tables
 from barometer.grammar import grammar_text
 
 from .conftest import EVENTS, RULES
-from .helpers import lark_for, same_tree
+from .helpers import lark_for, same_tree, examples
 from .strategies import event_files, rules_files
 
 
@@ -28,14 +28,14 @@ def test_shipped_files_parse_as_lark_parses_them(pair):
     same_tree(lark, ours, (RULES if kind == "rules" else EVENTS).read_text(encoding="utf-8"))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(rules_files())
 def test_generated_rules_files_parse_as_lark_parses_them(case):
     lark, ours = lark_for("rules")
     same_tree(lark, ours, case.text)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(event_files())
 def test_generated_event_files_parse_as_lark_parses_them(case):
     lark, ours = lark_for("events")

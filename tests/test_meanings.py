@@ -20,10 +20,10 @@ from barometer.engine.plan import EntryView
 from barometer.engine.sensitivity import _Arrays
 from barometer.main import main
 
-from .helpers import lark_for
+from .helpers import lark_for, examples
 from .strategies import CATEGORIES, TAGS, conditions, mutate, schemes_and_catalogues
 
-SETTINGS = settings(max_examples=40, deadline=None,
+SETTINGS = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
@@ -136,7 +136,7 @@ def test_eval_refuses_exactly_what_check_calls_an_error(case, data):
 
 # --- the LALR driver against Lark, on text that does not parse ----------------------
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(case=schemes_and_catalogues(), data=st.data())
 def test_the_driver_fails_where_lark_fails_expecting_the_same(case, data):
     from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken

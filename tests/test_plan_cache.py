@@ -14,9 +14,10 @@ from barometer.dsl.domains import EXACT, FigureProblem
 from barometer.engine.plan import Entry, EntryView, Plan
 
 from .conftest import ROOT
+from .helpers import examples
 from .strategies import event_files, schemes, schemes_and_catalogues
 
-SETTINGS = settings(max_examples=30, deadline=None,
+SETTINGS = settings(max_examples=examples(30), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 

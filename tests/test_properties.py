@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from barometer import evaluate, load_catalogue, load_scheme
 
 from .strategies import event_files, rules_files, schemes_and_catalogues
+from .helpers import examples
 
-SETTINGS = settings(max_examples=50, deadline=None,
+SETTINGS = settings(max_examples=examples(50), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 

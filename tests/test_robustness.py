@@ -15,8 +15,9 @@ from barometer.main import main
 
 from .conftest import CSV, EVENTS, ROOT, RULES
 from .strategies import KeywordCase, hash_cells, keyword_named, line_endings, mutate, separated
+from .helpers import examples
 
-SETTINGS = settings(max_examples=40, deadline=None,
+SETTINGS = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 RULES_TEXT = RULES.read_text(encoding="utf-8")

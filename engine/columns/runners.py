@@ -67,6 +67,8 @@ class DuckDB:
         if progress:  # tracked for query_progress(), shown by _with_progress, not by DuckDB
             self.con.execute("SET enable_progress_bar = true")
             self.con.execute("SET enable_progress_bar_print = false")
+        else:  # DuckDB's own bar, drawn on a long query, is none of ours to print
+            self.con.execute("SET enable_progress_bar = false")
 
     def _file(self, path: str, kind: str, csv, named: list[str] | None = None,
               parallel: bool = True):
@@ -182,17 +184,19 @@ class DuckDB:
         if not named:
             return False
         extra = [f"barometer_past_{n}" for n in range(self.PAST)]
-        try:
-            wide = self._file(path, "csv", csv, named + extra, parallel=False)
-            held = None
-            for name in extra:
-                cell = duckdb.FunctionExpression("trim", duckdb.ColumnExpression(name))
-                test = duckdb.ColumnExpression(name).isnotnull() & (
-                    cell != duckdb.ConstantExpression(""))
-                held = test if held is None else held | test
-            return bool(wide.filter(held).limit(1).fetchall())
-        except duckdb.Error:  # a file this reading refuses: the engine's own reading says
-            return False
+        held = None
+        for name in extra:
+            cell = duckdb.FunctionExpression("trim", duckdb.ColumnExpression(name))
+            test = duckdb.ColumnExpression(name).isnotnull() & (
+                cell != duckdb.ConstantExpression(""))
+            held = test if held is None else held | test
+        for parallel in (True, False):  # in parallel, or on one reader where that gives up
+            try:
+                wide = self._file(path, "csv", csv, named + extra, parallel=parallel)
+                return bool(wide.filter(held).limit(1).fetchall())
+            except duckdb.Error:
+                continue
+        return False  # a file neither reading takes: the engine's own reading says why
 
     @staticmethod
     def _keyed(file, column: str):

@@ -124,14 +124,15 @@ class ColumnarEvaluation(Evaluation):
 
 
 def _lines_of(path: str, period, scheme: m.Scheme, source: Source, runner):
-    """What reads the file for the reader's warnings (B010, B012, B502, in the python
-    reader's words and places): the engine itself, or, for Spark, whose rows have no
-    order and so no line, DuckDB reading the same file where this machine can read
-    it (a local path or one mounted here; DuckDB comes with every install)."""
+    """What reads the file's lines, for the reader's warnings (B010, B012, B502, in
+    the python reader's words and places) and the cells past its heading: the
+    engine itself, or, for Spark, whose rows have no order and so no line, DuckDB
+    reading the same file where this machine can read it (a local path or one
+    mounted here; DuckDB comes with every install). (the file as described, runner)"""
     if isinstance(runner, Spark) and os.path.isfile(path):
         local = DuckDB()
-        return describe(path, period, scheme, local), scheme, local
-    return source, scheme, runner
+        return describe(path, period, scheme, local), local
+    return source, runner
 
 
 def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = None,
@@ -153,11 +154,11 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
         raise
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
-    if source.kind == "csv" and os.path.isfile(path):  # cells the reader would drop
-        reader = runner if isinstance(runner, DuckDB) else DuckDB()
-        if reader.past_heading(path, source.csv):
-            raise PastHeading(f"{path} has cells past its heading's last")
-    said = read_warnings(*_lines_of(path, period, scheme, source, runner))
+    lines, reader = _lines_of(path, period, scheme, source, runner)
+    if (source.kind == "csv" and isinstance(reader, DuckDB) and os.path.isfile(path)
+            and reader.past_heading(path, source.csv)):  # cells the reader would drop
+        raise PastHeading(f"{path} has cells past its heading's last")
+    said = read_warnings(lines, scheme, reader)
     compiled = compile_scheme(scheme, source, known, by_category=True)
     catalogue = m.Catalogue(source.period, (), (path,))
     try:

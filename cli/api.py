@@ -280,11 +280,34 @@ def _python(rules, events, period, history, before=()) -> Outcome:
     """The python engine's evaluation; `before`: warnings said before reading
     (a fallback's), kept in front of the rest, errors included."""
     try:
+        if not history:
+            rules = rules if isinstance(rules, m.Scheme) else scheme_for(rules, events)
+            streamed = _streamed(rules, events, period, before)
+            if streamed is not None:
+                return streamed
         scheme, catalogue, found = load(rules, events, period, history)
         result, more = evaluation(scheme, catalogue, history, found)
     except InputError as e:
         raise InputError(list(before) + list(e.diagnostics)) from None
     return Outcome(result, tuple(before) + tuple(found) + tuple(more), "python")
+
+
+def _streamed(scheme: m.Scheme, events, period, before=()) -> Outcome | None:
+    """The python engine's evaluation of one CSV catalogue tallied as it streams by
+    (engine/streamed.py), where every row of it is plainly sound; None where the
+    full reader is to read it (and say what it finds)."""
+    from .engine import streamed
+
+    events = _paths(events)
+    if not streamed.eligible(scheme, events):
+        return None
+    try:
+        result, listed, more = streamed.tally(scheme, events[0], period)
+    except streamed.NotPlain:
+        return None
+    said = judged("duplicates", "eval", listed)
+    unlisted = {"B502": more} if more and said else {}
+    return Outcome(result, tuple(before) + tuple(said), "python", unlisted)
 
 
 # --- series, explain, compare, sensitivity -------------------------------------------------------

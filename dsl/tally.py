@@ -120,7 +120,9 @@ class Head:
 
 
 class Rows:
-    """The rows below the heading, each turned into its entries' signatures."""
+    """The rows below the heading, each turned into its entries' signatures. Every
+    judgement of a distinct cell text is kept in a table of its column (`_memo`):
+    most rows are a few dictionary lookups."""
 
     def __init__(self, head: Head, scheme: m.Scheme, signature, answers):
         from .resolve import uses_weight
@@ -129,98 +131,86 @@ class Rows:
         self.signature, self.answers = signature, answers
         self.end = m.period_end(head.period)
         self.weighted = uses_weight(scheme.score)
-        self.dates: dict = {}
-        self.categories: dict = {}
-        self.tags: dict = {}
-        self.cells: dict = {}  # (column's target, text) -> what it reads as
-        self.tests: dict = {}
         self.indices = scheme.indices
         self.attributes = scheme.attributes
+        self.tests: dict = {}
+        self.names: dict = {}  # a long form's index cell -> (index, its scores' table)
+        self.scores: dict = {}  # index -> {text: points, or None for an empty cell}
+        self.values: dict = {}  # (cells' values, date) -> the signature's values
 
     # -- each distinct text judged once (dsl/judgements.py) --------------------------
 
-    def date(self, text: str):
-        found = self.dates.get(text)
-        if found is None:
-            period = self.head.period
-            printed = text.strip()
-            days = judge.date(printed, period)
-            if isinstance(days, judge.Finding):
-                raise NotPlain(text)
-            start, end = days
-            if judge.past(printed, start, end, period) is not None:
-                raise NotPlain(text)
-            if len(self.dates) >= _MEMO:
-                self.dates.clear()
-            found = self.dates[text] = (printed, start, end)
-        return found
-
-    def category(self, text: str):
-        found = self.categories.get(text)
-        if found is None:
-            name = text.strip()
-            if name and name not in self.scheme.categories:
-                raise NotPlain(text)
-            if len(self.categories) >= _MEMO:
-                self.categories.clear()
-            found = self.categories[text] = (name or None,)
-        return found[0]
-
-    def tested_tags(self, text: str) -> tuple:
-        found = self.tags.get(text)
-        if found is None:
-            names = judge.tags(text) if text.strip() else []
-            if any(name not in self.scheme.tags for name in names):
-                raise NotPlain(text)
-            tested = self.signature.tags
-            if len(self.tags) >= _MEMO:
-                self.tags.clear()
-            found = self.tags[text] = tuple([n for n in names if n in tested]) \
-                if tested else ()
-        return found
-
-    def cell(self, name: str, text: str):
-        """What the cell under index or attribute `name` holds: ("score", points),
-        ("value", value), or None where it is empty."""
-        key = (name, text)
-        found = self.cells.get(key)
-        if found is None:
-            found = self._cell(name, text)
-            if len(self.cells) >= _MEMO:
-                self.cells.clear()
-            self.cells[key] = found
-        if found is _NO:
+    def date(self, text: str, memo: dict):
+        period = self.head.period
+        printed = text.strip()
+        days = judge.date(printed, period)
+        if isinstance(days, judge.Finding):
             raise NotPlain(text)
-        return found
+        start, end = days
+        if judge.past(printed, start, end, period) is not None:
+            raise NotPlain(text)
+        return _memo(memo, text, (printed, start, end))
 
-    def _cell(self, name: str, text: str):
+    def category(self, text: str, memo: dict):
+        name = text.strip()
+        if name and name not in self.scheme.categories:
+            raise NotPlain(text)
+        if not name and self.weighted:
+            raise NotPlain(text)  # B109: the score reads the category's weight
+        return _memo(memo, text, name or None)
+
+    def tested_tags(self, text: str, memo: dict) -> tuple:
+        names = judge.tags(text) if text.strip() else []
+        if any(name not in self.scheme.tags for name in names):
+            raise NotPlain(text)
+        tested = self.signature.tags
+        return _memo(memo, text, tuple([n for n in names if n in tested]) if tested else ())
+
+    def score(self, name: str, text: str, memo: dict):
+        """The points of a cell under index `name` (None where it is empty)."""
         from .csvfile import _score_cell
 
+        found = None
+        if text and text.strip():
+            index = self.indices.get(name)
+            if name in self.attributes or text.strip().lower() == judge.MARK:
+                raise NotPlain(text)
+            points, written, _ = _score_cell(text)
+            scheme = self.scheme
+            if (written is None or index is None or index.formula is not None
+                    or type(points) is not int
+                    or not scheme.range.low <= points <= scheme.range.high):
+                raise NotPlain(text)
+            found = points
+        return _memo(memo, text, found)
+
+    def value(self, name: str, text: str, memo: dict):
+        """The value of a cell under attribute `name` (its default where it is empty)."""
+        from .csvfile import _score_cell
+
+        attribute = self.attributes[name]
+        if name in self.indices:
+            raise NotPlain(text)
         if not text or not text.strip():
-            return ()
-        attribute = self.attributes.get(name)
-        index = self.indices.get(name)
-        if attribute is not None and index is not None:
-            return _NO
-        if attribute is None and text.strip().lower() == judge.MARK:
-            return _NO
+            if attribute.default is None:
+                raise NotPlain(text)  # B115
+            return _memo(memo, text, attribute.default)
         points, written, _ = _score_cell(text)
-        if attribute is not None:
-            if written is None:
-                choice = text.strip()
-                if points.code != "B001" or attribute.numeric or \
-                        choice not in attribute.choices:
-                    return _NO
-                return ("value", choice)
-            if not attribute.numeric or not attribute.admits(points):
-                return _NO
-            return ("value", points)
-        scheme = self.scheme
-        if (written is None or index is None or index.formula is not None
-                or type(points) is not int
-                or not scheme.range.low <= points <= scheme.range.high):
-            return _NO
-        return ("score", points)
+        if written is None:
+            choice = text.strip()
+            if points.code != "B001" or attribute.numeric or choice not in attribute.choices:
+                raise NotPlain(text)
+            return _memo(memo, text, choice)
+        if not attribute.numeric or not attribute.admits(points):
+            raise NotPlain(text)
+        return _memo(memo, text, points)
+
+    def index(self, text: str):
+        """A long form's index cell: (the index, its scores' table)."""
+        name = judge.index_named(text, self.head.indices)
+        if name is None:
+            raise NotPlain(text)
+        return _memo(self.names, text, (name, self.scores.setdefault(name, {})))
 
     def outcomes(self, printed: str, start, end, text: str) -> tuple:
         """The outcome of each text and date condition of the signature on the event."""
@@ -229,16 +219,27 @@ class Rows:
         if found is None:
             event = m.Event(0, m.When(printed, start, end, None), text, (), None, (), (), (),
                             False, None, ())
-            found = self.answers(event, self.end)
-            if len(self.tests) >= _MEMO:
-                self.tests.clear()
-            self.tests[key] = found
+            found = _memo(self.tests, key, self.answers(event, self.end))
         return found
 
-    def builtin(self, name: str, printed: str, start, end):
-        event = m.Event(0, m.When(printed, start, end, None), "", (), None, (), (), (),
-                        False, None, ())
-        return event.value(name, self.end)
+    def signed_values(self, got: tuple, date) -> tuple:
+        """The signature's values (`Signature.values`) of an event whose attributes'
+        values are `got` (in the scheme's order) and whose date is `date`."""
+        key = (got, date)
+        found = self.values.get(key)
+        if found is None:
+            named = dict(zip(self.attributes, got))
+            out = []
+            for n in self.signature.values:
+                if n in named:
+                    out.append(named[n])
+                else:  # a built-in (age, days, days_in_month(k)): of the event's dates
+                    printed, start, end = date
+                    event = m.Event(0, m.When(printed, start, end, None), "", (), None, (), (),
+                                    (), False, None, ())
+                    out.append(event.value(n, self.end))
+            found = _memo(self.values, key, tuple(out))
+        return found
 
     # -- the rows --------------------------------------------------------------------
 
@@ -251,96 +252,142 @@ class Rows:
         at_category, at_tags = fields.get("category"), fields.get("tags")
         if at_date is None or at_text is None:
             raise NotPlain(path)
-        values = head.values
         width = head.width
         blank = head.blank
         long = head.long
-        index_at, score_at = long if long is not None else (None, None)
-        if long is not None:
-            named: dict = {}
+        index_at, score_at = long if long is not None else (0, 0)
         attributes = self.attributes
+        scores = [(j, name, self.scores.setdefault(name, {})) for j, name in head.values
+                  if name not in attributes]
+        columns = {name: j for j, name in head.values if name in attributes}
+        # each attribute's value: from its column, or its default where it has none
+        values = [(columns.get(name), name, {}, a.default) for name, a in attributes.items()]
+        for j, name, _, default in values:
+            if j is None and default is None:
+                raise NotPlain(path)  # B115, said at the heading
+        constant = tuple(v[3] for v in values) if not columns else None
         signature = self.signature
         tests = bool(signature.tests)
-        wanted = signature.values
-        weighted = self.weighted
+        builtins = any(n not in attributes for n in signature.values)
+        wanted = bool(signature.values)
         counts: dict = {}
         seen: dict = {}
+        keys: dict = {}  # (date, text) -> the duplicates stage's key
         listed: list = []
         more = 0
         events = 0
-        date, category, tested_tags, cell = (self.date, self.category, self.tested_tags,
-                                             self.cell)
-        line = head.first - 1
+        dates: dict = {}
+        kinds: dict = {}
+        tagged: dict = {}
+        names = self.names
+        no = _NO
+        shift = head.first - 1
+        line = shift
         with open(path, encoding="utf-8-sig", newline="") as f:
-            for _ in range(head.first - 1):
+            for _ in range(shift):
                 f.readline()
             reader = csv.reader(f, delimiter=head.delimiter)
             try:
                 for cells in reader:
                     line += 1
-                    if reader.line_num + head.first - 1 != line:
+                    if reader.line_num + shift != line:
                         raise NotPlain(path)  # a quoted cell over several lines
                     n = len(cells)
-                    first = cells[0].strip() if n else ""
-                    if not first:
-                        if not any(c.strip() for c in cells):
-                            continue  # a blank row
-                    elif first[0] == "#":
-                        if any(c.strip() for c in cells[1:]):
-                            raise NotPlain(path)  # read as data, `#MeToo ...`
-                        if judge.skipped_row(first) is not None:
-                            raise NotPlain(path)  # B012
-                        continue
-                    if n > width and any(c.strip() for c in cells[width:]):
-                        raise NotPlain(path)  # B019 (the long form drops them)
-                    if blank and any(j < n and cells[j].strip() for j in blank):
+                    first = cells[0] if n else ""
+                    if not first or first[0].isspace() or first[0] == "#":
+                        first = first.strip()
+                        if not first:
+                            if not any(c.strip() for c in cells):
+                                continue  # a blank row
+                        elif first[0] == "#":
+                            if any(c.strip() for c in cells[1:]):
+                                raise NotPlain(path)  # read as data, `#MeToo ...`
+                            if judge.skipped_row(first) is not None:
+                                raise NotPlain(path)  # B012
+                            continue
+                    if n != width:
+                        if n > width:
+                            if any(c.strip() for c in cells[width:]):
+                                raise NotPlain(path)  # B019 (the long form drops them)
+                        else:
+                            cells += [""] * (width - n)
+                    if blank and any(cells[j].strip() for j in blank):
                         raise NotPlain(path)  # B019
-                    printed, start, end = date(cells[at_date] if at_date < n else "")
-                    text = (cells[at_text] if at_text < n else "").strip()
-                    kind = category(cells[at_category]) if at_category is not None and \
-                        at_category < n else None
-                    if weighted and kind is None:
+                    raw = cells[at_date]
+                    date = dates.get(raw)
+                    if date is None:
+                        date = self.date(raw, dates)
+                    text = cells[at_text].strip()
+                    if at_category is not None:
+                        raw = cells[at_category]
+                        kind = kinds.get(raw, no)
+                        if kind is no:
+                            kind = self.category(raw, kinds)
+                    elif self.weighted:
                         raise NotPlain(path)
-                    tags = tested_tags(cells[at_tags]) if at_tags is not None and \
-                        at_tags < n else ()
-                    scores = []
-                    held = {}
-                    for j, name in values:
-                        found = cell(name, cells[j] if j < n else "")
-                        if found:
-                            if found[0] == "score":
-                                scores.append((name, found[1]))
-                            else:
-                                held[name] = found[1]
+                    else:
+                        kind = None
+                    if at_tags is not None:
+                        raw = cells[at_tags]
+                        tags = tagged.get(raw)
+                        if tags is None:
+                            tags = self.tested_tags(raw, tagged)
+                    else:
+                        tags = ()
+                    if wanted:
+                        if constant is None:
+                            got = []
+                            for j, name, memo, default in values:
+                                if j is None:
+                                    got.append(default)
+                                    continue
+                                raw = cells[j]
+                                value = memo.get(raw, no)
+                                if value is no:
+                                    value = self.value(name, raw, memo)
+                                got.append(value)
+                            got = tuple(got)
+                        else:
+                            got = constant
+                        held = self.signed_values(got, date if builtins else None)
+                    else:
+                        held = ()
+                        for j, name, memo, default in values:
+                            if j is not None and memo.get(cells[j], no) is no:
+                                self.value(name, cells[j], memo)  # judged all the same
+                    facts = self.outcomes(*date, text) if tests else ()
+                    scored = False
+                    for j, name, memo in scores:
+                        raw = cells[j]
+                        points = memo.get(raw, no)
+                        if points is no:
+                            points = self.score(name, raw, memo)
+                        if points is not None:
+                            key = (name, points, kind, tags, facts, held)
+                            counts[key] = counts.get(key, 0) + 1
+                            scored = True
                     if long is not None:
-                        said = cells[index_at] if index_at < n else ""
-                        name = named.get(said)
-                        if name is None:
-                            name = named[said] = judge.index_named(said, self.head.indices) or ""
-                        if not name:
-                            raise NotPlain(path)
-                        found = cell(name, cells[score_at] if score_at < n else "")
-                        if not found or found[0] != "score":
-                            raise NotPlain(path)
-                        scores.append((name, found[1]))
-                    if not scores:
-                        raise NotPlain(path)  # B108
-                    if attributes:
-                        for name, attribute in attributes.items():
-                            if name not in held:
-                                if attribute.default is None:
-                                    raise NotPlain(path)  # B115
-                                held[name] = attribute.default
-                    facts = (kind, tags,
-                             self.outcomes(printed, start, end, text) if tests else (),
-                             tuple([held[n] if n in attributes else
-                                    self.builtin(n, printed, start, end) for n in wanted])
-                             if wanted else ())
-                    for name, points in scores:
-                        key = (name, points) + facts
+                        raw = cells[index_at]
+                        found = names.get(raw)
+                        if found is None:
+                            found = self.index(raw)
+                        name, memo = found
+                        raw = cells[score_at]
+                        points = memo.get(raw, no)
+                        if points is no:
+                            points = self.score(name, raw, memo)
+                        if points is None:
+                            raise NotPlain(path)  # B108
+                        key = (name, points, kind, tags, facts, held)
                         counts[key] = counts.get(key, 0) + 1
+                    elif not scored:
+                        raise NotPlain(path)  # B108
                     events += 1
-                    again = seen.setdefault(same_event(printed, text), line)
+                    pair = (date[0], text)
+                    same = keys.get(pair)
+                    if same is None:
+                        same = _memo(keys, pair, same_event(*pair))
+                    again = seen.setdefault(same, line)
                     if again != line:
                         if len(listed) < LISTED:
                             listed.append((line, again))
@@ -350,6 +397,14 @@ class Rows:
                 raise NotPlain(path) from None
         _closed(path, head.delimiter)
         return counts, listed, more, events
+
+
+def _memo(memo: dict, key, value):
+    """`value`, kept in `memo` under `key` (the table emptied past `_MEMO` entries)."""
+    if len(memo) >= _MEMO:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def _closed(path: str, delimiter: str) -> None:

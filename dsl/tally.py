@@ -385,8 +385,9 @@ class Rows:
                     events += 1
                     pair = (date[0], text)
                     same = keys.get(pair)
-                    if same is None:
-                        same = _memo(keys, pair, same_event(*pair))
+                    if same is None:  # one string: a catalogue of distinct events
+                        # keeps one per event (the file holds no NUL, `_AWKWARD`)
+                        same = _memo(keys, pair, "\x00".join(same_event(*pair)))
                     again = seen.setdefault(same, line)
                     if again != line:
                         if len(listed) < LISTED:

@@ -597,3 +597,29 @@ def test_an_event_is_listed_twice_only_on_an_index_it_scores_twice(tmp_path):
         hint.format("a").rstrip("\n"),
         f"{path}:8:1: warning[B502]: this event is already listed at {path}:6:1",
         hint.format("b").rstrip("\n")]
+
+
+def test_a_cell_is_blank_in_duckdb_where_python_strips_it_to_nothing():
+    # the trim of every cell, to see whether it was blank, was most of a CSV's reading:
+    # now only a text whose first character may be a space is trimmed
+    import duckdb
+    from hypothesis import example, given, settings, strategies as st
+
+    from barometer.engine.columns.terms import _SPACES, _blank_as_null, bound
+    from sqlglot import exp
+
+    con = duckdb.connect()
+    sql, values = bound(exp.select(_blank_as_null(exp.Placeholder(this="cell"))), "duckdb")
+
+    @settings(max_examples=60, deadline=None)
+    @example("\x85")
+    @example("\x84")
+    @example("\u3000 ")
+    @example(" a")
+    @given(st.text(alphabet=st.sampled_from(_SPACES + "a!~\x01\x84\x85é\u3000\u3001"),
+                   max_size=4))
+    def blank_as_python(text):
+        [(said,)] = con.execute(sql, {**values, "cell": text}).fetchall()
+        assert said == (text if text.strip() else None)
+
+    blank_as_python()

@@ -27,26 +27,39 @@ def _norm(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def same_event(when: str, text: str) -> tuple[str, str]:
-    """What makes two events of a file the same: their date as printed and their
-    text, in any case and spacing."""
-    return _norm(when), _norm(text)
+def same_event(when: str, text: str, index: str) -> tuple[str, str, str]:
+    """What makes two listings of a file the same event on an index: their date as
+    printed and their text, in any case and spacing, and the index they score. Two
+    listings sharing this key count twice on the index (in the long form, an event
+    on three indices is three rows, three keys: listed once)."""
+    return _norm(when), _norm(text), index
 
 
 def duplicates(scheme: m.Scheme, catalogue: m.Catalogue, published):
-    """The same event twice in a file: the same date and the same text."""
-    seen: dict[tuple, m.Event] = {}
-    for event in catalogue.events:
-        key = (event.span.file, *same_event(event.when.text, event.text))
-        first = seen.setdefault(key, event)
-        if first is not event:
-            yield listed_again(first.span, event.span)
+    """The same event twice in a file: the same date, the same text and a score on a
+    common index (that index would count it twice). Said once per listing, at the
+    earliest listing before it on a common index (of those, the index the scheme
+    declares first)."""
+    order = {name: k for k, name in enumerate(scheme.indices)}
+    seen: dict[tuple, tuple[int, m.Event]] = {}
+    for place, event in enumerate(catalogue.events):
+        before = None  # (place, the index's order, the index, the event)
+        for score in event.scores:
+            key = (event.span.file, *same_event(event.when.text, event.text, score.index))
+            earlier = seen.setdefault(key, (place, event))
+            if earlier[0] != place:
+                found = (earlier[0], order.get(score.index, len(order)), score.index, earlier[1])
+                before = found if before is None else min(before, found, key=lambda f: f[:2])
+        if before is not None:
+            yield listed_again(before[3].span, event.span, before[2])
 
 
-def listed_again(first, span):
-    """B502 at `span`: the event is already listed at `first` (a Span)."""
+def listed_again(first, span, index: str):
+    """B502 at `span`: the event is already listed at `first` (a Span), both with a
+    score on `index`."""
     return warning("B502", f"this event is already listed at {first}", span,
-                   "list an event once, with a score on every index it concerns")
+                   f"an event listed twice counts twice on {index}: list it once, with a "
+                   "score on every index it concerns")
 
 
 def _entry_key(event: m.Event) -> tuple:

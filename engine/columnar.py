@@ -158,7 +158,7 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     if (source.kind == "csv" and isinstance(reader, DuckDB) and os.path.isfile(path)
             and reader.past_heading(path, source.csv)):  # cells the reader would drop
         raise PastHeading(f"{path} has cells past its heading's last")
-    said = read_warnings(lines, scheme, reader)
+    said = read_warnings(lines, scheme, reader, known.get("index"))
     compiled = compile_scheme(scheme, source, known, by_category=True)
     catalogue = m.Catalogue(source.period, (), (path,))
     try:

@@ -565,3 +565,62 @@ def test_duckdb_without_memory_for_a_database_is_said_in_a_line_not_a_traceback(
     result = run("eval", write(tmp_path, "s.rules", RULES), path, "--engine", "duckdb")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert f"the duckdb engine could not evaluate {path}: Out of Memory Error" in result.output
+
+
+def test_an_event_is_listed_twice_only_on_an_index_it_scores_twice(tmp_path):
+    # B502 compared the date and text alone: in the long form (a row per index) it
+    # warned of every event on more than one index, and in the wide form of an event
+    # listed twice on indices apart, which no index counts twice
+    head = '# period "P" from 2021-01-01 to 2021-01-31\ndate,event,index,score,category\n'
+    path = write(tmp_path, "long.csv", head + "1 January,Talks,a,+1,x\n1 January,Talks,B,-1,x\n"
+                 "2 January,Visit,a,+2,y\n1 January,talks ,b,+1,x\n")
+    hint = ("   = hint: an event listed twice counts twice on {}: list it once, with a score on "
+            "every index it concerns\n")
+    assert both(tmp_path, path, "-q").output.startswith(
+        f"{path}:6:1: warning[B502]: this event is already listed at {path}:4:1\n"
+        " 6 | 1 January,talks ,b,+1,x\n   | ^^^^^^^^^^^^^^^^^^^^^^^\n" + hint.format("b")
+        + "P, 2021-01-01 to 2021-01-31\n")
+    path = write(tmp_path, "once.csv", head + "1 January,Talks,a,+1,x\n1 January,Talks,b,-1,x\n")
+    assert "B502" not in both(tmp_path, path).output
+    path = parquet(tmp_path, "long.parquet", {
+        "date": ["1 January"] * 3, "event": ["Talks", "Talks", "TALKS"],
+        "index": ["a", "b", "a"], "score": [1, -1, 1], "category": ["x"] * 3})
+    assert both(tmp_path, path, "-q").output.startswith(
+        f"{path}:4:1: warning[B502]: this event is already listed at {path}:2:1\n")
+    # the wide form: the earliest listing on a common index, of those the index first
+    # declared; apart (rows 3 and 4; 6 and 7) they are no duplicates
+    path = write(tmp_path, "wide.csv", HEAD.replace(",tags", "") + "1 January,Talks,+1,,x\n"
+                 "1 January,talks,,-1,x\n1 january,Talks,+2,+1,y\n2 January,Visit,,+1,x\n"
+                 "2 January,Visit,+1,,x\n2 January,VISIT,+1,+1,x\n")
+    out = both(tmp_path, path, "-q").output
+    assert [line for line in out.splitlines() if "B502" in line or "hint" in line] == [
+        f"{path}:5:1: warning[B502]: this event is already listed at {path}:3:1",
+        hint.format("a").rstrip("\n"),
+        f"{path}:8:1: warning[B502]: this event is already listed at {path}:6:1",
+        hint.format("b").rstrip("\n")]
+
+
+def test_a_cell_is_blank_in_duckdb_where_python_strips_it_to_nothing():
+    # the trim of every cell, to see whether it was blank, was most of a CSV's reading:
+    # now only a text whose first character may be a space is trimmed
+    import duckdb
+    from hypothesis import example, given, settings, strategies as st
+
+    from barometer.engine.columns.terms import _SPACES, _blank_as_null, bound
+    from sqlglot import exp
+
+    con = duckdb.connect()
+    sql, values = bound(exp.select(_blank_as_null(exp.Placeholder(this="cell"))), "duckdb")
+
+    @settings(max_examples=60, deadline=None)
+    @example("\x85")
+    @example("\x84")
+    @example("\u3000 ")
+    @example(" a")
+    @given(st.text(alphabet=st.sampled_from(_SPACES + "a!~\x01\x84\x85é\u3000\u3001"),
+                   max_size=4))
+    def blank_as_python(text):
+        [(said,)] = con.execute(sql, {**values, "cell": text}).fetchall()
+        assert said == (text if text.strip() else None)
+
+    blank_as_python()

@@ -11,10 +11,10 @@ from ...dsl.diagnostics import SOURCES, Diagnostic, Span
 from .layout import Source
 from .places import _breaks_of, _csv_cell, _heading_span, _line_of, _row_places
 from .runners import Spark
-from .terms import _col, _exp, _nonblank, _norm_sql, _numbered, _src
+from .terms import _col, _exp, _nonblank, _norm_sql, _numbered, _src, _value
 
 
-def read_warnings(source: Source, scheme: m.Scheme, runner) -> "Said":
+def read_warnings(source: Source, scheme: m.Scheme, runner, index_names=None) -> "Said":
     """The warnings the python reader gives of the file, in its words and at its
     places: a column it ignores (B010), a row skipped as a comment that looks like
     an event's (B012), and the duplicates stage's event listed twice (B502: the
@@ -24,7 +24,7 @@ def read_warnings(source: Source, scheme: m.Scheme, runner) -> "Said":
         return Said(found)
     if source.kind == "csv":
         found += _skipped_rows(source, runner)
-    twice = _listed_twice(source, runner)
+    twice = _listed_twice(source, scheme, runner, index_names)
     return Said(found + twice, twice.unlisted)
 
 
@@ -97,83 +97,237 @@ class Said(list):
         self.unlisted = dict(unlisted or {})
 
 
-def _listed_twice(source: Source, runner) -> Said:
-    """B502 at each event listed again, the same date and text as one before it,
-    as the duplicates stage says it of the python reader's events: the first
-    LISTED of them, and how many more. DuckDB groups the rows by a key coarser than
-    the stage's (`_norm_sql`) and counts each distinct date and text of a key held
-    twice; the stage's own comparison (`same_event`) then decides among the distinct
-    ones, so that no list of rows comes back to Python."""
+def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) -> Said:
+    """B502 at each event listed again, as the duplicates stage says it of the python
+    reader's events (dsl/check_catalogue.py): a row with the date and text of an
+    earlier one (in any case and spacing) and a score on a common index, at the
+    earliest such row: the first LISTED of them, and how many more.
+
+    The file's rows are read once, grouped by their date, text and indices as
+    written (how many, the first); all else is done on those groups, not on rows:
+    each distinct date and text is keyed as the stage compares them, coarser
+    (`_norm_sql`: lower case, no space), and where a key holds more than one
+    distinct date and text the stage's own comparison (`same_event`) decides among
+    them, in Python. The rows are read again only for the first LISTED listed again.
+    `index_names`: the long form's index cells -> the index each names (the checks'
+    `known["index"]`)."""
+    exp = _exp()
+    f = source.fields
+    order = {name: k for k, name in enumerate(scheme.indices)}
+    date, event = _col(f["date"]), _col(f["event"])
+    sigs, scored = _sigs(source)
+    if not sigs:
+        return Said()
+    if source.long:
+        index = _col(f["index"])
+        if index_names is None:
+            index_names = {v: judge.index_named(v, {n: i.title for n, i in
+                                                    scheme.indices.items()})
+                           for (v,) in runner.rows(exp.select(index, copy=False).from_(
+                               _src(), copy=False).distinct(copy=False))
+                           if v is not None}
+        names = {k: v for k, v in index_names.items() if v is not None}
+        named = exp.cast(exp.column("barometer_s"), exp.DataType.build("VARCHAR"))
+        if names:
+            named = exp.Case(this=exp.column("barometer_s"),
+                             ifs=[exp.If(this=_value(k), true=exp.Literal.string(v))
+                                  for k, v in names.items()], default=named)
+        expand = [(None, named)]
+    else:
+        expand = [(f"barometer_m{j}", exp.Literal.string(name))
+                  for j, name in enumerate(source.index_columns)]
+    held = ["barometer_d", "barometer_e", *[name for name, _ in sigs]]
+    rows = (exp.select(exp.column("barometer_row"), exp.alias_(date, "barometer_d"),
+                       exp.alias_(event, "barometer_e"),
+                       *[exp.alias_(s, name) for name, s in sigs], copy=False)
+            .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
+            .where(exp.and_(_nonblank(source), scored), copy=False))
+    # the rows grouped as written: how many, the first (the one pass over the file)
+    groups = (exp.select(*[exp.column(c) for c in held],
+                         exp.alias_(exp.Count(this=exp.Star()), "barometer_n"),
+                         exp.alias_(exp.Min(this=exp.column("barometer_row")), "barometer_first"),
+                         copy=False)
+              .from_(rows.subquery("listed", copy=False), copy=False)
+              .group_by(*[exp.column(c) for c in held], copy=False))
+    # each group on each index it scores, with its key, normalized once per group
+    branches = []
+    for mask, idx in expand:
+        branch = (exp.select(*[exp.column(c) for c in held], exp.column("barometer_n"),
+                             exp.column("barometer_first"),
+                             exp.alias_(_norm_sql(exp.column("barometer_d")), "barometer_k1"),
+                             exp.alias_(_norm_sql(exp.column("barometer_e")), "barometer_k2"),
+                             exp.alias_(idx, "barometer_i"), copy=False)
+                  .from_(exp.to_table("barometer_groups"), copy=False))
+        if mask is not None:
+            branch = branch.where(exp.column(mask), copy=False)
+        branches.append(branch)
+    keyed = branches[0]
+    for branch in branches[1:]:
+        keyed = exp.union(keyed, branch, distinct=False, copy=False)
+    keys = ["barometer_k1", "barometer_k2", "barometer_i"]
+    coarse = (exp.select(*[exp.column(c) for c in keys],
+                         exp.alias_(exp.Count(this=exp.Star()), "barometer_raws"), copy=False)
+              .from_(exp.to_table("barometer_keyed"), copy=False)
+              .group_by(*[exp.column(c) for c in keys], copy=False)
+              .having(exp.GT(this=exp.func("sum", exp.column("barometer_n")),
+                             expression=exp.Literal.number(1)), copy=False))
+    twice = (exp.select(exp.Star(), copy=False)
+             .from_(exp.to_table("barometer_keyed"), copy=False)
+             .join(coarse.subquery("coarse", copy=False), using=keys, copy=False)
+             .with_("barometer_groups", as_=groups, materialized=True, copy=False)
+             .with_("barometer_keyed", as_=keyed, materialized=True, copy=False))
+    try:
+        runner.rows(_temporary("barometer_twice", twice))
+        return _again(source, runner, held, order)
+    finally:
+        runner.rows(_dropped("barometer_twice"))
+
+
+def _sigs(source: Source):
+    """What of a row says the indices it scores, as written: the long form's index
+    cell (`barometer_s`), or whether each index column holds a score
+    (`barometer_m0`, ... in the order of `source.index_columns`); and the test of a
+    row that scores one."""
+    exp = _exp()
+    f = source.fields
+    if source.long:
+        index = _col(f["index"])
+        return [("barometer_s", index)], exp.and_(*[
+            exp.Not(this=exp.Is(this=c, expression=exp.null())) for c in (index, _col(f["score"]))])
+    sigs = [(f"barometer_m{j}", exp.Not(this=exp.Is(this=_col(c), expression=exp.null())))
+            for j, c in enumerate(source.index_columns.values())]
+    return sigs, (exp.or_(*[s for _, s in sigs]) if sigs else None)
+
+
+def _temporary(name: str, query):
+    exp = _exp()
+    return exp.Create(this=exp.to_table(name), kind="TABLE", expression=query,
+                      properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+
+
+def _dropped(name: str):
+    import sqlglot
+
+    return sqlglot.parse_one(f"DROP TABLE IF EXISTS {name}", dialect="duckdb")
+
+
+def _again(source: Source, runner, held: list[str], order: dict) -> Said:
+    """The listings again among the groups of `barometer_twice` (each group of rows
+    as written, on an index, with the coarse key of its date and text): said as the
+    duplicates stage says them."""
     from ...dsl.check_catalogue import listed_again, same_event
 
     exp = _exp()
-    f = source.fields
-    date, event = _col(f["date"]), _col(f["event"])
-    keyed = (exp.select(exp.column("barometer_row"), date, event,
-                        exp.alias_(_norm_sql(date), "barometer_k1"),
-                        exp.alias_(_norm_sql(event), "barometer_k2"), copy=False)
-             .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
-             .where(_nonblank(source), copy=False))
-    twice = (exp.select(exp.column("barometer_k1"), exp.column("barometer_k2"), copy=False)
-             .from_(keyed.subquery("keyed", copy=False), copy=False)
-             .group_by(exp.column("barometer_k1"), exp.column("barometer_k2"), copy=False)
-             .having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)),
-                     copy=False))
-    held = (exp.select(exp.column("barometer_row", table="keyed"),
-                       *[exp.alias_(exp.column(c, table="keyed", quoted=True), name)
-                         for c, name in ((f["date"], "barometer_d"), (f["event"], "barometer_e"))],
-                       exp.column("barometer_k1", table="keyed"),
-                       exp.column("barometer_k2", table="keyed"), copy=False)
-            .from_(keyed.subquery("keyed", copy=False), copy=False)
-            .join(twice.subquery("twice", copy=False), using=["barometer_k1", "barometer_k2"],
-                  copy=False))
-    columns = ("barometer_k1", "barometer_k2", "barometer_d", "barometer_e")
-    # each distinct date and text of a key held twice: how many rows, and the first
-    pairs = (exp.select(*[exp.column(c) for c in columns], exp.alias_(
-        exp.Count(this=exp.Star()), "barometer_n"), exp.alias_(
-        exp.Min(this=exp.column("barometer_row")), "barometer_first"), copy=False)
-             .from_(held.subquery("held", copy=False), copy=False)
-             .group_by(*[exp.column(c) for c in columns], copy=False))
-    found = runner.rows(pairs)
-    if not found:
-        return Said()
-    groups: dict = {}  # the stage's key -> [rows, first row]
-    raw_firsts = []  # (first row of a distinct date and text, the stage's key)
-    for _, _, when, text, n, first in found:
-        key = same_event(judge.cell_text(when), judge.cell_text(text))
-        group = groups.setdefault(key, [0, first])
-        group[0] += n
-        group[1] = min(group[1], first)
-        raw_firsts.append((first, key))
-    total = sum(n - 1 for n, _ in groups.values())
-    if not total:
-        return Said()
-    # the first LISTED again: a row after the first of its own date and text, or the
-    # first of a date and text that the stage finds the same as an earlier one
-    again = [(row, groups[key][1]) for row, key in raw_firsts if row != groups[key][1]]
-    matched = exp.and_(*[exp.NullSafeEQ(this=exp.column(c, table="held"),
-                                        expression=exp.column(c, table="pairs"))
-                         for c in columns])
-    later = (exp.select(exp.column("barometer_row", table="held"),
-                        exp.column("barometer_d", table="held"),
-                        exp.column("barometer_e", table="held"), copy=False)
-             .from_(held.subquery("held", copy=False), copy=False)
-             .join(pairs.subquery("pairs", copy=False), on=matched, copy=False)
-             .where(exp.GT(this=exp.column("barometer_row", table="held"),
-                           expression=exp.column("barometer_first", table="pairs")), copy=False)
-             .order_by(exp.column("barometer_row", table="held"), copy=False)
-             .limit(LISTED, copy=False))
-    again += [(row, groups[same_event(judge.cell_text(when), judge.cell_text(text))][1])
-              for row, when, text in runner.rows(later)]
-    again = sorted(again)[:LISTED]
-    places = _row_places(source, runner, _breaks_of(source, [r for pair in again for r in pair],
-                                                    runner))
-    out = Said(unlisted={"B502": total - len(again)} if total > len(again) else {})
-    for row, first in again:
+    # where a coarse key holds more than one date and text as written: the stage's
+    # comparison parts them (`sub`, 0 for the first of them)
+    mixed = runner.rows(exp.select("barometer_k1", "barometer_k2", "barometer_i", "barometer_d",
+                                   "barometer_e", copy=False)
+                        .from_(exp.to_table("barometer_twice"), copy=False)
+                        .where(exp.GT(this=exp.column("barometer_raws"),
+                                      expression=exp.Literal.number(1)), copy=False)
+                        .order_by("barometer_first", copy=False))
+    parts: dict = {}  # coarse key -> {the stage's key: sub}
+    subs = []  # (date, text, index, sub) where sub is not 0
+    for k1, k2, idx, when, text in mixed:
+        seen = parts.setdefault((k1, k2, idx), {})
+        sub = seen.setdefault(same_event(judge.cell_text(when), judge.cell_text(text), idx),
+                              len(seen))
+        if sub:
+            subs.append((when, text, idx, sub))
+    parted = (exp.select(exp.Star(), exp.alias_(exp.Literal.number(0), "barometer_part"),
+                         copy=False).from_(exp.to_table("barometer_twice"), copy=False))
+    if subs:
+        values = exp.Values(expressions=[exp.Tuple(expressions=[_value(v) for v in row])
+                                         for row in subs],
+                            alias=exp.TableAlias(this=exp.to_identifier("parts"), columns=[
+                                exp.to_identifier(c) for c in ("pd", "pe", "pi", "ps")]))
+        parted = (exp.select(exp.column(exp.Star(), table="t"), exp.alias_(exp.func(
+            "coalesce", exp.column("ps", table="parts"), exp.Literal.number(0)),
+            "barometer_part"), copy=False)
+                  .from_(exp.to_table("barometer_twice", alias="t"), copy=False)
+                  .join(values, on=exp.and_(*[exp.NullSafeEQ(
+                      this=exp.column(a, table="t"), expression=exp.column(b, table="parts"))
+                      for a, b in (("barometer_d", "pd"), ("barometer_e", "pe"),
+                                   ("barometer_i", "pi"))]), join_type="left", copy=False))
+    # each listing's first on its index, ranked with the index's order: the earliest
+    # listing on a common index, and (of those) the index the scheme declares first
+    width = len(order) + 1
+    rank = exp.Literal.number(len(order))
+    if order:
+        rank = exp.Case(this=exp.column("barometer_i"),
+                        ifs=[exp.If(this=exp.Literal.string(name), true=exp.Literal.number(k))
+                             for name, k in order.items()], default=rank)
+    stage = [exp.column(c) for c in ("barometer_k1", "barometer_k2", "barometer_i")] + [
+        exp.column("barometer_part")]
+    ranked = (exp.select(exp.Star(), exp.alias_(exp.Add(this=exp.Mul(this=exp.Window(
+        this=exp.Min(this=exp.column("barometer_first")), partition_by=stage),
+        expression=exp.Literal.number(width)), expression=rank), "barometer_key"), copy=False)
+              .from_(parted.subquery("parted", copy=False), copy=False))
+    # each group of rows as written: its first listing on a common index
+    per_group = (exp.select(*[exp.column(c) for c in held],
+                            exp.alias_(exp.Min(this=exp.column("barometer_n")), "barometer_n"),
+                            exp.alias_(exp.Min(this=exp.column("barometer_first")),
+                                       "barometer_first"),
+                            exp.alias_(exp.Min(this=exp.column("barometer_key")),
+                                       "barometer_key"), copy=False)
+                 .from_(ranked.subquery("ranked", copy=False), copy=False)
+                 .group_by(*[exp.column(c) for c in held], copy=False))
+    before = exp.func("floor", exp.Div(this=exp.column("barometer_key"),
+                                       expression=exp.Literal.number(width)))
+    first_again = exp.LT(this=before, expression=exp.column("barometer_first"))
+    again = (exp.select(*[exp.column(c) for c in held], exp.column("barometer_first"),
+                        exp.column("barometer_key"),
+                        exp.alias_(exp.cast(first_again, exp.DataType.build("INT")),
+                                   "barometer_also"), exp.column("barometer_n"), copy=False)
+             .from_(per_group.subquery("per_group", copy=False), copy=False)
+             .where(exp.or_(exp.GT(this=exp.column("barometer_n"),
+                                   expression=exp.Literal.number(1)), first_again), copy=False))
+    try:
+        [(total,)] = runner.rows(_temporary("barometer_again", again))
+        if not total:
+            return Said()
+        [(total,)] = runner.rows(exp.select(exp.func("sum", exp.Add(
+            this=exp.Sub(this=exp.column("barometer_n"), expression=exp.Literal.number(1)),
+            expression=exp.column("barometer_also"))), copy=False)
+            .from_(exp.to_table("barometer_again"), copy=False))
+        total = int(total or 0)
+        if not total:
+            return Said()
+        # the first LISTED listed again, in the file's order: the rows read again
+        f = source.fields
+        rows = (exp.select(exp.column("barometer_row"),
+                           exp.alias_(_col(f["date"]), "barometer_d"),
+                           exp.alias_(_col(f["event"]), "barometer_e"),
+                           *[exp.alias_(s, n) for n, s in _sigs(source)[0]], copy=False)
+                .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
+                .where(exp.and_(_nonblank(source), _sigs(source)[1]), copy=False))
+        matched = exp.and_(*[exp.NullSafeEQ(this=exp.column(c, table="listed"),
+                                            expression=exp.column(c, table="barometer_again"))
+                             for c in held])
+        row = exp.column("barometer_row", table="listed")
+        first = exp.column("barometer_first", table="barometer_again")
+        later = (exp.select(row, exp.column("barometer_key", table="barometer_again"),
+                            copy=False)
+                 .from_(rows.subquery("listed", copy=False), copy=False)
+                 .join(exp.to_table("barometer_again"), on=matched, copy=False)
+                 .where(exp.or_(exp.GT(this=row, expression=first), exp.and_(
+                     exp.EQ(this=row, expression=first), exp.EQ(
+                         this=exp.column("barometer_also", table="barometer_again"),
+                         expression=exp.Literal.number(1)))), copy=False)
+                 .order_by(row, copy=False).limit(LISTED, copy=False))
+        again_rows = [(int(r), divmod(int(key), width)) for r, key in runner.rows(later)]
+    finally:
+        runner.rows(_dropped("barometer_again"))
+    names = list(order)
+    places = _row_places(source, runner, _breaks_of(
+        source, [r for r, (first, _) in again_rows for r in (r, first)], runner))
+    out = Said(unlisted={"B502": total - len(again_rows)} if total > len(again_rows) else {})
+    for row, (first, k) in again_rows:
         line, text = places[row]
         if text is not None:
             SOURCES.keep(source.path, line, text)
         end = len(text) + 1 if source.kind == "csv" and text is not None else 2
         out.append(listed_again(Span(source.path, places[first][0], 1, places[first][0], 2),
-                                Span(source.path, line, 1, line, max(end, 2))))
+                                Span(source.path, line, 1, line, max(end, 2)),
+                                names[k] if k < len(names) else "?"))
     return out

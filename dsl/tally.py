@@ -41,8 +41,8 @@ class NotPlain(Exception):
 
 
 def tally(path: str, period, scheme: m.Scheme, signature, answers):
-    """The period, {signature row: how many entries}, the B502 pairs listed (line,
-    first line), how many more, and how many events: of the CSV in `path`, read under
+    """The period, {signature row: how many entries}, the B502 listed (line,
+    first line, index), how many more, and how many events: of the CSV in `path`, read under
     `scheme`; `signature`: the scheme's (engine/plan.py `Signature`), `answers(event,
     end)`: the outcome of each of its text and date conditions on an event. Raises
     NotPlain."""
@@ -244,8 +244,8 @@ class Rows:
     # -- the rows --------------------------------------------------------------------
 
     def read(self, path: str):
-        """{signature row: how many entries}, the B502 pairs listed (line, first
-        line), how many more, and how many events."""
+        """{signature row: how many entries}, the B502 listed (line, first line,
+        index), how many more, and how many events."""
         head = self.head
         fields = head.fields
         at_date, at_text = fields.get("date"), fields.get("event")
@@ -271,6 +271,7 @@ class Rows:
         builtins = any(n not in attributes for n in signature.values)
         wanted = bool(signature.values)
         counts: dict = {}
+        order = {name: k for k, name in enumerate(self.indices)}
         seen: dict = {}
         keys: dict = {}  # (date, text) -> the duplicates stage's key
         listed: list = []
@@ -356,7 +357,7 @@ class Rows:
                             if j is not None and memo.get(cells[j], no) is no:
                                 self.value(name, cells[j], memo)  # judged all the same
                     facts = self.outcomes(*date, text) if tests else ()
-                    scored = False
+                    scored = []
                     for j, name, memo in scores:
                         raw = cells[j]
                         points = memo.get(raw, no)
@@ -365,7 +366,7 @@ class Rows:
                         if points is not None:
                             key = (name, points, kind, tags, facts, held)
                             counts[key] = counts.get(key, 0) + 1
-                            scored = True
+                            scored.append(name)
                     if long is not None:
                         raw = cells[index_at]
                         found = names.get(raw)
@@ -380,18 +381,26 @@ class Rows:
                             raise NotPlain(path)  # B108
                         key = (name, points, kind, tags, facts, held)
                         counts[key] = counts.get(key, 0) + 1
+                        scored.append(name)
                     elif not scored:
                         raise NotPlain(path)  # B108
                     events += 1
-                    pair = (date[0], text)
-                    same = keys.get(pair)
-                    if same is None:  # one string: a catalogue of distinct events
-                        # keeps one per event (the file holds no NUL, `_AWKWARD`)
-                        same = _memo(keys, pair, "\x00".join(same_event(*pair)))
-                    again = seen.setdefault(same, line)
-                    if again != line:
+                    # listed before on an index it scores (the duplicates stage's rule):
+                    # at the earliest such listing, of those the index declared first
+                    before = None
+                    for name in scored:
+                        triple = (date[0], text, name)
+                        same = keys.get(triple)
+                        if same is None:  # one string: a catalogue of distinct events
+                            # keeps one per event and index (the file holds no NUL)
+                            same = _memo(keys, triple, "\x00".join(same_event(*triple)))
+                        again = seen.setdefault(same, line)
+                        if again != line and (before is None or
+                                              (again, order[name]) < before[:2]):
+                            before = (again, order[name], name)
+                    if before is not None:
                         if len(listed) < LISTED:
-                            listed.append((line, again))
+                            listed.append((line, before[0], before[2]))
                         else:
                             more += 1
             except (csv.Error, UnicodeDecodeError):
@@ -431,11 +440,11 @@ def _closed(path: str, delimiter: str) -> None:
 
 
 def listed_twice(path: str, listed: list) -> list:
-    """B502 for each pair (line, first line) listed, as the duplicates stage says it
+    """B502 for each (line, first line, index) listed, as the duplicates stage says it
     of the full reader's events (their rows' spans), each line kept to be quoted."""
     if not listed:
         return []
-    wanted = {n for pair in listed for n in pair}
+    wanted = {n for line, first, _ in listed for n in (line, first)}
     last = max(wanted)
     lines: dict = {}
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -450,7 +459,7 @@ def listed_twice(path: str, listed: list) -> list:
         return Span(path, n, 1, n, max(len(lines[n]), 1) + 1)
 
     out = []
-    for line, first in listed:
+    for line, first, index in listed:
         SOURCES.keep(path, line, lines[line])
-        out.append(listed_again(span(first), span(line)))
+        out.append(listed_again(span(first), span(line), index))
     return out

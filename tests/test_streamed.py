@@ -100,7 +100,7 @@ def hostile(data, text: str) -> str:
     return text
 
 
-@settings(max_examples=examples(20), deadline=None,
+@settings(max_examples=examples(15), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=schemes(), data=st.data(), long=st.booleans())
 def test_the_tally_gives_what_the_full_reader_gives(tmp_path_factory, case, data, long):

@@ -34,6 +34,7 @@ _AWKWARD = (b"\x00", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85",
             b"\xe2\x80\xa8", b"\xe2\x80\xa9", b"barometer:")
 _MEMO = 1 << 16  # distinct texts judged per column and kept (past them, judged again)
 _NO = object()  # a memo's answer: not plain
+_MARKED = object()  # a score cell's answer: `x`, on the index without a score (0)
 
 
 class NotPlain(Exception):
@@ -96,7 +97,7 @@ class Head:
         if problems or found or found_period is None or found_period.published:
             raise NotPlain(path)
         columns, index_columns, unknown = _heading(heading, named, problems)
-        if problems or unknown or "ongoing" in columns or not original.cells:
+        if problems or unknown or not original.cells:
             raise NotPlain(path)
         headings = judge.Headings(named)
         self.period = found_period
@@ -140,16 +141,24 @@ class Rows:
 
     # -- each distinct text judged once (dsl/judgements.py) --------------------------
 
-    def date(self, text: str, memo: dict):
+    def date(self, text: str, memo: dict, ongoing: bool = False):
+        """An event's date: as printed, its first and last day (an `ongoing` event's
+        may run past the period)."""
         period = self.head.period
         printed = text.strip()
         days = judge.date(printed, period)
         if isinstance(days, judge.Finding):
             raise NotPlain(text)
         start, end = days
-        if judge.past(printed, start, end, period) is not None:
+        if not ongoing and judge.past(printed, start, end, period) is not None:
             raise NotPlain(text)
         return _memo(memo, text, (printed, start, end))
+
+    def ongoing(self, text: str, memo: dict) -> bool:
+        flag = judge.ongoing(text)
+        if isinstance(flag, judge.Finding):
+            raise NotPlain(text)
+        return _memo(memo, text, flag is True)
 
     def category(self, text: str, memo: dict):
         name = text.strip()
@@ -173,8 +182,14 @@ class Rows:
         found = None
         if text and text.strip():
             index = self.indices.get(name)
-            if name in self.attributes or text.strip().lower() == judge.MARK:
+            if name in self.attributes:
                 raise NotPlain(text)
+            if text.strip().lower() == judge.MARK:  # the reader's `mark`: a score of 0
+                if (judge.reads_recorded(self.scheme) or index is None
+                        or index.formula is not None
+                        or judge.in_range(0, "0", self.scheme.range) is not None):
+                    raise NotPlain(text)
+                return _memo(memo, text, _MARKED)
             points, written, _ = _score_cell(text)
             scheme = self.scheme
             if (written is None or index is None or index.formula is not None
@@ -250,6 +265,9 @@ class Rows:
         fields = head.fields
         at_date, at_text = fields.get("date"), fields.get("event")
         at_category, at_tags = fields.get("category"), fields.get("tags")
+        at_ongoing = fields.get("ongoing")
+        flags: dict = {}
+        spanning: dict = {}  # the dates of ongoing events
         if at_date is None or at_text is None:
             raise NotPlain(path)
         width = head.width
@@ -315,9 +333,20 @@ class Rows:
                     if blank and any(cells[j].strip() for j in blank):
                         raise NotPlain(path)  # B019
                     raw = cells[at_date]
-                    date = dates.get(raw)
-                    if date is None:
-                        date = self.date(raw, dates)
+                    if at_ongoing is not None and cells[at_ongoing]:
+                        flag = flags.get(cells[at_ongoing])
+                        if flag is None:
+                            flag = self.ongoing(cells[at_ongoing], flags)
+                    else:
+                        flag = False
+                    if flag:
+                        date = spanning.get(raw)
+                        if date is None:
+                            date = self.date(raw, spanning, True)
+                    else:
+                        date = dates.get(raw)
+                        if date is None:
+                            date = self.date(raw, dates)
                     text = cells[at_text].strip()
                     if at_category is not None:
                         raw = cells[at_category]
@@ -358,15 +387,24 @@ class Rows:
                                 self.value(name, cells[j], memo)  # judged all the same
                     facts = self.outcomes(*date, text) if tests else ()
                     scored = []
+                    marked = None
                     for j, name, memo in scores:
                         raw = cells[j]
                         points = memo.get(raw, no)
                         if points is no:
                             points = self.score(name, raw, memo)
                         if points is not None:
-                            key = (name, points, kind, tags, facts, held)
-                            counts[key] = counts.get(key, 0) + 1
-                            scored.append(name)
+                            if points is _MARKED:  # the reader scores marks first
+                                if marked is None:
+                                    marked = []
+                                marked.append(name)
+                                continue
+                            scored.append((name, points))
+                    if marked is not None:
+                        scored[:0] = [(name, 0) for name in marked]
+                    for name, points in scored:
+                        key = (name, points, kind, tags, facts, held)
+                        counts[key] = counts.get(key, 0) + 1
                     if long is not None:
                         raw = cells[index_at]
                         found = names.get(raw)
@@ -379,16 +417,18 @@ class Rows:
                             points = self.score(name, raw, memo)
                         if points is None:
                             raise NotPlain(path)  # B108
+                        if points is _MARKED:
+                            points = 0
                         key = (name, points, kind, tags, facts, held)
                         counts[key] = counts.get(key, 0) + 1
-                        scored.append(name)
+                        scored.append((name, points))
                     elif not scored:
                         raise NotPlain(path)  # B108
                     events += 1
                     # listed before on an index it scores (the duplicates stage's rule):
                     # at the earliest such listing, of those the index declared first
                     before = None
-                    for name in scored:
+                    for name, _ in scored:
                         triple = (date[0], text, name)
                         same = keys.get(triple)
                         if same is None:  # one string: a catalogue of distinct events

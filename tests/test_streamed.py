@@ -16,6 +16,7 @@ from barometer.engine import streamed
 from barometer.main import main
 from click.testing import CliRunner
 
+from .conftest import ROOT
 from .helpers import examples, figures, write, write_catalogue
 from .strategies import event_files, hash_cells, line_endings, mutate, schemes
 
@@ -61,7 +62,8 @@ def hostile(data, text: str) -> str:
             break
         at = data.draw(st.integers(1, len(lines) - 1))
         how = data.draw(st.sampled_from(["twice", "blank", "comment", "bom", "crlf", "hash",
-                                         "mutate", "quote", "past", "unheaded", "spaces"]))
+                                         "mutate", "quote", "past", "unheaded", "spaces",
+                                         "ongoing"]))
         if how == "twice":  # a row listed again (B502), perhaps in other case and spacing
             row = lines[at] if at < len(lines) else lines[-1]
             lines.insert(data.draw(st.integers(at, len(lines))),
@@ -89,6 +91,11 @@ def hostile(data, text: str) -> str:
                                                   f'"{cells[j]}\nmore"', f'{cells[j]}"',
                                                   f'"{cells[j]}']))
             lines[at] = ",".join(cells)
+        elif how == "ongoing":  # a column `ongoing`: yes, empty, or a mistake
+            lines[1] += ",ongoing"
+            for k in range(2, len(lines)):
+                if lines[k]:
+                    lines[k] += "," + data.draw(st.sampled_from(["yes", "", "", "no", " YES"]))
         elif how == "past":  # a cell past the heading's last
             lines[at] += data.draw(st.sampled_from([",x", ",", ",+1"]))
         elif how == "unheaded":  # a blank heading cell, with or without cells under it
@@ -173,3 +180,14 @@ def test_what_the_tally_does_not_take_the_full_reader_says(tmp_path, change):
     path = str(write(tmp_path, "t.csv", change(text)))
     fast, full = both(rules, path)
     assert fast == full and fast[0][3] is False
+
+
+@pytest.mark.parametrize("rules, path, tallied", [
+    ("rules/minsk-attention.rules", "examples/attention/minsk-attention.csv", True),  # `x` marks
+    ("rules/minsk-barometer.rules", "examples/minsk-barometer-19.csv", True),  # `ongoing`
+    ("rules/minsk-decay.rules", "examples/minsk-barometer-19.csv", False),  # float scores
+])
+def test_the_shipped_csvs_are_tallied_alike(rules, path, tallied):
+    fast, full = both(str(ROOT / rules), str(ROOT / path))
+    assert fast[0][:3] == full[0][:3] and fast[1] == full[1]
+    assert fast[0][3] is tallied

@@ -25,14 +25,16 @@ from .plan import EntryView, Evaluation, HistoryShort, Plan
 
 def eligible(scheme: m.Scheme, paths, history=()) -> bool:
     """Whether the tally may evaluate these files under this scheme: one CSV
-    file, no history, and a scheme whose scores depend on each entry alone (its
+    file (on disk, not an editor's text), no history, and a scheme whose scores depend on each entry alone (its
     signature is known; no ranks, no `score of`, no bands relative to history, no
     offered score expression that may fail)."""
     from .verify import may_fail
 
     if history or len(paths) != 1 or not paths[0].lower().endswith(".csv"):
         return False
-    if not os.path.isfile(paths[0]):
+    from ..dsl.files import OVERLAY
+
+    if not os.path.isfile(paths[0]) or paths[0] in OVERLAY:  # an editor's unsaved text
         return False
     if scheme.ranks or scheme.scores_of or any(b.relative for b in scheme.bands.values()):
         return False

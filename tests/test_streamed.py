@@ -191,3 +191,18 @@ def test_the_shipped_csvs_are_tallied_alike(rules, path, tallied):
     fast, full = both(str(ROOT / rules), str(ROOT / path))
     assert fast[0][:3] == full[0][:3] and fast[1] == full[1]
     assert fast[0][3] is tallied
+
+
+def test_an_editors_unsaved_text_is_read_not_the_file_on_disk(tmp_path):
+    from barometer.dsl.files import OVERLAY
+
+    rules = str(write(tmp_path, "t.rules", TASK))
+    head = ('# period "P" from 2021-01-01 to 2021-12-31\n'
+            '"date","event","index","score","category","tags","level"\n')
+    path = str(write(tmp_path, "t.csv", head + ROWS[0] + "\n"))
+    OVERLAY[path] = head + ROWS[1] + "\n"
+    try:
+        done = api.evaluate(rules, [path], None, "python").evaluation
+    finally:
+        del OVERLAY[path]
+    assert (done.indices["russia"].events, done.indices["eu"].events) == (0, 1)

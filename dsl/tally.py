@@ -1,6 +1,8 @@
-"""One CSV catalogue read straight into its entries' signatures, for the python
-engine's streaming tally (engine/streamed.py; issue 19, "reading into columns"): the
-events are never built. Each row is read by the csv module, its cells judged by
+"""One CSV or Parquet catalogue read straight into its entries' signatures, for the
+python engine's streaming tally (engine/streamed.py; issue 19, "reading into
+columns"): the events are never built. Each row is read by the csv module (a Parquet
+file by pyarrow, a batch at a time, each value turned into the text the table reader
+makes of it, dsl/tables.py), its cells judged by
 dsl/judgements.py (each distinct cell text once per column, as the full reader
 judges it), and turned into the signature of each of its entries as
 engine/plan.py `Signature.row` makes it (the signature is given: dsl/ does not load
@@ -18,6 +20,7 @@ was. tests/test_streamed.py holds the two to the same figures and findings.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 
 from . import judgements as judge, model as m
@@ -47,8 +50,17 @@ def tally(path: str, period, scheme: m.Scheme, signature, answers):
     `scheme`; `signature`: the scheme's (engine/plan.py `Signature`), `answers(event,
     end)`: the outcome of each of its text and date conditions on an event. Raises
     NotPlain."""
-    _plain_bytes(path)
-    head = Head(path, period, scheme)
+    if path.lower().endswith(".parquet"):
+        try:
+            import pyarrow.parquet as pq
+
+            parquet = pq.ParquetFile(path)
+        except Exception:  # not installed, or not Parquet: the table reader says so
+            raise NotPlain(path) from None
+        head = Head(path, period, scheme, parquet)
+    else:
+        _plain_bytes(path)
+        head = Head(path, period, scheme)
     return (head.period,) + Rows(head, scheme, signature, answers).read(path)
 
 
@@ -71,24 +83,31 @@ class Head:
     (its own functions read the lines above the data); NotPlain where it would say
     anything of them."""
 
-    def __init__(self, path: str, period, scheme: m.Scheme):
+    def __init__(self, path: str, period, scheme: m.Scheme, parquet=None):
         from .csvfile import _heading, _sniff, csv_head, csv_stream, known_headings
         from .csvfile import read_rows
-        from .tables import long_form, widened
+        from .tables import _rows, long_form, sidecar_period, widened
 
         indices = {name: index.title for name, index in scheme.indices.items()}
         attributes = {name: a.title for name, a in scheme.attributes.items()}
         required = {name: "x" for name, a in scheme.attributes.items() if a.default is None}
         named = {**indices, **attributes}
         problems: list = []
+        self.parquet = parquet
         try:
-            _, above, heading_line, headed, text = csv_head(path)
-            if not headed:
-                raise NotPlain(path)
-            rows = list(csv_stream(path, text, known_headings(named)))
+            if parquet is not None:  # its column names, as the table reader heads them
+                above, heading_line, what = 0, "", "catalogue"
+                period = period if period is not None else sidecar_period(path)
+                rows = list(_rows(path, list(parquet.schema_arrow.names), iter(())))
+            else:
+                _, above, heading_line, headed, text = csv_head(path)
+                if not headed:
+                    raise NotPlain(path)
+                rows = list(csv_stream(path, text, known_headings(named)))
+                what = "spreadsheet"
             original = rows[-1]
             wide = list(widened(path, iter(rows), indices, problems))
-            found_period, _, found = read_rows(path, wide, period, indices,
+            found_period, _, found = read_rows(path, wide, period, indices, what=what,
                                                attributes=attributes, required=required,
                                                lazily=True)
         except (InputError, UnicodeDecodeError):
@@ -102,7 +121,7 @@ class Head:
         headings = judge.Headings(named)
         self.period = found_period
         self.first = above + 2  # the line of the first row below the heading
-        self.delimiter = _sniff(heading_line, known_headings(named))
+        self.delimiter = _sniff(heading_line, known_headings(named)) if parquet is None else ""
         self.long = long_form(original)
         width = len(original.cells)
         if self.long is not None:
@@ -302,14 +321,11 @@ class Rows:
         no = _NO
         shift = head.first - 1
         line = shift
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            for _ in range(shift):
-                f.readline()
-            reader = csv.reader(f, delimiter=head.delimiter)
+        with _source(path, head) as (reader, rows):
             try:
-                for cells in reader:
+                for cells in rows:
                     line += 1
-                    if reader.line_num + shift != line:
+                    if reader is not None and reader.line_num + shift != line:
                         raise NotPlain(path)  # a quoted cell over several lines
                     n = len(cells)
                     first = cells[0] if n else ""
@@ -441,11 +457,14 @@ class Rows:
                     if before is not None:
                         if len(listed) < LISTED:
                             listed.append((line, before[0], before[2]))
+                            if reader is None:  # a Parquet row: its line, as the reader
+                                SOURCES.keep(path, line, rows.line(line))  # quotes it
                         else:
                             more += 1
             except (csv.Error, UnicodeDecodeError):
                 raise NotPlain(path) from None
-        _closed(path, head.delimiter)
+        if head.parquet is None:
+            _closed(path, head.delimiter)
         return counts, listed, more, events
 
 
@@ -455,6 +474,108 @@ def _memo(memo: dict, key, value):
         memo.clear()
     memo[key] = value
     return value
+
+
+@contextlib.contextmanager
+def _source(path: str, head: Head):
+    """(the csv reader, which numbers the lines, or None; the rows, each a list of
+    cell texts) of the file below its heading."""
+    if head.parquet is not None:
+        try:
+            yield None, _ParquetRows(path, head)
+        finally:
+            head.parquet.close()
+        return
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for _ in range(head.first - 1):
+            f.readline()
+        reader = csv.reader(f, delimiter=head.delimiter)
+        yield reader, reader
+
+
+# Parquet types whose values the tally turns into cell texts (as dsl/tables.py does);
+# a file with another (a struct, a map...) is read by the full reader
+_TYPES = ("is_string", "is_large_string", "is_integer", "is_floating", "is_date",
+          "is_timestamp", "is_boolean", "is_null")
+
+
+class _ParquetRows:
+    """A Parquet file's rows, a batch at a time, each as the texts the table reader
+    makes of its cells (dsl/tables.py: `cell_text`, and `score_text` under an index
+    or an attribute, or a long form's score), each distinct value converted once."""
+
+    def __init__(self, path: str, head: Head):
+        self.path, self.parquet = path, head.parquet
+        self.scored = {j for j, _ in head.values}
+        if head.long is not None:
+            self.scored.add(head.long[1])
+        self.raw: list = []  # the batch's values, column by column
+        self.start = 0  # the place of the batch's first row in the file
+
+    def __iter__(self):
+        try:
+            yield from self._rows()
+        except NotPlain:
+            raise
+        except Exception:  # the table reader says what is wrong with it
+            raise NotPlain(self.path) from None
+
+    def _rows(self):
+        import pyarrow.types as types
+
+        from .tables import BATCH
+
+        schema = self.parquet.schema_arrow
+        for field in schema:
+            kind = field.type.value_type if types.is_list(field.type) else field.type
+            if not any(getattr(types, t)(kind) for t in _TYPES):
+                raise NotPlain(self.path)
+        memos = [{} for _ in schema]
+        start = 0
+        for batch in self.parquet.iter_batches(batch_size=BATCH):
+            self.raw, self.start = [], start
+            texts = []
+            for j, column in enumerate(batch.columns):
+                _said_nothing(column, self.path)
+                values = column.to_pylist()
+                self.raw.append(values)
+                convert = judge.score_text if j in self.scored else judge.cell_text
+                memo = memos[j]
+                texts.append([v if type(v) is str else _converted(memo, convert, v)
+                              for v in values])
+            yield from zip(*texts)
+            start += batch.num_rows
+
+    def line(self, number: int) -> str:
+        """Row `number`'s line, as the table reader quotes it (its cells' texts)."""
+        from .tables import SEPARATOR
+
+        k = number - 2 - self.start
+        return SEPARATOR.join(judge.cell_text(values[k]).replace("\n", " ")
+                              for values in self.raw)
+
+
+def _converted(memo: dict, convert, value) -> str:
+    if isinstance(value, (list, dict)):
+        return convert(value)
+    key = (type(value), value)
+    found = memo.get(key)
+    if found is None:
+        found = _memo(memo, key, convert(value))
+    return found
+
+
+def _said_nothing(column, path: str) -> None:
+    """NotPlain where a text of the column holds a suppression comment, which the
+    full reader would find in the row's line (`# barometer: ignore B502`)."""
+    import pyarrow.compute as pc
+    import pyarrow.types as types
+
+    if types.is_list(column.type):
+        column = pc.list_flatten(column)
+    if types.is_string(column.type) or types.is_large_string(column.type):
+        if pc.any(pc.match_substring(column, "barometer:")).as_py():
+            raise NotPlain(path)
 
 
 def _closed(path: str, delimiter: str) -> None:
@@ -484,6 +605,9 @@ def listed_twice(path: str, listed: list) -> list:
     of the full reader's events (their rows' spans), each line kept to be quoted."""
     if not listed:
         return []
+    if path.lower().endswith(".parquet"):  # a row's place, its line kept as it was read
+        return [listed_again(Span(path, first, 1, first, 2), Span(path, line, 1, line, 2), index)
+                for line, first, index in listed]
     wanted = {n for line, first, _ in listed for n in (line, first)}
     last = max(wanted)
     lines: dict = {}

@@ -1,6 +1,6 @@
-"""The python engine's streaming tally of a CSV catalogue (issue 19, "reading into
-columns"): `eval` of one CSV file whose every row is plainly sound never builds the
-catalogue. dsl/tally.py reads each row straight into its entries' signatures
+"""The python engine's streaming tally of a CSV or Parquet catalogue (issue 19,
+"reading into columns"): `eval` of one such file whose every row is plainly sound
+never builds the catalogue. dsl/tally.py reads each row straight into its entries' signatures
 (engine/plan.py `Signature.row`, as a columnar engine groups a catalogue) and counts
 them; the plan then scores each distinct signature once and counts its score as
 often as it occurs (`Plan.signed`, as DuckDB's path does).
@@ -24,13 +24,13 @@ from .plan import EntryView, Evaluation, HistoryShort, Plan
 
 
 def eligible(scheme: m.Scheme, paths, history=()) -> bool:
-    """Whether the tally may evaluate these files under this scheme: one CSV
-    file (on disk, not an editor's text), no history, and a scheme whose scores depend on each entry alone (its
+    """Whether the tally may evaluate these files under this scheme: one CSV or
+    Parquet file (on disk, not an editor's text), no history, and a scheme whose scores depend on each entry alone (its
     signature is known; no ranks, no `score of`, no bands relative to history, no
     offered score expression that may fail)."""
     from .verify import may_fail
 
-    if history or len(paths) != 1 or not paths[0].lower().endswith(".csv"):
+    if history or len(paths) != 1 or not paths[0].lower().endswith((".csv", ".parquet")):
         return False
     from ..dsl.files import OVERLAY
 

@@ -206,3 +206,22 @@ def test_an_editors_unsaved_text_is_read_not_the_file_on_disk(tmp_path):
     finally:
         del OVERLAY[path]
     assert (done.indices["russia"].events, done.indices["eu"].events) == (0, 1)
+
+
+@settings(max_examples=examples(8), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=schemes(), data=st.data(), long=st.booleans(), typed=st.booleans())
+def test_a_parquet_catalogue_is_tallied_as_the_table_reader_reads_it(tmp_path_factory, case,
+                                                                     data, long, typed):
+    rules, rules_text = case
+    events = data.draw(event_files(rules, max_size=10))
+    if events.events and data.draw(st.booleans()):  # an event listed twice (B502)
+        events = type(events)(events.text, events.title, events.start, events.end,
+                              events.events + events.events[:1])
+    folder = tmp_path_factory.mktemp("p")
+    path = write_catalogue(folder, events, "parquet", long, typed,
+                           attribute_values(data, events))
+    rules_path = str(write(folder, "scheme.rules", rules_text))
+    fast, full = both(rules_path, path)
+    assert fast[0][:3] == full[0][:3]
+    assert fast[1] == full[1]

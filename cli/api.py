@@ -293,12 +293,14 @@ def _python(rules, events, period, history, before=()) -> Outcome:
 
 
 def _streamed(scheme: m.Scheme, events, period, before=()) -> Outcome | None:
-    """The python engine's evaluation of one CSV catalogue tallied as it streams by
+    """The python engine's evaluation of one CSV or Parquet catalogue tallied as it streams by
     (engine/streamed.py), where every row of it is plainly sound; None where the
     full reader is to read it (and say what it finds)."""
+    events = _paths(events)
+    if len(events) != 1 or not events[0].lower().endswith((".csv", ".parquet")):
+        return None  # not loaded for an event file (a cold `eval` of No 19)
     from .engine import streamed
 
-    events = _paths(events)
     if not streamed.eligible(scheme, events):
         return None
     try:

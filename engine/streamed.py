@@ -25,9 +25,9 @@ from .plan import EntryView, Evaluation, HistoryShort, Plan
 
 def eligible(scheme: m.Scheme, paths, history=()) -> bool:
     """Whether the tally may evaluate these files under this scheme: one CSV or
-    Parquet file (on disk, not an editor's text), no history, and a scheme whose scores depend on each entry alone (its
-    signature is known; no ranks, no `score of`, no bands relative to history, no
-    offered score expression that may fail)."""
+    Parquet file (on disk, not an editor's text), no history, and a scheme whose
+    scores depend on each entry alone (its signature is known; no ranks, no `score
+    of`, no bands relative to history, no offered score expression that may fail)."""
     from .verify import may_fail
 
     if history or len(paths) != 1 or not paths[0].lower().endswith((".csv", ".parquet")):

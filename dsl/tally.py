@@ -537,9 +537,18 @@ class _ParquetRows:
             texts = []
             for j, column in enumerate(batch.columns):
                 _said_nothing(column, self.path)
+                convert = judge.score_text if j in self.scored else judge.cell_text
+                if types.is_date(column.type) or types.is_timestamp(column.type):
+                    # each distinct day made a Python date once, not on every row
+                    coded = column.dictionary_encode()
+                    words = [convert(v) for v in coded.dictionary.to_pylist()]
+                    empty = convert(None)
+                    texts.append([words[i] if i is not None else empty
+                                  for i in coded.indices.to_pylist()])
+                    self.raw.append(column)  # `line` reads its values when asked
+                    continue
                 values = column.to_pylist()
                 self.raw.append(values)
-                convert = judge.score_text if j in self.scored else judge.cell_text
                 memo = memos[j]
                 texts.append([v if type(v) is str else _converted(memo, convert, v)
                               for v in values])
@@ -551,7 +560,8 @@ class _ParquetRows:
         from .tables import SEPARATOR
 
         k = number - 2 - self.start
-        return SEPARATOR.join(judge.cell_text(values[k]).replace("\n", " ")
+        return SEPARATOR.join(judge.cell_text(values[k] if type(values) is list else
+                                              values[k].as_py()).replace("\n", " ")
                               for values in self.raw)
 
 

@@ -34,6 +34,20 @@ class _Verbs(click.Group):
             click.echo("", err=True)
             raise click.exceptions.Exit(INTERRUPTED) from None
 
+    def main(self, *args, **kwargs):
+        """As click's, but the `barometer` command itself leaves without tearing
+        the interpreter down (interrupt.py `leave`)."""
+        from .interrupt import is_the_command, leave
+
+        if not (kwargs.get("standalone_mode", True) and is_the_command()):
+            return super().main(*args, **kwargs)
+        try:
+            super().main(*args, **kwargs)
+        except SystemExit as e:
+            leave(e.code)
+            raise
+        leave(0)
+
 
 @click.group(cls=_Verbs,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -7,6 +7,7 @@ interrupt into the same exit."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -24,6 +25,7 @@ def quiet_on_the_command_line() -> None:
     the modules load, say) ends it with status 130 and no traceback."""
     if not _is_the_command():
         return
+    _defer_collection()
     previous = sys.excepthook
 
     def hook(kind, value, trace):
@@ -65,3 +67,27 @@ def leave(code) -> None:
     if threading.active_count() > 1:  # an atexit function started one
         return
     os._exit(code or 0)
+
+
+_deferred = False
+
+
+def _defer_collection() -> None:
+    """No garbage collection while the command loads: its modules, classes and
+    functions live as long as the process, so the collector's passes over them
+    free nothing (about 5 ms of a cold `eval`). `started` turns it back on."""
+    global _deferred
+    if gc.isenabled():
+        gc.disable()
+        _deferred = True
+
+
+def started() -> None:
+    """The command has loaded and its verb begins: collection is on again (if the
+    command turned it off), for the verb's own objects alone: what loading made
+    is frozen, never looked at again."""
+    global _deferred
+    if _deferred:
+        _deferred = False
+        gc.freeze()
+        gc.enable()

@@ -37,8 +37,9 @@ class _Verbs(click.Group):
     def main(self, *args, **kwargs):
         """As click's, but the `barometer` command itself leaves without tearing
         the interpreter down (interrupt.py `leave`)."""
-        from .interrupt import is_the_command, leave
+        from .interrupt import is_the_command, leave, started
 
+        started()
         if not (kwargs.get("standalone_mode", True) and is_the_command()):
             return super().main(*args, **kwargs)
         try:

@@ -55,10 +55,15 @@ def _forks(doc: Doc) -> bool:
     return FORK and not (doc.cost is not None and doc.cost < QUICK)
 
 
-def schedule(ls: LanguageServer, doc: Doc, delay: float | None = None) -> None:
+def schedule(ls: LanguageServer, doc: Doc, delay: float | None = None,
+             scheme_changed: bool = False) -> None:
     """Check `doc` after `delay` (by default `debounce`), instead of any check
     already waiting; a check already running for an older text is left to
-    finish, its result dropped."""
+    finish, its result dropped. `scheme_changed`: the scheme it is checked with
+    changed, so every event is checked again: in a child (`_forks`), which can
+    be stopped, whatever its last check here took."""
+    if scheme_changed:
+        doc.cost = None
     if delay is None:
         delay = debounce(doc)
     doc.generation += 1

@@ -65,8 +65,9 @@ class Outcome:
     evaluation: Evaluation
     warnings: tuple[Diagnostic, ...]
     engine: str
-    # {code: how many more warnings of it there are, not listed}: a columnar engine
-    # lists the first of a code a large catalogue holds millions of (B502)
+    # {code: how many more warnings of it there are, not listed}: a columnar engine, and
+    # the python engine's tally of a CSV or Parquet file (engine/streamed.py), list the
+    # first of a code a large catalogue holds millions of (B502)
     unlisted: dict = attrs.Factory(dict)
 
     def __repr__(self):

@@ -294,11 +294,11 @@ def _python(rules, events, period, history, before=()) -> Outcome:
 
 
 def _streamed(scheme: m.Scheme, events, period, before=()) -> Outcome | None:
-    """The python engine's evaluation of one CSV or Parquet catalogue tallied as it streams by
-    (engine/streamed.py), where every row of it is plainly sound; None where the
-    full reader is to read it (and say what it finds)."""
+    """The python engine's evaluation of one CSV, Parquet or JSON Lines catalogue
+    tallied as it streams by (engine/streamed.py), where every row of it is plainly
+    sound; None where the full reader is to read it (and say what it finds)."""
     events = _paths(events)
-    if len(events) != 1 or not events[0].lower().endswith((".csv", ".parquet")):
+    if len(events) != 1 or not events[0].lower().endswith(choice.SUFFIXES):
         return None  # not loaded for an event file (a cold `eval` of No 19)
     from .engine import streamed
 

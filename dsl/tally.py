@@ -58,6 +58,9 @@ def tally(path: str, period, scheme: m.Scheme, signature, answers):
         except Exception:  # not installed, or not Parquet: the table reader says so
             raise NotPlain(path) from None
         head = Head(path, period, scheme, parquet)
+    elif path.lower().endswith((".jsonl", ".ndjson")):
+        _plain_bytes(path)
+        head = Head(path, period, scheme, names=_json_names(path))
     else:
         _plain_bytes(path)
         head = Head(path, period, scheme)
@@ -83,7 +86,7 @@ class Head:
     (its own functions read the lines above the data); NotPlain where it would say
     anything of them."""
 
-    def __init__(self, path: str, period, scheme: m.Scheme, parquet=None):
+    def __init__(self, path: str, period, scheme: m.Scheme, parquet=None, names=None):
         from .csvfile import _heading, _sniff, csv_head, csv_stream, known_headings
         from .csvfile import read_rows
         from .tables import _rows, long_form, sidecar_period, widened
@@ -93,12 +96,13 @@ class Head:
         required = {name: "x" for name, a in scheme.attributes.items() if a.default is None}
         named = {**indices, **attributes}
         problems: list = []
-        self.parquet = parquet
+        self.parquet, self.json = parquet, names is not None
         try:
-            if parquet is not None:  # its column names, as the table reader heads them
-                above, heading_line, what = 0, "", "catalogue"
+            if parquet is not None or names is not None:  # its column names, as the
+                above, heading_line, what = 0, "", "catalogue"  # table reader heads them
                 period = period if period is not None else sidecar_period(path)
-                rows = list(_rows(path, list(parquet.schema_arrow.names), iter(())))
+                names = list(parquet.schema_arrow.names) if parquet is not None else names
+                rows = list(_rows(path, names, iter(())))
             else:
                 _, above, heading_line, headed, text = csv_head(path)
                 if not headed:
@@ -120,8 +124,9 @@ class Head:
             raise NotPlain(path)
         headings = judge.Headings(named)
         self.period = found_period
-        self.first = above + 2  # the line of the first row below the heading
-        self.delimiter = _sniff(heading_line, known_headings(named)) if parquet is None else ""
+        # the line of the first row below the heading (JSON Lines: the file's first)
+        self.first = 1 if self.json else above + 2
+        self.delimiter = _sniff(heading_line, known_headings(named)) if heading_line else ""
         self.long = long_form(original)
         width = len(original.cells)
         if self.long is not None:
@@ -457,13 +462,13 @@ class Rows:
                     if before is not None:
                         if len(listed) < LISTED:
                             listed.append((line, before[0], before[2]))
-                            if reader is None:  # a Parquet row: its line, as the reader
-                                SOURCES.keep(path, line, rows.line(line))  # quotes it
+                            if reader is None:  # a table's row: its line, as the
+                                SOURCES.keep(path, line, rows.line(line))  # reader quotes it
                         else:
                             more += 1
             except (csv.Error, UnicodeDecodeError):
                 raise NotPlain(path) from None
-        if head.parquet is None:
+        if head.parquet is None and not head.json:
             _closed(path, head.delimiter)
         return counts, listed, more, events
 
@@ -485,6 +490,10 @@ def _source(path: str, head: Head):
             yield None, _ParquetRows(path, head)
         finally:
             head.parquet.close()
+        return
+    if head.json:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            yield None, _JsonRows(f, path, head)
         return
     with open(path, encoding="utf-8-sig", newline="") as f:
         for _ in range(head.first - 1):
@@ -565,6 +574,80 @@ class _ParquetRows:
                               for values in self.raw)
 
 
+def _lines(f):
+    """A file's lines (opened with newline=""), each without its line end."""
+    for line in f:
+        if line.endswith("\n"):
+            line = line[:-2] if line.endswith("\r\n") else line[:-1]
+        elif line.endswith("\r"):
+            line = line[:-1]
+        yield line
+
+
+def _json_names(path: str) -> list:
+    """A JSON Lines file's keys, in the order first met (as dsl/tables.py heads it);
+    NotPlain where a line is no JSON object."""
+    import json
+
+    names: dict = {}
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for line in _lines(f):
+                if not line.strip():
+                    continue
+                value = json.loads(line)
+                if not isinstance(value, dict):
+                    raise NotPlain(path)
+                for key in value:
+                    if key not in names:
+                        names[key] = len(names)
+    except (ValueError, UnicodeDecodeError):
+        raise NotPlain(path) from None
+    return list(names)
+
+
+class _JsonRows:
+    """A JSON Lines file's rows, one line at a time, each as the texts the table
+    reader makes of its values (a blank line: an empty row, skipped as blank)."""
+
+    def __init__(self, f, path: str, head: Head):
+        self.f, self.path = f, path
+        self.scored = {j for j, _ in head.values}
+        if head.long is not None:
+            self.scored.add(head.long[1])
+        self.current = ""
+
+    def __iter__(self):
+        import json
+
+        names = {name: j for j, name in enumerate(_json_names(self.path))}
+        converts = [judge.score_text if j in self.scored else judge.cell_text
+                    for j in range(len(names))]
+        memos = [{} for _ in names]
+        empty = [converts[j](None) for j in range(len(names))]
+        loads = json.loads
+        try:
+            for line in _lines(self.f):
+                self.current = line
+                if not line.strip():
+                    yield []
+                    continue
+                value = loads(line)
+                if not isinstance(value, dict):
+                    raise NotPlain(self.path)
+                cells = list(empty)
+                for key, item in value.items():
+                    j = names[key]
+                    cells[j] = item if type(item) is str else _converted(memos[j],
+                                                                         converts[j], item)
+                yield cells
+        except (ValueError, KeyError, UnicodeDecodeError):
+            raise NotPlain(self.path) from None
+
+    def line(self, number: int) -> str:
+        return self.current
+
+
 def _converted(memo: dict, convert, value) -> str:
     if isinstance(value, (list, dict)):
         return convert(value)
@@ -615,7 +698,8 @@ def listed_twice(path: str, listed: list) -> list:
     of the full reader's events (their rows' spans), each line kept to be quoted."""
     if not listed:
         return []
-    if path.lower().endswith(".parquet"):  # a row's place, its line kept as it was read
+    if path.lower().endswith((".parquet", ".jsonl", ".ndjson")):  # a row's place, its line
+        # kept as it was read
         return [listed_again(Span(path, first, 1, first, 2), Span(path, line, 1, line, 2), index)
                 for line, first, index in listed]
     wanted = {n for line, first, _ in listed for n in (line, first)}

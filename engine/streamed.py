@@ -1,9 +1,9 @@
-"""The python engine's streaming tally of a CSV or Parquet catalogue (issue 19,
-"reading into columns"): `eval` of one such file whose every row is plainly sound
-never builds the catalogue. dsl/tally.py reads each row straight into its entries' signatures
-(engine/plan.py `Signature.row`, as a columnar engine groups a catalogue) and counts
-them; the plan then scores each distinct signature once and counts its score as
-often as it occurs (`Plan.signed`, as DuckDB's path does).
+"""The python engine's streaming tally of a CSV, Parquet or JSON Lines catalogue
+(issue 19, "reading into columns"): `eval` of one such file whose every row is
+plainly sound never builds the catalogue. dsl/tally.py reads each row straight into
+its entries' signatures (engine/plan.py `Signature.row`, as a columnar engine groups
+a catalogue) and counts them; the plan then scores each distinct signature once and
+counts its score as often as it occurs (`Plan.signed`, as DuckDB's path does).
 
 Anything the tally does not take as plainly sound (see dsl/tally.py), and a figure
 that cannot be computed or a score computed as a float, makes it give up
@@ -20,17 +20,18 @@ from ..dsl import model as m
 from ..dsl.diagnostics import InputError
 from ..dsl.domains import FigureProblem
 from ..dsl.tally import NotPlain, listed_twice, tally as read_tally
+from .choice import SUFFIXES
 from .plan import EntryView, Evaluation, HistoryShort, Plan
 
 
 def eligible(scheme: m.Scheme, paths, history=()) -> bool:
-    """Whether the tally may evaluate these files under this scheme: one CSV or
-    Parquet file (on disk, not an editor's text), no history, and a scheme whose
+    """Whether the tally may evaluate these files under this scheme: one CSV,
+    Parquet or JSON Lines file (on disk, not an editor's text), no history, and a scheme whose
     scores depend on each entry alone (its signature is known; no ranks, no `score
     of`, no bands relative to history, no offered score expression that may fail)."""
     from .verify import may_fail
 
-    if history or len(paths) != 1 or not paths[0].lower().endswith((".csv", ".parquet")):
+    if history or len(paths) != 1 or not paths[0].lower().endswith(SUFFIXES):
         return False
     from ..dsl.files import OVERLAY
 

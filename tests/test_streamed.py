@@ -225,3 +225,26 @@ def test_a_parquet_catalogue_is_tallied_as_the_table_reader_reads_it(tmp_path_fa
     fast, full = both(rules_path, path)
     assert fast[0][:3] == full[0][:3]
     assert fast[1] == full[1]
+
+
+@settings(max_examples=examples(6), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=schemes(), data=st.data(), long=st.booleans(), blank=st.booleans())
+def test_a_json_lines_catalogue_is_tallied_as_the_table_reader_reads_it(tmp_path_factory, case,
+                                                                        data, long, blank):
+    rules, rules_text = case
+    events = data.draw(event_files(rules, max_size=10))
+    if events.events and data.draw(st.booleans()):  # an event listed twice (B502)
+        events = type(events)(events.text, events.title, events.start, events.end,
+                              events.events + events.events[:1])
+    folder = tmp_path_factory.mktemp("j")
+    path = write_catalogue(folder, events, "jsonl", long, False, attribute_values(data, events))
+    if blank:  # blank lines, and CRLF line ends
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write("\r\n" + text.replace("\n", "\r\n\r\n"))
+    rules_path = str(write(folder, "scheme.rules", rules_text))
+    fast, full = both(rules_path, path)
+    assert fast[0][:3] == full[0][:3]
+    assert fast[1] == full[1]

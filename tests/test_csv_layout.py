@@ -31,11 +31,7 @@ def evaluated(tmp_path, text: str, verb: str = "eval"):
     return CliRunner().invoke(main, args)
 
 
-@pytest.mark.xfail(strict=True, reason="dsl/csvfile.py `_is_blank_line` keeps the line end "
-                   "(csv_stream and csv_head read lines with keepends), so a blank line above "
-                   "the heading is taken for the heading line: the delimiter is sniffed from it "
-                   "(a comma), and a `;` or tab heading is one cell: `no date column`")
-@pytest.mark.parametrize("delimiter", [";", "\t"])
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_a_blank_line_above_the_heading_leaves_the_delimiter_found(tmp_path, delimiter):
     rows = (delimiter.join(["date", "event", "russia", "eu", "category"]) + "\n"
             + delimiter.join(["4 January", "Talks", "+1", "", "contacts"]) + "\n")

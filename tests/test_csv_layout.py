@@ -41,9 +41,6 @@ def test_a_blank_line_above_the_heading_leaves_the_delimiter_found(tmp_path, del
     assert (spaced.exit_code, spaced.stdout, spaced.stderr) == (0, plain.stdout, "")
 
 
-@pytest.mark.xfail(strict=True, reason="dsl/tables.py `_widened` keeps only the heading's "
-                   "columns of a long-form row: a cell past the heading's last is dropped "
-                   "without B019 (docs/diagnostics.md: the python engine says where each is)")
 def test_a_cell_past_the_heading_of_a_long_form_is_said(tmp_path):
     text = (PERIOD + "date,event,index,score,category\n"
             "4 January,Talks,russia,+1,contacts,+3\n")

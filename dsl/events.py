@@ -12,7 +12,7 @@ import attrs
 from . import judgements as judge, model as m
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
 from .files import OVERLAY, gc_paused, read_source
-from .resolve import published_names, unknown, uses_weight
+from .resolve import published_names, unknown, weighs
 from . import fast_events
 from .syntax import Num, RawEvent, parse
 
@@ -29,7 +29,7 @@ def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None =
 
 
 def _read_catalogue(paths, scheme, period, others=frozenset()):
-    weighted = uses_weight(scheme.score)  # then every event needs a category
+    weighted = weighs(scheme)  # then every event needs a category
     problems: list[Diagnostic] = []
     periods: list[m.Period] = []
     events: list[m.Event] = []

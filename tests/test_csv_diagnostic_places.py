@@ -18,9 +18,6 @@ index eu
 """
 
 
-@pytest.mark.xfail(strict=True, reason="dsl/events.py joins the score's span from the index's "
-                   "(for a CSV, its heading cell on line 2) to the cell's: B505 is said at the "
-                   "heading, its caret running from the heading to the cell's column")
 def test_a_score_without_its_sign_is_said_at_its_cell(tmp_path):
     rules = write(tmp_path, "s.rules", SCHEME)
     path = write(tmp_path, "c.csv", '# period "P" from 2021-01-01 to 2021-02-28\n'

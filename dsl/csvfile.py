@@ -246,7 +246,9 @@ def _looks_like_comment(line: str) -> bool:
 
 
 def _is_blank_line(line: str) -> bool:
-    return not line.strip(" \t;,\"")
+    """Nothing but spaces, delimiters and quotes, whatever line end it keeps (the
+    lines are read with their ends: a blank line above the heading is no heading)."""
+    return not line.strip(" \t;,\"\r\n")
 
 
 def csv_head(path: str):

@@ -12,7 +12,7 @@ import attrs
 from . import judgements as judge, model as m
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
 from .files import OVERLAY, gc_paused, read_source
-from .resolve import published_names, unknown, uses_weight
+from .resolve import published_names, unknown, weighs
 from . import fast_events
 from .syntax import Num, RawEvent, parse
 
@@ -29,7 +29,7 @@ def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None =
 
 
 def _read_catalogue(paths, scheme, period, others=frozenset()):
-    weighted = uses_weight(scheme.score)  # then every event needs a category
+    weighted = weighs(scheme)  # then every event needs a category
     problems: list[Diagnostic] = []
     periods: list[m.Period] = []
     events: list[m.Event] = []
@@ -284,9 +284,7 @@ def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
                         or not low <= recorded <= high
                         or (scores and any(s.index == name for s in scores))):
                     return None
-                span, end = index.span, num.span
-                scores.append(m.Score(name, recorded, Span(span.file, span.line, span.column,
-                                                           end.end_line, end.end_column),
+                scores.append(m.Score(name, recorded, _score_span(index.span, num.span),
                                       num.signed or recorded == 0))
         elif kind == "value":
             name, choice = value
@@ -512,9 +510,17 @@ def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
     if wrong is not None:
         problems.append(wrong.at(num.span))
         return None
-    return m.Score(name, int(num.value), Span(span.file, span.line, span.column,
-                                              num.span.end_line, num.span.end_column),
+    return m.Score(name, int(num.value), _score_span(span, num.span),
                    num.signed or num.value == 0)
+
+
+def _score_span(index: Span, number: Span) -> Span:
+    """Where a score is written: from its index to its number on an event file's
+    line (`russia +1`); in a table, where the index is named by the heading (a
+    line above), its cell alone."""
+    if index.line != number.line or index.file != number.file:
+        return number
+    return Span(index.file, index.line, index.column, number.end_line, number.end_column)
 
 
 def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,

@@ -261,7 +261,7 @@ def scheme_names(scheme: m.Scheme) -> list[Diagnostic]:
         deep = too_deep(rule.condition, f"the condition of rule `{rule.name}`", rule.span,
                         "split it into several rules, or use `in [...]` instead of many `or`s")
         problems += [deep] if deep else []
-    if uses_weight(scheme.score):
+    if weighs(scheme):
         for category in scheme.categories.values():
             if category.weight is None:
                 problems.append(error(
@@ -872,6 +872,15 @@ def too_deep(node, what: str, span: Span, hint: str) -> Diagnostic | None:
 
 def uses_weight(expr) -> bool:
     return any(isinstance(e, m.Weight) for e in subexpressions(expr))
+
+
+def weighs(scheme: m.Scheme) -> bool:
+    """Whether the scheme reads a category's weight: in its score expression, or in
+    the value of an action (`then set to recorded * weight`). Then every event
+    needs a category and every category a weight (B107), whichever rule applies."""
+    return uses_weight(scheme.score) or any(
+        uses_weight(a.value) for r in scheme.rules for a in r.actions
+        if a.kind in ("set", "add", "multiply"))
 
 
 # --- catalogues --------------------------------------------------------------------

@@ -150,12 +150,12 @@ class Rows:
     most rows are a few dictionary lookups."""
 
     def __init__(self, head: Head, scheme: m.Scheme, signature, answers):
-        from .resolve import uses_weight
+        from .resolve import weighs
 
         self.head, self.scheme = head, scheme
         self.signature, self.answers = signature, answers
         self.end = m.period_end(head.period)
-        self.weighted = uses_weight(scheme.score)
+        self.weighted = weighs(scheme)  # as the reader: every event needs a category
         self.indices = scheme.indices
         self.attributes = scheme.attributes
         self.tests: dict = {}

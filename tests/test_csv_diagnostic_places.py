@@ -28,11 +28,6 @@ def test_a_score_without_its_sign_is_said_at_its_cell(tmp_path):
         in done.output
 
 
-@pytest.mark.xfail(strict=True, reason="dsl/csvfile.py numbers lines as str.splitlines does, "
-                   "which breaks at U+2028, U+0085, \\f, \\v and \\x1c-\\x1e; the quoted lines "
-                   "(dsl/diagnostics.py Sources) and the DuckDB engine break at \\n and \\r "
-                   "alone: the python engine says the next row's mistake a line too far, "
-                   "without its line")
 @pytest.mark.parametrize("odd", ["\u2028", "\u2029", "\x85", "\x0c", "\x0b", "\x1e"])
 def test_a_line_separator_inside_a_cell_leaves_the_next_rows_places(tmp_path, odd):
     rules = write(tmp_path, "s.rules", SCHEME)

@@ -57,10 +57,11 @@ def tallied_and_read(tmp_path, text: str):
                    "only in the last 64 KiB of the file: a last line longer than that, ending "
                    "in a line break, hides its opening quote, and the tally evaluates a file "
                    "the full reader refuses (B001)")
-def test_an_unclosed_quote_far_back_on_a_long_last_line_is_said(tmp_path):
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_an_unclosed_quote_far_back_on_a_long_last_line_is_said(tmp_path, end):
     text = (PERIOD + "date,event,russia,eu,category,note\n"
             "5 January,Visit,+1,,contacts,\n"
-            '4 January,Talks,+1,,contacts,"' + "x" * 70_000 + "\n")
+            '4 January,Talks,+1,,contacts,"' + "x" * 70_000 + "\n").replace("\n", end)
     fast, full = tallied_and_read(tmp_path, text)
     assert full[0][0] == 2 and "error[B001]: this quote opens a cell" in full[0][2]
     assert fast == full

@@ -681,11 +681,12 @@ def _closed(path: str, delimiter: str) -> None:
         size = f.tell()
         f.seek(max(size - (1 << 16), 0))
         tail = f.read()
-    last = tail.rstrip(b"\r\n").rsplit(b"\n", 1)[-1].rsplit(b"\r", 1)[-1]
+    body = tail.rstrip(b"\r\n")  # the last line, without its end
+    if size > 1 << 16 and b"\n" not in body and b"\r" not in body:
+        raise NotPlain(path)  # a last line longer than the tail read: its start unseen
+    last = body.rsplit(b"\n", 1)[-1].rsplit(b"\r", 1)[-1]
     if b'"' not in last:
         return
-    if size > 1 << 16 and b"\n" not in tail and b"\r" not in tail:
-        raise NotPlain(path)  # a last line longer than the tail read
     text = last.decode("utf-8", errors="replace")
     unclosed: list = []
     _scan(text, delimiter, 0, len(text), path, _Positions(text), unclosed)

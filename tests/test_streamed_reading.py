@@ -53,10 +53,6 @@ def tallied_and_read(tmp_path, text: str):
     return fast, full
 
 
-@pytest.mark.xfail(strict=True, reason="dsl/tally.py `_closed` looks for an unclosed quote "
-                   "only in the last 64 KiB of the file: a last line longer than that, ending "
-                   "in a line break, hides its opening quote, and the tally evaluates a file "
-                   "the full reader refuses (B001)")
 @pytest.mark.parametrize("end", ["\n", "\r\n"])
 def test_an_unclosed_quote_far_back_on_a_long_last_line_is_said(tmp_path, end):
     text = (PERIOD + "date,event,russia,eu,category,note\n"

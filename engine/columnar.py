@@ -48,7 +48,7 @@ from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spar
 from .plan import Evaluation, IndexResult, Plan, colour_by_figures, figure_problem
 from .plan import HistoryShort, history_short
 from .columns.query import Compiled, _final, _when, _and, _counted, compile_scheme  # noqa: F401
-from .columns.query import signature_query, signature_rows
+from .columns.query import SignatureRows, signature_query, signature_rows
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -182,11 +182,24 @@ def _by_signature(scheme: m.Scheme, runner, compiled: Compiled, period) -> dict 
     scheme's signature (engine/plan.py `Signature`) and counts them, where the
     catalogue lies (DuckDB, or Spark's executors); the plan scores each distinct
     signature once, exactly, and counts its score as often as it occurs, as the
-    python engine does. None where the plan computes a score as a float, whose
+    python engine does: on the driver, or, for Spark when the distinct signatures
+    are many, on its executors (engine/executors.py). None where the plan computes a score as a float, whose
     sum depends on its order (then the layered query's exact sums are taken)."""
     plan = Plan(scheme)
-    rows, counts = signature_rows(compiled, plan.signature,
-                                  runner.rows(signature_query(compiled, plan.signature)))
+    query = signature_query(compiled, plan.signature)
+    if isinstance(runner, Spark):  # many signatures: scored on the executors
+        from .executors import grouped_on_spark
+
+        where, found = grouped_on_spark(runner, query, scheme, plan,
+                                        SignatureRows(compiled, plan.signature), period)
+        if where == "executors":
+            if found is None:  # a score the plan computes as a float
+                return None
+            plan.period = period
+            return plan.totals(*found[:2], times=found[2])
+    else:
+        found = runner.rows(query)
+    rows, counts = signature_rows(compiled, plan.signature, found)
     signed = plan.signed(rows, period)
     scores = plan.scores(signed)
     if any(type(score) is float for score in scores):

@@ -7,13 +7,14 @@ JVM would cost the suite more than its whole budget; .ci/run runs them apart).""
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from .conftest import CSV, ROOT, SPARK, SPARK_MASTER, spark_missing
+from .conftest import CSV, PUBLISHED, ROOT, SPARK, SPARK_MASTER, spark_missing
 
 _missing = spark_missing()
 if _missing:
@@ -147,3 +148,128 @@ def test_spark_says_the_readers_warnings_of_a_file_at_the_python_readers_places(
     assert said["spark"] == said["python"]
     assert [(code, line) for code, line, _ in said["python"]] == [
         ("B010", 2), ("B012", 4), ("B502", 6)]
+
+
+# --- many signatures: scored on the executors (engine/executors.py) ------------------------------
+
+MANY = '''scheme "Many signatures" version "1"
+range -3 to +3
+score recorded + fatalities / 4
+index a "A"
+index b "B"
+category talks "Talks" weight 1
+category clash "Clashes" weight 2
+tag border "At the border"
+attribute level "Level" one of [head, official] default official
+attribute fatalities "Fatalities" number from 0 default 0
+rule border "At the border, twice" when tagged border then multiply by 2
+rule heads "Heads talking" when text contains "talks" and level is head then add 1
+rule old "Old news counts half" when age > 20 then set to trunc(score / 2)
+rule drop "Not these" when fatalities > 1990 then exclude
+index heads "Heads" = sum(a where level is head) - mean(b where text contains "talks")
+index peak "Peak" = max(a where tagged border) + min(b)
+index share "Share" = positive(a) / max(events(b), 1)
+index late "Late" = count(a where date after 2021-01-20 and fatalities >= 1000)
+'''
+
+
+def _many(folder, n: int = 2000):
+    """A scheme reading a number attribute that two events hold each value of, and
+    text, tag, date and level conditions, with derived indices selecting by them:
+    3,000 signatures of two scores each (SYNTHETIC)."""
+    rules = folder / "many.rules"
+    rules.write_text(MANY, encoding="utf-8")
+    lines = ['# period "P" from 2021-01-01 to 2021-01-31',
+             "date,event,a,b,category,tags,level,fatalities"]
+    for i in range(n):
+        for twice in ("", " again"):  # each signature twice: counted, not only scored
+            lines.append(",".join([
+                f"{1 + i % 31} January", ("talks " if i % 3 == 0 else "visit ") + str(i) + twice,
+                f"{i % 7 - 3:+d}", f"{i % 5 - 2:+d}" if i % 2 == 0 else "",
+                "clash" if i % 4 == 0 else "talks", "border" if i % 5 == 0 else "",
+                "head" if i % 2 else "official", str(i)]))
+    catalogue = folder / "many.csv"
+    catalogue.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(rules), str(catalogue)
+
+
+def _paths(monkeypatch) -> list[str]:
+    """Where each Spark evaluation scored its signatures, from now on."""
+    from barometer.engine import executors
+
+    taken = []
+    grouped = executors.grouped_on_spark
+
+    def spy(*args, **kwargs):
+        where, found = grouped(*args, **kwargs)
+        taken.append(where)
+        return where, found
+
+    monkeypatch.setattr(executors, "grouped_on_spark", spy)
+    return taken
+
+
+def _json(rules: str, catalogue: str, *engine) -> dict:
+    result = CliRunner().invoke(main, ["eval", rules, catalogue, "--format", "json", *engine])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_many_signatures_are_scored_on_the_executors_to_the_python_engines_json(
+        spark, tmp_path, monkeypatch):
+    taken = _paths(monkeypatch)
+    rules, catalogue = _many(tmp_path)
+    python = _json(rules, catalogue)
+    on = ["--engine", "spark", "--spark-master", SPARK_MASTER]
+    monkeypatch.setenv("BAROMETER_SPARK_EXECUTORS_ABOVE", "1000")  # 3,000 signatures
+    assert _json(rules, catalogue, *on) == python
+    monkeypatch.setenv("BAROMETER_SPARK_EXECUTORS_ABOVE", "1000000")
+    assert _json(rules, catalogue, *on) == python
+    assert taken == ["executors", "driver"]
+    scheme = load_scheme(rules)
+    exact = evaluate(scheme, load_catalogue([catalogue], scheme)).indices
+    assert {k: v.aggregate for k, v in exact.items()} == {
+        "a": 996220, "b": 497448, "heads": Fraction(330572161, 664), "peak": 994,
+        "share": Fraction(498113, 996), "late": 704}
+    assert (exact["a"].events, exact["b"].events) == (3982, 1992)  # 18 excluded
+
+
+@pytest.mark.parametrize("rules", ["minsk-barometer", "minsk-capped-statements",
+                                   "minsk-peak-intensity", "minsk-per-event-mean",
+                                   "minsk-conditions"])
+def test_no19_scored_on_the_executors_gives_the_python_engines_json(spark, monkeypatch, rules):
+    taken = _paths(monkeypatch)
+    monkeypatch.setenv("BAROMETER_SPARK_EXECUTORS_ABOVE", "0")
+    path = str(ROOT / "rules" / f"{rules}.rules")
+    on_spark = _json(path, str(CSV), "--engine", "spark", "--spark-master", SPARK_MASTER)
+    assert on_spark == _json(path, str(CSV))
+    assert taken == ["executors"]
+    if rules == "minsk-barometer":
+        assert {k: (v["aggregate"], v["positive"], v["negative"])
+                for k, v in on_spark["indices"].items()} == PUBLISHED
+
+
+@settings(max_examples=5, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=schemes(), data=st.data())
+def test_spark_executors_give_the_python_engines_figures(spark, tmp_path_factory, case, data):
+    import os
+
+    rules, text = case
+    events = data.draw(event_files(rules, max_size=10))
+    assume(events.events)
+    folder = tmp_path_factory.mktemp("x")
+    path = write_catalogue(folder, events, "csv", False, typed_dates=True)
+    (folder / "scheme.rules").write_text(text, encoding="utf-8")
+    scheme = load_scheme(str(folder / "scheme.rules"))
+    try:
+        python = figures(evaluate(scheme, load_catalogue([path], scheme)))
+    except Exception:
+        return  # findings: compared with DuckDB's in test_columnar
+    os.environ["BAROMETER_SPARK_EXECUTORS_ABOVE"] = "0"
+    try:
+        assert figures(evaluate_columnar(scheme, path, engine="spark", master=SPARK_MASTER)) \
+            == python
+    finally:
+        del os.environ["BAROMETER_SPARK_EXECUTORS_ABOVE"]
+    COUNTS["spark"] = COUNTS.get("spark", 0) + 1

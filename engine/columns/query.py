@@ -276,36 +276,61 @@ def signature_rows(compiled: Compiled, signature, found) -> tuple[list[tuple], l
     """The rows of `signature_query` as `Signature.row` gives them (numbers exact:
     a whole numerator over the column's denominator, an int where whole), and the
     count of each."""
-    from fractions import Fraction
-
-    from ..sql import Scaled
-
-    columns = compiled.columns
-    tags = sorted(signature.tags)
-    dens = {}  # a number attribute's denominator, for those in a column
-    for name in signature.values:
-        if name not in columns.constants and isinstance(columns.value(name), Scaled):
-            dens[name] = columns.dens[name]
+    read = SignatureRows(compiled, signature)
     rows, counts = [], []
     for found_row in found:
+        row, n = read(found_row)
+        rows.append(row)
+        counts.append(n)
+    return rows, counts
+
+
+class SignatureRows:
+    """Reads one row of `signature_query` as `Signature.row` gives it, with its
+    count: plain data (the tags, how many tests, each value's constant or
+    denominator), so that Spark's executors read the rows where they lie."""
+
+    __slots__ = ("tags", "tests", "values")
+
+    def __init__(self, compiled: Compiled, signature):
+        from ..sql import Scaled
+
+        columns = compiled.columns
+        self.tags = tuple(sorted(signature.tags))
+        self.tests = len(signature.tests)
+        # each value read: (True, the constant) where no column holds it, else (False,
+        # the denominator of a number attribute held as a whole numerator, or None)
+        self.values = tuple(
+            (True, columns.constants[name]) if name in columns.constants else
+            (False, columns.dens[name] if isinstance(columns.value(name), Scaled) else None)
+            for name in signature.values)
+
+    def __getstate__(self):
+        return self.tags, self.tests, self.values
+
+    def __setstate__(self, state):
+        self.tags, self.tests, self.values = state
+
+    def __call__(self, found_row) -> tuple[tuple, int]:
+        from fractions import Fraction
+
         index, recorded, category, *rest, n = found_row
+        tags = self.tags
         held = tuple(t for t, b in zip(tags, rest) if b)
         rest = rest[len(tags):]
-        answers = tuple(bool(b) for b in rest[:len(signature.tests)])
-        rest = iter(rest[len(signature.tests):])
+        answers = tuple(bool(b) for b in rest[:self.tests])
+        rest = iter(rest[self.tests:])
         values = []
-        for name in signature.values:
-            if name in columns.constants:
-                values.append(columns.constants[name])
+        for constant, known in self.values:
+            if constant:
+                values.append(known)
                 continue
             value = next(rest)
-            if value is not None and name in dens:
-                value = Fraction(int(value), dens[name])
+            if value is not None and known is not None:
+                value = Fraction(int(value), known)
                 value = int(value) if value.denominator == 1 else value
             values.append(value)
-        rows.append((index, int(recorded), category, held, answers, tuple(values)))
-        counts.append(int(n))
-    return rows, counts
+        return (index, int(recorded), category, held, answers, tuple(values)), int(n)
 
 
 def _one_reference(rule, previous: Layer, condition, recorded, weight, values):

@@ -316,6 +316,11 @@ class Spark:
                        .config("spark.sql.runSQLOnFiles", "false"))
             cls._sessions[master] = builder.getOrCreate()
             cls._sessions[master].sparkContext.setLogLevel("ERROR")
+            if master.startswith("local") and not os.environ.get("PYSPARK_PYTHON"):
+                # the executors' Python, which scores many signatures (engine/executors.py),
+                # is this one: in local mode they run on this machine (PySpark's default
+                # is whatever `python3` is on the PATH)
+                cls._sessions[master].sparkContext.pythonExec = sys.executable
         return cls._sessions[master]
 
     def open(self, path: str, kind: str, csv) -> list[tuple[str, str]]:

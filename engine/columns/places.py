@@ -202,8 +202,11 @@ def _row_places(source: Source, runner, places: dict) -> dict:
         if source.kind == "parquet" and os.path.isfile(source.path) and places:
             exp = _exp()
             names = list(source.columns)
+            # the rows up to the last one asked for: DuckDB stops reading there
+            top = (exp.select(exp.Star(), copy=False).from_(_numbered(source).subquery(
+                "numbered", copy=False), copy=False).limit(max(places), copy=False))
             query = exp.select(exp.column("barometer_row"), *[_col(c) for c in names],
-                               copy=False).from_(_numbered(source).subquery(
+                               copy=False).from_(top.subquery(
                                    "numbered", copy=False), copy=False).where(exp.In(
                                        this=exp.column("barometer_row"), expressions=[
                                            exp.Literal.number(r) for r in places]), copy=False)

@@ -141,7 +141,7 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
                        exp.alias_(event, "barometer_e"),
                        *[exp.alias_(s, name) for name, s in sigs], copy=False)
             .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
-            .where(exp.and_(_nonblank(source), scored), copy=False))
+            .where(_data_rows(source), copy=False))
     # the rows grouped as written: how many, the first (the one pass over the file)
     groups = (exp.select(*[exp.column(c) for c in held],
                          exp.alias_(exp.Count(this=exp.Star()), "barometer_n"),
@@ -197,6 +197,18 @@ def _sigs(source: Source):
     sigs = [(f"barometer_m{j}", exp.Not(this=exp.Is(this=_col(c), expression=exp.null())))
             for j, c in enumerate(source.index_columns.values())]
     return sigs, (exp.or_(*[s for _, s in sigs]) if sigs else None)
+
+
+def _data_rows(source: Source):
+    """The rows that score an index: data (`_nonblank`), which a row with a score in
+    another column than the first is in any case (neither blank nor a comment)."""
+    exp = _exp()
+    sigs, scored = _sigs(source)
+    tested = [source.fields["index"], source.fields["score"]] if source.long else list(
+        source.index_columns.values())
+    if source.kind == "csv" and next(iter(source.columns)) in tested:
+        return exp.and_(_nonblank(source), scored)
+    return scored
 
 
 def _temporary(name: str, query):
@@ -293,29 +305,38 @@ def _again(source: Source, runner, held: list[str], order: dict) -> Said:
         total = int(total or 0)
         if not total:
             return Said()
-        # the first LISTED listed again, in the file's order: the rows read again
+        # the first LISTED listed again, in the file's order: the rows read again, the
+        # first 2^14 of the file, then 16 times as many, ... until they are found (DuckDB
+        # stops reading at the limit: they are most often near the top)
         f = source.fields
-        rows = (exp.select(exp.column("barometer_row"),
-                           exp.alias_(_col(f["date"]), "barometer_d"),
-                           exp.alias_(_col(f["event"]), "barometer_e"),
-                           *[exp.alias_(s, n) for n, s in _sigs(source)[0]], copy=False)
-                .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
-                .where(exp.and_(_nonblank(source), _sigs(source)[1]), copy=False))
         matched = exp.and_(*[exp.NullSafeEQ(this=exp.column(c, table="listed"),
                                             expression=exp.column(c, table="barometer_again"))
                              for c in held])
         row = exp.column("barometer_row", table="listed")
         first = exp.column("barometer_first", table="barometer_again")
-        later = (exp.select(row, exp.column("barometer_key", table="barometer_again"),
-                            copy=False)
-                 .from_(rows.subquery("listed", copy=False), copy=False)
-                 .join(exp.to_table("barometer_again"), on=matched, copy=False)
-                 .where(exp.or_(exp.GT(this=row, expression=first), exp.and_(
-                     exp.EQ(this=row, expression=first), exp.EQ(
-                         this=exp.column("barometer_also", table="barometer_again"),
-                         expression=exp.Literal.number(1)))), copy=False)
-                 .order_by(row, copy=False).limit(LISTED, copy=False))
-        again_rows = [(int(r), divmod(int(key), width)) for r, key in runner.rows(later)]
+        limit, wanted = 2 ** 14, min(total, LISTED)
+        while True:
+            numbered = _numbered(source).subquery("numbered", copy=False)
+            rows = (exp.select(exp.column("barometer_row"),
+                               exp.alias_(_col(f["date"]), "barometer_d"),
+                               exp.alias_(_col(f["event"]), "barometer_e"),
+                               *[exp.alias_(s, n) for n, s in _sigs(source)[0]], copy=False)
+                    .from_(exp.select(exp.Star(), copy=False).from_(numbered, copy=False)
+                           .limit(limit, copy=False).subquery("top", copy=False), copy=False)
+                    .where(_data_rows(source), copy=False))
+            later = (exp.select(row, exp.column("barometer_key", table="barometer_again"),
+                                copy=False)
+                     .from_(rows.subquery("listed", copy=False), copy=False)
+                     .join(exp.to_table("barometer_again"), on=matched, copy=False)
+                     .where(exp.or_(exp.GT(this=row, expression=first), exp.and_(
+                         exp.EQ(this=row, expression=first), exp.EQ(
+                             this=exp.column("barometer_also", table="barometer_again"),
+                             expression=exp.Literal.number(1)))), copy=False)
+                     .order_by(row, copy=False).limit(LISTED, copy=False))
+            again_rows = [(int(r), divmod(int(key), width)) for r, key in runner.rows(later)]
+            if len(again_rows) >= wanted or limit > 2 ** 62:
+                break
+            limit *= 16
     finally:
         runner.rows(_dropped("barometer_again"))
     names = list(order)

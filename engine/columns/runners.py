@@ -44,31 +44,92 @@ class DuckDB:
 
     dialect = "duckdb"
 
+    # what DuckDB may hold in memory before it spills to a folder of its own (a
+    # grouping of 10^8 distinct texts, say): at most this, or a quarter of the
+    # address space the process may take (RLIMIT_AS), where that is less
+    MEMORY = 1 << 30
+
     def __init__(self, progress: bool = False):
         try:
-            import duckdb
+            import duckdb  # noqa: F401
         except ImportError:
             raise Unavailable(NEEDS["duckdb"]) from None
+        self.progress = progress
+        self.opened = None  # (path, kind, csv) once a file is open: opened again if closed
+        self.con = self._connect()
+
+    @classmethod
+    def memory(cls) -> int:
+        """The memory limit given to DuckDB, in bytes."""
+        import resource
+
+        limit = cls.MEMORY
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            limit = min(limit, soft // 4)
+        return max(limit, 64 << 20)
+
+    def _connect(self):
+        import duckdb
+        import tempfile
+
+        # spilled blocks go to a folder DuckDB makes, and removes when closed, inside
+        # a folder of this process's own (mode 0700)
+        self._spill = tempfile.mkdtemp(prefix="barometer-duckdb-")
         try:
-            self.con = duckdb.connect(config={"preserve_insertion_order": "true"})
+            con = duckdb.connect(config={
+                "preserve_insertion_order": "true", "memory_limit": f"{self.memory()}B",
+                "temp_directory": os.path.join(self._spill, "spill")})
         except duckdb.Error as e:  # no memory for a database, say: the engine's words
+            self._remove_spill()
             raise EngineFailure(str(e)) from None
         try:  # a timestamp's day is its day in UTC, as pyarrow gives it to the python reader
-            self.con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET TimeZone = 'UTC'")
         except duckdb.Error:  # a DuckDB without time zones: its timestamps have none
             pass
         try:  # a join's hash table on the side the query names (the scheme's weights, a
             # few rows), not on the side DuckDB guesses smaller: it guesses a CSV of 10^7
             # rows holds 8, and built its table from the file (1.4 GiB at 10^7 rows)
-            self.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+            con.execute("SET disabled_optimizers = 'build_side_probe_side'")
         except duckdb.Error:  # a DuckDB without that optimizer: nothing to turn off
             pass
-        self.progress = progress
-        if progress:  # tracked for query_progress(), shown by _with_progress, not by DuckDB
-            self.con.execute("SET enable_progress_bar = true")
-            self.con.execute("SET enable_progress_bar_print = false")
+        if self.progress:  # tracked for query_progress(), shown by _with_progress, not by DuckDB
+            con.execute("SET enable_progress_bar = true")
+            con.execute("SET enable_progress_bar_print = false")
         else:  # DuckDB's own bar, drawn on a long query, is none of ours to print
-            self.con.execute("SET enable_progress_bar = false")
+            con.execute("SET enable_progress_bar = false")
+        return con
+
+    def _remove_spill(self) -> None:
+        import shutil
+
+        if getattr(self, "_spill", None):
+            shutil.rmtree(self._spill, ignore_errors=True)
+            self._spill = None
+
+    def close(self) -> None:
+        """The database closed: its memory, threads and spilled blocks given back (an
+        evaluation's result, or an exception a notebook or a test keeps, held a
+        database of about 9 threads and 7 MiB each). A query after this opens the
+        file again."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        self._remove_spill()
+
+    def _live(self):
+        """The connection, opened again (the file too) if it was closed."""
+        if self.con is None:
+            self.con = self._connect()
+            if self.opened is not None:
+                self.open(*self.opened)
+        return self.con
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # at interpreter exit, say: nothing left to give back
+            pass
 
     def _file(self, path: str, kind: str, csv, named: list[str] | None = None,
               parallel: bool = True):
@@ -97,6 +158,7 @@ class DuckDB:
         exp = _exp()
         from ..sql import literal
 
+        self.opened = (path, kind, csv)
         used = None  # the heading's cells, where named rather than sniffed
         try:
             file = self._file(path, kind, csv)
@@ -183,6 +245,7 @@ class DuckDB:
         named = _heading_cells(path, csv)
         if not named:
             return False
+        self._live()
         extra = [f"barometer_past_{n}" for n in range(self.PAST)]
         held = None
         for name in extra:
@@ -256,6 +319,7 @@ class DuckDB:
         import duckdb
 
         sql, values = bound(query, self.dialect)
+        self._live()
         try:
             return self._rows(sql, values)
         except duckdb.Error as e:

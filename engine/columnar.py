@@ -168,7 +168,8 @@ def _evaluate(scheme: m.Scheme, path: str, period, engine: str, runner) -> Colum
             and reader.past_heading(path, source.csv)):  # cells the reader would drop
         raise PastHeading(f"{path} has cells past its heading's last")
     try:
-        said = read_warnings(lines, scheme, reader, known.get("index"))
+        said = read_warnings(lines, scheme, reader, known.get("index"),
+                             known.get("comments") if reader is runner else None)
     finally:
         if reader is not runner:
             reader.close()

@@ -14,7 +14,8 @@ from .runners import Spark
 from .terms import _col, _exp, _nonblank, _norm_sql, _numbered, _src, _value
 
 
-def read_warnings(source: Source, scheme: m.Scheme, runner, index_names=None) -> "Said":
+def read_warnings(source: Source, scheme: m.Scheme, runner, index_names=None,
+                  comments=None) -> "Said":
     """The warnings the python reader gives of the file, in its words and at its
     places: a column it ignores (B010), a row skipped as a comment that looks like
     an event's (B012), and the duplicates stage's event listed twice (B502: the
@@ -22,8 +23,8 @@ def read_warnings(source: Source, scheme: m.Scheme, runner, index_names=None) ->
     found = _ignored_columns(source, scheme, runner)
     if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
         return Said(found)
-    if source.kind == "csv":
-        found += _skipped_rows(source, runner)
+    if source.kind == "csv" and comments != 0:  # `comments`: how many rows the checks
+        found += _skipped_rows(source, runner)  # found skipped as comments, if counted
     twice = _listed_twice(source, scheme, runner, index_names)
     return Said(found + twice, twice.unlisted)
 

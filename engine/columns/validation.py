@@ -82,9 +82,31 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         this=exp.StrPosition(this=_col(c), substr=exp.func("chr", exp.Literal.number(0))),
         expression=exp.Literal.number(0)) for c in texts]), true=exp.Literal.number(1))]))] \
         if texts else []
-    query = (exp.select(*[e for _, e in asked], *counts, *nulls, *nul, copy=False)
-             .from_(_src(), copy=False).where(data, copy=False))
+    picked = [*[e for _, e in asked], *counts, *nulls, *nul]
+    comments = source.kind == "csv" and getattr(runner, "dialect", None) == "duckdb"
+    if comments:  # and the rows skipped as comments (B012 looks at them only if any):
+        # every aggregate over the data rows, in the one pass over the file
+        first = _col(next(iter(source.columns)))
+        comment = exp.and_(
+            exp.Like(this=exp.Trim(this=first), expression=exp.Literal.string("#%")),
+            *[exp.Is(this=_col(c), expression=exp.null()) for c in list(source.columns)[1:]])
+        # (whether a row is data, computed once a row, not once an aggregate)
+        marked = exp.select(exp.Star(), exp.alias_(data, "barometer_data"),
+                            exp.alias_(comment, "barometer_comment"), copy=False).from_(
+            _src(), copy=False)
+        picked = [exp.Filter(this=e, expression=exp.Where(this=exp.column("barometer_data")))
+                  for e in picked]
+        picked.append(exp.Count(this=exp.Case(ifs=[exp.If(
+            this=exp.column("barometer_comment"), true=exp.Literal.number(1))])))
+        query = exp.select(*picked, copy=False).from_(marked.subquery("marked", copy=False),
+                                                      copy=False)
+    else:
+        query = (exp.select(*picked, copy=False).from_(_src(), copy=False)
+                 .where(data, copy=False))
     [row] = runner.rows(query)
+    skipped = None  # rows skipped as comments: how many, where counted
+    if comments:
+        row, skipped = row[:-1], row[-1]
     if nul and row[-1]:
         read_source(source.path)  # B003 at the NUL, as the python reader says it
     row = row[:len(row) - len(nul)]
@@ -111,7 +133,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     # a date's findings after the row's others, as the python reader says them (it
     # reads the date last): where they stand in one place, the order is the reader's
     dated: list[tuple] = []
-    known: dict = {"scores": {}, "dates": {}, "rows": rows}
+    known: dict = {"scores": {}, "dates": {}, "rows": rows, "comments": skipped}
     for (what, column), distinct in values.items():
         for value in distinct or []:
             if value is None:

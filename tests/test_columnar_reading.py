@@ -623,3 +623,13 @@ def test_a_cell_is_blank_in_duckdb_where_python_strips_it_to_nothing():
         assert said == (text if text.strip() else None)
 
     blank_as_python()
+
+
+def test_a_comment_row_that_looks_like_an_event_is_said_once_counted_by_the_checks(tmp_path):
+    # the checks' pass now counts the rows skipped as comments; B012's look reads the
+    # file only if there are any: said as the python reader says it, or not at all
+    path = write(tmp_path, "d.csv", HEAD + "1 January,Talks,+1,,x,\n#MeToo\n# a note\n"
+                 "2 January,Visit,,+1,y,\n")
+    assert both(tmp_path, path).output.startswith(f"{path}:4:1: warning[B012]")
+    path = write(tmp_path, "e.csv", HEAD + "1 January,Talks,+1,,x,\n# a note\n")
+    assert "B012" not in both(tmp_path, path).output

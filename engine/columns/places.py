@@ -57,14 +57,16 @@ def _csv_cells(text: str, delimiter: str) -> list[tuple[str, int, int]]:
 
 
 def _heading_cells(path: str, csv) -> list[str] | None:
-    """A CSV's heading cells as the csv module splits them, if each is a distinct name."""
+    """A CSV's heading cells as the csv module splits them, if each is a distinct name
+    or blank (a column under no heading: see runners.py's `_read_names`)."""
     import csv as csv_module
 
     text = _line_of(path, csv[0] + 1) if os.path.isfile(path) else None
     if text is None or _quoted_after(text, False, csv[1]):  # a heading of several lines
         return None
     cells = next(csv_module.reader([text], delimiter=csv[1]), [])
-    if not cells or "" in cells or len(set(cells)) < len(cells):
+    headed = [c for c in cells if c.strip()]
+    if not headed or len(set(headed)) < len(headed):
         return None
     return cells
 

@@ -23,10 +23,60 @@ def read_warnings(source: Source, scheme: m.Scheme, runner, index_names=None,
     found = _ignored_columns(source, scheme, runner)
     if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
         return Said(found)
-    if source.kind == "csv" and comments != 0:  # `comments`: how many rows the checks
-        found += _skipped_rows(source, runner)  # found skipped as comments, if counted
+    unlisted = {}
+    if source.kind == "csv":
+        rows = []  # B012 and B019, in the file's order, as the python reader reads them
+        if comments != 0:  # `comments`: how many rows the checks found skipped as
+            rows += _skipped_rows(source, runner)  # comments, if they counted them
+        unheaded, more = _unheaded_cells(source, runner)
+        if more:
+            unlisted["B019"] = more
+        found += sorted(rows + unheaded, key=lambda d: (d.span.line, d.span.column))
     twice = _listed_twice(source, scheme, runner, index_names)
-    return Said(found + twice, twice.unlisted)
+    return Said(found + twice, {**unlisted, **twice.unlisted})
+
+
+def _unheaded_cells(source: Source, runner) -> tuple[list[Diagnostic], int]:
+    """B019 at each cell that holds something in a column whose heading is blank,
+    as the python reader says it: the first LISTED, and how many more."""
+    exp = _exp()
+    columns = [c for c, heading in source.headings.items() if not heading.strip()]
+    if not columns:
+        return [], 0
+    held = exp.or_(*[exp.Not(this=exp.Is(this=_col(c), expression=exp.null()))
+                     for c in columns])
+    [(total,)] = runner.rows(exp.select(_sum_counts(columns), copy=False).from_(
+        _src(), copy=False).where(_nonblank(source), copy=False))
+    if not total:
+        return [], 0
+    query = (exp.select(exp.column("barometer_row"), *[_col(c) for c in columns], copy=False)
+             .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
+             .where(exp.and_(_nonblank(source), held), copy=False)
+             .order_by(exp.column("barometer_row"), copy=False).limit(LISTED, copy=False))
+    cells = []  # (row, place of the column, value)
+    place = {c: n for n, c in enumerate(source.columns)}
+    for row, *values in runner.rows(query):
+        cells += [(row, place[c], v) for c, v in zip(columns, values) if v is not None]
+    cells = cells[:LISTED]
+    breaks = _breaks_of(source, [row for row, _, _ in cells], runner)
+    out = []
+    for row, n, value in cells:
+        line = source.csv[0] + 1 + row + breaks[row]
+        span = _csv_cell(source, line, n)
+        text = _line_of(source.path, line)
+        if text is not None:
+            SOURCES.keep(source.path, line, text)
+        out.append(judge.unheaded_cell(str(value)).at(span or Span(source.path, line, 1,
+                                                                   line, 2)))
+    return out, int(total) - len(out)
+
+
+def _sum_counts(columns):
+    exp = _exp()
+    total = exp.Count(this=_col(columns[0]))
+    for c in columns[1:]:
+        total = exp.Add(this=total, expression=exp.Count(this=_col(c)))
+    return total
 
 
 def _ignored_columns(source: Source, scheme: m.Scheme, runner) -> list[Diagnostic]:

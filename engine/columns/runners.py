@@ -164,12 +164,13 @@ class DuckDB:
             file = self._file(path, kind, csv)
             if kind == "csv":  # DuckDB's sniffer may take a short row (`# a note`) for
                 named = _heading_cells(path, csv)  # the heading: the heading's cells named
+                # (and a blank one, which it names `column2`, read as no heading)
                 if named and [h.strip() for h in file.columns] != [h.strip() for h in named]:
                     try:
-                        file, used = self._file(path, kind, csv, named), named
+                        file, used = self._file(path, kind, csv, _read_names(named)), named
                     except duckdb.Error:
                         pass
-            described = list(zip(file.columns, map(str, file.types)))
+            described = list(zip(used or file.columns, map(str, file.types)))
         except duckdb.Error as e:
             if kind == "jsonl":
                 json_problems(path)
@@ -180,12 +181,12 @@ class DuckDB:
             # DuckDB's sniffer gives up on a row with more cells than the heading or
             # a quote never closed, which the python reader reads (or locates)
             try:
-                file, used = self._file(path, kind, csv, named), named
-                described = list(zip(file.columns, map(str, file.types)))
+                file, used = self._file(path, kind, csv, _read_names(named)), named
+                described = list(zip(named, map(str, file.types)))
             except duckdb.Error:
                 raise InputError([_unreadable(path, kind, e)]) from None
         if kind == "csv":
-            self._serial = (path, kind, csv, used)  # no closure: a cycle would keep the
+            self._serial = (path, kind, csv, used and _read_names(used))  # no closure: a cycle would keep the
             # connection open until the collector runs
         if kind == "jsonl" and len(described) == 1 and described[0][1].startswith("MAP("):
             file, described = self._keyed(file, described[0][0])
@@ -246,6 +247,7 @@ class DuckDB:
         if not named:
             return False
         self._live()
+        named = _read_names(named)
         extra = [f"barometer_past_{n}" for n in range(self.PAST)]
         held = None
         for name in extra:
@@ -338,6 +340,13 @@ class DuckDB:
             return self.con.execute(sql, values).fetchall()
         return _with_progress(lambda: self.con.execute(sql, values).fetchall(),
                               self.con.query_progress)
+
+
+def _read_names(cells: list[str]) -> list[str]:
+    """The names a CSV's columns are read by, given its heading's cells: each cell,
+    and for a blank one (a column under no heading, whose cells the python reader
+    says are not read, B019) a name of ours."""
+    return [cell if cell.strip() else f"barometer_unheaded_{n}" for n, cell in enumerate(cells)]
 
 
 class Spark:

@@ -164,8 +164,10 @@ def _evaluate(scheme: m.Scheme, path: str, period, engine: str, runner) -> Colum
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
     lines, reader = _lines_of(path, period, scheme, source, runner)
+    past = known.get("beyond_heading") if reader is runner else None  # counted by the checks
     if (source.kind == "csv" and isinstance(reader, DuckDB) and os.path.isfile(path)
-            and reader.past_heading(path, source.csv)):  # cells the reader would drop
+            and (past if past is not None else reader.past_heading(path, source.csv))):
+        # cells the reader would drop
         raise PastHeading(f"{path} has cells past its heading's last")
     try:
         said = read_warnings(lines, scheme, reader, known.get("index"),

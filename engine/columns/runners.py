@@ -185,8 +185,21 @@ class DuckDB:
                 described = list(zip(named, map(str, file.types)))
             except duckdb.Error:
                 raise InputError([_unreadable(path, kind, e)]) from None
+        self.past = False  # whether the view holds `barometer_past` (see `past_heading`)
         if kind == "csv":
-            self._serial = (path, kind, csv, used and _read_names(used))  # no closure: a cycle would keep the
+            # read with PAST columns more than the heading's, so that the checks' pass
+            # sees a row that holds something past the heading's last cell (which the
+            # reader would drop without a word), rather than a pass of its own
+            heading = used or _heading_cells(path, csv)
+            if heading and len(heading) == len(described):
+                try:
+                    wide = self._file(path, kind, csv, _read_names(heading) + self._extra())
+                    wide.limit(1).fetchall()
+                    file, used, self.past = wide, heading, True
+                except duckdb.Error:
+                    pass
+            names = used and _read_names(used) + (self._extra() if self.past else [])
+            self._serial = (path, kind, csv, names)  # no closure: a cycle would keep the
             # connection open until the collector runs
         if kind == "jsonl" and len(described) == 1 and described[0][1].startswith("MAP("):
             file, described = self._keyed(file, described[0][0])
@@ -218,6 +231,11 @@ class DuckDB:
             if t == "VARCHAR":
                 column = _blank_as_null(column)
             typed.append(exp.alias_(column, internal(n), quoted=True))
+        if self.past:  # whether a row holds something past the heading's last cell
+            typed.append(exp.alias_(exp.or_(*[exp.and_(
+                exp.Not(this=exp.Is(this=exp.column(name), expression=exp.null())),
+                exp.NEQ(this=exp.Trim(this=exp.column(name)), expression=literal("")))
+                for name in self._extra()]), "barometer_past"))
         # the file's columns by place: its headings stay out of every query
         placed = exp.Table(this=exp.to_identifier("barometer_file"), alias=exp.TableAlias(
             this=exp.to_identifier("f"),
@@ -235,6 +253,9 @@ class DuckDB:
     # how many cells past the heading's last a row is looked at for (`past_heading`):
     # a row with more has something in these, or is a row no one meant
     PAST = 16
+
+    def _extra(self) -> list[str]:
+        return [f"barometer_past_{n}" for n in range(self.PAST)]
 
     def past_heading(self, path: str, csv) -> bool:
         """Whether a row of the CSV holds something past the heading's last cell,

@@ -84,6 +84,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         if texts else []
     picked = [*[e for _, e in asked], *counts, *nulls, *nul]
     comments = source.kind == "csv" and getattr(runner, "dialect", None) == "duckdb"
+    past = False
     if comments:  # and the rows skipped as comments (B012 looks at them only if any):
         # every aggregate over the data rows, in the one pass over the file
         first = _col(next(iter(source.columns)))
@@ -98,14 +99,20 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                   for e in picked]
         picked.append(exp.Count(this=exp.Case(ifs=[exp.If(
             this=exp.column("barometer_comment"), true=exp.Literal.number(1))])))
+        past = getattr(runner, "past", False)
+        if past:  # and the rows that hold something past the heading's last cell
+            picked.append(exp.Count(this=exp.Case(ifs=[exp.If(
+                this=exp.column("barometer_past"), true=exp.Literal.number(1))])))
         query = exp.select(*picked, copy=False).from_(marked.subquery("marked", copy=False),
                                                       copy=False)
     else:
         query = (exp.select(*picked, copy=False).from_(_src(), copy=False)
                  .where(data, copy=False))
     [row] = runner.rows(query)
-    skipped = None  # rows skipped as comments: how many, where counted
-    if comments:
+    skipped = beyond = None  # rows skipped as comments, rows past the heading: how
+    if comments and past:  # many, where counted
+        row, skipped, beyond = row[:-2], row[-2], row[-1]
+    elif comments:
         row, skipped = row[:-1], row[-1]
     if nul and row[-1]:
         read_source(source.path)  # B003 at the NUL, as the python reader says it
@@ -133,7 +140,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     # a date's findings after the row's others, as the python reader says them (it
     # reads the date last): where they stand in one place, the order is the reader's
     dated: list[tuple] = []
-    known: dict = {"scores": {}, "dates": {}, "rows": rows, "comments": skipped}
+    known: dict = {"scores": {}, "dates": {}, "rows": rows, "comments": skipped,
+                   "beyond_heading": beyond}
     for (what, column), distinct in values.items():
         for value in distinct or []:
             if value is None:

@@ -216,17 +216,21 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
     for branch in branches[1:]:
         keyed = exp.union(keyed, branch, distinct=False, copy=False)
     keys = ["barometer_k1", "barometer_k2", "barometer_i"]
-    coarse = (exp.select(*[exp.column(c) for c in keys],
-                         exp.alias_(exp.Count(this=exp.Star()), "barometer_raws"), copy=False)
-              .from_(exp.to_table("barometer_keyed"), copy=False)
-              .group_by(*[exp.column(c) for c in keys], copy=False)
-              .having(exp.GT(this=exp.func("sum", exp.column("barometer_n")),
-                             expression=exp.Literal.number(1)), copy=False))
+    # the groups of a key held more than once (a window, not a join: the groups are
+    # held once, not twice; most often none)
+    partition = [exp.column(c) for c in keys]
+    counted = (exp.select(exp.Star(), exp.alias_(exp.Window(
+        this=exp.func("sum", exp.column("barometer_n")), partition_by=partition),
+        "barometer_total"), exp.alias_(exp.Window(this=exp.Count(this=exp.Star()),
+                                                  partition_by=[c.copy() for c in partition]),
+                                       "barometer_raws"), copy=False)
+               .from_(keyed.subquery("keyed", copy=False), copy=False))
     twice = (exp.select(exp.Star(), copy=False)
-             .from_(exp.to_table("barometer_keyed"), copy=False)
-             .join(coarse.subquery("coarse", copy=False), using=keys, copy=False)
-             .with_("barometer_groups", as_=groups, materialized=True, copy=False)
-             .with_("barometer_keyed", as_=keyed, materialized=True, copy=False))
+             .from_(counted.subquery("counted", copy=False), copy=False)
+             .where(exp.GT(this=exp.column("barometer_total"),
+                           expression=exp.Literal.number(1)), copy=False)
+             .with_("barometer_groups", as_=groups, materialized=len(branches) > 1,
+                    copy=False))
     try:
         runner.rows(_temporary("barometer_twice", twice))
         return _again(source, runner, held, order)

@@ -166,7 +166,7 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
     f = source.fields
     order = {name: k for k, name in enumerate(scheme.indices)}
     date, event = _col(f["date"]), _col(f["event"])
-    sigs, scored = _sigs(source)
+    sigs, _ = _sigs(source)
     if not sigs:
         return Said()
     if source.long:

@@ -489,13 +489,17 @@ def root_scheme(schemes: dict[str, m.Scheme]) -> str | None:
 
 
 def check_files(paths: list[str], rules: str | None = None,
-                period: m.Period | None = None, history=()) -> Report:
+                period: m.Period | None = None, history=(),
+                scheme: m.Scheme | None = None) -> Report:
     """Every finding in the files, as `barometer check` reports them. Rules files
     are checked on their own; each event file or spreadsheet on its own against
     one scheme: `rules`, else the only rules file named, else the one every other
     named rules file extends. `history`: earlier issues (one file each) that
-    previous() and bands relative to history read, as `eval --history` does."""
-    found = Findings()
+    previous() and bands relative to history read, as `eval --history` does.
+    `scheme`: the scheme in `rules`, without errors, where the caller has read it
+    already (the language server keeps it while its files do not change): it is
+    not read again, and the findings in its files are not reported."""
+    given, found = scheme, Findings()
     skipped = tuple(p for p in paths if os.path.isdir(p))
     files = [p for p in paths if p not in skipped]
     kinds = {p: kind_of(p) for p in files if p != "-"}
@@ -512,7 +516,8 @@ def check_files(paths: list[str], rules: str | None = None,
             schemes[path] = scheme
     catalogues = [p for p in files if kinds[p] == "events"]
     if catalogues:
-        scheme = _scheme_for_catalogues(rules, schemes, files, kinds, found)
+        scheme = (given if given is not None and rules is not None and rules not in files
+                  else _scheme_for_catalogues(rules, schemes, files, kinds, found))
         # the attributes the other schemes named read are theirs, not unknown indices
         others = frozenset(name for s in schemes.values() for name in s.attributes)
         root = root_of(scheme) if scheme is not None else None

@@ -7,16 +7,37 @@ and a caret, never as a Python traceback.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import click
 
-from .verbs import check, compare, eval, explain, fmt, lsp, report, sensitivity, series, test
-from .verbs import agree
+# The verbs, each the `command` of its module in verbs/, loaded when it is asked
+# for (click's documented lazy group): the eleven modules and their options cost
+# a cold `eval` about 4 ms of its start.
+VERBS = ("eval", "series", "report", "check", "explain", "compare", "sensitivity", "fmt", "lsp",
+         "test", "agree")
 
 
 class _Verbs(click.Group):
     """The verbs, with a last guard: a mistake in an input file that a verb did
     not report itself is reported as every other (located, status 2), never as
     a traceback; Ctrl-C ends any verb with status 130 and no traceback."""
+
+    def list_commands(self, ctx):
+        return sorted(VERBS)  # as click lists the commands it holds
+
+    def get_command(self, ctx, name):
+        if name in VERBS and name not in self.commands:
+            command = import_module(f".verbs.{name}", __package__).command
+            command.params.append(_QUIET)
+            self.add_command(command)
+        return self.commands.get(name)
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in VERBS:  # not a verb: click suggests among all of them
+            for name in VERBS:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx):
         from .dsl import InputError
@@ -33,6 +54,21 @@ class _Verbs(click.Group):
 
             click.echo("", err=True)
             raise click.exceptions.Exit(INTERRUPTED) from None
+
+    def main(self, *args, **kwargs):
+        """As click's, but the `barometer` command itself leaves without tearing
+        the interpreter down (interrupt.py `leave`)."""
+        from .interrupt import is_the_command, leave, started
+
+        started()
+        if not (kwargs.get("standalone_mode", True) and is_the_command()):
+            return super().main(*args, **kwargs)
+        try:
+            super().main(*args, **kwargs)
+        except SystemExit as e:
+            leave(e.code)
+            raise
+        leave(0)
 
 
 @click.group(cls=_Verbs,
@@ -66,9 +102,6 @@ _QUIET = click.Option(["--quiet", "-q"], is_flag=True, expose_value=False, callb
                       help="No progress line on standard error (shown only on a terminal, "
                            "when the work lasts more than half a second).")
 
-for _verb in (eval, series, report, check, explain, compare, sensitivity, fmt, lsp, test, agree):
-    _verb.command.params.append(_QUIET)
-    main.add_command(_verb.command)
 
 if __name__ == "__main__":
     main()

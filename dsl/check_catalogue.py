@@ -23,8 +23,19 @@ def order(scheme: m.Scheme, catalogue: m.Catalogue, published):
             latest[home] = event
 
 
+# Texts normalized, for the language server, which checks the same events again
+# at every keystroke; emptied when it grows large (a catalogue of a million texts).
+_NORMED: dict[str, str] = {}
+_NORMED_AT_MOST = 1 << 16
+
+
 def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
+    found = _NORMED.get(text)
+    if found is None:
+        if len(_NORMED) >= _NORMED_AT_MOST:
+            _NORMED.clear()
+        found = _NORMED[text] = " ".join(text.casefold().split())
+    return found
 
 
 def same_event(when: str, text: str, index: str) -> tuple[str, str, str]:

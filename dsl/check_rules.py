@@ -17,7 +17,7 @@ from .diagnostics import error, warning
 from .domains import EVERYTHING, INTERVALS, Interval
 from .node import Node, node
 from .nodes import EXCLUDED, Answers, compare, expression_depth, parts, subexpressions
-from .resolve import MAX_DEPTH, depth, uses_weight
+from .resolve import MAX_DEPTH, depth, weighs
 
 
 def _fact(c) -> tuple | None:
@@ -401,7 +401,7 @@ def exclusion(scheme: m.Scheme):
 
 def weights(scheme: m.Scheme):
     """Category weights that nothing reads."""
-    if uses_weight(scheme.score):
+    if weighs(scheme):
         return
     for category in scheme.categories.values():
         if category.weight is not None:

@@ -74,13 +74,28 @@ class Row(NamedTuple):
 
 # -- CSV text to rows -------------------------------------------------------------------
 
+# Characters str.splitlines ends a line at, which are ordinary characters of a
+# line here (docs/language.md "Line ends and files"): lines end at \n, \r\n, \r.
+_NOT_LINE_ENDS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> list[str]:
+    """The text's lines with their ends, ended at \n, \r\n or \r alone, as the
+    quoted lines of a diagnostic (dsl/diagnostics.py Sources) and the parser count
+    them."""
+    if _NOT_LINE_ENDS.search(text) is None:
+        return text.splitlines(keepends=True)  # the same lines, faster
+    return _LINE.findall(text)
+
+
 class _Positions:
     """Offsets in a text to (line, column), with lines counted as the quoted
-    lines of a diagnostic count them (str.splitlines)."""
+    lines of a diagnostic count them (`_lines`)."""
 
     def __init__(self, text: str):
         self.starts = [0]
-        for line in text.splitlines(keepends=True):
+        for line in _lines(text):
             self.starts.append(self.starts[-1] + len(line))
         self.last = max(len(self.starts) - 2, 0)
         self.line, self.begin, self.end = 0, 0, self.starts[1] if len(self.starts) > 1 else 0
@@ -93,10 +108,10 @@ class _Positions:
         return self.line + 1, offset - self.begin + 1
 
 
-# Line breaks other than \n and \r\n, which str.splitlines (and so _Positions)
-# counts as lines and _scan does not (or not alike): a text with one is scanned
-# by _scan alone.
-_ODD_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# A lone \r, which ends a line as \n does: `_scan_lines` looks for \n alone, so a
+# text with one is scanned by `_scan` alone. (U+2028, U+0085, a form feed... are
+# ordinary characters of a line, to every reader: `_lines`.)
+_ODD_BREAKS = re.compile("\r(?!\n)")
 
 
 def _scan_lines(text: str, delimiter: str, start: int, stop: int, path: str,
@@ -246,7 +261,9 @@ def _looks_like_comment(line: str) -> bool:
 
 
 def _is_blank_line(line: str) -> bool:
-    return not line.strip(" \t;,\"")
+    """Nothing but spaces, delimiters and quotes, whatever line end it keeps (the
+    lines are read with their ends: a blank line above the heading is no heading)."""
+    return not line.strip(" \t;,\"\r\n")
 
 
 def csv_head(path: str):
@@ -297,7 +314,7 @@ def csv_stream(path: str, text: str, known: set[str]):
     """`csv_rows`, one row at a time: a large catalogue is never held as rows
     (an unclosed quote is said when the rows run out, as nothing is read then)."""
     where = _Positions(text)
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     offset, heading_at = 0, None
     for n, line in enumerate(lines):
         if not (_is_blank_line(line) or _looks_like_comment(line)):

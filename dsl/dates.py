@@ -15,7 +15,6 @@ Any dash will do (-, en dash, em dash), with or without spaces around it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
@@ -30,7 +29,10 @@ MONTHS["sept"] = 9
 
 
 def month_length(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    # not calendar.monthrange: importing calendar (and locale) cost a cold eval 1 ms
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
 
 PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 DASHES = "-–—"

@@ -95,7 +95,7 @@ class Sources:
         self._lines: dict[str, list[str]] = {}
 
     def add(self, file: str, text: str) -> None:
-        lines = self._END.split(text)
+        lines = text.split("\n") if "\r" not in text else self._END.split(text)
         if lines[-1] == "":  # the end of the last line, not an empty line after it
             lines.pop()
         self._lines[file] = lines
@@ -107,6 +107,10 @@ class Sources:
         if len(lines) < number:
             lines.extend([""] * (number - len(lines)))
         lines[number - 1] = text
+
+    def lines(self, file: str) -> list[str]:
+        """Every line kept of a file (none if it was not read), to go through."""
+        return self._lines.get(file, [])
 
     def line(self, file: str, number: int) -> str | None:
         lines = self._lines.get(file)

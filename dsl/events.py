@@ -12,7 +12,8 @@ import attrs
 from . import judgements as judge, model as m
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
 from .files import OVERLAY, gc_paused, read_source
-from .resolve import published_names, unknown, uses_weight
+from .resolve import published_names, unknown, weighs
+from . import fast_events
 from .syntax import Num, RawEvent, parse
 
 
@@ -28,7 +29,7 @@ def read_catalogue(paths: list[str], scheme: m.Scheme, period: m.Period | None =
 
 
 def _read_catalogue(paths, scheme, period, others=frozenset()):
-    weighted = uses_weight(scheme.score)  # then every event needs a category
+    weighted = weighs(scheme)  # then every event needs a category
     problems: list[Diagnostic] = []
     periods: list[m.Period] = []
     events: list[m.Event] = []
@@ -73,13 +74,21 @@ def _read_catalogue(paths, scheme, period, others=frozenset()):
         kept = len(events)
         checked: list[Diagnostic] = []
         unscored: list[list] = []  # events without a score: [line, next event's line, at, to]
+        known, sound = _sound_memo(path, scheme, found_period, weighted)
         try:
             for item in raw:
                 if unscored and unscored[-1][1] is None:
                     unscored[-1][1] = item.span.line
                 before = len(checked)
-                event = check_event(item, len(events) + 1, found_period, scheme, checked,
-                                    weighted, others)
+                number = len(events) + 1
+                hit = known.get(id(item))
+                if hit is not None and hit[0] is item and hit[1] == number:
+                    event = hit[2]
+                else:
+                    event = check_event(item, number, found_period, scheme, checked,
+                                        weighted, others)
+                if sound is not None and event is not None and len(checked) == before:
+                    sound[id(item)] = (item, number, event)
                 if event is not None:
                     events.append(event)
                 elif any(p.code == "B108" for p in checked[before:]):
@@ -105,6 +114,31 @@ def _read_catalogue(paths, scheme, period, others=frozenset()):
         return None, problems
     catalogue = m.Catalogue(_join(periods), tuple(events), tuple(paths))
     return catalogue, problems + published_names(catalogue.period, scheme)
+
+
+# The events found sound in a file the fast reader remembers (the language
+# server's, read again at every keystroke, whose unchanged events come back as
+# the same RawEvent objects): each is checked again only when it changed, or the
+# scheme, the period or its place in the catalogue did. file -> (the scheme, the
+# period, weighted, {id(raw): (raw, number, event)}).
+_sound: dict[str, tuple] = {}
+
+
+def _sound_memo(path: str, scheme: m.Scheme, period: m.Period, weighted: bool
+                ) -> tuple[dict, dict | None]:
+    """The events of `path` found sound when it was last read with this scheme
+    and period, and the dict to keep this reading's in (None: not remembered)."""
+    if not fast_events.remembered(path):
+        _sound.pop(path, None)
+        return {}, None
+    last = _sound.pop(path, None)
+    known = (last[3] if last is not None and last[0] is scheme and last[1] == period
+             and last[2] == weighted else {})
+    while len(_sound) >= fast_events.REMEMBER_AT_MOST:
+        del _sound[next(iter(_sound))]
+    kept: dict = {}
+    _sound[path] = (scheme, period, weighted, kept)
+    return known, kept
 
 
 def _example(attribute: m.Attribute) -> str:
@@ -250,9 +284,7 @@ def _sound_event(raw: RawEvent, number: int, period: m.Period, scheme: m.Scheme,
                         or not low <= recorded <= high
                         or (scores and any(s.index == name for s in scores))):
                     return None
-                span, end = index.span, num.span
-                scores.append(m.Score(name, recorded, Span(span.file, span.line, span.column,
-                                                           end.end_line, end.end_column),
+                scores.append(m.Score(name, recorded, _score_span(index.span, num.span),
                                       num.signed or recorded == 0))
         elif kind == "value":
             name, choice = value
@@ -478,9 +510,17 @@ def _check_score(index: m.Declared, num: Num, raw: RawEvent, scheme: m.Scheme,
     if wrong is not None:
         problems.append(wrong.at(num.span))
         return None
-    return m.Score(name, int(num.value), Span(span.file, span.line, span.column,
-                                              num.span.end_line, num.span.end_column),
+    return m.Score(name, int(num.value), _score_span(span, num.span),
                    num.signed or num.value == 0)
+
+
+def _score_span(index: Span, number: Span) -> Span:
+    """Where a score is written: from its index to its number on an event file's
+    line (`russia +1`); in a table, where the index is named by the heading (a
+    line above), its cell alone."""
+    if index.line != number.line or index.file != number.file:
+        return number
+    return Span(index.file, index.line, index.column, number.end_line, number.end_column)
 
 
 def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,

@@ -85,11 +85,19 @@ def remembered(file: str) -> bool:
     return file in _remembered
 
 
+# The last file read in parts where the fast reader did not take every event:
+# the parser reads those events next (syntax.py `_in_parts`), and asks for the
+# parts again; (file, text, parts).
+_last_parts: tuple | None = None
+
+
 def _read_remembering(text: str, file: str):
+    global _last_parts
     if _EVENT_LINE.search(text) is None:
         return _read(text.split("\n"), 1, None, file, True)
     parts = read_parts(text, file)
     if parts is None or any(type(piece) is tuple for piece in parts[2]):
+        _last_parts = (file, text, parts)
         return None
     return parts[0], parts[2]
 
@@ -99,6 +107,10 @@ def read_parts(text: str, file: str):
     fast (or it has no event); else the header's value, the header's text, and
     for each event its RawEvent, or (its text, its first line number) where the
     fast reader does not take it."""
+    global _last_parts
+    last, _last_parts = _last_parts, None
+    if last is not None and last[0] == file and last[1] is text:
+        return last[2]  # read just now, and found to need the parser
     starts = [found.start() for found in _EVENT_LINE.finditer(text)]
     if not starts:
         return None

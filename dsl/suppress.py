@@ -16,6 +16,7 @@ from .checks import all_codes
 from .diagnostics import SOURCES, Diagnostic, Span, closest, warning
 
 _DIRECTIVE = re.compile(r"#\s*barometer:\s*ignore(-file)?\s+(B\d{3}(?:[\s,]+B\d{3})*)")
+_MARK = "barometer:"  # in every line _DIRECTIVE finds something in
 
 
 def directives(file: str) -> tuple[set[str], dict[int, set[str]]]:
@@ -23,8 +24,9 @@ def directives(file: str) -> tuple[set[str], dict[int, set[str]]]:
     whole: set[str] = set()
     per_line: dict[int, set[str]] = {}
     pending: set[str] = set()
-    number = 1
-    while (line := SOURCES.line(file, number)) is not None:
+    for number, line in enumerate(SOURCES.lines(file), 1):
+        if not pending and _MARK not in line:  # most lines: nothing to do
+            continue
         stripped = line.strip()
         found = _DIRECTIVE.search(line)
         if found is not None and not _a_comment(line, found.start()):
@@ -40,7 +42,6 @@ def directives(file: str) -> tuple[set[str], dict[int, set[str]]]:
         elif stripped and not stripped.startswith("#") and pending:
             per_line.setdefault(number, set()).update(pending)
             pending = set()
-        number += 1
     return whole, per_line
 
 
@@ -49,8 +50,9 @@ def unknown_codes(file: str) -> list[Diagnostic]:
     would silently suppress nothing (B007)."""
     known = all_codes()
     found = []
-    number = 1
-    while (line := SOURCES.line(file, number)) is not None:
+    for number, line in enumerate(SOURCES.lines(file), 1):
+        if _MARK not in line:  # most lines: the search is not needed
+            continue
         match = _DIRECTIVE.search(line)
         if match is not None and _a_comment(line, match.start()):
             for code in re.finditer(r"B\d{3}", match.group(0)):
@@ -62,7 +64,6 @@ def unknown_codes(file: str) -> list[Diagnostic]:
                         "suppresses nothing", Span(file, number, at, number, at + 4),
                         f"did you mean `{near}`?" if near else
                         "the codes are listed in docs/diagnostics.md"))
-        number += 1
     return found
 
 

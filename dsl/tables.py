@@ -341,7 +341,8 @@ def _widened(rows: list[Row], rest, where: tuple[int, int], indices: dict[str, s
         scores = [empty] * len(names)
         if name is not None:
             scores[names.index(name)] = cells[score_at]
-        yield Row([cells[j] for j in keep] + scores, row.span, row.comment)
+        # cells past the heading's last stay past the new heading's (B019 says them)
+        yield Row([cells[j] for j in keep] + scores + cells[width:], row.span, row.comment)
 
 
 __all__ = ["read_table", "is_table", "sidecar_period", "widened", "long_form", "FIXED",

@@ -125,3 +125,16 @@ def test_an_event_whose_only_score_cannot_be_read_is_checked_without_a_traceback
     result = run("--rules", ROOT / "rules" / "minsk-barometer.rules", path)
     assert result.exit_code == 1, result.output
     assert "error[B001]" in result.output and "Traceback" not in result.output
+
+
+def test_an_event_file_checked_with_its_scheme_read_already_finds_the_same(tmp_path, minsk):
+    # the language server keeps the scheme while its files do not change
+    text = EVENTS.read_text(encoding="utf-8").replace(
+        "[4 January] Lukashenka and Medvedev", "# barometer: ignore B501\n"
+        "[4 January] Lukashenka and Medvedev", 1).replace("russia +", "rusia +", 1)
+    path = tmp_path / "e.events"
+    path.write_text(text, encoding="utf-8")
+    alone = check_files([str(path)], rules=str(RULES))
+    given = check_files([str(path)], rules=str(RULES), scheme=minsk)
+    assert [d.code for d in given.diagnostics] == ["B101", "B501"]
+    assert given == alone

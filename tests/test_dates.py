@@ -73,3 +73,13 @@ def test_dates_and_calendars_are_said_plainly(tmp_path):
         edge = write(tmp_path, "e.events", f'period "P" from {period}\n{date} x\n    russia +1\n')
         result = run("eval", RULES, edge)
         assert result.exit_code == 2 and "error[B301]" in result.output
+
+
+def test_month_lengths_are_the_calendars():
+    import calendar
+
+    from barometer.dsl.dates import month_length
+
+    for year in [*range(1, 10000, 37), 1900, 2000, 2020, 2021, 2100, 9999]:
+        for month in range(1, 13):
+            assert month_length(year, month) == calendar.monthrange(year, month)[1]

@@ -362,3 +362,33 @@ def test_the_shipped_catalogue_without_its_final_line_break_gives_no19(tmp_path)
     assert out.exit_code == 0, out.output
     got = json.loads(out.output)["indices"]
     assert {k: (v["aggregate"], v["positive"], v["negative"]) for k, v in got.items()} == PUBLISHED
+
+
+def test_a_remembered_file_checks_again_only_what_changed(minsk):
+    # the language server's file: an unchanged event is not checked again while
+    # the scheme and the period are the same; the catalogue is the fresh one's
+    import attrs
+
+    from barometer.dsl import fast_events
+    from barometer.dsl import files as dsl_files
+
+    at = SHIPPED.index("\n", SHIPPED.index("\n[", len(SHIPPED) // 2) + 1)
+    typed = SHIPPED[:at] + "x" + SHIPPED[at:]  # at the end of an event's text
+    narrow = attrs.evolve(minsk, range=attrs.evolve(minsk.range, low=-1, high=1))
+
+    def read(text, scheme):
+        dsl_files.OVERLAY["r.events"] = text
+        return ev.read_catalogue(["r.events"], scheme)
+
+    try:
+        fresh = [read(typed, minsk), read(typed, narrow)]
+        fast_events.remember("r.events")
+        (before, _), (after, found) = read(SHIPPED, minsk), read(typed, minsk)
+        assert (after, found) == fresh[0] and not found
+        assert [a is b for a, b in zip(before.events, after.events)].count(False) == 1
+        # another scheme: every event checked again (scores out of its range)
+        assert read(typed, narrow) == fresh[1] and fresh[1][1]
+        assert read(typed, minsk) == fresh[0]
+    finally:
+        fast_events.remember("r.events", on=False)
+        dsl_files.OVERLAY.pop("r.events", None)

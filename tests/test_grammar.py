@@ -46,13 +46,19 @@ def test_tables_are_cached_per_grammar(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     text = grammar_text("events")
     first = load_tables("events", text)
-    [cached] = list((tmp_path / "barometer").glob("events-*.json"))
+    [cached] = list((tmp_path / "barometer").glob("events-*.tables"))
     second = load_tables("events", text)
     assert first.states == second.states
     # a changed grammar gets tables of its own, never the stale ones
     load_tables("events", text + "\n// changed\n")
-    assert len(list((tmp_path / "barometer").glob("events-*.json"))) == 2
+    assert len(list((tmp_path / "barometer").glob("events-*.tables"))) == 2
     assert cached.exists()
+    # a damaged cache (marshal data cut short, or another interpreter's) is made again
+    for damaged in (cached.read_bytes()[:100], b"\xff\x00", b""):
+        cached.write_bytes(damaged)
+        again = load_tables("events", text)  # Lark numbers the states anew
+        assert load_tables("events", text).states == again.states  # from the cache
+        assert cached.read_bytes() != damaged
 
 
 def test_unwritable_cache_still_parses(tmp_path, monkeypatch):

@@ -500,3 +500,32 @@ def test_the_editor_offers_the_score_so_far_in_actions_and_knows_the_built_ins(t
     assert _describe("built-in", "age") == (
         "**built-in attribute age**: the days from the event's end to the period's end (0 if it "
         "ends on the period's last day or runs past it); every event has it")
+
+
+def test_the_wait_and_where_a_check_runs_follow_how_long_the_last_took(monkeypatch):
+    import asyncio
+
+    from barometer.lsp import worker
+    from barometer.lsp.documents import Doc
+
+    doc = Doc("file:///x.events", "/x.events", "events", registry={})
+    assert worker.debounce(doc) == worker.DEBOUNCE == 0.1  # before the first check
+    for took, wait in ((0.01, 0.05), (0.07, 0.07), (0.3, 0.1)):
+        doc.checked_in = took
+        assert worker.debounce(doc) == wait
+    monkeypatch.setattr(worker, "FORK", True)
+    assert worker._forks(doc)  # nothing read in this process yet
+    doc.cost = 0.04  # the last check here, or the reading after one in a child
+    assert not worker._forks(doc)
+    doc.cost = 0.2
+    assert worker._forks(doc)
+
+    async def scheme_changed():
+        worker.schedule(None, doc, scheme_changed=True)
+        doc.timer.cancel()
+
+    doc.cost = 0.04
+    asyncio.run(scheme_changed())  # every event checked again: in a child, which can stop
+    assert worker._forks(doc)
+    monkeypatch.setattr(worker, "FORK", False)
+    assert not worker._forks(doc)

@@ -17,7 +17,7 @@ BY_CATEGORY = ROOT / "rules" / "minsk-by-category.rules"
 
 
 def _format_option(verb):
-    command = main.commands[verb]
+    command = main.get_command(None, verb)
     return next(p for p in command.params if p.name == "fmt")
 
 

@@ -208,6 +208,9 @@ class Doc:
     generation: int = 0
     timer: asyncio.TimerHandle | None = None
     uses: frozenset = field(default_factory=frozenset)  # the rules files it was checked with
+    checked_in: float | None = None  # seconds its last check took (worker.py `debounce`)
+    cost: float | None = None  # seconds of its last work in this process (worker.py `_forks`)
+    warm: bool = False  # its last check ran in a child: read it here too (worker.py `_warm`)
     registry: dict | None = None  # the open documents it is one of
 
 

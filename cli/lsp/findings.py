@@ -73,8 +73,12 @@ def findings(path: str, root: str | None, kind: str | None = None
             return [_note(*where, f"the scheme {shown} has errors; fix them to check this file",
                           lsp.DiagnosticSeverity.Warning)], uses
     try:
+        # an event file: with the scheme kept while its files do not change (the
+        # findings in them are not this file's), and the same object at every
+        # keystroke, which lets the reader keep each unchanged event's check
         report = (api.check_files([path]) if kind == "rules" else
-                  api.check_files([path], rules=rules))
+                  api.check_files([path], rules=rules,
+                                  scheme=scheme_of(rules, last_good=False)))
     except api.UsageProblem as e:
         return [_note(0, 0, 1, str(e), lsp.DiagnosticSeverity.Error)], frozenset({rules})
     mine = _key(path)

@@ -30,7 +30,7 @@ def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams):
     schedule(ls, doc, 0)
     if doc.kind == "rules":
         for user in _users_of(doc):
-            schedule(ls, user)
+            schedule(ls, user, scheme_changed=True)
 
 
 def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams):
@@ -39,7 +39,7 @@ def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams):
     schedule(ls, doc)
     if doc.kind == "rules":
         for user in _users_of(doc):
-            schedule(ls, user)
+            schedule(ls, user, scheme_changed=True)
 
 
 def did_save(ls: LanguageServer, params: lsp.DidSaveTextDocumentParams):
@@ -47,7 +47,7 @@ def did_save(ls: LanguageServer, params: lsp.DidSaveTextDocumentParams):
     if doc is not None:
         schedule(ls, doc)
         for user in _users_of(doc):
-            schedule(ls, user)
+            schedule(ls, user, scheme_changed=True)
 
 
 def did_close(ls: LanguageServer, params: lsp.DidCloseTextDocumentParams):
@@ -63,7 +63,7 @@ def did_close(ls: LanguageServer, params: lsp.DidCloseTextDocumentParams):
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
         uri=doc.uri, diagnostics=[]))
     for user in _users_of(doc):  # they now read the file from disk
-        schedule(ls, user)
+        schedule(ls, user, scheme_changed=True)
 
 
 def _quietly(handler, default=None):

@@ -10,6 +10,7 @@ import select
 import signal
 import sys
 import threading
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,21 +19,53 @@ from pygls.lsp.server import LanguageServer
 
 from ..dsl import fast_events
 from ..dsl import files as dsl_files
+from ..dsl.events import read_catalogue
 from .documents import Doc, scheme_of, scheme_path_for
 from .findings import _note, _scheme_has_errors, findings
 from .positions import _counter, to_client
 
 
-# Diagnostics wait this long after the last change, so that a burst of typing
-# is checked once.
+# Diagnostics wait after the last change, so that a burst of typing is checked
+# once. The wait need not be longer than the check it saves (a check of a text
+# that changes again is killed at once in a child, and on the worker thread
+# holds the next one up by what is left of it): as long as the document's last
+# check took, between DEBOUNCE_LEAST and DEBOUNCE (DEBOUNCE before the first).
 DEBOUNCE = 0.1
+DEBOUNCE_LEAST = 0.05
+# A check expected to take less than this (the document's last work in this
+# process, a check or the reading after one, took less) runs on the worker
+# thread even where checks may fork: the reader's and the checks' memory of an
+# unchanged event file (dsl/fast_events.py, dsl/events.py) makes it quick here,
+# while a forked child pays to copy every page of that memory it touches (a
+# remembered check of 5,000 events: about 40 ms here, 80-110 ms in a child).
+QUICK = 0.1
 
 _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="barometer-check")
 
 
-def schedule(ls: LanguageServer, doc: Doc, delay: float = DEBOUNCE) -> None:
-    """Check `doc` after `delay`, instead of any check already waiting; a check
-    already running for an older text is left to finish, its result dropped."""
+def debounce(doc: Doc) -> float:
+    """How long after a change `doc` is checked, if no other change follows."""
+    if doc.checked_in is None:
+        return DEBOUNCE
+    return min(DEBOUNCE, max(DEBOUNCE_LEAST, doc.checked_in))
+
+
+def _forks(doc: Doc) -> bool:
+    """Whether `doc`'s next check runs in a forked child (else on the worker thread)."""
+    return FORK and not (doc.cost is not None and doc.cost < QUICK)
+
+
+def schedule(ls: LanguageServer, doc: Doc, delay: float | None = None,
+             scheme_changed: bool = False) -> None:
+    """Check `doc` after `delay` (by default `debounce`), instead of any check
+    already waiting; a check already running for an older text is left to
+    finish, its result dropped. `scheme_changed`: the scheme it is checked with
+    changed, so every event is checked again: in a child (`_forks`), which can
+    be stopped, whatever its last check here took."""
+    if scheme_changed:
+        doc.cost = None
+    if delay is None:
+        delay = debounce(doc)
     doc.generation += 1
     if doc.timer is not None:
         doc.timer.cancel()
@@ -49,9 +82,10 @@ def _start(ls: LanguageServer, doc: Doc, generation: int, loop) -> None:
     version = ls.workspace.get_text_document(doc.uri).version
     root = ls.workspace.root_path
     counter = _counter(ls)
+    began = time.perf_counter()
     future = _worker.submit(_job, doc, generation, root, counter)
     future.add_done_callback(lambda f: loop.call_soon_threadsafe(
-        _finish, ls, doc, generation, version, f))
+        _finish, ls, doc, generation, version, f, began))
 
 
 def _current(doc: Doc, generation: int) -> bool:
@@ -62,7 +96,13 @@ def _job(doc: Doc, generation: int, root: str | None, counter):
     if not _current(doc, generation):
         return None  # the text changed while this waited: a newer check follows
     text = dsl_files.OVERLAY.get(doc.path, "")
-    result = _in_child(doc, generation, root) if FORK else _checked(doc.path, root, doc.kind)
+    if _forks(doc):
+        doc.warm = True  # the check's reading is done here too once it is published
+        result = _in_child(doc, generation, root)
+    else:
+        doc.warm, began = False, time.perf_counter()
+        result = _checked(doc.path, root, doc.kind)
+        doc.cost = time.perf_counter() - began
     if result is None:
         return None
     found, uses = result
@@ -172,7 +212,8 @@ def _in_child(doc: Doc, generation: int, root: str | None):
         return _checked(doc.path, root, doc.kind) if _current(doc, generation) else None
 
 
-def _finish(ls: LanguageServer, doc: Doc, generation: int, version, future) -> None:
+def _finish(ls: LanguageServer, doc: Doc, generation: int, version, future,
+            began: float | None = None) -> None:
     if not _current(doc, generation):
         return
     result = future.result()
@@ -180,24 +221,34 @@ def _finish(ls: LanguageServer, doc: Doc, generation: int, version, future) -> N
         return
     found, uses = result
     doc.uses = uses
+    if began is not None:
+        doc.checked_in = time.perf_counter() - began
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
         uri=doc.uri, version=version, diagnostics=found))
-    if FORK and doc.kind == "events":
+    if doc.warm and doc.kind == "events":
         _worker.submit(_warm, doc, generation, ls.workspace.root_path)
 
 
 def _warm(doc: Doc, generation: int, root: str | None) -> None:
     """Read the text just checked in a child here too, while the editor is idle,
-    so that the next child is forked with its events remembered and reads again
-    only the event typed in; and its scheme, which hover and completion read."""
+    so that the next child is forked with its events remembered, and each sound
+    event's check (dsl/events.py), and reads and checks again only the event
+    typed in; and its scheme, which hover, completion and the check read."""
     text = dsl_files.OVERLAY.get(doc.path)
     if text is None or not _current(doc, generation):
         return
-    try:  # as the reader is given it: with a line break at the end
-        fast_events.read_events_fast(text if text.endswith("\n") else text + "\n", doc.path)
+    began = time.perf_counter()
+    try:
         rules = scheme_path_for(doc.path, root)
+        scheme = scheme_of(rules, last_good=False) if rules is not None else None
+        if scheme is not None and not _scheme_has_errors(rules):
+            # as the check reads it (findings.py): with this scheme, the same object
+            read_catalogue([doc.path], scheme)
+        else:  # as the reader is given it: with a line break at the end
+            fast_events.read_events_fast(text if text.endswith("\n") else text + "\n",
+                                         doc.path)
         if rules is not None:
             scheme_of(rules)
-            _scheme_has_errors(rules)
     except Exception:  # the check has said what is wrong
         pass
+    doc.cost = time.perf_counter() - began  # about what the next check costs here

@@ -123,7 +123,7 @@ def _asks(scheme: m.Scheme) -> set:
 def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: bool = False
                    ) -> Compiled:
     """The scheme as a query over `src`; NotCompilable names what cannot be."""
-    from ...dsl.resolve import uses_weight
+    from ...dsl.resolve import uses_weight, weighs
     from ..sql import SQL, Scaled, SqlSubject, literal
 
     exp = _exp()
@@ -141,9 +141,7 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
                             f"{first.describe()})", first.span)
     f = source.fields
     needs = _asks(scheme) | ({"category"} if by_category else set())
-    weighted = uses_weight(scheme.score) or any(
-        uses_weight(a.value) for r in scheme.rules for a in r.actions
-        if a.kind in ("set", "add", "multiply"))
+    weighted = weighs(scheme)
     if weighted:
         needs.add("weight")
     # the entries: one row per score, with what the conditions ask

@@ -33,7 +33,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     """The distinct values the catalogue holds, judged as the python reader judges
     them: what the queries need to know (each date's days, each score's value),
     and every error, located at the first row that holds it."""
-    from ...dsl.resolve import uses_weight
+    from ...dsl.resolve import weighs
 
     exp = _exp()
     f = source.fields
@@ -57,7 +57,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                          ) if score_columns else exp.true()
     counts = [exp.Count(this=exp.Star()),
               exp.Count(this=exp.Case(ifs=[exp.If(this=no_scores, true=exp.Literal.number(1))]))]
-    weighted = uses_weight(scheme.score)
+    weighted = weighs(scheme)
     if weighted:
         missing = exp.Is(this=_col(f["category"]), expression=exp.null()) if "category" in f \
             else exp.true()

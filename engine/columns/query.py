@@ -263,10 +263,22 @@ def signature_query(compiled: Compiled, signature):
         value = columns.value(name)
         picked.append(value.num if isinstance(value, Scaled) else value)
     names = [f"g{k}" for k in range(len(picked))]
-    inner = exp.select(*[exp.alias_(e, n) for e, n in zip(picked, names)], copy=False).from_(
-        exp.to_table(compiled.ctes[0][0]), copy=False)
+    read = sorted({c.name for e in picked for c in e.find_all(exp.Column)})
+    entries = exp.to_table(compiled.ctes[0][0])
+    count = exp.Count(this=exp.Star())
+    if "text" not in read:  # the entries grouped as they are first, and each test (a
+        # tag's pattern, a date's) asked of each distinct one, not of every row; not
+        # where a test reads the texts, as many as the rows
+        entries = (exp.select(*[exp.column(c) for c in read], exp.alias_(
+            exp.Count(this=exp.Star()), "barometer_n"), copy=False).from_(entries, copy=False)
+                   .group_by(*[exp.column(c) for c in read], copy=False)
+                   ).subquery("entries_as_read", copy=False)
+        count = exp.func("sum", exp.column("barometer_n"))
+    inner = exp.select(*[exp.alias_(e, n) for e, n in zip(picked, names)],
+                       *([exp.column("barometer_n")] if "text" not in read else []),
+                       copy=False).from_(entries, copy=False)
     query = exp.select(*[exp.column(n) for n in names],
-                       exp.alias_(exp.Count(this=exp.Star()), "n"), copy=False).from_(
+                       exp.alias_(count, "n"), copy=False).from_(
         inner.subquery("signatures", copy=False), copy=False).group_by(
         *[exp.column(n) for n in names], copy=False)
     return query.with_(compiled.ctes[0][0], as_=compiled.ctes[0][1], copy=False)

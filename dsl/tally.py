@@ -26,6 +26,7 @@ import csv
 from . import judgements as judge, model as m
 from .check_catalogue import listed_again, same_event
 from .diagnostics import SOURCES, InputError, Span
+from .tables import once_each
 
 # the events listed again that are said one by one (as the columnar engines list
 # them, engine/columns/reader_warnings.py); `eval` shows 20 of a code and counts the rest
@@ -600,8 +601,8 @@ def _json_names(path: str) -> list:
             for line in _lines(f):
                 if not line.strip():
                     continue
-                value = json.loads(line)
-                if not isinstance(value, dict):
+                value = json.loads(line, object_pairs_hook=once_each)  # a key twice: said
+                if not isinstance(value, dict):                         # by the full reader
                     raise NotPlain(path)
                 for key in value:
                     if key not in names:

@@ -200,6 +200,16 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
                          copy=False)
               .from_(rows.subquery("listed", copy=False), copy=False)
               .group_by(*[exp.column(c) for c in held], copy=False))
+    one = getattr(runner, "onepass", None)
+    if one is not None and getattr(one, "listed", None) and "listed" in one.sets:
+        # the groups as the one reading of the file made them (onepass.py)
+        groups = (exp.select(*[exp.alias_(_col(one.listed[c]), c) for c in held],
+                             exp.alias_(exp.func("sum", exp.column("barometer_n")), "barometer_n"),
+                             exp.alias_(exp.Min(this=exp.column("barometer_first")),
+                                        "barometer_first"), copy=False)
+                  .from_(one.groups("listed", _col("barometer_scored")).subquery("g", copy=False),
+                         copy=False)
+                  .group_by(*[_col(one.listed[c]) for c in held], copy=False))
     # each group on each index it scores, with its key, normalized once per group
     branches = []
     for mask, idx in expand:

@@ -56,6 +56,7 @@ class DuckDB:
             raise Unavailable(NEEDS["duckdb"]) from None
         self.progress = progress
         self.opened = None  # (path, kind, csv) once a file is open: opened again if closed
+        self.onepass = None  # the one reading of the file, once made (onepass.py)
         self.con = self._connect()
 
     @classmethod
@@ -115,6 +116,7 @@ class DuckDB:
         if self.con is not None:
             self.con.close()
             self.con = None
+        self.onepass = None  # its table went with the database
         self._remove_spill()
 
     def _live(self):

@@ -203,13 +203,12 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
     one = getattr(runner, "onepass", None)
     if one is not None and getattr(one, "listed", None) and "listed" in one.sets:
         # the groups as the one reading of the file made them (onepass.py)
-        groups = (exp.select(*[exp.alias_(_col(one.listed[c]), c) for c in held],
-                             exp.alias_(exp.func("sum", exp.column("barometer_n")), "barometer_n"),
-                             exp.alias_(exp.Min(this=exp.column("barometer_first")),
-                                        "barometer_first"), copy=False)
-                  .from_(one.groups("listed", _col("barometer_scored")).subquery("g", copy=False),
-                         copy=False)
-                  .group_by(*[_col(one.listed[c]) for c in held], copy=False))
+        # (a row that scores an index is data: its set's `barometer_data` is true, and
+        # the groups are those of the rows as written)
+        groups = exp.select(*[exp.alias_(_col(one.listed[c]), c) for c in held],
+                            exp.column("barometer_n"), exp.column("barometer_first"),
+                            copy=False).from_(one.groups("listed", _col("barometer_scored"))
+                                              .subquery("g", copy=False), copy=False)
     # each group on each index it scores, with its key, normalized once per group
     branches = []
     for mask, idx in expand:
@@ -226,21 +225,28 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
     for branch in branches[1:]:
         keyed = exp.union(keyed, branch, distinct=False, copy=False)
     keys = ["barometer_k1", "barometer_k2", "barometer_i"]
-    # the groups of a key held more than once (a window, not a join: the groups are
-    # held once, not twice; most often none)
-    partition = [exp.column(c) for c in keys]
-    counted = (exp.select(exp.Star(), exp.alias_(exp.Window(
-        this=exp.func("sum", exp.column("barometer_n")), partition_by=partition),
-        "barometer_total"), exp.alias_(exp.Window(this=exp.Count(this=exp.Star()),
-                                                  partition_by=[c.copy() for c in partition]),
-                                       "barometer_raws"), copy=False)
-               .from_(keyed.subquery("keyed", copy=False), copy=False))
-    twice = (exp.select(exp.Star(), copy=False)
-             .from_(counted.subquery("counted", copy=False), copy=False)
-             .where(exp.GT(this=exp.column("barometer_total"),
-                           expression=exp.Literal.number(1)), copy=False)
+    # the groups of a key held more than once: each key's rows and groups summed
+    # (a hash table of the keys; a window sorted every group, 0.5 s for 3*10^5),
+    # joined to the groups of those keys (most often few). The keyed groups are
+    # made once (a CTE read twice would key every group twice)
+    sums = (exp.select(*[exp.column(c) for c in keys],
+                       exp.alias_(exp.func("sum", exp.column("barometer_n")), "barometer_total"),
+                       exp.alias_(exp.Count(this=exp.Star()), "barometer_raws"), copy=False)
+            .from_(exp.to_table("barometer_keyed"), copy=False)
+            .group_by(*[exp.column(c) for c in keys], copy=False)
+            .having(exp.GT(this=exp.func("sum", exp.column("barometer_n")),
+                           expression=exp.Literal.number(1)), copy=False))
+    twice = (exp.select(*[exp.column(c, table="k") for c in [*held, "barometer_n",
+                                                              "barometer_first", *keys]],
+                        exp.column("barometer_total", table="s"),
+                        exp.column("barometer_raws", table="s"), copy=False)
+             .from_(exp.to_table("barometer_keyed", alias="k"), copy=False)
+             .join(sums.subquery("s", copy=False), on=exp.and_(*[exp.NullSafeEQ(
+                 this=exp.column(c, table="k"), expression=exp.column(c, table="s"))
+                 for c in keys]), copy=False)
              .with_("barometer_groups", as_=groups, materialized=len(branches) > 1,
-                    copy=False))
+                    copy=False)
+             .with_("barometer_keyed", as_=keyed, materialized=True, copy=False))
     try:
         runner.rows(_temporary("barometer_twice", twice))
         return _again(source, runner, held, order)

@@ -161,6 +161,7 @@ class DuckDB:
         from ..sql import literal
 
         self.opened = (path, kind, csv)
+        self.onepass = None  # the groups of another file's reading, if any, are not this one's
         used = None  # the heading's cells, where named rather than sniffed
         try:
             file = self._file(path, kind, csv)

@@ -202,7 +202,8 @@ def _by_signature(scheme: m.Scheme, runner, compiled: Compiled, period) -> dict 
     sum depends on its order (then the layered query's exact sums are taken)."""
     plan = Plan(scheme)
     rows, counts = signature_rows(compiled, plan.signature,
-                                  runner.rows(signature_query(compiled, plan.signature)))
+                                  runner.rows(signature_query(compiled, plan.signature,
+                                                              getattr(runner, "onepass", None))))
     signed = plan.signed(rows, period)
     scores = plan.scores(signed)
     if any(type(score) is float for score in scores):

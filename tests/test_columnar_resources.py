@@ -55,3 +55,37 @@ def test_duckdb_is_given_a_memory_limit_and_a_folder_to_spill_to():
     assert oct(os.stat(spill).st_mode & 0o777) == "0o700"
     runner.close()
     assert not os.path.exists(spill)
+
+
+def test_duckdb_reads_the_whole_catalogue_once(tmp_path, monkeypatch):
+    # the checks of every distinct value, B502's groups and the signature's groups each
+    # read the whole file (three passes over a CSV, where a hand query reads it once):
+    # one reading now groups the rows for all three (engine/columns/onepass.py), with
+    # the python engine's figures and warnings
+    import re
+
+    from barometer import api
+    from barometer.engine.columns import runners
+
+    rules = str(write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\n'
+                      'index a "A"\nindex b "B"\ncategory x "X"\ntag hot "Hot"\n'
+                      'rule hot "Hot" when tagged hot then set to score * 2\n'))
+    path = str(write(tmp_path, "c.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                     'date,event,a,b,category,tags\n1 January,Talks,+1,,x,hot\n'
+                     '2 January,Visit,-1,+2,x,\n1 January,talks ,+1,,x,\n'))
+    seen, rows = [], runners.DuckDB._rows
+
+    def recorded(self, sql, values):
+        seen.append(sql)
+        return rows(self, sql, values)
+
+    monkeypatch.setattr(runners.DuckDB, "_rows", recorded)
+    got = api.evaluate(rules, [path], None, "duckdb")
+    whole = [sql for sql in seen if re.search(r"\bFROM src\b", sql) and "LIMIT" not in sql]
+    assert len(whole) == 1 and "GROUPING SETS" in whole[0]
+    want = api.evaluate(rules, [path], None, "python")
+    figures = [{name: (r.aggregate, r.positive, r.negative, r.events)
+                for name, r in o.evaluation.indices.items()} for o in (got, want)]
+    assert figures[0] == figures[1] == {"a": (2, 3, -1, 3), "b": (2, 2, 0, 1)}
+    assert [(d.code, d.message, d.span.line) for d in got.warnings] == \
+        [(d.code, d.message, d.span.line) for d in want.warnings] != []

@@ -200,6 +200,15 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
                          copy=False)
               .from_(rows.subquery("listed", copy=False), copy=False)
               .group_by(*[exp.column(c) for c in held], copy=False))
+    one = getattr(runner, "onepass", None)
+    if one is not None and getattr(one, "listed", None) and "listed" in one.sets:
+        # the groups as the one reading of the file made them (onepass.py)
+        # (a row that scores an index is data: its set's `barometer_data` is true, and
+        # the groups are those of the rows as written)
+        groups = exp.select(*[exp.alias_(_col(one.listed[c]), c) for c in held],
+                            exp.column("barometer_n"), exp.column("barometer_first"),
+                            copy=False).from_(one.groups("listed", _col("barometer_scored"))
+                                              .subquery("g", copy=False), copy=False)
     # each group on each index it scores, with its key, normalized once per group
     branches = []
     for mask, idx in expand:
@@ -216,24 +225,31 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
     for branch in branches[1:]:
         keyed = exp.union(keyed, branch, distinct=False, copy=False)
     keys = ["barometer_k1", "barometer_k2", "barometer_i"]
-    # the groups of a key held more than once (a window, not a join: the groups are
-    # held once, not twice; most often none)
-    partition = [exp.column(c) for c in keys]
-    counted = (exp.select(exp.Star(), exp.alias_(exp.Window(
-        this=exp.func("sum", exp.column("barometer_n")), partition_by=partition),
-        "barometer_total"), exp.alias_(exp.Window(this=exp.Count(this=exp.Star()),
-                                                  partition_by=[c.copy() for c in partition]),
-                                       "barometer_raws"), copy=False)
-               .from_(keyed.subquery("keyed", copy=False), copy=False))
-    twice = (exp.select(exp.Star(), copy=False)
-             .from_(counted.subquery("counted", copy=False), copy=False)
-             .where(exp.GT(this=exp.column("barometer_total"),
-                           expression=exp.Literal.number(1)), copy=False)
+    # the groups of a key held more than once: each key's rows and groups summed
+    # (a hash table of the keys; a window sorted every group, 0.5 s for 3*10^5),
+    # joined to the groups of those keys (most often few). The keyed groups are
+    # made once (a CTE read twice would key every group twice)
+    sums = (exp.select(*[exp.column(c) for c in keys],
+                       exp.alias_(exp.func("sum", exp.column("barometer_n")), "barometer_total"),
+                       exp.alias_(exp.Count(this=exp.Star()), "barometer_raws"), copy=False)
+            .from_(exp.to_table("barometer_keyed"), copy=False)
+            .group_by(*[exp.column(c) for c in keys], copy=False)
+            .having(exp.GT(this=exp.func("sum", exp.column("barometer_n")),
+                           expression=exp.Literal.number(1)), copy=False))
+    twice = (exp.select(*[exp.column(c, table="k") for c in [*held, "barometer_n",
+                                                              "barometer_first", *keys]],
+                        exp.column("barometer_total", table="s"),
+                        exp.column("barometer_raws", table="s"), copy=False)
+             .from_(exp.to_table("barometer_keyed", alias="k"), copy=False)
+             .join(sums.subquery("s", copy=False), on=exp.and_(*[exp.NullSafeEQ(
+                 this=exp.column(c, table="k"), expression=exp.column(c, table="s"))
+                 for c in keys]), copy=False)
              .with_("barometer_groups", as_=groups, materialized=len(branches) > 1,
-                    copy=False))
+                    copy=False)
+             .with_("barometer_keyed", as_=keyed, materialized=True, copy=False))
     try:
         runner.rows(_temporary("barometer_twice", twice))
-        return _again(source, runner, held, order)
+        return _again(source, runner, held, order, len(branches) == 1)
     finally:
         runner.rows(_dropped("barometer_twice"))
 
@@ -278,10 +294,12 @@ def _dropped(name: str):
     return sqlglot.parse_one(f"DROP TABLE IF EXISTS {name}", dialect="duckdb")
 
 
-def _again(source: Source, runner, held: list[str], order: dict) -> Said:
+def _again(source: Source, runner, held: list[str], order: dict, single: bool = False
+           ) -> Said:
     """The listings again among the groups of `barometer_twice` (each group of rows
     as written, on an index, with the coarse key of its date and text): said as the
-    duplicates stage says them."""
+    duplicates stage says them. `single`: each group of rows on one index (the long
+    form), one row of `barometer_twice` a group."""
     from ...dsl.check_catalogue import listed_again, same_event
 
     exp = _exp()
@@ -324,12 +342,22 @@ def _again(source: Source, runner, held: list[str], order: dict) -> Said:
         rank = exp.Case(this=exp.column("barometer_i"),
                         ifs=[exp.If(this=exp.Literal.string(name), true=exp.Literal.number(k))
                              for name, k in order.items()], default=rank)
-    stage = [exp.column(c) for c in ("barometer_k1", "barometer_k2", "barometer_i")] + [
-        exp.column("barometer_part")]
-    ranked = (exp.select(exp.Star(), exp.alias_(exp.Add(this=exp.Mul(this=exp.Window(
-        this=exp.Min(this=exp.column("barometer_first")), partition_by=stage),
-        expression=exp.Literal.number(width)), expression=rank), "barometer_key"), copy=False)
-              .from_(parted.subquery("parted", copy=False), copy=False))
+    stage = ["barometer_k1", "barometer_k2", "barometer_i", "barometer_part"]
+    # (each listing's first by a hash aggregate joined back, not a window sorting
+    # every group)
+    firsts = (exp.select(*[exp.column(c) for c in stage], exp.alias_(exp.Min(
+        this=exp.column("barometer_first")), "barometer_min"), copy=False)
+              .from_(exp.to_table("barometer_parted"), copy=False)
+              .group_by(*[exp.column(c) for c in stage], copy=False))
+    rank = rank.transform(lambda node: exp.column("barometer_i", table="p") if isinstance(
+        node, exp.Column) and node.name == "barometer_i" else node)
+    ranked = (exp.select(exp.column(exp.Star(), table="p"), exp.alias_(exp.Add(this=exp.Mul(
+        this=exp.column("barometer_min", table="f"), expression=exp.Literal.number(width)),
+        expression=rank), "barometer_key"), copy=False)
+              .from_(exp.to_table("barometer_parted", alias="p"), copy=False)
+              .join(firsts.subquery("f", copy=False), on=exp.and_(*[exp.NullSafeEQ(
+                  this=exp.column(c, table="p"), expression=exp.column(c, table="f"))
+                  for c in stage]), copy=False))
     # each group of rows as written: its first listing on a common index
     per_group = (exp.select(*[exp.column(c) for c in held],
                             exp.alias_(exp.Min(this=exp.column("barometer_n")), "barometer_n"),
@@ -339,6 +367,10 @@ def _again(source: Source, runner, held: list[str], order: dict) -> Said:
                                        "barometer_key"), copy=False)
                  .from_(ranked.subquery("ranked", copy=False), copy=False)
                  .group_by(*[exp.column(c) for c in held], copy=False))
+    if single and not subs:  # a group is one row already
+        per_group = exp.select(*[exp.column(c) for c in held], *[exp.column(c) for c in (
+            "barometer_n", "barometer_first", "barometer_key")], copy=False).from_(
+            ranked.subquery("ranked", copy=False), copy=False)
     before = exp.func("floor", exp.Div(this=exp.column("barometer_key"),
                                        expression=exp.Literal.number(width)))
     first_again = exp.LT(this=before, expression=exp.column("barometer_first"))
@@ -348,7 +380,8 @@ def _again(source: Source, runner, held: list[str], order: dict) -> Said:
                                    "barometer_also"), exp.column("barometer_n"), copy=False)
              .from_(per_group.subquery("per_group", copy=False), copy=False)
              .where(exp.or_(exp.GT(this=exp.column("barometer_n"),
-                                   expression=exp.Literal.number(1)), first_again), copy=False))
+                                   expression=exp.Literal.number(1)), first_again), copy=False)
+             .with_("barometer_parted", as_=parted, materialized=True, copy=False))
     try:
         [(total,)] = runner.rows(_temporary("barometer_again", again))
         if not total:

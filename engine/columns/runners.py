@@ -56,6 +56,7 @@ class DuckDB:
             raise Unavailable(NEEDS["duckdb"]) from None
         self.progress = progress
         self.opened = None  # (path, kind, csv) once a file is open: opened again if closed
+        self.onepass = None  # the one reading of the file, once made (onepass.py)
         self.con = self._connect()
 
     @classmethod
@@ -115,6 +116,7 @@ class DuckDB:
         if self.con is not None:
             self.con.close()
             self.con = None
+        self.onepass = None  # its table went with the database
         self._remove_spill()
 
     def _live(self):
@@ -159,6 +161,7 @@ class DuckDB:
         from ..sql import literal
 
         self.opened = (path, kind, csv)
+        self.onepass = None  # the groups of another file's reading, if any, are not this one's
         used = None  # the heading's cells, where named rather than sniffed
         try:
             file = self._file(path, kind, csv)

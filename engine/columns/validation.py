@@ -100,8 +100,12 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         if texts else []
     picked = [*[e for _, e in asked], *counts, *nulls, *nul]
     comments = source.kind == "csv" and getattr(runner, "dialect", None) == "duckdb"
-    past = False
-    if comments:  # and the rows skipped as comments (B012 looks at them only if any):
+    past = comments and getattr(runner, "past", False)
+    # DuckDB: the file read once for the checks, B502 and the signature (onepass.py)
+    one = _read_once(source, scheme, runner, asked, [*counts, *nulls, *nul], comments, past)
+    if one is not None:
+        row = one
+    elif comments:  # and the rows skipped as comments (B012 looks at them only if any):
         # every aggregate over the data rows, in the one pass over the file
         first = _col(next(iter(source.columns)))
         comment = exp.and_(
@@ -115,7 +119,6 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                   for e in picked]
         picked.append(exp.Count(this=exp.Case(ifs=[exp.If(
             this=exp.column("barometer_comment"), true=exp.Literal.number(1))])))
-        past = getattr(runner, "past", False)
         if past:  # and the rows that hold something past the heading's last cell
             picked.append(exp.Count(this=exp.Case(ifs=[exp.If(
                 this=exp.column("barometer_past"), true=exp.Literal.number(1))])))
@@ -124,7 +127,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     else:
         query = (exp.select(*picked, copy=False).from_(_src(), copy=False)
                  .where(data, copy=False))
-    [row] = runner.rows(query)
+    if one is None:
+        [row] = runner.rows(query)
     skipped = beyond = None  # rows skipped as comments, rows past the heading: how
     if comments and past:  # many, where counted
         row, skipped, beyond = row[:-2], row[-2], row[-1]
@@ -239,6 +243,44 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         found.append((late, f["date"], ("where", where)))
     problems = absent + (_locate(found, source, runner, score_columns) if found else [])
     return known, problems
+
+
+def _read_once(source: Source, scheme: m.Scheme, runner, asked, counts, comments, past):
+    """The checks' row (each column's distinct values among the data rows, then each
+    count, then the comment rows and the rows past the heading, where counted),
+    from the one reading of the file that B502 and the signature read too
+    (onepass.py; kept as `runner.onepass`). None where that cannot be (Spark)."""
+    from .onepass import planned
+
+    exp = _exp()
+    unfiltered = []
+    if comments:
+        cells = [_col(c) for c in source.columns]
+        unfiltered.append(exp.and_(*[exp.Is(this=c, expression=exp.null()) for c in cells[1:]],
+                                   exp.Like(this=exp.Trim(this=cells[0]),
+                                            expression=exp.Literal.string("#%"))))
+        if past:
+            unfiltered.append(exp.column("barometer_past"))
+    one = planned(source, scheme, runner, [column for (_, column), _ in asked], counts,
+                  unfiltered)
+    runner.onepass = None
+    if one is None:
+        return None
+    one.run(runner)
+    runner.onepass = one
+    row = []
+    for (_, column), _ in asked:
+        groups = one.groups(one.distinct[column], _col("barometer_data")).subquery(
+            "g", copy=False)
+        row.append([v for (v,) in runner.rows(
+            exp.select(_col(column), copy=False).from_(groups, copy=False)
+            .group_by(_col(column), copy=False)
+            .order_by(exp.Min(this=exp.column("barometer_first")), copy=False))])
+    groups = one.groups("counts").subquery("g", copy=False)
+    [sums] = runner.rows(exp.select(*[exp.func("coalesce", exp.func("sum", exp.Case(ifs=[exp.If(
+        this=_col(name), true=exp.column("barometer_n"))])), exp.Literal.number(0))
+        for name in one.counted], copy=False).from_(groups, copy=False))
+    return [*row, *[int(n) for n in sums]]
 
 
 def _no_column(source: Source, name: str, example: str) -> Diagnostic:

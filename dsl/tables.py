@@ -166,7 +166,16 @@ def json_lines(path: str):
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, object_pairs_hook=once_each)
+        except KeyTwice as e:
+            at = line.find(json.dumps(e.key, ensure_ascii=False))
+            at = line.find(json.dumps(e.key, ensure_ascii=False), at + 1) + 1 if at >= 0 else 1
+            problems.append(error("B001", f"the key {json.dumps(e.key, ensure_ascii=False)} is "
+                                  "written twice in this object: which value is meant is not "
+                                  "said", Span(path, number, max(at, 1), number,
+                                               max(at, 1) + len(json.dumps(e.key))),
+                                  "give each key once per line"))
+            continue
         except ValueError as e:
             column = getattr(e, "colno", 1)
             problems.append(error("B001", f"not a JSON object: {getattr(e, 'msg', e)}",
@@ -193,6 +202,26 @@ def json_lines(path: str):
             row[j] = (item, column)
         out.append((number, row))
     return list(names), out
+
+
+class KeyTwice(ValueError):
+    """A key written twice in one JSON object (`once_each`)."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+
+def once_each(pairs: list) -> dict:
+    """A JSON object's keys and values, each key once (json keeps the last of a key
+    written twice, silently: here it is a mistake, said where the second stands)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise KeyTwice(key)
+            seen.add(key)
+    return out
 
 
 def value_span(line: str, key: str) -> tuple[int, int]:
@@ -345,5 +374,5 @@ def _widened(rows: list[Row], rest, where: tuple[int, int], indices: dict[str, s
         yield Row([cells[j] for j in keep] + scores + cells[width:], row.span, row.comment)
 
 
-__all__ = ["read_table", "is_table", "sidecar_period", "widened", "long_form", "FIXED",
+__all__ = ["once_each", "KeyTwice", "read_table", "is_table", "sidecar_period", "widened", "long_form", "FIXED",
            "SEPARATOR", "json_lines", "value_column", "value_span"]

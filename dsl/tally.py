@@ -26,6 +26,7 @@ import csv
 from . import judgements as judge, model as m
 from .check_catalogue import listed_again, same_event
 from .diagnostics import SOURCES, InputError, Span
+from .tables import once_each
 
 # the events listed again that are said one by one (as the columnar engines list
 # them, engine/columns/reader_warnings.py); `eval` shows 20 of a code and counts the rest
@@ -38,6 +39,8 @@ _AWKWARD = (b"\x00", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85",
 _MEMO = 1 << 16  # distinct texts judged per column and kept (past them, judged again)
 _NO = object()  # a memo's answer: not plain
 _MARKED = object()  # a score cell's answer: `x`, on the index without a score (0)
+# where an event made only to ask the signature's conditions of stands: nowhere
+_NOWHERE = Span("", 1, 1, 1, 1)
 
 
 class NotPlain(Exception):
@@ -237,7 +240,7 @@ class Rows:
         points, written, _ = _score_cell(text)
         if written is None:
             choice = text.strip()
-            if points.code != "B001" or attribute.numeric or choice not in attribute.choices:
+            if points.code != "B001" or attribute.numeric or choice not in (attribute.choices or ()):
                 raise NotPlain(text)
             return _memo(memo, text, choice)
         if not attribute.numeric or not attribute.admits(points):
@@ -251,13 +254,15 @@ class Rows:
             raise NotPlain(text)
         return _memo(self.names, text, (name, self.scores.setdefault(name, {})))
 
-    def outcomes(self, printed: str, start, end, text: str) -> tuple:
-        """The outcome of each text and date condition of the signature on the event."""
+    def outcomes(self, date: tuple, text: str) -> tuple:
+        """The outcome of each text and date condition of the signature on the event
+        dated `date` (as printed, its start and end)."""
+        printed, start, end = date
         key = (printed, text)
         found = self.tests.get(key)
         if found is None:
-            event = m.Event(0, m.When(printed, start, end, None), text, (), None, (), (), (),
-                            False, None, ())
+            event = m.Event(0, m.When(printed, start, end, _NOWHERE), text, (), None, (), (),
+                            (), False, _NOWHERE, ())
             found = _memo(self.tests, key, self.answers(event, self.end))
         return found
 
@@ -274,8 +279,8 @@ class Rows:
                     out.append(named[n])
                 else:  # a built-in (age, days, days_in_month(k)): of the event's dates
                     printed, start, end = date
-                    event = m.Event(0, m.When(printed, start, end, None), "", (), None, (), (),
-                                    (), False, None, ())
+                    event = m.Event(0, m.When(printed, start, end, _NOWHERE), "", (), None, (),
+                                    (), (), False, _NOWHERE, ())
                     out.append(event.value(n, self.end))
             found = _memo(self.values, key, tuple(out))
         return found
@@ -303,7 +308,8 @@ class Rows:
                   if name not in attributes]
         columns = {name: j for j, name in head.values if name in attributes}
         # each attribute's value: from its column, or its default where it has none
-        values = [(columns.get(name), name, {}, a.default) for name, a in attributes.items()]
+        values: list[tuple] = [(columns.get(name), name, {}, a.default)
+                               for name, a in attributes.items()]
         for j, name, _, default in values:
             if j is None and default is None:
                 raise NotPlain(path)  # B115, said at the heading
@@ -387,17 +393,17 @@ class Rows:
                         tags = ()
                     if wanted:
                         if constant is None:
-                            got = []
+                            gathered = []
                             for j, name, memo, default in values:
                                 if j is None:
-                                    got.append(default)
+                                    gathered.append(default)
                                     continue
                                 raw = cells[j]
                                 value = memo.get(raw, no)
                                 if value is no:
                                     value = self.value(name, raw, memo)
-                                got.append(value)
-                            got = tuple(got)
+                                gathered.append(value)
+                            got = tuple(gathered)
                         else:
                             got = constant
                         held = self.signed_values(got, date if builtins else None)
@@ -406,7 +412,7 @@ class Rows:
                         for j, name, memo, default in values:
                             if j is not None and memo.get(cells[j], no) is no:
                                 self.value(name, cells[j], memo)  # judged all the same
-                    facts = self.outcomes(*date, text) if tests else ()
+                    facts = self.outcomes(date, text) if tests else ()
                     scored = []
                     marked = None
                     for j, name, memo in scores:
@@ -539,7 +545,7 @@ class _ParquetRows:
             kind = field.type.value_type if types.is_list(field.type) else field.type
             if not any(getattr(types, t)(kind) for t in _TYPES):
                 raise NotPlain(self.path)
-        memos = [{} for _ in schema]
+        memos: list[dict] = [{} for _ in schema]
         start = 0
         for batch in self.parquet.iter_batches(batch_size=BATCH):
             self.raw, self.start = [], start
@@ -595,8 +601,8 @@ def _json_names(path: str) -> list:
             for line in _lines(f):
                 if not line.strip():
                     continue
-                value = json.loads(line)
-                if not isinstance(value, dict):
+                value = json.loads(line, object_pairs_hook=once_each)  # a key twice: said
+                if not isinstance(value, dict):                         # by the full reader
                     raise NotPlain(path)
                 for key in value:
                     if key not in names:
@@ -623,7 +629,7 @@ class _JsonRows:
         names = {name: j for j, name in enumerate(_json_names(self.path))}
         converts = [judge.score_text if j in self.scored else judge.cell_text
                     for j in range(len(names))]
-        memos = [{} for _ in names]
+        memos: list[dict] = [{} for _ in names]
         empty = [converts[j](None) for j in range(len(names))]
         loads = json.loads
         try:

@@ -143,6 +143,15 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     construct that cannot be computed exactly as a query, Unavailable when the
     engine cannot run here."""
     runner = runner_for(engine, master, progress)
+    try:
+        return _evaluate(scheme, path, period, engine, runner)
+    finally:  # its memory and threads given back, even where an exception is kept (a
+        # query after this, explain's, opens the file again)
+        if isinstance(runner, DuckDB):
+            runner.close()
+
+
+def _evaluate(scheme: m.Scheme, path: str, period, engine: str, runner) -> ColumnarEvaluation:
     source = describe(path, period, scheme, runner)
     try:
         known, problems = check(source, scheme, runner)
@@ -155,10 +164,17 @@ def evaluate_columnar(scheme: m.Scheme, path: str, period: m.Period | None = Non
     if [p for p in problems if p.severity == "error"]:
         raise InputError(problems)
     lines, reader = _lines_of(path, period, scheme, source, runner)
+    past = known.get("beyond_heading") if reader is runner else None  # counted by the checks
     if (source.kind == "csv" and isinstance(reader, DuckDB) and os.path.isfile(path)
-            and reader.past_heading(path, source.csv)):  # cells the reader would drop
+            and (past if past is not None else reader.past_heading(path, source.csv))):
+        # cells the reader would drop
         raise PastHeading(f"{path} has cells past its heading's last")
-    said = read_warnings(lines, scheme, reader, known.get("index"))
+    try:
+        said = read_warnings(lines, scheme, reader, known.get("index"),
+                             known.get("comments") if reader is runner else None)
+    finally:
+        if reader is not runner:
+            reader.close()
     compiled = compile_scheme(scheme, source, known, by_category=True)
     catalogue = m.Catalogue(source.period, (), (path,))
     try:
@@ -183,10 +199,11 @@ def _by_signature(scheme: m.Scheme, runner, compiled: Compiled, period) -> dict 
     catalogue lies (DuckDB, or Spark's executors); the plan scores each distinct
     signature once, exactly, and counts its score as often as it occurs, as the
     python engine does: on the driver, or, for Spark when the distinct signatures
-    are many, on its executors (engine/executors.py). None where the plan computes a score as a float, whose
-    sum depends on its order (then the layered query's exact sums are taken)."""
+    are many, on its executors (engine/executors.py). None where the plan computes
+    a score as a float, whose sum depends on its order (then the layered query's
+    exact sums are taken)."""
     plan = Plan(scheme)
-    query = signature_query(compiled, plan.signature)
+    query = signature_query(compiled, plan.signature, getattr(runner, "onepass", None))
     if isinstance(runner, Spark):  # many signatures: scored on the executors
         from .executors import grouped_on_spark
 

@@ -60,7 +60,9 @@ class Projection:
         from ..dsl.nodes import Grouping, Selection, parts, subexpressions
 
         every = not signature.known
-        tags, texts, names = set(), set(), set()
+        tags: set[str] = set()
+        texts: set[str] = set()
+        names: set[str] = set()
         for index in scheme.indices.values():
             for e in subexpressions(index.formula) if index.formula is not None else ():
                 if isinstance(e, Grouping):

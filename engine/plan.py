@@ -353,7 +353,7 @@ class Plan:
                 value = after
         return value
 
-    def scores(self, entries: list[Entry], weights: dict | None = None) -> list:
+    def scores(self, entries: list[Entry] | list[Signed], weights: dict | None = None) -> list:
         """Every entry's exact score."""
         if self.as_recorded:
             return [e.recorded for e in entries]
@@ -421,7 +421,7 @@ class Plan:
             out.append(Scored(entry, base, tuple(steps), score))
         return tuple(out)
 
-    def totals(self, entries: list[Entry], scores: list, history=None,
+    def totals(self, entries: list[Entry] | list[Signed], scores: list, history=None,
                short: dict | None = None, times: list[int] | None = None
                ) -> dict[str, "IndexResult"]:
         """Each index's figures. `history`: the issues before, oldest first (`Past`),

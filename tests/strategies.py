@@ -450,3 +450,20 @@ def mutate(text: str, data) -> str:
     at = data.draw(st.integers(0, max(len(text) - 1, 0)))
     char = data.draw(st.sampled_from(list('"[]{}#-+0123456789 \n\tabz,.“”<>=–')))
     return text[:at] + char + text[at + 1:]
+
+
+def attribute_values(data, events) -> dict:
+    """A value (or none) of each generated scheme's attributes for each event."""
+    n = len(events.events)
+    return {"level": data.draw(st.lists(st.sampled_from(["head", "minister", "official", None]),
+                                        min_size=n, max_size=n)),
+            "fatalities": data.draw(st.lists(st.one_of(st.none(), st.integers(0, 5)),
+                                             min_size=n, max_size=n))}
+
+
+def maybe_listed_twice(data, events):
+    """The events, or (drawn) with the first listed again at the end (B502)."""
+    if events.events and data.draw(st.booleans()):
+        return type(events)(events.text, events.title, events.start, events.end,
+                            events.events + events.events[:1])
+    return events

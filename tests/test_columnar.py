@@ -28,20 +28,12 @@ from barometer.main import main  # noqa: E402
 
 from .conftest import CSV, PUBLISHED, ROOT  # noqa: E402
 from .helpers import COUNTS, figures, write_catalogue, examples  # noqa: E402
-from .strategies import event_files, schemes  # noqa: E402
+from .strategies import attribute_values, event_files, schemes  # noqa: E402
 
 # BAROMETER_EXAMPLES=500 runs the property longer, by hand (the suite keeps to 15)
 SETTINGS = settings(max_examples=int(os.environ.get("BAROMETER_EXAMPLES", examples(15))), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
-
-def attribute_values(data, events) -> dict:
-    n = len(events.events)
-    return {"level": data.draw(st.lists(st.sampled_from(["head", "minister", "official", None]),
-                                        min_size=n, max_size=n)),
-            "fatalities": data.draw(st.lists(st.one_of(st.none(), st.integers(0, 5)),
-                                             min_size=n, max_size=n))}
-
 
 def both(rules_text: str, path: str):
     """What each engine makes of the files: figures, or the findings' codes."""

@@ -143,12 +143,14 @@ def test_a_table_without_a_period_is_said_alike_with_the_sidecars_name(tmp_path,
     assert f"a file beside it, n.{kind}.period: period" in out.output
 
 
-@pytest.mark.parametrize("where", ["cell", "heading"])
+@pytest.mark.parametrize("where", ["cell", "heading", "comment"])
 def test_a_nul_in_a_csv_is_refused_by_every_engine(tmp_path, where):
-    # DuckDB read the cell and gave figures; python refuses the file (B003)
+    # DuckDB read the cell and gave figures; python refuses the file (B003); and a NUL
+    # in a comment row, which DuckDB's look at the data rows' cells passed over
     heading = "date,event,a,category,z" + ("\x00" if where == "heading" else "")
     path = write(tmp_path, "n.csv", "# " + PERIOD + heading + "\n1 January,e,+1,x,"
-                 + ('"\x00"' if where == "cell" else "") + "\n")
+                 + ('"\x00"' if where == "cell" else "") + "\n"
+                 + ("# a note \x00\n" if where == "comment" else ""))
     out = both(tmp_path, path)
     assert "error[B003]: the file holds a NUL byte" in out.output
 

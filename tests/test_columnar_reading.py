@@ -624,3 +624,62 @@ def test_a_cell_is_blank_in_duckdb_where_python_strips_it_to_nothing():
         assert said == (text if text.strip() else None)
 
     blank_as_python()
+
+
+def test_a_comment_row_that_looks_like_an_event_is_said_once_counted_by_the_checks(tmp_path):
+    # the checks' pass now counts the rows skipped as comments; B012's look reads the
+    # file only if there are any: said as the python reader says it, or not at all
+    path = write(tmp_path, "d.csv", HEAD + "1 January,Talks,+1,,x,\n#MeToo\n# a note\n"
+                 "2 January,Visit,,+1,y,\n")
+    assert both(tmp_path, path).output.startswith(f"{path}:4:1: warning[B012]")
+    path = write(tmp_path, "e.csv", HEAD + "1 January,Talks,+1,,x,\n# a note\n")
+    assert "B012" not in both(tmp_path, path).output
+
+
+def test_a_column_under_a_blank_heading_is_read_as_the_python_reader_reads_it(tmp_path):
+    # DuckDB's sniffer named a blank heading cell `column2` (B010 at the heading, no
+    # word of the cells under it), took another row for the heading (no `date` column),
+    # or gave up on the file (B015, with no place); the python reader says B019 at each
+    # cell under it, among the comment rows' B012, the first 20 in eval and a count
+    rows = "".join(f"{1 + k % 28} January,Talks {k},{'q' if k % 3 else ''},+1,x,"
+                   f"{'w' if k % 5 == 0 else ''}\n" for k in range(40))
+    path = write(tmp_path, "d.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 "date,event,,a,category,\n" + rows + "#MeToo\n3 January,Visit, ,+1,x,\n")
+    out = both(tmp_path, path).output
+    assert out.startswith(f"{path}:3:25: warning[B019]: the cell `w` stands under no heading: "
+                          "it is not read\n")
+    assert f"{path}:43:1: warning[B012]" in out
+    assert "note: 14 more warnings B019 like these are not shown" in out
+    path = write(tmp_path, "e.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 ",date,event,a,category\nzz,1 January,Talks,+1,x\n,2 January,Visit,+1,y\n")
+    assert both(tmp_path, path).output.startswith(
+        f"{path}:3:1: warning[B019]: the cell `zz` stands under no heading")
+
+
+def test_the_key_of_an_event_listed_twice_is_coarser_than_the_stages():
+    # B502's key is made in DuckDB once a distinct date and text, by a cheap way for
+    # printable ASCII and by the full one else: texts the duplicates stage finds the
+    # same must have the same key, whichever way each took
+    import duckdb
+    from hypothesis import example, given, settings, strategies as st
+    from sqlglot import exp
+
+    from barometer.dsl.check_catalogue import _norm
+    from barometer.engine.columns.terms import _norm_sql, bound
+
+    con = duckdb.connect()
+    sql, values = bound(exp.select(_norm_sql(exp.Placeholder(this="text"))), "duckdb")
+
+    def key(text):
+        return con.execute(sql, {**values, "text": text}).fetchall()[0][0]
+
+    @settings(max_examples=60, deadline=None)
+    @example("Stra\u00dfe talks")
+    @example("A\tmeets  B")
+    @example("\u1e9e\u03c2 x")
+    @given(st.text(alphabet=st.sampled_from("aAzZ ~\t\n\u00a0\u3000\u00df\u1e9e\u03c2\u03a3\u00e9\u00c9"),
+                   max_size=6))
+    def coarser(text):
+        assert key(text) == key(_norm(text))
+
+    coarser()

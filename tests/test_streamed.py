@@ -18,15 +18,8 @@ from click.testing import CliRunner
 
 from .conftest import ROOT
 from .helpers import examples, figures, write, write_catalogue
-from .strategies import event_files, hash_cells, line_endings, mutate, schemes
-
-
-def attribute_values(data, events) -> dict:
-    n = len(events.events)
-    return {"level": data.draw(st.lists(st.sampled_from(["head", "minister", "official", None]),
-                                        min_size=n, max_size=n)),
-            "fatalities": data.draw(st.lists(st.one_of(st.none(), st.integers(0, 5)),
-                                             min_size=n, max_size=n))}
+from .strategies import (attribute_values, event_files, hash_cells, line_endings,
+                         maybe_listed_twice, mutate, schemes)
 
 
 def outcome(rules: str, path: str):
@@ -208,20 +201,22 @@ def test_an_editors_unsaved_text_is_read_not_the_file_on_disk(tmp_path):
     assert (done.indices["russia"].events, done.indices["eu"].events) == (0, 1)
 
 
+def generated(tmp_path_factory, case, data, fmt: str, long: bool, typed: bool = False):
+    """A generated scheme's file, and a catalogue drawn for it written as `fmt`
+    (perhaps with an event listed twice: B502)."""
+    rules, rules_text = case
+    events = maybe_listed_twice(data, data.draw(event_files(rules, max_size=10)))
+    folder = tmp_path_factory.mktemp(fmt)
+    path = write_catalogue(folder, events, fmt, long, typed, attribute_values(data, events))
+    return str(write(folder, "scheme.rules", rules_text)), path
+
+
 @settings(max_examples=examples(8), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=schemes(), data=st.data(), long=st.booleans(), typed=st.booleans())
 def test_a_parquet_catalogue_is_tallied_as_the_table_reader_reads_it(tmp_path_factory, case,
                                                                      data, long, typed):
-    rules, rules_text = case
-    events = data.draw(event_files(rules, max_size=10))
-    if events.events and data.draw(st.booleans()):  # an event listed twice (B502)
-        events = type(events)(events.text, events.title, events.start, events.end,
-                              events.events + events.events[:1])
-    folder = tmp_path_factory.mktemp("p")
-    path = write_catalogue(folder, events, "parquet", long, typed,
-                           attribute_values(data, events))
-    rules_path = str(write(folder, "scheme.rules", rules_text))
+    rules_path, path = generated(tmp_path_factory, case, data, "parquet", long, typed)
     fast, full = both(rules_path, path)
     assert fast[0][:3] == full[0][:3]
     assert fast[1] == full[1]
@@ -232,19 +227,12 @@ def test_a_parquet_catalogue_is_tallied_as_the_table_reader_reads_it(tmp_path_fa
 @given(case=schemes(), data=st.data(), long=st.booleans(), blank=st.booleans())
 def test_a_json_lines_catalogue_is_tallied_as_the_table_reader_reads_it(tmp_path_factory, case,
                                                                         data, long, blank):
-    rules, rules_text = case
-    events = data.draw(event_files(rules, max_size=10))
-    if events.events and data.draw(st.booleans()):  # an event listed twice (B502)
-        events = type(events)(events.text, events.title, events.start, events.end,
-                              events.events + events.events[:1])
-    folder = tmp_path_factory.mktemp("j")
-    path = write_catalogue(folder, events, "jsonl", long, False, attribute_values(data, events))
+    rules_path, path = generated(tmp_path_factory, case, data, "jsonl", long)
     if blank:  # blank lines, and CRLF line ends
         with open(path, encoding="utf-8") as f:
             text = f.read()
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write("\r\n" + text.replace("\n", "\r\n\r\n"))
-    rules_path = str(write(folder, "scheme.rules", rules_text))
     fast, full = both(rules_path, path)
     assert fast[0][:3] == full[0][:3]
     assert fast[1] == full[1]

@@ -57,14 +57,16 @@ def _csv_cells(text: str, delimiter: str) -> list[tuple[str, int, int]]:
 
 
 def _heading_cells(path: str, csv) -> list[str] | None:
-    """A CSV's heading cells as the csv module splits them, if each is a distinct name."""
+    """A CSV's heading cells as the csv module splits them, if each is a distinct name
+    or blank (a column under no heading: see runners.py's `_read_names`)."""
     import csv as csv_module
 
     text = _line_of(path, csv[0] + 1) if os.path.isfile(path) else None
     if text is None or _quoted_after(text, False, csv[1]):  # a heading of several lines
         return None
     cells = next(csv_module.reader([text], delimiter=csv[1]), [])
-    if not cells or "" in cells or len(set(cells)) < len(cells):
+    headed = [c for c in cells if c.strip()]
+    if not headed or len(set(headed)) < len(headed):
         return None
     return cells
 
@@ -202,8 +204,11 @@ def _row_places(source: Source, runner, places: dict) -> dict:
         if source.kind == "parquet" and os.path.isfile(source.path) and places:
             exp = _exp()
             names = list(source.columns)
+            # the rows up to the last one asked for: DuckDB stops reading there
+            top = (exp.select(exp.Star(), copy=False).from_(_numbered(source).subquery(
+                "numbered", copy=False), copy=False).limit(max(places), copy=False))
             query = exp.select(exp.column("barometer_row"), *[_col(c) for c in names],
-                               copy=False).from_(_numbered(source).subquery(
+                               copy=False).from_(top.subquery(
                                    "numbered", copy=False), copy=False).where(exp.In(
                                        this=exp.column("barometer_row"), expressions=[
                                            exp.Literal.number(r) for r in places]), copy=False)

@@ -239,14 +239,15 @@ def compile_scheme(scheme: m.Scheme, source: Source, known: dict, by_category: b
     return Compiled(ctes, layers, applied, requests, needs, columns)
 
 
-def signature_query(compiled: Compiled, signature):
+def signature_query(compiled: Compiled, signature, onepass=None):
     """The entries grouped by the scheme's signature (engine/plan.py `Signature`),
     in the engine: one row per distinct signature, with how many entries share it
     (`n`). Its columns, in order: index, recorded score, category, whether it has
     each tag of `sorted(signature.tags)`, the outcome of each text and date
     condition of `signature.tests`, and the value of each attribute of
     `signature.values` held in a column (numbers as whole numerators: see
-    `signature_rows`)."""
+    `signature_rows`). `onepass`: the groups of the one reading of the file
+    (onepass.py), read where the entries read no other column than its set's."""
     from ..sql import Scaled, SqlSubject, false_if_null, predicate
 
     exp = _exp()
@@ -263,13 +264,53 @@ def signature_query(compiled: Compiled, signature):
         value = columns.value(name)
         picked.append(value.num if isinstance(value, Scaled) else value)
     names = [f"g{k}" for k in range(len(picked))]
-    inner = exp.select(*[exp.alias_(e, n) for e, n in zip(picked, names)], copy=False).from_(
-        exp.to_table(compiled.ctes[0][0]), copy=False)
+    read = sorted({c.name for e in picked for c in e.find_all(exp.Column)})
+    entries = exp.to_table(compiled.ctes[0][0])
+    count = exp.Count(this=exp.Star())
+    cte = _from_groups(compiled.ctes[0][1], onepass)
+    weighed = cte is not None  # each entry a group of rows, of `barometer_n`
+    cte = cte if weighed else compiled.ctes[0][1]
+    if weighed:
+        count = exp.func("sum", exp.column("barometer_n"))
+    if "text" not in read:  # the entries grouped as they are first, and each test (a
+        # tag's pattern, a date's) asked of each distinct one, not of every row; not
+        # where a test reads the texts, as many as the rows
+        entries = (exp.select(*[exp.column(c) for c in read], exp.alias_(
+            count, "barometer_n"), copy=False).from_(entries, copy=False)
+                   .group_by(*[exp.column(c) for c in read], copy=False)
+                   ).subquery("entries_as_read", copy=False)
+        count = exp.func("sum", exp.column("barometer_n"))
+    inner = exp.select(*[exp.alias_(e, n) for e, n in zip(picked, names)],
+                       *([exp.column("barometer_n")] if "text" not in read or weighed else []),
+                       copy=False).from_(entries, copy=False)
     query = exp.select(*[exp.column(n) for n in names],
-                       exp.alias_(exp.Count(this=exp.Star()), "n"), copy=False).from_(
+                       exp.alias_(count, "n"), copy=False).from_(
         inner.subquery("signatures", copy=False), copy=False).group_by(
         *[exp.column(n) for n in names], copy=False)
-    return query.with_(compiled.ctes[0][0], as_=compiled.ctes[0][1], copy=False)
+    return query.with_(compiled.ctes[0][0], as_=cte, copy=False)
+
+
+def _from_groups(entries, onepass):
+    """The entries' query reading the signature's groups of the one reading of the
+    file (onepass.py) in place of `src`, each entry with the rows it stands for
+    (`barometer_n`); None where it reads a column the set does not hold."""
+    exp = _exp()
+    if onepass is None or "signature" not in getattr(onepass, "sets", {}):
+        return None
+    held = set(onepass.sets["signature"])
+    if not {c.name for c in entries.find_all(exp.Column)} <= held:
+        return None
+    tree = entries.copy()
+    tables = [t for t in tree.find_all(exp.Table) if t.name == "src"]
+    if not tables:
+        return None
+    for table in tables:
+        select = table.find_ancestor(exp.Select)
+        if select is None:
+            return None
+        select.select(exp.column("barometer_n"), append=True, copy=False)
+        table.replace(onepass.groups("signature").subquery("src", copy=False))
+    return tree
 
 
 def signature_rows(compiled: Compiled, signature, found) -> tuple[list[tuple], list[int]]:

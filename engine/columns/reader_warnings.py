@@ -14,7 +14,8 @@ from .runners import Spark
 from .terms import _col, _exp, _nonblank, _norm_sql, _numbered, _src, _value
 
 
-def read_warnings(source: Source, scheme: m.Scheme, runner, index_names=None) -> "Said":
+def read_warnings(source: Source, scheme: m.Scheme, runner, index_names=None,
+                  comments=None) -> "Said":
     """The warnings the python reader gives of the file, in its words and at its
     places: a column it ignores (B010), a row skipped as a comment that looks like
     an event's (B012), and the duplicates stage's event listed twice (B502: the
@@ -22,10 +23,60 @@ def read_warnings(source: Source, scheme: m.Scheme, runner, index_names=None) ->
     found = _ignored_columns(source, scheme, runner)
     if isinstance(runner, Spark):  # rows have no order in a distributed file: no line
         return Said(found)
+    unlisted = {}
     if source.kind == "csv":
-        found += _skipped_rows(source, runner)
+        rows = []  # B012 and B019, in the file's order, as the python reader reads them
+        if comments != 0:  # `comments`: how many rows the checks found skipped as
+            rows += _skipped_rows(source, runner)  # comments, if they counted them
+        unheaded, more = _unheaded_cells(source, runner)
+        if more:
+            unlisted["B019"] = more
+        found += sorted(rows + unheaded, key=lambda d: (d.span.line, d.span.column))
     twice = _listed_twice(source, scheme, runner, index_names)
-    return Said(found + twice, twice.unlisted)
+    return Said(found + twice, {**unlisted, **twice.unlisted})
+
+
+def _unheaded_cells(source: Source, runner) -> tuple[list[Diagnostic], int]:
+    """B019 at each cell that holds something in a column whose heading is blank,
+    as the python reader says it: the first LISTED, and how many more."""
+    exp = _exp()
+    columns = [c for c, heading in source.headings.items() if not heading.strip()]
+    if not columns:
+        return [], 0
+    held = exp.or_(*[exp.Not(this=exp.Is(this=_col(c), expression=exp.null()))
+                     for c in columns])
+    [(total,)] = runner.rows(exp.select(_sum_counts(columns), copy=False).from_(
+        _src(), copy=False).where(_nonblank(source), copy=False))
+    if not total:
+        return [], 0
+    query = (exp.select(exp.column("barometer_row"), *[_col(c) for c in columns], copy=False)
+             .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
+             .where(exp.and_(_nonblank(source), held), copy=False)
+             .order_by(exp.column("barometer_row"), copy=False).limit(LISTED, copy=False))
+    cells = []  # (row, place of the column, value)
+    place = {c: n for n, c in enumerate(source.columns)}
+    for row, *values in runner.rows(query):
+        cells += [(row, place[c], v) for c, v in zip(columns, values) if v is not None]
+    cells = cells[:LISTED]
+    breaks = _breaks_of(source, [row for row, _, _ in cells], runner)
+    out = []
+    for row, n, value in cells:
+        line = source.csv[0] + 1 + row + breaks[row]
+        span = _csv_cell(source, line, n)
+        text = _line_of(source.path, line)
+        if text is not None:
+            SOURCES.keep(source.path, line, text)
+        out.append(judge.unheaded_cell(str(value)).at(span or Span(source.path, line, 1,
+                                                                   line, 2)))
+    return out, int(total) - len(out)
+
+
+def _sum_counts(columns):
+    exp = _exp()
+    total = exp.Count(this=_col(columns[0]))
+    for c in columns[1:]:
+        total = exp.Add(this=total, expression=exp.Count(this=_col(c)))
+    return total
 
 
 def _ignored_columns(source: Source, scheme: m.Scheme, runner) -> list[Diagnostic]:
@@ -115,7 +166,7 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
     f = source.fields
     order = {name: k for k, name in enumerate(scheme.indices)}
     date, event = _col(f["date"]), _col(f["event"])
-    sigs, scored = _sigs(source)
+    sigs, _ = _sigs(source)
     if not sigs:
         return Said()
     if source.long:
@@ -141,7 +192,7 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
                        exp.alias_(event, "barometer_e"),
                        *[exp.alias_(s, name) for name, s in sigs], copy=False)
             .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
-            .where(exp.and_(_nonblank(source), scored), copy=False))
+            .where(_data_rows(source), copy=False))
     # the rows grouped as written: how many, the first (the one pass over the file)
     groups = (exp.select(*[exp.column(c) for c in held],
                          exp.alias_(exp.Count(this=exp.Star()), "barometer_n"),
@@ -149,6 +200,15 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
                          copy=False)
               .from_(rows.subquery("listed", copy=False), copy=False)
               .group_by(*[exp.column(c) for c in held], copy=False))
+    one = getattr(runner, "onepass", None)
+    if one is not None and getattr(one, "listed", None) and "listed" in one.sets:
+        # the groups as the one reading of the file made them (onepass.py)
+        # (a row that scores an index is data: its set's `barometer_data` is true, and
+        # the groups are those of the rows as written)
+        groups = exp.select(*[exp.alias_(_col(one.listed[c]), c) for c in held],
+                            exp.column("barometer_n"), exp.column("barometer_first"),
+                            copy=False).from_(one.groups("listed", _col("barometer_scored"))
+                                              .subquery("g", copy=False), copy=False)
     # each group on each index it scores, with its key, normalized once per group
     branches = []
     for mask, idx in expand:
@@ -165,20 +225,31 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
     for branch in branches[1:]:
         keyed = exp.union(keyed, branch, distinct=False, copy=False)
     keys = ["barometer_k1", "barometer_k2", "barometer_i"]
-    coarse = (exp.select(*[exp.column(c) for c in keys],
-                         exp.alias_(exp.Count(this=exp.Star()), "barometer_raws"), copy=False)
-              .from_(exp.to_table("barometer_keyed"), copy=False)
-              .group_by(*[exp.column(c) for c in keys], copy=False)
-              .having(exp.GT(this=exp.func("sum", exp.column("barometer_n")),
-                             expression=exp.Literal.number(1)), copy=False))
-    twice = (exp.select(exp.Star(), copy=False)
-             .from_(exp.to_table("barometer_keyed"), copy=False)
-             .join(coarse.subquery("coarse", copy=False), using=keys, copy=False)
-             .with_("barometer_groups", as_=groups, materialized=True, copy=False)
+    # the groups of a key held more than once: each key's rows and groups summed
+    # (a hash table of the keys; a window sorted every group, 0.5 s for 3*10^5),
+    # joined to the groups of those keys (most often few). The keyed groups are
+    # made once (a CTE read twice would key every group twice)
+    sums = (exp.select(*[exp.column(c) for c in keys],
+                       exp.alias_(exp.func("sum", exp.column("barometer_n")), "barometer_total"),
+                       exp.alias_(exp.Count(this=exp.Star()), "barometer_raws"), copy=False)
+            .from_(exp.to_table("barometer_keyed"), copy=False)
+            .group_by(*[exp.column(c) for c in keys], copy=False)
+            .having(exp.GT(this=exp.func("sum", exp.column("barometer_n")),
+                           expression=exp.Literal.number(1)), copy=False))
+    twice = (exp.select(*[exp.column(c, table="k") for c in [*held, "barometer_n",
+                                                              "barometer_first", *keys]],
+                        exp.column("barometer_total", table="s"),
+                        exp.column("barometer_raws", table="s"), copy=False)
+             .from_(exp.to_table("barometer_keyed", alias="k"), copy=False)
+             .join(sums.subquery("s", copy=False), on=exp.and_(*[exp.NullSafeEQ(
+                 this=exp.column(c, table="k"), expression=exp.column(c, table="s"))
+                 for c in keys]), copy=False)
+             .with_("barometer_groups", as_=groups, materialized=len(branches) > 1,
+                    copy=False)
              .with_("barometer_keyed", as_=keyed, materialized=True, copy=False))
     try:
         runner.rows(_temporary("barometer_twice", twice))
-        return _again(source, runner, held, order)
+        return _again(source, runner, held, order, len(branches) == 1)
     finally:
         runner.rows(_dropped("barometer_twice"))
 
@@ -199,6 +270,18 @@ def _sigs(source: Source):
     return sigs, (exp.or_(*[s for _, s in sigs]) if sigs else None)
 
 
+def _data_rows(source: Source):
+    """The rows that score an index: data (`_nonblank`), which a row with a score in
+    another column than the first is in any case (neither blank nor a comment)."""
+    exp = _exp()
+    sigs, scored = _sigs(source)
+    tested = [source.fields["index"], source.fields["score"]] if source.long else list(
+        source.index_columns.values())
+    if source.kind == "csv" and next(iter(source.columns)) in tested:
+        return exp.and_(_nonblank(source), scored)
+    return scored
+
+
 def _temporary(name: str, query):
     exp = _exp()
     return exp.Create(this=exp.to_table(name), kind="TABLE", expression=query,
@@ -211,10 +294,12 @@ def _dropped(name: str):
     return sqlglot.parse_one(f"DROP TABLE IF EXISTS {name}", dialect="duckdb")
 
 
-def _again(source: Source, runner, held: list[str], order: dict) -> Said:
+def _again(source: Source, runner, held: list[str], order: dict, single: bool = False
+           ) -> Said:
     """The listings again among the groups of `barometer_twice` (each group of rows
     as written, on an index, with the coarse key of its date and text): said as the
-    duplicates stage says them."""
+    duplicates stage says them. `single`: each group of rows on one index (the long
+    form), one row of `barometer_twice` a group."""
     from ...dsl.check_catalogue import listed_again, same_event
 
     exp = _exp()
@@ -257,12 +342,22 @@ def _again(source: Source, runner, held: list[str], order: dict) -> Said:
         rank = exp.Case(this=exp.column("barometer_i"),
                         ifs=[exp.If(this=exp.Literal.string(name), true=exp.Literal.number(k))
                              for name, k in order.items()], default=rank)
-    stage = [exp.column(c) for c in ("barometer_k1", "barometer_k2", "barometer_i")] + [
-        exp.column("barometer_part")]
-    ranked = (exp.select(exp.Star(), exp.alias_(exp.Add(this=exp.Mul(this=exp.Window(
-        this=exp.Min(this=exp.column("barometer_first")), partition_by=stage),
-        expression=exp.Literal.number(width)), expression=rank), "barometer_key"), copy=False)
-              .from_(parted.subquery("parted", copy=False), copy=False))
+    stage = ["barometer_k1", "barometer_k2", "barometer_i", "barometer_part"]
+    # (each listing's first by a hash aggregate joined back, not a window sorting
+    # every group)
+    firsts = (exp.select(*[exp.column(c) for c in stage], exp.alias_(exp.Min(
+        this=exp.column("barometer_first")), "barometer_min"), copy=False)
+              .from_(exp.to_table("barometer_parted"), copy=False)
+              .group_by(*[exp.column(c) for c in stage], copy=False))
+    rank = rank.transform(lambda node: exp.column("barometer_i", table="p") if isinstance(
+        node, exp.Column) and node.name == "barometer_i" else node)
+    ranked = (exp.select(exp.column(exp.Star(), table="p"), exp.alias_(exp.Add(this=exp.Mul(
+        this=exp.column("barometer_min", table="f"), expression=exp.Literal.number(width)),
+        expression=rank), "barometer_key"), copy=False)
+              .from_(exp.to_table("barometer_parted", alias="p"), copy=False)
+              .join(firsts.subquery("f", copy=False), on=exp.and_(*[exp.NullSafeEQ(
+                  this=exp.column(c, table="p"), expression=exp.column(c, table="f"))
+                  for c in stage]), copy=False))
     # each group of rows as written: its first listing on a common index
     per_group = (exp.select(*[exp.column(c) for c in held],
                             exp.alias_(exp.Min(this=exp.column("barometer_n")), "barometer_n"),
@@ -272,6 +367,10 @@ def _again(source: Source, runner, held: list[str], order: dict) -> Said:
                                        "barometer_key"), copy=False)
                  .from_(ranked.subquery("ranked", copy=False), copy=False)
                  .group_by(*[exp.column(c) for c in held], copy=False))
+    if single and not subs:  # a group is one row already
+        per_group = exp.select(*[exp.column(c) for c in held], *[exp.column(c) for c in (
+            "barometer_n", "barometer_first", "barometer_key")], copy=False).from_(
+            ranked.subquery("ranked", copy=False), copy=False)
     before = exp.func("floor", exp.Div(this=exp.column("barometer_key"),
                                        expression=exp.Literal.number(width)))
     first_again = exp.LT(this=before, expression=exp.column("barometer_first"))
@@ -281,7 +380,8 @@ def _again(source: Source, runner, held: list[str], order: dict) -> Said:
                                    "barometer_also"), exp.column("barometer_n"), copy=False)
              .from_(per_group.subquery("per_group", copy=False), copy=False)
              .where(exp.or_(exp.GT(this=exp.column("barometer_n"),
-                                   expression=exp.Literal.number(1)), first_again), copy=False))
+                                   expression=exp.Literal.number(1)), first_again), copy=False)
+             .with_("barometer_parted", as_=parted, materialized=True, copy=False))
     try:
         [(total,)] = runner.rows(_temporary("barometer_again", again))
         if not total:
@@ -293,29 +393,38 @@ def _again(source: Source, runner, held: list[str], order: dict) -> Said:
         total = int(total or 0)
         if not total:
             return Said()
-        # the first LISTED listed again, in the file's order: the rows read again
+        # the first LISTED listed again, in the file's order: the rows read again, the
+        # first 2^14 of the file, then 16 times as many, ... until they are found (DuckDB
+        # stops reading at the limit: they are most often near the top)
         f = source.fields
-        rows = (exp.select(exp.column("barometer_row"),
-                           exp.alias_(_col(f["date"]), "barometer_d"),
-                           exp.alias_(_col(f["event"]), "barometer_e"),
-                           *[exp.alias_(s, n) for n, s in _sigs(source)[0]], copy=False)
-                .from_(_numbered(source).subquery("numbered", copy=False), copy=False)
-                .where(exp.and_(_nonblank(source), _sigs(source)[1]), copy=False))
         matched = exp.and_(*[exp.NullSafeEQ(this=exp.column(c, table="listed"),
                                             expression=exp.column(c, table="barometer_again"))
                              for c in held])
         row = exp.column("barometer_row", table="listed")
         first = exp.column("barometer_first", table="barometer_again")
-        later = (exp.select(row, exp.column("barometer_key", table="barometer_again"),
-                            copy=False)
-                 .from_(rows.subquery("listed", copy=False), copy=False)
-                 .join(exp.to_table("barometer_again"), on=matched, copy=False)
-                 .where(exp.or_(exp.GT(this=row, expression=first), exp.and_(
-                     exp.EQ(this=row, expression=first), exp.EQ(
-                         this=exp.column("barometer_also", table="barometer_again"),
-                         expression=exp.Literal.number(1)))), copy=False)
-                 .order_by(row, copy=False).limit(LISTED, copy=False))
-        again_rows = [(int(r), divmod(int(key), width)) for r, key in runner.rows(later)]
+        limit, wanted = 2 ** 14, min(total, LISTED)
+        while True:
+            numbered = _numbered(source).subquery("numbered", copy=False)
+            rows = (exp.select(exp.column("barometer_row"),
+                               exp.alias_(_col(f["date"]), "barometer_d"),
+                               exp.alias_(_col(f["event"]), "barometer_e"),
+                               *[exp.alias_(s, n) for n, s in _sigs(source)[0]], copy=False)
+                    .from_(exp.select(exp.Star(), copy=False).from_(numbered, copy=False)
+                           .limit(limit, copy=False).subquery("top", copy=False), copy=False)
+                    .where(_data_rows(source), copy=False))
+            later = (exp.select(row, exp.column("barometer_key", table="barometer_again"),
+                                copy=False)
+                     .from_(rows.subquery("listed", copy=False), copy=False)
+                     .join(exp.to_table("barometer_again"), on=matched, copy=False)
+                     .where(exp.or_(exp.GT(this=row, expression=first), exp.and_(
+                         exp.EQ(this=row, expression=first), exp.EQ(
+                             this=exp.column("barometer_also", table="barometer_again"),
+                             expression=exp.Literal.number(1)))), copy=False)
+                     .order_by(row, copy=False).limit(LISTED, copy=False))
+            again_rows = [(int(r), divmod(int(key), width)) for r, key in runner.rows(later)]
+            if len(again_rows) >= wanted or limit > 2 ** 62:
+                break
+            limit *= 16
     finally:
         runner.rows(_dropped("barometer_again"))
     names = list(order)

@@ -44,31 +44,94 @@ class DuckDB:
 
     dialect = "duckdb"
 
+    # what DuckDB may hold in memory before it spills to a folder of its own (a
+    # grouping of 10^8 distinct texts, say): at most this, or a quarter of the
+    # address space the process may take (RLIMIT_AS), where that is less
+    MEMORY = 1 << 30
+
     def __init__(self, progress: bool = False):
         try:
-            import duckdb
+            import duckdb  # noqa: F401
         except ImportError:
             raise Unavailable(NEEDS["duckdb"]) from None
+        self.progress = progress
+        self.opened = None  # (path, kind, csv) once a file is open: opened again if closed
+        self.onepass = None  # the one reading of the file, once made (onepass.py)
+        self.con = self._connect()
+
+    @classmethod
+    def memory(cls) -> int:
+        """The memory limit given to DuckDB, in bytes."""
+        import resource
+
+        limit = cls.MEMORY
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            limit = min(limit, soft // 4)
+        return max(limit, 64 << 20)
+
+    def _connect(self):
+        import duckdb
+        import tempfile
+
+        # spilled blocks go to a folder DuckDB makes, and removes when closed, inside
+        # a folder of this process's own (mode 0700)
+        self._spill = tempfile.mkdtemp(prefix="barometer-duckdb-")
         try:
-            self.con = duckdb.connect(config={"preserve_insertion_order": "true"})
+            con = duckdb.connect(config={
+                "preserve_insertion_order": "true", "memory_limit": f"{self.memory()}B",
+                "temp_directory": os.path.join(self._spill, "spill")})
         except duckdb.Error as e:  # no memory for a database, say: the engine's words
+            self._remove_spill()
             raise EngineFailure(str(e)) from None
         try:  # a timestamp's day is its day in UTC, as pyarrow gives it to the python reader
-            self.con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET TimeZone = 'UTC'")
         except duckdb.Error:  # a DuckDB without time zones: its timestamps have none
             pass
         try:  # a join's hash table on the side the query names (the scheme's weights, a
             # few rows), not on the side DuckDB guesses smaller: it guesses a CSV of 10^7
             # rows holds 8, and built its table from the file (1.4 GiB at 10^7 rows)
-            self.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+            con.execute("SET disabled_optimizers = 'build_side_probe_side'")
         except duckdb.Error:  # a DuckDB without that optimizer: nothing to turn off
             pass
-        self.progress = progress
-        if progress:  # tracked for query_progress(), shown by _with_progress, not by DuckDB
-            self.con.execute("SET enable_progress_bar = true")
-            self.con.execute("SET enable_progress_bar_print = false")
+        if self.progress:  # tracked for query_progress(), shown by _with_progress, not by DuckDB
+            con.execute("SET enable_progress_bar = true")
+            con.execute("SET enable_progress_bar_print = false")
         else:  # DuckDB's own bar, drawn on a long query, is none of ours to print
-            self.con.execute("SET enable_progress_bar = false")
+            con.execute("SET enable_progress_bar = false")
+        return con
+
+    def _remove_spill(self) -> None:
+        import shutil
+
+        if getattr(self, "_spill", None):
+            shutil.rmtree(self._spill, ignore_errors=True)
+            self._spill = None
+
+    def close(self) -> None:
+        """The database closed: its memory, threads and spilled blocks given back (an
+        evaluation's result, or an exception a notebook or a test keeps, held a
+        database of about 9 threads and 7 MiB each). A query after this opens the
+        file again."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        self.onepass = None  # its table went with the database
+        self._remove_spill()
+
+    def _live(self):
+        """The connection, opened again (the file too) if it was closed."""
+        if self.con is None:
+            self.con = self._connect()
+            if self.opened is not None:
+                self.open(*self.opened)
+        return self.con
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # at interpreter exit, say: nothing left to give back
+            pass
 
     def _file(self, path: str, kind: str, csv, named: list[str] | None = None,
               parallel: bool = True):
@@ -97,17 +160,20 @@ class DuckDB:
         exp = _exp()
         from ..sql import literal
 
+        self.opened = (path, kind, csv)
+        self.onepass = None  # the groups of another file's reading, if any, are not this one's
         used = None  # the heading's cells, where named rather than sniffed
         try:
             file = self._file(path, kind, csv)
             if kind == "csv":  # DuckDB's sniffer may take a short row (`# a note`) for
                 named = _heading_cells(path, csv)  # the heading: the heading's cells named
+                # (and a blank one, which it names `column2`, read as no heading)
                 if named and [h.strip() for h in file.columns] != [h.strip() for h in named]:
                     try:
-                        file, used = self._file(path, kind, csv, named), named
+                        file, used = self._file(path, kind, csv, _read_names(named)), named
                     except duckdb.Error:
                         pass
-            described = list(zip(file.columns, map(str, file.types)))
+            described = list(zip(used or file.columns, map(str, file.types)))
         except duckdb.Error as e:
             if kind == "jsonl":
                 json_problems(path)
@@ -118,12 +184,25 @@ class DuckDB:
             # DuckDB's sniffer gives up on a row with more cells than the heading or
             # a quote never closed, which the python reader reads (or locates)
             try:
-                file, used = self._file(path, kind, csv, named), named
-                described = list(zip(file.columns, map(str, file.types)))
+                file, used = self._file(path, kind, csv, _read_names(named)), named
+                described = list(zip(named, map(str, file.types)))
             except duckdb.Error:
                 raise InputError([_unreadable(path, kind, e)]) from None
+        self.past = False  # whether the view holds `barometer_past` (see `past_heading`)
         if kind == "csv":
-            self._serial = (path, kind, csv, used)  # no closure: a cycle would keep the
+            # read with PAST columns more than the heading's, so that the checks' pass
+            # sees a row that holds something past the heading's last cell (which the
+            # reader would drop without a word), rather than a pass of its own
+            heading = used or _heading_cells(path, csv)
+            if heading and len(heading) == len(described):
+                try:
+                    wide = self._file(path, kind, csv, _read_names(heading) + self._extra())
+                    wide.limit(1).fetchall()
+                    file, used, self.past = wide, heading, True
+                except duckdb.Error:
+                    pass
+            names = used and _read_names(used) + (self._extra() if self.past else [])
+            self._serial = (path, kind, csv, names)  # no closure: a cycle would keep the
             # connection open until the collector runs
         if kind == "jsonl" and len(described) == 1 and described[0][1].startswith("MAP("):
             file, described = self._keyed(file, described[0][0])
@@ -155,6 +234,11 @@ class DuckDB:
             if t == "VARCHAR":
                 column = _blank_as_null(column)
             typed.append(exp.alias_(column, internal(n), quoted=True))
+        if self.past:  # whether a row holds something past the heading's last cell
+            typed.append(exp.alias_(exp.or_(*[exp.and_(
+                exp.Not(this=exp.Is(this=exp.column(name), expression=exp.null())),
+                exp.NEQ(this=exp.Trim(this=exp.column(name)), expression=literal("")))
+                for name in self._extra()]), "barometer_past"))
         # the file's columns by place: its headings stay out of every query
         placed = exp.Table(this=exp.to_identifier("barometer_file"), alias=exp.TableAlias(
             this=exp.to_identifier("f"),
@@ -173,6 +257,9 @@ class DuckDB:
     # a row with more has something in these, or is a row no one meant
     PAST = 16
 
+    def _extra(self) -> list[str]:
+        return [f"barometer_past_{n}" for n in range(self.PAST)]
+
     def past_heading(self, path: str, csv) -> bool:
         """Whether a row of the CSV holds something past the heading's last cell,
         which DuckDB's reader drops without a word (the python reader warns, B019,
@@ -183,6 +270,8 @@ class DuckDB:
         named = _heading_cells(path, csv)
         if not named:
             return False
+        self._live()
+        named = _read_names(named)
         extra = [f"barometer_past_{n}" for n in range(self.PAST)]
         held = None
         for name in extra:
@@ -256,6 +345,7 @@ class DuckDB:
         import duckdb
 
         sql, values = bound(query, self.dialect)
+        self._live()
         try:
             return self._rows(sql, values)
         except duckdb.Error as e:
@@ -274,6 +364,13 @@ class DuckDB:
             return self.con.execute(sql, values).fetchall()
         return _with_progress(lambda: self.con.execute(sql, values).fetchall(),
                               self.con.query_progress)
+
+
+def _read_names(cells: list[str]) -> list[str]:
+    """The names a CSV's columns are read by, given its heading's cells: each cell,
+    and for a blank one (a column under no heading, whose cells the python reader
+    says are not read, B019) a name of ours."""
+    return [cell if cell.strip() else f"barometer_unheaded_{n}" for n, cell in enumerate(cells)]
 
 
 class Spark:

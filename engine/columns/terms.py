@@ -74,14 +74,20 @@ def _norm_sql(column):
     """A text as the duplicates stage compares it (dsl/check_catalogue.py's
     `same_event`), coarser: lower case, without any space. Texts the stage finds the
     same have the same key (but where casefold is not lower); the stage's own
-    comparison then decides among the rows of a key."""
+    comparison then decides among the rows of a key. A text of printable ASCII
+    alone (most) is keyed by the cheap way, its one space taken away."""
     exp = _exp()
-    text = exp.Lower(this=exp.cast(column, exp.DataType.build("VARCHAR")))
+    value = exp.cast(column, exp.DataType.build("VARCHAR"))
+    text = exp.Lower(this=value)
     # every space taken away in one pass (a character with none to stand for is deleted)
     text = exp.func("translate", text, exp.Literal.string(_SPACES), exp.Literal.string(""))
     for one, other in (("ß", "ss"), ("ẞ", "ss"), ("ς", "σ")):  # where casefold is not lower
         text = exp.func("replace", text, exp.Literal.string(one), exp.Literal.string(other))
-    return exp.func("coalesce", text, exp.Literal.string(""))
+    plain = exp.func("replace", exp.Lower(this=value), exp.Literal.string(" "),
+                     exp.Literal.string(""))
+    ascii_only = exp.func("regexp_full_match", value, exp.Literal.string("[ -~]*"))
+    return exp.func("coalesce", exp.Case(ifs=[exp.If(this=ascii_only, true=plain)],
+                                         default=text), exp.Literal.string(""))
 
 
 # what Python's str.strip() takes away: a cell of nothing else is empty

@@ -19,6 +19,16 @@ from .runners import Spark
 from .terms import _col, _distinct, _exp, _nonblank, _numbered, _src, _value
 
 
+def _holds_nul(path: str) -> bool:
+    """Whether the file holds a NUL byte anywhere (read in blocks: a map of the file
+    would count as the process's memory)."""
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            if b"\x00" in block:
+                return True
+    return False
+
+
 def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnostic]]:
     """The distinct values the catalogue holds, judged as the python reader judges
     them: what the queries need to know (each date's days, each score's value),
@@ -75,16 +85,55 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     nulls = [exp.Count(this=exp.Case(ifs=[exp.If(
         this=exp.Is(this=_col(column), expression=exp.null()), true=exp.Literal.number(1))]))
         for (_, column), _ in asked]
-    # a NUL in a text file's cell: the python reader refuses the file (B003)
+    # a NUL in a text file's cell: the python reader refuses the file (B003); looked
+    # for in the file's bytes where it lies here (a scan of memory, where a test of
+    # every cell was a third of the checks' pass), else in every text cell
     texts = [c for c, k in source.columns.items() if k == TEXT] \
         if source.kind in ("csv", "jsonl") else []
+    if texts and os.path.isfile(source.path):
+        if _holds_nul(source.path):
+            read_source(source.path)  # B003 at the NUL, as the python reader says it
+        texts = []
     nul = [exp.Count(this=exp.Case(ifs=[exp.If(this=exp.or_(*[exp.GT(
         this=exp.StrPosition(this=_col(c), substr=exp.func("chr", exp.Literal.number(0))),
         expression=exp.Literal.number(0)) for c in texts]), true=exp.Literal.number(1))]))] \
         if texts else []
-    query = (exp.select(*[e for _, e in asked], *counts, *nulls, *nul, copy=False)
-             .from_(_src(), copy=False).where(data, copy=False))
-    [row] = runner.rows(query)
+    picked = [*[e for _, e in asked], *counts, *nulls, *nul]
+    comments = source.kind == "csv" and getattr(runner, "dialect", None) == "duckdb"
+    past = comments and getattr(runner, "past", False)
+    # DuckDB: the file read once for the checks, B502 and the signature (onepass.py)
+    one = _read_once(source, scheme, runner, asked, [*counts, *nulls, *nul], comments, past)
+    if one is not None:
+        row = one
+    elif comments:  # and the rows skipped as comments (B012 looks at them only if any):
+        # every aggregate over the data rows, in the one pass over the file
+        first = _col(next(iter(source.columns)))
+        comment = exp.and_(
+            exp.Like(this=exp.Trim(this=first), expression=exp.Literal.string("#%")),
+            *[exp.Is(this=_col(c), expression=exp.null()) for c in list(source.columns)[1:]])
+        # (whether a row is data, computed once a row, not once an aggregate)
+        marked = exp.select(exp.Star(), exp.alias_(data, "barometer_data"),
+                            exp.alias_(comment, "barometer_comment"), copy=False).from_(
+            _src(), copy=False)
+        picked = [exp.Filter(this=e, expression=exp.Where(this=exp.column("barometer_data")))
+                  for e in picked]
+        picked.append(exp.Count(this=exp.Case(ifs=[exp.If(
+            this=exp.column("barometer_comment"), true=exp.Literal.number(1))])))
+        if past:  # and the rows that hold something past the heading's last cell
+            picked.append(exp.Count(this=exp.Case(ifs=[exp.If(
+                this=exp.column("barometer_past"), true=exp.Literal.number(1))])))
+        query = exp.select(*picked, copy=False).from_(marked.subquery("marked", copy=False),
+                                                      copy=False)
+    else:
+        query = (exp.select(*picked, copy=False).from_(_src(), copy=False)
+                 .where(data, copy=False))
+    if one is None:
+        [row] = runner.rows(query)
+    skipped = beyond = None  # rows skipped as comments, rows past the heading: how
+    if comments and past:  # many, where counted
+        row, skipped, beyond = row[:-2], row[-2], row[-1]
+    elif comments:
+        row, skipped = row[:-1], row[-1]
     if nul and row[-1]:
         read_source(source.path)  # B003 at the NUL, as the python reader says it
     row = row[:len(row) - len(nul)]
@@ -111,7 +160,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     # a date's findings after the row's others, as the python reader says them (it
     # reads the date last): where they stand in one place, the order is the reader's
     dated: list[tuple] = []
-    known: dict = {"scores": {}, "dates": {}, "rows": rows}
+    known: dict = {"scores": {}, "dates": {}, "rows": rows, "comments": skipped,
+                   "beyond_heading": beyond}
     for (what, column), distinct in values.items():
         for value in distinct or []:
             if value is None:
@@ -193,6 +243,44 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         found.append((late, f["date"], ("where", where)))
     problems = absent + (_locate(found, source, runner, score_columns) if found else [])
     return known, problems
+
+
+def _read_once(source: Source, scheme: m.Scheme, runner, asked, counts, comments, past):
+    """The checks' row (each column's distinct values among the data rows, then each
+    count, then the comment rows and the rows past the heading, where counted),
+    from the one reading of the file that B502 and the signature read too
+    (onepass.py; kept as `runner.onepass`). None where that cannot be (Spark)."""
+    from .onepass import planned
+
+    exp = _exp()
+    unfiltered = []
+    if comments:
+        cells = [_col(c) for c in source.columns]
+        unfiltered.append(exp.and_(*[exp.Is(this=c, expression=exp.null()) for c in cells[1:]],
+                                   exp.Like(this=exp.Trim(this=cells[0]),
+                                            expression=exp.Literal.string("#%"))))
+        if past:
+            unfiltered.append(exp.column("barometer_past"))
+    one = planned(source, scheme, runner, [column for (_, column), _ in asked], counts,
+                  unfiltered)
+    runner.onepass = None
+    if one is None:
+        return None
+    one.run(runner)
+    runner.onepass = one
+    row = []
+    for (_, column), _ in asked:
+        groups = one.groups(one.distinct[column], _col("barometer_data")).subquery(
+            "g", copy=False)
+        row.append([v for (v,) in runner.rows(
+            exp.select(_col(column), copy=False).from_(groups, copy=False)
+            .group_by(_col(column), copy=False)
+            .order_by(exp.Min(this=exp.column("barometer_first")), copy=False))])
+    groups = one.groups("counts").subquery("g", copy=False)
+    [sums] = runner.rows(exp.select(*[exp.func("coalesce", exp.func("sum", exp.Case(ifs=[exp.If(
+        this=_col(name), true=exp.column("barometer_n"))])), exp.Literal.number(0))
+        for name in one.counted], copy=False).from_(groups, copy=False))
+    return [*row, *[int(n) for n in sums]]
 
 
 def _no_column(source: Source, name: str, example: str) -> Diagnostic:

@@ -5,8 +5,9 @@
 #
 #   barometer eval ... --engine spark --spark-master spark://127.0.0.1:PORT --format json
 #
-# on No 19's CSV and on a generated (SYNTHETIC) GDELT-style Parquet catalogue, each
-# JSON compared with the python and DuckDB engines' on the same file, and No 19's
+# on No 19's CSV and on a generated (SYNTHETIC) GDELT-style Parquet catalogue (its
+# signatures scored on the driver, and again on the executor), each JSON compared
+# with the python and DuckDB engines' on the same file, and No 19's
 # published figures checked. Master and worker are stopped on the way out, whatever
 # happens; their logs are printed if anything fails.
 #
@@ -133,8 +134,12 @@ gdelt=rules/gdelt/gdelt-style.rules
 run gdelt-cluster "$gdelt" "$work/gdelt.parquet" --engine spark --spark-master "$url"
 run gdelt-python "$gdelt" "$work/gdelt.parquet" --engine python
 run gdelt-duckdb "$gdelt" "$work/gdelt.parquet" --engine duckdb
+# and every signature scored on the worker's executor, not on the driver (engine/executors.py
+# does so above 100,000 distinct signatures; here above none)
+BAROMETER_SPARK_EXECUTORS_ABOVE=0 run gdelt-executors "$gdelt" "$work/gdelt.parquet" \
+    --engine spark --spark-master "$url"
 compare "$events GDELT-style events (Parquet)" "$work/gdelt-python.json" \
-    "$work/gdelt-duckdb.json" "$work/gdelt-cluster.json"
+    "$work/gdelt-duckdb.json" "$work/gdelt-cluster.json" "$work/gdelt-executors.json"
 
 # the cluster really ran them: the master saw the application, and an executor ran on the worker
 grep -q "Registering app barometer" "$work/master.log" ||

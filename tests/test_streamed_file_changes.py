@@ -50,3 +50,22 @@ def test_a_tallied_evaluations_entries_are_those_its_figures_were_made_of(tmp_pa
     path.write_text(NO19.replace(",+1,,,,,,,contacts", ",-3,,,,,,,contacts"), encoding="utf-8")
     scored = [s.score for s in done.scored if s.entry.index == "russia" and s.score is not None]
     assert sum(scored) == 20
+
+
+@pytest.mark.xfail(strict=True, reason="the tally opens the file again for its rows after "
+                   "reading its head; a file removed in between: FileNotFoundError, a "
+                   "traceback (the full reader says B002)")
+def test_a_catalogue_removed_after_its_head_is_read_is_no_traceback(tmp_path, monkeypatch):
+    path = tmp_path / "no19.csv"
+    path.write_text(NO19, encoding="utf-8")
+
+    class Removed(tally.Head):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            path.unlink()
+
+    monkeypatch.setattr(tally, "Head", Removed)
+    result = CliRunner().invoke(main, ["eval", RULES, str(path), "--engine", "python"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert result.exit_code == 2 and "error[B002]" in result.output

@@ -83,8 +83,8 @@ def tally(scheme: m.Scheme, path: str, period: m.Period | None = None):
     plan = Plan(scheme)
     for listener in READING:
         listener(path)
-    period, counts, listed, more, events = read_tally(path, period, scheme, plan.signature,
-                                                      _answers(plan.signature))
+    period, counts, listed, more, events, lines, digest = read_tally(
+        path, period, scheme, plan.signature, _answers(plan.signature))
     if not events:
         raise NotPlain(path)
     try:
@@ -98,4 +98,4 @@ def tally(scheme: m.Scheme, path: str, period: m.Period | None = None):
     if any(r.aggregate is None or r.missing is not None for r in indices.values()):
         raise NotPlain(path)
     result = Streamed(scheme, m.Catalogue(period, (), (path,)), indices, plan, None)
-    return result, listed_twice(path, listed), more
+    return result, listed_twice(path, listed, lines), more

@@ -19,8 +19,6 @@ RULES = str(ROOT / "rules/minsk-barometer.rules")
 NO19 = (ROOT / "examples/minsk-barometer-19.csv").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="listed_twice reads the B502 lines again after the "
-                   "rows; a file cut short in between: KeyError, a traceback")
 def test_a_catalogue_cut_short_after_its_rows_are_tallied_is_no_traceback(tmp_path,
                                                                           monkeypatch):
     lines = NO19.split("\n")
@@ -52,9 +50,6 @@ def test_a_tallied_evaluations_entries_are_those_its_figures_were_made_of(tmp_pa
     assert sum(scored) == 20
 
 
-@pytest.mark.xfail(strict=True, reason="the tally opens the file again for its rows after "
-                   "reading its head; a file removed in between: FileNotFoundError, a "
-                   "traceback (the full reader says B002)")
 def test_a_catalogue_removed_after_its_head_is_read_is_no_traceback(tmp_path, monkeypatch):
     path = tmp_path / "no19.csv"
     path.write_text(NO19, encoding="utf-8")

@@ -21,9 +21,6 @@ MEM = "/proc/self/mem"  # a regular file to os.path.isfile, whose first read fai
 
 @pytest.mark.skipif(not os.path.isfile(MEM), reason="needs Linux's /proc/self/mem")
 @pytest.mark.parametrize("name", ["catalogue.csv", "catalogue.jsonl"])
-@pytest.mark.xfail(strict=True, reason="dsl/tally.py _plain_bytes lets the OSError of a "
-                   "file it cannot read escape: a traceback (status 1), where the full "
-                   "reader says B002")
 def test_a_catalogue_that_cannot_be_read_is_said_as_the_full_reader_says_it(tmp_path, name):
     path = tmp_path / name
     path.symlink_to(MEM)

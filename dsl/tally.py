@@ -65,7 +65,7 @@ def tally(path: str, period, scheme: m.Scheme, signature, answers):
     and says what it finds (B002 as it words it, never a second wording here)."""
     try:
         with open(path, "rb") as f:
-            opened = _identity(os.fstat(f.fileno()))
+            opened = identity(os.fstat(f.fileno()))
             digest = hashlib.sha256()
             lines: dict = {}
             if path.lower().endswith(".parquet"):
@@ -87,15 +87,15 @@ def tally(path: str, period, scheme: m.Scheme, signature, answers):
                 head = Head(path, period, scheme, source=f)
                 out = Rows(head, scheme, signature, answers).read(path)
                 lines = _listed_lines(f, path, out[1])
-            if (_identity(os.fstat(f.fileno())) != opened
-                    or _identity(os.stat(path)) != opened):
+            if (identity(os.fstat(f.fileno())) != opened
+                    or identity(os.stat(path)) != opened):
                 raise NotPlain(path)  # changed while tallied: the full reader reads it now
     except OSError:
         raise NotPlain(path) from None
     return (head.period,) + out + (lines, digest.hexdigest())
 
 
-def _identity(status: os.stat_result) -> tuple:
+def identity(status: os.stat_result) -> tuple:
     """What tells a file apart from another, or from itself changed: its device and
     inode, its size and its time of change."""
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
@@ -105,7 +105,7 @@ def fingerprint(path: str) -> tuple:
     """(the file's identity, the SHA-256 of its bytes), as `tally` computes them;
     raises OSError."""
     with open(path, "rb") as f:
-        opened = _identity(os.fstat(f.fileno()))
+        opened = identity(os.fstat(f.fileno()))
         digest = hashlib.sha256()
         _plain_bytes(f, path, digest, awkward=False)
     return opened, digest.hexdigest()

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from barometer import api
 from barometer.dsl import tally
+from barometer.dsl.diagnostics import InputError
 from barometer.main import main
 
 from .conftest import ROOT
@@ -37,15 +38,18 @@ def test_a_catalogue_cut_short_after_its_rows_are_tallied_is_no_traceback(tmp_pa
         repr(result.exception)
 
 
-@pytest.mark.xfail(strict=True, reason="Streamed.entries reads the file again when first "
-                   "asked: a file changed since the figures were tallied gives entries (and "
-                   "explain's lines) of other scores than the figures")
 def test_a_tallied_evaluations_entries_are_those_its_figures_were_made_of(tmp_path):
     path = tmp_path / "no19.csv"
     path.write_text(NO19, encoding="utf-8")
     done = api.evaluate(RULES, [str(path)], None, "python").evaluation
     assert done.indices["russia"].aggregate == 20
     path.write_text(NO19.replace(",+1,,,,,,,contacts", ",-3,,,,,,,contacts"), encoding="utf-8")
+    with pytest.raises(InputError) as raised:  # never entries of other scores than the figures
+        done.scored
+    assert [(d.code, d.message) for d in raised.value.diagnostics] == [
+        ("B005", f"{path} has changed since its figures were computed: its events now are not "
+         "those the figures were made of")]
+    path.write_text(NO19, encoding="utf-8")  # saved back as it was: its entries are read
     scored = [s.score for s in done.scored if s.entry.index == "russia" and s.score is not None]
     assert sum(scored) == 20
 

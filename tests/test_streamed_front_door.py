@@ -30,24 +30,17 @@ def full():
     return evaluate(scheme, load_catalogue([NO19], scheme))
 
 
-@pytest.mark.xfail(strict=True, reason="pick_events reads catalogue.events, empty in a "
-                   "Streamed evaluation until its entries are asked for: no event is picked")
 def test_explaining_a_tallied_evaluation_picks_the_events_named_by_their_text():
     picked = explain(tallied(), None, "oil")
     assert picked == explain(full(), None, "oil")
     assert [len(x.lines) for x in picked] == [1, 1, 0, 0, 1, 0, 0]
 
 
-@pytest.mark.xfail(strict=True, reason="Evaluation.__eq__ compares catalogues; a Streamed "
-                   "one's is empty until its entries are read, then the full reader's")
 def test_a_tallied_evaluation_equals_the_full_readers_before_its_entries_are_read():
     done = tallied()
     assert done == full()  # as docs/python.md shows for `outcome.evaluation == result`
 
 
-@pytest.mark.xfail(strict=True, reason="a Streamed evaluation's catalogue holds no event "
-                   "(`0 events`): evaluated under another scheme, it gives every figure 0, "
-                   "where before the tally it gave No 19's")
 def test_a_tallied_evaluations_catalogue_evaluates_under_another_scheme_as_read():
     other = load_scheme(str(ROOT / "rules/minsk-east-west.rules"))
     again = evaluate(other, tallied().catalogue)

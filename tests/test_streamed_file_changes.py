@@ -68,3 +68,17 @@ def test_a_catalogue_removed_after_its_head_is_read_is_no_traceback(tmp_path, mo
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         repr(result.exception)
     assert result.exit_code == 2 and "error[B002]" in result.output
+
+
+@pytest.mark.xfail(strict=True, reason="Streamed.entries reads the file again by the path as "
+                   "given: after a change of working folder (a notebook's %cd), a relative "
+                   "path names no file (InputError B002), or another one")
+def test_a_tallied_evaluations_entries_survive_a_change_of_working_folder(tmp_path,
+                                                                         monkeypatch):
+    (tmp_path / "no19.csv").write_text(NO19, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path)
+    done = api.evaluate(RULES, ["no19.csv"], None, "python").evaluation
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    scored = [s.score for s in done.scored if s.entry.index == "russia" and s.score is not None]
+    assert sum(scored) == done.indices["russia"].aggregate == 20

@@ -63,7 +63,7 @@ class Tallied(m.Catalogue):
     (B005), never other events than those the figures were made of. It equals (and
     hashes as) the full reader's catalogue of the same file, and pickles as one."""
 
-    __slots__ = ("_scheme", "_digest", "_given")
+    __slots__ = ("_scheme", "_digest", "_given", "_where")
 
     def __init__(self, period, events=None, files=(), *, scheme=None, digest="", given=None):
         object.__setattr__(self, "period", period)
@@ -71,6 +71,8 @@ class Tallied(m.Catalogue):
         object.__setattr__(self, "_scheme", scheme)
         object.__setattr__(self, "_digest", digest)
         object.__setattr__(self, "_given", given)  # the period the tally was given
+        # where the file is, whatever the working folder when its events are read
+        object.__setattr__(self, "_where", os.path.abspath(self.files[0]) if files else "")
         if events is not None:  # attrs.evolve's copy
             _EVENTS.__set__(self, tuple(events))
 
@@ -97,7 +99,8 @@ class Tallied(m.Catalogue):
         from ..dsl.tally import fingerprint, identity
         from .verify import read_catalogue_checked
 
-        path = self.files[0]
+        path = self.files[0]  # by its name as given while that still names the same place
+        path = path if os.path.abspath(path) == self._where else self._where
         try:
             before = fingerprint(path)
         except OSError:

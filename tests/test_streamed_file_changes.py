@@ -70,9 +70,6 @@ def test_a_catalogue_removed_after_its_head_is_read_is_no_traceback(tmp_path, mo
     assert result.exit_code == 2 and "error[B002]" in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="Streamed.entries reads the file again by the path as "
-                   "given: after a change of working folder (a notebook's %cd), a relative "
-                   "path names no file (InputError B002), or another one")
 def test_a_tallied_evaluations_entries_survive_a_change_of_working_folder(tmp_path,
                                                                          monkeypatch):
     (tmp_path / "no19.csv").write_text(NO19, encoding="utf-8")

@@ -48,9 +48,6 @@ def test_a_tallied_evaluations_catalogue_evaluates_under_another_scheme_as_read(
     assert again == evaluate(other, full().catalogue)
 
 
-@pytest.mark.xfail(strict=True, reason="the tally tells READING of the file, and the full "
-                   "reader tells it again when the tally gives up; a tallied file is never "
-                   "followed by ('scoring', '')")
 @pytest.mark.parametrize("change", [None, (",+1,,,,,,,contacts", ",+9,,,,,,,contacts")])
 def test_progress_hears_of_the_catalogue_once_then_of_scoring(tmp_path, change):
     text = (ROOT / "examples/minsk-barometer-19.csv").read_text(encoding="utf-8")

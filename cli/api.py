@@ -281,10 +281,10 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
 def _python(rules, events, period, history, before=()) -> Outcome:
     """The python engine's evaluation; `before`: warnings said before reading
     (a fallback's), kept in front of the rest, errors included."""
+    tried: list = []  # the file the tally gave up on, its listeners told of it
     try:
         if not history:
             rules = rules if isinstance(rules, m.Scheme) else scheme_for(rules, events)
-            tried: list = []
             streamed = _streamed(rules, events, period, before, tried)
             if streamed is not None:
                 return streamed

@@ -139,9 +139,9 @@ class Tallied(m.Catalogue):
 
 def changed(path: str) -> Diagnostic:
     """B005: the file a tallied evaluation's events are read from has changed since."""
-    from ..dsl.files import _shown
+    from ..dsl.files import shown
 
-    return error("B005", f"{_shown(path)} has changed since its figures were computed: its "
+    return error("B005", f"{shown(path)} has changed since its figures were computed: its "
                  "events now are not those the figures were made of", None,
                  "evaluate the file again")
 

@@ -64,6 +64,10 @@ class Tallied(m.Catalogue):
     hashes as) the full reader's catalogue of the same file, and pickles as one."""
 
     __slots__ = ("_scheme", "_digest", "_given", "_where")
+    _scheme: m.Scheme
+    _digest: str
+    _given: m.Period | None
+    _where: str
 
     def __init__(self, period, events=None, files=(), *, scheme=None, digest="", given=None):
         object.__setattr__(self, "period", period)

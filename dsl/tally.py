@@ -769,12 +769,15 @@ def _listed_lines(f, path: str, listed: list) -> dict:
     last = max(wanted)
     lines: dict = {}
     with _text(f) as text:
-        for number, line in enumerate(text, start=1):
-            if number in wanted:
-                lines[number] = line.rstrip("\r\n") if line.endswith("\n") else \
-                    line.rstrip("\r")
-            if number >= last:
-                break
+        try:
+            for number, line in enumerate(text, start=1):
+                if number in wanted:
+                    lines[number] = line.rstrip("\r\n") if line.endswith("\n") else \
+                        line.rstrip("\r")
+                if number >= last:
+                    break
+        except UnicodeDecodeError:  # written anew since its rows were read
+            raise NotPlain(path) from None
     if len(lines) < len(wanted):
         raise NotPlain(path)
     return lines

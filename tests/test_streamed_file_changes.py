@@ -79,3 +79,21 @@ def test_a_tallied_evaluations_entries_survive_a_change_of_working_folder(tmp_pa
     monkeypatch.chdir(tmp_path / "elsewhere")
     scored = [s.score for s in done.scored if s.entry.index == "russia" and s.score is not None]
     assert sum(scored) == done.indices["russia"].aggregate == 20
+
+
+def test_a_catalogue_written_anew_as_other_text_after_its_rows_are_tallied_is_no_traceback(
+        tmp_path, monkeypatch):
+    lines = NO19.split("\n")
+    path = tmp_path / "no19.csv"
+    path.write_text("\n".join(lines + [lines[2]]), encoding="utf-8")  # row 3 again: B502
+    read = tally.Rows.read
+
+    def then_garbled(self, name):
+        out = read(self, name)
+        path.write_bytes(b"\xff" * (len(NO19) + 200))  # no longer UTF-8 where its lines were
+        return out
+
+    monkeypatch.setattr(tally.Rows, "read", then_garbled)
+    result = CliRunner().invoke(main, ["eval", RULES, str(path), "--engine", "python"])
+    assert result.exit_code == 2 and "error[B003]: the file is not UTF-8 text" in result.output, \
+        repr(result.exception)

@@ -111,6 +111,17 @@ class Tallied(m.Catalogue):
             before = None  # the full reader says why it cannot read it (B002)
         if before is not None and before[1] != self._digest:
             raise InputError([changed(path)])
+        side = path + ".period"
+        if self._given is None and self.period.span is not None and \
+                os.path.abspath(self.period.span.file) == os.path.abspath(side):
+            from ..dsl.tables import sidecar_period
+
+            try:
+                stated = sidecar_period(path)
+            except InputError:
+                stated = None
+            if _stated(stated) != _stated(self.period):  # the period its sidecar states
+                raise InputError([changed(side)])
         full, found = read_catalogue_checked([path], self._scheme, self._given, mode="eval")
         if full is None or found.errors:
             raise InputError(found.errors or list(found))
@@ -120,6 +131,8 @@ class Tallied(m.Catalogue):
             after = None
         if before is None or after != before[0]:
             raise InputError([changed(path)])  # it changed while the full reader read it
+        if _stated(full.period) != _stated(self.period):  # a sidecar it did not have
+            raise InputError([changed(side if os.path.isfile(side) else path)])
         return full
 
     def __eq__(self, other):
@@ -139,6 +152,12 @@ class Tallied(m.Catalogue):
         p = self.period
         title = p.title if len(p.title) <= 80 else p.title[:77] + "..."
         return f"<Catalogue {title!r} {p.start} to {p.end}: tallied, its events read when asked>"
+
+
+def _stated(period: m.Period | None):
+    """What a period states, wherever the file it is stated in was read from."""
+    return None if period is None else (period.title, period.start, period.end,
+                                        period.published)
 
 
 def changed(path: str) -> Diagnostic:

@@ -97,3 +97,20 @@ def test_a_catalogue_written_anew_as_other_text_after_its_rows_are_tallied_is_no
     result = CliRunner().invoke(main, ["eval", RULES, str(path), "--engine", "python"])
     assert result.exit_code == 2 and "error[B003]: the file is not UTF-8 text" in result.output, \
         repr(result.exception)
+
+
+def test_a_tallied_evaluations_entries_are_not_read_under_a_sidecar_period_changed_since(
+        tmp_path):
+    sample = ROOT / "examples/gdelt/gdelt-style-sample.jsonl"
+    path = tmp_path / "sample.jsonl"
+    path.write_bytes(sample.read_bytes())
+    side = tmp_path / "sample.jsonl.period"
+    side.write_text('period "P" from 2015-01-01 to 2019-12-31\n', encoding="utf-8")
+    done = api.evaluate(str(ROOT / "rules/gdelt/gdelt-style.rules"), [str(path)], None,
+                        "python").evaluation
+    side.write_text('period "P" from 2015-01-01 to 2015-06-30\n', encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        done.scored
+    assert [(d.code, d.message) for d in raised.value.diagnostics] == [
+        ("B005", f"{side} has changed since its figures were computed: its events now are not "
+         "those the figures were made of")]

@@ -22,6 +22,7 @@ nothing for a terminal.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import TYPE_CHECKING
 
@@ -280,20 +281,42 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
 def _python(rules, events, period, history, before=()) -> Outcome:
     """The python engine's evaluation; `before`: warnings said before reading
     (a fallback's), kept in front of the rest, errors included."""
+    tried: list = []  # the file the tally gave up on, its listeners told of it
     try:
         if not history:
             rules = rules if isinstance(rules, m.Scheme) else scheme_for(rules, events)
-            streamed = _streamed(rules, events, period, before)
+            streamed = _streamed(rules, events, period, before, tried)
             if streamed is not None:
                 return streamed
-        scheme, catalogue, found = load(rules, events, period, history)
+        with _told(tried):
+            scheme, catalogue, found = load(rules, events, period, history)
         result, more = evaluation(scheme, catalogue, history, found)
     except InputError as e:
         raise InputError(list(before) + list(e.diagnostics)) from None
     return Outcome(result, tuple(before) + tuple(found) + tuple(more), "python")
 
 
-def _streamed(scheme: m.Scheme, events, period, before=()) -> Outcome | None:
+@contextlib.contextmanager
+def _told(events):
+    """While the block runs, READING's listeners are not told again of the file the
+    tally gave up on (`events`: it, or none; engine/streamed.py told them of it as it
+    began)."""
+    if not events or not READING:
+        yield
+        return
+    saved = list(READING)
+
+    def once(listener):
+        return lambda path: None if path == events[0] else listener(path)
+
+    READING[:] = [once(listener) for listener in saved]
+    try:
+        yield
+    finally:
+        READING[:] = saved
+
+
+def _streamed(scheme: m.Scheme, events, period, before=(), tried=None) -> Outcome | None:
     """The python engine's evaluation of one CSV, Parquet or JSON Lines catalogue
     tallied as it streams by (engine/streamed.py), where every row of it is plainly
     sound; None where the full reader is to read it (and say what it finds)."""
@@ -307,7 +330,10 @@ def _streamed(scheme: m.Scheme, events, period, before=()) -> Outcome | None:
     try:
         result, listed, more = streamed.tally(scheme, events[0], period)
     except streamed.NotPlain:
+        if tried is not None:
+            tried.append(events[0])  # its listeners told of it: not again
         return None
+    _progress("scoring")  # the figures of the signatures counted
     said = judged("duplicates", "eval", listed)
     unlisted = {"B502": more} if more and said else {}
     return Outcome(result, tuple(before) + tuple(said), "python", unlisted)

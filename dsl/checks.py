@@ -79,7 +79,7 @@ STAGES: list[Stage] = [
     Stage("divisions", "scheme", ("B208", "B408"), "dsl.check_rules:divisions", False),
     # a catalogue's files (event files, spreadsheets, tables): read, every name resolved
     # against the scheme; its warnings say what was not read, or read other than written
-    Stage("events", "events", _READ + _SHEETS + (
+    Stage("events", "events", _READ + ("B005",) + _SHEETS + (
         "B101", "B102", "B107", "B108", "B115", "B116", "B204", "B205", "B209",
         "B301", "B302", "B303", "B304", "B305"), "dsl.load:read_events", True, True),
     Stage("order", "catalogue", ("B501",), "dsl.check_catalogue:order", False),

@@ -31,6 +31,7 @@ line breaks.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import os
 import datetime as dt
@@ -266,12 +267,14 @@ def _is_blank_line(line: str) -> bool:
     return not line.strip(" \t;,\"\r\n")
 
 
-def csv_head(path: str):
+def csv_head(path: str, source=None):
     """A CSV's first lines, read without reading the rest (a columnar engine's
     catalogue may be large): the period its lines above the heading state (or
     None), how many lines stand above the heading, the heading line, whether a
-    heading was found, and the text read."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
+    heading was found, and the text read. `source`: the file open as text, read
+    from where it stands, instead of opening `path` (the tally reads one open file)."""
+    with open(path, encoding="utf-8-sig", newline="") if source is None else \
+            contextlib.nullcontext(source) as f:
         head, headed = [], False
         for line in f:
             head.append(line)

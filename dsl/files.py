@@ -123,6 +123,9 @@ def _shown(path: str) -> str:
     return shown if len(shown) <= 200 else shown[:100] + "..." + shown[-60:]
 
 
+shown = _shown  # for a message of another module about a path
+
+
 def _read_bytes(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read()

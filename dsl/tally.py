@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
+import io
+import os
 
 from . import judgements as judge, model as m
 from .check_catalogue import listed_again, same_event
@@ -49,35 +52,89 @@ class NotPlain(Exception):
 
 def tally(path: str, period, scheme: m.Scheme, signature, answers):
     """The period, {signature row: how many entries}, the B502 listed (line,
-    first line, index), how many more, and how many events: of the CSV in `path`, read under
-    `scheme`; `signature`: the scheme's (engine/plan.py `Signature`), `answers(event,
-    end)`: the outcome of each of its text and date conditions on an event. Raises
-    NotPlain."""
-    if path.lower().endswith(".parquet"):
-        try:
-            import pyarrow.parquet as pq
+    first line, index), how many more, how many events, the lines of the B502 listed
+    ({line number: its text}; a table's rows are kept as read) and the SHA-256 of the
+    file's bytes: of the CSV in `path`, read under `scheme`; `signature`: the scheme's
+    (engine/plan.py `Signature`), `answers(event, end)`: the outcome of each of its
+    text and date conditions on an event. Raises NotPlain.
 
-            parquet = pq.ParquetFile(path)
-        except Exception:  # not installed, or not Parquet: the table reader says so
-            raise NotPlain(path) from None
-        head = Head(path, period, scheme, parquet)
-    elif path.lower().endswith((".jsonl", ".ndjson")):
-        _plain_bytes(path)
-        head = Head(path, period, scheme, names=_json_names(path))
-    else:
-        _plain_bytes(path)
-        head = Head(path, period, scheme)
-    return (head.period,) + Rows(head, scheme, signature, answers).read(path)
+    The file is opened once, and every pass (its bytes, its head, its rows, the lines
+    listed) reads that open file: a file removed meanwhile is still read whole. A file
+    that cannot be read (removed before it is opened, a read that fails), or that is
+    not the same file when the tally ends (the path names another file, or its size or
+    time of change moved), is NotPlain too: the full reader then reads what is there,
+    and says what it finds (B002 as it words it, never a second wording here)."""
+    try:
+        with open(path, "rb") as f:
+            opened = identity(os.fstat(f.fileno()))
+            digest = hashlib.sha256()
+            lines: dict = {}
+            if path.lower().endswith(".parquet"):
+                _plain_bytes(f, path, digest, awkward=False)
+                try:
+                    import pyarrow.parquet as pq
+
+                    parquet = pq.ParquetFile(f)
+                except Exception:  # not installed, or not Parquet: the table reader says so
+                    raise NotPlain(path) from None
+                head = Head(path, period, scheme, parquet)
+                out = Rows(head, scheme, signature, answers).read(path)
+            elif path.lower().endswith((".jsonl", ".ndjson")):
+                _plain_bytes(f, path, digest)
+                head = Head(path, period, scheme, names=_json_names(f, path), source=f)
+                out = Rows(head, scheme, signature, answers).read(path)
+            else:
+                _plain_bytes(f, path, digest)
+                head = Head(path, period, scheme, source=f)
+                out = Rows(head, scheme, signature, answers).read(path)
+                lines = _listed_lines(f, path, out[1])
+            if (identity(os.fstat(f.fileno())) != opened
+                    or identity(os.stat(path)) != opened):
+                raise NotPlain(path)  # changed while tallied: the full reader reads it now
+    except OSError:
+        raise NotPlain(path) from None
+    return (head.period,) + out + (lines, digest.hexdigest())
 
 
-def _plain_bytes(path: str) -> None:
-    """NotPlain where the file holds any of `_AWKWARD`."""
+def identity(status: os.stat_result) -> tuple:
+    """What tells a file apart from another, or from itself changed: its device and
+    inode, its size and its time of change."""
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def fingerprint(path: str) -> tuple:
+    """(the file's identity, the SHA-256 of its bytes), as `tally` computes them;
+    raises OSError."""
     with open(path, "rb") as f:
-        tail = b""
-        while True:
-            chunk = f.read(1 << 20)
-            if not chunk:
-                return
+        opened = identity(os.fstat(f.fileno()))
+        digest = hashlib.sha256()
+        _plain_bytes(f, path, digest, awkward=False)
+    return opened, digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _text(f):
+    """The open binary file `f`, from its start, as text (UTF-8, a byte-order mark
+    skipped, line ends kept); `f` is left open."""
+    f.seek(0)
+    text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
+    try:
+        yield text
+    finally:
+        text.detach()
+
+
+def _plain_bytes(f, path: str, digest, awkward: bool = True) -> None:
+    """The open file's bytes, from its start, into `digest`; NotPlain where they hold
+    any of `_AWKWARD` (where `awkward`)."""
+    f.seek(0)
+    tail = b""
+    while True:
+        chunk = f.read(1 << 20)
+        if not chunk:
+            return
+        digest.update(chunk)
+        if awkward:
             both = tail + chunk
             if any(p in both for p in _AWKWARD):
                 raise NotPlain(path)
@@ -89,7 +146,8 @@ class Head:
     (its own functions read the lines above the data); NotPlain where it would say
     anything of them."""
 
-    def __init__(self, path: str, period, scheme: m.Scheme, parquet=None, names=None):
+    def __init__(self, path: str, period, scheme: m.Scheme, parquet=None, names=None,
+                 source=None):
         from .csvfile import _heading, _sniff, csv_head, csv_stream, known_headings
         from .csvfile import read_rows
         from .tables import _rows, long_form, sidecar_period, widened
@@ -100,6 +158,7 @@ class Head:
         named = {**indices, **attributes}
         problems: list = []
         self.parquet, self.json = parquet, names is not None
+        self.file, self.keys = source, names  # the open file; a JSON Lines file's keys
         try:
             if parquet is not None or names is not None:  # its column names, as the
                 above, heading_line, what = 0, "", "catalogue"  # table reader heads them
@@ -107,7 +166,8 @@ class Head:
                 names = list(parquet.schema_arrow.names) if parquet is not None else names
                 rows = list(_rows(path, names, iter(())))
             else:
-                _, above, heading_line, headed, text = csv_head(path)
+                with _text(source) as opened:
+                    _, above, heading_line, headed, text = csv_head(path, opened)
                 if not headed:
                     raise NotPlain(path)
                 rows = list(csv_stream(path, text, known_headings(named)))
@@ -475,7 +535,7 @@ class Rows:
             except (csv.Error, UnicodeDecodeError):
                 raise NotPlain(path) from None
         if head.parquet is None and not head.json:
-            _closed(path, head.delimiter)
+            _closed(head.file, path, head.delimiter)
         return counts, listed, more, events
 
 
@@ -498,10 +558,10 @@ def _source(path: str, head: Head):
             head.parquet.close()
         return
     if head.json:
-        with open(path, encoding="utf-8-sig", newline="") as f:
+        with _text(head.file) as f:
             yield None, _JsonRows(f, path, head)
         return
-    with open(path, encoding="utf-8-sig", newline="") as f:
+    with _text(head.file) as f:
         for _ in range(head.first - 1):
             f.readline()
         reader = csv.reader(f, delimiter=head.delimiter)
@@ -590,14 +650,14 @@ def _lines(f):
         yield line
 
 
-def _json_names(path: str) -> list:
-    """A JSON Lines file's keys, in the order first met (as dsl/tables.py heads it);
-    NotPlain where a line is no JSON object."""
+def _json_names(source, path: str) -> list:
+    """A JSON Lines file's keys (`source`: the file, open), in the order first met (as
+    dsl/tables.py heads it); NotPlain where a line is no JSON object."""
     import json
 
     names: dict = {}
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
+        with _text(source) as f:
             for line in _lines(f):
                 if not line.strip():
                     continue
@@ -617,7 +677,7 @@ class _JsonRows:
     reader makes of its values (a blank line: an empty row, skipped as blank)."""
 
     def __init__(self, f, path: str, head: Head):
-        self.f, self.path = f, path
+        self.f, self.path, self.keys = f, path, head.keys
         self.scored = {j for j, _ in head.values}
         if head.long is not None:
             self.scored.add(head.long[1])
@@ -626,7 +686,7 @@ class _JsonRows:
     def __iter__(self):
         import json
 
-        names = {name: j for j, name in enumerate(_json_names(self.path))}
+        names = {name: j for j, name in enumerate(self.keys)}
         converts = [judge.score_text if j in self.scored else judge.cell_text
                     for j in range(len(names))]
         memos: list[dict] = [{} for _ in names]
@@ -677,16 +737,16 @@ def _said_nothing(column, path: str) -> None:
             raise NotPlain(path)
 
 
-def _closed(path: str, delimiter: str) -> None:
+def _closed(f, path: str, delimiter: str) -> None:
     """NotPlain where the file's last line opens a quote it never closes (the csv
-    module reads the cell to the end of the file, the full reader says B001)."""
+    module reads the cell to the end of the file, the full reader says B001); `f`:
+    the file, open."""
     from .csvfile import _Positions, _scan
 
-    with open(path, "rb") as f:
-        f.seek(0, 2)
-        size = f.tell()
-        f.seek(max(size - (1 << 16), 0))
-        tail = f.read()
+    f.seek(0, 2)
+    size = f.tell()
+    f.seek(max(size - (1 << 16), 0))
+    tail = f.read()
     body = tail.rstrip(b"\r\n")  # the last line, without its end
     if size > 1 << 16 and b"\n" not in body and b"\r" not in body:
         raise NotPlain(path)  # a last line longer than the tail read: its start unseen
@@ -700,25 +760,40 @@ def _closed(path: str, delimiter: str) -> None:
         raise NotPlain(path)
 
 
-def listed_twice(path: str, listed: list) -> list:
+def _listed_lines(f, path: str, listed: list) -> dict:
+    """{line number: its text} of the lines of the B502 listed (line, first line,
+    index), read again from the open file `f`; NotPlain where it no longer holds
+    one (cut short since its rows were read)."""
+    if not listed:
+        return {}
+    wanted = {n for line, first, _ in listed for n in (line, first)}
+    last = max(wanted)
+    lines: dict = {}
+    with _text(f) as text:
+        try:
+            for number, line in enumerate(text, start=1):
+                if number in wanted:
+                    lines[number] = line.rstrip("\r\n") if line.endswith("\n") else \
+                        line.rstrip("\r")
+                if number >= last:
+                    break
+        except UnicodeDecodeError:  # written anew since its rows were read
+            raise NotPlain(path) from None
+    if len(lines) < len(wanted):
+        raise NotPlain(path)
+    return lines
+
+
+def listed_twice(path: str, listed: list, lines: dict) -> list:
     """B502 for each (line, first line, index) listed, as the duplicates stage says it
-    of the full reader's events (their rows' spans), each line kept to be quoted."""
+    of the full reader's events (their rows' spans), each line kept to be quoted;
+    `lines`: the text of each line (`tally`'s)."""
     if not listed:
         return []
     if path.lower().endswith((".parquet", ".jsonl", ".ndjson")):  # a row's place, its line
         # kept as it was read
         return [listed_again(Span(path, first, 1, first, 2), Span(path, line, 1, line, 2), index)
                 for line, first, index in listed]
-    wanted = {n for line, first, _ in listed for n in (line, first)}
-    last = max(wanted)
-    lines: dict = {}
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        for number, text in enumerate(f, start=1):
-            if number in wanted:
-                lines[number] = text.rstrip("\r\n") if text.endswith("\n") else \
-                    text.rstrip("\r")
-            if number >= last:
-                break
 
     def span(n: int) -> Span:
         return Span(path, n, 1, n, max(len(lines[n]), 1) + 1)

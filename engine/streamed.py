@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 from ..dsl import model as m
-from ..dsl.diagnostics import InputError
+from ..dsl.diagnostics import Diagnostic, InputError, error
 from ..dsl.domains import FigureProblem
 from ..dsl.tally import NotPlain, listed_twice, tally as read_tally
 from .choice import SUFFIXES
@@ -46,23 +46,127 @@ def eligible(scheme: m.Scheme, paths, history=()) -> bool:
 
 class Streamed(Evaluation):
     """The figures of a catalogue tallied as it streamed by: its events were never
-    held (`catalogue.events` is empty, as a columnar engine's). Asked for its entries
-    (`entries`, `scored`), it reads the file through the full reader then."""
+    held. Its `catalogue` is a `Tallied` one, whose events the full reader reads when
+    first asked for (by `entries`, `scored`, equality, explain's picking, another
+    scheme's evaluation of it): it serves as the full reader's evaluation does."""
 
     __slots__ = ()
 
-    @property
-    def entries(self):
-        if self._entries is None:
-            from .verify import read_catalogue_checked
 
-            full, found = read_catalogue_checked(list(self.catalogue.files), self.scheme,
-                                                 self.catalogue.period, mode="eval")
-            if full is None or found.errors:
-                raise InputError(found.errors or list(found))
-            self.catalogue = full
-            self._entries = self.plan.match(full)
-        return self._entries
+_EVENTS = m.Catalogue.__dict__["events"]  # the events' own slot, under `Tallied.events`
+
+
+class Tallied(m.Catalogue):
+    """The catalogue of a tallied evaluation: its period and file known, its events
+    read by the full reader when first asked for, from the file as it was tallied
+    (the SHA-256 of its bytes, `digest`, the same): a file changed since is an error
+    (B005), never other events than those the figures were made of. It equals (and
+    hashes as) the full reader's catalogue of the same file, and pickles as one."""
+
+    __slots__ = ("_scheme", "_digest", "_given", "_where")
+    _scheme: m.Scheme
+    _digest: str
+    _given: m.Period | None
+    _where: str
+
+    def __init__(self, period, events=None, files=(), *, scheme=None, digest="", given=None):
+        object.__setattr__(self, "period", period)
+        object.__setattr__(self, "files", tuple(files))
+        object.__setattr__(self, "_scheme", scheme)
+        object.__setattr__(self, "_digest", digest)
+        object.__setattr__(self, "_given", given)  # the period the tally was given
+        # where the file is, whatever the working folder when its events are read
+        object.__setattr__(self, "_where", os.path.abspath(self.files[0]) if files else "")
+        if events is not None:  # attrs.evolve's copy
+            _EVENTS.__set__(self, tuple(events))
+
+    @property
+    def events(self):
+        try:
+            return _EVENTS.__get__(self)
+        except AttributeError:
+            pass
+        events = self._read().events
+        _EVENTS.__set__(self, events)
+        return events
+
+    @property
+    def read(self) -> bool:
+        """Whether its events have been read."""
+        try:
+            _EVENTS.__get__(self)
+        except AttributeError:
+            return False
+        return True
+
+    def _read(self) -> m.Catalogue:
+        from ..dsl.tally import fingerprint, identity
+        from .verify import read_catalogue_checked
+
+        path = self.files[0]  # by its name as given while that still names the same place
+        path = path if os.path.abspath(path) == self._where else self._where
+        try:
+            before = fingerprint(path)
+        except OSError:
+            before = None  # the full reader says why it cannot read it (B002)
+        if before is not None and before[1] != self._digest:
+            raise InputError([changed(path)])
+        side = path + ".period"
+        if self._given is None and self.period.span is not None and \
+                os.path.abspath(self.period.span.file) == os.path.abspath(side):
+            from ..dsl.tables import sidecar_period
+
+            try:
+                stated = sidecar_period(path)
+            except InputError:
+                stated = None
+            if _stated(stated) != _stated(self.period):  # the period its sidecar states
+                raise InputError([changed(side)])
+        full, found = read_catalogue_checked([path], self._scheme, self._given, mode="eval")
+        if full is None or found.errors:
+            raise InputError(found.errors or list(found))
+        try:
+            after = identity(os.stat(path))
+        except OSError:
+            after = None
+        if before is None or after != before[0]:
+            raise InputError([changed(path)])  # it changed while the full reader read it
+        if _stated(full.period) != _stated(self.period):  # a sidecar it did not have
+            raise InputError([changed(side if os.path.isfile(side) else path)])
+        return full
+
+    def __eq__(self, other):
+        if isinstance(other, m.Catalogue):
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((m.Catalogue, self._values()))
+
+    def __reduce__(self):
+        return m.Catalogue, (self.period, self.events, self.files)
+
+    def __repr__(self):
+        if self.read:
+            return super().__repr__()
+        p = self.period
+        title = p.title if len(p.title) <= 80 else p.title[:77] + "..."
+        return f"<Catalogue {title!r} {p.start} to {p.end}: tallied, its events read when asked>"
+
+
+def _stated(period: m.Period | None):
+    """What a period states, wherever the file it is stated in was read from."""
+    return None if period is None else (period.title, period.start, period.end,
+                                        period.published)
+
+
+def changed(path: str) -> Diagnostic:
+    """B005: the file a tallied evaluation's events are read from has changed since."""
+    from ..dsl.files import shown
+
+    return error("B005", f"{shown(path)} has changed since its figures were computed: its "
+                 "events now are not those the figures were made of", None,
+                 "evaluate the file again")
 
 
 def _answers(signature):
@@ -81,10 +185,11 @@ def tally(scheme: m.Scheme, path: str, period: m.Period | None = None):
     from ..dsl.files import READING
 
     plan = Plan(scheme)
+    given = period
     for listener in READING:
         listener(path)
-    period, counts, listed, more, events = read_tally(path, period, scheme, plan.signature,
-                                                      _answers(plan.signature))
+    period, counts, listed, more, events, lines, digest = read_tally(
+        path, period, scheme, plan.signature, _answers(plan.signature))
     if not events:
         raise NotPlain(path)
     try:
@@ -97,5 +202,6 @@ def tally(scheme: m.Scheme, path: str, period: m.Period | None = None):
         raise NotPlain(path) from None
     if any(r.aggregate is None or r.missing is not None for r in indices.values()):
         raise NotPlain(path)
-    result = Streamed(scheme, m.Catalogue(period, (), (path,)), indices, plan, None)
-    return result, listed_twice(path, listed), more
+    catalogue = Tallied(period, None, (path,), scheme=scheme, digest=digest, given=given)
+    result = Streamed(scheme, catalogue, indices, plan, None)
+    return result, listed_twice(path, listed, lines), more

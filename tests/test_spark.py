@@ -66,11 +66,9 @@ def test_a_mistake_is_found_by_spark_too(spark, tmp_path):
     assert "did you mean `contacts`?" in result.output
 
 
-@settings(max_examples=5, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(case=schemes(), data=st.data(), fmt=st.sampled_from(["csv", "parquet"]),
-       long=st.booleans())
-def test_spark_gives_the_python_engines_figures(spark, tmp_path_factory, case, data, fmt, long):
+def by_python(tmp_path_factory, case, data, fmt: str, long: bool):
+    """A generated scheme, a catalogue drawn for it written as `fmt`, and the python
+    engine's figures of it; None where the python engine finds mistakes."""
     rules, text = case
     events = data.draw(event_files(rules, max_size=10))
     assume(events.events)
@@ -79,9 +77,20 @@ def test_spark_gives_the_python_engines_figures(spark, tmp_path_factory, case, d
     (folder / "scheme.rules").write_text(text, encoding="utf-8")
     scheme = load_scheme(str(folder / "scheme.rules"))
     try:
-        python = figures(evaluate(scheme, load_catalogue([path], scheme)))
+        return scheme, path, figures(evaluate(scheme, load_catalogue([path], scheme)))
     except Exception:
+        return None
+
+
+@settings(max_examples=5, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=schemes(), data=st.data(), fmt=st.sampled_from(["csv", "parquet"]),
+       long=st.booleans())
+def test_spark_gives_the_python_engines_figures(spark, tmp_path_factory, case, data, fmt, long):
+    drawn = by_python(tmp_path_factory, case, data, fmt, long)
+    if drawn is None:
         return  # findings: compared with DuckDB's in test_columnar
+    scheme, path, python = drawn
     assert figures(evaluate_columnar(scheme, path, engine="spark", master=SPARK_MASTER)) \
         == python
     COUNTS["spark"] = COUNTS.get("spark", 0) + 1
@@ -255,17 +264,10 @@ def test_no19_scored_on_the_executors_gives_the_python_engines_json(spark, monke
 def test_spark_executors_give_the_python_engines_figures(spark, tmp_path_factory, case, data):
     import os
 
-    rules, text = case
-    events = data.draw(event_files(rules, max_size=10))
-    assume(events.events)
-    folder = tmp_path_factory.mktemp("x")
-    path = write_catalogue(folder, events, "csv", False, typed_dates=True)
-    (folder / "scheme.rules").write_text(text, encoding="utf-8")
-    scheme = load_scheme(str(folder / "scheme.rules"))
-    try:
-        python = figures(evaluate(scheme, load_catalogue([path], scheme)))
-    except Exception:
+    drawn = by_python(tmp_path_factory, case, data, "csv", False)
+    if drawn is None:
         return  # findings: compared with DuckDB's in test_columnar
+    scheme, path, python = drawn
     os.environ["BAROMETER_SPARK_EXECUTORS_ABOVE"] = "0"
     try:
         assert figures(evaluate_columnar(scheme, path, engine="spark", master=SPARK_MASTER)) \

@@ -20,20 +20,27 @@ RULES = str(ROOT / "rules/minsk-barometer.rules")
 NO19 = (ROOT / "examples/minsk-barometer-19.csv").read_text(encoding="utf-8")
 
 
-def test_a_catalogue_cut_short_after_its_rows_are_tallied_is_no_traceback(tmp_path,
-                                                                          monkeypatch):
+def changed_after_its_rows(tmp_path, monkeypatch, rewrite):
+    """`eval` of No 19's CSV (a row listed twice: B502) that `rewrite(path, lines)`
+    changes once the tally has read its rows, before it reads the B502 lines again."""
     lines = NO19.split("\n")
     path = tmp_path / "no19.csv"
     path.write_text("\n".join(lines + [lines[2]]), encoding="utf-8")  # row 3 again: B502
     read = tally.Rows.read
 
-    def then_cut(self, name):
+    def then_rewritten(self, name):
         out = read(self, name)
-        path.write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")  # saved anew, shorter
+        rewrite(path, lines)
         return out
 
-    monkeypatch.setattr(tally.Rows, "read", then_cut)
-    result = CliRunner().invoke(main, ["eval", RULES, str(path), "--engine", "python"])
+    monkeypatch.setattr(tally.Rows, "read", then_rewritten)
+    return CliRunner().invoke(main, ["eval", RULES, str(path), "--engine", "python"])
+
+
+def test_a_catalogue_cut_short_after_its_rows_are_tallied_is_no_traceback(tmp_path,
+                                                                          monkeypatch):
+    result = changed_after_its_rows(tmp_path, monkeypatch, lambda path, lines: path.write_text(
+        "\n".join(lines[:5]) + "\n", encoding="utf-8"))  # saved anew, shorter
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         repr(result.exception)
 
@@ -83,18 +90,8 @@ def test_a_tallied_evaluations_entries_survive_a_change_of_working_folder(tmp_pa
 
 def test_a_catalogue_written_anew_as_other_text_after_its_rows_are_tallied_is_no_traceback(
         tmp_path, monkeypatch):
-    lines = NO19.split("\n")
-    path = tmp_path / "no19.csv"
-    path.write_text("\n".join(lines + [lines[2]]), encoding="utf-8")  # row 3 again: B502
-    read = tally.Rows.read
-
-    def then_garbled(self, name):
-        out = read(self, name)
-        path.write_bytes(b"\xff" * (len(NO19) + 200))  # no longer UTF-8 where its lines were
-        return out
-
-    monkeypatch.setattr(tally.Rows, "read", then_garbled)
-    result = CliRunner().invoke(main, ["eval", RULES, str(path), "--engine", "python"])
+    result = changed_after_its_rows(tmp_path, monkeypatch, lambda path, lines: path.write_bytes(
+        b"\xff" * (len(NO19) + 200)))  # no longer UTF-8 where its lines were
     assert result.exit_code == 2 and "error[B003]: the file is not UTF-8 text" in result.output, \
         repr(result.exception)
 

@@ -6,66 +6,68 @@ the model that costs more start-up time than reading and evaluating a whole
 period, so `node` asks attrs for the rest (fields, __init__, immutability,
 slots) and `Node` supplies the three, with the same meaning.
 
-attrs makes a class whole when it is first used, not when its module loads: a
-run pays for the node classes its files use (a rules file without rules never
-makes `Rule`, `Action` or a condition), about 0.1 ms each. The class keeps its
-identity: its slots are made with it (by `Node`'s metaclass), and attrs's
-methods and fields are put on it when it is first instantiated, or first asked
-for anything it lacks (`attrs.fields`, `attrs.has`, `__match_args__`, an
-unpickled instance's `__setstate__`). What attrs then gives it is what
-`attrs.frozen(cls, repr=False, eq=False)` gives a class defined at once.
+A class is made when it is first used, not when its module loads (attrs's work
+was about 0.25 ms a class, and a cold `eval` made 61 of them to use 23: a rules
+file without rules never makes `Rule`, `Action` or a condition). It keeps its
+identity throughout: `Node`'s metaclass makes it at once with its slots (one per
+field, and `__weakref__`, as attrs makes them) and frozen; its first instance
+gives it its `__init__`, the one attrs generates, written here from the same
+fields (`_init_script`) where they are plain (a default, an `attrs.Factory`);
+and the first use of anything else attrs makes (`attrs.fields`, `attrs.has`,
+`attrs.evolve`, `__match_args__`, pickling) has attrs make the class whole, as
+`attrs.frozen(cls, repr=False, eq=False)` makes it at once (`_build`).
+tests/test_node_classes.py holds every class to what attrs makes.
 """
 
 from __future__ import annotations
 
+import linecache
+import sys
 import threading
 import types
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 
 class _Deferred(type):
-    """Node's metaclass: a subclass is made with its slots (one per field, and a
-    `__weakref__` unless a base has one, as attrs makes them), its defaults kept
-    aside, and an `__init__` that makes it whole first (`_build`)."""
+    """Node's metaclass: a subclass is made with its slots, frozen, its defaults
+    kept aside, its fields' names in `__node_fields__` (the bases' first, as
+    attrs orders them), and an `__init__` that makes the real one first."""
 
     def __new__(mcs, name, bases, namespace, **kwargs):
         if "__slots__" in namespace:  # Node itself, and attrs's slotted copy (`_build`)
             return super().__new__(mcs, name, bases, namespace, **kwargs)
-        fields = [n for n, a in namespace.get("__annotations__", {}).items()
-                  if not _class_var(a)]
-        defaults = {n: namespace.pop(n) for n in fields if n in namespace}
+        annotations = namespace.get("__annotations__", {})
+        own = [(n, namespace.pop(n, _NONE), a) for n, a in annotations.items()
+               if not _class_var(a)]
         taken = {s for b in bases for c in b.__mro__ for s in c.__dict__.get("__slots__", ())}
-        slots = tuple(n for n in fields if n not in taken)
+        slots = tuple(n for n, _, _ in own if n not in taken)
         if not any(c.__dict__.get("__weakref__") is not None for b in bases for c in b.__mro__):
             slots += ("__weakref__",)
         namespace["__slots__"] = slots
-        for made in _MADE_BY_ATTRS:  # not a base's, while this class is not made
+        for made in _MADE_BY_ATTRS:  # not a base's, while this class is not made whole
             namespace.setdefault(made, _Unmade())
+        if "__setattr__" not in namespace and "__delattr__" not in namespace:
+            namespace["__setattr__"], namespace["__delattr__"] = _frozen_setattr, _frozen_delattr
         own_init = "__init__" in namespace
         cls = super().__new__(mcs, name, bases, namespace, **kwargs)
-        _MADE[cls] = (defaults, own_init)
+        fields = _fields(cls, own)
+        type.__setattr__(cls, "__node_fields__", tuple(n for n, _, _ in fields))
+        _MADE[cls] = (own, fields, own_init)
         if not own_init:
-            cls.__init__ = _first_init(cls)  # type: ignore[misc]
+            type.__setattr__(cls, "__init__", _first_init(cls))
         return cls
-
-    if not TYPE_CHECKING:  # a type checker reads each class as attrs makes it
-        def __getattr__(cls, name):
-            if cls in _PENDING:  # what attrs puts on the class: make it, and look again
-                _build(cls)
-                return type.__getattribute__(cls, name)
-            raise AttributeError(f"type object {cls.__name__!r} has no attribute {name!r}",
-                                 name=name, obj=cls)
 
 
 class Node(metaclass=_Deferred):
     __slots__ = ()
+    __node_fields__: tuple[str, ...] = ()  # every field's name, in attrs's order
     if TYPE_CHECKING:  # set by attrs on each @node class
         __attrs_attrs__: tuple[attrs.Attribute, ...]
 
     def _values(self) -> tuple:
-        return tuple(getattr(self, a.name) for a in type(self).__attrs_attrs__)
+        return tuple(getattr(self, name) for name in type(self).__node_fields__)
 
     def __eq__(self, other):
         if type(other) is not type(self):
@@ -76,16 +78,17 @@ class Node(metaclass=_Deferred):
         return hash((type(self), self._values()))
 
     def __repr__(self):
-        fields = ", ".join(f"{a.name}={getattr(self, a.name)!r}"
-                           for a in type(self).__attrs_attrs__)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}"
+                           for name in type(self).__node_fields__)
         return f"{type(self).__name__}({fields})"
 
 
 # What attrs puts on a class that the class could otherwise find on a base made
 # before it (`CategoryName`'s `Declared`): held by an `_Unmade` until it is made.
 _MADE_BY_ATTRS = ("__attrs_attrs__", "__attrs_props__", "__match_args__", "__getstate__",
-                  "__setstate__")
-_WRITTEN_UNLESS_OWN = ("__match_args__", "__getstate__", "__setstate__")
+                  "__setstate__") + (("__replace__",) if sys.version_info >= (3, 13) else ())
+# attrs writes these only where the class has none of its own: gone before it runs
+_WRITTEN_UNLESS_OWN = _MADE_BY_ATTRS[2:] + ("__setattr__", "__delattr__")
 
 
 class _Unmade:
@@ -96,7 +99,8 @@ class _Unmade:
     __slots__ = ("owner", "name")
 
     def __set_name__(self, owner, name):
-        self.owner, self.name = owner, name
+        if not hasattr(self, "owner"):  # its class's, not that of attrs's copy of it
+            self.owner, self.name = owner, name
 
     def __get__(self, instance, owner=None):
         _build(self.owner)
@@ -105,17 +109,46 @@ class _Unmade:
         return getattr(owner if instance is None else instance, self.name)
 
 
-# {class: (its defaults, whether it defines __init__)} for every Node subclass made;
-# the @node classes not yet made whole, the same; and the thread making one.
-_MADE: dict[type, tuple[dict, bool]] = {}
-_PENDING: dict[type, tuple[dict, bool]] = {}
+def _frozen_setattr(self, name, value):
+    raise attrs.exceptions.FrozenInstanceError()
+
+
+def _frozen_delattr(self, name):
+    raise attrs.exceptions.FrozenInstanceError()
+
+
+# {class: (its own fields, all its fields, whether it defines __init__)} for every
+# Node subclass made, each field (name, default or _NONE, annotation); the @node
+# classes among them; those not yet made whole by attrs, and those of them given
+# their __init__ here; the classes the thread building one is making.
+_MADE: dict[type, tuple[list, list, bool]] = {}
+_DECORATED: set[type] = set()
+_PENDING: set[type] = set()
+_INIT_MADE: set[type] = set()
 _BUILDING: set[type] = set()
 _LOCK = threading.RLock()
+_NONE = object()
+
+
+def _fields(cls, own: list) -> list:
+    """Every field of `cls` as attrs collects them: the @node bases' own, from the
+    most distant base (a name defined again by a nearer one, or by `cls`, taken
+    where it is defined last), then `cls`'s own."""
+    names = {n for n, _, _ in own}
+    inherited: list = []
+    for base in reversed(cls.__mro__[1:-1]):
+        if base in _DECORATED:
+            inherited += [f for f in _MADE[base][0] if f[0] not in names]
+    kept: list = []
+    for f in reversed(inherited):
+        if all(f[0] != k[0] for k in kept):
+            kept.insert(0, f)
+    return kept + own
 
 
 def _first_init(cls):
     def __init__(self, *args, **kwargs):
-        _build(cls)
+        _make_init(cls)
         init = cls.__init__
         if init is __init__:
             raise TypeError(f"{cls.__name__} is not a @node class")
@@ -125,28 +158,93 @@ def _first_init(cls):
     return __init__
 
 
+def _make_init(cls) -> None:
+    """Give a @node class its `__init__`: written here where its fields are plain,
+    else by attrs making the whole class."""
+    with _LOCK:
+        if cls not in _PENDING or cls in _BUILDING or cls in _INIT_MADE:
+            return
+        init = _written_init(cls)
+        if init is None:
+            _build(cls)
+            return
+        type.__setattr__(cls, "__init__", init)
+        _INIT_MADE.add(cls)
+
+
+def _written_init(cls):
+    """The `__init__` attrs would generate for `cls`, written here; None where
+    attrs must make it (`_init_script`)."""
+    _, fields, own_init = _MADE[cls]
+    script = None if own_init else _init_script(cls, fields)
+    if script is None:
+        return None
+    text, names = script
+    filename = f"<node generated __init__ {cls.__module__}.{cls.__qualname__}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    exec(compile(text, filename, "exec"), names)
+    init = names["__init__"]
+    init.__annotations__ = {"return": None, **{n: a for n, _, a in fields}}
+    init.__module__, init.__qualname__ = cls.__module__, f"{cls.__qualname__}.__init__"
+    init.__doc__ = f"Method generated for class {cls.__qualname__}, as attrs generates it."
+    return init
+
+
+def _init_script(cls, fields) -> tuple[str, dict] | None:
+    """The source of the `__init__` attrs generates for a frozen slotted class with
+    these fields, and the names it reads; None where a field is not plain (an
+    `attrs.field(...)`, a Factory taking self, a private name) or the class has
+    attrs hooks or an attrs base of another kind: attrs then makes it all."""
+    if any(f"__attrs_{hook}__" in c.__dict__ for c in cls.__mro__
+           for hook in ("pre_init", "post_init", "init_subclass")):
+        return None
+    if any("__attrs_attrs__" in c.__dict__ and not isinstance(c, _Deferred)
+           for c in cls.__mro__):
+        return None
+    names: dict = {"_cached_setattr_get": object.__setattr__.__get__, "NOTHING": attrs.NOTHING}
+    params, lines = [], ["    _setattr = _cached_setattr_get(self)"]
+    for name, default, _ in fields:
+        if name.startswith("_") or isinstance(default, _COUNTING) or (
+                isinstance(default, _FACTORY) and default.takes_self):
+            return None
+        if default is _NONE:
+            params.append(name)
+            lines.append(f"    _setattr({name!r}, {name})")
+        elif isinstance(default, _FACTORY):
+            params.append(f"{name}=NOTHING")
+            names[f"__attr_factory_{name}"] = default.factory
+            lines += [f"    if {name} is not NOTHING:", f"        _setattr({name!r}, {name})",
+                      "    else:", f"        _setattr({name!r}, __attr_factory_{name}())"]
+        else:
+            params.append(f"{name}=__attr_default_{name}")
+            names[f"__attr_default_{name}"] = default
+            lines.append(f"    _setattr({name!r}, {name})")
+    text = f"def __init__({', '.join(['self', *params])}):\n" + "\n".join(lines) + "\n"
+    return text, names
+
+
 def _build(cls) -> None:
-    """Make a @node class whole (its bases first, as attrs reads their fields)."""
+    """Have attrs make a @node class whole (its bases first, as attrs reads their
+    fields), as `attrs.frozen(cls, repr=False, eq=False)` makes it at once."""
     with _LOCK:
         if cls not in _PENDING or cls in _BUILDING:  # made, or being made by this thread
             return
         _BUILDING.add(cls)
         try:
-            defaults, own_init = _PENDING[cls]
-            these = {}
-            for name, annotation in cls.__dict__.get("__annotations__", {}).items():
-                if not _class_var(annotation):
-                    value = defaults.get(name, attrs.NOTHING)
-                    these[name] = value if isinstance(value, _COUNTING) else attrs.field(
-                        default=value)
-            for name in _WRITTEN_UNLESS_OWN:  # attrs writes these where the class has none
-                type.__delattr__(cls, name)
+            own, _, own_init = _MADE[cls]
+            these = {name: default if isinstance(default, _COUNTING) else attrs.field(
+                default=attrs.NOTHING if default is _NONE else default)
+                for name, default, _ in own}
+            for name in _WRITTEN_UNLESS_OWN:  # ours, not the class's own
+                if isinstance(cls.__dict__.get(name), _Unmade) or cls.__dict__.get(name) in (
+                        _frozen_setattr, _frozen_delattr):
+                    type.__delattr__(cls, name)
             made = attrs.frozen(cls, these=these, init=not own_init, repr=False, eq=False)
             _adopt(cls, made)
             for name in _MADE_BY_ATTRS:  # any attrs did not write: the bases' again
                 if isinstance(cls.__dict__.get(name), _Unmade):
                     type.__delattr__(cls, name)
-            del _PENDING[cls]
+            _PENDING.discard(cls)
         finally:
             _BUILDING.discard(cls)
 
@@ -158,7 +256,7 @@ def _adopt(cls, made) -> None:
     for key, value in made.__dict__.items():
         if (key in ("__slots__", "__dict__", "__weakref__")
                 or isinstance(value, types.MemberDescriptorType)
-                or cls.__dict__.get(key, _ABSENT) is value):
+                or cls.__dict__.get(key, _NONE) is value):
             continue
         type.__setattr__(cls, key, value)
     for value in cls.__dict__.values():
@@ -173,12 +271,15 @@ def _adopt(cls, made) -> None:
 
 def _class_var(annotation) -> bool:
     """As attrs reads a field's annotation: a ClassVar is not a field."""
-    return str(annotation).startswith(
-        ("typing.ClassVar", "t.ClassVar", "ClassVar", "typing_extensions.ClassVar"))
+    text = str(annotation)
+    if text[:1] in ("'", '"') and text[-1:] in ("'", '"'):
+        text = text[1:-1]
+    return text.startswith(("typing.ClassVar", "t.ClassVar", "ClassVar",
+                            "typing_extensions.ClassVar"))
 
 
 _COUNTING = type(attrs.field())  # what attrs.field() returns (`= attrs.field(converter=...)`)
-_ABSENT = object()
+_FACTORY: Any = type(attrs.Factory(dict))  # attrs.Factory (its type stubs say a function)
 
 
 if TYPE_CHECKING:  # a type checker reads a `@node` class as one of attrs' own frozen classes
@@ -186,8 +287,9 @@ if TYPE_CHECKING:  # a type checker reads a `@node` class as one of attrs' own f
 else:
     def node(cls):
         """A frozen attrs class with Node's equality, hash and repr: `class X(Node)`;
-        made whole by attrs when first used."""
+        made when first used."""
         if not isinstance(cls, _Deferred) or cls is Node:
             raise TypeError(f"{cls.__name__} must derive from Node")
-        _PENDING[cls] = _MADE[cls]
+        _DECORATED.add(cls)
+        _PENDING.add(cls)
         return cls

@@ -75,3 +75,46 @@ def test_eval_makes_only_the_classes_it_uses_and_an_unpickled_node_makes_its_cla
     unmade, got = done.stdout.splitlines()
     assert {"Rule", "Action", "Binary", "Constant", "Current", "AllOf"} <= set(unmade.split())
     assert got == repr(sent)
+
+
+def _node_classes() -> list[type]:
+    """Every @node class of barometer's modules."""
+    import importlib
+
+    from barometer.dsl import node as made
+
+    for module in ("api", "dsl.model", "dsl.nodes", "dsl.check_rules", "dsl.methodtests",
+                   "engine.compare", "engine.series", "engine.explain", "engine.plan",
+                   "engine.sensitivity", "engine.methodtests"):
+        importlib.import_module(f"barometer.{module}")
+    return sorted((c for c in made._DECORATED if c.__module__.startswith("barometer.")),
+                  key=lambda c: (c.__module__, c.__qualname__))
+
+
+def test_every_node_class_is_given_the_init_attrs_writes_for_it():
+    """Where dsl/node.py writes a class's __init__ (its fields are plain), it is
+    attrs's: the same text (attrs reads a default as `attr_dict[name].default`),
+    defaults and annotations; and every class's fields are attrs's, in its order."""
+    import linecache
+    import re
+
+    from barometer.dsl import node as made
+
+    by_attrs = []
+    classes = _node_classes()
+    assert len(classes) > 60
+    for cls in classes:
+        ours = made._written_init(cls)
+        assert cls.__node_fields__ == tuple(a.name for a in attrs.fields(cls)), cls
+        if ours is None:
+            by_attrs.append(cls.__name__)
+            continue
+        theirs = cls.__init__  # attrs.fields made the class whole: attrs's own
+        text = "".join(linecache.getlines(theirs.__code__.co_filename))
+        assert re.sub(r"attr_dict\['(\w+)'\]\.default", r"__attr_default_\1", text) == \
+            "".join(linecache.getlines(ours.__code__.co_filename)), cls
+        assert ours.__defaults__ == theirs.__defaults__ and all(
+            a is b for a, b in zip(ours.__defaults__ or (), theirs.__defaults__ or ())), cls
+        assert ours.__annotations__ == theirs.__annotations__, cls
+        assert (ours.__qualname__, ours.__module__) == (theirs.__qualname__, theirs.__module__)
+    assert by_attrs == ["Event"]  # its category is an attrs.field with a converter

@@ -26,12 +26,10 @@ import contextlib
 import os
 from typing import TYPE_CHECKING
 
-import attrs
-
 from .dsl import model as m
 from .dsl.diagnostics import Diagnostic, InputError, did_you_mean
 from .dsl.files import OVERLAY, READING
-from .dsl.node import Node, node
+from .dsl.node import Node, factory, node
 from .engine import choice
 from .engine.plan import Evaluation, evaluate as evaluate_catalogue
 from .engine.records import bounded
@@ -58,8 +56,8 @@ class EngineProblem(Exception):
     """The engine asked for cannot compute here (not installed, or it failed)."""
 
 
-@attrs.define
-class Outcome:
+@node
+class Outcome(Node):
     """An evaluation as `eval` computes it: the figures, the warnings it shows,
     and the engine that computed them (after any fallback)."""
 
@@ -69,7 +67,7 @@ class Outcome:
     # {code: how many more warnings of it there are, not listed}: a columnar engine, and
     # the python engine's tally of a CSV or Parquet file (engine/streamed.py), list the
     # first of a code a large catalogue holds millions of (B502)
-    unlisted: dict = attrs.Factory(dict)
+    unlisted: dict = factory(dict)
 
     def __repr__(self):
         return (f"<Outcome by {self.engine}: {self.evaluation!r}"

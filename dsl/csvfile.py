@@ -38,11 +38,10 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-import attrs
-
 from . import judgements as judge, model as m
 from .diagnostics import Diagnostic, InputError, Span, closest, error, warning
 from .files import read_source
+from .node import evolve
 from .judgements import FIXED, FIELD_ORDER as _FIELD_ORDER, SCORE as _SCORE  # noqa: F401
 from .judgements import signed_number as _signed_number  # noqa: F401
 from .syntax import Num, RawEvent, _Item
@@ -394,7 +393,7 @@ def _said(cell: Cell, message: str) -> str:
 def found(cell: Cell, finding: judge.Finding, span: Span | None = None) -> Diagnostic:
     """A judgement of a cell (dsl/judgements.py) at the cell (or `span`), named
     as a workbook's cell is."""
-    return attrs.evolve(finding, message=_said(cell, finding.message)).at(
+    return evolve(finding, message=_said(cell, finding.message)).at(
         cell.span if span is None else span)
 
 
@@ -496,7 +495,7 @@ def read_rows(path: str, rows: list[Row], period: m.Period | None,
     for needed in missing:
         finding = judge.no_column(what, needed)
         if what == "workbook":  # a sheet may have a title above its heading row
-            finding = attrs.evolve(finding, hint=(
+            finding = evolve(finding, hint=(
                 f"the heading row, the first row under the period (row {heading.span.line} "
                 "here) or under a title of one cell, must name: date, event, and the indices"))
         problems.append(found(heading.cells[0], finding, heading.span))

@@ -7,11 +7,10 @@ declared, scores whole and within the scheme's range.
 
 from __future__ import annotations
 
-import attrs
-
 from . import judgements as judge, model as m
 from .diagnostics import Diagnostic, InputError, Span, did_you_mean, error, warning
 from .files import OVERLAY, gc_paused, read_source
+from .node import evolve
 from .resolve import published_names, unknown, weighs
 from . import fast_events
 from .syntax import Num, RawEvent, parse
@@ -152,8 +151,6 @@ def _in_cells(problems: list[Diagnostic], heading: list[Diagnostic],
     """A spreadsheet's events without a value their scheme asks: not said on
     every row where the heading lacks the column (said there once), and the
     others told to fill in the cell, not to add a line."""
-    import attrs
-
     absent = {p.message.split("`")[1] for p in heading if p.code == "B115"}
     out = []
     for p in problems:
@@ -161,7 +158,7 @@ def _in_cells(problems: list[Diagnostic], heading: list[Diagnostic],
             name = p.message.split("`")[1]
             if name in absent:
                 continue
-            p = attrs.evolve(p, hint=judge.no_value(name, required[name], cell=True).hint)
+            p = evolve(p, hint=judge.no_value(name, required[name], cell=True).hint)
         out.append(p)
     return out
 
@@ -186,8 +183,6 @@ def _once_per_attribute(problems: list[Diagnostic]) -> list[Diagnostic]:
     """An attribute the scheme does not read is said once, where it first appears,
     with how many events more record it (a catalogue kept for several schemes
     would otherwise drown the other findings)."""
-    import attrs
-
     first: dict[str, int] = {}
     more: dict[str, int] = {}
     out = []
@@ -201,8 +196,8 @@ def _once_per_attribute(problems: list[Diagnostic]) -> list[Diagnostic]:
         out.append(p)
     for name, extra in more.items():
         p = out[first[name]]
-        out[first[name]] = attrs.evolve(p, message=f"{p.message} (nor on {extra} more "
-                                        f"event{'s' if extra > 1 else ''})")
+        out[first[name]] = evolve(p, message=f"{p.message} (nor on {extra} more "
+                                  f"event{'s' if extra > 1 else ''})")
     return out
 
 
@@ -537,7 +532,7 @@ def _resolve_when(raw: RawEvent, period: m.Period, ongoing: bool,
 
             merged = merged_range(span)
             if merged is not None:  # a merged cell holds its value in its first cell only
-                found = attrs.evolve(found, message=(
+                found = evolve(found, message=(
                     f"{found.message}: {cell_name(span)} is covered by the merged cell {merged}, "
                     f"whose value only {merged.split(':')[0]} holds"),
                     hint="unmerge the date cells and write each row's date in its own cell")

@@ -18,11 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import attrs
-
 from . import model as m
 from .dates import DateProblem, resolve
 from .diagnostics import Diagnostic, Span, closest, did_you_mean, error, warning
+from .node import Node, node
 
 # the columns barometer reads besides the indices and attributes
 FIXED = frozenset({"date", "event", "category", "tags", "source", "note", "ongoing"})
@@ -61,8 +60,8 @@ def once(function):
 ONCE = 1 << 16
 
 
-@attrs.frozen
-class Finding:
+@node
+class Finding(Node):
     """What is wrong with a cell or token, before anyone says where it is.
     `within`: the part of the token it is about (offsets from its first
     non-blank character), where not all of it."""
@@ -191,8 +190,8 @@ def reads_recorded(scheme: m.Scheme) -> bool:
             return True
         if isinstance(x, (tuple, list)):
             stack.extend(x)
-        elif attrs.has(type(x)) and not isinstance(x, Span):
-            stack.extend(getattr(x, f.name) for f in attrs.fields(type(x)))
+        elif isinstance(x, Node) and not isinstance(x, Span):
+            stack.extend(getattr(x, name) for name in type(x).__node_fields__)
     return False
 
 

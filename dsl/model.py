@@ -9,10 +9,9 @@ rules file writes a decimal.
 from __future__ import annotations
 
 import datetime as dt
-import attrs
 
 from .diagnostics import Span
-from .node import Node, node
+from .node import Node, evolve, factory, field, node
 from .nodes import (Across, Grouping)  # noqa: F401 (issue 20: across issues, per-group sums)
 from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Choose, Compare,
                     Condition, Constant, Current,
@@ -249,15 +248,13 @@ class BandSet(Node):
     def against(self, past) -> BandSet:
         """The bands with each percentile bound made the value it stands for among
         `past`, the index's figures in the issues before (see `percentile`)."""
-        import attrs
-
         def bound(b):
             if b is None or not b.percentile:
                 return b
             return Bound(percentile(past, b.value), b.inclusive, stood_for=b.value)
 
-        return attrs.evolve(self, relative=None, bands=tuple(
-            attrs.evolve(band, lower=bound(band.lower), upper=bound(band.upper))
+        return evolve(self, relative=None, bands=tuple(
+            evolve(band, lower=bound(band.lower), upper=bound(band.upper))
             for band in self.bands))
 
     def shown(self, name: str | None) -> str:
@@ -405,12 +402,12 @@ class Scheme(Node):
     tags: dict[str, Tag]
     bands: dict[str, BandSet]
     rules: tuple[Rule, ...]
-    groups: dict[str, Group] = attrs.Factory(dict)
+    groups: dict[str, Group] = factory(dict)
     varies: tuple[Vary, ...] = ()
-    attributes: dict[str, Attribute] = attrs.Factory(dict)
-    scales: dict[str, BandSet] = attrs.Factory(dict)  # `scale NAME {...}`, by name
-    ranks: dict[str, Rank] = attrs.Factory(dict)  # attributes computed as ranks, by name
-    scores_of: dict[str, ScoreOf] = attrs.Factory(dict)  # `score of INDEX` attributes, by name
+    attributes: dict[str, Attribute] = factory(dict)
+    scales: dict[str, BandSet] = factory(dict)  # `scale NAME {...}`, by name
+    ranks: dict[str, Rank] = factory(dict)  # attributes computed as ranks, by name
+    scores_of: dict[str, ScoreOf] = factory(dict)  # `score of INDEX` attributes, by name
 
     def shown(self, index: str, colour: str | None) -> str:
         """An index's colour as tables and reports show it: the band's title where
@@ -491,7 +488,7 @@ class Event(Node):
     when: When
     text: str
     scores: tuple[Score, ...]
-    category: Declared | None = attrs.field(converter=_category)
+    category: Declared | None = field(converter=_category)
     tags: tuple[Declared, ...]
     sources: tuple[str, ...]
     notes: tuple[str, ...]

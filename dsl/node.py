@@ -12,11 +12,17 @@ file without rules never makes `Rule`, `Action` or a condition). It keeps its
 identity throughout: `Node`'s metaclass makes it at once with its slots (one per
 field, and `__weakref__`, as attrs makes them) and frozen; its first instance
 gives it its `__init__`, the one attrs generates, written here from the same
-fields (`_init_script`) where they are plain (a default, an `attrs.Factory`);
-and the first use of anything else attrs makes (`attrs.fields`, `attrs.has`,
-`attrs.evolve`, `__match_args__`, pickling) has attrs make the class whole, as
-`attrs.frozen(cls, repr=False, eq=False)` makes it at once (`_build`).
-tests/test_node_classes.py holds every class to what attrs makes.
+fields (`_init_script`) where they are plain (a default, `factory(dict)`,
+`field(converter=f)`); and the first use of anything else attrs makes
+(`attrs.fields`, `attrs.has`, `attrs.evolve`, `__match_args__`, pickling) has
+attrs make the class whole, as `attrs.frozen(cls, repr=False, eq=False)` makes
+it at once (`_build`). tests/test_node_classes.py holds every class to what
+attrs makes.
+
+So a run that only makes and reads nodes never imports attrs (about 10 ms of a
+cold start, beside click's 27): the model writes `factory(dict)` and
+`field(converter=f)` for attrs's `Factory` and `field` (which they become when
+attrs makes the class), and copies a node with `evolve` (attrs.evolve's meaning).
 """
 
 from __future__ import annotations
@@ -25,9 +31,10 @@ import linecache
 import sys
 import threading
 import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import attrs
+if TYPE_CHECKING:
+    import attrs
 
 
 class _Deferred(type):
@@ -110,11 +117,58 @@ class _Unmade:
 
 
 def _frozen_setattr(self, name, value):
-    raise attrs.exceptions.FrozenInstanceError()
+    from attrs.exceptions import FrozenInstanceError
+
+    raise FrozenInstanceError()
 
 
 def _frozen_delattr(self, name):
-    raise attrs.exceptions.FrozenInstanceError()
+    from attrs.exceptions import FrozenInstanceError
+
+    raise FrozenInstanceError()
+
+
+class _Factory:
+    """`factory(dict)`: a field's default made anew for each instance."""
+
+    __slots__ = ("factory",)
+    takes_self = False
+
+    def __init__(self, factory):
+        self.factory = factory
+
+
+class _Converted:
+    """`field(converter=f)`: a field whose value passes through `f`."""
+
+    __slots__ = ("converter",)
+
+    def __init__(self, converter):
+        self.converter = converter
+
+
+class _Nothing:
+    """The default a factory's field shows in `__init__`'s signature (attrs's NOTHING)."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "NOTHING"
+
+
+NOTHING = _Nothing()
+
+
+def _attrs_own(default) -> str | None:
+    """What a default is if it is attrs's own (only where attrs is imported:
+    nothing else makes one): "factory" (`attrs.Factory(f)`), "made" (a Factory
+    taking self, an `attrs.field(...)`: attrs makes the class), else None."""
+    attr = sys.modules.get("attr")
+    if attr is None:
+        return None
+    if isinstance(default, attr.Factory):
+        return "made" if default.takes_self else "factory"
+    return "made" if isinstance(default, type(attr.ib())) else None
 
 
 # {class: (its own fields, all its fields, whether it defines __init__)} for every
@@ -184,10 +238,28 @@ def _written_init(cls):
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     exec(compile(text, filename, "exec"), names)
     init = names["__init__"]
-    init.__annotations__ = {"return": None, **{n: a for n, _, a in fields}}
+    init.__annotations__ = {"return": None}
+    for name, default, annotation in fields:  # a converter's field: its parameter's, as attrs
+        if isinstance(default, _Converted):
+            annotation = _first_parameter_type(default.converter)
+        if annotation is not None:
+            init.__annotations__[name] = annotation
     init.__module__, init.__qualname__ = cls.__module__, f"{cls.__qualname__}.__init__"
     init.__doc__ = f"Method generated for class {cls.__qualname__}, as attrs generates it."
     return init
+
+
+def _first_parameter_type(function):
+    """The annotation of a converter's first parameter, None if it has none."""
+    import inspect
+
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (ValueError, TypeError):
+        return None
+    if parameters and parameters[0].annotation is not inspect.Parameter.empty:
+        return parameters[0].annotation
+    return None
 
 
 def _init_script(cls, fields) -> tuple[str, dict] | None:
@@ -201,16 +273,22 @@ def _init_script(cls, fields) -> tuple[str, dict] | None:
     if any("__attrs_attrs__" in c.__dict__ and not isinstance(c, _Deferred)
            for c in cls.__mro__):
         return None
-    names: dict = {"_cached_setattr_get": object.__setattr__.__get__, "NOTHING": attrs.NOTHING}
+    names: dict = {"_cached_setattr_get": object.__setattr__.__get__, "NOTHING": NOTHING}
     params, lines = [], ["    _setattr = _cached_setattr_get(self)"]
     for name, default, _ in fields:
-        if name.startswith("_") or isinstance(default, _COUNTING) or (
-                isinstance(default, _FACTORY) and default.takes_self):
+        own = _attrs_own(default)
+        if name.startswith("_") or own == "made":
             return None
+        if own == "factory":
+            default = _Factory(default.factory)
         if default is _NONE:
             params.append(name)
             lines.append(f"    _setattr({name!r}, {name})")
-        elif isinstance(default, _FACTORY):
+        elif isinstance(default, _Converted):
+            params.append(name)
+            names[f"__attr_converter_{name}"] = default.converter
+            lines.append(f"    _setattr({name!r}, __attr_converter_{name}({name}))")
+        elif isinstance(default, _Factory):
             params.append(f"{name}=NOTHING")
             names[f"__attr_factory_{name}"] = default.factory
             lines += [f"    if {name} is not NOTHING:", f"        _setattr({name!r}, {name})",
@@ -231,10 +309,10 @@ def _build(cls) -> None:
             return
         _BUILDING.add(cls)
         try:
+            import attrs
+
             own, _, own_init = _MADE[cls]
-            these = {name: default if isinstance(default, _COUNTING) else attrs.field(
-                default=attrs.NOTHING if default is _NONE else default)
-                for name, default, _ in own}
+            these = {name: _attrs_field(default) for name, default, _ in own}
             for name in _WRITTEN_UNLESS_OWN:  # ours, not the class's own
                 if isinstance(cls.__dict__.get(name), _Unmade) or cls.__dict__.get(name) in (
                         _frozen_setattr, _frozen_delattr):
@@ -247,6 +325,19 @@ def _build(cls) -> None:
             _PENDING.discard(cls)
         finally:
             _BUILDING.discard(cls)
+
+
+def _attrs_field(default):
+    """A field's default as attrs reads it in `attrs.frozen(cls, these=...)`."""
+    import attrs
+
+    if _attrs_own(default) == "made":
+        return default
+    if isinstance(default, _Converted):
+        return attrs.field(converter=default.converter)
+    if isinstance(default, _Factory):
+        default = attrs.Factory(default.factory)
+    return attrs.field(default=attrs.NOTHING if default is _NONE else default)
 
 
 def _adopt(cls, made) -> None:
@@ -278,13 +369,32 @@ def _class_var(annotation) -> bool:
                             "typing_extensions.ClassVar"))
 
 
-_COUNTING = type(attrs.field())  # what attrs.field() returns (`= attrs.field(converter=...)`)
-_FACTORY: Any = type(attrs.Factory(dict))  # attrs.Factory (its type stubs say a function)
+def evolve(inst, /, **changes):
+    """`attrs.evolve(inst, **changes)`, a copy of `inst` with `changes`, without
+    attrs where `inst` is a node whose `__init__` is written here."""
+    cls = type(inst)
+    if cls not in _DECORATED or any(name.startswith("_") or _attrs_own(default) == "made"
+                                    for name, default, _ in _MADE[cls][1]):
+        import attrs
+
+        return attrs.evolve(inst, **changes)
+    for name in cls.__node_fields__:
+        if name not in changes:
+            changes[name] = getattr(inst, name)
+    return cls(**changes)
 
 
 if TYPE_CHECKING:  # a type checker reads a `@node` class as one of attrs' own frozen classes
-    from attrs import frozen as node
+    from attrs import Factory as factory, field, frozen as node
 else:
+    def factory(make):
+        """A field's default made anew for each instance: `attrs.Factory(make)`."""
+        return _Factory(make)
+
+    def field(*, converter):
+        """A field whose value passes through `converter`: `attrs.field(converter=...)`."""
+        return _Converted(converter)
+
     def node(cls):
         """A frozen attrs class with Node's equality, hash and repr: `class X(Node)`;
         made when first used."""

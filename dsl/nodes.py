@@ -23,11 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import operator
 
-import attrs
-
 from .diagnostics import Span
 from .domains import EVERYTHING, FigureProblem
-from .node import Node, node
+from .node import Node, evolve, node
 from .numbers import Number, plain, signed
 
 # --- score expressions -----------------------------------------------------------
@@ -430,26 +428,26 @@ def rewritten(expr, swap):
     if found is not None:
         return found
     if isinstance(expr, Binary):
-        return attrs.evolve(expr, left=rewritten(expr.left, swap),
-                            right=rewritten(expr.right, swap))
+        return evolve(expr, left=rewritten(expr.left, swap),
+                      right=rewritten(expr.right, swap))
     if isinstance(expr, Negate):
-        return attrs.evolve(expr, operand=rewritten(expr.operand, swap))
+        return evolve(expr, operand=rewritten(expr.operand, swap))
     if isinstance(expr, Call):
-        return attrs.evolve(expr, arguments=tuple(rewritten(a, swap) for a in expr.arguments))
+        return evolve(expr, arguments=tuple(rewritten(a, swap) for a in expr.arguments))
     if isinstance(expr, Choose):
-        return attrs.evolve(expr, condition=_rewritten_condition(expr.condition, swap),
-                            then=rewritten(expr.then, swap),
-                            otherwise=rewritten(expr.otherwise, swap))
+        return evolve(expr, condition=_rewritten_condition(expr.condition, swap),
+                      then=rewritten(expr.then, swap),
+                      otherwise=rewritten(expr.otherwise, swap))
     return expr
 
 
 def _rewritten_condition(c, swap):
     if isinstance(c, Compare):
-        return attrs.evolve(c, left=rewritten(c.left, swap), right=rewritten(c.right, swap))
+        return evolve(c, left=rewritten(c.left, swap), right=rewritten(c.right, swap))
     if isinstance(c, Not):
-        return attrs.evolve(c, operand=_rewritten_condition(c.operand, swap))
+        return evolve(c, operand=_rewritten_condition(c.operand, swap))
     if isinstance(c, (AllOf, AnyOf)):
-        return attrs.evolve(c, operands=tuple(_rewritten_condition(o, swap) for o in c.operands))
+        return evolve(c, operands=tuple(_rewritten_condition(o, swap) for o in c.operands))
     return c
 
 

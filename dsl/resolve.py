@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import os
 
-import attrs
-
 from . import model as m
 from .diagnostics import Diagnostic, InputError, Span, closest, did_you_mean, error
+from .node import evolve
 from .nodes import (CALENDAR_FUNCTIONS, HISTORY_FUNCTIONS, INDEX_FUNCTIONS, NUMBER_FUNCTIONS,
                     SELECTING, expression_depth, parts, subexpressions)
 from .nodes import ACROSS_FUNCTIONS, GROUPING_FUNCTIONS, condition_expressions
@@ -96,11 +95,11 @@ def _inherit(item, parent):
     if parent is None:
         return item
     if item.title == item.name:
-        item = attrs.evolve(item, title=parent.title)
+        item = evolve(item, title=parent.title)
     if isinstance(item, m.Category) and item.weight is None and parent.weight is not None:
-        item = attrs.evolve(item, weight=parent.weight)
+        item = evolve(item, weight=parent.weight)
     if isinstance(item, m.Index) and item.formula is None and parent.formula is not None:
-        item = attrs.evolve(item, formula=parent.formula)
+        item = evolve(item, formula=parent.formula)
     return item
 
 
@@ -152,7 +151,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
                 for g in [g for g in groups.values() if drop.name in g.indices]:
                     kept = tuple(n for n in g.indices if n != drop.name)
                     if kept:
-                        groups[g.name] = attrs.evolve(g, indices=kept)
+                        groups[g.name] = evolve(g, indices=kept)
                     else:
                         del groups[g.name]
             else:
@@ -192,7 +191,7 @@ def _merge(chain: list[m.RulesFile], problems: list[Diagnostic]) -> m.Scheme | N
                                   or f"declare it: scale {used.name} {{ ... }}"))
             del bands[index]  # said; no colour rather than a colour from nothing
         else:
-            bands[index] = attrs.evolve(bandset, bands=shared.bands, empty=shared.empty)
+            bands[index] = evolve(bandset, bands=shared.bands, empty=shared.empty)
     scheme = m.Scheme(
         name=name, version=version, description=description, path=leaf.path,
         files=tuple(f.path for f in chain), range=score_range, score=score,

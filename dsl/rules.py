@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
 from . import model as m
 from .diagnostics import Diagnostic, Span, did_you_mean, error
 from .files import read_source
+from .node import evolve
 from .syntax import parse
 
 def read_rules_file(path: str) -> tuple[m.RulesFile | None, list[Diagnostic]]:
@@ -101,7 +100,7 @@ def _attribute(attribute: m.Attribute, default, problems: list) -> m.Attribute:
                               did_you_mean(value, attribute.choices) if not attribute.numeric
                               else None))
     else:
-        return attrs.evolve(attribute, default=value)
+        return evolve(attribute, default=value)
     return attribute
 
 

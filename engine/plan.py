@@ -22,7 +22,7 @@ from typing import NamedTuple
 from ..dsl import model as m
 from ..dsl.diagnostics import InputError
 from ..dsl.domains import EXACT, FigureProblem
-from ..dsl.node import Node, node
+from ..dsl.node import Node, evolve, node
 from ..dsl.files import gc_paused
 from ..dsl.nodes import EXCLUDED, Answers, Recorded, Reference, Tagged, compare, subexpressions
 from ..dsl.resolve import derived_order
@@ -491,8 +491,6 @@ def colour_by_figures(scheme: m.Scheme, results: dict, figures, counts=None) -> 
     """The colours of indices whose bands are chosen by other figures too (`red <=
     -18 when national_security < 0`), once every figure is known; a band whose
     condition reads a figure the issue lacks does not hold."""
-    import attrs
-
     for name, bandset in scheme.bands.items():
         result = results.get(name)
         if result is None or not bandset.conditional:
@@ -504,7 +502,7 @@ def colour_by_figures(scheme: m.Scheme, results: dict, figures, counts=None) -> 
                 colour = bandset.colour_of(result.aggregate, result.events, figures)
         except (HistoryShort, KeyError, FigureProblem):
             colour = bandset.colour(result.aggregate)  # the bands without a condition
-        results[name] = attrs.evolve(result, colour=colour)
+        results[name] = evolve(result, colour=colour)
 
 
 class Past(NamedTuple):
@@ -889,8 +887,6 @@ def bands_now(scheme: m.Scheme, history, short: dict) -> m.Scheme:
     (noted in `short`); with no history at all, HistoryShort is raised."""
     if not any(b.relative for b in scheme.bands.values()):
         return scheme
-    import attrs
-
     bands = {}
     for name, bandset in scheme.bands.items():
         if not bandset.relative:
@@ -911,7 +907,7 @@ def bands_now(scheme: m.Scheme, history, short: dict) -> m.Scheme:
             short.setdefault(name, e)
             continue
         bands[name] = bandset.against([p.figures[name] for p in past])
-    return attrs.evolve(scheme, bands=bands)
+    return evolve(scheme, bands=bands)
 
 
 def history_short(e: HistoryShort, catalogue: m.Catalogue):

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from importlib import import_module
 
-import attrs
-
 from ..dsl import model as m
 from ..dsl.checks import STAGES, Stage, rows
 from ..dsl.diagnostics import Diagnostic, InputError, error
+from ..dsl.node import evolve
 from ..dsl.nodes import Binary, Call, subexpressions
 from ..dsl.suppress import suppress
 from .plan import evaluate, missing_figures
@@ -164,8 +163,8 @@ def published_for(scheme: m.Scheme, catalogue: m.Catalogue, root: m.Scheme | Non
         own = tuple(e for e in catalogue.events if e.span.file == path)
         if not own:
             continue  # a published issue: its figures are the published ones (engine/series.py)
-        own = catalogue if len(own) == len(catalogue.events) else attrs.evolve(catalogue,
-                                                                                events=own)
+        own = catalogue if len(own) == len(catalogue.events) else evolve(catalogue,
+                                                                         events=own)
         found.append((stated, root.path, {k: (r.aggregate, r.colour) for k, r in
                                           evaluation_of(root, own, done).indices.items()}))
     return found
@@ -231,7 +230,7 @@ def option_problems(scheme: m.Scheme, catalogue: m.Catalogue, varies) -> list[Di
             if not may_fail(option):
                 continue
             try:
-                evaluate(attrs.evolve(scheme, score=option), catalogue)
+                evaluate(evolve(scheme, score=option), catalogue)
             except InputError as e:
                 problems += [p for p in e.diagnostics if p.code == "B208"]
     return problems

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import os
-from importlib.util import find_spec
 
 # `--engine auto` runs DuckDB on a CSV, Parquet or JSON Lines catalogue of at least
 # this many bytes (about 10,000 events of the No 19 kind, which the python engine
@@ -43,5 +42,7 @@ def automatic(paths) -> bool:
 
 
 def installed(engine: str) -> bool:
+    from importlib.util import find_spec  # not imported by an eval that needs no engine's
+
     needed = ["sqlglot", "pyarrow", "duckdb" if engine == "duckdb" else "pyspark"]
     return all(find_spec(name) is not None for name in needed)

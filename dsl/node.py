@@ -48,19 +48,26 @@ class _Deferred(type):
         annotations = namespace.get("__annotations__", {})
         own = [(n, namespace.pop(n, _NONE), a) for n, a in annotations.items()
                if not _class_var(a)]
-        taken = {s for b in bases for c in b.__mro__ for s in c.__dict__.get("__slots__", ())}
-        slots = tuple(n for n, _, _ in own if n not in taken)
-        if not any(c.__dict__.get("__weakref__") is not None for b in bases for c in b.__mro__):
-            slots += ("__weakref__",)
+        if bases == (Node,):  # most: nothing to inherit
+            slots = tuple(n for n, _, _ in own) + ("__weakref__",)
+        else:
+            taken = {s for b in bases for c in b.__mro__ for s in c.__dict__.get("__slots__", ())}
+            slots = tuple(n for n, _, _ in own if n not in taken)
+            if not any(c.__dict__.get("__weakref__") is not None
+                       for b in bases for c in b.__mro__):
+                slots += ("__weakref__",)
         namespace["__slots__"] = slots
         for made in _MADE_BY_ATTRS:  # not a base's, while this class is not made whole
             namespace.setdefault(made, _Unmade())
         if "__setattr__" not in namespace and "__delattr__" not in namespace:
             namespace["__setattr__"], namespace["__delattr__"] = _frozen_setattr, _frozen_delattr
         own_init = "__init__" in namespace
+        if bases == (Node,):
+            namespace["__node_fields__"] = tuple(n for n, _, _ in own)
         cls = super().__new__(mcs, name, bases, namespace, **kwargs)
-        fields = _fields(cls, own)
-        type.__setattr__(cls, "__node_fields__", tuple(n for n, _, _ in fields))
+        fields = own if bases == (Node,) else _fields(cls, own)
+        if bases != (Node,):
+            type.__setattr__(cls, "__node_fields__", tuple(n for n, _, _ in fields))
         _MADE[cls] = (own, fields, own_init)
         if not own_init:
             type.__setattr__(cls, "__init__", _first_init(cls))

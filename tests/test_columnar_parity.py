@@ -164,3 +164,15 @@ def test_a_json_lines_cell_is_placed_alike_through_escapes_and_lists(tmp_path):
     out = both(tmp_path, path)
     assert f"{path}:1:43: error[B001]: expected a score such as +1" in out.output
     assert f"{path}:2:1: error[B108]: the event carries no score" in out.output
+
+
+def test_two_parquet_columns_of_one_name_are_b011_on_every_engine(tmp_path):
+    # DuckDB named the second `a_1`, warned of it (B010) and gave figures, exit 0
+    path = tmp_path / "p.parquet"
+    pq.write_table(pa.Table.from_arrays([pa.array(["2021-01-01"]), pa.array(["e"]),
+                                         pa.array([1]), pa.array([2])],
+                                        names=["date", "event", "a", "a"]), str(path))
+    write(tmp_path, "p.parquet.period", PERIOD)
+    out = both(tmp_path, path)
+    assert out.exit_code == 2
+    assert out.output.startswith(f"{path}:1:1: error[B011]: a second column for `a`\n")

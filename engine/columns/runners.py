@@ -174,6 +174,8 @@ class DuckDB:
                     except duckdb.Error:
                         pass
             described = list(zip(used or file.columns, map(str, file.types)))
+            if kind == "parquet" and os.path.isfile(path):
+                described = _parquet_names(path, described)
         except duckdb.Error as e:
             if kind == "jsonl":
                 json_problems(path)
@@ -465,6 +467,21 @@ class Spark:
             return [tuple(r) for r in self.spark.sql(sql, args=values).collect()]
         except Exception as e:
             raise _failure(str(e).strip().splitlines()[0][:300]) from None
+
+
+def _parquet_names(path: str, described: list) -> list:
+    """Each column's name as the Parquet file writes it: DuckDB names a second column
+    `a` as `a_1`, which the checks then took for a column of no use (B010), where the
+    python reader says B011 of the two."""
+    try:
+        import pyarrow.parquet as pq
+
+        names = pq.read_schema(path).names
+    except Exception:  # DuckDB read it: its names stand
+        return described
+    if len(names) != len(described):
+        return described
+    return [(name, t) for name, (_, t) in zip(names, described)]
 
 
 def _failure(said: str) -> EngineFailure:

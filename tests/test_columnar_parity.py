@@ -176,3 +176,21 @@ def test_two_parquet_columns_of_one_name_are_b011_on_every_engine(tmp_path):
     out = both(tmp_path, path)
     assert out.exit_code == 2
     assert out.output.startswith(f"{path}:1:1: error[B011]: a second column for `a`\n")
+
+
+def test_a_parquet_timestamp_with_a_time_zone_is_its_day_in_utc_on_every_engine(tmp_path):
+    # the python engine read it in its zone (2021-01-03T19:00:00-05:00, B301) where
+    # DuckDB reads it in UTC (2021-01-04: figures); the reverse at local midnight
+    import datetime as dt
+
+    path = tmp_path / "z.parquet"
+    moments = [dt.datetime(2021, 1, 4, tzinfo=dt.timezone.utc),
+               dt.datetime(2021, 1, 5, 5, tzinfo=dt.timezone.utc)]  # midnight in New York
+    pq.write_table(pa.table({"date": pa.array(moments, pa.timestamp("us", tz="America/New_York")),
+                             "event": ["e", "f"], "a": [1, 2], "category": ["x", "x"]}),
+                   str(path))
+    write(tmp_path, "z.parquet.period", PERIOD)
+    out = both(tmp_path, path)
+    assert out.output.startswith(f"{path}:3:1: error[B301]: cannot read the date "
+                                 "`2021-01-05T05:00:00+00:00`")
+    assert out.output.count("error[") == 1

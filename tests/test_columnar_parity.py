@@ -194,3 +194,17 @@ def test_a_parquet_timestamp_with_a_time_zone_is_its_day_in_utc_on_every_engine(
     assert out.output.startswith(f"{path}:3:1: error[B301]: cannot read the date "
                                  "`2021-01-05T05:00:00+00:00`")
     assert out.output.count("error[") == 1
+
+
+def test_a_row_without_a_score_is_not_b108_beside_a_finding_of_its_ongoing_cell(tmp_path):
+    # "no score" would only mislead there, as the python reader says (test_spreadsheets);
+    # DuckDB said it too
+    path = write(tmp_path, "o.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 "date,event,a,category,ongoing\n4 January,X,,x,no\n5 January,Y,,x,\n"
+                 "6 January,Z,,x,maybe\n7 January,W,+1,x,\n")
+    out = both(tmp_path, path).output
+    assert [line.split(": ", 1)[1] for line in out.splitlines() if ": error[" in line] == [
+        "error[B001]: `ongoing` is `yes` or empty, not `no`",
+        "error[B108]: the event carries no score",
+        "error[B001]: `ongoing` is `yes` or empty, not `maybe`"]
+    assert f"{path}:4:1: error[B108]" in out

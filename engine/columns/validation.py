@@ -160,6 +160,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     # a date's findings after the row's others, as the python reader says them (it
     # reads the date last): where they stand in one place, the order is the reader's
     dated: list[tuple] = []
+    unread: list = []  # the `ongoing` cells that cannot be read
     known: dict = {"scores": {}, "dates": {}, "rows": rows, "comments": skipped,
                    "beyond_heading": beyond}
     for (what, column), distinct in values.items():
@@ -207,6 +208,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                 flag = judge.ongoing(str(value), value if isinstance(value, bool) else None)
                 if isinstance(flag, judge.Finding):
                     found.append((flag, column, value))
+                    unread.append(value)
             elif what == "date":
                 # a timestamp is a day at midnight only, as the python reader reads it
                 text = judge.cell_text(value) if isinstance(value, dt.date) else str(value)
@@ -222,6 +224,13 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         found.append((judge.no_index(), f["index"], ("where", unnamed_rows)))
     if empty and source.long:
         found.append((judge.no_score(), f["score"], None))
+    elif empty and unread:  # "no score" is not said beside an `ongoing` cell that
+        # cannot be read, as the python reader says it (its row is said once)
+        column = _col(f["ongoing"])
+        found.append((judge.no_score(), None, ("where", exp.and_(
+            _where(source, score_columns, None, ("empty",)), exp.Not(this=exp.Coalesce(
+                this=exp.In(this=column, expressions=[_value(v) for v in unread]),
+                expressions=[exp.false()]))))))
     elif empty:
         found.append((judge.no_score(), None, ("empty",)))
     if without_category:

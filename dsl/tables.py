@@ -350,8 +350,9 @@ def _widened(rows: list[Row], rest, where: tuple[int, int], indices: dict[str, s
         cells = row.cells
         if len(cells) < width:
             cells = cells + [Cell("", row.span)] * (width - len(cells))
-        if row.blank() or cells[0].value.strip().startswith("#"):
-            yield row
+        if row.blank() or cells[0].value.strip().startswith("#") and not any(
+                c.value.strip() for c in cells[1:]):  # a comment, as the reader reads
+            yield row  # it: a first cell `#MeToo rally` beside others is data
             continue
         said = cells[index_at]
         key = " ".join(said.value.lower().split())

@@ -208,3 +208,10 @@ def test_a_row_without_a_score_is_not_b108_beside_a_finding_of_its_ongoing_cell(
         "error[B108]: the event carries no score",
         "error[B001]: `ongoing` is `yes` or empty, not `maybe`"]
     assert f"{path}:4:1: error[B108]" in out
+    path = write(tmp_path, "l.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 "date,event,index,score,category,ongoing\n4 January,X,a,,x,no\n"
+                 "5 January,Y,a,,x,\n7 January,W,a,+1,x,\n")
+    out = both(tmp_path, path).output  # the long form alike
+    assert [line.split(": ", 1)[1] for line in out.splitlines() if ": error[" in line] == [
+        "error[B001]: `ongoing` is `yes` or empty, not `no`",
+        "error[B108]: the event carries no score"]

@@ -222,15 +222,15 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                     known.setdefault("past", []).append((value, late))
     if unnamed:  # a score on no index: python says it of the row's index cell
         found.append((judge.no_index(), f["index"], ("where", unnamed_rows)))
-    if empty and source.long:
+    if empty and unread:  # "no score" is not said beside an `ongoing` cell that cannot
+        # be read, as the python reader says it (its row is said once)
+        column = f["score"] if source.long else None
+        found.append((judge.no_score(), column, ("where", exp.and_(
+            _where(source, score_columns, column, None if source.long else ("empty",)),
+            exp.Not(this=exp.Coalesce(this=exp.In(this=_col(f["ongoing"]), expressions=[
+                _value(v) for v in unread]), expressions=[exp.false()]))))))
+    elif empty and source.long:
         found.append((judge.no_score(), f["score"], None))
-    elif empty and unread:  # "no score" is not said beside an `ongoing` cell that
-        # cannot be read, as the python reader says it (its row is said once)
-        column = _col(f["ongoing"])
-        found.append((judge.no_score(), None, ("where", exp.and_(
-            _where(source, score_columns, None, ("empty",)), exp.Not(this=exp.Coalesce(
-                this=exp.In(this=column, expressions=[_value(v) for v in unread]),
-                expressions=[exp.false()]))))))
     elif empty:
         found.append((judge.no_score(), None, ("empty",)))
     if without_category:

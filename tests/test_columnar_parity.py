@@ -27,11 +27,11 @@ tag t2 "T2"
 '''
 
 
-def both(tmp_path, catalogue, rules=RULES):
+def both(tmp_path, catalogue, rules=RULES, *extra):
     """`eval` under each engine: the same output and exit status."""
     path = write(tmp_path, "s.rules", rules)
-    duckdb = run("eval", path, catalogue, "--engine", "duckdb")
-    python = run("eval", path, catalogue, "--engine", "python")
+    duckdb = run("eval", path, catalogue, "--engine", "duckdb", *extra)
+    python = run("eval", path, catalogue, "--engine", "python", *extra)
     assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
     return python
 
@@ -215,3 +215,22 @@ def test_a_row_without_a_score_is_not_b108_beside_a_finding_of_its_ongoing_cell(
     assert [line.split(": ", 1)[1] for line in out.splitlines() if ": error[" in line] == [
         "error[B001]: `ongoing` is `yes` or empty, not `no`",
         "error[B108]: the event carries no score"]
+
+
+def test_a_boolean_column_is_yes_or_no_value_on_every_engine(tmp_path):
+    # the python reader reads true as `yes` and false as an empty cell; DuckDB read
+    # `True` and `False` (B209, exit 2) where python gave figures; JSON alike
+    rules = RULES + ('attribute official "Official" one of [yes, no] default no\n'
+                     "rule r1 when official is yes then add 1\n")
+    path = tmp_path / "b.parquet"
+    pq.write_table(pa.table({"date": ["2021-01-01", "2021-01-02", "2021-01-03"],
+                             "event": ["e", "f", "g"], "a": [1, 1, 1], "category": ["x"] * 3,
+                             "official": [True, False, None], "ongoing": [False, False, None]}),
+                   str(path))
+    write(tmp_path, "b.parquet.period", PERIOD)
+    assert '"aggregate": 4' in both(tmp_path, path, rules, "--format", "json").output
+    path = jsonl(tmp_path, "b.jsonl", '{"date": "2021-01-01", "event": "e", "a": 1, '
+                 '"official": true}\n{"date": "2021-01-02", "event": "f", "a": 1, '
+                 '"official": false}\n{"date": "2021-01-03", "event": "g", "a": 1, '
+                 '"official": "no"}\n')
+    assert '"aggregate": 4' in both(tmp_path, path, rules, "--format", "json").output

@@ -226,8 +226,15 @@ class DuckDB:
                     this=exp.func("json_type", column), expression=literal("ARRAY")),
                     true=listed)], default=exp.func("json_extract_string", column,
                                                     literal("$"))), "VARCHAR"
-            elif t.startswith("JSON"):
-                column, t = exp.func("json_extract_string", column, literal("$")), "VARCHAR"
+            elif t.startswith("JSON"):  # true as `yes`, false as no value (`cell_text`)
+                column, t = exp.Case(ifs=[
+                    exp.If(this=exp.EQ(this=exp.func("json_type", column),
+                                       expression=literal("BOOLEAN")),
+                           true=exp.Case(ifs=[exp.If(this=exp.cast(column, exp.DataType.build(
+                               "BOOLEAN")), true=literal("yes"))]))],
+                    default=exp.func("json_extract_string", column, literal("$"))), "VARCHAR"
+            elif t == "BOOLEAN":  # as the python reader reads it (judgements.cell_text)
+                column, t = exp.Case(ifs=[exp.If(this=column, true=literal("yes"))]), "VARCHAR"
             elif t.endswith("[]") and heading.strip().lower() != "tags":
                 # a list where one value stands: its values joined by `;`, as python reads it
                 column, t = exp.func("array_to_string", column, literal(";")), "VARCHAR"
@@ -452,6 +459,8 @@ class Spark:
                 column, t = F.array_join(column.cast("array<string>"), ";"), "string"
             elif t.startswith(("struct", "map")):
                 column, t = F.to_json(column), "string"
+            elif t == "boolean":  # true as `yes`, false as no value, as DuckDB.open
+                column, t = F.when(column, "yes"), "string"
             if t == "string":  # a text of nothing but spaces as no value
                 column = F.when(column.rlike(blank), None).otherwise(column)
             return column.alias(f.name)

@@ -234,3 +234,15 @@ def test_a_boolean_column_is_yes_or_no_value_on_every_engine(tmp_path):
                  '"official": false}\n{"date": "2021-01-03", "event": "g", "a": 1, '
                  '"official": "no"}\n')
     assert '"aggregate": 4' in both(tmp_path, path, rules, "--format", "json").output
+
+
+def test_a_long_form_row_naming_no_known_index_is_said_once_on_every_engine(tmp_path):
+    # the python reader leaves the row out (its index cell said); DuckDB said its bad
+    # date and unknown category too
+    path = write(tmp_path, "n.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 "date,event,index,score,category\n44 January,X,,+1,c9\n"
+                 "4 January,Y,zz,+1,c9\n5 January,Z,a,+1,x\n6 January,W,,,x\n")
+    out = both(tmp_path, path).output
+    assert [line.split(": ", 1)[1] for line in out.splitlines() if ": error[" in line] == [
+        "error[B001]: the row gives a score but no index", "error[B101]: unknown index `zz`",
+        "error[B108]: the event carries no score"]

@@ -250,8 +250,31 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),
                          exp.Not(this=ongoing))
         found.append((late, f["date"], ("where", where)))
+    if source.long:
+        found = _left_out(found, source, score_columns, known, unnamed_rows if unnamed else None)
     problems = absent + (_locate(found, source, runner, score_columns) if found else [])
     return known, problems
+
+
+def _left_out(found, source: Source, score_columns, known: dict, unnamed_rows):
+    """The findings, none of them at a long form's row that names no index the scheme
+    declares (or gives a score and no index) but the finding of its index cell: the
+    python reader leaves such a row out (tables.py `widened`)."""
+    exp = _exp()
+    f = source.fields
+    unknown = [v for v, name in known.get("index", {}).items() if name is None]
+    out = []
+    if unknown:
+        out.append(exp.In(this=_col(f["index"]), expressions=[_value(v) for v in unknown]))
+    if unnamed_rows is not None:
+        out.append(unnamed_rows)
+    if not out:
+        return found
+    kept = exp.Not(this=exp.Coalesce(this=exp.or_(*out), expressions=[exp.false()]))
+    return [(finding, column, value) if column == f["index"] else
+            (finding, column, ("where", exp.and_(_where(source, score_columns, column, value),
+                                                 kept)))
+            for finding, column, value in found]
 
 
 def _read_once(source: Source, scheme: m.Scheme, runner, asked, counts, comments, past):

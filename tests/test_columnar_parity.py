@@ -191,8 +191,8 @@ def test_a_parquet_timestamp_with_a_time_zone_is_its_day_in_utc_on_every_engine(
                    str(path))
     write(tmp_path, "z.parquet.period", PERIOD)
     out = both(tmp_path, path)
-    assert out.output.startswith(f"{path}:3:1: error[B301]: cannot read the date "
-                                 "`2021-01-05T05:00:00+00:00`")
+    assert out.output.startswith(f"{path}:3:11: error[B301]: cannot read the date "
+                                 "`2021-01-05T05:00:00+00:00`: a day and a time")
     assert out.output.count("error[") == 1
 
 

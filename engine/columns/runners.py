@@ -461,6 +461,12 @@ class Spark:
                 column, t = F.to_json(column), "string"
             elif t == "boolean":  # true as `yes`, false as no value, as DuckDB.open
                 column, t = F.when(column, "yes"), "string"
+            elif t == "string" and kind == "jsonl" and heading.strip().lower() == "tags":
+                # a list on some lines and a text on others: Spark gives the lists as
+                # their JSON text (`["t1"]`), read as the list's names, as DuckDB reads them
+                listed = F.from_json(column, "array<string>")
+                column = F.when(column.rlike(r"^\s*\[.*\]\s*$") & listed.isNotNull(),
+                                F.array_join(listed, ";")).otherwise(column)
             if t == "string":  # a text of nothing but spaces as no value
                 column = F.when(column.rlike(blank), None).otherwise(column)
             return column.alias(f.name)

@@ -698,10 +698,9 @@ def test_every_letter_casefold_changes_keys_an_event_listed_twice_as_its_fold():
     sql, values = bound(exp.select(exp.column("a"), _norm_sql(exp.column("a")),
                                    _norm_sql(exp.column("b"))).from_("t"), "duckdb")
     con = duckdb.connect()
-    con.execute("CREATE TABLE t (a VARCHAR, b VARCHAR)")
-    con.executemany("INSERT INTO t VALUES (?, ?)",
-                    [(c + " x", c.casefold() + " x") for c in letters] + [
-                        (c + " x", c.upper() + " X") for c in letters])
+    con.execute("CREATE TABLE t AS SELECT unnest($a) AS a, unnest($b) AS b",
+                {"a": [c + " x" for c in letters] * 2,
+                 "b": [c.casefold() + " x" for c in letters] + [c.upper() + " X" for c in letters]})
     apart = [a for a, one, other in con.execute(sql, values).fetchall() if one != other]
     assert apart == []
 

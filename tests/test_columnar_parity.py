@@ -48,8 +48,8 @@ def test_two_parquet_columns_for_one_index_are_b011_on_every_engine(tmp_path):
                              "a": ["+1", "+2"], "ALPHA INDEX": ["-1", None],
                              "category": ["x", "x"]}), str(path))
     write(tmp_path, "p.parquet.period", PERIOD)
-    out = both(tmp_path, path)
-    assert out.output.startswith(f"{path}:1:1: error[B011]: a second column for `a`\n")
+    out = both(tmp_path, path)  # at its name in the heading line (1:1 before)
+    assert out.output.startswith(f"{path}:1:20: error[B011]: a second column for `a`\n")
     path = jsonl(tmp_path, "p.jsonl", '{"date": "2021-01-01", "event": "e", "a": 1, '
                  '"Alpha  index": -1, "category": "x"}\n')
     assert "error[B011]: a second column for `a`" in both(tmp_path, path).output
@@ -175,7 +175,7 @@ def test_two_parquet_columns_of_one_name_are_b011_on_every_engine(tmp_path):
     write(tmp_path, "p.parquet.period", PERIOD)
     out = both(tmp_path, path)
     assert out.exit_code == 2
-    assert out.output.startswith(f"{path}:1:1: error[B011]: a second column for `a`\n")
+    assert out.output.startswith(f"{path}:1:20: error[B011]: a second column for `a`\n")
 
 
 def test_a_parquet_timestamp_with_a_time_zone_is_its_day_in_utc_on_every_engine(tmp_path):
@@ -246,3 +246,14 @@ def test_a_long_form_row_naming_no_known_index_is_said_once_on_every_engine(tmp_
     assert [line.split(": ", 1)[1] for line in out.splitlines() if ": error[" in line] == [
         "error[B001]: the row gives a score but no index", "error[B101]: unknown index `zz`",
         "error[B108]: the event carries no score"]
+
+
+def test_a_parquet_heading_finding_is_placed_at_its_name_on_every_engine(tmp_path):
+    # B010 and B011 of a Parquet column were said at 1:1, the caret under the first name
+    path = tmp_path / "h.parquet"
+    pq.write_table(pa.table({"date": ["2021-01-01"], "event": ["e"], "a": [1],
+                             "remark": ["r"]}), str(path))
+    write(tmp_path, "h.parquet.period", PERIOD)
+    out = both(tmp_path, path).output
+    assert out.startswith(f"{path}:1:20: warning[B010]: the column `remark` is ignored")
+    assert " 1 | date | event | a | remark\n   |                    ^^^^^^\n" in out

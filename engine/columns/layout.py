@@ -153,6 +153,7 @@ def _layout(path, kind, headed, period, scheme, csv) -> Source:
                      for value, start, end in _csv_cells(text, csv[1])]
     elif kind == "parquet" and os.path.isfile(path):  # its column names, as a row is quoted
         SOURCES.keep(path, 1, tables.heading_line(headings.values()))
+        cells = list(zip(headings.values(), tables.heading_spans(path, headings.values())))
     elif kind == "jsonl" and os.path.isfile(path):
         text = _line_of(path, 1)
         if text is not None:

@@ -257,3 +257,20 @@ def test_a_parquet_heading_finding_is_placed_at_its_name_on_every_engine(tmp_pat
     out = both(tmp_path, path).output
     assert out.startswith(f"{path}:1:20: warning[B010]: the column `remark` is ignored")
     assert " 1 | date | event | a | remark\n   |                    ^^^^^^\n" in out
+
+
+def test_json_lines_keys_that_differ_only_in_case_are_read_as_python_reads_them(tmp_path):
+    # DuckDB refused the file in its own words (B015, no place), exit 2: where the python
+    # reader finds a mistake it is said as python says it, else the python engine reads it
+    path = jsonl(tmp_path, "k.jsonl", '{"date": "2021-01-01", "event": "e", "a": 1}\n'
+                 '{"date": "2021-01-02", "event": "f", "A": 2}\n')
+    assert "error[B011]: a second column for `a`" in both(tmp_path, path).output
+    path = jsonl(tmp_path, "r.jsonl", '{"date": "2021-01-01", "event": "e", "a": 1, '
+                 '"Remark": "r"}\n{"date": "2021-01-02", "event": "f", "a": 2, "remark": "s"}\n')
+    rules = write(tmp_path, "s.rules", RULES)
+    python = run("eval", rules, path, "--engine", "python", "--format", "json")
+    duckdb = run("eval", rules, path, "--engine", "duckdb", "--format", "json")
+    assert duckdb.exit_code == 0 and duckdb.stdout == python.stdout
+    assert duckdb.stderr.startswith(f"warning[B801]: the duckdb engine's reader could not read "
+                                    f"{path} (keys that differ only in case): the python "
+                                    "engine reads it\n")

@@ -100,7 +100,25 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
                 line.strip() for line in open(path, encoding="utf-8-sig", errors="replace")):
             # as the python reader says of a file without rows
             raise InputError([judge.no_heading("catalogue").at(Span(path, 1, 1, 1, 2))])
-    columns = runner.open(path, kind, csv)
+    try:
+        columns = runner.open(path, kind, csv)
+    except InputError as e:
+        if kind == "jsonl" and period is not None and os.path.isfile(path) and any(
+                d.code == "B015" for d in e.diagnostics):
+            # DuckDB refuses a file in its own words (keys that differ only in case):
+            # its mistakes as the python reader says them, where it finds any
+            from ...dsl.events import read_catalogue
+
+            _, found = read_catalogue([path], scheme, period)
+            errors = [d for d in found if d.severity == "error"]
+            if errors:
+                raise InputError(errors) from None
+            from .runners import Refused  # none: the python engine reads it (B801)
+
+            said = e.diagnostics[0].message.split(": ", 1)[-1]
+            raise Refused(f"{path} (keys that differ only in case)" if "only in case" in said
+                          else f"{path} ({said[:120]})") from None
+        raise
     if period is None:  # said at the heading, as the python reader says it
         if kind == "parquet" and os.path.isfile(path):
             SOURCES.keep(path, 1, tables.heading_line(h for h, _ in columns))

@@ -27,6 +27,11 @@ class EngineFailure(Exception):
     said in its words (not an input mistake barometer can locate)."""
 
 
+class Refused(EngineFailure):
+    """The engine's reader refuses a file the python reader reads without an error
+    (JSON Lines keys that differ only in case, which DuckDB cannot hold apart)."""
+
+
 class Overflow(EngineFailure):
     """The query's whole numbers outgrew the engine's integers (decimal weights and
     factors with many digits, over many events): the python engine computes."""

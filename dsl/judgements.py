@@ -344,6 +344,10 @@ def no_period(what: str, sidecar: str | None = None) -> Finding:
 
 
 def no_heading(what: str) -> Finding:
+    if what == "catalogue":  # a JSON Lines file without a line (it has no heading row)
+        return Finding("B001", "the catalogue holds no events: it has no line",
+                       'one JSON object per line, an event\'s: {"date": "4 January", "event": '
+                       '"...", "russia": 1}')
     return Finding("B001", f"the {what} has no heading row: it holds no events",
                    "below the period, a row names the columns: date, event, and the indices "
                    "(e.g. date,event,russia,eu), then one row per event")

@@ -274,3 +274,15 @@ def test_json_lines_keys_that_differ_only_in_case_are_read_as_python_reads_them(
     assert duckdb.stderr.startswith(f"warning[B801]: the duckdb engine's reader could not read "
                                     f"{path} (keys that differ only in case): the python "
                                     "engine reads it\n")
+
+
+def test_an_empty_json_lines_file_is_said_in_json_lines_words(tmp_path):
+    # its hint spoke of a CSV's heading row (`date,event,russia,eu`)
+    path = jsonl(tmp_path, "e.jsonl", "\n")
+    out = both(tmp_path, path).output
+    assert out.startswith(f"{path}:1:1: error[B001]: the catalogue holds no events: it has no "
+                          "line\n 1 | \n   | ^\n"
+                          '   = hint: one JSON object per line, an event\'s: {"date": ')
+    path = jsonl(tmp_path, "f.jsonl", "")  # no line at all: none quoted
+    assert both(tmp_path, path).output.startswith(
+        f"{path}:1:1: error[B001]: the catalogue holds no events: it has no line\n  = hint:")

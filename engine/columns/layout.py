@@ -98,7 +98,10 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
             raise InputError([error("B002", f"no such file: {path}", None)])
         if kind == "jsonl" and os.path.isfile(path) and period is not None and not any(
                 line.strip() for line in open(path, encoding="utf-8-sig", errors="replace")):
-            # as the python reader says of a file without rows
+            # as the python reader says of a file without rows (its first line quoted)
+            first = _line_of(path, 1)
+            if first is not None:
+                SOURCES.keep(path, 1, first)
             raise InputError([judge.no_heading("catalogue").at(Span(path, 1, 1, 1, 2))])
     try:
         columns = runner.open(path, kind, csv)

@@ -157,6 +157,36 @@ def read(text: str) -> tuple[_Point, _Point | None]:
     return one, two
 
 
+_ISO_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T| +)[0-9]{1,2}:[0-9]{2}")
+_ISO_MORE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\s*\S")
+_ISO_SHORT = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_SLASHED = re.compile(r"[0-9]{1,4}[/.][0-9]{1,2}[/.][0-9]{1,4}")
+
+
+def _machine_made(text: str) -> None:
+    """DateProblem, with its hint, for a date a program wrote otherwise than barometer
+    reads it: a day with a time (`2021-01-05 13:00`), an ISO day without its zeros
+    (`2021-1-5`), a day in numbers and slashes (`05/01/2021`); their reading as printed
+    said only `2021 is not a day of a month`."""
+    timed = _ISO_TIME.match(text)
+    if timed is not None:
+        at = timed.start(1) if timed.group(1) == "T" else timed.end(1)  # the time
+        raise DateProblem("a day and a time: a date is a day", at, len(text),
+                          f"write the day alone: {text[:10]}")
+    if _ISO_MORE.match(text):
+        raise DateProblem("an ISO date is one day, alone", 10, len(text),
+                          "write several days as printed (4-6 January), or one ISO day")
+    short = _ISO_SHORT.fullmatch(text)
+    if short is not None:
+        year, month, day = short.groups()
+        raise DateProblem("an ISO date has two digits for the month and for the day", 0,
+                          len(text), f"write {year}-{int(month):02d}-{int(day):02d}")
+    if _SLASHED.fullmatch(text):
+        raise DateProblem("a date in numbers is read only as an ISO date, YYYY-MM-DD", 0,
+                          len(text), "write it as printed (4 January) or as YYYY-MM-DD: "
+                          "numbers alone do not say which is the day and which the month")
+
+
 def resolve(text: str, period_start: dt.date, period_end: dt.date) -> tuple[dt.date, dt.date]:
     """The first and last day a printed date covers. Without a year, a point takes
     the year that puts it inside the period (or nearest to it)."""
@@ -167,6 +197,7 @@ def resolve(text: str, period_start: dt.date, period_end: dt.date) -> tuple[dt.d
         except ValueError:
             raise DateProblem(f"{text} is not a day in the calendar", 0, len(text)) from None
         return day, day
+    _machine_made(text)
     one, two = read(text)
 
     def place(point: _Point, not_before: dt.date | None) -> tuple[dt.date, dt.date]:

@@ -119,12 +119,15 @@ def signed_number(value) -> str:
 
 def cell_text(value) -> str:
     """A typed value (Parquet, JSON, a spreadsheet's cell) as the text it stands
-    for: a day as YYYY-MM-DD, true as `yes`, a list joined by `;`."""
+    for: a day as YYYY-MM-DD (a timestamp with a time zone: its day in UTC), true as
+    `yes`, a list joined by `;`."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # a moment with its zone: its day in UTC, as the
+            value = value.astimezone(dt.timezone.utc)  # SQL engines read it
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -340,6 +343,10 @@ def no_period(what: str, sidecar: str | None = None) -> Finding:
 
 
 def no_heading(what: str) -> Finding:
+    if what == "catalogue":  # a JSON Lines file without a line (it has no heading row)
+        return Finding("B001", "the catalogue holds no events: it has no line",
+                       'one JSON object per line, an event\'s: {"date": "4 January", "event": '
+                       '"...", "russia": 1}')
     return Finding("B001", f"the {what} has no heading row: it holds no events",
                    "below the period, a row names the columns: date, event, and the indices "
                    "(e.g. date,event,russia,eu), then one row per event")

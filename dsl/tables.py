@@ -46,6 +46,17 @@ def heading_line(names) -> str:
     """A Parquet file's column names as its heading line is quoted: a name of several
     lines shown on one, as a cell's is, so that each row keeps its own line."""
     return SEPARATOR.join(name.replace("\n", " ") for name in names)
+
+
+def heading_spans(path: str, names) -> list:
+    """Each column name's place in a Parquet file's heading line (`heading_line`), as
+    a row's cells are placed in its line."""
+    out, at = [], 1
+    for name in names:
+        shown = name.replace("\n", " ")
+        out.append(Span(path, 1, at, 1, at + max(len(shown), 1)))
+        at += len(shown) + len(SEPARATOR)
+    return out
 _PERIOD_LINE = re.compile(
     r'\s*#?\s*period\s+(?:"([^"]*)"|“([^”]*)”)\s+from\s+(\S+)\s+to\s+(\S+)\s*$')
 
@@ -276,7 +287,8 @@ def _rows(path: str, names: list[str], records):
     (JSON Lines) or in a text of the row's cells (Parquet, quoted as a workbook's
     row is, each line kept for messages as its row is read)."""
     json_lines = not path.lower().endswith(".parquet")
-    heading_cells = [Cell(name, Span(path, 1, 1, 1, 2)) for name in names]
+    heading_cells = [Cell(name, Span(path, 1, 1, 1, 2) if json_lines else span)
+                     for name, span in zip(names, heading_spans(path, names))]
     if not json_lines:
         SOURCES.add(path, "")
         SOURCES.keep(path, 1, heading_line(names))
@@ -350,8 +362,9 @@ def _widened(rows: list[Row], rest, where: tuple[int, int], indices: dict[str, s
         cells = row.cells
         if len(cells) < width:
             cells = cells + [Cell("", row.span)] * (width - len(cells))
-        if row.blank() or cells[0].value.strip().startswith("#"):
-            yield row
+        if row.blank() or cells[0].value.strip().startswith("#") and not any(
+                c.value.strip() for c in cells[1:]):  # a comment, as the reader reads
+            yield row  # it: a first cell `#MeToo rally` beside others is data
             continue
         said = cells[index_at]
         key = " ".join(said.value.lower().split())

@@ -42,7 +42,7 @@ from ..dsl.diagnostics import Diagnostic, InputError, warning
 from ..dsl.files import read_source
 from ..dsl.domains import FigureProblem
 from .choice import AUTO_BYTES, ENGINES, NEEDS, automatic, installed, readable  # noqa: F401
-from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Source, Spark,  # noqa: F401
+from .columns import (TEXT, WHOLE, DuckDB, EngineFailure, Overflow, Refused, Source, Spark,  # noqa: F401
                       Unavailable, _exp, check, describe, json_problems, read_warnings,
                       require, runner_for)
 from .plan import Evaluation, IndexResult, Plan, colour_by_figures, figure_problem
@@ -333,6 +333,11 @@ def unreadable(e: EngineFailure, engine: str, path: str) -> Diagnostic | None:
     on): the python engine then reads it, and says what it finds where it finds it.
     None for any other failure."""
     said = str(e)
+    if isinstance(e, Refused):
+        return warning("B801", f"the {engine} engine's reader could not read {said}: the "
+                       "python engine reads it", None,
+                       "the python engine reads any JSON Lines file; it is slower on large "
+                       "files")
     if isinstance(e, PastHeading):
         return warning("B801", f"{said}, which the {engine} engine's reader would drop: the "
                        "python engine reads the file, and says where they are", None,

@@ -59,6 +59,18 @@ def test_explain_cli_plain_words_first():
     assert result.exit_code == 2 and "did you mean `russia`?" in result.output
 
 
+def test_explain_an_event_filter_that_names_no_event_says_so():
+    # it printed nothing at all, exit 0: a mistyped filter looked like an empty index
+    for event in ("Lukashenka meets with Ptuin", "9999"):
+        result = CliRunner().invoke(main, ["explain", str(RULES), str(EVENTS), "--event", event])
+        assert result.exit_code == 0
+        assert result.output == f"note: --event {event} names no event: nothing to explain\n"
+    result = CliRunner().invoke(main, ["explain", str(RULES), str(EVENTS), "--event", "Putin",
+                                       "--index", "china"])
+    assert result.output.startswith("note: --event Putin names no event scored on china: "
+                                    "nothing to explain\nRelationship with China: +8")
+
+
 def test_compare_published_and_alternatives_on_no19():
     result = CliRunner().invoke(main, ["compare", str(RULES),
                                        str(ROOT / "rules" / "minsk-direction-only.rules"),

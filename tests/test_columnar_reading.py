@@ -683,3 +683,33 @@ def test_the_key_of_an_event_listed_twice_is_coarser_than_the_stages():
         assert key(text) == key(_norm(text))
 
     coarser()
+
+
+def test_every_letter_casefold_changes_keys_an_event_listed_twice_as_its_fold():
+    # lower() is not casefold(): `Conﬁrmation` and `Confirmation`, `5 µg` and `5 μg`,
+    # `ſ` and `s` were one event to the python engine (B502) and two to DuckDB's key
+    import duckdb
+    from sqlglot import exp
+
+    from barometer.engine.columns.terms import _norm_sql, bound
+
+    letters = [chr(n) for n in range(0x80, 0x20000) if not 0xD800 <= n < 0xE000
+               and (chr(n).casefold() != chr(n).lower() or chr(n).lower() != chr(n))]
+    sql, values = bound(exp.select(exp.column("a"), _norm_sql(exp.column("a")),
+                                   _norm_sql(exp.column("b"))).from_("t"), "duckdb")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT unnest($a) AS a, unnest($b) AS b",
+                {"a": [c + " x" for c in letters] * 2,
+                 "b": [c.casefold() + " x" for c in letters] + [c.upper() + " X" for c in letters]})
+    apart = [a for a, one, other in con.execute(sql, values).fetchall() if one != other]
+    assert apart == []
+
+
+def test_an_event_listed_twice_with_a_ligature_is_said_by_every_engine(tmp_path):
+    path = write(tmp_path, "l.csv", HEAD + "1 January,Conﬁrmation of the deal,+1,,x,\n"
+                 "1 January,CONFIRMATION of the deal,+1,,x,\n2 January,Dose of 5 µg,+1,,x,\n"
+                 "2 January,dose OF 5 μg,,+1,x,\n2 January,Dose of 5 μg,+2,,x,\n")
+    out = both(tmp_path, path).output
+    assert out.count("warning[B502]") == 2
+    assert f"{path}:4:1: warning[B502]: this event is already listed at {path}:3:1\n" in out
+    assert f"{path}:7:1: warning[B502]: this event is already listed at {path}:5:1\n" in out

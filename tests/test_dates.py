@@ -54,6 +54,18 @@ def test_year_is_the_one_that_puts_the_date_in_the_period():
     ("4 January soon", "unexpected `soon` after the date", 10, 14, None),
     ("", "the date is empty", 0, 1, "write the date as printed, e.g. 4 January"),
     ("40 January", "40 is not a day of a month", 0, 2, None),
+    # machine-made dates, which said `2021 is not a day of a month` without a hint
+    ("2021-01-05 13:00", "a day and a time: a date is a day", 11, 16,
+     "write the day alone: 2021-01-05"),
+    ("2021-01-05T13:00:00+00:00", "a day and a time: a date is a day", 10, 25,
+     "write the day alone: 2021-01-05"),
+    ("2021-01-04 – 2021-01-06", "an ISO date is one day, alone", 10, 23,
+     "write several days as printed (4-6 January), or one ISO day"),
+    ("2021-1-5", "an ISO date has two digits for the month and for the day", 0, 8,
+     "write 2021-01-05"),
+    ("05/01/2021", "a date in numbers is read only as an ISO date, YYYY-MM-DD", 0, 10,
+     "write it as printed (4 January) or as YYYY-MM-DD: numbers alone do not say which "
+     "is the day and which the month"),
 ])
 def test_unreadable_dates(printed, message, start, end, hint):
     with pytest.raises(DateProblem) as caught:

@@ -275,3 +275,35 @@ def test_spark_executors_give_the_python_engines_figures(spark, tmp_path_factory
     finally:
         del os.environ["BAROMETER_SPARK_EXECUTORS_ABOVE"]
     COUNTS["spark"] = COUNTS.get("spark", 0) + 1
+
+
+def test_json_lines_tags_as_a_list_and_as_a_text_and_booleans_give_python_figures(spark, tmp_path):
+    # Spark read a tags key holding a list on one line and a text on another as the text
+    # `["t1"]` (B101), and a Parquet boolean as `True` (B209), where python gave figures
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rules = tmp_path / "s.rules"
+    rules.write_text('scheme "S" version "1"\nrange -3 to +3\nindex a "A"\ncategory x "X"\n'
+                     'tag t1 "T1"\ntag t2 "T2"\nrule r when tagged t2 then add 1\n'
+                     'attribute official "O" one of [yes, no] default no\n'
+                     "rule o when official is yes then add 2\n", encoding="utf-8")
+    period = 'period "P" from 2021-01-01 to 2021-01-31\n'
+    lines = tmp_path / "t.jsonl"
+    lines.write_text('{"date": "2021-01-01", "event": "e", "a": 1, "tags": ["t1", "t2"]}\n'
+                     '{"date": "2021-01-02", "event": "f", "a": 1, "tags": "t1; t2"}\n'
+                     '{"date": "2021-01-03", "event": "g", "a": 1, "tags": []}\n',
+                     encoding="utf-8")
+    (tmp_path / "t.jsonl.period").write_text(period, encoding="utf-8")
+    table = tmp_path / "b.parquet"
+    pq.write_table(pa.table({"date": ["2021-01-01", "2021-01-02"], "event": ["e", "f"],
+                             "a": [1, 1], "official": [True, False]}), str(table))
+    (tmp_path / "b.parquet.period").write_text(period, encoding="utf-8")
+    for path, aggregate in ((lines, 5), (table, 4)):
+        args = ["eval", str(rules), str(path), "--format", "json"]
+        python = CliRunner().invoke(main, args + ["--engine", "python"])
+        on_spark = CliRunner().invoke(main, args + ["--engine", "spark", "--spark-master",
+                                                    SPARK_MASTER])
+        assert on_spark.exit_code == 0, on_spark.output
+        assert json.loads(on_spark.output)["indices"] == json.loads(python.output)["indices"]
+        assert json.loads(python.output)["indices"]["a"]["aggregate"] == aggregate

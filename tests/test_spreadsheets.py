@@ -236,6 +236,22 @@ def test_a_row_starting_with_a_hashtag_is_data(tmp_path):
     assert [(p.code, p.span.line) for p in found] == [("B012", 5)]
 
 
+def test_a_row_starting_with_a_hashtag_is_data_in_the_long_form_too(tmp_path):
+    # the long form passed it on as a comment, unwidened: its cells were read a column
+    # to the left (the category as the index, the score as `contacts`)
+    path = write(tmp_path, "c.csv", f"""
+        {PERIOD}
+        event,date,index,score,category
+        #MeToo rally in Minsk,4 January,russia,+1,contacts
+         #Belarus talks,5 January,eu,-2,contacts
+        # a comment row: the other cells are empty
+    """)
+    scheme = load_scheme(str(RULES))
+    catalogue = load_catalogue([str(path)], scheme)
+    assert [(e.text, [(s.index, s.value) for s in e.scores]) for e in catalogue.events] == [
+        ("#MeToo rally in Minsk", [("russia", 1)]), ("#Belarus talks", [("eu", -2)])]
+
+
 def test_a_hashtag_row_that_cannot_be_read_is_a_located_error(tmp_path):
     path = write(tmp_path, "c.csv", f"""
         {PERIOD}

@@ -70,4 +70,7 @@ def command(rules, events, index, event, details, fmt, out, period, history, eng
         raise click.BadParameter(f"the scheme has no index {index}" + (f"; {hint}" if hint else ""),
                                  param_hint="--index")
     explained = explain(evaluation(scheme, catalogue, history), index, event)
+    if event is not None and not any(x.lines for x in explained):  # a mistyped filter
+        on = f" scored on {index}" if index is not None else ""
+        click.echo(f"note: --event {event} names no event{on}: nothing to explain", err=True)
     write_output(output.explanation(explained, fmt, details), out)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from .layout import (BOOL, DATE, LIST, NUMBER, TEXT, WHOLE, Source, describe, internal,  # noqa: F401
                      json_problems, kind_of)
 from .reader_warnings import read_warnings  # noqa: F401
-from .runners import (DuckDB, EngineFailure, Overflow, Spark, Unavailable, require,  # noqa: F401
+from .runners import (DuckDB, EngineFailure, Overflow, Refused, Spark, Unavailable, require,  # noqa: F401
                       runner_for)
 from .terms import _col, _exp, _src, _value, bound  # noqa: F401
 from .validation import check  # noqa: F401

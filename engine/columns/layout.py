@@ -98,9 +98,30 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
             raise InputError([error("B002", f"no such file: {path}", None)])
         if kind == "jsonl" and os.path.isfile(path) and period is not None and not any(
                 line.strip() for line in open(path, encoding="utf-8-sig", errors="replace")):
-            # as the python reader says of a file without rows
+            # as the python reader says of a file without rows (its first line quoted)
+            first = _line_of(path, 1)
+            if first is not None:
+                SOURCES.keep(path, 1, first)
             raise InputError([judge.no_heading("catalogue").at(Span(path, 1, 1, 1, 2))])
-    columns = runner.open(path, kind, csv)
+    try:
+        columns = runner.open(path, kind, csv)
+    except InputError as e:
+        if kind == "jsonl" and period is not None and os.path.isfile(path) and any(
+                d.code == "B015" for d in e.diagnostics):
+            # DuckDB refuses a file in its own words (keys that differ only in case):
+            # its mistakes as the python reader says them, where it finds any
+            from ...dsl.events import read_catalogue
+
+            _, found = read_catalogue([path], scheme, period)
+            errors = [d for d in found if d.severity == "error"]
+            if errors:
+                raise InputError(errors) from None
+            from .runners import Refused  # none: the python engine reads it (B801)
+
+            said = e.diagnostics[0].message.split(": ", 1)[-1]
+            raise Refused(f"{path} (keys that differ only in case)" if "only in case" in said
+                          else f"{path} ({said[:120]})") from None
+        raise
     if period is None:  # said at the heading, as the python reader says it
         if kind == "parquet" and os.path.isfile(path):
             SOURCES.keep(path, 1, tables.heading_line(h for h, _ in columns))
@@ -153,6 +174,7 @@ def _layout(path, kind, headed, period, scheme, csv) -> Source:
                      for value, start, end in _csv_cells(text, csv[1])]
     elif kind == "parquet" and os.path.isfile(path):  # its column names, as a row is quoted
         SOURCES.keep(path, 1, tables.heading_line(headings.values()))
+        cells = list(zip(headings.values(), tables.heading_spans(path, headings.values())))
     elif kind == "jsonl" and os.path.isfile(path):
         text = _line_of(path, 1)
         if text is not None:

@@ -124,6 +124,13 @@ def _heading_span(source: Source, column: str) -> Span:
             cells = _csv_cells(text, source.csv[1])
             _, start, end = cells[min(at, len(cells) - 1)]
             return Span(source.path, number, start, number, max(end, start + 1))
+    if source.kind == "parquet" and os.path.isfile(source.path):  # its place in the
+        from ...dsl.tables import heading_spans  # heading line, as the reader places it
+
+        names = list(source.columns)
+        if column in names:
+            return heading_spans(source.path, [source.heading(c) for c in names])[
+                names.index(column)]
     return Span(source.path, 1, 1, 1, 2)
 
 

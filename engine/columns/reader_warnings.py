@@ -209,13 +209,18 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
                             exp.column("barometer_n"), exp.column("barometer_first"),
                             copy=False).from_(one.groups("listed", _col("barometer_scored"))
                                               .subquery("g", copy=False), copy=False)
-    # each group on each index it scores, with its key, normalized once per group
+    # each group's key, normalized once per group (not once per index: the key's
+    # expression is long, its folding tables its values)
+    groups = exp.select(exp.Star(), exp.alias_(_norm_sql(exp.column("barometer_d")),
+                                               "barometer_k1"),
+                        exp.alias_(_norm_sql(exp.column("barometer_e")), "barometer_k2"),
+                        copy=False).from_(groups.subquery("keyed", copy=False), copy=False)
+    # each group on each index it scores, with its key
     branches = []
     for mask, idx in expand:
         branch = (exp.select(*[exp.column(c) for c in held], exp.column("barometer_n"),
-                             exp.column("barometer_first"),
-                             exp.alias_(_norm_sql(exp.column("barometer_d")), "barometer_k1"),
-                             exp.alias_(_norm_sql(exp.column("barometer_e")), "barometer_k2"),
+                             exp.column("barometer_first"), exp.column("barometer_k1"),
+                             exp.column("barometer_k2"),
                              exp.alias_(idx, "barometer_i"), copy=False)
                   .from_(exp.to_table("barometer_groups"), copy=False))
         if mask is not None:

@@ -27,6 +27,11 @@ class EngineFailure(Exception):
     said in its words (not an input mistake barometer can locate)."""
 
 
+class Refused(EngineFailure):
+    """The engine's reader refuses a file the python reader reads without an error
+    (JSON Lines keys that differ only in case, which DuckDB cannot hold apart)."""
+
+
 class Overflow(EngineFailure):
     """The query's whole numbers outgrew the engine's integers (decimal weights and
     factors with many digits, over many events): the python engine computes."""
@@ -174,6 +179,8 @@ class DuckDB:
                     except duckdb.Error:
                         pass
             described = list(zip(used or file.columns, map(str, file.types)))
+            if kind == "parquet" and os.path.isfile(path):
+                described = _parquet_names(path, described)
         except duckdb.Error as e:
             if kind == "jsonl":
                 json_problems(path)
@@ -224,8 +231,15 @@ class DuckDB:
                     this=exp.func("json_type", column), expression=literal("ARRAY")),
                     true=listed)], default=exp.func("json_extract_string", column,
                                                     literal("$"))), "VARCHAR"
-            elif t.startswith("JSON"):
-                column, t = exp.func("json_extract_string", column, literal("$")), "VARCHAR"
+            elif t.startswith("JSON"):  # true as `yes`, false as no value (`cell_text`)
+                column, t = exp.Case(ifs=[
+                    exp.If(this=exp.EQ(this=exp.func("json_type", column),
+                                       expression=literal("BOOLEAN")),
+                           true=exp.Case(ifs=[exp.If(this=exp.cast(column, exp.DataType.build(
+                               "BOOLEAN")), true=literal("yes"))]))],
+                    default=exp.func("json_extract_string", column, literal("$"))), "VARCHAR"
+            elif t == "BOOLEAN":  # as the python reader reads it (judgements.cell_text)
+                column, t = exp.Case(ifs=[exp.If(this=column, true=literal("yes"))]), "VARCHAR"
             elif t.endswith("[]") and heading.strip().lower() != "tags":
                 # a list where one value stands: its values joined by `;`, as python reads it
                 column, t = exp.func("array_to_string", column, literal(";")), "VARCHAR"
@@ -450,6 +464,14 @@ class Spark:
                 column, t = F.array_join(column.cast("array<string>"), ";"), "string"
             elif t.startswith(("struct", "map")):
                 column, t = F.to_json(column), "string"
+            elif t == "boolean":  # true as `yes`, false as no value, as DuckDB.open
+                column, t = F.when(column, "yes"), "string"
+            elif t == "string" and kind == "jsonl" and heading.strip().lower() == "tags":
+                # a list on some lines and a text on others: Spark gives the lists as
+                # their JSON text (`["t1"]`), read as the list's names, as DuckDB reads them
+                listed = F.from_json(column, "array<string>")
+                column = F.when(column.rlike(r"^\s*\[.*\]\s*$") & listed.isNotNull(),
+                                F.array_join(listed, ";")).otherwise(column)
             if t == "string":  # a text of nothing but spaces as no value
                 column = F.when(column.rlike(blank), None).otherwise(column)
             return column.alias(f.name)
@@ -465,6 +487,21 @@ class Spark:
             return [tuple(r) for r in self.spark.sql(sql, args=values).collect()]
         except Exception as e:
             raise _failure(str(e).strip().splitlines()[0][:300]) from None
+
+
+def _parquet_names(path: str, described: list) -> list:
+    """Each column's name as the Parquet file writes it: DuckDB names a second column
+    `a` as `a_1`, which the checks then took for a column of no use (B010), where the
+    python reader says B011 of the two."""
+    try:
+        import pyarrow.parquet as pq
+
+        names = pq.read_schema(path).names
+    except Exception:  # DuckDB read it: its names stand
+        return described
+    if len(names) != len(described):
+        return described
+    return [(name, t) for name, (_, t) in zip(names, described)]
 
 
 def _failure(said: str) -> EngineFailure:

@@ -160,6 +160,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     # a date's findings after the row's others, as the python reader says them (it
     # reads the date last): where they stand in one place, the order is the reader's
     dated: list[tuple] = []
+    unread: list = []  # the `ongoing` cells that cannot be read
     known: dict = {"scores": {}, "dates": {}, "rows": rows, "comments": skipped,
                    "beyond_heading": beyond}
     for (what, column), distinct in values.items():
@@ -207,6 +208,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                 flag = judge.ongoing(str(value), value if isinstance(value, bool) else None)
                 if isinstance(flag, judge.Finding):
                     found.append((flag, column, value))
+                    unread.append(value)
             elif what == "date":
                 # a timestamp is a day at midnight only, as the python reader reads it
                 text = judge.cell_text(value) if isinstance(value, dt.date) else str(value)
@@ -220,7 +222,14 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                     known.setdefault("past", []).append((value, late))
     if unnamed:  # a score on no index: python says it of the row's index cell
         found.append((judge.no_index(), f["index"], ("where", unnamed_rows)))
-    if empty and source.long:
+    if empty and unread:  # "no score" is not said beside an `ongoing` cell that cannot
+        # be read, as the python reader says it (its row is said once)
+        column = f["score"] if source.long else None
+        found.append((judge.no_score(), column, ("where", exp.and_(
+            _where(source, score_columns, column, None if source.long else ("empty",)),
+            exp.Not(this=exp.Coalesce(this=exp.In(this=_col(f["ongoing"]), expressions=[
+                _value(v) for v in unread]), expressions=[exp.false()]))))))
+    elif empty and source.long:
         found.append((judge.no_score(), f["score"], None))
     elif empty:
         found.append((judge.no_score(), None, ("empty",)))
@@ -241,8 +250,31 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         where = exp.and_(exp.EQ(this=_col(f["date"]), expression=_value(value)),
                          exp.Not(this=ongoing))
         found.append((late, f["date"], ("where", where)))
+    if source.long:
+        found = _left_out(found, source, score_columns, known, unnamed_rows if unnamed else None)
     problems = absent + (_locate(found, source, runner, score_columns) if found else [])
     return known, problems
+
+
+def _left_out(found, source: Source, score_columns, known: dict, unnamed_rows):
+    """The findings, none of them at a long form's row that names no index the scheme
+    declares (or gives a score and no index) but the finding of its index cell: the
+    python reader leaves such a row out (tables.py `widened`)."""
+    exp = _exp()
+    f = source.fields
+    unknown = [v for v, name in known.get("index", {}).items() if name is None]
+    out = []
+    if unknown:
+        out.append(exp.In(this=_col(f["index"]), expressions=[_value(v) for v in unknown]))
+    if unnamed_rows is not None:
+        out.append(unnamed_rows)
+    if not out:
+        return found
+    kept = exp.Not(this=exp.Coalesce(this=exp.or_(*out), expressions=[exp.false()]))
+    return [(finding, column, value) if column == f["index"] else
+            (finding, column, ("where", exp.and_(_where(source, score_columns, column, value),
+                                                 kept)))
+            for finding, column, value in found]
 
 
 def _read_once(source: Source, scheme: m.Scheme, runner, asked, counts, comments, past):

@@ -390,14 +390,62 @@ class Plan:
 
     def signed(self, rows, period=None) -> list[Signed]:
         """Signatures given as data (`Signature.row`), each with the rules matched:
-        entries to score and add up (`scores`, `totals` with the counts)."""
+        entries to score and add up (`scores`, `totals` with the counts). The rules'
+        conditions are asked once for each distinct part of a signature they read
+        (`_condition_key`): signatures differ mostly in what the score reads (the
+        recorded score, 11,200 signatures at 10^6 events), not in what the
+        conditions do."""
         self.period = period
         signature = self.signature
+        keyed = self._condition_key()
+        known: dict = {}
         out = []
+        append = out.append
         for row in rows:
             view = SignatureView(signature, row)
-            out.append(Signed(view, self.matched(view)))
+            if keyed is None:
+                append(Signed(view, self.matched(view)))
+                continue
+            key = keyed(row, view)
+            rules = known.get(key)
+            if rules is None:
+                rules = known[key] = self.matched(view)
+            append(Signed(view, rules))
         return out
+
+    def _condition_key(self):
+        """A function of a signature's row (`Signature.row`) and its view giving what
+        the rules' conditions read of it, and only that: two signatures alike in it
+        match the same rules. None where a condition is of a kind not listed here
+        (then every signature is asked)."""
+        from ..dsl.nodes import parts
+
+        reads: set = set()
+        values: list[str] = []
+        for rule in self.rules:
+            for c in parts(rule.condition):
+                kind = type(c).__name__
+                if type(c).__module__ != Tagged.__module__ or kind not in _CONDITION_READS:
+                    return None
+                what = _CONDITION_READS[kind]
+                if what == "values":
+                    values.append(c.name)
+                elif what is not None:
+                    reads.add(what)
+        places = [n for n, part in enumerate(_ROW_PARTS) if part in reads]
+        named = tuple(dict.fromkeys(values))
+        if set(named) - set(self.signature.values):
+            return None  # a value the signature does not hold (SignatureView would fail too)
+
+        def key(row, view) -> tuple:
+            found = tuple([row[n] for n in places])
+            if "tags" in reads:
+                found += (view.tags,)
+            if named:
+                found += tuple([view.named[n] for n in named])
+            return found
+
+        return key
 
     def scored(self, entry: Entry, d=EXACT, weight=None, observe=None):
         """`score`, with a figure that cannot be computed (a division by zero in
@@ -704,6 +752,16 @@ def _ones(n: int):
 
 # What a rule's condition may ask of an entry, beyond its index, recorded score
 # and category (see EntryView): the conditions `match` knows how to key on.
+# what each kind of rule condition reads of a signature's row (`Signature.row`:
+# index, recorded, category, tags, the text and date tests' outcomes, values);
+# the combinations read what their parts read
+_ROW_PARTS = ("index", "recorded", "category", None, "tests")
+_CONDITION_READS = {"Always": None, "Not": None, "AllOf": None, "AnyOf": None,
+                    "IndexIn": "index", "RecordedCompare": "recorded",
+                    "CategoryIn": "category", "Tagged": "tags", "TextContains": "tests",
+                    "DateBefore": "tests", "DateAfter": "tests", "DateWithin": "tests",
+                    "ValueIn": "values", "ValueCompare": "values"}
+
 _FACTS = {"Always": None, "IndexIn": None, "CategoryIn": None, "RecordedCompare": None,
           "Not": None, "AllOf": None, "AnyOf": None, "Tagged": "tags",
           "TextContains": "text", "DateBefore": "dates", "DateAfter": "dates",

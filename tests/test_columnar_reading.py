@@ -683,3 +683,27 @@ def test_the_key_of_an_event_listed_twice_is_coarser_than_the_stages():
         assert key(text) == key(_norm(text))
 
     coarser()
+
+
+def test_events_whose_keys_collide_are_parted_as_the_python_reader_parts_them(
+        tmp_path, monkeypatch):
+    """B502 keys a date and text by a hash of them (lower case, no space): keys that
+    collide are one coarse key, which the duplicates stage's own comparison parts.
+    Every key colliding, the same warnings as the python reader's."""
+    from barometer import api
+    from barometer.engine.columns import reader_warnings
+
+    spellings = ["Talks", "talks ", "Visit", "Stra\u00dfe", "strasse", "Tal ks", "other"]
+    rows = [f"{1 + k % 3} January,{spellings[k % len(spellings)]},{'+1' if k % 4 else ''},"
+            f"{'-1' if k % 4 == 0 or k % 3 == 0 else ''},x,\n" for k in range(40)]
+    path = str(write(tmp_path, "d.csv", HEAD + "".join(rows)))
+    rules = str(write(tmp_path, "s.rules", RULES))
+    python = [d for d in api.evaluate(rules, [path], None, "python").warnings
+              if d.code == "B502"]
+    assert len(python) > 10
+    assert [d for d in api.evaluate(rules, [path], None, "duckdb").warnings
+            if d.code == "B502"] == python
+    monkeypatch.setattr(reader_warnings, "_coarse_key",
+                        lambda date, text: reader_warnings._exp().Literal.number(7))
+    assert [d for d in api.evaluate(rules, [path], None, "duckdb").warnings
+            if d.code == "B502"] == python

@@ -276,11 +276,16 @@ def _read_once(source: Source, scheme: m.Scheme, runner, asked, counts, comments
             exp.select(_col(column), copy=False).from_(groups, copy=False)
             .group_by(_col(column), copy=False)
             .order_by(exp.Min(this=exp.column("barometer_first")), copy=False))])
-    groups = one.groups("counts").subquery("g", copy=False)
-    [sums] = runner.rows(exp.select(*[exp.func("coalesce", exp.func("sum", exp.Case(ifs=[exp.If(
-        this=_col(name), true=exp.column("barometer_n"))])), exp.Literal.number(0))
-        for name in one.counted], copy=False).from_(groups, copy=False))
-    return [*row, *[int(n) for n in sums]]
+    counts: list = [None] * len(one.counted)
+    for purpose in dict.fromkeys(p for p, _ in one.counted):  # one query a set
+        mine = [(k, test) for k, (p, test) in enumerate(one.counted) if p == purpose]
+        groups = one.groups(purpose).subquery("g", copy=False)
+        [sums] = runner.rows(exp.select(*[exp.func("coalesce", exp.func("sum", exp.Case(
+            ifs=[exp.If(this=test, true=exp.column("barometer_n"))])), exp.Literal.number(0))
+            for _, test in mine], copy=False).from_(groups, copy=False))
+        for (k, _), n in zip(mine, sums):
+            counts[k] = int(n)
+    return [*row, *counts]
 
 
 def _no_column(source: Source, name: str, example: str) -> Diagnostic:

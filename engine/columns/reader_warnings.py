@@ -179,6 +179,9 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
                            if v is not None}
         names = {k: v for k, v in index_names.items() if v is not None}
         named = exp.cast(exp.column("barometer_s"), exp.DataType.build("VARCHAR"))
+        if all(isinstance(k, str) and k == v for k, v in names.items()):
+            names = {}  # each cell the index's own name: the text as it is (a CASE of 10
+            # names took 20-40 ms for the 288,039 groups of gdelt 10^6)
         if names:
             named = exp.Case(this=exp.column("barometer_s"),
                              ifs=[exp.If(this=_value(k), true=exp.Literal.string(v))

@@ -238,14 +238,34 @@ class Signed:
     """An entry standing for every entry of one signature given as data, without
     its events: what scoring and the figures read of it (as of an Entry)."""
 
-    __slots__ = ("view", "index", "recorded", "category", "rules", "ranks")
+    __slots__ = ("_view", "_row", "_signature", "_named", "index", "recorded", "category",
+                 "rules", "ranks")
 
     def __init__(self, view: SignatureView, rules: tuple):
-        self.view, self.rules, self.ranks = view, rules, None
+        self._view, self.rules, self.ranks = view, rules, None
         self.index, self.recorded, self.category = view.index, view.recorded, view.category
+        self._named = view.named
+
+    @classmethod
+    def of(cls, signature: Signature, row: tuple, rules: tuple) -> "Signed":
+        """The signature given as data (`Signature.row`), its view made only where a
+        condition asks it (a derived index's selection): 11,200 views at 10^6 events
+        were most of `Plan.signed`."""
+        signed = cls.__new__(cls)
+        signed.index, signed.recorded, signed.category, _, _, values = row
+        signed._view, signed._row, signed._signature = None, row, signature
+        signed._named = dict(zip(signature.values, values)) if values else {}
+        signed.rules, signed.ranks = rules, None
+        return signed
+
+    @property
+    def view(self) -> SignatureView:
+        if self._view is None:
+            self._view = SignatureView(self._signature, self._row)
+        return self._view
 
     def values(self, name: str):
-        return self.view.named[name]
+        return self._named[name]
 
 
 class Plan:
@@ -401,16 +421,17 @@ class Plan:
         known: dict = {}
         out = []
         append = out.append
+        of = Signed.of
         for row in rows:
-            view = SignatureView(signature, row)
             if keyed is None:
+                view = SignatureView(signature, row)
                 append(Signed(view, self.matched(view)))
                 continue
-            key = keyed(row, view)
+            key = keyed(row)
             rules = known.get(key)
             if rules is None:
-                rules = known[key] = self.matched(view)
-            append(Signed(view, rules))
+                rules = known[key] = self.matched(SignatureView(signature, row))
+            append(of(signature, row, rules))
         return out
 
     def _condition_key(self):
@@ -436,13 +457,16 @@ class Plan:
         named = tuple(dict.fromkeys(values))
         if set(named) - set(self.signature.values):
             return None  # a value the signature does not hold (SignatureView would fail too)
+        at = [self.signature.values.index(n) for n in named]  # each one's place in row[5]
+        tags = "tags" in reads
 
-        def key(row, view) -> tuple:
+        def key(row) -> tuple:
             found = tuple([row[n] for n in places])
-            if "tags" in reads:
-                found += (view.tags,)
-            if named:
-                found += tuple([view.named[n] for n in named])
+            if tags:
+                found += (frozenset(row[3]),)
+            if at:
+                values = row[5]
+                found += tuple([values[n] for n in at])
             return found
 
         return key

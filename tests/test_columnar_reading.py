@@ -738,3 +738,17 @@ def test_a_csv_opened_by_its_heading_reads_as_after_the_sniffed_reading(
     monkeypatch.setattr(runners.DuckDB, "_named_at_once", lambda self, *args: None)
     sniffed = run("eval", rules, path, "--engine", "duckdb")
     assert (fast.exit_code, fast.output) == (sniffed.exit_code, sniffed.output)
+
+
+@pytest.mark.parametrize("end", ['2 January,"Call,+1,,x,\n3 January,f,+1,,x,\n',
+                                 '2 January,f,+1,,x,"t1'])
+def test_a_quote_never_closed_past_the_rows_duckdb_samples_is_said(tmp_path, end):
+    # DuckDB's sniffer sees a quote never closed only in the rows it samples (20,480):
+    # past them its reader read the rest of the file as the cell, without a word, and
+    # the rows before it were scored; the python reader says where the quote is
+    rows = "".join(f"{1 + k % 28} January,e{k},+1,,x,\n" for k in range(21000))
+    path = write(tmp_path, "q.csv", HEAD + rows + end)
+    out = run("eval", write(tmp_path, "s.rules", RULES), path, "--engine", "duckdb")
+    column = 11 if end.startswith('2 January,"') else 19
+    assert out.exit_code == 2 and out.output.startswith(
+        f"{path}:21003:{column}: error[B001]: this quote opens a cell that is never closed")

@@ -238,14 +238,34 @@ class Signed:
     """An entry standing for every entry of one signature given as data, without
     its events: what scoring and the figures read of it (as of an Entry)."""
 
-    __slots__ = ("view", "index", "recorded", "category", "rules", "ranks")
+    __slots__ = ("_view", "_row", "_signature", "_named", "index", "recorded", "category",
+                 "rules", "ranks")
 
     def __init__(self, view: SignatureView, rules: tuple):
-        self.view, self.rules, self.ranks = view, rules, None
+        self._view, self.rules, self.ranks = view, rules, None
         self.index, self.recorded, self.category = view.index, view.recorded, view.category
+        self._named = view.named
+
+    @classmethod
+    def of(cls, signature: Signature, row: tuple, rules: tuple) -> "Signed":
+        """The signature given as data (`Signature.row`), its view made only where a
+        condition asks it (a derived index's selection): 11,200 views at 10^6 events
+        were most of `Plan.signed`."""
+        signed = cls.__new__(cls)
+        signed.index, signed.recorded, signed.category, _, _, values = row
+        signed._view, signed._row, signed._signature = None, row, signature
+        signed._named = dict(zip(signature.values, values)) if values else {}
+        signed.rules, signed.ranks = rules, None
+        return signed
+
+    @property
+    def view(self) -> SignatureView:
+        if self._view is None:
+            self._view = SignatureView(self._signature, self._row)
+        return self._view
 
     def values(self, name: str):
-        return self.view.named[name]
+        return self._named[name]
 
 
 class Plan:
@@ -390,14 +410,66 @@ class Plan:
 
     def signed(self, rows, period=None) -> list[Signed]:
         """Signatures given as data (`Signature.row`), each with the rules matched:
-        entries to score and add up (`scores`, `totals` with the counts)."""
+        entries to score and add up (`scores`, `totals` with the counts). The rules'
+        conditions are asked once for each distinct part of a signature they read
+        (`_condition_key`): signatures differ mostly in what the score reads (the
+        recorded score, 11,200 signatures at 10^6 events), not in what the
+        conditions do."""
         self.period = period
         signature = self.signature
+        keyed = self._condition_key()
+        known: dict = {}
         out = []
+        append = out.append
+        of = Signed.of
         for row in rows:
-            view = SignatureView(signature, row)
-            out.append(Signed(view, self.matched(view)))
+            if keyed is None:
+                view = SignatureView(signature, row)
+                append(Signed(view, self.matched(view)))
+                continue
+            key = keyed(row)
+            rules = known.get(key)
+            if rules is None:
+                rules = known[key] = self.matched(SignatureView(signature, row))
+            append(of(signature, row, rules))
         return out
+
+    def _condition_key(self):
+        """A function of a signature's row (`Signature.row`) and its view giving what
+        the rules' conditions read of it, and only that: two signatures alike in it
+        match the same rules. None where a condition is of a kind not listed here
+        (then every signature is asked)."""
+        from ..dsl.nodes import parts
+
+        reads: set = set()
+        values: list[str] = []
+        for rule in self.rules:
+            for c in parts(rule.condition):
+                kind = type(c).__name__
+                if type(c).__module__ != Tagged.__module__ or kind not in _CONDITION_READS:
+                    return None
+                what = _CONDITION_READS[kind]
+                if what == "values":
+                    values.append(c.name)
+                elif what is not None:
+                    reads.add(what)
+        places = [n for n, part in enumerate(_ROW_PARTS) if part in reads]
+        named = tuple(dict.fromkeys(values))
+        if set(named) - set(self.signature.values):
+            return None  # a value the signature does not hold (SignatureView would fail too)
+        at = [self.signature.values.index(n) for n in named]  # each one's place in row[5]
+        tags = "tags" in reads
+
+        def key(row) -> tuple:
+            found = tuple([row[n] for n in places])
+            if tags:
+                found += (frozenset(row[3]),)
+            if at:
+                values = row[5]
+                found += tuple([values[n] for n in at])
+            return found
+
+        return key
 
     def scored(self, entry: Entry, d=EXACT, weight=None, observe=None):
         """`score`, with a figure that cannot be computed (a division by zero in
@@ -702,6 +774,16 @@ def _ones(n: int):
 
 # What a rule's condition may ask of an entry, beyond its index, recorded score
 # and category (see EntryView): the conditions `match` knows how to key on.
+# what each kind of rule condition reads of a signature's row (`Signature.row`:
+# index, recorded, category, tags, the text and date tests' outcomes, values);
+# the combinations read what their parts read
+_ROW_PARTS = ("index", "recorded", "category", None, "tests")
+_CONDITION_READS = {"Always": None, "Not": None, "AllOf": None, "AnyOf": None,
+                    "IndexIn": "index", "RecordedCompare": "recorded",
+                    "CategoryIn": "category", "Tagged": "tags", "TextContains": "tests",
+                    "DateBefore": "tests", "DateAfter": "tests", "DateWithin": "tests",
+                    "ValueIn": "values", "ValueCompare": "values"}
+
 _FACTS = {"Always": None, "IndexIn": None, "CategoryIn": None, "RecordedCompare": None,
           "Not": None, "AllOf": None, "AnyOf": None, "Tagged": "tags",
           "TextContains": "text", "DateBefore": "dates", "DateAfter": "dates",

@@ -713,3 +713,85 @@ def test_an_event_listed_twice_with_a_ligature_is_said_by_every_engine(tmp_path)
     assert out.count("warning[B502]") == 2
     assert f"{path}:4:1: warning[B502]: this event is already listed at {path}:3:1\n" in out
     assert f"{path}:7:1: warning[B502]: this event is already listed at {path}:5:1\n" in out
+
+
+def test_events_whose_keys_collide_are_parted_as_the_python_reader_parts_them(
+        tmp_path, monkeypatch):
+    """B502 keys a date and text by a hash of them (lower case, no space): keys that
+    collide are one coarse key, which the duplicates stage's own comparison parts.
+    Every key colliding, the same warnings as the python reader's."""
+    from barometer import api
+    from barometer.engine.columns import reader_warnings
+
+    spellings = ["Talks", "talks ", "Visit", "Stra\u00dfe", "strasse", "Tal ks", "other"]
+    rows = [f"{1 + k % 3} January,{spellings[k % len(spellings)]},{'+1' if k % 4 else ''},"
+            f"{'-1' if k % 4 == 0 or k % 3 == 0 else ''},x,\n" for k in range(40)]
+    path = str(write(tmp_path, "d.csv", HEAD + "".join(rows)))
+    rules = str(write(tmp_path, "s.rules", RULES))
+    python = [d for d in api.evaluate(rules, [path], None, "python").warnings
+              if d.code == "B502"]
+    assert len(python) > 10
+    assert [d for d in api.evaluate(rules, [path], None, "duckdb").warnings
+            if d.code == "B502"] == python
+    monkeypatch.setattr(reader_warnings, "_coarse_key",
+                        lambda date, text: reader_warnings._exp().Literal.number(7))
+    assert [d for d in api.evaluate(rules, [path], None, "duckdb").warnings
+            if d.code == "B502"] == python
+
+
+@pytest.mark.parametrize("heading, rows, at_once", [
+    ("date,event,a,b,category,tags", "1 January,Talks,+1,,x,\n2 January,Visit,,+2,y,t1\n", True),
+    (' date ,"event", a ,b,category,tags', "1 January,Talks,+1,,x,\n", True),
+    ("date,event,a,b,category,tags", '1 January,"Talks\non two lines",+1,,x,\n3 January,e,,,x,\n',
+     False),
+    ("date,event,a,b,category,tags", '1 January,"Talks,+1,,x,\n2 January,f,+1,,x,\n', False),
+])
+def test_a_csv_opened_by_its_heading_reads_as_after_the_sniffed_reading(
+        tmp_path, monkeypatch, heading, rows, at_once):
+    # the sniffed reading bound the file four times (0.07 s at 10^6 rows): where the
+    # sniffer's names are the heading's cells, the file is opened by them at once,
+    # with the same output, diagnostics and all, as by the sniffed reading
+    from barometer.engine.columns import runners
+
+    path = write(tmp_path, "c.csv", HEAD.split("\n")[0] + "\n" + heading + "\n" + rows)
+    rules = write(tmp_path, "s.rules", RULES)
+    taken = []
+    named_at_once = runners.DuckDB._named_at_once
+
+    def seen(self, *args):
+        taken.append(named_at_once(self, *args))
+        return taken[-1]
+
+    monkeypatch.setattr(runners.DuckDB, "_named_at_once", seen)
+    fast = run("eval", rules, path, "--engine", "duckdb")
+    assert (taken[0] is not None) == at_once
+    monkeypatch.setattr(runners.DuckDB, "_named_at_once", lambda self, *args: None)
+    sniffed = run("eval", rules, path, "--engine", "duckdb")
+    assert (fast.exit_code, fast.output) == (sniffed.exit_code, sniffed.output)
+
+
+@pytest.mark.parametrize("end", ['2 January,"Call,+1,,x,\n3 January,f,+1,,x,\n'])
+def test_a_quote_never_closed_past_the_rows_duckdb_samples_is_said(tmp_path, end):
+    # DuckDB's sniffer sees a quote never closed only in the rows it samples (20,480):
+    # past them its reader read the rest of the file as the cell, without a word, and
+    # the rows before it were scored; the python reader says where the quote is
+    rows = "".join(f"{1 + k % 28} January,e{k},+1,,x,\n" for k in range(21000))
+    path = write(tmp_path, "q.csv", HEAD + rows + end)
+    out = run("eval", write(tmp_path, "s.rules", RULES), path, "--engine", "duckdb")
+    column = 11 if end.startswith('2 January,"') else 19
+    assert out.exit_code == 2 and out.output.startswith(
+        f"{path}:21003:{column}: error[B001]: this quote opens a cell that is never closed")
+
+
+@pytest.mark.parametrize("text, last", [
+    ("a\nb,\"c\n", ('b,"c', 0)), ("a\nb\n\n\r\n", ("b", 2)), ("a\r\nb,c\r\n", ("b,c", 0)),
+    ("\ufeffa", ("a", 0)), ("a\nb", ("b", 0)), ("\n\n", (None, 2)), ("x" * 70000 + "\n\n", ("x" * 70000, 1))])
+def test_the_last_line_a_quote_never_closed_may_open_is_read_from_the_end(tmp_path, text, last):
+    # where every record DuckDB read is a line, only the last line that holds something
+    # can open a quote never closed (the rows past DuckDB's sniffed ones are read as its
+    # cell): it is read from the file's end, with the empty lines after it counted
+    from barometer.engine.columns.validation import _last_line
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode("utf-8"))
+    assert _last_line(str(path), path.stat().st_size) == last

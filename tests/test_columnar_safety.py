@@ -79,6 +79,12 @@ def test_every_text_of_a_query_is_a_bound_value_and_every_number_a_numeral():
     assert (sql, values) == ("SELECT $p0, 3 FROM src", {"p0": HOSTILE})
     with pytest.raises(ValueError):
         bound(exp.select(exp.Literal.number("1; COPY (SELECT 1) TO 'x'")), "duckdb")
+    # the tree is given back as it was (its texts are put in place of the parameters
+    # once written), and a part held twice is a parameter at each place, never a text
+    assert query.sql(dialect="duckdb") == f"SELECT '{HOSTILE.replace(chr(39), chr(39) * 2)}', 3 FROM src"
+    shared = exp.Literal.string(HOSTILE)
+    twice = exp.select(exp.Paren(this=shared), exp.Paren(this=shared), copy=False)
+    assert bound(twice, "duckdb") == ("SELECT ($p0), ($p1)", {"p0": HOSTILE, "p1": HOSTILE})
 
 
 def test_the_duckdb_connection_reaches_no_file_but_the_catalogue(tmp_path):

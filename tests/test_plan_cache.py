@@ -184,3 +184,23 @@ def test_shipped_schemes_scored_by_signature_give_every_entrys_figures(name):
         assert from_rows(scheme, catalogue) == expected  # floats: added in catalogue order
     firsts, counts = Plan(scheme).group(catalogue)
     assert sum(counts) == sum(len(e.scores) for e in catalogue.events) > len(firsts)
+
+
+@settings(max_examples=examples(15), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=schemes_and_catalogues(max_size=12), data=st.data())
+def test_signatures_alike_in_what_the_conditions_read_match_alike(tmp_path_factory, case, data):
+    """`signed` asks the rules once per distinct part of a signature they read (the
+    recorded score only where a condition compares it): each signature gets the
+    rules asking it alone gives, whatever the order of the rows."""
+    from barometer.engine.plan import SignatureView
+
+    scheme, catalogue = load(tmp_path_factory, case)
+    plan = Plan(scheme)
+    rows = list(dict.fromkeys(plan.signature.row(e) for e in plan.group(catalogue)[0]))
+    rows = data.draw(st.permutations(rows))
+    signed = Plan(scheme).signed(rows, catalogue.period)
+    alone = Plan(scheme)
+    assert [[r.name for r in s.rules] for s in signed] == [
+        [r.name for r in alone.rules if r.condition.holds(SignatureView(alone.signature, row))]
+        for row in rows]

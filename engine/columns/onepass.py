@@ -142,14 +142,32 @@ def planned(source, scheme, runner, distinct: list[str], counts: list, unfiltere
     if any(t is None for t in tests):
         return None
     data = exp.column(exp.to_identifier("barometer_data", quoted=True))
-    named = [one.test(f"barometer_c{k}", exp.and_(data.copy(), t)) for k, t in enumerate(tests)]
-    named += [one.test(f"barometer_c{len(named) + k}", t) for k, t in enumerate(unfiltered)]
     _listed(one, source, scheme)
     _signature(one, source, scheme)
-    one.add("counts", named)
+    # each count summed over the groups of a set whose keys hold every column its test
+    # reads (the test asked of a group's keys: each of its rows has them); only the
+    # others are keys of a set of their own (a hash table of 10^7 rows on 12 tests
+    # was 0.16 s of the pass at gdelt 10^7 Parquet)
+    whole = [exp.and_(data.copy(), t) for t in tests] + [t.copy() for t in unfiltered]
+    one.counted = []  # (the set, the test over its keys), in the order of `whole`
+    named = []
+    for k, test in enumerate(whole):
+        held = _holder(one, test)
+        if held is None:
+            held = "counts"
+            test = exp.column(exp.to_identifier(one.test(f"barometer_c{k}", test), quoted=True))
+            named.append(test.name)
+        one.counted.append((held, test))
+    if named:
+        one.add("counts", named)
     one.distinct = {c: one.holding(c, "barometer_data") for c in distinct}
-    one.counted = named
     return one if one.runs() else None
+
+
+def _holder(one: OnePass, test) -> str | None:
+    """A set whose keys hold every column the test reads, if one does."""
+    read = {c.name for c in test.find_all(_exp().Column)}
+    return next((purpose for purpose, keys in one.sets.items() if read <= set(keys)), None)
 
 
 def _data(source):

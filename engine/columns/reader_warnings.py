@@ -179,6 +179,9 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
                            if v is not None}
         names = {k: v for k, v in index_names.items() if v is not None}
         named = exp.cast(exp.column("barometer_s"), exp.DataType.build("VARCHAR"))
+        if all(isinstance(k, str) and k == v for k, v in names.items()):
+            names = {}  # each cell the index's own name: the text as it is (a CASE of 10
+            # names took 20-40 ms for the 288,039 groups of gdelt 10^6)
         if names:
             named = exp.Case(this=exp.column("barometer_s"),
                              ifs=[exp.If(this=_value(k), true=exp.Literal.string(v))
@@ -211,16 +214,15 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
                                               .subquery("g", copy=False), copy=False)
     # each group's key, normalized once per group (not once per index: the key's
     # expression is long, its folding tables its values)
-    groups = exp.select(exp.Star(), exp.alias_(_norm_sql(exp.column("barometer_d")),
-                                               "barometer_k1"),
-                        exp.alias_(_norm_sql(exp.column("barometer_e")), "barometer_k2"),
+    groups = exp.select(exp.Star(), exp.alias_(_coarse_key(exp.column("barometer_d"),
+                                                           exp.column("barometer_e")),
+                                               "barometer_h"),
                         copy=False).from_(groups.subquery("keyed", copy=False), copy=False)
     # each group on each index it scores, with its key
     branches = []
     for mask, idx in expand:
         branch = (exp.select(*[exp.column(c) for c in held], exp.column("barometer_n"),
-                             exp.column("barometer_first"), exp.column("barometer_k1"),
-                             exp.column("barometer_k2"),
+                             exp.column("barometer_first"), exp.column("barometer_h"),
                              exp.alias_(idx, "barometer_i"), copy=False)
                   .from_(exp.to_table("barometer_groups"), copy=False))
         if mask is not None:
@@ -229,11 +231,15 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
     keyed = branches[0]
     for branch in branches[1:]:
         keyed = exp.union(keyed, branch, distinct=False, copy=False)
-    keys = ["barometer_k1", "barometer_k2", "barometer_i"]
+    keys = ["barometer_h", "barometer_i"]
     # the groups of a key held more than once: each key's rows and groups summed
     # (a hash table of the keys; a window sorted every group, 0.5 s for 3*10^5),
     # joined to the groups of those keys (most often few). The keyed groups are
-    # made once (a CTE read twice would key every group twice)
+    # made once (a CTE read twice would key every group twice). A key is held as
+    # its hash (`barometer_h`, 8 bytes, where the lower-cased date and text were
+    # held twice more beside the texts as written: 10^6 distinct texts took 190 MiB
+    # more): two keys of one hash are one coarse key, which the stage's own
+    # comparison then parts (`_again`), as it parts the texts of one key
     sums = (exp.select(*[exp.column(c) for c in keys],
                        exp.alias_(exp.func("sum", exp.column("barometer_n")), "barometer_total"),
                        exp.alias_(exp.Count(this=exp.Star()), "barometer_raws"), copy=False)
@@ -257,6 +263,20 @@ def _listed_twice(source: Source, scheme: m.Scheme, runner, index_names=None) ->
         return _again(source, runner, held, order, len(branches) == 1)
     finally:
         runner.rows(_dropped("barometer_twice"))
+
+
+def _coarse_key(date, text):
+    """A date and text's coarse key as a hash: `_norm_sql` of the two joined by `|`
+    (one lower-casing and one test of the characters for both: the keys of 288,039
+    groups took 0.1 s at gdelt 10^6, most of it spent on each text's own calls).
+    Two that collide (`a|b`, `c` and `a`, `b|c`) are one coarse key to the queries,
+    and the stage's comparison parts them."""
+    exp = _exp()
+    varchar = exp.DataType.build("VARCHAR")
+    return exp.func("hash", _norm_sql(exp.Concat(expressions=[
+        exp.func("coalesce", exp.cast(date, varchar), exp.Literal.string("")),
+        exp.Literal.string("|"),
+        exp.func("coalesce", exp.cast(text, varchar), exp.Literal.string(""))])))
 
 
 def _sigs(source: Source):
@@ -310,16 +330,16 @@ def _again(source: Source, runner, held: list[str], order: dict, single: bool = 
     exp = _exp()
     # where a coarse key holds more than one date and text as written: the stage's
     # comparison parts them (`sub`, 0 for the first of them)
-    mixed = runner.rows(exp.select("barometer_k1", "barometer_k2", "barometer_i", "barometer_d",
-                                   "barometer_e", copy=False)
+    mixed = runner.rows(exp.select("barometer_h", "barometer_i", "barometer_d", "barometer_e",
+                                   copy=False)
                         .from_(exp.to_table("barometer_twice"), copy=False)
                         .where(exp.GT(this=exp.column("barometer_raws"),
                                       expression=exp.Literal.number(1)), copy=False)
                         .order_by("barometer_first", copy=False))
     parts: dict = {}  # coarse key -> {the stage's key: sub}
     subs = []  # (date, text, index, sub) where sub is not 0
-    for k1, k2, idx, when, text in mixed:
-        seen = parts.setdefault((k1, k2, idx), {})
+    for key, idx, when, text in mixed:
+        seen = parts.setdefault((key, idx), {})
         sub = seen.setdefault(same_event(judge.cell_text(when), judge.cell_text(text), idx),
                               len(seen))
         if sub:
@@ -347,7 +367,7 @@ def _again(source: Source, runner, held: list[str], order: dict, single: bool = 
         rank = exp.Case(this=exp.column("barometer_i"),
                         ifs=[exp.If(this=exp.Literal.string(name), true=exp.Literal.number(k))
                              for name, k in order.items()], default=rank)
-    stage = ["barometer_k1", "barometer_k2", "barometer_i", "barometer_part"]
+    stage = ["barometer_h", "barometer_i", "barometer_part"]
     # (each listing's first by a hash aggregate joined back, not a window sorting
     # every group)
     firsts = (exp.select(*[exp.column(c) for c in stage], exp.alias_(exp.Min(

@@ -164,13 +164,27 @@ def bound(query, dialect: str) -> tuple[str, dict]:
     engine, so that no value is ever read as SQL. A number is written as digits,
     and only as digits."""
     exp = _exp()
-    tree = query.copy()
+    literals = list(query.find_all(exp.Literal))
+    if query.parent is not None or isinstance(query, exp.Literal) or \
+            len(set(map(id, literals))) < len(literals):
+        # a part of another tree, a root no parameter can replace, or a tree holding a
+        # part twice (`_norm_sql`'s text): a copy, each place its own node
+        query = query.copy()
+        literals = list(query.find_all(exp.Literal))
     values: dict = {}
-    for node in list(tree.find_all(exp.Literal)):
-        if node.is_string:
-            name = f"p{len(values)}"
-            values[name] = node.this
-            node.replace(exp.Placeholder(this=name))
-        elif not _NUMERAL.match(str(node.this)):
-            raise ValueError(f"a number that is no numeral in a query: {node.this!r}")
-    return tree.sql(dialect=dialect), values
+    swapped = []  # (parameter, the text it stands for), put back once written: the tree is
+    # the caller's, and a copy of it (every query's) took 10-15 ms of a run
+    try:
+        for node in literals:
+            if node.is_string:
+                name = f"p{len(values)}"
+                values[name] = node.this
+                placeholder = exp.Placeholder(this=name)
+                node.replace(placeholder)
+                swapped.append((placeholder, node))
+            elif not _NUMERAL.match(str(node.this)):
+                raise ValueError(f"a number that is no numeral in a query: {node.this!r}")
+        return query.sql(dialect=dialect), values
+    finally:
+        for placeholder, node in reversed(swapped):
+            placeholder.replace(node)

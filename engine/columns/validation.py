@@ -19,14 +19,79 @@ from .runners import Spark
 from .terms import _col, _distinct, _exp, _nonblank, _numbered, _src, _value
 
 
-def _holds_nul(path: str) -> bool:
+def _holds_nul(path: str, lines: list | None = None) -> bool:
     """Whether the file holds a NUL byte anywhere (read in blocks: a map of the file
-    would count as the process's memory)."""
+    would count as the process's memory). `lines`, if given, is filled with what
+    `never_closed` reads of the file: [line breaks, whether it ends with one, bytes]."""
+    breaks = size = 0
+    block = b""
     with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            if b"\x00" in block:
+        while more := f.read(1 << 20):
+            if b"\x00" in more:
                 return True
+            if lines is not None:
+                breaks += more.count(b"\n")
+                size += len(more)
+            block = more
+    if lines is not None:
+        lines[:] = [breaks, block.endswith(b"\n"), size]
     return False
+
+
+def never_closed(source: Source, runner, lines) -> None:
+    """B001 (InputError, as the python reader says it) where DuckDB's reading of a CSV
+    ended inside a quote never closed: its reader (not strict) reads the rest of the
+    file as the cell, without a word, and its sniffer sees such a quote only in the
+    rows it samples (a quote never closed at row 40,000 scored the rows before it
+    and dropped the rest). Told without reading the rows again: where the records
+    DuckDB read are the file's lines (but the empty ones above the first and below
+    the last), no record holds a line break, and only the last line can open a
+    quote never closed, which is read alone; otherwise (a cell of several lines, an
+    empty line between rows) the python reader reads the file for it. `lines`: what
+    `_holds_nul` found of the file."""
+    from .layout import _unclosed_quote
+    from .places import _heading_cells, _quoted_after
+
+    one = getattr(runner, "onepass", None)
+    if source.kind != "csv" or not lines or one is None or not one.ran or \
+            not os.path.isfile(source.path):
+        return
+    exp = _exp()
+    breaks, ends, size = lines
+    [(read,)] = runner.rows(exp.select(exp.func("coalesce", exp.func(
+        "sum", exp.column("barometer_n")), exp.Literal.number(0)), copy=False).from_(
+        one.groups(next(iter(one.sets))).subquery("g", copy=False), copy=False))
+    skip = source.csv[0]
+    empty = 0  # the empty lines DuckDB passes over: above the first record, below the last
+    with open(source.path, "rb") as f:
+        for _ in range(skip + 1):
+            empty += f.readline() in (b"\n", b"\r\n", b"\r")
+    last, below = _last_line(source.path, size)
+    total = breaks + (0 if ends or not size else 1)
+    if int(read) != total - (skip + 1) - empty - below or (
+            last is not None and _quoted_after(last, False, source.csv[1])):
+        _unclosed_quote(source.path, _heading_cells(source.path, source.csv) or [])
+
+
+def _last_line(path: str, size: int) -> tuple[str | None, int]:
+    """The file's last line that holds something (but a carriage return), and how
+    many empty lines follow it: read from the end, in growing blocks."""
+    want = 1 << 16
+    with open(path, "rb") as f:
+        while True:
+            start = max(0, size - want)
+            f.seek(start)
+            parts = f.read(size - start).split(b"\n")
+            if parts and parts[-1] == b"":
+                parts.pop()  # the file's last break ends a line
+            whole = parts if start == 0 else parts[1:]  # the first may be cut
+            held = [n for n, p in enumerate(whole) if p not in (b"", b"\r")]
+            if held:
+                text = whole[held[-1]].decode("utf-8", "replace")
+                return text.lstrip("\ufeff").rstrip("\r"), len(whole) - 1 - held[-1]
+            if start == 0:
+                return None, len(whole)
+            want *= 16
 
 
 def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnostic]]:
@@ -90,8 +155,9 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     # every cell was a third of the checks' pass), else in every text cell
     texts = [c for c, k in source.columns.items() if k == TEXT] \
         if source.kind in ("csv", "jsonl") else []
+    lines: list = []  # the file's lines, as `never_closed` reads them
     if texts and os.path.isfile(source.path):
-        if _holds_nul(source.path):
+        if _holds_nul(source.path, lines if source.kind == "csv" else None):
             read_source(source.path)  # B003 at the NUL, as the python reader says it
         texts = []
     nul = [exp.Count(this=exp.Case(ifs=[exp.If(this=exp.or_(*[exp.GT(
@@ -129,6 +195,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                  .where(data, copy=False))
     if one is None:
         [row] = runner.rows(query)
+    never_closed(source, runner, lines)  # before any finding: the python reader says no other
     skipped = beyond = None  # rows skipped as comments, rows past the heading: how
     if comments and past:  # many, where counted
         row, skipped, beyond = row[:-2], row[-2], row[-1]
@@ -308,11 +375,16 @@ def _read_once(source: Source, scheme: m.Scheme, runner, asked, counts, comments
             exp.select(_col(column), copy=False).from_(groups, copy=False)
             .group_by(_col(column), copy=False)
             .order_by(exp.Min(this=exp.column("barometer_first")), copy=False))])
-    groups = one.groups("counts").subquery("g", copy=False)
-    [sums] = runner.rows(exp.select(*[exp.func("coalesce", exp.func("sum", exp.Case(ifs=[exp.If(
-        this=_col(name), true=exp.column("barometer_n"))])), exp.Literal.number(0))
-        for name in one.counted], copy=False).from_(groups, copy=False))
-    return [*row, *[int(n) for n in sums]]
+    counts: list = [None] * len(one.counted)
+    for purpose in dict.fromkeys(p for p, _ in one.counted):  # one query a set
+        mine = [(k, test) for k, (p, test) in enumerate(one.counted) if p == purpose]
+        groups = one.groups(purpose).subquery("g", copy=False)
+        [sums] = runner.rows(exp.select(*[exp.func("coalesce", exp.func("sum", exp.Case(
+            ifs=[exp.If(this=test, true=exp.column("barometer_n"))])), exp.Literal.number(0))
+            for _, test in mine], copy=False).from_(groups, copy=False))
+        for (k, _), n in zip(mine, sums):
+            counts[k] = int(n)
+    return [*row, *counts]
 
 
 def _no_column(source: Source, name: str, example: str) -> Diagnostic:

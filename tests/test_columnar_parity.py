@@ -36,6 +36,11 @@ def both(tmp_path, catalogue, rules=RULES, *extra):
     return python
 
 
+def errors(output: str) -> list[str]:
+    """Each error's code and message, without its place, in the order said."""
+    return [line.split(": ", 1)[1] for line in output.splitlines() if ": error[" in line]
+
+
 def jsonl(tmp_path, name, text):
     write(tmp_path, name + ".period", PERIOD)
     return write(tmp_path, name, text)
@@ -203,7 +208,7 @@ def test_a_row_without_a_score_is_not_b108_beside_a_finding_of_its_ongoing_cell(
                  "date,event,a,category,ongoing\n4 January,X,,x,no\n5 January,Y,,x,\n"
                  "6 January,Z,,x,maybe\n7 January,W,+1,x,\n")
     out = both(tmp_path, path).output
-    assert [line.split(": ", 1)[1] for line in out.splitlines() if ": error[" in line] == [
+    assert errors(out) == [
         "error[B001]: `ongoing` is `yes` or empty, not `no`",
         "error[B108]: the event carries no score",
         "error[B001]: `ongoing` is `yes` or empty, not `maybe`"]
@@ -212,7 +217,7 @@ def test_a_row_without_a_score_is_not_b108_beside_a_finding_of_its_ongoing_cell(
                  "date,event,index,score,category,ongoing\n4 January,X,a,,x,no\n"
                  "5 January,Y,a,,x,\n7 January,W,a,+1,x,\n")
     out = both(tmp_path, path).output  # the long form alike
-    assert [line.split(": ", 1)[1] for line in out.splitlines() if ": error[" in line] == [
+    assert errors(out) == [
         "error[B001]: `ongoing` is `yes` or empty, not `no`",
         "error[B108]: the event carries no score"]
 
@@ -243,7 +248,7 @@ def test_a_long_form_row_naming_no_known_index_is_said_once_on_every_engine(tmp_
                  "date,event,index,score,category\n44 January,X,,+1,c9\n"
                  "4 January,Y,zz,+1,c9\n5 January,Z,a,+1,x\n6 January,W,,,x\n")
     out = both(tmp_path, path).output
-    assert [line.split(": ", 1)[1] for line in out.splitlines() if ": error[" in line] == [
+    assert errors(out) == [
         "error[B001]: the row gives a score but no index", "error[B101]: unknown index `zz`",
         "error[B108]: the event carries no score"]
 

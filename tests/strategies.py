@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from fractions import Fraction
 
@@ -96,6 +97,14 @@ def band_line(draw, name, lower, upper, whole: bool = True) -> str:
 
 
 def conditions(indices, categories, tags):
+    """A condition over these names. The strategy is made once per set of names:
+    a recursive strategy made afresh is validated afresh, which cost about half
+    of drawing a rules file; the one kept draws exactly as a new one would."""
+    return _conditions(tuple(indices), tuple(categories), tuple(tags))
+
+
+@functools.lru_cache(maxsize=None)
+def _conditions(indices, categories, tags):
     leaves = st.one_of(
         st.sampled_from(indices).map(lambda i: f"index is {i}"),
         st.lists(st.sampled_from(indices), min_size=1, max_size=3, unique=True).map(

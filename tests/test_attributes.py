@@ -14,7 +14,9 @@ from barometer.dsl.domains import EXACT
 from barometer.engine.plan import Entry, EntryView, Plan, evaluate
 from barometer.main import main
 
-SETTINGS = settings(max_examples=40, deadline=None,
+from .helpers import examples
+
+SETTINGS = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 

@@ -9,6 +9,7 @@ from barometer.dsl.numbers import signed
 from barometer.main import main
 
 from .conftest import EVENTS, PUBLISHED, ROOT, RULES
+from .helpers import examples
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -210,7 +211,7 @@ TITLES = st.text(alphabet="ab $\\_^{}%~#&", min_size=1, max_size=20).map(
     lambda t: " ".join(t.split())).filter(bool)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TITLES, TITLES)
 def test_any_title_is_drawn_as_written(first, second):
     """No title ends in a traceback, and each is drawn as it is written."""

@@ -154,7 +154,7 @@ GROUPINGS = ["", "index capped = clamp({0} by category, -2, 2)\n",
              "index many = count({0} by level)\n"]
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=examples(20), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=schemes(), data=st.data())
 def test_signatures_scored_once_give_every_entrys_figures(tmp_path_factory, case, data):

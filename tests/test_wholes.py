@@ -17,7 +17,7 @@ from barometer.dsl.wholes import non_whole
 from barometer.engine.plan import evaluate
 
 from .conftest import EVENTS, RULES
-from .helpers import run, write
+from .helpers import examples, run, write
 from .strategies import CATEGORIES, TAGS, conditions, event_files, rules_files
 
 US_HALF = 'rule us_half "U.S. counts one and a half" when index is us then multiply by 1.5\n'
@@ -128,7 +128,7 @@ def decimal_schemes(draw):
     return rules, text
 
 
-@settings(max_examples=int(os.environ.get("BAROMETER_EXAMPLES", 25)), deadline=None,
+@settings(max_examples=int(os.environ.get("BAROMETER_EXAMPLES", examples(25))), deadline=None,
           suppress_health_check=list(HealthCheck))
 @given(case=decimal_schemes(), data=st.data())
 def test_a_total_the_domain_calls_whole_is_whole_when_computed_exactly(tmp_path_factory, case,

@@ -30,6 +30,10 @@ class _Verbs(click.Group):
         if name in VERBS and name not in self.commands:
             command = import_module(f".verbs.{name}", __package__).command
             command.params.append(_QUIET)
+            if any(param.name == "out" for param in command.params):
+                from .writing import refusing_inputs
+
+                command.callback = refusing_inputs(command.callback)
             self.add_command(command)
         return self.commands.get(name)
 

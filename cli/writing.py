@@ -185,6 +185,22 @@ def refuse_inputs(output: str, also=()) -> None:
                                f"({_shown(output)} is unchanged)")
 
 
+def refusing_inputs(callback):
+    """A verb's `callback` that refuses an `-o` naming one of its inputs before it
+    does any work, not after it (`report in.rules in.events -o in.rules` drew every
+    chart first); `write_output` asks again, for what the verb found it reads."""
+    import functools
+
+    @functools.wraps(callback)
+    def refusing(*args, **kwargs):
+        out = kwargs.get("out")
+        if out not in (None, "-"):
+            refuse_inputs(out)
+        return callback(*args, **kwargs)
+
+    return refusing
+
+
 def _write_binary_stdout(data: bytes) -> None:
     stream = sys.stdout
     if getattr(stream, "isatty", lambda: False)():

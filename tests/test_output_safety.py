@@ -225,6 +225,25 @@ def test_an_output_that_is_an_input_is_refused(inputs, monkeypatch, verb, named)
     assert {p.name: p.read_bytes() for p in inputs.iterdir()} == before
 
 
+@pytest.mark.parametrize("verb", ["eval", "report", "explain", "series"])
+def test_an_output_that_is_an_input_is_refused_before_the_work(inputs, monkeypatch, verb):
+    # `report ... -o in.rules` read the catalogues and drew every chart before refusing
+    from barometer.dsl.files import READING
+
+    monkeypatch.chdir(inputs)
+    read: list = []
+    READING.append(read.append)
+    try:
+        files = (["h.events", "in.events"] if verb == "series" else
+                 ["in.events", "--history", "h.events"])
+        extra = ["--index", "russia"] if verb == "explain" else []
+        result = run(verb, "child.rules", *files, *extra, "-o", "in.events")
+    finally:
+        READING.remove(read.append)
+    refused(result, "in.events")
+    assert not [path for path in read if path.endswith(".events")]
+
+
 @posix_only
 def test_an_input_reached_through_a_link_is_refused(inputs, monkeypatch):
     monkeypatch.chdir(inputs)

@@ -103,6 +103,32 @@ def test_the_adjudication_catalogue_is_refused_until_completed_and_then_read(tmp
         "national_security": (4, 11, -7, 22), "regional_tension": (-7, 6, -13, 22)}
 
 
+def test_the_adjudication_catalogue_keeps_what_each_coder_wrote_beside_the_scores(tmp_path):
+    """Only the first coder's tags, values and sources were written, and no note at all: a
+    second coder's tag (which rules may score) and every note were lost without a word."""
+    rules = write(tmp_path, "s.rules", f'scheme "S" version "1"\nextends "{RULES}"\n'
+                  'attribute level "Level" one of [head, minister] default minister\n')
+    event = ("period \"P\" from 2021-01-01 to 2021-01-31\n\n[4 January] Exercise\n"
+             "    national_security -1\n    category exercises\n")
+    a = write(tmp_path, "a.events", event + "    tags energy\n    level head\n"
+              "    source https://a.example\n    note As A read it\n")
+    b = write(tmp_path, "b.events", event + "    tags energy, covid\n    level head\n"
+              "    note As B read it\n")
+    decided = tmp_path / "decided.events"
+    assert run("agree", rules, a, b, "--adjudication", decided).exit_code == 0
+    block = decided.read_text(encoding="utf-8").split("\n\n")[-1]
+    assert block.splitlines()[2:] == [
+        "    national_security -1",
+        "    category exercises",
+        "    level head",
+        "    source https://a.example",
+        "    note As A read it",
+        "    note As B read it",
+        "    # tags: A energy, B energy, covid",
+        "    tags ?",
+    ]
+
+
 def test_three_coders_and_pairing_by_an_id(tmp_path):
     rules = write(tmp_path, "s.rules", f'scheme "S" version "1"\n'
                   f'extends "{RULES}"\nattribute id "Event id" number from 1\n')

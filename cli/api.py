@@ -444,6 +444,11 @@ def calibrate(rules: str | m.Scheme, events, varies=None, samples: int = 10_000,
     chosen = list(scheme.varies) if varies is None else list(varies)
     if varies is not None:
         _raise_errors(option_problems(scheme, catalogue, chosen))
+    named = [os.path.realpath(p) for p in [*catalogue.files, *issues]]
+    for path in issues:
+        if named.count(os.path.realpath(path)) > 1:
+            raise UsageProblem(f"{path} is named twice: each issue once, or its figures count "
+                               "twice in the fit")
     evaluations = [evaluation(scheme, catalogue, history, found)[0]]
     for path in issues:
         _, other, more = load(scheme, [path], period)

@@ -125,8 +125,8 @@ def write_output(text: str | bytes, output: str | None) -> None:
 
 def command_inputs() -> list[str]:
     """The files the running command reads: every file argument and option on its
-    command line (`--history` too), and for each rules file among them, the
-    files its `extends` chain pulls in."""
+    command line (`--history` too; not the outputs `-o` and `--junit-xml`), and for
+    each rules file among them, the files its `extends` chain pulls in."""
     import click
 
     context = click.get_current_context(silent=True)
@@ -134,7 +134,7 @@ def command_inputs() -> list[str]:
         return []
     found = []
     for param in context.command.params:
-        if param.name == "out" or not isinstance(param.type, click.Path):
+        if param.name in ("out", "junit") or not isinstance(param.type, click.Path):
             continue
         value = context.params.get(param.name)
         for path in value if isinstance(value, (list, tuple)) else [value]:

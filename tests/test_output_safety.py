@@ -242,3 +242,19 @@ def test_an_input_reached_through_a_link_is_refused(inputs, monkeypatch):
                 "standard input")
     assert {p.name: p.read_bytes() for p in inputs.iterdir()} == before
     assert run("eval", "child.rules", "in.events", "-o", "out.csv").exit_code == 0
+
+
+def test_a_control_character_in_a_title_or_text_never_reaches_the_terminal(tmp_path):
+    """An index title holding ESC [2J cleared the reader's screen when `eval` printed it,
+    and an event text could set the terminal's title: they are shown as signs."""
+    rules = tmp_path / "s.rules"
+    rules.write_text('scheme "S" version "1"\nrange -3 to +3\nscore recorded\n'
+                     'index a "A \x1b[2J x"\n', encoding="utf-8")
+    events = tmp_path / "e.events"
+    events.write_text('period "P \x1b[1m" from 2021-01-01 to 2021-01-31\n\n'
+                      '[2 January] E \x1b]0;title\x07 x\n    a +1\n', encoding="utf-8")
+    shown = run("eval", rules, events).output
+    assert "\x1b" not in shown and "P ␛[1m, 2021-01-01 to 2021-01-31\n" in shown
+    assert "│ A ␛[2J x │" in shown
+    shown = run("explain", rules, events).output
+    assert "\x1b" not in shown and "  2 January     +1     +1  E ␛]0;title␇ x\n" in shown

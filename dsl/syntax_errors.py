@@ -73,6 +73,8 @@ def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diag
     if hint is None and token.value[:1].isdigit() and not token.value[:1].isascii():
         # `+٥`, `１２`: a digit of another script (or a full-width one)
         hint = "numbers are written with the digits 0-9"
+    if hint is None and token.value == "?":  # left by `barometer agree --adjudication`
+        hint = "`?` marks what the coders disagree on: write the value decided in its place"
     if token.type == "_NL":
         span = Span(file, token.line, token.column, token.line, token.column + 1)
     else:

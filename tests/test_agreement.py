@@ -90,6 +90,8 @@ def test_the_adjudication_catalogue_is_refused_until_completed_and_then_read(tmp
     assert text.count(" ?\n") == 4  # the four disagreements
     result = run("eval", RULES, decided)
     assert result.exit_code == 2 and f"{decided}:22:23: error[B001]" in result.output
+    assert ("   = hint: `?` marks what the coders disagree on: write the value decided in its "
+            "place\n") in result.output
     # decided as coder A read it (0, +2, +3, -1 in the order of the events), the
     # events only A lists kept and the one only B lists removed: A's figures
     decisions = iter(["0", "+2", "+3", "-1"])

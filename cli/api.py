@@ -143,7 +143,7 @@ def load_catalogue(paths, scheme: m.Scheme, period: m.Period | None = None) -> m
     against `scheme` and through every stage `eval` runs on what it reads (a file
     of published figures alone is accepted, as an issue of a series); raises
     InputError with every error in every file."""
-    catalogue, found = read_catalogue_checked(list(paths), scheme, period, mode="eval")
+    catalogue, found = read_catalogue_checked(_paths(paths), scheme, period, mode="eval")
     _raise_errors(found)
     if catalogue is None:
         raise InputError(list(found))
@@ -543,7 +543,7 @@ def root_scheme(schemes: dict[str, m.Scheme]) -> str | None:
     return None
 
 
-def check_files(paths: list[str], rules: str | None = None,
+def check_files(paths, rules: str | None = None,
                 period: m.Period | None = None, history=(),
                 scheme: m.Scheme | None = None) -> Report:
     """Every finding in the files, as `barometer check` reports them. Rules files
@@ -555,6 +555,7 @@ def check_files(paths: list[str], rules: str | None = None,
     already (the language server keeps it while its files do not change): it is
     not read again, and the findings in its files are not reported."""
     given, found = scheme, Findings()
+    paths = _paths(paths)
     skipped = tuple(p for p in paths if os.path.isdir(p))
     files = [p for p in paths if p not in skipped]
     kinds = {p: kind_of(p) for p in files if p != "-"}

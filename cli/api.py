@@ -444,6 +444,7 @@ def calibrate(rules: str | m.Scheme, events, varies=None, samples: int = 10_000,
     chosen = list(scheme.varies) if varies is None else list(varies)
     if varies is not None:
         _raise_errors(option_problems(scheme, catalogue, chosen))
+    issues = _paths(issues)
     named = [os.path.realpath(p) for p in [*catalogue.files, *issues]]
     for path in issues:
         if named.count(os.path.realpath(path)) > 1:

@@ -325,6 +325,9 @@ def test_one_path_is_one_catalogue_not_a_sequence_of_letters():
         assert len(barometer.load_catalogue(given, scheme).events) == 121
         assert barometer.check(given, rules=str(RULES)).warnings == 1
     assert barometer.check(str(RULES)).errors == 0
+    before = str(ROOT / "examples" / "history" / "minsk-barometer-18.events")
+    assert api.evaluate(str(RULES), events, history=before).evaluation.indices[
+        "russia"].aggregate == 20  # an issue before, named alone: not its letters
     with pytest.raises(api.UsageProblem, match=f"^{re.escape(str(events))} is named twice"):
         api.calibrate(str(ROOT / "rules" / "minsk-by-category.rules"), events, samples=2,
                       issues=str(events))

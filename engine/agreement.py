@@ -236,15 +236,15 @@ def adjudication(scheme: m.Scheme, catalogues: list[m.Catalogue], result: Agreem
             lines.append("    category ?")
         present = [(x, e) for x, e in zip(letters, events) if e is not None]
         for value in first.values:
-            said = [(x, next((v for v in e.values if v.name == value.name), None))
+            held = [(x, next((v for v in e.values if v.name == value.name), None))
                     for x, e in present]
             shown = [None if v is None else
-                     v.value if isinstance(v.value, str) else m.plain(v.value) for _, v in said]
+                     v.value if isinstance(v.value, str) else m.plain(v.value) for _, v in held]
             if len(set(shown)) > 1:
                 lines.append(f"    # {value.name}: "
-                             + ", ".join(f"{x} {s or '(none)'}" for (x, _), s in zip(said, shown)))
+                             + ", ".join(f"{x} {s or '(none)'}" for (x, _), s in zip(held, shown)))
                 lines.append(f"    {value.name} ?")
-            elif any(v is not None and v.span is not None for _, v in said):  # not a default
+            elif any(v is not None and v.span is not None for _, v in held):  # not a default
                 lines.append(f"    {value.name} {shown[0]}")
         for source in dict.fromkeys(s for _, e in present for s in e.sources):
             lines.append(f"    source {source}")

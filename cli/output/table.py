@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Set as AbstractSet
 
-from ..dsl.diagnostics import _visible as visible
+from ..dsl.diagnostics import visible
 from ..dsl.numbers import plain, signed
 
 _ANSI = {"white": "1;37", "green": "32", "yellow": "33", "orange": "38;5;208", "red": "31",

@@ -68,7 +68,7 @@ def command(paths, select, first, junit, fmt):
 
 def run_text(run, colour: bool = False) -> str:
     from ..dsl import render
-    from ..dsl.diagnostics import _visible as visible
+    from ..dsl.diagnostics import visible
 
     def paint(text, code):
         return f"\x1b[{code}m{text}\x1b[0m" if colour else text

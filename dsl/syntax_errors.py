@@ -50,8 +50,9 @@ def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diag
         expected = ", ".join(words[:-1]) + " or " + words[-1]
     else:
         expected = words[0] if words else "nothing more"
-    if problem.unlexable and token.value[:1] in ('"', "“"):
-        closing = '"' if token.value[0] == '"' else "”"
+    closing = '"' if token.value[:1] == '"' else "”"
+    if problem.unlexable and token.value[:1] in ('"', "“") and (
+            len(token.value) == 1 or not token.value.endswith(closing)):
         return error("B001", "this text in quotes is not closed on its line",
                      Span(file, token.line, token.column, token.line, token.column + 1),
                      f"end it with {closing} on the same line")

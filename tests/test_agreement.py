@@ -118,6 +118,8 @@ def test_the_adjudication_catalogue_keeps_what_each_coder_wrote_beside_the_score
               "    note As B read it\n")
     decided = tmp_path / "decided.events"
     assert run("agree", rules, a, b, "--adjudication", decided).exit_code == 0
+    said = run("agree", rules, a, b).output
+    assert f"  A: {a} (1 event)\n" in said and ": 1 event every coder lists\n" in said
     block = decided.read_text(encoding="utf-8").split("\n\n")[-1]
     assert block.splitlines()[2:] == [
         "    national_security -1",

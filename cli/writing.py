@@ -138,12 +138,15 @@ def _refuse_other_format(output: str) -> None:
 
     context = click.get_current_context(silent=True)
     said = _FORMAT_OF.get(os.path.splitext(output)[1].lower())
-    if context is None or said is None or "fmt" not in context.params:
+    if context is None or said is None or "fmt" not in context.params \
+            or context.params.get("out") != output \
+            or not os.path.isdir(os.path.dirname(output) or "."):  # write_file says why
         return
     chosen = context.params["fmt"]
     if chosen == said or context.get_parameter_source("fmt") != ParameterSource.DEFAULT:
         return
-    formats = next((p.type.choices for p in context.command.params if p.name == "fmt"), ())
+    formats = next((getattr(p.type, "choices", ()) for p in context.command.params
+                    if p.name == "fmt"), ())
     fix = (f"add --format {said}" if said in formats else
            f"this command writes no {said}; name the file for what it writes ({chosen})")
     raise WriteFailure(f"cannot write {_shown(output)}: its name says {said}, but the "

@@ -143,7 +143,7 @@ def load_catalogue(paths, scheme: m.Scheme, period: m.Period | None = None) -> m
     against `scheme` and through every stage `eval` runs on what it reads (a file
     of published figures alone is accepted, as an issue of a series); raises
     InputError with every error in every file."""
-    catalogue, found = read_catalogue_checked(list(paths), scheme, period, mode="eval")
+    catalogue, found = read_catalogue_checked(_paths(paths), scheme, period, mode="eval")
     _raise_errors(found)
     if catalogue is None:
         raise InputError(list(found))
@@ -157,6 +157,7 @@ def evaluation(scheme: m.Scheme, catalogue: m.Catalogue, history=(), found=None
     `found`: the findings `load` returned, whose stages may have evaluated the
     catalogue already (to look for B208 and B210): that evaluation is the one."""
     _progress("scoring")
+    history = _paths(history)
     if not history:
         done = getattr(found, "evaluation", None)
         if done is not None and done.scheme is scheme and done.catalogue is catalogue:
@@ -227,7 +228,7 @@ def evaluate(rules: str, events, period: m.Period | None = None, engine: str = "
     After issues (`history`), the python engine computes. `master`: Spark's
     master URL; `progress`: Spark's progress bar on standard error."""
     events = _paths(events)
-    history = tuple(history)
+    history = tuple(_paths(history))
     chosen = "python" if history and engine == "auto" else chosen_engine(engine, events)
     if chosen == "python":
         return _python(rules, events, period, history)
@@ -363,7 +364,7 @@ def series_after(scheme: m.Scheme, history, issue: m.Catalogue) -> tuple[Series,
     from .engine.series import build_series
 
     catalogues, found = [], Findings()
-    for path in history:
+    for path in _paths(history):
         catalogue, problems = read_catalogue_checked([path], scheme, mode="eval", alone=False)
         found.extend_with(problems)
         if catalogue is not None:
@@ -444,6 +445,12 @@ def calibrate(rules: str | m.Scheme, events, varies=None, samples: int = 10_000,
     chosen = list(scheme.varies) if varies is None else list(varies)
     if varies is not None:
         _raise_errors(option_problems(scheme, catalogue, chosen))
+    issues = _paths(issues)
+    named = [os.path.realpath(p) for p in [*catalogue.files, *issues]]
+    for path in issues:
+        if named.count(os.path.realpath(path)) > 1:
+            raise UsageProblem(f"{path} is named twice: each issue once, or its figures count "
+                               "twice in the fit")
     evaluations = [evaluation(scheme, catalogue, history, found)[0]]
     for path in issues:
         _, other, more = load(scheme, [path], period)
@@ -538,7 +545,7 @@ def root_scheme(schemes: dict[str, m.Scheme]) -> str | None:
     return None
 
 
-def check_files(paths: list[str], rules: str | None = None,
+def check_files(paths, rules: str | None = None,
                 period: m.Period | None = None, history=(),
                 scheme: m.Scheme | None = None) -> Report:
     """Every finding in the files, as `barometer check` reports them. Rules files
@@ -550,6 +557,7 @@ def check_files(paths: list[str], rules: str | None = None,
     already (the language server keeps it while its files do not change): it is
     not read again, and the findings in its files are not reported."""
     given, found = scheme, Findings()
+    paths, history = _paths(paths), _paths(history)
     skipped = tuple(p for p in paths if os.path.isdir(p))
     files = [p for p in paths if p not in skipped]
     kinds = {p: kind_of(p) for p in files if p != "-"}

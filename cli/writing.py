@@ -120,13 +120,43 @@ def write_output(text: str | bytes, output: str | None) -> None:
             echo(text, nl=False)
         return
     refuse_inputs(output)
+    _refuse_other_format(output)
     write_file(output, text)
+
+
+_FORMAT_OF = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx",
+              ".png": "png", ".svg": "svg", ".sarif": "sarif"}
+
+
+def _refuse_other_format(output: str) -> None:
+    """WriteFailure where `-o` names a file whose extension says one format and the
+    command, not told any `--format`, would write its default into it: `-o no19.xlsx`
+    wrote a box-drawn table that Excel cannot open, `-o no19.csv` one no CSV reader
+    reads."""
+    import click
+    from click.core import ParameterSource
+
+    context = click.get_current_context(silent=True)
+    said = _FORMAT_OF.get(os.path.splitext(output)[1].lower())
+    if context is None or said is None or "fmt" not in context.params \
+            or context.params.get("out") != output \
+            or not os.path.isdir(os.path.dirname(output) or "."):  # write_file says why
+        return
+    chosen = context.params["fmt"]
+    if chosen == said or context.get_parameter_source("fmt") != ParameterSource.DEFAULT:
+        return
+    formats = next((getattr(p.type, "choices", ()) for p in context.command.params
+                    if p.name == "fmt"), ())
+    fix = (f"add --format {said}" if said in formats else
+           f"this command writes no {said}; name the file for what it writes ({chosen})")
+    raise WriteFailure(f"cannot write {_shown(output)}: its name says {said}, but the "
+                       f"results would be written as {chosen}, the default format: {fix}")
 
 
 def command_inputs() -> list[str]:
     """The files the running command reads: every file argument and option on its
-    command line (`--history` too), and for each rules file among them, the
-    files its `extends` chain pulls in."""
+    command line (`--history` too; not the outputs `-o` and `--junit-xml`), and for
+    each rules file among them, the files its `extends` chain pulls in."""
     import click
 
     context = click.get_current_context(silent=True)
@@ -134,7 +164,7 @@ def command_inputs() -> list[str]:
         return []
     found = []
     for param in context.command.params:
-        if param.name == "out" or not isinstance(param.type, click.Path):
+        if param.name in ("out", "junit") or not isinstance(param.type, click.Path):
             continue
         value = context.params.get(param.name)
         for path in value if isinstance(value, (list, tuple)) else [value]:

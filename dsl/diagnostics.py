@@ -144,6 +144,8 @@ def _visible(line: str) -> str:
     return "".join(_INVISIBLE.get(ch, ch) for ch in line)
 
 
+visible = _visible  # for the fronts: a title or text shown on a terminal
+
 _INVISIBLE = {chr(c): chr(0x2400 + c) for c in range(32) if c != 9}
 _INVISIBLE.update({"\x7f": "\u2421", "\x85": "\u2424", "\u2028": "\u2424", "\u2029": "\u00b6"})
 _INVISIBLE.update({chr(c): "\ufffd" for c in range(0x80, 0xa0) if c != 0x85})

@@ -278,7 +278,8 @@ class Lexer:
         column = self.pos - self.line_start + 1
         if self.text.startswith(("\n", "\r\n"), self.pos):
             return Token("_NL", "", self.pos, self.line, column, self.line, column + 1)
-        m = re.compile(r"\S+|\s").match(self.text, self.pos)
+        # a text in quotes whole, closed on its line: misplaced, not unclosed
+        m = re.compile(r'"[^"\n]*"|“[^”\n]*”|\S+|\s').match(self.text, self.pos)
         value = m.group() if m else self.text[self.pos:self.pos + 1]
         return Token("?", value, self.pos, self.line, column, self.line, column + len(value))
 

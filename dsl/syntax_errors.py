@@ -50,8 +50,9 @@ def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diag
         expected = ", ".join(words[:-1]) + " or " + words[-1]
     else:
         expected = words[0] if words else "nothing more"
-    if problem.unlexable and token.value[:1] in ('"', "“"):
-        closing = '"' if token.value[0] == '"' else "”"
+    closing = '"' if token.value[:1] == '"' else "”"
+    if problem.unlexable and token.value[:1] in ('"', "“") and (
+            len(token.value) == 1 or not token.value.endswith(closing)):
         return error("B001", "this text in quotes is not closed on its line",
                      Span(file, token.line, token.column, token.line, token.column + 1),
                      f"end it with {closing} on the same line")
@@ -73,6 +74,8 @@ def syntax_diagnostic(problem: SyntaxProblem, parser: Parser, file: str) -> Diag
     if hint is None and token.value[:1].isdigit() and not token.value[:1].isascii():
         # `+٥`, `１２`: a digit of another script (or a full-width one)
         hint = "numbers are written with the digits 0-9"
+    if hint is None and token.value == "?":  # left by `barometer agree --adjudication`
+        hint = "`?` marks what the coders disagree on: write the value decided in its place"
     if token.type == "_NL":
         span = Span(file, token.line, token.column, token.line, token.column + 1)
     else:

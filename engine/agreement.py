@@ -234,15 +234,29 @@ def adjudication(scheme: m.Scheme, catalogues: list[m.Catalogue], result: Agreem
                 f"{x} {c or '(none)'}" for x, c, e in zip(letters, categories, events)
                 if e is not None))
             lines.append("    category ?")
+        present = [(x, e) for x, e in zip(letters, events) if e is not None]
         for value in first.values:
-            if value.span is not None:  # written, not a default
-                lines.append(f"    {value.name} "
-                             f"{value.value if isinstance(value.value, str) else m.plain(value.value)}")
-        for source in first.sources:
+            held = [(x, next((v for v in e.values if v.name == value.name), None))
+                    for x, e in present]
+            shown = [None if v is None else
+                     v.value if isinstance(v.value, str) else m.plain(v.value) for _, v in held]
+            if len(set(shown)) > 1:
+                lines.append(f"    # {value.name}: "
+                             + ", ".join(f"{x} {s or '(none)'}" for (x, _), s in zip(held, shown)))
+                lines.append(f"    {value.name} ?")
+            elif any(v is not None and v.span is not None for _, v in held):  # not a default
+                lines.append(f"    {value.name} {shown[0]}")
+        for source in dict.fromkeys(s for _, e in present for s in e.sources):
             lines.append(f"    source {source}")
-        tags = [t.name for t in first.tags]
-        if tags:
-            lines.append(f"    tags {', '.join(tags)}")
+        for note in dict.fromkeys(n for _, e in present for n in e.notes):
+            lines.append(f"    note {note}")
+        tags = [[t.name for t in e.tags] for _, e in present]
+        if len({frozenset(t) for t in tags}) > 1:
+            lines.append("    # tags: " + ", ".join(f"{x} {', '.join(t) or '(none)'}"
+                                                    for (x, _), t in zip(present, tags)))
+            lines.append("    tags ?")
+        elif tags[0]:
+            lines.append(f"    tags {', '.join(tags[0])}")
         if first.ongoing:
             lines.append("    ongoing")
         lines.append("")

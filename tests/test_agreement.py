@@ -90,6 +90,8 @@ def test_the_adjudication_catalogue_is_refused_until_completed_and_then_read(tmp
     assert text.count(" ?\n") == 4  # the four disagreements
     result = run("eval", RULES, decided)
     assert result.exit_code == 2 and f"{decided}:22:23: error[B001]" in result.output
+    assert ("   = hint: `?` marks what the coders disagree on: write the value decided in its "
+            "place\n") in result.output
     # decided as coder A read it (0, +2, +3, -1 in the order of the events), the
     # events only A lists kept and the one only B lists removed: A's figures
     decisions = iter(["0", "+2", "+3", "-1"])
@@ -101,6 +103,34 @@ def test_the_adjudication_catalogue_is_refused_until_completed_and_then_read(tmp
     figures = evaluate(scheme, load_catalogue([str(path)], scheme)).indices
     assert {k: (r.aggregate, r.positive, r.negative, r.events) for k, r in figures.items()} == {
         "national_security": (4, 11, -7, 22), "regional_tension": (-7, 6, -13, 22)}
+
+
+def test_the_adjudication_catalogue_keeps_what_each_coder_wrote_beside_the_scores(tmp_path):
+    """Only the first coder's tags, values and sources were written, and no note at all: a
+    second coder's tag (which rules may score) and every note were lost without a word."""
+    rules = write(tmp_path, "s.rules", f'scheme "S" version "1"\nextends "{RULES}"\n'
+                  'attribute level "Level" one of [head, minister] default minister\n')
+    event = ("period \"P\" from 2021-01-01 to 2021-01-31\n\n[4 January] Exercise\n"
+             "    national_security -1\n    category exercises\n")
+    a = write(tmp_path, "a.events", event + "    tags energy\n    level head\n"
+              "    source https://a.example\n    note As A read it\n")
+    b = write(tmp_path, "b.events", event + "    tags energy, covid\n    level head\n"
+              "    note As B read it\n")
+    decided = tmp_path / "decided.events"
+    assert run("agree", rules, a, b, "--adjudication", decided).exit_code == 0
+    said = run("agree", rules, a, b).output
+    assert f"  A: {a} (1 event)\n" in said and ": 1 event every coder lists\n" in said
+    block = decided.read_text(encoding="utf-8").split("\n\n")[-1]
+    assert block.splitlines()[2:] == [
+        "    national_security -1",
+        "    category exercises",
+        "    level head",
+        "    source https://a.example",
+        "    note As A read it",
+        "    note As B read it",
+        "    # tags: A energy, B energy, covid",
+        "    tags ?",
+    ]
 
 
 def test_three_coders_and_pairing_by_an_id(tmp_path):

@@ -129,6 +129,19 @@ def test_the_fit_reads_several_issues_and_says_what_it_compares(tmp_path):
     assert "Best fit:    root mean square difference 0.000 points, 0 colours missed" in text
 
 
+def test_an_issue_named_twice_is_refused_not_fitted_twice(tmp_path):
+    """`--fit-issue` naming the catalogue itself counted its figures twice, silently
+    doubling their weight in the fit (14 totals from one issue's 7)."""
+    child, first, _ = published_by({"armament": 3}, tmp_path, "a.events")
+    for again in (first, tmp_path / "." / "a.events"):
+        result = run("sensitivity", child, first, "--fit", "--fit-issue", again,
+                     "--samples", "5", "--vary", "weights of armament by 1")
+        assert result.exit_code == 2
+        assert result.output.endswith(
+            f"Error: {again} is named twice: each issue once, or its figures count twice in "
+            "the fit\n")
+
+
 def test_nothing_to_fit_to_is_said(tmp_path):
     text = EVENTS.read_text(encoding="utf-8")
     bare = write(tmp_path, "bare.events", "\n".join(

@@ -113,6 +113,25 @@ def test_rules_file_mistakes(tmp_path):
     assert "= hint: did you mean `exclude`?" in result.output
 
 
+def test_a_text_in_quotes_where_none_goes_is_not_called_unclosed(tmp_path):
+    """A closed text in the wrong place (a second title, a weight in quotes) was said to be
+    "not closed on its line", which sent the reader looking for a missing quote."""
+    rules = write(tmp_path, "q.rules", """
+        scheme "Q" version "1"
+        range -3 to +3
+        score recorded
+        category x "X" weight "2"
+        index a "A
+    """)
+    result = run("check", rules)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "error[" in line]
+    assert lines == [
+        f"{rules}:4:23: error[B001]: expected a number or a sign (+ or -), found `\"2\"`",
+        f"{rules}:5:9: error[B001]: this text in quotes is not closed on its line",
+    ]
+
+
 def test_extends_missing_parent_and_cycle(tmp_path):
     child = write(tmp_path, "child.rules", 'scheme "c"\nextends "nowhere.rules"\n')
     result = run("eval", child, "x.events")

@@ -120,6 +120,13 @@ def test_check_diff_and_stdin(tmp_path):
     assert "index   russia" in path.read_text(encoding="utf-8")  # --diff changes nothing
     result = CliRunner().invoke(main, ["fmt", "-"], input=path.read_text(encoding="utf-8"))
     assert result.output == 'scheme "A"\nrange -3 to +3\nindex russia "Russia"\n'
+    # `fmt - -` read the text once and the empty rest as a second file: a stray blank
+    # line on standard output, and `--check - -` said a laid-out text would change
+    for extra in ([], ["--check"]):
+        result = CliRunner().invoke(main, ["fmt", *extra, "-", "-"],
+                                    input='scheme "A"\nrange -3 to +3\n')
+        assert result.exit_code == 2
+        assert result.output.endswith("Error: standard input (-) can be read only once\n")
 
 
 def test_a_failed_write_leaves_the_file_whole(tmp_path, monkeypatch):

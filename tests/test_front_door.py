@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import barometer
 from barometer import api
 from barometer.dsl.checks import STAGES
 from barometer.dsl.diagnostics import InputError
@@ -319,6 +320,17 @@ def test_one_path_is_one_catalogue_not_a_sequence_of_letters():
     for given in (str(events), events, [str(events)]):
         outcome = api.evaluate(str(RULES), given)
         assert outcome.evaluation.indices["russia"].aggregate == 20
+        # and so for the notebook's names: load_catalogue and check read the letters too
+        scheme = barometer.load_scheme(str(RULES))
+        assert len(barometer.load_catalogue(given, scheme).events) == 121
+        assert barometer.check(given, rules=str(RULES)).warnings == 1
+    assert barometer.check(str(RULES)).errors == 0
+    before = str(ROOT / "examples" / "history" / "minsk-barometer-18.events")
+    assert api.evaluate(str(RULES), events, history=before).evaluation.indices[
+        "russia"].aggregate == 20  # an issue before, named alone: not its letters
+    with pytest.raises(api.UsageProblem, match=f"^{re.escape(str(events))} is named twice"):
+        api.calibrate(str(ROOT / "rules" / "minsk-by-category.rules"), events, samples=2,
+                      issues=str(events))
 
 
 @pytest.mark.parametrize("verb", ["evaluate", "explain", "sensitivity"])

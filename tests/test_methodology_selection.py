@@ -107,6 +107,11 @@ def test_junit_xml(layout):
     failure = suites["rules/a.test"].find("testcase/failure")
     assert failure.get("message") == ("expected regional_tension -7 (+6 / -13) orange, "
                                       "got -7 (+6 / -13) yellow")
+    # CI runs it again over the results of the last run: they are an output, not an input
+    (layout / "results.xml").write_text("old")
+    result = run("test", "rules", "--junit-xml", "results.xml")
+    assert result.exit_code == 1 and "cannot write" not in result.output
+    assert ET.parse(layout / "results.xml").getroot().get("tests") == "3"
 
 
 def test_junit_xml_names_tests_that_could_not_run(layout):
@@ -154,3 +159,14 @@ def test_the_engine_says_the_expression_and_the_command_line_names_the_flag():
         selection("(x")
     assert str(raised.value) == "'(x': a `(` is not closed"
     assert "-k '(x': a `(` is not closed" in run("test", "rules", "-k", "(x").output
+
+
+def test_a_control_character_in_a_tests_name_is_shown_as_a_sign(layout):
+    """A test named with ESC [2J cleared the screen of whoever ran `barometer test`."""
+    (layout / "rules" / "c.test").write_text(
+        'test "clears \x1b[2J"\n    rules "minsk-barometer.rules"\n'
+        '    events "../examples/minsk-barometer-19.events"\n    expect russia +20\n',
+        encoding="utf-8")
+    result = run("test", "rules/c.test")
+    assert result.exit_code == 0
+    assert result.output == "ok   rules/c.test:1 clears ␛[2J\n1 passed, 0 failed\n"

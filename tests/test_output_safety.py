@@ -260,4 +260,39 @@ def test_an_input_reached_through_a_link_is_refused(inputs, monkeypatch):
         refused(run("eval", "child.rules", "-", "-o", "link.csv", input=stdin), "link.csv",
                 "standard input")
     assert {p.name: p.read_bytes() for p in inputs.iterdir()} == before
-    assert run("eval", "child.rules", "in.events", "-o", "out.csv").exit_code == 0
+    assert run("eval", "child.rules", "in.events", "-o", "out.csv", "--format", "csv"
+               ).exit_code == 0
+
+
+def test_a_control_character_in_a_title_or_text_never_reaches_the_terminal(tmp_path):
+    """An index title holding ESC [2J cleared the reader's screen when `eval` printed it,
+    and an event text could set the terminal's title: they are shown as signs."""
+    rules = tmp_path / "s.rules"
+    rules.write_text('scheme "S" version "1"\nrange -3 to +3\nscore recorded\n'
+                     'index a "A \x1b[2J x"\n', encoding="utf-8")
+    events = tmp_path / "e.events"
+    events.write_text('period "P \x1b[1m" from 2021-01-01 to 2021-01-31\n\n'
+                      '[2 January] E \x1b]0;title\x07 x\n    a +1\n', encoding="utf-8")
+    shown = run("eval", rules, events).output
+    assert "\x1b" not in shown and "P ␛[1m, 2021-01-01 to 2021-01-31\n" in shown
+    assert "│ A ␛[2J x │" in shown
+    shown = run("explain", rules, events).output
+    assert "\x1b" not in shown and "  2 January     +1     +1  E ␛]0;title␇ x\n" in shown
+
+
+def test_an_output_named_for_another_format_than_the_default_is_refused(tmp_path):
+    """`-o no19.xlsx` without --format wrote a box-drawn text table under the workbook's
+    name, which Excel refuses; `-o no19.csv` one no CSV reader reads."""
+    for verb, name, said in [("eval", "no19.xlsx", "add --format xlsx"),
+                             ("eval", "no19.csv", "add --format csv"),
+                             ("explain", "no19.png", "this command writes no png; name the "
+                              "file for what it writes (table)")]:
+        out = tmp_path / name
+        result = run(verb, RULES, EVENTS, "-o", out)
+        assert result.exit_code == 2 and not out.exists()
+        assert result.output == (f"Error: cannot write {out}: its name says "
+                                 f"{name.split('.')[1]}, but the results would be written as "
+                                 f"table, the default format: {said}\n")
+    assert run("eval", RULES, EVENTS, "-o", tmp_path / "no19.txt").exit_code == 0
+    assert run("eval", RULES, EVENTS, "-o", tmp_path / "no19.csv", "--format", "csv"
+               ).exit_code == 0

@@ -375,6 +375,41 @@ def test_compare_format_xlsx(tmp_path):
     assert first[0] == "russia" and first[2] == 20
 
 
+def test_a_text_like_a_formula_is_written_to_a_workbook_as_text(tmp_path):
+    """A title or event text opening with `=` was written as a formula: Excel then ran
+    `=HYPERLINK(...)` from a rules file, and the cell showed no text at all."""
+    openpyxl = pytest.importorskip("openpyxl")
+    rules = write(tmp_path, "f.rules", """
+        scheme "=S()" version "1"
+        range -3 to +3
+        score recorded
+        index a "=HYPERLINK('x')"
+        """)
+    other = write(tmp_path, "g.rules", """
+        scheme "=T()" version "1"
+        range -3 to +3
+        score direction
+        index a "=HYPERLINK('x')"
+        """)
+    events = write(tmp_path, "f.events", """
+        period "=P()" from 2021-01-01 to 2021-01-31
+
+        [2 January] =1+1
+            a -2
+        """)
+    out = tmp_path / "e.xlsx"
+    assert run("eval", rules, events, "--format", "xlsx", "-o", out).exit_code == 0
+    assert run("compare", rules, other, events, "--format", "xlsx", "-o", tmp_path / "c.xlsx"
+               ).exit_code == 0
+    for path in (out, tmp_path / "c.xlsx"):
+        book = openpyxl.load_workbook(path)
+        cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+        assert all(c.data_type != "f" for c in cells)
+        texts = {c.value for c in cells}
+        assert {"=HYPERLINK('x')", "=S()"} <= texts
+    assert "=P()" in texts or "=1+1" in texts
+
+
 def test_format_xlsx_needs_a_file(tmp_path):
     pytest.importorskip("openpyxl")
     result = run("eval", RULES, CSV, "--format", "xlsx")

@@ -24,10 +24,13 @@ def _score(value) -> str:
 
 
 def as_text(a) -> str:
-    coders = [f"  {LETTERS[k]}: {f} ({n} events)" for k, (f, n) in enumerate(zip(a.files,
+    def events(n: int) -> str:
+        return f"{n} event{'' if n == 1 else 's'}"
+
+    coders = [f"  {LETTERS[k]}: {f} ({events(n)})" for k, (f, n) in enumerate(zip(a.files,
                                                                                a.events))]
     out = [f"Agreement between {len(a.files)} coders", *coders,
-           f"Paired by {a.paired_by}: {a.pairs} events every coder lists"]
+           f"Paired by {a.paired_by}: {events(a.pairs)} every coder lists"]
     if a.unpaired:
         out.append(f"Not paired ({len(a.unpaired)}), left out:")
         for u in a.unpaired:

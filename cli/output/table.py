@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Set as AbstractSet
 
+from ..dsl.diagnostics import visible
 from ..dsl.numbers import plain, signed
 
 _ANSI = {"white": "1;37", "green": "32", "yellow": "33", "orange": "38;5;208", "red": "31",
@@ -46,7 +47,11 @@ def table(headings: list[str], rows: list[list[str]], right: AbstractSet[int] = 
     """A box-drawn table; `paint(row, col, text)` may colour a padded cell. With
     `fit`, the text of the columns in `wrap` is wrapped at spaces until the table
     is at most `fit` columns wide, where the longest words allow. `groups`: a
-    line across the table before some rows (row number: text)."""
+    line across the table before some rows (row number: text). A control
+    character of a title or text is shown as a sign, never sent to the terminal."""
+    headings = [visible(h) for h in headings]
+    rows = [[visible(c) for c in r] for r in rows]
+    groups = {n: visible(text) for n, text in (groups or {}).items()}
     widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h)
               for i, h in enumerate(headings)]
     if fit is not None:
@@ -122,6 +127,8 @@ def terminal_width(stream) -> int | None:
 
 def plain_table(headings, rows, right=frozenset()) -> str:
     """Columns separated by spaces, the last one left free (long event texts)."""
+    headings = [visible(h) for h in headings]
+    rows = [[visible(c) for c in r] for r in rows]
     widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headings[:-1])]
 
     def line(cells):
@@ -156,7 +163,7 @@ def evaluation_rows(ev) -> tuple[str, list[str], list[list[str]]]:
     days = f"{period.start} to {period.end}"
     title = days if period.title == days else f"{period.title}, {days}"  # --period: said once
     subtitle = f"Scheme: {scheme_words(scheme)}"
-    return f"{title}\n{subtitle}", headings, rows
+    return visible(f"{title}\n{subtitle}").replace("\u240a", "\n"), headings, rows
 
 
 def evaluation(ev, colour: bool = False) -> str:
@@ -253,7 +260,7 @@ def explanation(explained, details: bool = False) -> str:
                              f"{step.rule.span.line}): {step.action.describe()}, "
                              f"{signed(step.before)} -> {after}"])
         out.append(plain_table(["Date", "Score", "Total", "Event"], rows, right={1, 2}))
-    return "\n".join(out)
+    return visible("\n".join(out)).replace("\u240a", "\n")
 
 
 def comparison(c, grid=None, events_grid=None) -> str:

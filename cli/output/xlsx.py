@@ -28,6 +28,9 @@ def _workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":  # openpyxl reads a text opening with = as a formula
+                    cell.data_type = "s"
         sheet.freeze_panes = "A2"
         for k, heading in enumerate(headings):
             width = max([len(str(heading))] + [len(str(r[k])) for r in rows if r[k] is not None])

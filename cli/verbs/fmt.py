@@ -55,6 +55,8 @@ def command(files, check, diff, kind):
     from ..dsl.files import dominant_ending, normalise, read_source_text
     from ..dsl.format import FormatError, format_text, kind_of_text
 
+    if list(files).count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
     failed = changed = 0
     for path in files:
         if path == "-":

@@ -68,6 +68,7 @@ def command(paths, select, first, junit, fmt):
 
 def run_text(run, colour: bool = False) -> str:
     from ..dsl import render
+    from ..dsl.diagnostics import visible
 
     def paint(text, code):
         return f"\x1b[{code}m{text}\x1b[0m" if colour else text
@@ -82,7 +83,7 @@ def run_text(run, colour: bool = False) -> str:
             shown_files.add(o.file)
             out += [show(d) for d in run.diagnostics if d.span is None or d.span.file == o.file]
         mark = paint("ok  ", "32") if o.passed else paint("FAIL", "1;31")
-        name = f" {o.name}" if o.name else ""
+        name = f" {visible(o.name)}" if o.name else ""  # an ESC in a name moves no cursor
         why = "" if o.ran else " (not run: the test file has errors)"
         out.append(f"{mark} {o.where}{name}{why}")
         out += [str(f) for f in o.failures]

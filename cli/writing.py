@@ -216,9 +216,10 @@ def refuse_inputs(output: str, also=()) -> None:
 
 
 def refusing_inputs(callback):
-    """A verb's `callback` that refuses an `-o` naming one of its inputs before it
-    does any work, not after it (`report in.rules in.events -o in.rules` drew every
-    chart first); `write_output` asks again, for what the verb found it reads."""
+    """A verb's `callback` that refuses an `-o` naming one of its inputs, or named
+    for another format, before it does any work, not after it (`report in.rules
+    in.events -o in.rules` drew every chart first); `write_output` asks again, for
+    what the verb found it reads."""
     import functools
 
     @functools.wraps(callback)
@@ -226,6 +227,7 @@ def refusing_inputs(callback):
         out = kwargs.get("out")
         if out not in (None, "-"):
             refuse_inputs(out)
+            _refuse_other_format(out)
         return callback(*args, **kwargs)
 
     return refusing

@@ -244,6 +244,20 @@ def test_an_output_that_is_an_input_is_refused_before_the_work(inputs, monkeypat
     assert not [path for path in read if path.endswith(".events")]
 
 
+def test_an_output_named_for_another_format_is_refused_before_the_work(inputs, monkeypatch):
+    from barometer.dsl.files import READING
+
+    monkeypatch.chdir(inputs)
+    read: list = []
+    READING.append(read.append)
+    try:
+        result = run("eval", "child.rules", "in.events", "-o", "no19.xlsx")
+    finally:
+        READING.remove(read.append)
+    assert result.exit_code == 2 and "add --format xlsx" in result.output
+    assert read == [] and not (inputs / "no19.xlsx").exists()
+
+
 @posix_only
 def test_an_input_reached_through_a_link_is_refused(inputs, monkeypatch):
     monkeypatch.chdir(inputs)

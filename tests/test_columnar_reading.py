@@ -356,6 +356,20 @@ def test_scores_under_a_derived_or_a_misspelt_index_are_errors(tmp_path):
     assert f"{path}:2:18: error[B101]: unknown index `e`\n" in python.output
 
 
+def test_an_event_scored_only_under_a_misspelt_index_is_not_also_unscored(tmp_path):
+    # DuckDB said B108 "the event carries no score" at every row whose only score was in
+    # the misspelt column, beside the heading's B101 (python says B101 alone)
+    rules = write(tmp_path, "h.rules", 'scheme "H" version "1"\nrange -3 to +3\nindex russia "R"\n'
+                  'index b "B"\n')
+    path = write(tmp_path, "h.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 "date,event,r\u00fcssia,b\n1 January,e,+1,\n2 January,f,,+2\n3 January,g,,\n")
+    duckdb = run("eval", rules, path, "--engine", "duckdb")
+    python = run("eval", rules, path, "--engine", "python")
+    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    assert python.output.count("error[B108]") == 1 and f"{path}:5:1: error[B108]" in python.output
+    assert f"{path}:2:12: error[B101]: unknown index `r\u00fcssia`\n" in python.output
+
+
 def test_two_columns_for_one_index_are_b011(tmp_path):
     # DuckDB read the first and dropped the second (status 0)
     path = write(tmp_path, "d.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'

@@ -104,6 +104,9 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     f = source.fields
     asked = []  # (what, expression)
     score_columns = [f["score"]] if source.long else list(source.index_columns.values())
+    # the columns a row's score is written in: a misspelt index's too, whose cell the
+    # python reader reads as a score of an unknown index (B101), not "no score" (B108)
+    written = score_columns + ([] if source.long else list(source.misspelt))
     for column in score_columns:
         asked.append((("score", column), _distinct(_col(column))))
     if source.long:
@@ -118,8 +121,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     for name, column in source.attribute_columns.items():
         asked.append((("attribute", column), _distinct(_col(column))))
     data = _nonblank(source)
-    no_scores = exp.and_(*[exp.Is(this=_col(c), expression=exp.null()) for c in score_columns]
-                         ) if score_columns else exp.true()
+    no_scores = exp.and_(*[exp.Is(this=_col(c), expression=exp.null()) for c in written]
+                         ) if written else exp.true()
     counts = [exp.Count(this=exp.Star()),
               exp.Count(this=exp.Case(ifs=[exp.If(this=no_scores, true=exp.Literal.number(1))]))]
     weighted = weighs(scheme)
@@ -293,7 +296,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         # be read, as the python reader says it (its row is said once)
         column = f["score"] if source.long else None
         found.append((judge.no_score(), column, ("where", exp.and_(
-            _where(source, score_columns, column, None if source.long else ("empty",)),
+            _where(source, written, column, None if source.long else ("empty",)),
             exp.Not(this=exp.Coalesce(this=exp.In(this=_col(f["ongoing"]), expressions=[
                 _value(v) for v in unread]), expressions=[exp.false()]))))))
     elif empty and source.long:
@@ -318,8 +321,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                          exp.Not(this=ongoing))
         found.append((late, f["date"], ("where", where)))
     if source.long:
-        found = _left_out(found, source, score_columns, known, unnamed_rows if unnamed else None)
-    problems = absent + (_locate(found, source, runner, score_columns) if found else [])
+        found = _left_out(found, source, written, known, unnamed_rows if unnamed else None)
+    problems = absent + (_locate(found, source, runner, written) if found else [])
     return known, problems
 
 

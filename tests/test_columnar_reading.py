@@ -6,6 +6,7 @@ and the same exit status under both engines."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -247,6 +248,28 @@ def test_a_json_column_of_numbers_and_texts_reads_the_texts_unquoted(tmp_path):
                  '"category": "x"}\n')
     write(tmp_path, "m.jsonl.period", PERIOD)
     assert '"aggregate": 1.5' in both(tmp_path, path, "--format", "json").output
+
+
+def test_a_number_in_a_json_key_of_numbers_and_texts_is_said_as_python_says_it(tmp_path):
+    # DuckDB said such a score or value as its JSON text (`4`, `4.0`), python as a
+    # stored number is written (`+4`)
+    rules = write(tmp_path, "v.rules", RULES + 'attribute level "L" one of [minister, official] '
+                  'default official\n')
+    lines = [("a", 4), ("a", "x"), ("a", 4.0), ("a", 2.5), ("a", "4"), ("level", 3),
+             ("level", "minister"), ("level", -2.0)]
+    path = write(tmp_path, "v.jsonl", "".join(
+        f'{{"date": "2021-01-0{n}", "event": "e", "category": "x", "b": 1, "{key}": '
+        f'{json.dumps(value)}}}\n' for n, (key, value) in enumerate(lines, 1)))
+    write(tmp_path, "v.jsonl.period", PERIOD)
+    duckdb = run("eval", rules, path, "--engine", "duckdb")
+    python = run("eval", rules, path, "--engine", "python")
+    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    out = python.output
+    for line, said in ((1, "the score +4 is outside"), (3, "the score +4 is outside"),
+                       (4, "scores are whole points, not +2.5"), (5, "the score 4 is outside"),
+                       (6, "`level` is one of [minister, official], not +3"),
+                       (8, "`level` is one of [minister, official], not -2")):
+        assert f"v.jsonl:{line}:" in out and said in out
 
 
 def test_json_lines_with_a_blank_line_or_a_line_that_is_no_json(tmp_path):

@@ -284,7 +284,10 @@ class DuckDB:
                     exp.If(this=exp.EQ(this=exp.func("json_type", column),
                                        expression=literal("BOOLEAN")),
                            true=exp.Case(ifs=[exp.If(this=exp.cast(column, exp.DataType.build(
-                               "BOOLEAN")), true=literal("yes"))]))],
+                               "BOOLEAN")), true=literal("yes"))])),
+                    exp.If(this=exp.In(this=exp.func("json_type", column), expressions=[
+                        literal("UBIGINT"), literal("BIGINT"), literal("DOUBLE")]),
+                           true=_json_number(column, _scored(heading)))],
                     default=exp.func("json_extract_string", column, literal("$"))), "VARCHAR"
             elif t == "BOOLEAN":  # as the python reader reads it (judgements.cell_text)
                 column, t = exp.Case(ifs=[exp.If(this=column, true=literal("yes"))]), "VARCHAR"
@@ -426,6 +429,40 @@ class DuckDB:
             return self.con.execute(sql, values).fetchall()
         return _with_progress(lambda: self.con.execute(sql, values).fetchall(),
                               self.con.query_progress)
+
+
+def _scored(heading: str) -> bool:
+    """Whether a column's cells are read as scores or an attribute's values (an
+    index's, an attribute's, the long form's `score`): the python reader writes a
+    stored number there as a score is written (`score_text`: `+4`), elsewhere as
+    its text (`cell_text`: `4`)."""
+    from ...dsl import judgements as judge
+
+    key = judge.Headings.key(heading)
+    return key == "score" or (key not in judge.FIXED and key != "index")
+
+
+def _json_number(column, signed: bool):
+    """A JSON number as the python reader's text of the number json.loads makes of
+    it: an integer's digits, a float that is whole as an integer (`4.0` as `4`),
+    another float as Python prints it; with its sign where `signed`."""
+    exp = _exp()
+    from ..sql import literal
+
+    text = exp.func("json_extract_string", column, literal("$"))
+    double = exp.cast(text, exp.DataType.build("DOUBLE"))
+    whole = exp.and_(exp.EQ(this=double, expression=exp.func("trunc", double)),
+                     exp.LT(this=exp.Abs(this=double), expression=exp.Literal.number("1e38")))
+    number = exp.Case(ifs=[
+        exp.If(this=exp.func("regexp_full_match", text, literal("-?[0-9]+")), true=text),
+        exp.If(this=whole, true=exp.cast(exp.cast(double, exp.DataType.build("HUGEINT")),
+                                         exp.DataType.build("VARCHAR")))],
+        default=exp.cast(double, exp.DataType.build("VARCHAR")))
+    if not signed:
+        return number
+    return exp.Case(ifs=[exp.If(this=exp.func("regexp_full_match", number,
+                                              literal("-.*|0")), true=number)],
+                    default=exp.DPipe(this=literal("+"), expression=number))
 
 
 def _read_names(cells: list[str]) -> list[str]:

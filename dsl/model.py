@@ -18,7 +18,7 @@ from .nodes import (Action, AllOf, Always, AnyOf, Binary, Call, CategoryIn, Choo
                     DateAfter, DateBefore, DateWithin, Direction, IndexIn, Negate, Not, Recorded,
                     RecordedCompare, Reference, Rule, Selection, Tagged, TextContains, ValueCompare,
                     ValueIn, Weight, parts)
-from .numbers import Number, plain, signed
+from .numbers import Number, counted, plain, signed
 
 # --- the methodology -------------------------------------------------------------
 
@@ -416,14 +416,11 @@ class Scheme(Node):
         return bands.shown(colour) if bands is not None else (colour or "")
 
     def __repr__(self):  # short, for notebooks; equality and hash stay Node's
-        def count(n, one, many):
-            return f"{n} {one if n == 1 else many}"
-
         name = self.name if len(self.name) <= 60 else self.name[:57] + "..."
         path = self.path if len(self.path) <= 60 else "..." + self.path[-57:]
-        return (f"<Scheme {name!r} ({path}): {count(len(self.indices), 'index', 'indices')}, "
-                f"{count(len(self.categories), 'category', 'categories')}, "
-                f"{count(len(self.rules), 'rule', 'rules')}>")
+        return (f"<Scheme {name!r} ({path}): {counted(len(self.indices), 'index', 'indices')}, "
+                f"{counted(len(self.categories), 'category', 'categories')}, "
+                f"{counted(len(self.rules), 'rule')}>")
 
 
 # --- the period ------------------------------------------------------------------

@@ -49,6 +49,11 @@ def _decimals(value: Fraction) -> str:
     return str(value)  # closer to whole than 40 decimals show: the exact fraction
 
 
+def counted(n, one: str, many: str | None = None) -> str:
+    """`1 event`, `121 events`; `many` where the plural is not `one` + s (indices)."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def signed(value) -> str:
     text = plain(value)
     return text if value is None or text.startswith("-") or value == 0 else f"+{text}"

@@ -61,7 +61,7 @@ class IndexExplanation(Tabular, Node):
         colour = f", {short(r.colour, 20)}" if r.colour else ""
         near = "".join(f"; {_near(b)}" for b in (self.up, self.down) if b is not None)
         return (f"<IndexExplanation {short(r.index.name, 40)} {short(r.index.title)!r}: "
-                f"{m.signed(r.aggregate)}{colour}; {len(self.lines)} lines{near}>")
+                f"{m.signed(r.aggregate)}{colour}; {m.counted(len(self.lines), 'line')}{near}>")
 
     columns = LINE_COLUMNS
 
@@ -93,7 +93,7 @@ class Explanations(Tabular, list):
     def __repr__(self):
         return bounded(f"<Explanations of {len(self)} {'index' if len(self) == 1 else 'indices'}"
                        f": ", [f"{short(x.result.index.name, 30)} {m.signed(x.result.aggregate)} "
-                               f"({len(x.lines)} lines)" for x in self])
+                               f"({m.counted(len(x.lines), 'line')})" for x in self])
 
     def to_records(self) -> list[dict]:
         return [record for x in self for record in x.to_records()]

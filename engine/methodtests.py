@@ -20,7 +20,7 @@ from ..dsl.diagnostics import Diagnostic, Span, error
 from ..dsl.methodtests import (EXTENSION, Case, Ranking, check_against, read_test_file, show,
                                tiers_text)
 from ..dsl.node import Node, node
-from ..dsl.numbers import signed
+from ..dsl.numbers import counted, signed
 from .compare import ranking
 from .plan import evaluate
 from .problems import RunProblem, SelectionProblem
@@ -356,7 +356,7 @@ def run_tests(paths=(".",), select: str | None = None, first_failure: bool = Fal
             return Run(tuple(outcomes), tuple(files),
                        tuple(sorted(whole, key=Diagnostic.sort_key)), deselected, True)
     if select is not None and not outcomes and deselected:  # a typo must not pass in CI
-        raise SelectionProblem(select, f" selects none of the {deselected} tests in "
+        raise SelectionProblem(select, f" selects none of the {counted(deselected, 'test')} in "
                                        f"{', '.join(paths)}")
     return Run(tuple(outcomes), tuple(files), tuple(sorted(whole, key=Diagnostic.sort_key)),
                deselected)

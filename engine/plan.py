@@ -861,7 +861,7 @@ class IndexResult(Node):
         return (f"<IndexResult {short(self.index.name, 40)} {short(self.index.title, 60)!r}: "
                 f"{m.signed(self.aggregate)} ({m.signed(self.positive)}/"
                 f"{m.signed(self.negative) if self.negative else '0'}), "
-                f"{self.events} events{colour}>")
+                f"{m.counted(self.events, 'event')}{colour}>")
 
 
 class Evaluation(Tabular):

@@ -107,8 +107,9 @@ class Sensitivity(Tabular, Node):
                  for i in self.indices if i.colour is not None]
         parts += [f"ranking of {short(g, 30)} kept in {kept:.1%}"
                   for g, kept in self.ranking_kept.items()]
-        return bounded(f"<Sensitivity of {len(self.indices)} indices to "
-                       f"{len(self.parameters)} parameters, {self.samples} samples "
+        return bounded(f"<Sensitivity of {m.counted(len(self.indices), 'index', 'indices')} to "
+                       f"{m.counted(len(self.parameters), 'parameter')}, "
+                       f"{m.counted(self.samples, 'sample')} "
                        f"(seed {self.seed}): ", parts, sep="; ")
 
     columns = ("index", "nominal", "median", "p5", "p95", "colour", "colours",

@@ -98,7 +98,8 @@ class Series(Tabular):
 
     def _html_table(self):
         first, last = self.issues[0].period, self.issues[-1].period
-        caption = (f"{self.scheme.name}: {len(self.issues)} issues, {first.start} to {last.end}"
+        caption = (f"{self.scheme.name}: {m.counted(len(self.issues), 'issue')}, "
+                   f"{first.start} to {last.end}"
                    "; * a published figure")
         rows = []
         for issue in self.issues:
@@ -349,9 +350,11 @@ def order_problems(periods: list[m.Period]) -> list[Diagnostic]:
                 b.span or a.span, "each issue covers its own days; is one file given twice, or "
                 "a date mistyped?"))
         elif b.start - a.end > dt.timedelta(days=1):
+            days = (b.start - a.end).days - 1
             problems.append(warning(
-                "B703", f"{(b.start - a.end).days - 1} days between {a.title!r} (to {a.end}) "
-                f"and {b.title!r} (from {b.start}) belong to no issue", b.span or a.span,
+                "B703", f"{m.counted(days, 'day')} between {a.title!r} (to {a.end}) "
+                f"and {b.title!r} (from {b.start}) belong{'s' if days == 1 else ''} to no issue",
+                b.span or a.span,
                 "the change since the previous issue spans the gap; add the missing issue if "
                 "there is one"))
     return problems

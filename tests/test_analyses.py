@@ -59,6 +59,23 @@ def test_explain_cli_plain_words_first():
     assert result.exit_code == 2 and "did you mean `russia`?" in result.output
 
 
+def test_one_of_a_count_is_said_in_the_singular(tmp_path):
+    # "1 samples", "(1 lines)", "1 events"
+    out = CliRunner().invoke(main, ["sensitivity", str(RULES), str(EVENTS), "--samples", "1",
+                                    "--vary", "bands of regional_tension by 2"]).output
+    assert out.startswith("1 sample, seed 0; varied uniformly: ")
+    assert "1 sample (seed 0)" in repr(analyse(evaluated(RULES), [Vary("bands", None, 1, HERE)],
+                                               1))
+    rules = write(tmp_path, "s.rules", 'scheme "S" version "1"\nrange -3 to +3\nindex a "A"\n')
+    events = write(tmp_path, "e.events", 'period "P" from 2021-01-01 to 2021-01-31\n\n'
+                   "[1 January] e\n    a +1\n")
+    out = CliRunner().invoke(main, ["explain", str(rules), str(events)]).output
+    assert out.startswith("A: +1  (+1 positive, 0 negative, 1 event)\n"), out
+    ev = evaluated(rules, events)
+    assert "(1 line)" in repr(explain(ev)) and "; 1 line" in repr(explain(ev)[0])
+    assert repr(ev.indices["a"]).endswith(", 1 event>")
+
+
 def test_explain_an_event_filter_that_names_no_event_says_so():
     # it printed nothing at all, exit 0: a mistyped filter looked like an empty index
     for event in ("Lukashenka meets with Ptuin", "9999"):

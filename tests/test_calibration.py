@@ -127,6 +127,9 @@ def test_the_fit_reads_several_issues_and_says_what_it_compares(tmp_path):
                "--samples", "300", "--vary", "weights of armament by 1").output
     assert "Fit to 14 published totals and 2 colours (300 draws, seed 0" in text
     assert "Best fit:    root mean square difference 0.000 points, 0 colours missed" in text
+    text = run("sensitivity", child, first, "--fit", "--samples", "1", "--vary",
+               "weights of armament by 1").output
+    assert "(1 draw, seed 0" in text and "of 1 draw (" in text, text  # "1 draws"
 
 
 def test_an_issue_named_twice_is_refused_not_fitted_twice(tmp_path):

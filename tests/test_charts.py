@@ -121,6 +121,14 @@ def test_sensitivity_as_a_picture():
     assert all(re.search(s.rsplit("-", 1)[1] + r"\s(<?[\d.]+%)", written, re.I) for s in shares)
 
 
+def test_a_sensitivity_chart_of_one_sample_says_one_sample():
+    result = run("sensitivity", RULES, EVENTS, "--samples", "1", "--vary",
+                 "bands of regional_tension by 2", "--format", "svg")
+    assert result.exit_code == 0, result.output
+    written = " ".join(texts(ET.fromstring(result.output)))
+    assert "1 sample, seed 0" in written and "1 samples" not in written
+
+
 def test_a_picture_as_png(tmp_path):
     out = tmp_path / "no19.png"
     result = run("eval", RULES, EVENTS, "--format", "png", "-o", out)

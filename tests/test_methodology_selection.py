@@ -61,6 +61,8 @@ def test_k_that_selects_nothing_is_a_usage_error_not_a_pass(layout):
     result = run("test", "rules", "-k", "nomatch")
     assert result.exit_code == 2
     assert "-k 'nomatch' selects none of the 3 tests in rules" in result.output
+    result = run("test", "rules/b.test", "-k", "nomatch")
+    assert "-k 'nomatch' selects none of the 1 test in rules/b.test" in result.output
 
 
 def test_junit_xml_never_replaces_what_the_tests_read(layout):

@@ -264,6 +264,14 @@ def test_a_gap_is_a_warning(tmp_path, minsk):
     assert [(p.code, p.severity) for p in problems] == [("B703", "warning")]
     assert "61 days between 'Minsk Barometer No 17' (to 2020-10-31)" in problems[0].message
     assert series.issues[1].figures["russia"].change == 15
+    early = write(tmp_path, "18.events", 'period "Minsk Barometer No 18" from 2020-11-01 to '
+                  "2020-12-30\npublished russia +5\n")
+    series, problems = load_series(minsk, [str(EVENTS), early])
+    assert problems[0].message.startswith("1 day between 'Minsk Barometer No 18' (to "
+                                          "2020-12-30) and "), problems[0].message  # "1 days"
+    assert problems[0].message.endswith(" belongs to no issue")
+    one = load_series(minsk, [str(EVENTS)])[0]._repr_html_()
+    assert "Minsk Barometer: 1 issue, 2021-01-01 to 2021-02-28" in one, one  # "1 issues"
 
 
 # --- the shipped history --------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..dsl.numbers import signed
+from ..dsl.numbers import counted, signed
 from .table import table
 
 
@@ -14,7 +14,7 @@ def _n(x: float) -> str:
 
 def as_text(c) -> str:
     out = [f"Fit to {c.totals} published total{'s' if c.totals != 1 else ''} and {c.colours} "
-           f"colour{'s' if c.colours != 1 else ''} ({c.samples} draws, seed {c.seed}, then each "
+           f"colour{'s' if c.colours != 1 else ''} ({counted(c.samples, 'draw')}, seed {c.seed}, then each "
            "parameter refined alone)",
            f"As declared: root mean square difference {c.nominal_rmse:.3f} points, "
            f"{c.nominal_missed} colour{'s' if c.nominal_missed != 1 else ''} missed",
@@ -24,7 +24,7 @@ def as_text(c) -> str:
              _n(f.computed), f.published_colour or "", f.colour or ""] for f in c.fitted]
     out.append(table(["Issue", "Index", "Published", "Fitted", "Published colour", "Colour"],
                      rows, {2, 3}).rstrip("\n"))
-    out.append(f"How firmly: {c.near} of {c.samples} draws ({c.near / c.samples:.1%}) fit about "
+    out.append(f"How firmly: {c.near} of {counted(c.samples, 'draw')} ({c.near / c.samples:.1%}) fit about "
                "as well as the best (within 0.5 points, no more colours missed); their values:")
     rows = [[s.label, f"{s.low:g} to {s.high:g}", f"{s.best:.3g}",
              f"{s.near_low:.3g} to {s.near_high:.3g}",

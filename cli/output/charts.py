@@ -23,7 +23,7 @@ import io
 import textwrap
 from contextlib import contextmanager
 
-from ..dsl.numbers import plain, signed
+from ..dsl.numbers import counted, plain, signed
 
 NEEDS_MATPLOTLIB = ("charts need matplotlib, which barometer installs only on request: "
                     "pip install 'barometer[charts]'")
@@ -538,7 +538,7 @@ def sensitivity(s, ev=None):
         else:
             heading = "Sensitivity"
         fig, height, top = _figure(1.2 + 0.65 * rows, heading,
-                                   f"{s.samples} samples, seed {s.seed}; varied uniformly: "
+                                   f"{counted(s.samples, 'sample')}, seed {s.seed}; varied uniformly: "
                                    f"{_varied(s.parameters, title_of)}")
         bottom = 0.75 / height
         box = (0.25, bottom, 0.38, 1 - top - bottom - 0.15 / height)

@@ -20,15 +20,13 @@ import html
 import re
 from collections.abc import Set as AbstractSet
 
-from ..dsl.numbers import plain, signed
+from ..dsl.numbers import counted, plain, signed
 from . import charts
 
 _ID = re.compile(r'\b(id="|url\(#|href="#)')
 
 
-def _count(n: int, word: str) -> str:
-    """`1 event`, `121 events`."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
+_count = counted  # `1 event`, `121 events`
 
 
 def _e(text) -> str:

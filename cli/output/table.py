@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Set as AbstractSet
 
 from ..dsl.diagnostics import visible
-from ..dsl.numbers import plain, signed
+from ..dsl.numbers import counted, plain, signed
 
 _ANSI = {"white": "1;37", "green": "32", "yellow": "33", "orange": "38;5;208", "red": "31",
          "blue": "34"}
@@ -341,7 +341,7 @@ def _by(delta, past: bool, direction: int) -> str:
 def sensitivity(s) -> str:
     varied = ", ".join(f"{p.label}, one per sample" if p.kind == "score" else
                        f"{p.label} ±{_fmt(p.by).lstrip('+')}" for p in s.parameters)
-    out = [f"{s.samples} samples, seed {s.seed}; varied uniformly: {varied}", ""]
+    out = [f"{counted(s.samples, 'sample')}, seed {s.seed}; varied uniformly: {varied}", ""]
     rows = []
     for i in s.indices:
         colours = ", ".join(f"{k} {_share(v)}" for k, v in i.colour_probability.items())
@@ -507,7 +507,7 @@ def contributions(result, parts) -> str:
         colour = f", {r.colour}" if r.colour else ""
         out.append(f"{r.index.title}: {signed(r.aggregate)}{colour}  ({signed(r.positive)} "
                    f"positive, {signed(r.negative) if r.negative else '0'} negative, "
-                   f"{r.events} events)")
+                   f"{counted(r.events, 'event')})")
         mine = [p for p in parts if p.index == name]
         rows = [["category " + (p.category or "(none)"), signed(p.points), str(p.entries)]
                 for p in mine if p.rule is None]

@@ -67,6 +67,44 @@ def read_source(path: str) -> str:
 READING: list = []
 
 
+# A file of text in UTF-16 or UTF-32 (Excel's "Unicode text" is UTF-16): by its
+# byte-order mark, else by where its ASCII characters' zero bytes stand.
+_MARKS = [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
+
+
+def _wide_unicode(data: bytes) -> tuple[str, str] | None:
+    """("UTF-16" or "UTF-32", the text) where `data` reads as text in one of them,
+    else None."""
+    for mark, encoding in _MARKS:
+        if data.startswith(mark):
+            return _decoded(data[len(mark):], encoding)
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+
+    def zeros(at: int, step: int) -> float:  # the share of zero bytes at `at` mod `step`
+        part = sample[at::step]
+        return part.count(0) / len(part)
+
+    if zeros(2, 4) > 0.95 and zeros(3, 4) > 0.95 and zeros(0, 4) < 0.5:
+        return _decoded(data, "utf-32-le")
+    if zeros(0, 4) > 0.95 and zeros(1, 4) > 0.95 and zeros(3, 4) < 0.5:
+        return _decoded(data, "utf-32-be")
+    if zeros(1, 2) > 0.3 and zeros(0, 2) < 0.05:
+        return _decoded(data, "utf-16-le")
+    if zeros(0, 2) > 0.3 and zeros(1, 2) < 0.05:
+        return _decoded(data, "utf-16-be")
+    return None
+
+
+def _decoded(data: bytes, encoding: str) -> tuple[str, str] | None:
+    try:
+        return encoding[:6].upper(), data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
 def read_source_text(path: str) -> SourceText:
     """The text of `path`, as `read_source` gives it and as written."""
     for listener in READING:
@@ -77,6 +115,13 @@ def read_source_text(path: str) -> SourceText:
         SOURCES.add(path, text)
         return SourceText(text, raw)
     data = _read_bytes(path)
+    wide = _wide_unicode(data)
+    if wide is not None:  # said at its start, its lines quoted as they read
+        name, text = wide
+        SOURCES.add(path, normalise(text))
+        raise InputError([error(
+            "B003", f"the file is not UTF-8 text: it looks like {name}", Span(path, 1, 1, 1, 2),
+            "save it as UTF-8 (Excel: 'CSV UTF-8'; most editors offer it under 'Save as')")])
     try:
         raw = data.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -97,6 +97,26 @@ def test_not_utf8_after_a_byte_order_mark_quotes_the_line_without_it(tmp_path):
     assert " 1 | caf\ufffd\n   |    ^\n" in result.output
 
 
+@pytest.mark.parametrize("encoding,name", [
+    ("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
+    ("utf-32", "UTF-32"), ("utf-32-le", "UTF-32"), ("utf-32-be", "UTF-32")])
+def test_a_utf16_or_utf32_file_is_said_to_look_like_it(tmp_path, encoding, name):
+    # was "not UTF-8 text" (with a byte-order mark) or "a NUL byte: is it a binary
+    # file?" (without), not saying what the file is: Excel's "Unicode text" is UTF-16
+    path = tmp_path / "u.csv"
+    path.write_bytes('# period "P" from 2021-01-01 to 2021-01-31\ndate,event,russia\n'
+                     "1 January,Caf\u00e9 talks,+1\n".encode(encoding))
+    result = run("eval", RULES, path)
+    assert result.exit_code == 2 and result.output == (
+        f"{path}:1:1: error[B003]: the file is not UTF-8 text: it looks like {name}\n"
+        ' 1 | # period "P" from 2021-01-01 to 2021-01-31\n'
+        "   | ^\n"
+        f"   = hint: save it as UTF-8 (Excel: 'CSV UTF-8'; most editors offer it under "
+        "'Save as')\n"), result.output
+    if encoding == "utf-16-le":  # the columnar engines read it first as python does
+        assert run("eval", RULES, path, "--engine", "duckdb").output == result.output
+
+
 # --- only ordinary files are read --------------------------------------------------
 
 

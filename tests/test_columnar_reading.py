@@ -393,6 +393,21 @@ def test_an_event_scored_only_under_a_misspelt_index_is_not_also_unscored(tmp_pa
     assert f"{path}:2:12: error[B101]: unknown index `r\u00fcssia`\n" in python.output
 
 
+def test_a_mark_or_no_score_under_a_misspelt_index_is_said_where_it_stands(tmp_path):
+    # DuckDB said B101 at the heading for any cell, and nothing of `zz`; python says
+    # B101 at the mark and B001 at `zz`, and nothing at the heading (no score there)
+    rules = write(tmp_path, "h.rules", 'scheme "H" version "1"\nrange -3 to +3\nindex russia "R"\n'
+                  'index b "B"\n')
+    path = write(tmp_path, "h.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
+                 "date,event,r\u00fcssia,b\n1 January,e,x,\n2 January,f,zz,+1\n")
+    duckdb = run("eval", rules, path, "--engine", "duckdb")
+    python = run("eval", rules, path, "--engine", "python")
+    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    assert f"{path}:3:13: error[B101]: unknown index `r\u00fcssia`\n" in python.output
+    assert f"{path}:4:13: error[B001]: expected a score such as +1, found `zz`\n" in python.output
+    assert ":2:" not in python.output
+
+
 def test_two_columns_for_one_index_are_b011(tmp_path):
     # DuckDB read the first and dropped the second (status 0)
     path = write(tmp_path, "d.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'

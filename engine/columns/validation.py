@@ -120,6 +120,8 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
         asked.append((("ongoing", f["ongoing"]), _distinct(_col(f["ongoing"]))))
     for name, column in source.attribute_columns.items():
         asked.append((("attribute", column), _distinct(_col(column))))
+    for column in ([] if source.long else source.misspelt):
+        asked.append((("misspelt", column), _distinct(_col(column))))
     data = _nonblank(source)
     no_scores = exp.and_(*[exp.Is(this=_col(c), expression=exp.null()) for c in written]
                          ) if written else exp.true()
@@ -143,10 +145,10 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     if source.long:
         counts.append(exp.Count(this=exp.Case(ifs=[exp.If(this=unnamed_rows,
                                                            true=exp.Literal.number(1))])))
-    # columns that must hold no score: a derived index's, a misspelt index's
+    # columns that must hold no score: a derived index's (a misspelt index's: its
+    # distinct values, judged below)
     unscored = [(column, "B113", name) for name, column in source.index_columns.items()
                 if scheme.indices[name].derived]
-    unscored += [(column, "B101", name) for column, name in source.misspelt.items()]
     counts += [exp.Count(this=_col(column)) for column, _, _ in unscored]
     # whether each column holds a null: Spark's collect_set leaves nulls out of the
     # distinct values, where DuckDB's array_agg keeps one
@@ -231,6 +233,7 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
     # reads the date last): where they stand in one place, the order is the reader's
     dated: list[tuple] = []
     unread: list = []  # the `ongoing` cells that cannot be read
+    misspelt_scored: list = []  # the misspelt indices' columns that hold a score
     known: dict = {"scores": {}, "dates": {}, "rows": rows, "comments": skipped,
                    "beyond_heading": beyond}
     for (what, column), distinct in values.items():
@@ -265,6 +268,19 @@ def check(source: Source, scheme: m.Scheme, runner) -> tuple[dict, list[Diagnost
                     if tag not in scheme.tags:
                         found.append((judge.unknown("tag", tag, scheme.tags), column,
                                       ("tag", tag)))
+            elif what == "misspelt":  # as the python reader reads the cells of an
+                # unknown index: a mark is said where it stands, a cell that is no score
+                # too (B001), and a score once, at the heading
+                name = source.misspelt[column]
+                said = judge.score(judge.score_text(value))
+                if str(value).strip().lower() == judge.MARK:
+                    found.append((judge.unknown("index", name, scheme.indices), column, value))
+                elif isinstance(said, judge.Finding):
+                    found.append((said, column, value))
+                elif column not in misspelt_scored:
+                    misspelt_scored.append(column)
+                    absent.append(judge.unknown("index", name, scheme.indices).at(
+                        _heading_span(source, column)))
             elif what == "attribute":
                 name = by_column[column]
                 if isinstance(value, str) and value != value.strip():

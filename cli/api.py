@@ -354,24 +354,37 @@ def series(rules: str, catalogues) -> tuple[Series, Findings]:
     _raise_errors(found)
     if found_series is None:
         raise InputError(list(found))
+    found.unlisted = _unlisted(found_series.unlisted, found)
     return found_series, found
+
+
+def _unlisted(unlisted: dict, found) -> dict:
+    """{code: how many more warnings the tally counted without listing them}, of the
+    codes the findings list (a tallied file's, `Findings.unlisted`)."""
+    return {code: n for code, n in unlisted.items() if any(d.code == code for d in found)}
 
 
 def series_after(scheme: m.Scheme, history, issue: m.Catalogue) -> tuple[Series, Findings]:
     """The issues in `history` (paths, each its own issue) and `issue`, in period
     order, as `barometer report --history` shows them, and the warnings shown;
     raises InputError where they do not make a series."""
-    from .engine.series import build_series
+    from .engine import series as issues
 
     catalogues, found = [], Findings()
+    plain = issues.TALLY and issues.streams(scheme)  # the tally may evaluate each
+    tallied: dict = {}
+    unlisted: dict = {}
     for path in _paths(history):
-        catalogue, problems = read_catalogue_checked([path], scheme, mode="eval", alone=False)
+        catalogue, evaluation, problems = issues.read_issue(scheme, path, plain, unlisted)
         found.extend_with(problems)
         if catalogue is not None:
             catalogues.append(catalogue)
+        if evaluation is not None:
+            tallied[id(catalogue)] = evaluation
     _raise_errors(found)
-    made = build_series(scheme, catalogues + [issue])
+    made = issues.build_series(scheme, catalogues + [issue], tallied)
     found.extend_with(judged("series", "eval", made.warnings))
+    found.unlisted = _unlisted(unlisted, found)
     return made, found
 
 

@@ -11,6 +11,7 @@ that overlap are an error, a gap between two periods a warning.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -19,6 +20,7 @@ import attrs
 from ..dsl import model as m
 from ..dsl.diagnostics import Diagnostic, InputError, error, warning
 from ..dsl.node import Node, node
+from ..dsl.nodes import HISTORY_FUNCTIONS
 from ..dsl.numbers import Number
 from .plan import Evaluation, Past, bands_now, evaluate, guard_hint
 from .records import Tabular, bounded, number, short
@@ -78,11 +80,14 @@ class Issue(Node):
 class Series(Tabular):
     """Issues in period order under one scheme, with the changes between them."""
 
-    __slots__ = ("scheme", "issues", "warnings")
+    __slots__ = ("scheme", "issues", "warnings", "unlisted")
 
     def __init__(self, scheme: m.Scheme, issues: tuple[Issue, ...],
-                 warnings: tuple[Diagnostic, ...] = ()):
+                 warnings: tuple[Diagnostic, ...] = (), unlisted: dict | None = None):
         self.scheme, self.issues, self.warnings = scheme, tuple(issues), tuple(warnings)
+        # {code: how many more warnings of its issues' files the tally counted without
+        # listing them} (`load_series`)
+        self.unlisted = unlisted or {}
 
     def __eq__(self, other):
         if not isinstance(other, Series):
@@ -152,9 +157,12 @@ def published_only(catalogue: m.Catalogue) -> bool:
     return not catalogue.events
 
 
-def build_series(scheme: m.Scheme, catalogues) -> Series:
+def build_series(scheme: m.Scheme, catalogues, tallied: dict | None = None) -> Series:
     """The series of `catalogues`, each its own issue, in period order; raises
-    InputError where periods overlap."""
+    InputError where periods overlap. `tallied`: {id of a catalogue: its
+    evaluation}, of the catalogues the streaming tally evaluated (`load_series`),
+    whose figures no history changes."""
+    tallied = tallied or {}
     ordered = sorted(catalogues, key=lambda c: (c.period.start, c.period.end, c.period.title,
                                                 c.files))
     problems = order_problems([c.period for c in ordered])
@@ -167,7 +175,8 @@ def build_series(scheme: m.Scheme, catalogues) -> Series:
         before = issues[-1] if issues else None
         history = _history(issues)
         try:
-            issues.append(_issue(scheme, catalogue, before, history))
+            issues.append(_issue(scheme, catalogue, before, history,
+                                 done=tallied.get(id(catalogue))))
         except InputError as e:  # a figure that cannot be computed (B208): said, then on
             failed += e.diagnostics
             issues.append(_issue(scheme, attrs.evolve(catalogue, events=()), before, history,
@@ -208,7 +217,7 @@ def evaluate_after(scheme: m.Scheme, catalogue: m.Catalogue, history: list[str]
     None, and every finding. The history must end before the catalogue begins
     (B708)."""
     period = catalogue.period
-    series, problems = load_series(scheme, history)
+    series, problems = load_series(scheme, history, counted=False)
     if series is None:
         return None, problems
     # what the earlier issues themselves lack matters here only as this issue reads it
@@ -277,14 +286,15 @@ def _short(issues: list[Issue]) -> list[Diagnostic]:
 
 
 def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, history,
-           unknown: bool = False) -> Issue:
+           unknown: bool = False, done: Evaluation | None = None) -> Issue:
+    """`done`: the catalogue's evaluation by the tally (its events never held)."""
     period = catalogue.period
     if unknown:
         figures = {name: _figure(index, None, None, None, None, None, False, before)
                    for name, index in scheme.indices.items()}
         return Issue(period.title, period, None, figures)
     figures = {}
-    if published_only(catalogue):
+    if done is None and published_only(catalogue):
         stated = {p.index: p for p in period.published}
         now = bands_now(scheme, history, {})  # relative bands, as this issue's history sets them
         for name, index in scheme.indices.items():
@@ -298,7 +308,7 @@ def _issue(scheme: m.Scheme, catalogue: m.Catalogue, before: Issue | None, histo
                 colour = bands.colour(value) if bands is not None and value is not None else None
             figures[name] = _figure(index, value, None, None, None, colour, True, before)
         return Issue(period.title, period, None, figures)
-    evaluation = evaluate(scheme, catalogue, history)
+    evaluation = done if done is not None else evaluate(scheme, catalogue, history)
     for name, index in scheme.indices.items():
         r = evaluation.indices.get(name)
         if r is None:
@@ -360,13 +370,20 @@ def order_problems(periods: list[m.Period]) -> list[Diagnostic]:
     return problems
 
 
-def load_series(scheme: m.Scheme, paths: list[str]) -> tuple[Series | None, list[Diagnostic]]:
+def load_series(scheme: m.Scheme, paths: list[str], counted: bool = True
+                ) -> tuple[Series | None, list[Diagnostic]]:
     """Each path its own issue, read and checked as `eval` reads one catalogue
     (errors only), then put in period order: the series, or None, and every
-    finding (warnings too)."""
+    finding (warnings too). `counted`: whether warnings past those a tallied file
+    lists may be counted (the series' `unlisted`), not listed."""
     catalogues, problems = [], []
+    tallied: dict = {}  # {id of a catalogue: its evaluation}, of those tallied
+    plain = TALLY and streams(scheme)
+    unlisted: dict | None = {} if counted else None
     for path in paths:
-        catalogue, found = read_catalogue_checked([path], scheme, errors_only=True, alone=False)
+        catalogue, evaluation, found = read_issue(scheme, path, plain, unlisted)
+        if evaluation is not None:
+            tallied[id(catalogue)] = evaluation
         # each issue states its own period: a series takes no --period for them all
         problems += [attrs.evolve(p, hint='add a first row: # period "Title" from 2021-01-01 to '
                                   "2021-02-28") if p.code == "B304" else p for p in found]
@@ -375,7 +392,118 @@ def load_series(scheme: m.Scheme, paths: list[str]) -> tuple[Series | None, list
     if any(p.severity == "error" for p in problems) or not catalogues:
         return None, problems
     try:
-        series = build_series(scheme, catalogues)
+        series = build_series(scheme, catalogues, tallied)
     except InputError as e:
         return None, problems + list(e.diagnostics)
+    series.unlisted = unlisted or {}
     return series, problems + list(series.warnings)
+
+
+# --- issues tallied as they stream by ---------------------------------------------------------
+
+# Whether a series may tally its CSV, Parquet and JSON Lines issues (tests turn it off
+# to hold the two paths to the same output).
+TALLY = True
+
+
+def streams(scheme: m.Scheme) -> bool:
+    """Whether an issue's figures under `scheme` are its catalogue's alone, whatever
+    the issues before: nothing reads history (previous(), `x over n issues`, bands
+    relative to history, in an index, a band's condition or anywhere else)."""
+    if any(b.relative for b in scheme.bands.values()):
+        return False
+    seen: set[int] = set()
+    stack: list = [scheme]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, m.Across) or (isinstance(x, m.Call)
+                                       and x.function in HISTORY_FUNCTIONS):
+            return False
+        if isinstance(x, Node):
+            if id(x) not in seen:
+                seen.add(id(x))
+                stack.extend(x._values())
+        elif isinstance(x, (tuple, list, set, frozenset)):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            stack.extend(x.values())
+    return True
+
+
+def read_issue(scheme: m.Scheme, path: str, plain: bool, unlisted: dict | None = None):
+    """One issue of a series: (its catalogue or None, its evaluation where the tally
+    made it, the findings `eval` shows of it). `plain`: `TALLY and streams(scheme)`,
+    whether the tally may evaluate it; where it does not, or gives up, the full
+    reader reads it (and says what it finds). `unlisted`: where given, the events
+    listed twice (B502) past those the tally lists are counted there, {code: how
+    many}; where not, such a file is the full reader's, which lists them all."""
+    done = _tallied(scheme, path, unlisted) if plain else None
+    if done:  # its figures counted as it streamed by (engine/streamed.py)
+        evaluation, said = done
+        return evaluation.catalogue, evaluation, said
+    with _told(path if done is False else None):
+        catalogue, found = read_catalogue_checked([path], scheme, errors_only=True,
+                                                  alone=False)
+    return catalogue, None, found
+
+
+def _tallied(scheme: m.Scheme, path: str, unlisted: dict | None = None):
+    """(the issue's evaluation by the streaming tally, the warnings the full reader
+    would show of it) where every row of `path` is plainly sound; False where the
+    tally began and gave up (the listeners of READING told of the file); None where
+    it is not for the tally (`read_issue`)."""
+    from . import streamed
+    from .verify import judged
+
+    if not streamed.eligible(scheme, [path]):
+        return None
+    try:
+        result, listed, more = streamed.tally(scheme, path, None)
+    except streamed.NotPlain:
+        return False
+    if more:
+        if unlisted is None:
+            return False
+        unlisted["B502"] = unlisted.get("B502", 0) + more
+    _quotable(result.catalogue.period.span)
+    return result, judged("duplicates", "eval", listed)
+
+
+def _quotable(span) -> None:
+    """The line stating a tallied issue's period kept for a message to quote (a
+    period that overlaps another, B701; days between, B703), as the full reader
+    keeps every line it reads."""
+    from ..dsl.diagnostics import SOURCES
+
+    if span is None:
+        return
+    try:
+        with open(span.file, encoding="utf-8", errors="replace", newline="") as f:
+            for _ in range(span.line):
+                line = f.readline()  # lines end at \n, \r\n or a lone \r, as SOURCES counts
+    except OSError:  # gone since it was tallied: the message is said without its line
+        return
+    line = line.rstrip("\r\n")
+    SOURCES.keep(span.file, span.line, line[1:] if line.startswith("\ufeff") and span.line == 1
+                  else line)
+
+
+@contextlib.contextmanager
+def _told(path: str | None):
+    """While the block runs, READING's listeners are not told again of `path`, the
+    file the tally gave up on (it told them as it began)."""
+    from ..dsl.files import READING
+
+    if path is None or not READING:
+        yield
+        return
+    saved = list(READING)
+
+    def once(listener):
+        return lambda read: None if read == path else listener(read)
+
+    READING[:] = [once(listener) for listener in saved]
+    try:
+        yield
+    finally:
+        READING[:] = saved

@@ -33,6 +33,7 @@ class Findings(list):
         super().__init__(found)
         self.suppressed = list(suppressed)
         self.evaluation = evaluation
+        self.unlisted: dict = {}  # {code: how many more, counted by the tally, not listed}
 
     def extend_with(self, other: "Findings") -> None:
         self.extend(other)

@@ -81,7 +81,7 @@ def _series(scheme, issue, history):
     across the issues, and said so, in case --history took the wrong files."""
     with front():
         series, warnings = api.series_after(scheme, history, issue)
-    shown(warnings)
+    shown(warnings, warnings.unlisted)
     catalogues = [i for i in series.issues if i.period != issue.period]
     later = [c for c in catalogues if c.period.start > issue.period.end]
     if later:

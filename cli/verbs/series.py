@@ -42,7 +42,7 @@ def command(rules, catalogues, fmt, out):
 
     with front():
         series, warnings = api.series(rules, catalogues)
-    shown(warnings)
+    shown(warnings, warnings.unlisted)
     colour = out in (None, "-") and colour_wanted(sys.stdout)
     from ..output.table import terminal_width
 

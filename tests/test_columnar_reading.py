@@ -40,9 +40,10 @@ def _figures_alike(rules, catalogue, figures: str) -> bool:
     return figures in outputs[1]
 
 
-def both(tmp_path, catalogue, *extra):
-    """The output and exit status of `eval` under each engine, which must agree."""
-    rules = write(tmp_path, "s.rules", RULES)
+def both(tmp_path, catalogue, *extra, rules=None):
+    """The output and exit status of `eval` under each engine, which must agree
+    (under `rules`, a rules file's path, or RULES)."""
+    rules = rules or write(tmp_path, "s.rules", RULES)
     # DuckDB first: the lines the python reader reads are kept for messages to quote
     duckdb = run("eval", rules, catalogue, "--engine", "duckdb", *extra)
     python = run("eval", rules, catalogue, "--engine", "python", *extra)
@@ -261,9 +262,7 @@ def test_a_number_in_a_json_key_of_numbers_and_texts_is_said_as_python_says_it(t
         f'{{"date": "2021-01-0{n}", "event": "e", "category": "x", "b": 1, "{key}": '
         f'{json.dumps(value)}}}\n' for n, (key, value) in enumerate(lines, 1)))
     write(tmp_path, "v.jsonl.period", PERIOD)
-    duckdb = run("eval", rules, path, "--engine", "duckdb")
-    python = run("eval", rules, path, "--engine", "python")
-    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    python = both(tmp_path, path, rules=rules)
     out = python.output
     for line, said in ((1, "the score +4 is outside"), (3, "the score +4 is outside"),
                        (4, "scores are whole points, not +2.5"), (5, "the score 4 is outside"),
@@ -370,9 +369,7 @@ def test_scores_under_a_derived_or_a_misspelt_index_are_errors(tmp_path):
                   'index b "B"\nindex d "D" = a + b\n')
     path = write(tmp_path, "h.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
                  "date,event,a,b,d,e,coder\n1 January,e,+1,,+2,+3,jo\n")
-    duckdb = run("eval", rules, path, "--engine", "duckdb")
-    python = run("eval", rules, path, "--engine", "python")
-    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    python = both(tmp_path, path, rules=rules)
     assert python.output.startswith(
         f"{path}:2:16: error[B113]: `d` is a derived index: it is computed from other indices' "
         f"figures, so events cannot score it\n")
@@ -386,9 +383,7 @@ def test_an_event_scored_only_under_a_misspelt_index_is_not_also_unscored(tmp_pa
                   'index b "B"\n')
     path = write(tmp_path, "h.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
                  "date,event,r\u00fcssia,b\n1 January,e,+1,\n2 January,f,,+2\n3 January,g,,\n")
-    duckdb = run("eval", rules, path, "--engine", "duckdb")
-    python = run("eval", rules, path, "--engine", "python")
-    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    python = both(tmp_path, path, rules=rules)
     assert python.output.count("error[B108]") == 1 and f"{path}:5:1: error[B108]" in python.output
     assert f"{path}:2:12: error[B101]: unknown index `r\u00fcssia`\n" in python.output
 
@@ -400,9 +395,7 @@ def test_a_mark_or_no_score_under_a_misspelt_index_is_said_where_it_stands(tmp_p
                   'index b "B"\n')
     path = write(tmp_path, "h.csv", '# period "P" from 2021-01-01 to 2021-01-31\n'
                  "date,event,r\u00fcssia,b\n1 January,e,x,\n2 January,f,zz,+1\n")
-    duckdb = run("eval", rules, path, "--engine", "duckdb")
-    python = run("eval", rules, path, "--engine", "python")
-    assert (duckdb.exit_code, duckdb.output) == (python.exit_code, python.output)
+    python = both(tmp_path, path, rules=rules)
     assert f"{path}:3:13: error[B101]: unknown index `r\u00fcssia`\n" in python.output
     assert f"{path}:4:13: error[B001]: expected a score such as +1, found `zz`\n" in python.output
     assert ":2:" not in python.output

@@ -215,6 +215,22 @@ def refuse_inputs(output: str, also=()) -> None:
                                f"({_shown(output)} is unchanged)")
 
 
+# A verb's outputs beside -o: {its callback's parameter: its option}
+_OTHER_OUTPUTS = {"adjudication": "--adjudication", "save": "--save-samples"}
+
+
+def _refuse_other_output(output: str, kwargs: dict) -> None:
+    """WriteFailure where `-o` names, by its name or through a link, the file another
+    output option writes (`agree --adjudication out.events -o out.events` wrote the
+    catalogue, then the report over it, and said nothing)."""
+    for name, option in _OTHER_OUTPUTS.items():
+        other = kwargs.get(name)
+        if isinstance(other, str) and other != "-" \
+                and os.path.realpath(other) == os.path.realpath(output):
+            raise WriteFailure(f"cannot write {_shown(output)}: {option} writes "
+                               f"{_shown(other)} there; name another file for one of them")
+
+
 def refusing_inputs(callback):
     """A verb's `callback` that refuses an `-o` naming one of its inputs, or named
     for another format, before it does any work, not after it (`report in.rules
@@ -228,6 +244,7 @@ def refusing_inputs(callback):
         if out not in (None, "-"):
             refuse_inputs(out)
             _refuse_other_format(out)
+            _refuse_other_output(out, kwargs)
         return callback(*args, **kwargs)
 
     return refusing

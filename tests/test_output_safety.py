@@ -310,3 +310,18 @@ def test_an_output_named_for_another_format_than_the_default_is_refused(tmp_path
     assert run("eval", RULES, EVENTS, "-o", tmp_path / "no19.txt").exit_code == 0
     assert run("eval", RULES, EVENTS, "-o", tmp_path / "no19.csv", "--format", "csv"
                ).exit_code == 0
+
+
+@posix_only
+def test_two_outputs_named_as_one_file_are_refused(tmp_path):
+    """`agree ... --adjudication out.events -o out.events` wrote the adjudication
+    catalogue, then the report over it (exit 0): the catalogue was lost unsaid."""
+    coders = RULES.parent.parent / "examples" / "coders"
+    out = tmp_path / "out.events"
+    os.symlink(out, tmp_path / "link.events")
+    for named in (out, tmp_path / "link.events"):
+        result = run("agree", RULES, coders / "coder-a.events", coders / "coder-b.events",
+                     "--adjudication", out, "-o", named)
+        assert result.exit_code == 2 and not out.exists()
+        assert result.output == (f"Error: cannot write {named}: --adjudication writes "
+                                 f"{out} there; name another file for one of them\n")

@@ -196,6 +196,18 @@ def _layout(path, kind, headed, period, scheme, csv) -> Source:
     source = Source(path, kind, columns, fields, index_columns, period, csv,
                     attribute_columns, misspelt, headings)
     if problems:
+        if os.path.isfile(path):
+            # the rows' mistakes too, all in one run, as the python reader says them:
+            # a second column for `event` was said alone, a row's B001 or B101 not
+            from ...dsl.events import read_catalogue
+
+            try:
+                _, found = read_catalogue([path], scheme, period)
+            except ImportError:  # a Parquet file without pyarrow: the headings' alone
+                found = []
+            errors = [d for d in found if d.severity == "error"]
+            if errors:
+                raise InputError(errors)
         raise InputError(problems)
     return source
 

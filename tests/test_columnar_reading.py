@@ -855,3 +855,15 @@ def test_the_last_line_a_quote_never_closed_may_open_is_read_from_the_end(tmp_pa
     path = tmp_path / "f.csv"
     path.write_bytes(text.encode("utf-8"))
     assert _last_line(str(path), path.stat().st_size) == last
+
+
+def test_a_parquet_file_of_no_column_is_said_so(tmp_path):
+    # python said a JSON Lines file's empty line (B001, 'one JSON object per line'),
+    # DuckDB 'Need at least one non-root column' in its own words
+    path = tmp_path / "none.parquet"
+    pq.write_table(pa.table({}), str(path))
+    write(tmp_path, "none.parquet.period", PERIOD)
+    assert both(tmp_path, path).output == (
+        f"error[B015]: {path} cannot be read as a Parquet file: it has no column\n"
+        "  = hint: write it with pyarrow, pandas, polars, DuckDB or Spark, with a column for "
+        "the date and one for the event at least\n")

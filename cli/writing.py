@@ -156,8 +156,11 @@ def _refuse_other_format(output: str) -> None:
 def command_inputs() -> list[str]:
     """The files the running command reads: every file argument and option on its
     command line (`--history` too; not the outputs `-o` and `--junit-xml`), and for
-    each rules file among them, the files its `extends` chain pulls in."""
+    each rules file among them, the files its `extends` chain pulls in, and for each
+    Parquet or JSON Lines catalogue, the `.period` file beside it."""
     import click
+
+    from .dsl.tables import TABLE_SUFFIXES
 
     context = click.get_current_context(silent=True)
     if context is None:
@@ -173,6 +176,8 @@ def command_inputs() -> list[str]:
             found.append(path)
             if path != "-" and (param.name == "rules" or path.lower().endswith(".rules")):
                 found += _ancestors(path)
+            elif path.lower().endswith(TABLE_SUFFIXES):  # the period beside it, read too
+                found.append(path + ".period")
     return found
 
 

@@ -325,3 +325,16 @@ def test_two_outputs_named_as_one_file_are_refused(tmp_path):
         assert result.exit_code == 2 and not out.exists()
         assert result.output == (f"Error: cannot write {named}: --adjudication writes "
                                  f"{out} there; name another file for one of them\n")
+
+
+def test_the_period_beside_a_json_lines_catalogue_is_an_input(tmp_path, monkeypatch):
+    """`eval r.rules c.jsonl -o c.jsonl.period` wrote the results over the period
+    the catalogue is read with (exit 0): the next run read no period."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.jsonl").write_text('{"date": "2 January", "event": "e", "russia": 1}\n',
+                                      encoding="utf-8")
+    period = 'period "P" from 2021-01-01 to 2021-01-31\n'
+    (tmp_path / "c.jsonl.period").write_text(period, encoding="utf-8")
+    for verb in ("eval", "series"):
+        refused(run(verb, RULES, "c.jsonl", "-o", "c.jsonl.period"), "c.jsonl.period")
+    assert (tmp_path / "c.jsonl.period").read_text(encoding="utf-8") == period

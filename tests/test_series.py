@@ -455,7 +455,8 @@ def test_a_folder_stands_for_its_json_lines_and_parquet_issues_too(tmp_path):
     result = CliRunner().invoke(main, ["series", str(RULES), str(tmp_path), "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert [line.split(",")[:7] for line in result.stdout.splitlines() if ",russia," in line] \
-        == [["No 1", "2021-01-01", "2021-01-31", "false", "russia", "Relationship with Russia", "1"],
+        == [["No 1", "2021-01-01", "2021-01-31", "false", "russia", "Relationship with Russia",
+             "1"],
             ["No 2", "2021-02-01", "2021-02-28", "false", "russia", "Relationship with Russia",
              "-2"]]
 

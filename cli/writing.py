@@ -128,6 +128,10 @@ _FORMAT_OF = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx"
               ".png": "png", ".svg": "svg", ".sarif": "sarif"}
 
 
+# The verbs with -o and no --format: the one format each writes
+_ONE_FORMAT = {"report": "html"}
+
+
 def _refuse_other_format(output: str) -> None:
     """WriteFailure where `-o` names a file whose extension says one format and the
     command, not told any `--format`, would write its default into it: `-o no19.xlsx`
@@ -138,9 +142,15 @@ def _refuse_other_format(output: str) -> None:
 
     context = click.get_current_context(silent=True)
     said = _FORMAT_OF.get(os.path.splitext(output)[1].lower())
-    if context is None or said is None or "fmt" not in context.params \
-            or context.params.get("out") != output \
+    if context is None or said is None or context.params.get("out") != output \
             or not os.path.isdir(os.path.dirname(output) or "."):  # write_file says why
+        return
+    if "fmt" not in context.params:  # a verb of one format: `report -o r.csv` wrote HTML
+        only = _ONE_FORMAT.get(context.command.name)
+        if only is not None and said != only:
+            raise WriteFailure(f"cannot write {_shown(output)}: its name says {said}, but "
+                               f"{context.command.name} writes {only}: name the file for what "
+                               f"it writes (.{only})")
         return
     chosen = context.params["fmt"]
     if chosen == said or context.get_parameter_source("fmt") != ParameterSource.DEFAULT:

@@ -338,3 +338,12 @@ def test_the_period_beside_a_json_lines_catalogue_is_an_input(tmp_path, monkeypa
     for verb in ("eval", "series"):
         refused(run(verb, RULES, "c.jsonl", "-o", "c.jsonl.period"), "c.jsonl.period")
     assert (tmp_path / "c.jsonl.period").read_text(encoding="utf-8") == period
+
+
+def test_a_report_named_for_another_format_is_refused(tmp_path):
+    # `report ... -o r.csv` wrote an HTML page under a CSV's name (exit 0)
+    out = tmp_path / "r.csv"
+    result = run("report", RULES, EVENTS, "-o", out)
+    assert result.exit_code == 2 and not out.exists()
+    assert result.output == (f"Error: cannot write {out}: its name says csv, but report writes "
+                             "html: name the file for what it writes (.html)\n")

@@ -146,7 +146,7 @@ def _refuse_other_format(output: str) -> None:
             or not os.path.isdir(os.path.dirname(output) or "."):  # write_file says why
         return
     if "fmt" not in context.params:  # a verb of one format: `report -o r.csv` wrote HTML
-        only = _ONE_FORMAT.get(context.command.name)
+        only = _ONE_FORMAT.get(context.command.name or "")
         if only is not None and said != only:
             raise WriteFailure(f"cannot write {_shown(output)}: its name says {said}, but "
                                f"{context.command.name} writes {only}: name the file for what "

@@ -171,7 +171,7 @@ def catalogue_files(ctx, param, value) -> tuple[str, ...]:
     for path in value:
         if path != "-" and os.path.isdir(path):
             found = sorted(os.path.join(path, f) for f in os.listdir(path)
-                           if f.lower().endswith((".events", ".csv", ".xlsx", ".xlsm", ".ods")))
+                           if f.lower().endswith(api.CATALOGUES))
             if not found:
                 raise click.BadParameter(f"{path} holds no catalogue (.events, .csv, .xlsx)",
                                          param_hint=param.get_error_hint(ctx) if param else None)

@@ -128,6 +128,10 @@ _FORMAT_OF = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx"
               ".png": "png", ".svg": "svg", ".sarif": "sarif"}
 
 
+# The verbs with -o and no --format: the one format each writes
+_ONE_FORMAT = {"report": "html"}
+
+
 def _refuse_other_format(output: str) -> None:
     """WriteFailure where `-o` names a file whose extension says one format and the
     command, not told any `--format`, would write its default into it: `-o no19.xlsx`
@@ -138,9 +142,15 @@ def _refuse_other_format(output: str) -> None:
 
     context = click.get_current_context(silent=True)
     said = _FORMAT_OF.get(os.path.splitext(output)[1].lower())
-    if context is None or said is None or "fmt" not in context.params \
-            or context.params.get("out") != output \
+    if context is None or said is None or context.params.get("out") != output \
             or not os.path.isdir(os.path.dirname(output) or "."):  # write_file says why
+        return
+    if "fmt" not in context.params:  # a verb of one format: `report -o r.csv` wrote HTML
+        only = _ONE_FORMAT.get(context.command.name or "")
+        if only is not None and said != only:
+            raise WriteFailure(f"cannot write {_shown(output)}: its name says {said}, but "
+                               f"{context.command.name} writes {only}: name the file for what "
+                               f"it writes (.{only})")
         return
     chosen = context.params["fmt"]
     if chosen == said or context.get_parameter_source("fmt") != ParameterSource.DEFAULT:
@@ -156,8 +166,11 @@ def _refuse_other_format(output: str) -> None:
 def command_inputs() -> list[str]:
     """The files the running command reads: every file argument and option on its
     command line (`--history` too; not the outputs `-o` and `--junit-xml`), and for
-    each rules file among them, the files its `extends` chain pulls in."""
+    each rules file among them, the files its `extends` chain pulls in, and for each
+    Parquet or JSON Lines catalogue, the `.period` file beside it."""
     import click
+
+    from .dsl.tables import TABLE_SUFFIXES
 
     context = click.get_current_context(silent=True)
     if context is None:
@@ -173,6 +186,8 @@ def command_inputs() -> list[str]:
             found.append(path)
             if path != "-" and (param.name == "rules" or path.lower().endswith(".rules")):
                 found += _ancestors(path)
+            elif path.lower().endswith(TABLE_SUFFIXES):  # the period beside it, read too
+                found.append(path + ".period")
     return found
 
 
@@ -215,6 +230,22 @@ def refuse_inputs(output: str, also=()) -> None:
                                f"({_shown(output)} is unchanged)")
 
 
+# A verb's outputs beside -o: {its callback's parameter: its option}
+_OTHER_OUTPUTS = {"adjudication": "--adjudication", "save": "--save-samples"}
+
+
+def _refuse_other_output(output: str, kwargs: dict) -> None:
+    """WriteFailure where `-o` names, by its name or through a link, the file another
+    output option writes (`agree --adjudication out.events -o out.events` wrote the
+    catalogue, then the report over it, and said nothing)."""
+    for name, option in _OTHER_OUTPUTS.items():
+        other = kwargs.get(name)
+        if isinstance(other, str) and other != "-" \
+                and os.path.realpath(other) == os.path.realpath(output):
+            raise WriteFailure(f"cannot write {_shown(output)}: {option} writes "
+                               f"{_shown(other)} there; name another file for one of them")
+
+
 def refusing_inputs(callback):
     """A verb's `callback` that refuses an `-o` naming one of its inputs, or named
     for another format, before it does any work, not after it (`report in.rules
@@ -228,6 +259,7 @@ def refusing_inputs(callback):
         if out not in (None, "-"):
             refuse_inputs(out)
             _refuse_other_format(out)
+            _refuse_other_output(out, kwargs)
         return callback(*args, **kwargs)
 
     return refusing

@@ -144,6 +144,12 @@ def _parquet(path: str):
         raise InputError([error("B002", f"no such file: {path}", None)]) from None
     except Exception:
         raise unreadable() from None
+    if not names:  # a table of no column: said as such, not as a JSON Lines file's empty line
+        table.close()
+        raise InputError([error("B015", f"{path} cannot be read as a Parquet file: it has no "
+                                "column", None, "write it with pyarrow, pandas, polars, "
+                                "DuckDB or Spark, with a column for the date and one for the "
+                                "event at least")])
 
     def records():
         number = 2
@@ -162,6 +168,12 @@ def _parquet(path: str):
             table.close()
 
     return names, records()
+
+
+def parquet_problems(path: str) -> None:
+    """InputError where the python reader refuses a Parquet file as it opens it (a file
+    of no column, one pyarrow cannot read), said in its words where DuckDB's differ."""
+    _parquet(path)[1].close()
 
 
 def json_lines(path: str):

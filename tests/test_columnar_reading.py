@@ -410,6 +410,21 @@ def test_two_columns_for_one_index_are_b011(tmp_path):
     assert f"{path}:2:36: error[B011]: a second column for `a`\n" in out
 
 
+def test_a_second_column_is_said_with_the_rows_mistakes(tmp_path):
+    # DuckDB said the second `event` column alone, not a row's score that is no score
+    path = write(tmp_path, "d.csv", HEAD.replace("tags", "event") + "1 January,e,zz,,x,f\n")
+    out = both(tmp_path, path).output
+    assert out.startswith(f"{path}:2:25: error[B011]: a second column for `event`\n")
+    assert f"{path}:3:13: error[B001]: expected a score such as +1, found `zz`\n" in out
+    path = tmp_path / "d.parquet"
+    pq.write_table(pa.Table.from_arrays([pa.array(["1 January"]), pa.array(["e"]),
+                                         pa.array([{"s": 1}]), pa.array(["f"])],
+                                        names=["date", "event", "a", "event"]), str(path))
+    write(tmp_path, "d.parquet.period", PERIOD)
+    assert "error[B001]: expected a score such as +1, found `{'s': 1}`" in both(
+        tmp_path, path).output
+
+
 def test_explain_of_an_event_is_not_silently_every_event_on_the_columnar_path(tmp_path):
     # `explain --engine duckdb --event Long` printed every index's contributions
     path = parquet(tmp_path, "e.parquet", {"date": ["2021-01-01", "2021-01-02"],
@@ -840,3 +855,15 @@ def test_the_last_line_a_quote_never_closed_may_open_is_read_from_the_end(tmp_pa
     path = tmp_path / "f.csv"
     path.write_bytes(text.encode("utf-8"))
     assert _last_line(str(path), path.stat().st_size) == last
+
+
+def test_a_parquet_file_of_no_column_is_said_so(tmp_path):
+    # python said a JSON Lines file's empty line (B001, 'one JSON object per line'),
+    # DuckDB 'Need at least one non-root column' in its own words
+    path = tmp_path / "none.parquet"
+    pq.write_table(pa.table({}), str(path))
+    write(tmp_path, "none.parquet.period", PERIOD)
+    assert both(tmp_path, path).output == (
+        f"error[B015]: {path} cannot be read as a Parquet file: it has no column\n"
+        "  = hint: write it with pyarrow, pandas, polars, DuckDB or Spark, with a column for "
+        "the date and one for the event at least\n")

@@ -310,3 +310,40 @@ def test_an_output_named_for_another_format_than_the_default_is_refused(tmp_path
     assert run("eval", RULES, EVENTS, "-o", tmp_path / "no19.txt").exit_code == 0
     assert run("eval", RULES, EVENTS, "-o", tmp_path / "no19.csv", "--format", "csv"
                ).exit_code == 0
+
+
+@posix_only
+def test_two_outputs_named_as_one_file_are_refused(tmp_path):
+    """`agree ... --adjudication out.events -o out.events` wrote the adjudication
+    catalogue, then the report over it (exit 0): the catalogue was lost unsaid."""
+    coders = RULES.parent.parent / "examples" / "coders"
+    out = tmp_path / "out.events"
+    os.symlink(out, tmp_path / "link.events")
+    for named in (out, tmp_path / "link.events"):
+        result = run("agree", RULES, coders / "coder-a.events", coders / "coder-b.events",
+                     "--adjudication", out, "-o", named)
+        assert result.exit_code == 2 and not out.exists()
+        assert result.output == (f"Error: cannot write {named}: --adjudication writes "
+                                 f"{out} there; name another file for one of them\n")
+
+
+def test_the_period_beside_a_json_lines_catalogue_is_an_input(tmp_path, monkeypatch):
+    """`eval r.rules c.jsonl -o c.jsonl.period` wrote the results over the period
+    the catalogue is read with (exit 0): the next run read no period."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.jsonl").write_text('{"date": "2 January", "event": "e", "russia": 1}\n',
+                                      encoding="utf-8")
+    period = 'period "P" from 2021-01-01 to 2021-01-31\n'
+    (tmp_path / "c.jsonl.period").write_text(period, encoding="utf-8")
+    for verb in ("eval", "series"):
+        refused(run(verb, RULES, "c.jsonl", "-o", "c.jsonl.period"), "c.jsonl.period")
+    assert (tmp_path / "c.jsonl.period").read_text(encoding="utf-8") == period
+
+
+def test_a_report_named_for_another_format_is_refused(tmp_path):
+    # `report ... -o r.csv` wrote an HTML page under a CSV's name (exit 0)
+    out = tmp_path / "r.csv"
+    result = run("report", RULES, EVENTS, "-o", out)
+    assert result.exit_code == 2 and not out.exists()
+    assert result.output == (f"Error: cannot write {out}: its name says csv, but report writes "
+                             "html: name the file for what it writes (.html)\n")

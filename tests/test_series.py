@@ -442,6 +442,25 @@ def test_series_takes_a_folder_as_its_files(tmp_path):
     assert result.exit_code == 2 and "holds no catalogue (.events, .csv, .xlsx)" in result.output
 
 
+def test_a_folder_stands_for_its_json_lines_and_parquet_issues_too(tmp_path):
+    # a folder of issues left its JSON Lines (and Parquet) catalogues out without a word
+    from .conftest import RULES
+
+    (tmp_path / "a.csv").write_text('# period "No 1" from 2021-01-01 to 2021-01-31\n'
+                                    "date,event,russia\n2 January,e,+1\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"date": "2 February", "event": "f", "russia": -2}\n',
+                                      encoding="utf-8")
+    (tmp_path / "b.jsonl.period").write_text('period "No 2" from 2021-02-01 to 2021-02-28\n',
+                                             encoding="utf-8")
+    result = CliRunner().invoke(main, ["series", str(RULES), str(tmp_path), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert [line.split(",")[:7] for line in result.stdout.splitlines() if ",russia," in line] \
+        == [["No 1", "2021-01-01", "2021-01-31", "false", "russia", "Relationship with Russia",
+             "1"],
+            ["No 2", "2021-02-01", "2021-02-28", "false", "russia", "Relationship with Russia",
+             "-2"]]
+
+
 def test_series_says_why_a_figure_is_missing(tmp_path):
     from .conftest import EVENTS, ROOT, RULES
 

@@ -121,6 +121,14 @@ def describe(path: str, period: m.Period | None, scheme: m.Scheme, runner) -> So
             said = e.diagnostics[0].message.split(": ", 1)[-1]
             raise Refused(f"{path} (keys that differ only in case)" if "only in case" in said
                           else f"{path} ({said[:120]})") from None
+        if kind == "parquet" and os.path.isfile(path) and any(
+                d.code == "B015" for d in e.diagnostics):
+            try:  # DuckDB refuses a file in its own words (no column): the python reader's
+                tables.parquet_problems(path)
+            except InputError as said:
+                raise said from None
+            except ImportError:
+                pass
         raise
     if period is None:  # said at the heading, as the python reader says it
         if kind == "parquet" and os.path.isfile(path):
@@ -196,6 +204,18 @@ def _layout(path, kind, headed, period, scheme, csv) -> Source:
     source = Source(path, kind, columns, fields, index_columns, period, csv,
                     attribute_columns, misspelt, headings)
     if problems:
+        if os.path.isfile(path):
+            # the rows' mistakes too, all in one run, as the python reader says them:
+            # a second column for `event` was said alone, a row's B001 or B101 not
+            from ...dsl.events import read_catalogue
+
+            try:
+                _, found = read_catalogue([path], scheme, period)
+            except ImportError:  # a Parquet file without pyarrow: the headings' alone
+                found = []
+            errors = [d for d in found if d.severity == "error"]
+            if errors:
+                raise InputError(errors)
         raise InputError(problems)
     return source
 

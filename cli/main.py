@@ -31,9 +31,9 @@ class _Verbs(click.Group):
             command = import_module(f".verbs.{name}", __package__).command
             command.params.append(_QUIET)
             if any(param.name == "out" for param in command.params):
-                from .writing import refusing_inputs
+                from .writing import refusing_bad_outputs
 
-                command.callback = refusing_inputs(command.callback)
+                command.callback = refusing_bad_outputs(command.callback)
             self.add_command(command)
         return self.commands.get(name)
 

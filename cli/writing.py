@@ -246,11 +246,11 @@ def _refuse_other_output(output: str, kwargs: dict) -> None:
                                f"{_shown(other)} there; name another file for one of them")
 
 
-def refusing_inputs(callback):
-    """A verb's `callback` that refuses an `-o` naming one of its inputs, or named
-    for another format, before it does any work, not after it (`report in.rules
-    in.events -o in.rules` drew every chart first); `write_output` asks again, for
-    what the verb found it reads."""
+def refusing_bad_outputs(callback):
+    """A verb's `callback` that refuses an `-o` naming one of its inputs, a file
+    named for another format, or the file another of its outputs writes, before it
+    does any work, not after it (`report in.rules in.events -o in.rules` drew every
+    chart first); `write_output` asks again, for what the verb found it reads."""
     import functools
 
     @functools.wraps(callback)

@@ -437,7 +437,7 @@ class Plan:
     def _condition_key(self):
         """A function of a signature's row (`Signature.row`) and its view giving what
         the rules' conditions read of it, and only that: two signatures alike in it
-        match the same rules. None where a condition is of a kind not listed here
+        match the same rules. None where a condition is of a kind `_FACTS` does not list
         (then every signature is asked)."""
         from ..dsl.nodes import parts
 
@@ -446,14 +446,14 @@ class Plan:
         for rule in self.rules:
             for c in parts(rule.condition):
                 kind = type(c).__name__
-                if type(c).__module__ != Tagged.__module__ or kind not in _CONDITION_READS:
+                if type(c).__module__ != Tagged.__module__ or kind not in _FACTS:
                     return None
-                what = _CONDITION_READS[kind]
+                what = _FACTS[kind]
                 if what == "values":
                     values.append(c.name)
                 elif what is not None:
-                    reads.add(what)
-        places = [n for n, part in enumerate(_ROW_PARTS) if part in reads]
+                    reads.add("tests" if what in ("text", "dates") else what)
+        places = [n for n, part in enumerate(_ROW_PARTS) if part in reads and part != "tags"]
         named = tuple(dict.fromkeys(values))
         if set(named) - set(self.signature.values):
             return None  # a value the signature does not hold (SignatureView would fail too)
@@ -772,22 +772,19 @@ def _ones(n: int):
 
     return repeat(1, n)
 
-# What a rule's condition may ask of an entry, beyond its index, recorded score
-# and category (see EntryView): the conditions `match` knows how to key on.
-# what each kind of rule condition reads of a signature's row (`Signature.row`:
-# index, recorded, category, tags, the text and date tests' outcomes, values);
-# the combinations read what their parts read
-_ROW_PARTS = ("index", "recorded", "category", None, "tests")
-_CONDITION_READS = {"Always": None, "Not": None, "AllOf": None, "AnyOf": None,
-                    "IndexIn": "index", "RecordedCompare": "recorded",
-                    "CategoryIn": "category", "Tagged": "tags", "TextContains": "tests",
-                    "DateBefore": "tests", "DateAfter": "tests", "DateWithin": "tests",
-                    "ValueIn": "values", "ValueCompare": "values"}
+# What each kind of condition (of a rule, or of a derived index's selection) reads
+# of an entry: its index, recorded score or category (which every signature holds),
+# its tags, its text, its dates, or attribute values; the combinations read what
+# their parts read. A kind not listed here makes every entry its own signature.
+_FACTS = {"Always": None, "Not": None, "AllOf": None, "AnyOf": None,
+          "IndexIn": "index", "RecordedCompare": "recorded", "CategoryIn": "category",
+          "Tagged": "tags", "TextContains": "text", "DateBefore": "dates",
+          "DateAfter": "dates", "DateWithin": "dates", "ValueIn": "values",
+          "ValueCompare": "values"}
 
-_FACTS = {"Always": None, "IndexIn": None, "CategoryIn": None, "RecordedCompare": None,
-          "Not": None, "AllOf": None, "AnyOf": None, "Tagged": "tags",
-          "TextContains": "text", "DateBefore": "dates", "DateAfter": "dates",
-          "DateWithin": "dates", "ValueIn": "values", "ValueCompare": "values"}
+# A signature's row (`Signature.row`): index, recorded, category, tags, the text
+# and date tests' outcomes, values; the places of the first five
+_ROW_PARTS = ("index", "recorded", "category", "tags", "tests")
 
 
 def _asks(rules) -> tuple[tuple[str, ...], bool, bool, tuple[str, ...]] | None:

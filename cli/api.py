@@ -22,13 +22,12 @@ nothing for a terminal.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from typing import TYPE_CHECKING
 
 from .dsl import model as m
 from .dsl.diagnostics import Diagnostic, InputError, did_you_mean
-from .dsl.files import OVERLAY, READING
+from .dsl.files import OVERLAY, READING, told_already
 from .dsl.node import Node, factory, node
 from .engine import choice
 from .engine.plan import Evaluation, evaluate as evaluate_catalogue
@@ -287,32 +286,12 @@ def _python(rules, events, period, history, before=()) -> Outcome:
             streamed = _streamed(rules, events, period, before, tried)
             if streamed is not None:
                 return streamed
-        with _told(tried):
+        with told_already(tried[0] if tried else None):
             scheme, catalogue, found = load(rules, events, period, history)
         result, more = evaluation(scheme, catalogue, history, found)
     except InputError as e:
         raise InputError(list(before) + list(e.diagnostics)) from None
     return Outcome(result, tuple(before) + tuple(found) + tuple(more), "python")
-
-
-@contextlib.contextmanager
-def _told(events):
-    """While the block runs, READING's listeners are not told again of the file the
-    tally gave up on (`events`: it, or none; engine/streamed.py told them of it as it
-    began)."""
-    if not events or not READING:
-        yield
-        return
-    saved = list(READING)
-
-    def once(listener):
-        return lambda path: None if path == events[0] else listener(path)
-
-    READING[:] = [once(listener) for listener in saved]
-    try:
-        yield
-    finally:
-        READING[:] = saved
 
 
 def _streamed(scheme: m.Scheme, events, period, before=(), tried=None) -> Outcome | None:

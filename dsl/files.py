@@ -67,6 +67,26 @@ def read_source(path: str) -> str:
 READING: list = []
 
 
+@contextmanager
+def told_already(path: str | None):
+    """While the block runs, READING's listeners are not told again of `path` (the
+    file the streaming tally gave up on: it told them as it began), or of nothing
+    where `path` is None."""
+    if path is None or not READING:
+        yield
+        return
+    saved = list(READING)
+
+    def once(listener):
+        return lambda read: None if read == path else listener(read)
+
+    READING[:] = [once(listener) for listener in saved]
+    try:
+        yield
+    finally:
+        READING[:] = saved
+
+
 # A file of text in UTF-16 or UTF-32 (Excel's "Unicode text" is UTF-16): by its
 # byte-order mark, else by where its ASCII characters' zero bytes stand.
 _MARKS = [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),

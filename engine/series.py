@@ -11,7 +11,6 @@ that overlap are an error, a gap between two periods a warning.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 
@@ -19,6 +18,7 @@ import attrs
 
 from ..dsl import model as m
 from ..dsl.diagnostics import Diagnostic, InputError, error, warning
+from ..dsl.files import told_already
 from ..dsl.node import Node, node
 from ..dsl.nodes import HISTORY_FUNCTIONS
 from ..dsl.numbers import Number
@@ -441,7 +441,7 @@ def read_issue(scheme: m.Scheme, path: str, plain: bool, unlisted: dict | None =
     if done:  # its figures counted as it streamed by (engine/streamed.py)
         evaluation, said = done
         return evaluation.catalogue, evaluation, said
-    with _told(path if done is False else None):
+    with told_already(path if done is False else None):
         catalogue, found = read_catalogue_checked([path], scheme, errors_only=True,
                                                   alone=False)
     return catalogue, None, found
@@ -486,24 +486,3 @@ def _quotable(span) -> None:
     line = line.rstrip("\r\n")
     SOURCES.keep(span.file, span.line, line[1:] if line.startswith("\ufeff") and span.line == 1
                   else line)
-
-
-@contextlib.contextmanager
-def _told(path: str | None):
-    """While the block runs, READING's listeners are not told again of `path`, the
-    file the tally gave up on (it told them as it began)."""
-    from ..dsl.files import READING
-
-    if path is None or not READING:
-        yield
-        return
-    saved = list(READING)
-
-    def once(listener):
-        return lambda read: None if read == path else listener(read)
-
-    READING[:] = [once(listener) for listener in saved]
-    try:
-        yield
-    finally:
-        READING[:] = saved
